@@ -1,0 +1,63 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.spec.ModelSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs the embedded end-to-end demo. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start an embedded broker, produce a synthetic stream with malformed records, ingest it"
+            + " with Beam on a local Flink cluster into the lake, and print a summary.")
+final class DemoCommand implements Callable<Integer> {
+  @Mixin SpecOption specOption;
+
+  @Option(names = "--records", description = "Records to produce. Default: ${DEFAULT-VALUE}.", defaultValue = "200000")
+  long records;
+
+  @Option(names = "--malformed", description = "Fraction of malformed records. Default: ${DEFAULT-VALUE}.", defaultValue = "0.01")
+  double malformed;
+
+  @Option(names = "--partitions", description = "Partitions of the input topic. Default: ${DEFAULT-VALUE}.", defaultValue = "4")
+  int partitions;
+
+  @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}.", defaultValue = "42")
+  long seed;
+
+  @Option(names = "--work-dir", description = "Where the demo's lake goes (wiped first). Default: ${DEFAULT-VALUE}.", defaultValue = ".driftgate/demo")
+  Path workDir;
+
+  @Option(names = "--no-progress", description = "No progress bar.")
+  boolean noProgress;
+
+  @Parameters(description = "Extra Beam/Flink pipeline options, after '--'.")
+  List<String> pipelineArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    ModelSpec spec = specOption.load();
+    GeneratorConfig generator =
+        GeneratorConfig.builder()
+            .seed(seed)
+            .count(records)
+            .startTimeMillis(1767571200000L)
+            .eventSpacingMillis(1000)
+            .format(spec.source().format())
+            .malformedFraction(malformed)
+            .v1Fraction(0.05)
+            .build();
+    Demo.Result r =
+        Demo.run(spec, generator, partitions, workDir, System.out, !noProgress,
+            pipelineArgs.toArray(String[]::new));
+    return r.balanced() ? 0 : 1;
+  }
+}

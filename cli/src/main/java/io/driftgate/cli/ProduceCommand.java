@@ -1,0 +1,89 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.generate.DriftConfig;
+import io.driftgate.core.generate.DriftMode;
+import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.streaming.kafka.ProduceResult;
+import io.driftgate.streaming.kafka.StreamProducer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Produces the demo's synthetic flight stream, with malformed records and drift. */
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    description = "Produce a seeded synthetic stream for the example spec to its Kafka topic.")
+final class ProduceCommand implements Callable<Integer> {
+  @Mixin SpecOption specOption;
+
+  @Option(names = "--count", description = "Records to produce. Default: ${DEFAULT-VALUE}.", defaultValue = "100000")
+  long count;
+
+  @Option(names = "--seed", description = "Random seed. Default: ${DEFAULT-VALUE}.", defaultValue = "42")
+  long seed;
+
+  @Option(names = "--rate", description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  double rate;
+
+  @Option(names = "--malformed", description = "Fraction of malformed records (all kinds). Default: ${DEFAULT-VALUE}.", defaultValue = "0.01")
+  double malformed;
+
+  @Option(names = "--v1-fraction", description = "Fraction of valid records written with the older v1 schema. Default: ${DEFAULT-VALUE}.", defaultValue = "0.05")
+  double v1Fraction;
+
+  @Option(names = "--start-time", description = "Event time of the first record, epoch millis. Default: ${DEFAULT-VALUE} (2026-01-05T00:00Z).", defaultValue = "1767571200000")
+  long startTime;
+
+  @Option(names = "--spacing-ms", description = "Mean event-time gap between records. Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
+  long spacingMs;
+
+  @Option(names = "--drift-at", description = "Record index where drift starts; -1 = no drift. Default: ${DEFAULT-VALUE}.", defaultValue = "-1")
+  long driftAt;
+
+  @Option(names = "--drift-mode", description = "abrupt or gradual. Default: ${DEFAULT-VALUE}.", defaultValue = "abrupt")
+  String driftMode;
+
+  @Option(names = "--drift-ramp", description = "Records over which gradual drift ramps up. Default: ${DEFAULT-VALUE}.", defaultValue = "10000")
+  long driftRamp;
+
+  @Option(names = "--feature-shift", description = "Magnitude of the feature-distribution change. Default: ${DEFAULT-VALUE}.", defaultValue = "1.0")
+  double featureShift;
+
+  @Option(names = "--label-shift", description = "Magnitude of the label-relation change. Default: ${DEFAULT-VALUE}.", defaultValue = "1.0")
+  double labelShift;
+
+  @Override
+  public Integer call() {
+    ModelSpec spec = specOption.load();
+    GeneratorConfig config = generatorConfig(spec);
+    ProduceResult r =
+        StreamProducer.produce(
+            spec.source().kafka().bootstrapServers(),
+            spec.source().kafka().topic(),
+            config,
+            rate,
+            null);
+    System.out.println(Demo.describe(r));
+    return 0;
+  }
+
+  GeneratorConfig generatorConfig(ModelSpec spec) {
+    GeneratorConfig.Builder b =
+        GeneratorConfig.builder()
+            .seed(seed)
+            .count(count)
+            .startTimeMillis(startTime)
+            .eventSpacingMillis(spacingMs)
+            .format(spec.source().format())
+            .malformedFraction(malformed)
+            .v1Fraction(v1Fraction);
+    if (driftAt >= 0) {
+      DriftMode mode = DriftMode.valueOf(driftMode.toUpperCase(java.util.Locale.ROOT));
+      b.drift(new DriftConfig(driftAt, mode, driftRamp, featureShift, labelShift));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,215 @@
+package io.driftgate.streaming.ingest;
+
+import io.driftgate.core.ingest.CleanResult;
+import io.driftgate.core.ingest.CleanSchema;
+import io.driftgate.core.ingest.RecordCleaner;
+import io.driftgate.core.ingest.SourceRef;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.wire.DecodeException;
+import io.driftgate.core.wire.RecordDecoder;
+import io.driftgate.core.wire.RecordDecoders;
+import io.driftgate.schemas.DeadLetter;
+import io.driftgate.schemas.ErrorKind;
+import io.driftgate.schemas.Stage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Decode -> validate -> preprocess, in one pass. Every input leaves on exactly one of two tagged
+ * outputs: {@link #ROWS} (cleaned lake rows) or {@link #DEAD_LETTERS} (the original bytes, the
+ * reason and the source offset). Bad data never throws: Beam 2.51 predates the bad-record
+ * router, so routing is a tagged multi-output {@code ParDo}.
+ */
+public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
+  public static final TupleTag<LakeEntry> ROWS = new TupleTag<>("rows") {};
+  public static final TupleTag<LakeEntry> DEAD_LETTERS = new TupleTag<>("dead-letters") {};
+
+  private final ModelSpec spec;
+
+  private DecodeAndClean(Builder b) {
+    this.spec = Objects.requireNonNull(b.spec, "setModelSpec is required");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Immutable configuration: the model spec decides wire format, schemas and rules. */
+  public static final class Builder {
+    private ModelSpec spec;
+
+    public Builder setModelSpec(ModelSpec spec) {
+      this.spec = spec;
+      return this;
+    }
+
+    public DecodeAndClean build() {
+      return new DecodeAndClean(this);
+    }
+  }
+
+  /** The decoder the spec's wire format calls for. */
+  static RecordDecoder decoderFor(ModelSpec spec) {
+    return switch (spec.source().format()) {
+      case SINGLE_OBJECT -> RecordDecoders.singleObject(spec.readerSchema(), spec.historySchemas());
+      case CONFLUENT -> RecordDecoders.confluent(spec.readerSchema(), spec.registrySchemas());
+    };
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<SourceRecord> input) {
+    PCollectionTuple out =
+        input.apply(
+            "DecodeValidatePreprocess",
+            ParDo.of(new Fn(spec, decoderFor(spec)))
+                .withOutputTags(ROWS, TupleTagList.of(DEAD_LETTERS)));
+    out.get(ROWS).setCoder(LakeEntry.LakeEntryCoder.of());
+    out.get(DEAD_LETTERS).setCoder(LakeEntry.LakeEntryCoder.of());
+    return out;
+  }
+
+  /** Encodes a dead letter the way it is stored and published (Avro binary, no header). */
+  public static byte[] encodeDeadLetter(DeadLetter dl) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(dl.getOriginalBytes().remaining() + 128);
+      BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(bytes, null);
+      new SpecificDatumWriter<>(DeadLetter.class).write(dl, enc);
+      enc.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static final class Fn extends DoFn<SourceRecord, LakeEntry> {
+    private final ModelSpec spec;
+    private final RecordDecoder decoder;
+    private final String cleanSchemaJson;
+    private transient RecordCleaner cleaner;
+    private transient GenericDatumWriter<GenericRecord> rowWriter;
+    private transient ByteArrayOutputStream buffer;
+    private transient BinaryEncoder encoder;
+
+    private final Counter read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.READ);
+    private final Counter valid = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.VALID);
+    private final Map<ErrorKind, Counter> dead = new EnumMap<>(ErrorKind.class);
+
+    Fn(ModelSpec spec, RecordDecoder decoder) {
+      this.spec = spec;
+      this.decoder = decoder;
+      this.cleanSchemaJson = CleanSchema.of(spec).toString();
+      for (ErrorKind k : ErrorKind.values()) {
+        dead.put(k, Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.deadLetter(k)));
+      }
+    }
+
+    @Setup
+    public void setup() {
+      cleaner = new RecordCleaner(spec);
+      rowWriter = new GenericDatumWriter<>(new Schema.Parser().parse(cleanSchemaJson));
+      buffer = new ByteArrayOutputStream(512);
+    }
+
+    @ProcessElement
+    public void process(@Element SourceRecord in, MultiOutputReceiver out) {
+      read.inc();
+      SourceRef ref = new SourceRef(in.topic(), in.partition(), in.offset(), in.timestampMillis());
+      GenericRecord decoded;
+      try {
+        if (in.value() == null) {
+          throw new DecodeException(ErrorKind.CORRUPT_BYTES, "record has no value (tombstone)");
+        }
+        decoded = decoder.decode(in.value());
+      } catch (DecodeException e) {
+        emitDead(out, in, e.kind(), Stage.DECODE, null, e.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        emitDead(out, in, ErrorKind.CORRUPT_BYTES, Stage.DECODE, null, "undecodable: " + e);
+        return;
+      }
+      CleanResult result;
+      try {
+        result = cleaner.clean(decoded, ref);
+      } catch (RuntimeException e) {
+        // A bug must not lose the record: it is kept, with the exception as the reason.
+        emitDead(out, in, ErrorKind.INTERNAL, Stage.PREPROCESS, null, "internal error: " + e);
+        return;
+      }
+      if (result.isAccepted()) {
+        valid.inc();
+        GenericRecord row = result.row();
+        long eventTime = (Long) row.get("event_time");
+        out.get(ROWS)
+            .output(new LakeEntry(false, in.partition(), in.offset(), eventTime, "", encode(row)));
+      } else {
+        emitDead(out, in, result.kind(), result.stage(), result.field(), result.message());
+      }
+    }
+
+    private byte[] encode(GenericRecord row) {
+      try {
+        buffer.reset();
+        encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+        rowWriter.write(row, encoder);
+        encoder.flush();
+        return buffer.toByteArray();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private void emitDead(
+        MultiOutputReceiver out,
+        SourceRecord in,
+        ErrorKind kind,
+        Stage stage,
+        String field,
+        String message) {
+      dead.get(kind).inc();
+      DeadLetter dl =
+          DeadLetter.newBuilder()
+              .setOriginalBytes(ByteBuffer.wrap(in.value() == null ? new byte[0] : in.value()))
+              .setOriginalKey(in.key() == null ? null : ByteBuffer.wrap(in.key()))
+              .setErrorKind(kind)
+              .setMessage(message == null ? kind.name() : message)
+              .setField(field)
+              .setStage(stage)
+              .setSourceTopic(in.topic())
+              .setSourcePartition(in.partition())
+              .setSourceOffset(in.offset())
+              .setSourceTimestamp(java.time.Instant.ofEpochMilli(in.timestampMillis()))
+              .setRejectedAt(java.time.Instant.now())
+              .setModel(spec.model())
+              .build();
+      out.get(DEAD_LETTERS)
+          .output(
+              new LakeEntry(
+                  true,
+                  in.partition(),
+                  in.offset(),
+                  in.timestampMillis(),
+                  kind.name(),
+                  encodeDeadLetter(dl)));
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.driftgate.streaming.ingest;
+
+import io.driftgate.core.spec.ModelSpec;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything the ingestion pipeline needs, resolved from the spec plus command-line overrides.
+ *
+ * @param spec the model spec (Kafka source, schemas, rules, lake settings)
+ * @param bootstrapServers Kafka to read from (the spec's, unless overridden)
+ * @param lakeRoot lake directory (the spec's, unless overridden)
+ * @param maxRecords read this many records then finish; 0 = unbounded
+ * @param publishDeadLetters also publish dead letters to the spec's dead-letter topic
+ */
+public record IngestConfig(
+    ModelSpec spec, String bootstrapServers, Path lakeRoot, long maxRecords, boolean publishDeadLetters) {
+
+  public IngestConfig {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(lakeRoot, "lakeRoot");
+    if (maxRecords < 0) {
+      throw new IllegalArgumentException("maxRecords must be >= 0, was " + maxRecords);
+    }
+  }
+
+  /** The spec's own settings, unbounded, dead letters published. */
+  public static IngestConfig of(ModelSpec spec) {
+    return new IngestConfig(
+        spec, spec.source().kafka().bootstrapServers(), spec.lake().path(), 0, true);
+  }
+
+  public IngestConfig withBootstrapServers(String servers) {
+    return new IngestConfig(spec, servers, lakeRoot, maxRecords, publishDeadLetters);
+  }
+
+  public IngestConfig withLakeRoot(Path root) {
+    return new IngestConfig(spec, bootstrapServers, root, maxRecords, publishDeadLetters);
+  }
+
+  public IngestConfig withMaxRecords(long n) {
+    return new IngestConfig(spec, bootstrapServers, lakeRoot, n, publishDeadLetters);
+  }
+
+  public IngestConfig withPublishDeadLetters(boolean publish) {
+    return new IngestConfig(spec, bootstrapServers, lakeRoot, maxRecords, publish);
+  }
+
+  public String topic() {
+    return spec.source().kafka().topic();
+  }
+
+  public String consumerGroup() {
+    return spec.source().kafka().consumerGroup();
+  }
+}

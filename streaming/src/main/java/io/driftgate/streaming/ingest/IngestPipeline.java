@@ -1,0 +1,158 @@
+package io.driftgate.streaming.ingest;
+
+import io.driftgate.core.ingest.CleanSchema;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.schemas.DeadLetter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Kafka -> decode -> validate -> preprocess -> lake, with dead letters to the lake and a topic.
+ *
+ * <pre>
+ * driftgate ingest --spec=examples/flight-delay/driftgate.yaml --bootstrapServers=localhost:9092
+ * </pre>
+ */
+public final class IngestPipeline {
+  private IngestPipeline() {}
+
+  public static void main(String[] args) {
+    IngestResult result = run(args);
+    System.out.println(result.summary());
+  }
+
+  /** Parses options, resolves the spec, runs the pipeline and waits for it (bounded runs end). */
+  public static IngestResult run(String... args) {
+    IngestOptions options =
+        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(args))
+            .withValidation()
+            .as(IngestOptions.class);
+    IngestConfig config = configFrom(options);
+    if (options.getUntilCaughtUp()) {
+      long pending =
+          KafkaOffsets.positions(config.bootstrapServers(), config.topic(), config.consumerGroup())
+              .pending();
+      if (pending == 0) {
+        return IngestResult.nothingToDo(config);
+      }
+      config = config.withMaxRecords(pending);
+    }
+    return run(options, config);
+  }
+
+  /** Runs an already resolved configuration with the given engine options. */
+  public static IngestResult run(IngestOptions options, IngestConfig config) {
+    options.setStreaming(true);
+    long started = System.nanoTime();
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, config);
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return IngestResult.from(config, result, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  static IngestConfig configFrom(IngestOptions options) {
+    ModelSpec spec = SpecLoader.load(Paths.get(options.getSpec()));
+    IngestConfig config = IngestConfig.of(spec);
+    if (options.getBootstrapServers() != null) {
+      config = config.withBootstrapServers(options.getBootstrapServers());
+    }
+    if (options.getLakePath() != null) {
+      config = config.withLakeRoot(Path.of(options.getLakePath()));
+    }
+    return config
+        .withMaxRecords(options.getMaxRecords())
+        .withPublishDeadLetters(options.getPublishDeadLetters());
+  }
+
+  /** Builds the ingestion graph on {@code pipeline}; tests call this with a TestPipeline. */
+  public static Pipeline buildPipeline(Pipeline pipeline, IngestConfig config) {
+    PCollection<SourceRecord> records =
+        pipeline.apply(
+            "ReadKafka",
+            ReadSourceRecords.builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopic(config.topic())
+                .setConsumerGroup(config.consumerGroup())
+                .optMaxRecords(config.maxRecords())
+                .build());
+    PCollectionTuple outcomes =
+        records.apply(
+            "DecodeAndClean", DecodeAndClean.builder().setModelSpec(config.spec()).build());
+    PCollectionList.of(outcomes.get(DecodeAndClean.ROWS))
+        .and(outcomes.get(DecodeAndClean.DEAD_LETTERS))
+        .apply("AllOutcomes", Flatten.pCollections())
+        .apply(
+            "CommitToLake",
+            CommitToLake.builder()
+                .setLakeRoot(config.lakeRoot())
+                .setModel(config.spec().model())
+                .setTopic(config.topic())
+                .setRowSchema(CleanSchema.of(config.spec()))
+                .optCommitInterval(config.spec().lake().commitInterval())
+                .optCommitMaxRecords(config.spec().lake().commitMaxRecords())
+                .optOffsetCommit(config.bootstrapServers(), config.consumerGroup())
+                .build());
+    String deadLetterTopic = config.spec().source().kafka().deadLetterTopic();
+    if (config.publishDeadLetters() && deadLetterTopic != null) {
+      outcomes
+          .get(DecodeAndClean.DEAD_LETTERS)
+          .apply("DeadLetterRecord", MapElements.via(new ToDeadLetterRecord()))
+          .setCoder(KvCoder.of(NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of()))
+          .apply(
+              "PublishDeadLetters",
+              KafkaIO.<byte[], byte[]>write()
+                  .withBootstrapServers(config.bootstrapServers())
+                  .withTopic(deadLetterTopic)
+                  .withKeySerializer(ByteArraySerializer.class)
+                  .withValueSerializer(ByteArraySerializer.class));
+    }
+    return pipeline;
+  }
+
+  /** Dead letters on the topic: original key, value in Avro single-object encoding. */
+  static final class ToDeadLetterRecord extends SimpleFunction<LakeEntry, KV<byte[], byte[]>> {
+    @Override
+    public KV<byte[], byte[]> apply(LakeEntry e) {
+      try {
+        DeadLetter dl =
+            new SpecificDatumReader<>(DeadLetter.class)
+                .read(null, DecoderFactory.get().binaryDecoder(e.payload(), null));
+        ByteBuffer key = dl.getOriginalKey();
+        byte[] keyBytes = null;
+        if (key != null) {
+          keyBytes = new byte[key.remaining()];
+          key.duplicate().get(keyBytes);
+        }
+        ByteBuffer value = dl.toByteBuffer();
+        return KV.of(keyBytes, Arrays.copyOfRange(value.array(), value.arrayOffset() + value.position(), value.arrayOffset() + value.limit()));
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }
+  }
+}

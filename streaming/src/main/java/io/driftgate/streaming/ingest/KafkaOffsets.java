@@ -1,0 +1,85 @@
+package io.driftgate.streaming.ingest;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** Where a consumer group stands against a topic: what is committed, what is pending. */
+public final class KafkaOffsets {
+  private KafkaOffsets() {}
+
+  /** Per-partition positions. */
+  public record Positions(
+      Map<Integer, Long> earliest, Map<Integer, Long> latest, Map<Integer, Long> committed) {
+
+    /** Records between the group's position (or the earliest offset) and the log end. */
+    public long pending() {
+      long n = 0;
+      for (Map.Entry<Integer, Long> e : latest.entrySet()) {
+        long start = committed.getOrDefault(e.getKey(), earliest.getOrDefault(e.getKey(), 0L));
+        n += Math.max(0, e.getValue() - start);
+      }
+      return n;
+    }
+
+    /** Records the group has durably committed (from the earliest offset on). */
+    public long committedRecords() {
+      long n = 0;
+      for (Map.Entry<Integer, Long> e : committed.entrySet()) {
+        n += Math.max(0, e.getValue() - earliest.getOrDefault(e.getKey(), 0L));
+      }
+      return n;
+    }
+  }
+
+  public static Positions positions(String bootstrapServers, String topic, String group) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-offsets");
+    try (Admin admin = Admin.create(props)) {
+      TopicDescription d =
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      List<TopicPartition> tps =
+          d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      Map<Integer, Long> earliest = list(admin, tps, OffsetSpec.earliest());
+      Map<Integer, Long> latest = list(admin, tps, OffsetSpec.latest());
+      Map<TopicPartition, OffsetAndMetadata> c =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<Integer, Long> committed = new HashMap<>();
+      c.forEach(
+          (tp, om) -> {
+            if (tp.topic().equals(topic) && om != null) {
+              committed.put(tp.partition(), om.offset());
+            }
+          });
+      return new Positions(earliest, latest, committed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading offsets of " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot read offsets of topic '" + topic + "' at " + bootstrapServers + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
+  private static Map<Integer, Long> list(Admin admin, List<TopicPartition> tps, OffsetSpec spec)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> req = tps.stream().collect(Collectors.toMap(t -> t, t -> spec));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> res =
+        admin.listOffsets(req).all().get();
+    Map<Integer, Long> out = new HashMap<>();
+    res.forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+    return out;
+  }
+}

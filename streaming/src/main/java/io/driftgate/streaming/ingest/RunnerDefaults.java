@@ -1,0 +1,39 @@
+package io.driftgate.streaming.ingest;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Engine defaults that the launcher adds unless the caller set them: the FlinkRunner on an
+ * embedded local cluster, checkpointing on. The runner is named, not referenced, so pipeline
+ * code stays runner-agnostic; pass {@code --runner=DirectRunner} (or another) to change it.
+ */
+public final class RunnerDefaults {
+  private RunnerDefaults() {}
+
+  public static String[] withDefaults(String... args) {
+    List<String> out = new ArrayList<>();
+    add(out, args, "runner", "FlinkRunner");
+    boolean flink =
+        Arrays.stream(args).noneMatch(a -> a.startsWith("--runner=") && !a.contains("Flink"));
+    if (flink) {
+      add(out, args, "flinkMaster", "[local]");
+      add(out, args, "checkpointingInterval", "10000");
+      add(
+          out,
+          args,
+          "parallelism",
+          String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
+      add(out, args, "fasterCopy", "true");
+    }
+    out.addAll(Arrays.asList(args));
+    return out.toArray(String[]::new);
+  }
+
+  private static void add(List<String> out, String[] args, String name, String value) {
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--" + name + "="))) {
+      out.add("--" + name + "=" + value);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.driftgate.streaming.it;
+
+import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.lake.CommitMarker.FileKind;
+import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.ParquetFiles;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.SpecLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Shared helpers for the end-to-end tests. */
+final class IngestFixtures {
+  static final Path EXAMPLE_SPEC = Path.of("../examples/flight-delay/driftgate.yaml");
+  static final long START = 1767571200000L; // 2026-01-05T00:00Z
+
+  private IngestFixtures() {}
+
+  static ModelSpec spec(String bootstrapServers, Path lake) {
+    return SpecLoader.load(EXAMPLE_SPEC).withBootstrapServers(bootstrapServers).withLakePath(lake);
+  }
+
+  static GeneratorConfig generator(long seed, long count, double malformed) {
+    return GeneratorConfig.builder()
+        .seed(seed)
+        .count(count)
+        .startTimeMillis(START)
+        .eventSpacingMillis(1000)
+        .malformedFraction(malformed)
+        .v1Fraction(0.05)
+        .build();
+  }
+
+  /** Every committed lake row, read back with plain parquet-avro. */
+  static List<GenericRecord> lakeRows(LakeIndex index) {
+    List<GenericRecord> rows = new ArrayList<>();
+    for (var f : index.files(FileKind.DATA)) {
+      ParquetFiles.read(index.layout().resolve(f.path()), rows::add);
+    }
+    return rows;
+  }
+
+  static List<GenericRecord> deadLetters(LakeIndex index) {
+    List<GenericRecord> rows = new ArrayList<>();
+    for (var f : index.files(FileKind.DEAD_LETTERS)) {
+      ParquetFiles.read(index.layout().resolve(f.path()), rows::add);
+    }
+    return rows;
+  }
+
+  /** All values of a topic by "partition@offset", read with a plain consumer. */
+  static Map<String, byte[]> topicValues(String bootstrapServers, String topic, long expected) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, byte[]> out = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps =
+          c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (out.size() < expected && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          out.put(r.partition() + "@" + r.offset(), r.value());
+        }
+      }
+    }
+    return out;
+  }
+}
