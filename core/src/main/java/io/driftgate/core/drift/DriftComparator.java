@@ -1,0 +1,204 @@
+package io.driftgate.core.drift;
+
+import io.driftgate.core.drift.metrics.ChiSquared;
+import io.driftgate.core.drift.metrics.Counts;
+import io.driftgate.core.drift.metrics.DriftMetric;
+import io.driftgate.core.drift.metrics.EmpiricalDistribution;
+import io.driftgate.core.drift.metrics.JensenShannon;
+import io.driftgate.core.drift.metrics.KolmogorovSmirnov;
+import io.driftgate.core.drift.metrics.LInfinity;
+import io.driftgate.core.drift.metrics.Psi;
+import io.driftgate.core.drift.metrics.TestResult;
+import io.driftgate.core.drift.metrics.Wasserstein;
+import io.driftgate.core.drift.profile.BinEdges;
+import io.driftgate.core.drift.profile.CategoricalProfile;
+import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.drift.profile.FeatureProfile;
+import io.driftgate.core.drift.profile.NumericProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Compares a current {@link DatasetProfile} with a reference, feature by feature.
+ *
+ * <ul>
+ *   <li>Every feature of the reference is compared; features only in the current profile are
+ *       ignored.
+ *   <li>Numeric KS and Wasserstein use the KLL sketches' weighted items as empirical distributions,
+ *       evaluated on the union of both sketches' quantile points; Wasserstein is divided by {@code
+ *       max(reference std, }{@value #MIN_STD}{@code )} (Evidently's {@code
+ *       wasserstein_distance_norm} floor).
+ *   <li>Numeric PSI, Jensen–Shannon, L-inf and chi-squared use counts in bins from the reference
+ *       deciles ({@link BinEdges#fromQuantiles}).
+ *   <li>Categorical metrics use value counts over the union of categories; when either side has
+ *       spilled to a frequent-items sketch, its unlisted mass is compared as one extra category
+ *       {@value #OTHER_CATEGORY}.
+ * </ul>
+ */
+public final class DriftComparator {
+  /** Floor for the reference standard deviation when normalising Wasserstein. */
+  public static final double MIN_STD = 1e-3;
+
+  /** Bucket name for the unlisted mass of sketched categorical profiles. */
+  public static final String OTHER_CATEGORY = "\u0000__other__";
+
+  private final int bins;
+
+  /** A comparator binning numerics into {@link BinEdges#DEFAULT_BINS} reference bins. */
+  public DriftComparator() {
+    this(BinEdges.DEFAULT_BINS);
+  }
+
+  /** A comparator binning numerics into {@code bins} reference-quantile bins. */
+  public DriftComparator(int bins) {
+    if (bins < 1) {
+      throw new IllegalArgumentException("bins must be >= 1");
+    }
+    this.bins = bins;
+  }
+
+  /** Compares with default settings. */
+  public static DriftResult compare(
+      DatasetProfile reference, DatasetProfile current, Map<String, FeatureOverride> overrides) {
+    return new DriftComparator().compareProfiles(reference, current, overrides);
+  }
+
+  /** Compares with default settings and automatic metrics. */
+  public static DriftResult compare(DatasetProfile reference, DatasetProfile current) {
+    return compare(reference, current, Map.of());
+  }
+
+  /** Compares {@code current} with {@code reference}; {@code overrides} is keyed by feature. */
+  public DriftResult compareProfiles(
+      DatasetProfile reference, DatasetProfile current, Map<String, FeatureOverride> overrides) {
+    List<FeatureDrift> out = new ArrayList<>();
+    int evaluated = 0;
+    int drifted = 0;
+    for (Map.Entry<String, FeatureProfile> e : reference.features().entrySet()) {
+      FeatureDrift fd =
+          compareFeature(
+              e.getKey(),
+              e.getValue(),
+              current.features().get(e.getKey()),
+              overrides == null ? null : overrides.get(e.getKey()));
+      out.add(fd);
+      if (fd.status() == FeatureDrift.Status.OK) {
+        evaluated++;
+        if (fd.drifted()) {
+          drifted++;
+        }
+      }
+    }
+    double share = evaluated == 0 ? 0.0 : drifted / (double) evaluated;
+    return new DriftResult(
+        reference.rowCount(), current.rowCount(), out, evaluated, drifted, share);
+  }
+
+  /** Compares one feature; {@code current} and {@code override} may be null. */
+  public FeatureDrift compareFeature(
+      String name, FeatureProfile reference, FeatureProfile current, FeatureOverride override) {
+    MetricChoice choice = MetricChooser.choose(reference, override);
+    double refNull = reference.nullRate();
+    double curNull = current == null ? Double.NaN : current.nullRate();
+    long refN = reference.validCount();
+    long curN = current == null ? 0 : current.validCount();
+    FeatureDrift.Status status;
+    if (refN == 0) {
+      status = FeatureDrift.Status.EMPTY_REFERENCE;
+    } else if (current == null) {
+      status = FeatureDrift.Status.MISSING_IN_CURRENT;
+    } else if (current.kind() != reference.kind()) {
+      status = FeatureDrift.Status.KIND_MISMATCH;
+    } else if (curN == 0) {
+      status = FeatureDrift.Status.EMPTY_CURRENT;
+    } else {
+      status = FeatureDrift.Status.OK;
+    }
+    if (status != FeatureDrift.Status.OK) {
+      return new FeatureDrift(
+          name,
+          reference.kind(),
+          status,
+          choice.metric(),
+          Double.NaN,
+          choice.threshold(),
+          null,
+          false,
+          refNull,
+          curNull,
+          refN,
+          curN);
+    }
+    DriftMetric metric = choice.metric();
+    double score;
+    Double p = null;
+    if (reference instanceof NumericProfile rn && current instanceof NumericProfile cn) {
+      switch (metric) {
+        case KS -> {
+          TestResult t =
+              KolmogorovSmirnov.test(rn.empiricalDistribution(), cn.empiricalDistribution());
+          score = t.statistic();
+          p = t.pValue();
+        }
+        case WASSERSTEIN -> {
+          EmpiricalDistribution rd = rn.empiricalDistribution();
+          double w = Wasserstein.distance(rd, cn.empiricalDistribution());
+          score = w / Math.max(rn.standardDeviation(), MIN_STD);
+        }
+        default -> {
+          double[] edges = BinEdges.fromQuantiles(rn, bins);
+          long[][] counts = {rn.histogram(edges), cn.histogram(edges)};
+          double[] sp = countMetric(metric, counts[0], counts[1]);
+          score = sp[0];
+          p = metric.isStatisticalTest() ? sp[1] : null;
+        }
+      }
+    } else {
+      CategoricalProfile rc = (CategoricalProfile) reference;
+      CategoricalProfile cc = (CategoricalProfile) current;
+      Counts.Aligned al = Counts.align(withOther(rc), withOther(cc));
+      double[] sp = countMetric(metric, al.a(), al.b());
+      score = sp[0];
+      p = metric.isStatisticalTest() ? sp[1] : null;
+    }
+    boolean isDrift = metric.isDrift(metric.isStatisticalTest() ? p : score, choice.threshold());
+    return new FeatureDrift(
+        name,
+        reference.kind(),
+        status,
+        metric,
+        score,
+        choice.threshold(),
+        p,
+        isDrift,
+        refNull,
+        curNull,
+        refN,
+        curN);
+  }
+
+  private static Map<String, Long> withOther(CategoricalProfile p) {
+    if (p.isExact()) {
+      return p.valueCounts();
+    }
+    TreeMap<String, Long> m = new TreeMap<>(p.valueCounts());
+    m.put(OTHER_CATEGORY, p.otherCount());
+    return m;
+  }
+
+  /** {score, p-value or NaN} of a count-based metric. */
+  private static double[] countMetric(DriftMetric metric, long[] ref, long[] cur) {
+    return switch (metric) {
+      case PSI -> new double[] {Psi.psi(ref, cur), Double.NaN};
+      case JENSEN_SHANNON -> new double[] {JensenShannon.distance(ref, cur), Double.NaN};
+      case LINF -> new double[] {LInfinity.distance(ref, cur), Double.NaN};
+      case CHI_SQUARED -> {
+        TestResult t = ChiSquared.homogeneity(ref, cur);
+        yield new double[] {t.statistic(), t.pValue()};
+      }
+      default -> throw new IllegalArgumentException(metric + " is not a count-based metric");
+    };
+  }
+}

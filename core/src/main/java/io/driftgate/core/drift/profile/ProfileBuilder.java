@@ -1,0 +1,90 @@
+package io.driftgate.core.drift.profile;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Accumulates rows ({@code Map<String, Object>}) into a {@link DatasetProfile}. A feature absent
+ * from a row counts as null. Numeric features take {@link Number} (NaN and infinities are counted
+ * separately) or null; categorical features take any value via {@code toString()} (String, Avro
+ * {@code Utf8}, enums, ...) or null. Not thread-safe.
+ */
+public final class ProfileBuilder {
+  private final List<ProfiledFeature> features;
+  private final int kllK;
+  private final int maxExactDistinct;
+  private final int sketchMapSize;
+  private final Map<String, FeatureProfile> profiles = new LinkedHashMap<>();
+  private long rows;
+
+  /** A builder with default sketch parameters. */
+  public ProfileBuilder(List<ProfiledFeature> features) {
+    this(
+        features,
+        NumericProfile.DEFAULT_K,
+        CategoricalProfile.DEFAULT_MAX_EXACT_DISTINCT,
+        CategoricalProfile.DEFAULT_SKETCH_MAP_SIZE);
+  }
+
+  /**
+   * A builder.
+   *
+   * @param features features to profile; names must be unique
+   * @param kllK KLL parameter for numeric features
+   * @param maxExactDistinct exact-count cap for categorical features
+   * @param sketchMapSize frequent-items map size for categorical features
+   */
+  public ProfileBuilder(
+      List<ProfiledFeature> features, int kllK, int maxExactDistinct, int sketchMapSize) {
+    this.features = List.copyOf(Objects.requireNonNull(features, "features"));
+    this.kllK = kllK;
+    this.maxExactDistinct = maxExactDistinct;
+    this.sketchMapSize = sketchMapSize;
+    for (ProfiledFeature f : this.features) {
+      if (profiles.containsKey(f.name())) {
+        throw new IllegalArgumentException("duplicate feature " + f.name());
+      }
+      profiles.put(f.name(), newProfile(f.kind()));
+    }
+  }
+
+  private FeatureProfile newProfile(ProfiledKind kind) {
+    return switch (kind) {
+      case NUMERIC -> new NumericProfile(kllK);
+      case CATEGORICAL -> new CategoricalProfile(maxExactDistinct, sketchMapSize);
+    };
+  }
+
+  /**
+   * Adds one row.
+   *
+   * @throws IllegalArgumentException if a numeric feature holds a non-number (the row is then
+   *     partially applied: validate upstream)
+   */
+  public ProfileBuilder accept(Map<String, ?> row) {
+    for (ProfiledFeature f : features) {
+      profiles.get(f.name()).accumulateRaw(row.get(f.name()));
+    }
+    rows++;
+    return this;
+  }
+
+  /** Adds many rows. */
+  public ProfileBuilder acceptAll(Iterable<? extends Map<String, ?>> rows) {
+    for (Map<String, ?> row : rows) {
+      accept(row);
+    }
+    return this;
+  }
+
+  public long rowCount() {
+    return rows;
+  }
+
+  /** A snapshot of what has been accumulated (later rows do not affect it). */
+  public DatasetProfile build() {
+    return DatasetProfile.empty().merge(new DatasetProfile(rows, profiles));
+  }
+}
