@@ -1,0 +1,83 @@
+package io.driftgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.lake.CommitMarker;
+import io.driftgate.core.lake.CommitMarker.FileKind;
+import io.driftgate.core.lake.LakeLayout;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  @Test
+  void helpListsTheSubcommands() {
+    assertThat(Main.execute("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("demo", "kafka", "produce", "ingest", "lake");
+  }
+
+  @Test
+  void lakeListsCommittedWindowsAndDeadLetters() {
+    new LakeLayout(dir)
+        .publish(
+            new CommitMarker(
+                "0000000000001-p0-aaaaaaaa", "flight-delay", 1, "flights", 0,
+                List.<long[]>of(new long[] {0, 12}), 10, 2, Map.of("TRUNCATED", 2L),
+                List.of(new CommitMarker.LakeFile(
+                    "data/event_date=2026-01-05/event_hour=07/part-x.parquet", FileKind.DATA,
+                    "2026-01-05", 7, 10, 0, 1)),
+                List.of()));
+    assertThat(Main.execute("lake", "--lake", dir.toString())).isZero();
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("2026-01-05", "10 rows, 2 dead letters, 1 commits", "TRUNCATED", "flights-0", "[0-12]");
+  }
+
+  @Test
+  void aMissingSpecIsAClearErrorNotAStackTrace() {
+    int code = Main.execute("lake", "--spec", dir.resolve("nope.yaml").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--spec", "nope.yaml", "does not exist")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void aBadSpecNamesKeyValueAndFix() throws Exception {
+    Path spec = dir.resolve("driftgate.yaml");
+    String example = Files.readString(Path.of("../examples/flight-delay/driftgate.yaml"));
+    Files.writeString(spec, example.replace("format: single-object", "format: protobuf")
+        .replace("../../schemas", Path.of("../schemas").toAbsolutePath().normalize().toString()));
+    int code = Main.execute("lake", "--spec", spec.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("source.format", "protobuf", "single-object", "confluent");
+  }
+}
