@@ -530,6 +530,67 @@ class SpecLoaderTest {
         .contains("did you mean \"cooldown\"?");
   }
 
+  @Test
+  void nonFinitePolicyNamesIncludingYamlNull() {
+    for (String written : List.of("null", "\"null\"", "keep", "reject", "KEEP")) {
+      ModelSpec spec =
+          TestSpecs.parse(
+              MINIMAL.replace(
+                  "    max: 20000\n", "    max: 20000\n    nonFinite: " + written + "\n"));
+      NonFinitePolicy expected =
+          written.contains("null")
+              ? NonFinitePolicy.NULL
+              : NonFinitePolicy.valueOf(written.toUpperCase(java.util.Locale.ROOT));
+      assertThat(spec.features().get(0).nonFinite()).as(written).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void confluentFormatWithRegistryDir() throws IOException {
+    Path reg = Files.createDirectory(tmp.resolve("reg"));
+    Files.copy(TestSpecs.V1_SCHEMA, reg.resolve("7.avsc"));
+    ModelSpec spec =
+        TestSpecs.parse(
+            MINIMAL.replace(
+                "format: single-object", "format: confluent\n  schemaRegistryDir: " + reg));
+    assertThat(spec.source().format()).isEqualTo(WireFormat.CONFLUENT);
+    assertThat(spec.registrySchemas()).containsOnlyKeys(7);
+    assertThat(spec.registrySchemas().get(7).getField("carrier")).isNull();
+  }
+
+  @Test
+  void registryDirErrors() throws IOException {
+    Path reg = Files.createDirectory(tmp.resolve("reg"));
+    Files.copy(TestSpecs.V1_SCHEMA, reg.resolve("v1.avsc"));
+    SpecException e =
+        parseError(MINIMAL.replace("format: single-object", "schemaRegistryDir: " + reg));
+    assertThat(e.key()).isEqualTo("source.schemaRegistryDir");
+    assertThat(e.getMessage()).contains("v1.avsc").contains("not named <id>.avsc");
+    SpecException missing =
+        parseError(MINIMAL.replace("format: single-object", "schemaRegistryDir: nowhere"));
+    assertThat(missing.getMessage())
+        .contains("source.schemaRegistryDir: value \"")
+        .contains("nowhere\" is not an existing directory");
+  }
+
+  @Test
+  void numberRangesInLaterSections() {
+    SpecException e =
+        parseError(
+            MINIMAL
+                + "training:\n  epochs: 2.5\n  validationFraction: 1\n"
+                + "gate:\n  alpha: 0\n  floors: {auc: high}\n");
+    assertThat(e.errors())
+        .extracting(SpecError::key)
+        .containsExactly(
+            "training.epochs", "training.validationFraction", "gate.alpha", "gate.floors.auc");
+    assertThat(e.getMessage())
+        .contains(
+            "training.epochs: value 2.5 is not a whole number in range; expected a whole"
+                + " number between 1 and 2147483647")
+        .contains("gate.floors.auc: value \"high\" is not a number");
+  }
+
   // ------------------------------------------------------------------ durations
 
   @Test
