@@ -1,0 +1,63 @@
+package io.driftgate.core.spec;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One model feature ({@code features[]} in driftgate.yaml).
+ *
+ * @param name field name in the Avro reader schema, also the column name in the lake
+ * @param kind numeric or categorical (text and image are parsed but rejected by the loader)
+ * @param required whether a null value rejects the record (MISSING_REQUIRED)
+ * @param min inclusive lower bound for numeric features, or null
+ * @param max inclusive upper bound for numeric features, or null
+ * @param allowed allowed categories after trim and normalization; empty means any value
+ * @param nonFinite what to do with NaN and infinities (numeric features)
+ * @param normalize case normalization (categorical features)
+ * @param maxNullRate warn when the share of nulls in a lake commit exceeds this, or null
+ */
+public record FeatureSpec(
+    String name,
+    FeatureKind kind,
+    boolean required,
+    Double min,
+    Double max,
+    Set<String> allowed,
+    NonFinitePolicy nonFinite,
+    Normalize normalize,
+    Double maxNullRate)
+    implements Serializable {
+
+  public FeatureSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    allowed =
+        allowed == null || allowed.isEmpty()
+            ? Collections.emptySet()
+            : Collections.unmodifiableSet(new LinkedHashSet<>(allowed));
+    nonFinite = nonFinite == null ? NonFinitePolicy.REJECT : nonFinite;
+    normalize = normalize == null ? Normalize.NONE : normalize;
+  }
+
+  /** A numeric feature with no bounds, policy REJECT. */
+  public static FeatureSpec numeric(String name, boolean required) {
+    return new FeatureSpec(name, FeatureKind.NUMERIC, required, null, null, null, null, null, null);
+  }
+
+  /** A categorical feature accepting any value, no normalization. */
+  public static FeatureSpec categorical(String name, boolean required) {
+    return new FeatureSpec(
+        name, FeatureKind.CATEGORICAL, required, null, null, null, null, null, null);
+  }
+
+  public boolean isNumeric() {
+    return kind == FeatureKind.NUMERIC;
+  }
+
+  public boolean isCategorical() {
+    return kind == FeatureKind.CATEGORICAL;
+  }
+}

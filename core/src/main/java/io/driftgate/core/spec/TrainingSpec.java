@@ -1,0 +1,40 @@
+package io.driftgate.core.spec;
+
+import java.io.Serializable;
+
+/**
+ * Training hyper-parameters ({@code training}); every key is optional.
+ *
+ * @param seed random seed (default 42)
+ * @param epochs passes over the training data (default 10)
+ * @param learningRate SGD learning rate (default 0.05)
+ * @param momentum SGD momentum (default 0.9)
+ * @param batchSize mini-batch size (default 256)
+ * @param validationFraction share of the data held out for validation (default 0.2)
+ */
+public record TrainingSpec(
+    long seed,
+    int epochs,
+    double learningRate,
+    double momentum,
+    int batchSize,
+    double validationFraction)
+    implements Serializable {
+
+  public static final long DEFAULT_SEED = 42L;
+  public static final int DEFAULT_EPOCHS = 10;
+  public static final double DEFAULT_LEARNING_RATE = 0.05;
+  public static final double DEFAULT_MOMENTUM = 0.9;
+  public static final int DEFAULT_BATCH_SIZE = 256;
+  public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
+
+  public static TrainingSpec defaults() {
+    return new TrainingSpec(
+        DEFAULT_SEED,
+        DEFAULT_EPOCHS,
+        DEFAULT_LEARNING_RATE,
+        DEFAULT_MOMENTUM,
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_VALIDATION_FRACTION);
+  }
+}
