@@ -128,8 +128,8 @@ public final class IngestBench {
           try {
             GenericRecord decoded = decoder.decode(r.value());
             CleanResult c = cleaner.clean(decoded, new SourceRef(r.topic(), r.partition(), r.offset(), r.timestamp()));
-            if (c.isAccepted()) {
-              batch.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(c.row());
+            if (c instanceof CleanResult.Accepted accepted) {
+              batch.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(accepted.row());
             }
           } catch (DecodeException e) {
             // counted as a dead letter; the baseline does not store them

@@ -155,14 +155,14 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
         emitDead(out, in, ErrorKind.INTERNAL, Stage.PREPROCESS, null, "internal error: " + e);
         return;
       }
-      if (result.isAccepted()) {
+      if (result instanceof CleanResult.Accepted accepted) {
         valid.inc();
-        GenericRecord row = result.row();
-        long eventTime = (Long) row.get("event_time");
+        GenericRecord row = accepted.row();
+        long eventTime = (Long) row.get(CleanSchema.EVENT_TIME);
         out.get(ROWS)
             .output(new LakeEntry(false, in.partition(), in.offset(), eventTime, "", encode(row)));
-      } else {
-        emitDead(out, in, result.kind(), result.stage(), result.field(), result.message());
+      } else if (result instanceof CleanResult.Rejected rejected) {
+        emitDead(out, in, rejected.kind(), rejected.stage(), rejected.field(), rejected.message());
       }
     }
 
