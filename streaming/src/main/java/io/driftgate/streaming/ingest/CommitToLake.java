@@ -6,6 +6,8 @@ import io.driftgate.core.lake.CommitMarker.LakeFile;
 import io.driftgate.core.lake.LakeIndex;
 import io.driftgate.core.lake.LakeLayout;
 import io.driftgate.core.lake.OffsetRanges;
+import io.driftgate.core.ingest.NullRateTracker;
+import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DeadLetter;
 import java.io.IOException;
 import java.io.Serializable;
@@ -89,6 +91,7 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
       int commitMaxRecords,
       String bootstrapServers,
       String consumerGroup,
+      ModelSpec nullRateSpec,
       String runId)
       implements Serializable {}
 
@@ -102,6 +105,7 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
     private int commitMaxRecords = 50_000;
     private String bootstrapServers;
     private String consumerGroup;
+    private ModelSpec nullRateSpec;
 
     public Builder setLakeRoot(Path lakeRoot) {
       this.lakeRoot = lakeRoot;
@@ -140,6 +144,12 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
       return this;
     }
 
+    /** Warn in each commit marker when a feature's null rate exceeds its spec limit. */
+    public Builder optNullRateLimits(ModelSpec spec) {
+      this.nullRateSpec = spec;
+      return this;
+    }
+
     public CommitToLake build() {
       Objects.requireNonNull(lakeRoot, "setLakeRoot is required");
       Objects.requireNonNull(model, "setModel is required");
@@ -155,6 +165,7 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
               commitMaxRecords,
               bootstrapServers,
               consumerGroup,
+              nullRateSpec,
               UUID.randomUUID().toString()));
     }
   }
@@ -259,18 +270,22 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
       }
       List<LakeFile> files = new ArrayList<>();
       long rows = 0;
+      NullRateTracker nulls = null;
+      if (config.nullRateSpec() != null) {
+        nulls = new NullRateTracker(config.nullRateSpec());
+      }
       for (Map.Entry<String, List<LakeEntry>> g : rowsByHour.entrySet()) {
         String[] dateHour = g.getKey().split("\\|");
         String rel =
             LakeLayout.dataFile(dateHour[0], Integer.parseInt(dateHour[1]), commitId);
-        writeParquet(layout.resolve(rel), rowSchema, g.getValue());
+        writeParquet(layout.resolve(rel), rowSchema, g.getValue(), nulls);
         files.add(fileOf(rel, FileKind.DATA, dateHour[0], Integer.parseInt(dateHour[1]), g.getValue()));
         rows += g.getValue().size();
       }
       long dead = 0;
       for (Map.Entry<String, List<LakeEntry>> g : deadByDate.entrySet()) {
         String rel = LakeLayout.deadLetterFile(g.getKey(), commitId);
-        writeParquet(layout.resolve(rel), DeadLetter.getClassSchema(), g.getValue());
+        writeParquet(layout.resolve(rel), DeadLetter.getClassSchema(), g.getValue(), null);
         files.add(fileOf(rel, FileKind.DEAD_LETTERS, g.getKey(), -1, g.getValue()));
         dead += g.getValue().size();
       }
@@ -290,7 +305,7 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
               dead,
               deadByKind,
               files,
-              List.of());
+              warnings(nulls, partition));
       layout.publish(marker);
       already.addAll(ranges);
       written.inc(rows);
@@ -321,6 +336,18 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
       }
     }
 
+    private static List<String> warnings(NullRateTracker nulls, int partition) {
+      if (nulls == null) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (NullRateTracker.Breach b : nulls.breaches()) {
+        LOG.warn("partition {}: {}", partition, b.message());
+        out.add(b.message());
+      }
+      return out;
+    }
+
     private static LakeFile fileOf(
         String rel, FileKind kind, String date, int hour, List<LakeEntry> entries) {
       long min = entries.stream().mapToLong(LakeEntry::timeMillis).min().orElse(0);
@@ -328,7 +355,8 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
       return new LakeFile(rel, kind, date, hour, entries.size(), min, max);
     }
 
-    private static void writeParquet(Path file, Schema schema, List<LakeEntry> entries)
+    private static void writeParquet(
+        Path file, Schema schema, List<LakeEntry> entries, NullRateTracker nulls)
         throws IOException {
       Files.createDirectories(file.getParent());
       GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema);
@@ -344,7 +372,11 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
         sink.open(channel);
         for (LakeEntry e : entries) {
           decoder = DecoderFactory.get().binaryDecoder(e.payload(), decoder);
-          sink.write(reader.read(null, decoder));
+          GenericRecord record = reader.read(null, decoder);
+          if (nulls != null) {
+            nulls.observe(record);
+          }
+          sink.write(record);
         }
         sink.flush();
       } catch (UncheckedIOException e) {

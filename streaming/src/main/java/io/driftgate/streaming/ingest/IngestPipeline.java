@@ -116,6 +116,7 @@ public final class IngestPipeline {
                 .optCommitInterval(config.spec().lake().commitInterval())
                 .optCommitMaxRecords(config.spec().lake().commitMaxRecords())
                 .optOffsetCommit(config.bootstrapServers(), config.consumerGroup())
+                .optNullRateLimits(config.spec())
                 .build());
     String deadLetterTopic = config.spec().source().kafka().deadLetterTopic();
     if (config.publishDeadLetters() && deadLetterTopic != null) {
