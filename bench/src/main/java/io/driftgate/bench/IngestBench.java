@@ -65,16 +65,19 @@ public final class IngestBench {
               .malformedFraction(0.01)
               .v1Fraction(0.05)
               .build();
-      ProduceResult produced = StreamProducer.produce(kafka.bootstrapServers(), topic, gen, 0, null);
+      ProduceResult produced =
+          StreamProducer.produce(kafka.bootstrapServers(), topic, gen, 0, null);
       System.out.printf("produced %,d records to %d partitions%n", produced.total(), partitions);
 
       // Warm-up of both paths on a small slice, so neither pays for class loading alone.
-      baseline(base, kafka.bootstrapServers(), Math.min(20_000, records), work.resolve("warm-baseline"));
+      baseline(
+          base, kafka.bootstrapServers(), Math.min(20_000, records), work.resolve("warm-baseline"));
 
       double baseline = baseline(base, kafka.bootstrapServers(), records, work.resolve("baseline"));
       double beam = beamOnFlink(base, records, work.resolve("lake"));
       System.out.printf("baseline (plain KafkaConsumer -> Parquet): %,.0f records/s%n", baseline);
-      System.out.printf("driftgate ingest (Beam %s on FlinkRunner): %,.0f records/s%n",
+      System.out.printf(
+          "driftgate ingest (Beam %s on FlinkRunner): %,.0f records/s%n",
           org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(), beam);
       System.out.printf("ratio beam/baseline: %.2f%n", beam / baseline);
     }
@@ -86,22 +89,26 @@ public final class IngestBench {
     IngestOptions options =
         PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults()).as(IngestOptions.class);
     long t0 = System.nanoTime();
-    IngestPipeline.run(options, IngestConfig.of(spec).withMaxRecords(records).withPublishDeadLetters(true));
+    IngestPipeline.run(
+        options, IngestConfig.of(spec).withMaxRecords(records).withPublishDeadLetters(true));
     double secs = (System.nanoTime() - t0) / 1e9;
     LakeIndex index = LakeIndex.load(lake);
     if (index.rows() + index.deadLetters() != records) {
-      throw new IllegalStateException("pipeline accounted for " + (index.rows() + index.deadLetters()) + " of " + records);
+      throw new IllegalStateException(
+          "pipeline accounted for " + (index.rows() + index.deadLetters()) + " of " + records);
     }
     return records / secs;
   }
 
   /** The same work without an engine: poll, decode, clean, write Parquet per partition batch. */
-  static double baseline(ModelSpec spec, String bootstrap, long records, Path out) throws Exception {
+  static double baseline(ModelSpec spec, String bootstrap, long records, Path out)
+      throws Exception {
     Files.createDirectories(out);
     Schema rowSchema = CleanSchema.of(spec);
     RecordDecoder decoder =
         switch (spec.source().format()) {
-          case SINGLE_OBJECT -> RecordDecoders.singleObject(spec.readerSchema(), spec.historySchemas());
+          case SINGLE_OBJECT ->
+              RecordDecoders.singleObject(spec.readerSchema(), spec.historySchemas());
           case CONFLUENT -> RecordDecoders.confluent(spec.readerSchema(), spec.registrySchemas());
         };
     RecordCleaner cleaner = new RecordCleaner(spec);
@@ -116,7 +123,9 @@ public final class IngestBench {
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       String topic = spec.source().kafka().topic();
       List<TopicPartition> tps =
-          consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
       Map<Integer, List<GenericRecord>> batch = new HashMap<>();
@@ -127,7 +136,9 @@ public final class IngestBench {
           }
           try {
             GenericRecord decoded = decoder.decode(r.value());
-            CleanResult c = cleaner.clean(decoded, new SourceRef(r.topic(), r.partition(), r.offset(), r.timestamp()));
+            CleanResult c =
+                cleaner.clean(
+                    decoded, new SourceRef(r.topic(), r.partition(), r.offset(), r.timestamp()));
             if (c instanceof CleanResult.Accepted accepted) {
               batch.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(accepted.row());
             }
@@ -137,7 +148,10 @@ public final class IngestBench {
         }
         for (Map.Entry<Integer, List<GenericRecord>> e : batch.entrySet()) {
           if (e.getValue().size() >= 50_000 || seen >= records) {
-            ParquetFiles.write(out.resolve("part-" + e.getKey() + "-" + (file++) + ".parquet"), rowSchema, e.getValue());
+            ParquetFiles.write(
+                out.resolve("part-" + e.getKey() + "-" + (file++) + ".parquet"),
+                rowSchema,
+                e.getValue());
             e.getValue().clear();
           }
         }

@@ -31,8 +31,14 @@ public final class Demo {
 
   /** What the demo did; {@link #balanced()} is the "nothing is lost" check. */
   public record Result(
-      ProduceResult produced, IngestResult ingest, long lakeRows, long deadLetters,
-      Map<String, Long> deadLettersByKind, int dataFiles, long duplicateOffsets, long wallMillis) {
+      ProduceResult produced,
+      IngestResult ingest,
+      long lakeRows,
+      long deadLetters,
+      Map<String, Long> deadLettersByKind,
+      int dataFiles,
+      long duplicateOffsets,
+      long wallMillis) {
     public boolean balanced() {
       return lakeRows + deadLetters == produced.total() && duplicateOffsets == 0;
     }
@@ -41,16 +47,23 @@ public final class Demo {
   private Demo() {}
 
   public static Result run(
-      ModelSpec exampleSpec, GeneratorConfig generator, int partitions, Path workDir, PrintStream out,
-      boolean progress, String... pipelineArgs)
+      ModelSpec exampleSpec,
+      GeneratorConfig generator,
+      int partitions,
+      Path workDir,
+      PrintStream out,
+      boolean progress,
+      String... pipelineArgs)
       throws Exception {
     long started = System.nanoTime();
     deleteRecursively(workDir);
     Files.createDirectories(workDir);
     Path lake = workDir.resolve("lake");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      out.printf("[%5.1fs] Kafka (KRaft) broker up at %s%n", secs(started), kafka.bootstrapServers());
-      ModelSpec spec = exampleSpec.withBootstrapServers(kafka.bootstrapServers()).withLakePath(lake);
+      out.printf(
+          "[%5.1fs] Kafka (KRaft) broker up at %s%n", secs(started), kafka.bootstrapServers());
+      ModelSpec spec =
+          exampleSpec.withBootstrapServers(kafka.bootstrapServers()).withLakePath(lake);
       String topic = spec.source().kafka().topic();
       kafka.createTopic(topic, partitions);
       if (spec.source().kafka().deadLetterTopic() != null) {
@@ -64,11 +77,15 @@ public final class Demo {
               () -> StreamProducer.produce(kafka.bootstrapServers(), topic, generator, 0, null));
       IngestConfig config = IngestConfig.of(spec).withMaxRecords(generator.count());
       IngestOptions options =
-          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(pipelineArgs)).as(IngestOptions.class);
+          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(pipelineArgs))
+              .as(IngestOptions.class);
       AtomicBoolean done = new AtomicBoolean();
       Thread bar = progress ? progressBar(lake, generator.count(), out, done) : null;
-      out.printf("[%5.1fs] ingestion started: Beam %s on %s%n", secs(started),
-          org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(), options.getRunner().getSimpleName());
+      out.printf(
+          "[%5.1fs] ingestion started: Beam %s on %s%n",
+          secs(started),
+          org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
+          options.getRunner().getSimpleName());
       IngestResult ingest = IngestPipeline.run(options, config);
       done.set(true);
       if (bar != null) {
@@ -100,16 +117,21 @@ public final class Demo {
     r.deadLettersByKind().forEach((k, v) -> out.printf("  %-22s  %,12d%n", k, v));
     out.printf("lake data files           %,12d%n", r.dataFiles());
     out.printf("duplicate offsets         %,12d%n", r.duplicateOffsets());
-    out.printf("accounting                %12s  (lake rows + dead letters %s records in)%n",
+    out.printf(
+        "accounting                %12s  (lake rows + dead letters %s records in)%n",
         r.balanced() ? "OK" : "MISMATCH", r.balanced() ? "==" : "!=");
-    out.printf("wall time                 %11.1fs  (ingest %.1fs, %,.0f records/s)%n",
-        r.wallMillis() / 1000.0, r.ingest().wallMillis() / 1000.0,
+    out.printf(
+        "wall time                 %11.1fs  (ingest %.1fs, %,.0f records/s)%n",
+        r.wallMillis() / 1000.0,
+        r.ingest().wallMillis() / 1000.0,
         r.produced().total() / Math.max(0.001, r.ingest().wallMillis() / 1000.0));
     out.println("lake: " + lake + "   (inspect: ./driftgate lake --lake " + lake + ")");
   }
 
   static String describe(ProduceResult r) {
-    return String.format("produced %,d records in %.1f s: %s", r.total(), r.elapsedMillis() / 1000.0, r.countsByKind());
+    return String.format(
+        "produced %,d records in %.1f s: %s",
+        r.total(), r.elapsedMillis() / 1000.0, r.malformedByKind());
   }
 
   private static Thread progressBar(Path lake, long total, PrintStream out, AtomicBoolean done) {
@@ -129,8 +151,13 @@ public final class Demo {
                 if (n != last || finished) {
                   int width = 40;
                   int filled = (int) Math.min(width, total == 0 ? width : n * width / total);
-                  out.printf("\r  committed [%s%s] %5.1f%%  %,d / %,d",
-                      "#".repeat(filled), ".".repeat(width - filled), 100.0 * n / Math.max(1, total), n, total);
+                  out.printf(
+                      "\r  committed [%s%s] %5.1f%%  %,d / %,d",
+                      "#".repeat(filled),
+                      ".".repeat(width - filled),
+                      100.0 * n / Math.max(1, total),
+                      n,
+                      total);
                   last = n;
                 }
                 if (finished) {

@@ -21,19 +21,34 @@ import picocli.CommandLine.Parameters;
 final class DemoCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
 
-  @Option(names = "--records", description = "Records to produce. Default: ${DEFAULT-VALUE}.", defaultValue = "200000")
+  @Option(
+      names = "--records",
+      description = "Records to produce. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "200000")
   long records;
 
-  @Option(names = "--malformed", description = "Fraction of malformed records. Default: ${DEFAULT-VALUE}.", defaultValue = "0.01")
+  @Option(
+      names = "--malformed",
+      description = "Fraction of malformed records. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0.01")
   double malformed;
 
-  @Option(names = "--partitions", description = "Partitions of the input topic. Default: ${DEFAULT-VALUE}.", defaultValue = "4")
+  @Option(
+      names = "--partitions",
+      description = "Partitions of the input topic. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "4")
   int partitions;
 
-  @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}.", defaultValue = "42")
+  @Option(
+      names = "--seed",
+      description = "Generator seed. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "42")
   long seed;
 
-  @Option(names = "--work-dir", description = "Where the demo's lake goes (wiped first). Default: ${DEFAULT-VALUE}.", defaultValue = ".driftgate/demo")
+  @Option(
+      names = "--work-dir",
+      description = "Where the demo's lake goes (wiped first). Default: ${DEFAULT-VALUE}.",
+      defaultValue = ".driftgate/demo")
   Path workDir;
 
   @Option(names = "--no-progress", description = "No progress bar.")
@@ -56,7 +71,13 @@ final class DemoCommand implements Callable<Integer> {
             .v1Fraction(0.05)
             .build();
     Demo.Result r =
-        Demo.run(spec, generator, partitions, workDir, System.out, !noProgress,
+        Demo.run(
+            spec,
+            generator,
+            partitions,
+            workDir,
+            System.out,
+            !noProgress,
             pipelineArgs.toArray(String[]::new));
     return r.balanced() ? 0 : 1;
   }

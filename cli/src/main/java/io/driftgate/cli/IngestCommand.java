@@ -21,10 +21,16 @@ import picocli.CommandLine.Parameters;
 final class IngestCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin SpecOption specOption;
 
-  @Option(names = "--until-caught-up", description = "Ingest what the topic holds now, commit it and exit.")
+  @Option(
+      names = "--until-caught-up",
+      description = "Ingest what the topic holds now, commit it and exit.")
   boolean untilCaughtUp;
 
-  @Option(names = "--max-records", description = "Ingest this many records and exit; 0 runs until stopped. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  @Option(
+      names = "--max-records",
+      description =
+          "Ingest this many records and exit; 0 runs until stopped. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0")
   long maxRecords;
 
   @Option(names = "--no-dead-letter-topic", description = "Keep dead letters in the lake only.")

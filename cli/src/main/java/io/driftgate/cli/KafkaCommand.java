@@ -14,10 +14,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run an embedded single-node Kafka (KRaft) broker on loopback until Ctrl-C.")
 final class KafkaCommand implements Callable<Integer> {
-  @Option(names = "--port", description = "Listener port; 0 picks a free one. Default: ${DEFAULT-VALUE}.", defaultValue = "9092")
+  @Option(
+      names = "--port",
+      description = "Listener port; 0 picks a free one. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "9092")
   int port;
 
-  @Option(names = "--dir", description = "Log directory (kept after exit); default: a temporary one (deleted).")
+  @Option(
+      names = "--dir",
+      description = "Log directory (kept after exit); default: a temporary one (deleted).")
   Path dir;
 
   @Option(
@@ -28,12 +33,13 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(port, dir)) {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(port, dir, dir == null)) {
       for (String t : topics) {
         String[] parts = t.split(":");
         kafka.createTopic(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
       }
-      System.out.println("Kafka broker ready at " + kafka.bootstrapServers() + " (Ctrl-C stops it)");
+      System.out.println(
+          "Kafka broker ready at " + kafka.bootstrapServers() + " (Ctrl-C stops it)");
       System.out.println("topics: " + topics);
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

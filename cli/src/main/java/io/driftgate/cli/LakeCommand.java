@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "lake",
     mixinStandardHelpOptions = true,
-    description = "List the lake's committed windows (event date/hour) with row counts, and dead letters.")
+    description =
+        "List the lake's committed windows (event date/hour) with row counts, and dead letters.")
 final class LakeCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
 
@@ -23,7 +24,8 @@ final class LakeCommand implements Callable<Integer> {
     System.out.printf("%-12s %5s %10s %6s %8s%n", "event_date", "hour", "rows", "files", "commits");
     for (LakeIndex.Window w : index.windows()) {
       System.out.printf(
-          "%-12s %5d %10d %6d %8d%n", w.eventDate(), w.eventHour(), w.rows(), w.files(), w.commits());
+          "%-12s %5d %10d %6d %8d%n",
+          w.eventDate(), w.eventHour(), w.rows(), w.files(), w.commits());
     }
     System.out.printf(
         "total: %d rows, %d dead letters, %d commits%n",
@@ -31,9 +33,7 @@ final class LakeCommand implements Callable<Integer> {
     for (Map.Entry<String, Long> e : index.deadLettersByKind().entrySet()) {
       System.out.printf("  dead letters %-18s %d%n", e.getKey(), e.getValue());
     }
-    index
-        .offsetsByPartition()
-        .forEach((tp, r) -> System.out.printf("  offsets %-20s %s%n", tp, r));
+    index.offsetsByPartition().forEach((tp, r) -> System.out.printf("  offsets %-20s %s%n", tp, r));
     return 0;
   }
 }

@@ -19,40 +19,78 @@ import picocli.CommandLine.Option;
 final class ProduceCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
 
-  @Option(names = "--count", description = "Records to produce. Default: ${DEFAULT-VALUE}.", defaultValue = "100000")
+  @Option(
+      names = "--count",
+      description = "Records to produce. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "100000")
   long count;
 
-  @Option(names = "--seed", description = "Random seed. Default: ${DEFAULT-VALUE}.", defaultValue = "42")
+  @Option(
+      names = "--seed",
+      description = "Random seed. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "42")
   long seed;
 
-  @Option(names = "--rate", description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  @Option(
+      names = "--rate",
+      description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0")
   double rate;
 
-  @Option(names = "--malformed", description = "Fraction of malformed records (all kinds). Default: ${DEFAULT-VALUE}.", defaultValue = "0.01")
+  @Option(
+      names = "--malformed",
+      description = "Fraction of malformed records (all kinds). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0.01")
   double malformed;
 
-  @Option(names = "--v1-fraction", description = "Fraction of valid records written with the older v1 schema. Default: ${DEFAULT-VALUE}.", defaultValue = "0.05")
+  @Option(
+      names = "--v1-fraction",
+      description =
+          "Fraction of valid records written with the older v1 schema. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0.05")
   double v1Fraction;
 
-  @Option(names = "--start-time", description = "Event time of the first record, epoch millis. Default: ${DEFAULT-VALUE} (2026-01-05T00:00Z).", defaultValue = "1767571200000")
+  @Option(
+      names = "--start-time",
+      description =
+          "Event time of the first record, epoch millis. Default: ${DEFAULT-VALUE} (2026-01-05T00:00Z).",
+      defaultValue = "1767571200000")
   long startTime;
 
-  @Option(names = "--spacing-ms", description = "Mean event-time gap between records. Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
+  @Option(
+      names = "--spacing-ms",
+      description = "Mean event-time gap between records. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "1000")
   long spacingMs;
 
-  @Option(names = "--drift-at", description = "Record index where drift starts; -1 = no drift. Default: ${DEFAULT-VALUE}.", defaultValue = "-1")
+  @Option(
+      names = "--drift-at",
+      description = "Record index where drift starts; -1 = no drift. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "-1")
   long driftAt;
 
-  @Option(names = "--drift-mode", description = "abrupt or gradual. Default: ${DEFAULT-VALUE}.", defaultValue = "abrupt")
+  @Option(
+      names = "--drift-mode",
+      description = "abrupt or gradual. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "abrupt")
   String driftMode;
 
-  @Option(names = "--drift-ramp", description = "Records over which gradual drift ramps up. Default: ${DEFAULT-VALUE}.", defaultValue = "10000")
+  @Option(
+      names = "--drift-ramp",
+      description = "Records over which gradual drift ramps up. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "10000")
   long driftRamp;
 
-  @Option(names = "--feature-shift", description = "Magnitude of the feature-distribution change. Default: ${DEFAULT-VALUE}.", defaultValue = "1.0")
+  @Option(
+      names = "--feature-shift",
+      description = "Magnitude of the feature-distribution change. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "1.0")
   double featureShift;
 
-  @Option(names = "--label-shift", description = "Magnitude of the label-relation change. Default: ${DEFAULT-VALUE}.", defaultValue = "1.0")
+  @Option(
+      names = "--label-shift",
+      description = "Magnitude of the label-relation change. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "1.0")
   double labelShift;
 
   @Override

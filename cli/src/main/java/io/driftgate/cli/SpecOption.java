@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The {@code --spec}, {@code --bootstrap-servers} and {@code --lake} options many commands share. */
+/**
+ * The {@code --spec}, {@code --bootstrap-servers} and {@code --lake} options many commands share.
+ */
 final class SpecOption {
   static final String DEFAULT_SPEC = "examples/flight-delay/driftgate.yaml";
 

@@ -50,15 +50,30 @@ class CliTest {
     new LakeLayout(dir)
         .publish(
             new CommitMarker(
-                "0000000000001-p0-aaaaaaaa", "flight-delay", 1, "flights", 0,
-                List.<long[]>of(new long[] {0, 12}), 10, 2, Map.of("TRUNCATED", 2L),
-                List.of(new CommitMarker.LakeFile(
-                    "data/event_date=2026-01-05/event_hour=07/part-x.parquet", FileKind.DATA,
-                    "2026-01-05", 7, 10, 0, 1)),
+                "0000000000001-p0-aaaaaaaa",
+                "flight-delay",
+                1,
+                "flights",
+                0,
+                List.<long[]>of(new long[] {0, 12}),
+                10,
+                2,
+                Map.of("TRUNCATED", 2L),
+                List.of(
+                    new CommitMarker.LakeFile(
+                        "data/event_date=2026-01-05/event_hour=07/part-x.parquet",
+                        FileKind.DATA,
+                        "2026-01-05",
+                        7,
+                        10,
+                        0,
+                        1)),
                 List.of()));
     assertThat(Main.execute("lake", "--lake", dir.toString())).isZero();
     String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(text).contains("2026-01-05", "10 rows, 2 dead letters, 1 commits", "TRUNCATED", "flights-0", "[0-12]");
+    assertThat(text)
+        .contains(
+            "2026-01-05", "10 rows, 2 dead letters, 1 commits", "TRUNCATED", "flights-0", "[0-12]");
   }
 
   @Test
@@ -74,10 +89,15 @@ class CliTest {
   void aBadSpecNamesKeyValueAndFix() throws Exception {
     Path spec = dir.resolve("driftgate.yaml");
     String example = Files.readString(Path.of("../examples/flight-delay/driftgate.yaml"));
-    Files.writeString(spec, example.replace("format: single-object", "format: protobuf")
-        .replace("../../schemas", Path.of("../schemas").toAbsolutePath().normalize().toString()));
+    Files.writeString(
+        spec,
+        example
+            .replace("format: single-object", "format: protobuf")
+            .replace(
+                "../../schemas", Path.of("../schemas").toAbsolutePath().normalize().toString()));
     int code = Main.execute("lake", "--spec", spec.toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("source.format", "protobuf", "single-object", "confluent");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("source.format", "protobuf", "single-object", "confluent");
   }
 }

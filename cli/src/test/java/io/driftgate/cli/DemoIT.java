@@ -19,12 +19,23 @@ class DemoIT {
   void demoAccountsForEveryRecord() throws Exception {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     GeneratorConfig gen =
-        GeneratorConfig.builder().seed(5).count(30_000).startTimeMillis(1767571200000L)
-            .eventSpacingMillis(1000).malformedFraction(0.01).v1Fraction(0.05).build();
+        GeneratorConfig.builder()
+            .seed(5)
+            .count(30_000)
+            .startTimeMillis(1767571200000L)
+            .eventSpacingMillis(1000)
+            .malformedFraction(0.01)
+            .v1Fraction(0.05)
+            .build();
     Demo.Result r =
         Demo.run(
             SpecLoader.load(Path.of("../examples/flight-delay/driftgate.yaml")),
-            gen, 4, work, new PrintStream(text, true, StandardCharsets.UTF_8), false, "--parallelism=2");
+            gen,
+            4,
+            work,
+            new PrintStream(text, true, StandardCharsets.UTF_8),
+            false,
+            "--parallelism=2");
     assertThat(r.balanced()).isTrue();
     assertThat(r.lakeRows() + r.deadLetters()).isEqualTo(30_000);
     assertThat(r.deadLettersByKind()).hasSize(7);

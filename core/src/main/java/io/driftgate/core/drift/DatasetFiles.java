@@ -82,7 +82,8 @@ public final class DatasetFiles {
     List<ProfiledFeature> out = new ArrayList<>();
     numeric.forEach(
         (k, isNum) ->
-            out.add(new ProfiledFeature(k, isNum ? ProfiledKind.NUMERIC : ProfiledKind.CATEGORICAL)));
+            out.add(
+                new ProfiledFeature(k, isNum ? ProfiledKind.NUMERIC : ProfiledKind.CATEGORICAL)));
     return out;
   }
 
@@ -109,7 +110,9 @@ public final class DatasetFiles {
       readLake(p, from, to, sink);
     } else if (!Files.exists(p)) {
       throw new IllegalArgumentException(
-          "dataset " + source + " does not exist; expected a .csv or .parquet file or a lake"
+          "dataset "
+              + source
+              + " does not exist; expected a .csv or .parquet file or a lake"
               + " directory (optionally with @<from>..<to>)");
     } else if (path.toLowerCase(Locale.ROOT).endsWith(".csv")) {
       readCsv(p, sink);
@@ -121,12 +124,14 @@ public final class DatasetFiles {
     }
   }
 
-  private static void readLake(Path lake, Instant from, Instant to, Consumer<Map<String, Object>> sink) {
+  private static void readLake(
+      Path lake, Instant from, Instant to, Consumer<Map<String, Object>> sink) {
     long lo = from == null ? Long.MIN_VALUE : from.toEpochMilli();
     long hi = to == null ? Long.MAX_VALUE : to.toEpochMilli();
     LakeIndex index = LakeIndex.load(lake);
     if (index.commits().isEmpty()) {
-      throw new IllegalArgumentException("lake " + lake + " has no committed data (no _commits/*.json)");
+      throw new IllegalArgumentException(
+          "lake " + lake + " has no committed data (no _commits/*.json)");
     }
     for (var f : index.dataFiles(lo, hi)) {
       ParquetFiles.read(

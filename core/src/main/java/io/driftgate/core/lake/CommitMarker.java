@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The atomic commit of one ingestion window of one Kafka partition: the files it made visible
- * and the source offsets they account for (lake rows and dead letters together). A file that
- * no marker lists does not exist for readers.
+ * The atomic commit of one ingestion window of one Kafka partition: the files it made visible and
+ * the source offsets they account for (lake rows and dead letters together). A file that no marker
+ * lists does not exist for readers.
  *
  * @param commitId unique, time-ordered id; also the marker's file name
  * @param model the model spec name
@@ -37,7 +37,8 @@ public record CommitMarker(
     long deadLetters,
     Map<String, Long> deadLettersByKind,
     List<LakeFile> files,
-    List<String> warnings) implements java.io.Serializable {
+    List<String> warnings)
+    implements java.io.Serializable {
 
   /** Kind of file a commit lists. */
   public enum FileKind {
@@ -64,7 +65,8 @@ public record CommitMarker(
       int eventHour,
       long rows,
       long minEventTime,
-      long maxEventTime) implements java.io.Serializable {}
+      long maxEventTime)
+      implements java.io.Serializable {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * What a lake holds, as its commit markers say: the only view readers (training, `driftgate
- * lake`) may use. Files that no marker lists (left by a crashed writer) are invisible.
+ * What a lake holds, as its commit markers say: the only view readers (training, `driftgate lake`)
+ * may use. Files that no marker lists (left by a crashed writer) are invisible.
  */
 public final class LakeIndex {
 

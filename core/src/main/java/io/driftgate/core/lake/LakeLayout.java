@@ -83,8 +83,8 @@ public final class LakeLayout {
   }
 
   /**
-   * Publishes a marker atomically: written under a hidden temporary name, then renamed, so a
-   * reader sees the whole marker or none of it.
+   * Publishes a marker atomically: written under a hidden temporary name, then renamed, so a reader
+   * sees the whole marker or none of it.
    */
   public void publish(CommitMarker marker) {
     Path dir = commitsDir();

@@ -6,8 +6,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A set of Kafka offsets of one partition, kept as sorted, disjoint, non-adjacent half-open
- * ranges {@code [from, to)}. Mutable and not thread-safe; copy before sharing.
+ * A set of Kafka offsets of one partition, kept as sorted, disjoint, non-adjacent half-open ranges
+ * {@code [from, to)}. Mutable and not thread-safe; copy before sharing.
  */
 public final class OffsetRanges implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,7 +16,8 @@ public final class OffsetRanges implements Serializable {
   public record Range(long from, long to) implements Serializable {
     public Range {
       if (from < 0 || to <= from) {
-        throw new IllegalArgumentException("offset range must satisfy 0 <= from < to: " + from + ", " + to);
+        throw new IllegalArgumentException(
+            "offset range must satisfy 0 <= from < to: " + from + ", " + to);
       }
     }
 
@@ -99,9 +100,9 @@ public final class OffsetRanges implements Serializable {
   }
 
   /**
-   * The end of the contiguous run that starts at the lowest offset in the set, or {@code
-   * fallback} when empty: every offset below it (from the lowest one on) is accounted for, so a
-   * consumer may resume there.
+   * The end of the contiguous run that starts at the lowest offset in the set, or {@code fallback}
+   * when empty: every offset below it (from the lowest one on) is accounted for, so a consumer may
+   * resume there.
    */
   public long contiguousEnd(long fallback) {
     return ranges.isEmpty() ? fallback : ranges.get(0).to();

@@ -36,8 +36,7 @@ public final class ParquetFiles {
   /** Streams every record of a file to {@code sink}; returns the count. */
   public static long read(Path file, Consumer<GenericRecord> sink) {
     try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(
-                HadoopInputFile.fromPath(hadoopPath(file), conf()))
+        AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(hadoopPath(file), conf()))
             .withDataModel(GenericData.get())
             .build()) {
       long n = 0;

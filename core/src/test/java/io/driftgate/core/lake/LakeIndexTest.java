@@ -18,21 +18,40 @@ import org.junit.jupiter.api.io.TempDir;
 class LakeIndexTest {
   @TempDir Path lake;
 
-  private static CommitMarker marker(String id, int partition, long from, long to, long rows, long dead, List<LakeFile> files) {
+  private static CommitMarker marker(
+      String id, int partition, long from, long to, long rows, long dead, List<LakeFile> files) {
     return new CommitMarker(
-        id, "m", 1L, "t", partition, List.<long[]>of(new long[] {from, to}), rows, dead,
-        dead > 0 ? Map.of("TRUNCATED", dead) : Map.of(), files, List.of());
+        id,
+        "m",
+        1L,
+        "t",
+        partition,
+        List.<long[]>of(new long[] {from, to}),
+        rows,
+        dead,
+        dead > 0 ? Map.of("TRUNCATED", dead) : Map.of(),
+        files,
+        List.of());
   }
 
   @Test
   void onlyPublishedMarkersCount() throws Exception {
     LakeLayout layout = new LakeLayout(lake);
-    LakeFile f = new LakeFile("data/event_date=2026-01-05/event_hour=03/part-a.parquet", FileKind.DATA, "2026-01-05", 3, 9, 10, 20);
+    LakeFile f =
+        new LakeFile(
+            "data/event_date=2026-01-05/event_hour=03/part-a.parquet",
+            FileKind.DATA,
+            "2026-01-05",
+            3,
+            9,
+            10,
+            20);
     layout.publish(marker("0001-p0-a", 0, 0, 10, 9, 1, List.of(f)));
     // A crashed writer's leftovers: a temp marker and an unlisted file.
     Files.writeString(layout.commitsDir().resolve(".0002-p0-b.json.tmp"), "{garbage");
     Files.createDirectories(lake.resolve("data/event_date=2026-01-05/event_hour=04"));
-    Files.writeString(lake.resolve("data/event_date=2026-01-05/event_hour=04/part-orphan.parquet"), "x");
+    Files.writeString(
+        lake.resolve("data/event_date=2026-01-05/event_hour=04/part-orphan.parquet"), "x");
 
     LakeIndex index = LakeIndex.load(lake);
     assertThat(index.commits()).hasSize(1);
@@ -57,7 +76,15 @@ class LakeIndexTest {
 
   @Test
   void markerRoundTripsThroughJson() {
-    LakeFile f = new LakeFile("deadletters/event_date=2026-01-05/part-x.parquet", FileKind.DEAD_LETTERS, "2026-01-05", -1, 2, 1, 2);
+    LakeFile f =
+        new LakeFile(
+            "deadletters/event_date=2026-01-05/part-x.parquet",
+            FileKind.DEAD_LETTERS,
+            "2026-01-05",
+            -1,
+            2,
+            1,
+            2);
     CommitMarker m = marker("0003-p2-c", 2, 100, 102, 0, 2, List.of(f));
     CommitMarker back = CommitMarker.fromJson(m.toJson());
     assertThat(back.commitId()).isEqualTo(m.commitId());
@@ -68,7 +95,8 @@ class LakeIndexTest {
 
   @Test
   void parquetFilesRoundTrip() {
-    Schema schema = SchemaBuilder.record("R").fields().requiredLong("a").optionalString("b").endRecord();
+    Schema schema =
+        SchemaBuilder.record("R").fields().requiredLong("a").optionalString("b").endRecord();
     GenericRecord r1 = new GenericData.Record(schema);
     r1.put("a", 1L);
     r1.put("b", "x");
@@ -87,7 +115,8 @@ class LakeIndexTest {
   void layoutNamesHaveNoColons() {
     String id = LakeLayout.newCommitId(3, 1767571200000L);
     assertThat(id).startsWith("1767571200000-p3-").doesNotContain(":");
-    assertThat(LakeLayout.dataFile("2026-01-05", 7, id)).isEqualTo("data/event_date=2026-01-05/event_hour=07/part-" + id + ".parquet");
+    assertThat(LakeLayout.dataFile("2026-01-05", 7, id))
+        .isEqualTo("data/event_date=2026-01-05/event_hour=07/part-" + id + ".parquet");
     assertThat(LakeLayout.eventDate(1767571200000L)).isEqualTo("2026-01-05");
     assertThat(LakeLayout.eventHour(1767571200000L + 3_600_000L * 5)).isEqualTo(5);
   }

@@ -23,7 +23,8 @@ class OffsetRangesTest {
 
   @Test
   void containsIsExactAtTheEdges() {
-    OffsetRanges r = OffsetRanges.of(List.of(new OffsetRanges.Range(5, 8), new OffsetRanges.Range(12, 13)));
+    OffsetRanges r =
+        OffsetRanges.of(List.of(new OffsetRanges.Range(5, 8), new OffsetRanges.Range(12, 13)));
     assertThat(r.contains(4)).isFalse();
     assertThat(r.contains(5)).isTrue();
     assertThat(r.contains(7)).isTrue();

@@ -1,12 +1,12 @@
 package io.driftgate.streaming.ingest;
 
+import io.driftgate.core.ingest.NullRateTracker;
 import io.driftgate.core.lake.CommitMarker;
 import io.driftgate.core.lake.CommitMarker.FileKind;
 import io.driftgate.core.lake.CommitMarker.LakeFile;
 import io.driftgate.core.lake.LakeIndex;
 import io.driftgate.core.lake.LakeLayout;
 import io.driftgate.core.lake.OffsetRanges;
-import io.driftgate.core.ingest.NullRateTracker;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DeadLetter;
 import java.io.IOException;
@@ -60,15 +60,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits ingestion outcomes to the lake, one commit per (partition, commit window).
  *
- * <p>Commit windows are processing-time panes of the global window (every {@code
- * commitInterval} or {@code commitMaxRecords}, whichever first), so no record is ever dropped
- * as late: event time only decides the {@code event_date/event_hour} directory a row lands in.
- * For each pane the committer: skips offsets the lake already accounts for (a replay after a
- * crash), writes Parquet files for rows and dead letters, publishes one atomic marker listing
- * the files and offset ranges, and only then commits the partition's contiguous durable offset
- * to the consumer group. Files of a pane that crashed before its marker stay invisible.
+ * <p>Commit windows are processing-time panes of the global window (every {@code commitInterval} or
+ * {@code commitMaxRecords}, whichever first), so no record is ever dropped as late: event time only
+ * decides the {@code event_date/event_hour} directory a row lands in. For each pane the committer:
+ * skips offsets the lake already accounts for (a replay after a crash), writes Parquet files for
+ * rows and dead letters, publishes one atomic marker listing the files and offset ranges, and only
+ * then commits the partition's contiguous durable offset to the consumer group. Files of a pane
+ * that crashed before its marker stay invisible.
  */
-public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PCollection<CommitMarker>> {
+public final class CommitToLake
+    extends PTransform<PCollection<LakeEntry>, PCollection<CommitMarker>> {
   private static final Logger LOG = LoggerFactory.getLogger(CommitToLake.class);
 
   private final Config config;
@@ -238,7 +239,8 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<LakeEntry>> pane, OutputReceiver<CommitMarker> out)
+    public void process(
+        @Element KV<Integer, Iterable<LakeEntry>> pane, OutputReceiver<CommitMarker> out)
         throws IOException {
       int partition = pane.getKey();
       OffsetRanges already = committed(partition);
@@ -260,7 +262,9 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
       Map<String, Long> deadByKind = new TreeMap<>();
       for (LakeEntry e : fresh.values()) {
         if (e.deadLetter()) {
-          deadByDate.computeIfAbsent(LakeLayout.eventDate(e.timeMillis()), k -> new ArrayList<>()).add(e);
+          deadByDate
+              .computeIfAbsent(LakeLayout.eventDate(e.timeMillis()), k -> new ArrayList<>())
+              .add(e);
           deadByKind.merge(e.errorKind(), 1L, Long::sum);
         } else {
           String key =
@@ -276,10 +280,10 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
       }
       for (Map.Entry<String, List<LakeEntry>> g : rowsByHour.entrySet()) {
         String[] dateHour = g.getKey().split("\\|");
-        String rel =
-            LakeLayout.dataFile(dateHour[0], Integer.parseInt(dateHour[1]), commitId);
+        String rel = LakeLayout.dataFile(dateHour[0], Integer.parseInt(dateHour[1]), commitId);
         writeParquet(layout.resolve(rel), rowSchema, g.getValue(), nulls);
-        files.add(fileOf(rel, FileKind.DATA, dateHour[0], Integer.parseInt(dateHour[1]), g.getValue()));
+        files.add(
+            fileOf(rel, FileKind.DATA, dateHour[0], Integer.parseInt(dateHour[1]), g.getValue()));
         rows += g.getValue().size();
       }
       long dead = 0;
@@ -332,7 +336,12 @@ public final class CommitToLake extends PTransform<PCollection<LakeEntry>, PColl
         Thread.currentThread().interrupt();
       } catch (ExecutionException e) {
         // The lake is the source of truth; a missed commit only means a replay, which is deduped.
-        LOG.warn("could not commit offset {} for {}-{}: {}", next, config.topic(), partition, e.getCause().toString());
+        LOG.warn(
+            "could not commit offset {} for {}-{}: {}",
+            next,
+            config.topic(),
+            partition,
+            e.getCause().toString());
       }
     }
 

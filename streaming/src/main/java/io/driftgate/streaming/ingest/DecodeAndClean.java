@@ -37,8 +37,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Decode -> validate -> preprocess, in one pass. Every input leaves on exactly one of two tagged
  * outputs: {@link #ROWS} (cleaned lake rows) or {@link #DEAD_LETTERS} (the original bytes, the
- * reason and the source offset). Bad data never throws: Beam 2.51 predates the bad-record
- * router, so routing is a tagged multi-output {@code ParDo}.
+ * reason and the source offset). Bad data never throws: Beam 2.51 predates the bad-record router,
+ * so routing is a tagged multi-output {@code ParDo}.
  */
 public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   public static final TupleTag<LakeEntry> ROWS = new TupleTag<>("rows") {};
@@ -91,7 +91,8 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
   /** Encodes a dead letter the way it is stored and published (Avro binary, no header). */
   public static byte[] encodeDeadLetter(DeadLetter dl) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(dl.getOriginalBytes().remaining() + 128);
+      ByteArrayOutputStream bytes =
+          new ByteArrayOutputStream(dl.getOriginalBytes().remaining() + 128);
       BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(bytes, null);
       new SpecificDatumWriter<>(DeadLetter.class).write(dl, enc);
       enc.flush();

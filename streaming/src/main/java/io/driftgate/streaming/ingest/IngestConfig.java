@@ -14,7 +14,11 @@ import java.util.Objects;
  * @param publishDeadLetters also publish dead letters to the spec's dead-letter topic
  */
 public record IngestConfig(
-    ModelSpec spec, String bootstrapServers, Path lakeRoot, long maxRecords, boolean publishDeadLetters) {
+    ModelSpec spec,
+    String bootstrapServers,
+    Path lakeRoot,
+    long maxRecords,
+    boolean publishDeadLetters) {
 
   public IngestConfig {
     Objects.requireNonNull(spec, "spec");

@@ -9,9 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.Pipeline;
@@ -150,7 +148,12 @@ public final class IngestPipeline {
           key.duplicate().get(keyBytes);
         }
         ByteBuffer value = dl.toByteBuffer();
-        return KV.of(keyBytes, Arrays.copyOfRange(value.array(), value.arrayOffset() + value.position(), value.arrayOffset() + value.limit()));
+        return KV.of(
+            keyBytes,
+            Arrays.copyOfRange(
+                value.array(),
+                value.arrayOffset() + value.position(),
+                value.arrayOffset() + value.limit()));
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);
       }

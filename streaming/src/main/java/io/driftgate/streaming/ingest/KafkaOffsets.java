@@ -47,8 +47,7 @@ public final class KafkaOffsets {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-offsets");
     try (Admin admin = Admin.create(props)) {
-      TopicDescription d =
-          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
       List<TopicPartition> tps =
           d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       Map<Integer, Long> earliest = list(admin, tps, OffsetSpec.earliest());
@@ -68,7 +67,12 @@ public final class KafkaOffsets {
       throw new IllegalStateException("interrupted while reading offsets of " + topic, e);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "cannot read offsets of topic '" + topic + "' at " + bootstrapServers + ": " + e.getCause().getMessage(),
+          "cannot read offsets of topic '"
+              + topic
+              + "' at "
+              + bootstrapServers
+              + ": "
+              + e.getCause().getMessage(),
           e.getCause());
     }
   }

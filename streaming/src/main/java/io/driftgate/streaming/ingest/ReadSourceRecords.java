@@ -15,9 +15,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
 
 /**
- * Reads raw Kafka records with KafkaIO and hands them on as {@link SourceRecord}s. Starts from
- * the consumer group's committed offsets (which the lake committer moves only over durable
- * output), else from the earliest offset. KafkaIO itself commits nothing.
+ * Reads raw Kafka records with KafkaIO and hands them on as {@link SourceRecord}s. Starts from the
+ * consumer group's committed offsets (which the lake committer moves only over durable output),
+ * else from the earliest offset. KafkaIO itself commits nothing.
  */
 public final class ReadSourceRecords extends PTransform<PBegin, PCollection<SourceRecord>> {
   private final String bootstrapServers;
@@ -96,7 +96,8 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
         .setCoder(SourceRecord.SourceRecordCoder.of());
   }
 
-  static final class ToSourceRecord extends SimpleFunction<KafkaRecord<byte[], byte[]>, SourceRecord> {
+  static final class ToSourceRecord
+      extends SimpleFunction<KafkaRecord<byte[], byte[]>, SourceRecord> {
     @Override
     public SourceRecord apply(KafkaRecord<byte[], byte[]> r) {
       return new SourceRecord(

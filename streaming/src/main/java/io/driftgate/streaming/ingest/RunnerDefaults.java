@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Engine defaults that the launcher adds unless the caller set them: the FlinkRunner on an
- * embedded local cluster, checkpointing on. The runner is named, not referenced, so pipeline
- * code stays runner-agnostic; pass {@code --runner=DirectRunner} (or another) to change it.
+ * Engine defaults that the launcher adds unless the caller set them: the FlinkRunner on an embedded
+ * local cluster, checkpointing on. The runner is named, not referenced, so pipeline code stays
+ * runner-agnostic; pass {@code --runner=DirectRunner} (or another) to change it.
  */
 public final class RunnerDefaults {
   private RunnerDefaults() {}

@@ -25,7 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The committer on the DirectRunner: files, markers, and dedupe of replays. */
 class CommitToLakeTest {
   static final Schema ROW =
-      SchemaBuilder.record("Row").fields().requiredLong("event_time").requiredString("v").endRecord();
+      SchemaBuilder.record("Row")
+          .fields()
+          .requiredLong("event_time")
+          .requiredString("v")
+          .endRecord();
   static final long T0 = 1767571200000L; // 2026-01-05T00:00Z
 
   @TempDir Path lake;

@@ -40,7 +40,12 @@ public class DecodeAndCleanTest {
   @Test
   public void routesEveryRecordToExactlyOneOutput() {
     GeneratorConfig config =
-        GeneratorConfig.builder().seed(3).count(3000).malformedFraction(0.1).v1Fraction(0.1).build();
+        GeneratorConfig.builder()
+            .seed(3)
+            .count(3000)
+            .malformedFraction(0.1)
+            .v1Fraction(0.1)
+            .build();
     List<SourceRecord> input = new ArrayList<>();
     Map<String, Long> expectedDead = new HashMap<>();
     Map<Long, byte[]> valueByOffset = new HashMap<>();
@@ -86,14 +91,17 @@ public class DecodeAndCleanTest {
                               && Arrays.equals(original, valueByOffset.get(e.offset()))
                               && !dl.getMessage().isBlank();
                         }));
-    PAssert.that(intact).satisfies(all -> {
-      all.forEach(ok -> {
-        if (!ok) {
-          throw new AssertionError("a dead letter lost its bytes, offset or reason");
-        }
-      });
-      return null;
-    });
+    PAssert.that(intact)
+        .satisfies(
+            all -> {
+              all.forEach(
+                  ok -> {
+                    if (!ok) {
+                      throw new AssertionError("a dead letter lost its bytes, offset or reason");
+                    }
+                  });
+              return null;
+            });
     pipeline.run().waitUntilFinish();
   }
 
@@ -105,5 +113,4 @@ public class DecodeAndCleanTest {
       throw new UncheckedIOException(e);
     }
   }
-
 }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real broker + Beam on a local Flink cluster: 100k records with ~1% of every malformed kind,
- * and every one of them accounted for in the lake.
+ * Real broker + Beam on a local Flink cluster: 100k records with ~1% of every malformed kind, and
+ * every one of them accounted for in the lake.
  */
 class IngestIT {
   @TempDir Path work;
@@ -43,7 +43,8 @@ class IngestIT {
       kafka.createTopic(topic, 4);
       kafka.createTopic(spec.source().kafka().deadLetterTopic(), 1);
       GeneratorConfig gen = IngestFixtures.generator(7, 100_000, 0.01);
-      ProduceResult produced = StreamProducer.produce(kafka.bootstrapServers(), topic, gen, 0, null);
+      ProduceResult produced =
+          StreamProducer.produce(kafka.bootstrapServers(), topic, gen, 0, null);
       assertThat(produced.total()).isEqualTo(100_000);
 
       IngestOptions options =
@@ -54,12 +55,9 @@ class IngestIT {
 
       LakeIndex index = LakeIndex.load(spec.lake().path());
       Map<String, Long> expectedDead = new TreeMap<>();
-      produced.countsByKind().forEach((k, v) -> {
-        if (k != null) {
-          expectedDead.put(k.name(), v);
-        }
-      });
-      long expectedValid = produced.total() - expectedDead.values().stream().mapToLong(Long::longValue).sum();
+      produced.malformedByKind().forEach((k, v) -> expectedDead.put(k.name(), v));
+      long expectedValid =
+          produced.total() - expectedDead.values().stream().mapToLong(Long::longValue).sum();
 
       // Nothing lost, nothing doubled, every kind classified as injected.
       assertThat(index.rows() + index.deadLetters()).isEqualTo(produced.total());
@@ -67,13 +65,22 @@ class IngestIT {
       assertThat(index.deadLettersByKind()).isEqualTo(expectedDead);
       assertThat(expectedDead.keySet())
           .containsExactlyInAnyOrder(
-              "CORRUPT_BYTES", "TRUNCATED", "UNKNOWN_SCHEMA", "MISSING_REQUIRED", "NON_FINITE",
-              "OUT_OF_RANGE", "UNKNOWN_CATEGORY");
+              "CORRUPT_BYTES",
+              "TRUNCATED",
+              "UNKNOWN_SCHEMA",
+              "MISSING_REQUIRED",
+              "NON_FINITE",
+              "OUT_OF_RANGE",
+              "UNKNOWN_CATEGORY");
       assertThat(index.duplicateOffsets()).isZero();
       assertThat(result.read()).isEqualTo(produced.total());
       assertThat(result.rowsWritten()).isEqualTo(expectedValid);
-      produced.endOffsets().forEach((partition, end) ->
-          assertThat(index.offsets(topic, partition).toString()).isEqualTo("[0-" + end + "]"));
+      produced
+          .endOffsets()
+          .forEach(
+              (partition, end) ->
+                  assertThat(index.offsets(topic, partition).toString())
+                      .isEqualTo("[0-" + end + "]"));
 
       // Lake files read back with plain parquet-avro; ids unique; derived fields present.
       List<GenericRecord> rows = IngestFixtures.lakeRows(index);
@@ -87,7 +94,8 @@ class IngestIT {
       assertThat(ids).hasSize(rows.size());
 
       // Each dead letter keeps the original bytes, a reason and the source offset.
-      Map<String, byte[]> source = IngestFixtures.topicValues(kafka.bootstrapServers(), topic, produced.total());
+      Map<String, byte[]> source =
+          IngestFixtures.topicValues(kafka.bootstrapServers(), topic, produced.total());
       List<GenericRecord> dead = IngestFixtures.deadLetters(index);
       assertThat(dead).hasSize((int) index.deadLetters());
       for (GenericRecord d : dead) {
@@ -100,13 +108,17 @@ class IngestIT {
 
       // The dead-letter topic got the same dead letters, decodable as DeadLetter.
       Map<String, byte[]> published =
-          IngestFixtures.topicValues(kafka.bootstrapServers(), spec.source().kafka().deadLetterTopic(), dead.size());
+          IngestFixtures.topicValues(
+              kafka.bootstrapServers(), spec.source().kafka().deadLetterTopic(), dead.size());
       assertThat(published).hasSize(dead.size());
-      DeadLetter first = DeadLetter.fromByteBuffer(ByteBuffer.wrap(published.values().iterator().next()));
+      DeadLetter first =
+          DeadLetter.fromByteBuffer(ByteBuffer.wrap(published.values().iterator().next()));
       assertThat(first.getSourceTopic()).isEqualTo(topic);
 
       // Offsets were committed to the group only over durable output: all of them now.
-      KafkaOffsets.Positions pos = KafkaOffsets.positions(kafka.bootstrapServers(), topic, spec.source().kafka().consumerGroup());
+      KafkaOffsets.Positions pos =
+          KafkaOffsets.positions(
+              kafka.bootstrapServers(), topic, spec.source().kafka().consumerGroup());
       assertThat(pos.pending()).isZero();
     }
   }
