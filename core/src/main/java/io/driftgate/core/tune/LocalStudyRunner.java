@@ -50,6 +50,7 @@ public final class LocalStudyRunner {
   private Duration startupGrace = Duration.ofMinutes(1);
   private Duration stopGrace = Duration.ofSeconds(30);
   private volatile boolean abortRequested;
+  private final Map<Integer, String> launchErrors = new LinkedHashMap<>();
 
   /** How often trial files are checked (default 200 ms). */
   public LocalStudyRunner pollInterval(Duration v) {
@@ -267,8 +268,6 @@ public final class LocalStudyRunner {
     LOG.info("trial {} started (pid {}): {}", i, p.pid(), params);
     return new Running(i, params, p);
   }
-
-  private final Map<Integer, String> launchErrors = new LinkedHashMap<>();
 
   private TrialResult finishLaunchFailure(Path dir, int i, Map<String, String> params)
       throws IOException {
