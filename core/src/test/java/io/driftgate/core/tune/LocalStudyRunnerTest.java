@@ -123,7 +123,7 @@ class LocalStudyRunnerTest {
         StudySpec.builder(grid(List.of(0.1), List.of(0.9, 0.8)))
             .parallelism(2)
             .heartbeatTimeout(Duration.ofMillis(1500))
-            .trialTimeout(Duration.ofSeconds(6))
+            .trialTimeout(Duration.ofSeconds(4))
             .baseParams(
                 Map.of(
                     "epochs", "3",
@@ -148,7 +148,7 @@ class LocalStudyRunnerTest {
     TrialResult slow = result.trial(1);
     assertThat(slow.status()).isEqualTo(TrialStatus.FAILED);
     assertThat(slow.reason()).isEqualTo(TrialResult.REASON_TRIAL_TIMEOUT);
-    assertThat(slow.durationMs()).isBetween(6_000L, 9_000L);
+    assertThat(slow.durationMs()).isBetween(4_000L, 7_000L);
     assertThat(wallMs).isLessThan(15_000);
     assertDead(dir, 0);
     assertDead(dir, 1);
@@ -329,6 +329,30 @@ class LocalStudyRunnerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("different study");
     assertThat(runs(dir, 0)).hasSize(1);
+  }
+
+  @Test
+  void resumeKillsAnOrphanedTrialOfACrashedTunerFirst() throws Exception {
+    StudySpec spec =
+        StudySpec.builder(grid(List.of(0.1), List.of(0.9)))
+            .baseParams(Map.of("epochs", "2", "behaviour", "slow-first-run", "failAt", "1"))
+            .build();
+    // what a crashed tuner leaves behind: params, pid file and a trial still running
+    Files.createDirectories(StudyFiles.trialDir(dir, 0));
+    StudyFiles.writeParams(StudyFiles.params(dir, 0), spec.paramsFor(0));
+    Process orphan = LAUNCHER.launch(0, dir.toAbsolutePath());
+    StudyFiles.writeAtomic(StudyFiles.pid(dir, 0), Long.toString(orphan.pid()));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (runs(dir, 0).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(orphan.isAlive()).isTrue();
+
+    StudyResult result = runner().run(spec, dir, LAUNCHER);
+    assertThat(orphan.isAlive()).isFalse();
+    assertThat(result.trial(0).status()).isEqualTo(TrialStatus.COMPLETED);
+    assertThat(runs(dir, 0)).hasSize(2).startsWith(orphan.pid());
+    assertThat(Files.readAllLines(StudyFiles.metrics(dir, 0))).hasSize(2);
   }
 
   @Test

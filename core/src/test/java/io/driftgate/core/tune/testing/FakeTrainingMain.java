@@ -2,6 +2,7 @@ package io.driftgate.core.tune.testing;
 
 import io.driftgate.core.tune.TrialContext;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.Map;
  *   <li>{@code nan}: reports a NaN loss through the context at {@code failAt};
  *   <li>{@code nan-silent}: writes a NaN loss line to metrics.jsonl by hand at {@code failAt} and
  *       carries on heartbeating forever, as a trial that does not notice;
- *   <li>{@code ignore-stop}: never looks at the stop request, keeps training.
+ *   <li>{@code ignore-stop}: never looks at the stop request, keeps training;
+ *   <li>{@code slow-first-run}: {@code slow} on the trial's first start, normal after.
  * </ul>
  */
 public final class FakeTrainingMain {
@@ -34,8 +36,9 @@ public final class FakeTrainingMain {
 
   public static void main(String[] args) throws Exception {
     TrialContext ctx = TrialContext.fromArgs(args);
+    Path runsFile = ctx.trialDir().resolve("runs");
     Files.writeString(
-        ctx.trialDir().resolve("runs"),
+        runsFile,
         ProcessHandle.current().pid() + "\n",
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
