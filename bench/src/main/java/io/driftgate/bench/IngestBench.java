@@ -16,6 +16,7 @@ import io.driftgate.streaming.ingest.IngestConfig;
 import io.driftgate.streaming.ingest.IngestOptions;
 import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.RunnerDefaults;
+import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
 import io.driftgate.streaming.kafka.ProduceResult;
 import io.driftgate.streaming.kafka.StreamProducer;
@@ -74,7 +75,7 @@ public final class IngestBench {
           base, kafka.bootstrapServers(), Math.min(20_000, records), work.resolve("warm-baseline"));
 
       double baseline = baseline(base, kafka.bootstrapServers(), records, work.resolve("baseline"));
-      double beam = beamOnFlink(base, records, work.resolve("lake"));
+      double beam = beamOnFlink(base, records, produced.endOffsets(), work.resolve("lake"));
       System.out.printf("baseline (plain KafkaConsumer -> Parquet): %,.0f records/s%n", baseline);
       System.out.printf(
           "driftgate ingest (Beam %s on FlinkRunner): %,.0f records/s%n",
@@ -84,13 +85,19 @@ public final class IngestBench {
   }
 
   /** Records/s of the pipeline, bounded to the produced records, start to last commit. */
-  static double beamOnFlink(ModelSpec base, long records, Path lake) {
+  static double beamOnFlink(ModelSpec base, long records, Map<Integer, Long> ends, Path lake) {
     ModelSpec spec = base.withLakePath(lake);
     IngestOptions options =
         PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults()).as(IngestOptions.class);
     long t0 = System.nanoTime();
     IngestPipeline.run(
-        options, IngestConfig.of(spec).withMaxRecords(records).withPublishDeadLetters(true));
+        options,
+        IngestConfig.of(spec),
+        StopCondition.caughtUpWith(
+            spec.source().kafka().bootstrapServers(),
+            spec.source().kafka().topic(),
+            spec.source().kafka().consumerGroup(),
+            () -> ends));
     double secs = (System.nanoTime() - t0) / 1e9;
     LakeIndex index = LakeIndex.load(lake);
     if (index.rows() + index.deadLetters() != records) {

@@ -8,6 +8,7 @@ import io.driftgate.streaming.ingest.IngestOptions;
 import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
 import io.driftgate.streaming.ingest.RunnerDefaults;
+import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
 import io.driftgate.streaming.kafka.ProduceResult;
 import io.driftgate.streaming.kafka.StreamProducer;
@@ -75,7 +76,14 @@ public final class Demo {
       CompletableFuture<ProduceResult> producing =
           CompletableFuture.supplyAsync(
               () -> StreamProducer.produce(kafka.bootstrapServers(), topic, generator, 0, null));
-      IngestConfig config = IngestConfig.of(spec).withMaxRecords(generator.count());
+      IngestConfig config = IngestConfig.of(spec);
+      // Stop once everything the producer wrote is durably committed.
+      StopCondition caughtUp =
+          StopCondition.caughtUpWith(
+              kafka.bootstrapServers(),
+              topic,
+              spec.source().kafka().consumerGroup(),
+              () -> producing.isDone() ? producing.join().endOffsets() : null);
       IngestOptions options =
           PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(pipelineArgs))
               .as(IngestOptions.class);
@@ -86,7 +94,7 @@ public final class Demo {
           secs(started),
           org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
           options.getRunner().getSimpleName());
-      IngestResult ingest = IngestPipeline.run(options, config);
+      IngestResult ingest = IngestPipeline.run(options, config, caughtUp);
       done.set(true);
       if (bar != null) {
         bar.join();

@@ -26,13 +26,6 @@ final class IngestCommand implements Callable<Integer> {
       description = "Ingest what the topic holds now, commit it and exit.")
   boolean untilCaughtUp;
 
-  @Option(
-      names = "--max-records",
-      description =
-          "Ingest this many records and exit; 0 runs until stopped. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "0")
-  long maxRecords;
-
   @Option(names = "--no-dead-letter-topic", description = "Keep dead letters in the lake only.")
   boolean noDeadLetterTopic;
 
@@ -49,7 +42,6 @@ final class IngestCommand implements Callable<Integer> {
     if (specOption.lake != null) {
       args.add("--lakePath=" + specOption.lake);
     }
-    args.add("--maxRecords=" + maxRecords);
     args.add("--untilCaughtUp=" + untilCaughtUp);
     args.add("--publishDeadLetters=" + !noDeadLetterTopic);
     args.addAll(pipelineArgs);

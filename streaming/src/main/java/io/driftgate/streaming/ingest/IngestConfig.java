@@ -10,45 +10,33 @@ import java.util.Objects;
  * @param spec the model spec (Kafka source, schemas, rules, lake settings)
  * @param bootstrapServers Kafka to read from (the spec's, unless overridden)
  * @param lakeRoot lake directory (the spec's, unless overridden)
- * @param maxRecords read this many records then finish; 0 = unbounded
  * @param publishDeadLetters also publish dead letters to the spec's dead-letter topic
  */
 public record IngestConfig(
-    ModelSpec spec,
-    String bootstrapServers,
-    Path lakeRoot,
-    long maxRecords,
-    boolean publishDeadLetters) {
+    ModelSpec spec, String bootstrapServers, Path lakeRoot, boolean publishDeadLetters) {
 
   public IngestConfig {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(lakeRoot, "lakeRoot");
-    if (maxRecords < 0) {
-      throw new IllegalArgumentException("maxRecords must be >= 0, was " + maxRecords);
-    }
   }
 
   /** The spec's own settings, unbounded, dead letters published. */
   public static IngestConfig of(ModelSpec spec) {
     return new IngestConfig(
-        spec, spec.source().kafka().bootstrapServers(), spec.lake().path(), 0, true);
+        spec, spec.source().kafka().bootstrapServers(), spec.lake().path(), true);
   }
 
   public IngestConfig withBootstrapServers(String servers) {
-    return new IngestConfig(spec, servers, lakeRoot, maxRecords, publishDeadLetters);
+    return new IngestConfig(spec, servers, lakeRoot, publishDeadLetters);
   }
 
   public IngestConfig withLakeRoot(Path root) {
-    return new IngestConfig(spec, bootstrapServers, root, maxRecords, publishDeadLetters);
-  }
-
-  public IngestConfig withMaxRecords(long n) {
-    return new IngestConfig(spec, bootstrapServers, lakeRoot, n, publishDeadLetters);
+    return new IngestConfig(spec, bootstrapServers, root, publishDeadLetters);
   }
 
   public IngestConfig withPublishDeadLetters(boolean publish) {
-    return new IngestConfig(spec, bootstrapServers, lakeRoot, maxRecords, publish);
+    return new IngestConfig(spec, bootstrapServers, lakeRoot, publish);
   }
 
   public String topic() {

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.Pipeline;
@@ -50,27 +51,59 @@ public final class IngestPipeline {
             .withValidation()
             .as(IngestOptions.class);
     IngestConfig config = configFrom(options);
+    StopCondition stop = null;
     if (options.getUntilCaughtUp()) {
-      long pending =
-          KafkaOffsets.positions(config.bootstrapServers(), config.topic(), config.consumerGroup())
-              .pending();
-      if (pending == 0) {
+      KafkaOffsets.Positions now =
+          KafkaOffsets.positions(config.bootstrapServers(), config.topic(), config.consumerGroup());
+      if (now.pending() == 0) {
         return IngestResult.nothingToDo(config);
       }
-      config = config.withMaxRecords(pending);
+      Map<Integer, Long> target = now.latest();
+      stop =
+          StopCondition.caughtUpWith(
+              config.bootstrapServers(), config.topic(), config.consumerGroup(), () -> target);
     }
-    return run(options, config);
+    return run(options, config, stop);
   }
 
-  /** Runs an already resolved configuration with the given engine options. */
-  public static IngestResult run(IngestOptions options, IngestConfig config) {
+  /**
+   * Runs an already resolved configuration with the given engine options, until {@code stop} is
+   * reached (then the job is cancelled) or, when {@code stop} is null, until the job ends.
+   */
+  public static IngestResult run(IngestOptions options, IngestConfig config, StopCondition stop) {
     options.setStreaming(true);
     long started = System.nanoTime();
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, config);
     PipelineResult result = pipeline.run();
-    result.waitUntilFinish();
-    return IngestResult.from(config, result, (System.nanoTime() - started) / 1_000_000);
+    if (stop == null) {
+      result.waitUntilFinish();
+      return IngestResult.from(config, result, millisSince(started));
+    }
+    try {
+      while (!stop.reached()) {
+        PipelineResult.State state = result.getState();
+        if (state.isTerminal()) {
+          throw new IllegalStateException(
+              "ingestion job ended (" + state + ") before it caught up; see the log above");
+        }
+        Thread.sleep(250);
+      }
+      // Counters first: a cancelled job may no longer report them.
+      IngestResult summary = IngestResult.from(config, result, millisSince(started));
+      result.cancel();
+      result.waitUntilFinish(org.joda.time.Duration.standardSeconds(60));
+      return summary;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while ingesting", e);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not cancel the ingestion job", e);
+    }
+  }
+
+  private static long millisSince(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
   static IngestConfig configFrom(IngestOptions options) {
@@ -82,9 +115,7 @@ public final class IngestPipeline {
     if (options.getLakePath() != null) {
       config = config.withLakeRoot(Path.of(options.getLakePath()));
     }
-    return config
-        .withMaxRecords(options.getMaxRecords())
-        .withPublishDeadLetters(options.getPublishDeadLetters());
+    return config.withPublishDeadLetters(options.getPublishDeadLetters());
   }
 
   /** Builds the ingestion graph on {@code pipeline}; tests call this with a TestPipeline. */
@@ -96,7 +127,6 @@ public final class IngestPipeline {
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopic(config.topic())
                 .setConsumerGroup(config.consumerGroup())
-                .optMaxRecords(config.maxRecords())
                 .build());
     PCollectionTuple outcomes =
         records.apply(

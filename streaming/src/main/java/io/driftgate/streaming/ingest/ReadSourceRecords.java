@@ -23,13 +23,11 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
   private final String bootstrapServers;
   private final String topic;
   private final String consumerGroup;
-  private final long maxRecords;
 
   private ReadSourceRecords(Builder b) {
     this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "setBootstrapServers");
     this.topic = Objects.requireNonNull(b.topic, "setTopic");
     this.consumerGroup = Objects.requireNonNull(b.consumerGroup, "setConsumerGroup");
-    this.maxRecords = b.maxRecords;
   }
 
   public static Builder builder() {
@@ -41,7 +39,6 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
     private String bootstrapServers;
     private String topic;
     private String consumerGroup;
-    private long maxRecords;
 
     public Builder setBootstrapServers(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -55,12 +52,6 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
 
     public Builder setConsumerGroup(String consumerGroup) {
       this.consumerGroup = consumerGroup;
-      return this;
-    }
-
-    /** Read this many records, then finish (a bounded run); 0 reads forever. */
-    public Builder optMaxRecords(long maxRecords) {
-      this.maxRecords = maxRecords;
       return this;
     }
 
@@ -87,9 +78,6 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
             .withConsumerConfigUpdates(consumer)
             // Producers stamp records with their event time; it drives the drift windows.
             .withCreateTime(Duration.standardMinutes(1));
-    if (maxRecords > 0) {
-      read = read.withMaxNumRecords(maxRecords);
-    }
     return input
         .apply("KafkaIO", read)
         .apply("ToSourceRecord", MapElements.via(new ToSourceRecord()))

@@ -6,15 +6,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /** How long to run. */
 public interface RunOptions extends PipelineOptions {
-  @Description("Read this many records, commit them and finish; 0 runs until stopped.")
-  @Default.Long(0)
-  Long getMaxRecords();
-
-  void setMaxRecords(Long n);
-
   @Description(
-      "Read everything the topic holds now beyond the group's committed offsets, commit it to"
-          + " the lake and finish.")
+      "Ingest what the topic holds at start (up to its current end offsets), commit it to the"
+          + " lake and stop; otherwise run until stopped.")
   @Default.Boolean(false)
   Boolean getUntilCaughtUp();
 

@@ -26,6 +26,8 @@ public final class RunnerDefaults {
           "parallelism",
           String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
       add(out, args, "fasterCopy", "true");
+      // Detached, so the launcher holds a handle that can cancel the job once it caught up.
+      add(out, args, "attachedMode", "false");
     }
     out.addAll(Arrays.asList(args));
     return out.toArray(String[]::new);

@@ -13,6 +13,7 @@ import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
 import io.driftgate.streaming.ingest.KafkaOffsets;
 import io.driftgate.streaming.ingest.RunnerDefaults;
+import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
 import io.driftgate.streaming.kafka.ProduceResult;
 import io.driftgate.streaming.kafka.StreamProducer;
@@ -51,7 +52,14 @@ class IngestIT {
           PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults("--parallelism=2"))
               .as(IngestOptions.class);
       IngestResult result =
-          IngestPipeline.run(options, IngestConfig.of(spec).withMaxRecords(produced.total()));
+          IngestPipeline.run(
+              options,
+              IngestConfig.of(spec),
+              StopCondition.caughtUpWith(
+                  kafka.bootstrapServers(),
+                  topic,
+                  spec.source().kafka().consumerGroup(),
+                  produced::endOffsets));
 
       LakeIndex index = LakeIndex.load(spec.lake().path());
       Map<String, Long> expectedDead = new TreeMap<>();
