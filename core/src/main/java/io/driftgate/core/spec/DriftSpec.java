@@ -3,6 +3,7 @@ package io.driftgate.core.spec;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,12 @@ import java.util.Objects;
  *     0.5)
  * @param consecutiveWindows drifted windows in a row needed to trigger retraining (default 2)
  * @param criticalFeatures features whose drift alone counts as a drifted window
+ * @param referenceRecords before a champion exists, the first this many valid records form the
+ *     reference profile (default 20000)
+ * @param reportsTopic Kafka topic for drift reports (default {@code <topic>.drift-reports})
+ * @param requestsTopic Kafka topic for retrain requests (default {@code
+ *     <model>.retrain-requests})
+ * @param metrics per-feature metric overrides (feature name → metric + optional threshold)
  */
 public record DriftSpec(
     Duration window,
@@ -23,8 +30,24 @@ public record DriftSpec(
     double defaultThreshold,
     double driftedShare,
     int consecutiveWindows,
-    List<String> criticalFeatures)
+    List<String> criticalFeatures,
+    long referenceRecords,
+    String reportsTopic,
+    String requestsTopic,
+    Map<String, MetricOverride> metrics)
     implements Serializable {
+
+  /**
+   * A per-feature metric choice.
+   *
+   * @param metric psi, jensen_shannon, linf, ks, wasserstein or chi_squared
+   * @param threshold distance threshold, or α for ks / chi_squared; null = the metric's default
+   */
+  public record MetricOverride(String metric, Double threshold) implements Serializable {}
+
+  public static final long DEFAULT_REFERENCE_RECORDS = 20_000;
+  public static final List<String> METRIC_NAMES =
+      List.of("psi", "jensen_shannon", "linf", "ks", "wasserstein", "chi_squared");
 
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
   public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(1);
@@ -36,6 +59,17 @@ public record DriftSpec(
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(allowedLateness, "allowedLateness");
     criticalFeatures = criticalFeatures == null ? List.of() : List.copyOf(criticalFeatures);
+    metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+  }
+
+  /** The reports topic, defaulted from the input topic. */
+  public String reportsTopicOr(String inputTopic) {
+    return reportsTopic != null ? reportsTopic : inputTopic + ".drift-reports";
+  }
+
+  /** The retrain-request topic, defaulted from the model name. */
+  public String requestsTopicOr(String model) {
+    return requestsTopic != null ? requestsTopic : model + ".retrain-requests";
   }
 
   public static DriftSpec defaults() {
@@ -45,6 +79,10 @@ public record DriftSpec(
         DEFAULT_THRESHOLD,
         DEFAULT_DRIFTED_SHARE,
         DEFAULT_CONSECUTIVE_WINDOWS,
-        List.of());
+        List.of(),
+        DEFAULT_REFERENCE_RECORDS,
+        null,
+        null,
+        Map.of());
   }
 }

@@ -82,7 +82,12 @@ public final class SpecLoader {
           "defaultThreshold",
           "driftedShare",
           "consecutiveWindows",
-          "criticalFeatures");
+          "criticalFeatures",
+          "referenceRecords",
+          "reportsTopic",
+          "requestsTopic",
+          "metrics");
+  static final List<String> DRIFT_METRIC_KEYS = List.of("metric", "threshold");
   static final List<String> VOLUME_KEYS =
       List.of("minNewRecords", "cooldown", "maxInFlight", "maxAge");
   static final List<String> TRAINING_KEYS =
@@ -546,14 +551,66 @@ public final class SpecLoader {
               "features: " + String.join(", ", featureNames));
         }
       }
+      Long referenceRecords =
+          whole(
+              m,
+              "drift",
+              "referenceRecords",
+              DriftSpec.DEFAULT_REFERENCE_RECORDS,
+              1,
+              Long.MAX_VALUE);
+      String reportsTopic = string(m, "drift", "reportsTopic", false, "flights.drift-reports");
+      String requestsTopic =
+          string(m, "drift", "requestsTopic", false, "flight-delay.retrain-requests");
+      Map<String, DriftSpec.MetricOverride> metrics = new LinkedHashMap<>();
+      Object rawMetrics = m.get("metrics");
+      if (rawMetrics instanceof Map<?, ?> mm) {
+        for (Map.Entry<?, ?> e : mm.entrySet()) {
+          String feature = String.valueOf(e.getKey());
+          String key = "drift.metrics." + feature;
+          if (!featureNames.isEmpty() && !featureNames.contains(feature)) {
+            err(key, feature, "is not a feature of this spec", "features: " + String.join(", ", featureNames));
+            continue;
+          }
+          Map<String, Object> one = mapping(e.getValue(), key, DRIFT_METRIC_KEYS);
+          if (one == null) {
+            continue;
+          }
+          String metric = string(one, key, "metric", true, "psi");
+          if (metric != null && !DriftSpec.METRIC_NAMES.contains(metric)) {
+            err(key + ".metric", metric, "is not supported", "allowed: " + String.join(", ", DriftSpec.METRIC_NAMES));
+            continue;
+          }
+          Double t = number(one, key, "threshold", null);
+          if (t != null && t <= 0) {
+            err(key + ".threshold", one.get("threshold"), "is not positive", "expected a threshold such as 0.1 (or an alpha such as 0.05)");
+          }
+          if (metric != null) {
+            metrics.put(feature, new DriftSpec.MetricOverride(metric, t));
+          }
+        }
+      } else if (rawMetrics != null) {
+        err("drift.metrics", rawMetrics, "is not a mapping", "expected feature: {metric: psi, threshold: 0.2}");
+      }
       if (window == null
           || lateness == null
           || threshold == null
           || share == null
-          || consecutive == null) {
+          || consecutive == null
+          || referenceRecords == null) {
         return DriftSpec.defaults();
       }
-      return new DriftSpec(window, lateness, threshold, share, consecutive.intValue(), critical);
+      return new DriftSpec(
+          window,
+          lateness,
+          threshold,
+          share,
+          consecutive.intValue(),
+          critical,
+          referenceRecords,
+          reportsTopic,
+          requestsTopic,
+          metrics);
     }
 
     private VolumeSpec volume(Map<String, Object> root) {

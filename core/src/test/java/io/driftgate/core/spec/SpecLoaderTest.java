@@ -154,7 +154,16 @@ class SpecLoaderTest {
     assertThat(spec.drift())
         .isEqualTo(
             new DriftSpec(
-                Duration.ofHours(1), Duration.ofMillis(500), 0.2, 0.25, 3, List.of("origin")));
+                Duration.ofHours(1),
+                Duration.ofMillis(500),
+                0.2,
+                0.25,
+                3,
+                List.of("origin"),
+                DriftSpec.DEFAULT_REFERENCE_RECORDS,
+                null,
+                null,
+                Map.of()));
     assertThat(spec.volume())
         .isEqualTo(new VolumeSpec(1000, Duration.ofSeconds(30), 2, Duration.ofDays(1)));
     assertThat(spec.training()).isEqualTo(new TrainingSpec(7, 3, 0.1, 0.5, 64, 0.25));

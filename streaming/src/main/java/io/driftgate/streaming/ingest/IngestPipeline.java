@@ -82,7 +82,7 @@ public final class IngestPipeline {
     }
     try {
       while (!stop.reached()) {
-        PipelineResult.State state = result.getState();
+        PipelineResult.State state = stateOf(result);
         if (state.isTerminal()) {
           throw new IllegalStateException(
               "ingestion job ended (" + state + ") before it caught up; see the log above");
@@ -91,14 +91,31 @@ public final class IngestPipeline {
       }
       // Counters first: a cancelled job may no longer report them.
       IngestResult summary = IngestResult.from(config, result, millisSince(started));
-      result.cancel();
-      result.waitUntilFinish(org.joda.time.Duration.standardSeconds(60));
+      cancel(result);
       return summary;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while ingesting", e);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("could not cancel the ingestion job", e);
+    }
+  }
+
+  /** A local per-job Flink cluster shuts down with its job; then the job is over. */
+  private static PipelineResult.State stateOf(PipelineResult result) {
+    try {
+      return result.getState();
+    } catch (IllegalStateException e) {
+      return PipelineResult.State.DONE;
+    }
+  }
+
+  private static void cancel(PipelineResult result) throws java.io.IOException {
+    try {
+      result.cancel();
+      result.waitUntilFinish(org.joda.time.Duration.standardSeconds(60));
+    } catch (IllegalStateException e) {
+      // The per-job cluster is already gone: the job ended with the cancel.
     }
   }
 
