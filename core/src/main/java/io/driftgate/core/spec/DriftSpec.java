@@ -20,8 +20,7 @@ import java.util.Objects;
  * @param referenceRecords before a champion exists, the first this many valid records form the
  *     reference profile (default 20000)
  * @param reportsTopic Kafka topic for drift reports (default {@code <topic>.drift-reports})
- * @param requestsTopic Kafka topic for retrain requests (default {@code
- *     <model>.retrain-requests})
+ * @param requestsTopic Kafka topic for retrain requests (default {@code <model>.retrain-requests})
  * @param metrics per-feature metric overrides (feature name → metric + optional threshold)
  */
 public record DriftSpec(

@@ -569,7 +569,11 @@ public final class SpecLoader {
           String feature = String.valueOf(e.getKey());
           String key = "drift.metrics." + feature;
           if (!featureNames.isEmpty() && !featureNames.contains(feature)) {
-            err(key, feature, "is not a feature of this spec", "features: " + String.join(", ", featureNames));
+            err(
+                key,
+                feature,
+                "is not a feature of this spec",
+                "features: " + String.join(", ", featureNames));
             continue;
           }
           Map<String, Object> one = mapping(e.getValue(), key, DRIFT_METRIC_KEYS);
@@ -578,19 +582,31 @@ public final class SpecLoader {
           }
           String metric = string(one, key, "metric", true, "psi");
           if (metric != null && !DriftSpec.METRIC_NAMES.contains(metric)) {
-            err(key + ".metric", metric, "is not supported", "allowed: " + String.join(", ", DriftSpec.METRIC_NAMES));
+            err(
+                key + ".metric",
+                metric,
+                "is not supported",
+                "allowed: " + String.join(", ", DriftSpec.METRIC_NAMES));
             continue;
           }
           Double t = number(one, key, "threshold", null);
           if (t != null && t <= 0) {
-            err(key + ".threshold", one.get("threshold"), "is not positive", "expected a threshold such as 0.1 (or an alpha such as 0.05)");
+            err(
+                key + ".threshold",
+                one.get("threshold"),
+                "is not positive",
+                "expected a threshold such as 0.1 (or an alpha such as 0.05)");
           }
           if (metric != null) {
             metrics.put(feature, new DriftSpec.MetricOverride(metric, t));
           }
         }
       } else if (rawMetrics != null) {
-        err("drift.metrics", rawMetrics, "is not a mapping", "expected feature: {metric: psi, threshold: 0.2}");
+        err(
+            "drift.metrics",
+            rawMetrics,
+            "is not a mapping",
+            "expected feature: {metric: psi, threshold: 0.2}");
       }
       if (window == null
           || lateness == null

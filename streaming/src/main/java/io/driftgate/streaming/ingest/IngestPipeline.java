@@ -1,6 +1,7 @@
 package io.driftgate.streaming.ingest;
 
 import io.driftgate.core.ingest.CleanSchema;
+import io.driftgate.core.lake.LakeIndex;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
@@ -73,12 +74,13 @@ public final class IngestPipeline {
   public static IngestResult run(IngestOptions options, IngestConfig config, StopCondition stop) {
     options.setStreaming(true);
     long started = System.nanoTime();
+    LakeIndex before = LakeIndex.load(config.lakeRoot());
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, config);
     PipelineResult result = pipeline.run();
     if (stop == null) {
       result.waitUntilFinish();
-      return IngestResult.from(config, result, millisSince(started));
+      return IngestResult.from(config, result, before, millisSince(started));
     }
     try {
       while (!stop.reached()) {
@@ -90,7 +92,7 @@ public final class IngestPipeline {
         Thread.sleep(250);
       }
       // Counters first: a cancelled job may no longer report them.
-      IngestResult summary = IngestResult.from(config, result, millisSince(started));
+      IngestResult summary = IngestResult.from(config, result, before, millisSince(started));
       cancel(result);
       return summary;
     } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.driftgate.streaming.ingest;
 
-import io.driftgate.schemas.ErrorKind;
+import io.driftgate.core.lake.LakeIndex;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
@@ -10,16 +10,18 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
- * What one ingestion run did, from its counters.
+ * What one ingestion run did. Lake figures come from the commit markers the run added (the truth);
+ * {@code read}, {@code valid} and {@code duplicatesSkipped} come from the engine's counters and are
+ * -1 where the runner did not report them (e.g. a cancelled detached job).
  *
  * @param model spec name
- * @param read records read from Kafka
- * @param valid records that passed validation
- * @param rowsWritten lake rows committed
- * @param deadLettersWritten dead letters committed
- * @param deadLettersByKind dead letters by error kind (from the decode/validate stage)
- * @param duplicatesSkipped re-read records the lake already held
- * @param commits commit markers published
+ * @param read records read from Kafka, or -1
+ * @param valid records that passed validation, or -1
+ * @param rowsWritten lake rows committed by this run
+ * @param deadLettersWritten dead letters committed by this run
+ * @param deadLettersByKind dead letters committed by this run, by error kind
+ * @param duplicatesSkipped re-read records the lake already held, or -1
+ * @param commits commit markers this run published
  * @param wallMillis wall time of the run
  */
 public record IngestResult(
@@ -37,7 +39,8 @@ public record IngestResult(
     return new IngestResult(config.spec().model(), 0, 0, 0, 0, Map.of(), 0, 0, 0);
   }
 
-  static IngestResult from(IngestConfig config, PipelineResult result, long wallMillis) {
+  static IngestResult from(
+      IngestConfig config, PipelineResult result, LakeIndex before, long wallMillis) {
     Map<String, Long> counters = new TreeMap<>();
     try {
       MetricQueryResults q =
@@ -53,37 +56,35 @@ public record IngestResult(
     } catch (UnsupportedOperationException e) {
       // Some runners report no metrics for detached jobs; the lake index still has the truth.
     }
-    Map<String, Long> dead = new TreeMap<>();
-    for (ErrorKind k : ErrorKind.values()) {
-      long n = counters.getOrDefault(IngestMetrics.deadLetter(k), 0L);
-      if (n > 0) {
-        dead.put(k.name(), n);
-      }
-    }
+    LakeIndex after = LakeIndex.load(config.lakeRoot());
+    Map<String, Long> dead = new TreeMap<>(after.deadLettersByKind());
+    before.deadLettersByKind().forEach((k, v) -> dead.merge(k, -v, Long::sum));
+    dead.values().removeIf(v -> v == 0);
+    boolean counted = counters.getOrDefault(IngestMetrics.READ, 0L) > 0;
     return new IngestResult(
         config.spec().model(),
-        counters.getOrDefault(IngestMetrics.READ, 0L),
-        counters.getOrDefault(IngestMetrics.VALID, 0L),
-        counters.getOrDefault(IngestMetrics.WRITTEN, 0L),
-        counters.getOrDefault(IngestMetrics.DEAD_LETTERS_WRITTEN, 0L),
+        counted ? counters.get(IngestMetrics.READ) : -1,
+        counted ? counters.getOrDefault(IngestMetrics.VALID, 0L) : -1,
+        after.rows() - before.rows(),
+        after.deadLetters() - before.deadLetters(),
         dead,
-        counters.getOrDefault(IngestMetrics.DUPLICATES_SKIPPED, 0L),
-        counters.getOrDefault(IngestMetrics.COMMITS, 0L),
+        counted ? counters.getOrDefault(IngestMetrics.DUPLICATES_SKIPPED, 0L) : -1,
+        after.commits().size() - before.commits().size(),
         wallMillis);
   }
 
   public String summary() {
     return String.format(
-        "ingest %s: read %d, valid %d, lake rows %d, dead letters %d %s, duplicates skipped %d,"
-            + " commits %d, %.1f s",
+        "ingest %s: lake rows +%d, dead letters +%d %s, commits +%d%s, %.1f s",
         model,
-        read,
-        valid,
         rowsWritten,
         deadLettersWritten,
         deadLettersByKind,
-        duplicatesSkipped,
         commits,
+        read < 0
+            ? ""
+            : String.format(
+                " (read %d, valid %d, duplicates skipped %d)", read, valid, duplicatesSkipped),
         wallMillis / 1000.0);
   }
 }

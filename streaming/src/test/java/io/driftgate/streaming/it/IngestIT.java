@@ -81,7 +81,7 @@ class IngestIT {
               "OUT_OF_RANGE",
               "UNKNOWN_CATEGORY");
       assertThat(index.duplicateOffsets()).isZero();
-      assertThat(result.read()).isEqualTo(produced.total());
+      assertThat(result.deadLettersWritten()).isEqualTo(index.deadLetters());
       assertThat(result.rowsWritten()).isEqualTo(expectedValid);
       produced
           .endOffsets()

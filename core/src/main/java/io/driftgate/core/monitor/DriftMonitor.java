@@ -1,0 +1,221 @@
+package io.driftgate.core.monitor;
+
+import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.drift.DriftComparator;
+import io.driftgate.core.drift.DriftResult;
+import io.driftgate.core.drift.FeatureDrift;
+import io.driftgate.core.drift.FeatureOverride;
+import io.driftgate.core.drift.MetricChooser;
+import io.driftgate.core.drift.metrics.DriftMetric;
+import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.drift.profile.FeatureProfile;
+import io.driftgate.core.drift.profile.ProfiledFeature;
+import io.driftgate.core.policy.PolicyConfig;
+import io.driftgate.core.policy.PolicyState;
+import io.driftgate.core.policy.RetrainDecision;
+import io.driftgate.core.policy.RetrainPolicy;
+import io.driftgate.core.policy.WindowObservation;
+import io.driftgate.core.spec.DriftSpec;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.schemas.DriftReport;
+import io.driftgate.schemas.RetrainRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The streaming monitor's decisions, engine-free: feed it the profile of each closed event-time
+ * window, in window order; it builds the reference, compares, always returns a {@link DriftReport}
+ * once a reference exists, and asks the retrain policy whether to request a run. Its whole state is
+ * a {@link MonitorState}, so a restarted monitor resumes where it stopped.
+ */
+public final class DriftMonitor {
+
+  /** What one window produced. */
+  public record Outcome(
+      Optional<DriftReport> report,
+      Optional<RetrainDecision> decision,
+      Optional<RetrainRequest> request,
+      boolean referenceWindow) {}
+
+  private final ModelSpec spec;
+  private final List<ProfiledFeature> features;
+  private final RetrainPolicy policy;
+  private DatasetProfile reference;
+  private boolean referenceComplete;
+  private String referenceId;
+  private long windows;
+  private long lastWindowEnd;
+
+  public DriftMonitor(ModelSpec spec, MonitorState state) {
+    this.spec = spec;
+    this.features = DatasetFiles.features(spec);
+    this.policy =
+        new RetrainPolicy(
+            policyConfig(spec),
+            state.policyStateJson() == null
+                ? PolicyState.empty()
+                : PolicyState.fromJson(state.policyStateJson()));
+    this.reference =
+        state.reference() == null
+            ? DatasetProfile.empty()
+            : DatasetProfile.fromBytes(state.reference());
+    this.referenceComplete = state.referenceComplete();
+    this.referenceId = state.referenceId();
+    this.windows = state.windows();
+    this.lastWindowEnd = state.lastWindowEnd();
+  }
+
+  /** The retrain policy settings a spec implies (drift + volume sections). */
+  public static PolicyConfig policyConfig(ModelSpec spec) {
+    DriftSpec d = spec.drift();
+    var v = spec.volume();
+    return new PolicyConfig(
+        d.driftedShare(),
+        Set.copyOf(d.criticalFeatures()),
+        d.consecutiveWindows(),
+        v.minNewRecords(),
+        v.maxAge(),
+        v.cooldown(),
+        v.maxInFlight());
+  }
+
+  /** Uses a given reference (e.g. the champion's training profile) from now on. */
+  public void useReference(DatasetProfile profile, String id) {
+    this.reference = profile;
+    this.referenceComplete = true;
+    this.referenceId = id;
+  }
+
+  /**
+   * One closed window. Windows that end at or before the last one seen (late panes, replays) still
+   * get a report, marked by a {@code -late} id suffix, but do not move the policy.
+   */
+  public Outcome onWindow(Instant start, Instant end, DatasetProfile current) {
+    boolean late = end.toEpochMilli() <= lastWindowEnd;
+    if (!referenceComplete) {
+      if (late) {
+        return new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), false);
+      }
+      reference = reference.merge(current);
+      windows++;
+      lastWindowEnd = end.toEpochMilli();
+      if (reference.rowCount() >= spec.drift().referenceRecords()) {
+        referenceComplete = true;
+        referenceId = "first-" + reference.rowCount() + "-records-until-" + end;
+      }
+      return new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), true);
+    }
+    DriftResult result = new DriftComparator().compareProfiles(reference, current, overrides());
+    String reportId = spec.model() + "@" + start + (late ? "-late-" + current.rowCount() : "");
+    DriftReport report = toReport(reportId, start, end, current, result);
+    if (late) {
+      return new Outcome(Optional.of(report), Optional.empty(), Optional.empty(), false);
+    }
+    windows++;
+    lastWindowEnd = end.toEpochMilli();
+    Set<String> drifted = new TreeSet<>(result.driftedFeatures());
+    Optional<RetrainDecision> decision =
+        policy.onWindow(
+            new WindowObservation(
+                spec.model(),
+                start,
+                end,
+                reportId,
+                result.driftedShare(),
+                drifted,
+                current.rowCount()));
+    Optional<RetrainRequest> request =
+        decision.filter(d -> !d.isSuppressed()).map(DriftMonitor::toRequest);
+    return new Outcome(Optional.of(report), decision, request, false);
+  }
+
+  /** Tells the policy that a requested run finished (the launcher reports it). */
+  public void onRunFinished(String key, Instant at) {
+    policy.onRunFinished(key, at);
+  }
+
+  public MonitorState state() {
+    return new MonitorState(
+        reference.toBytes(),
+        referenceComplete,
+        referenceId,
+        policy.exportState().toJson(),
+        windows,
+        lastWindowEnd);
+  }
+
+  public boolean hasReference() {
+    return referenceComplete;
+  }
+
+  /** Spec overrides, plus {@code drift.defaultThreshold} for automatically chosen distances. */
+  Map<String, FeatureOverride> overrides() {
+    Map<String, FeatureOverride> out = new LinkedHashMap<>();
+    for (ProfiledFeature f : features) {
+      DriftSpec.MetricOverride o = spec.drift().metrics().get(f.name());
+      if (o != null) {
+        DriftMetric m = DriftMetric.valueOf(o.metric().toUpperCase(Locale.ROOT));
+        out.put(
+            f.name(),
+            o.threshold() == null ? FeatureOverride.of(m) : FeatureOverride.of(m, o.threshold()));
+        continue;
+      }
+      long refCount = reference.feature(f.name()).map(FeatureProfile::validCount).orElse(0L);
+      var auto = MetricChooser.automatic(f.kind(), refCount);
+      if (!auto.metric().isStatisticalTest()) {
+        out.put(f.name(), FeatureOverride.of(auto.metric(), spec.drift().defaultThreshold()));
+      }
+    }
+    return out;
+  }
+
+  private DriftReport toReport(
+      String reportId, Instant start, Instant end, DatasetProfile current, DriftResult result) {
+    List<io.driftgate.schemas.FeatureDrift> features = new ArrayList<>();
+    for (FeatureDrift f : result.features()) {
+      features.add(
+          io.driftgate.schemas.FeatureDrift.newBuilder()
+              .setName(f.feature())
+              .setMetric(f.metric() == null ? "none" : f.metric().name().toLowerCase(Locale.ROOT))
+              .setScore(f.score())
+              .setThreshold(f.threshold())
+              .setPValue(f.pValue())
+              .setDrifted(f.drifted())
+              .setNullRate(f.currentNullRate())
+              .setReferenceNullRate(f.referenceNullRate())
+              .build());
+    }
+    return DriftReport.newBuilder()
+        .setReportId(reportId)
+        .setModel(spec.model())
+        .setWindowStart(start)
+        .setWindowEnd(end)
+        .setReferenceId(referenceId)
+        .setRowCount(current.rowCount())
+        .setReferenceRowCount(reference.rowCount())
+        .setDriftedShare(result.driftedShare())
+        .setFeatures(features)
+        .build();
+  }
+
+  static RetrainRequest toRequest(RetrainDecision d) {
+    return RetrainRequest.newBuilder()
+        .setIdempotencyKey(d.idempotencyKey())
+        .setModel(d.modelName())
+        .setReasons(d.reasons().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList())
+        .setEvidenceReportIds(d.evidenceReportIds())
+        .setTriggerWindowEnd(d.triggerWindowEnd())
+        .setDataFrom(d.dataFrom())
+        .setDataTo(d.dataTo())
+        .setValidRecordsSinceLastRun(d.validRecordsSinceLastRun())
+        .setRequestedAt(d.triggerWindowEnd())
+        .build();
+  }
+}
