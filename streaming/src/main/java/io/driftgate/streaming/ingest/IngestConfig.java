@@ -11,9 +11,14 @@ import java.util.Objects;
  * @param bootstrapServers Kafka to read from (the spec's, unless overridden)
  * @param lakeRoot lake directory (the spec's, unless overridden)
  * @param publishDeadLetters also publish dead letters to the spec's dead-letter topic
+ * @param monitor run the drift monitor on the valid rows (reports, retrain requests)
  */
 public record IngestConfig(
-    ModelSpec spec, String bootstrapServers, Path lakeRoot, boolean publishDeadLetters) {
+    ModelSpec spec,
+    String bootstrapServers,
+    Path lakeRoot,
+    boolean publishDeadLetters,
+    boolean monitor) {
 
   public IngestConfig {
     Objects.requireNonNull(spec, "spec");
@@ -24,19 +29,23 @@ public record IngestConfig(
   /** The spec's own settings, unbounded, dead letters published. */
   public static IngestConfig of(ModelSpec spec) {
     return new IngestConfig(
-        spec, spec.source().kafka().bootstrapServers(), spec.lake().path(), true);
+        spec, spec.source().kafka().bootstrapServers(), spec.lake().path(), true, true);
   }
 
   public IngestConfig withBootstrapServers(String servers) {
-    return new IngestConfig(spec, servers, lakeRoot, publishDeadLetters);
+    return new IngestConfig(spec, servers, lakeRoot, publishDeadLetters, monitor);
   }
 
   public IngestConfig withLakeRoot(Path root) {
-    return new IngestConfig(spec, bootstrapServers, root, publishDeadLetters);
+    return new IngestConfig(spec, bootstrapServers, root, publishDeadLetters, monitor);
   }
 
   public IngestConfig withPublishDeadLetters(boolean publish) {
-    return new IngestConfig(spec, bootstrapServers, lakeRoot, publish);
+    return new IngestConfig(spec, bootstrapServers, lakeRoot, publish, monitor);
+  }
+
+  public IngestConfig withMonitor(boolean on) {
+    return new IngestConfig(spec, bootstrapServers, lakeRoot, publishDeadLetters, on);
   }
 
   public String topic() {

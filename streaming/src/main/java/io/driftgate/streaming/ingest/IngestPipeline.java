@@ -5,6 +5,8 @@ import io.driftgate.core.lake.LakeIndex;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
+import io.driftgate.streaming.monitor.DetectDrift;
+import io.driftgate.streaming.monitor.ProfileWindows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,6 +31,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Kafka -> decode -> validate -> preprocess -> lake, with dead letters to the lake and a topic.
@@ -134,7 +137,9 @@ public final class IngestPipeline {
     if (options.getLakePath() != null) {
       config = config.withLakeRoot(Path.of(options.getLakePath()));
     }
-    return config.withPublishDeadLetters(options.getPublishDeadLetters());
+    return config
+        .withPublishDeadLetters(options.getPublishDeadLetters())
+        .withMonitor(options.getMonitor());
   }
 
   /** Builds the ingestion graph on {@code pipeline}; tests call this with a TestPipeline. */
@@ -165,6 +170,28 @@ public final class IngestPipeline {
                 .optOffsetCommit(config.bootstrapServers(), config.consumerGroup())
                 .optNullRateLimits(config.spec())
                 .build());
+    if (config.monitor()) {
+      PCollectionTuple monitored =
+          outcomes
+              .get(DecodeAndClean.ROWS)
+              .apply("ProfileWindows", ProfileWindows.builder().setModelSpec(config.spec()).build())
+              .apply(
+                  "DetectDrift",
+                  DetectDrift.builder()
+                      .setModelSpec(config.spec())
+                      .setLakeRoot(config.lakeRoot())
+                      .build());
+      publish(
+          monitored.get(DetectDrift.REPORTS),
+          "PublishDriftReports",
+          config.bootstrapServers(),
+          config.spec().drift().reportsTopicOr(config.topic()));
+      publish(
+          monitored.get(DetectDrift.REQUESTS),
+          "PublishRetrainRequests",
+          config.bootstrapServers(),
+          config.spec().drift().requestsTopicOr(config.spec().model()));
+    }
     String deadLetterTopic = config.spec().source().kafka().deadLetterTopic();
     if (config.publishDeadLetters() && deadLetterTopic != null) {
       outcomes
@@ -180,6 +207,17 @@ public final class IngestPipeline {
                   .withValueSerializer(ByteArraySerializer.class));
     }
     return pipeline;
+  }
+
+  private static void publish(
+      PCollection<KV<String, byte[]>> records, String name, String servers, String topic) {
+    records.apply(
+        name,
+        KafkaIO.<String, byte[]>write()
+            .withBootstrapServers(servers)
+            .withTopic(topic)
+            .withKeySerializer(StringSerializer.class)
+            .withValueSerializer(ByteArraySerializer.class));
   }
 
   /** Dead letters on the topic: original key, value in Avro single-object encoding. */

@@ -16,4 +16,12 @@ public interface KafkaOptions extends PipelineOptions {
   Boolean getPublishDeadLetters();
 
   void setPublishDeadLetters(Boolean publish);
+
+  @Description(
+      "Run the drift monitor inside the pipeline: window profiles, drift reports (topic + lake),"
+          + " retrain requests.")
+  @Default.Boolean(true)
+  Boolean getMonitor();
+
+  void setMonitor(Boolean monitor);
 }

@@ -77,7 +77,8 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
             .withValueDeserializer(ByteArrayDeserializer.class)
             .withConsumerConfigUpdates(consumer)
             // Producers stamp records with their event time; it drives the drift windows.
-            .withCreateTime(Duration.standardMinutes(1));
+            .withTimestampPolicyFactory(
+                EventTimePolicy.factory(Duration.standardMinutes(1), Duration.standardSeconds(10)));
     return input
         .apply("KafkaIO", read)
         .apply("ToSourceRecord", MapElements.via(new ToSourceRecord()))

@@ -1,0 +1,177 @@
+package io.driftgate.streaming.monitor;
+
+import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.monitor.DriftMonitor;
+import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.schemas.DriftReport;
+import io.driftgate.schemas.RetrainRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Window profiles in, drift reports and retrain requests out. One stateful step per model: the
+ * {@link DriftMonitor} (core) decides; this transform persists its state, reports and requests in
+ * the lake (so a restarted pipeline resumes) and emits them as KV(key, Avro single-object bytes)
+ * for the report and request topics.
+ */
+public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, PCollectionTuple> {
+  public static final TupleTag<KV<String, byte[]>> REPORTS = new TupleTag<>("drift-reports") {};
+  public static final TupleTag<KV<String, byte[]>> REQUESTS = new TupleTag<>("retrain-requests") {};
+
+  private final ModelSpec spec;
+  private final String lakeRoot;
+
+  private DetectDrift(Builder b) {
+    this.spec = Objects.requireNonNull(b.spec, "setModelSpec is required");
+    this.lakeRoot = Objects.requireNonNull(b.lakeRoot, "setLakeRoot is required").toString();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code set*} required. */
+  public static final class Builder {
+    private ModelSpec spec;
+    private Path lakeRoot;
+
+    public Builder setModelSpec(ModelSpec spec) {
+      this.spec = spec;
+      return this;
+    }
+
+    public Builder setLakeRoot(Path lakeRoot) {
+      this.lakeRoot = lakeRoot.toAbsolutePath().normalize();
+      return this;
+    }
+
+    public DetectDrift build() {
+      return new DetectDrift(this);
+    }
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<WindowedProfile> profiles) {
+    PCollectionTuple out =
+        profiles
+            .apply(
+                "OneKeyPerModel", WithKeys.<String, WindowedProfile>of(spec.model()))
+            .apply("Global", Window.<KV<String, WindowedProfile>>into(new GlobalWindows()))
+            .apply(
+                "Monitor",
+                ParDo.of(new MonitorFn(spec, lakeRoot))
+                    .withOutputTags(REPORTS, TupleTagList.of(REQUESTS)));
+    out.get(REPORTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
+    out.get(REQUESTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
+    return out;
+  }
+
+  static final class MonitorFn extends DoFn<KV<String, WindowedProfile>, KV<String, byte[]>> {
+    private final ModelSpec spec;
+    private final String lakeRoot;
+    private final Counter windows = Metrics.counter("driftgate.monitor", "windows");
+    private final Counter drifted = Metrics.counter("driftgate.monitor", "drifted_windows");
+    private final Counter requests = Metrics.counter("driftgate.monitor", "retrain_requests");
+    private transient MonitorStore store;
+    private transient DriftMonitor monitor;
+
+    /** Keyed state makes this step run one model at a time, in arrival order. */
+    @StateId("seen")
+    private final StateSpec<ValueState<Long>> seen = StateSpecs.value();
+
+    MonitorFn(ModelSpec spec, String lakeRoot) {
+      this.spec = spec;
+      this.lakeRoot = lakeRoot;
+    }
+
+    @Setup
+    public void setup() {
+      store = new MonitorStore(Paths.get(lakeRoot));
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, WindowedProfile> element,
+        @StateId("seen") ValueState<Long> seenState,
+        MultiOutputReceiver out) {
+      if (monitor == null) {
+        monitor = new DriftMonitor(spec, store.load());
+      }
+      WindowedProfile w = element.getValue();
+      DriftMonitor.Outcome outcome =
+          monitor.onWindow(
+              Instant.ofEpochMilli(w.startMillis()),
+              Instant.ofEpochMilli(w.endMillis()),
+              DatasetProfile.fromBytes(w.profile()));
+      windows.inc();
+      Long n = seenState.read();
+      seenState.write(n == null ? 1 : n + 1);
+      outcome
+          .report()
+          .ifPresent(
+              r -> {
+                store.writeReport(r);
+                if (r.getDriftedShare() > 0) {
+                  drifted.inc();
+                }
+                out.get(REPORTS).output(KV.of(r.getReportId(), bytes(encode(r))));
+              });
+      outcome
+          .request()
+          .ifPresent(
+              r -> {
+                store.writeRequest(r);
+                requests.inc();
+                out.get(REQUESTS).output(KV.of(r.getIdempotencyKey(), bytes(encode(r))));
+              });
+      store.save(monitor.state());
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+      byte[] out = new byte[b.remaining()];
+      b.duplicate().get(out);
+      return out;
+    }
+
+    static ByteBuffer encode(DriftReport r) {
+      try {
+        return r.toByteBuffer();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    static ByteBuffer encode(RetrainRequest r) {
+      try {
+        return r.toByteBuffer();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
