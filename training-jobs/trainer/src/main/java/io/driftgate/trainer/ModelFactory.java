@@ -26,10 +26,11 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@code mlp} (default, tabular): ReLU multi-layer perceptron, hidden sizes from param {@code
  *       hidden};
- *   <li>{@code cnn} (images, shape channels x height x width): two conv-BN-ReLU-maxpool stages, a
- *       global average pool and a linear head;
- *   <li>{@code resnet18} (images): DJL's ResNet V1 with 18 layers (basic blocks [2, 2, 2, 2],
- *       filters 64-512); images smaller than 32 pixels get a 3x3 stem without max pooling.
+ *   <li>{@code cnn} (images, shape channels x height x width): two conv-BN-ReLU-maxpool stages (16
+ *       and 32 filters), a 64-unit hidden layer and a linear head;
+ *   <li>{@code resnet18} (images): ResNet-18 V1 (basic blocks [2, 2, 2, 2], filters 64-512) from
+ *       DJL's {@code ResNetV1.residualUnit}s; images under 32 pixels get a 3x3 stem without
+ *       down-sampling (DJL's own {@code ResNetV1} builder only offers 20+ layers for those).
  * </ul>
  */
 public final class ModelFactory {
@@ -94,18 +95,51 @@ public final class ModelFactory {
           .add(Activation.reluBlock())
           .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
     }
-    return b.add(Pool.globalAvgPool2dBlock())
-        .add(Blocks.batchFlattenBlock())
+    return b.add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(64).build())
+        .add(Activation.reluBlock())
         .add(Linear.builder().setUnits(outputs).build());
   }
 
+  /** ResNet-18 (V1, basic blocks [2, 2, 2, 2], 64-512 filters) from DJL's residual units. */
   static Block resnet18(Shape inputShape, int outputs, TrainParams params) {
     requireImage(inputShape, "resnet18");
-    return ResNetV1.builder()
-        .setImageShape(inputShape)
-        .setNumLayers(18)
-        .setOutSize(outputs)
-        .build();
+    float bnMomentum = 0.9f;
+    int[] filters = {64, 128, 256, 512};
+    SequentialBlock net = new SequentialBlock();
+    if (inputShape.get(1) < 32) {
+      // Small images (MNIST, CIFAR): 3x3 stem, no down-sampling before the first stage.
+      net.add(
+          Conv2d.builder()
+              .setKernelShape(new Shape(3, 3))
+              .optPadding(new Shape(1, 1))
+              .setFilters(filters[0])
+              .optBias(false)
+              .build());
+    } else {
+      net.add(
+              Conv2d.builder()
+                  .setKernelShape(new Shape(7, 7))
+                  .optStride(new Shape(2, 2))
+                  .optPadding(new Shape(3, 3))
+                  .setFilters(filters[0])
+                  .optBias(false)
+                  .build())
+          .add(BatchNorm.builder().optMomentum(bnMomentum).build())
+          .add(Activation.reluBlock())
+          .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+    }
+    for (int stage = 0; stage < filters.length; stage++) {
+      int stride = stage == 0 ? 1 : 2;
+      // The first unit of a stage changes width (and size) unless it is the first stage.
+      net.add(
+          ResNetV1.residualUnit(
+              filters[stage], new Shape(stride, stride), stage == 0, false, bnMomentum));
+      net.add(ResNetV1.residualUnit(filters[stage], new Shape(1, 1), true, false, bnMomentum));
+    }
+    return net.add(Pool.globalAvgPool2dBlock())
+        .add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(outputs).build());
   }
 
   private static void requireImage(Shape s, String model) {
