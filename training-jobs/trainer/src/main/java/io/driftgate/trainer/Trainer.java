@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -148,6 +147,8 @@ public final class Trainer {
     engine.put("djlVersion", Engine.getDjlVersion());
     engine.put("devices", outcome.devices());
     engine.put("gpuCount", Engine.getInstance().getGpuCount());
+    // CPU results are reproducible for a given libtorch thread count.
+    engine.put("numThreads", System.getProperty("ai.djl.pytorch.num_threads"));
     info.put("engine", engine);
     writeJson(out.resolve(TRAINING_FILE), info);
 
@@ -271,9 +272,5 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-  }
-
-  static String fmt(double d) {
-    return String.format(Locale.ROOT, "%.4f", d);
   }
 }

@@ -187,6 +187,33 @@ class TrainerTest {
   }
 
   @Test
+  void injectedHangSleepsUntilInterrupted() throws Exception {
+    Throwable[] thrown = new Throwable[1];
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Trainer.run(request(tmp.resolve("hang")).optParam("fault", "hang").build());
+              } catch (Throwable e) {
+                thrown[0] = e;
+              }
+            });
+    t.start();
+    long deadline = System.currentTimeMillis() + 40_000;
+    // Epoch 1 trains, then the hook sleeps.
+    while (t.getState() != Thread.State.TIMED_WAITING && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(300);
+    assertThat(t.isAlive()).isTrue();
+    assertThat(t.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+    t.interrupt();
+    t.join(10_000);
+    assertThat(t.isAlive()).isFalse();
+    assertThat(thrown[0]).isInstanceOf(Fault.InjectedFaultException.class);
+  }
+
+  @Test
   void rejectsBadRequests() throws Exception {
     assertThatThrownBy(
             () -> Trainer.run(request(tmp.resolve("x")).optParam("lr_typo", "1").build()))
