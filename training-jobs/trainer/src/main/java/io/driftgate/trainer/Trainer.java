@@ -1,0 +1,276 @@
+package io.driftgate.trainer;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.drift.profile.ProfileBuilder;
+import io.driftgate.core.drift.profile.ProfiledFeature;
+import io.driftgate.core.lake.OffsetRanges;
+import io.driftgate.core.spec.FeatureSpec;
+import io.driftgate.core.spec.LabelKind;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.SpecLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Trains a model on committed lake rows and writes a model directory (the GPU container's training
+ * entrypoint; {@link TrainMain} is its command line).
+ *
+ * <p>The model directory holds: the DJL parameters ({@value #MODEL_NAME}-0000.params), {@value
+ * Preprocessing#FILE_NAME}, {@value #SPEC_FILE} (a copy of the spec), {@value #METRICS_FILE}
+ * (validation metrics), {@value #PREDICTIONS_FILE} (event id, event time, label, probability per
+ * validation row), {@value #PROFILE_FILE} ({@link DatasetProfile#toBytes()} of the training split)
+ * and {@value #TRAINING_FILE} (lake range, Kafka offsets, seed, params, epochs, durations, engine
+ * and devices). No manifest: that is added after training by another module.
+ */
+public final class Trainer {
+  public static final String MODEL_NAME = "model";
+  public static final String SPEC_FILE = "spec.yaml";
+  public static final String METRICS_FILE = "metrics.json";
+  public static final String PREDICTIONS_FILE = "validation_predictions.csv";
+  public static final String PROFILE_FILE = "reference_profile.bin";
+  public static final String TRAINING_FILE = "training.json";
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Trainer() {}
+
+  /** Runs one training job. */
+  public static TrainResult run(TrainRequest request) {
+    long start = System.nanoTime();
+    ModelSpec spec = SpecLoader.load(request.specFile());
+    if (spec.label().kind() != LabelKind.BINARY) {
+      throw new IllegalArgumentException(
+          "the trainer supports binary labels on lake data, spec has "
+              + spec.label().kind().configName());
+    }
+    Map<String, String> overrides = new LinkedHashMap<>(request.params());
+    if (request.seed() != null) {
+      overrides.put("seed", Long.toString(request.seed()));
+    }
+    TrainParams params = TrainParams.resolve(spec.training(), overrides);
+    Path out = request.outputDir();
+    prepareOutputDir(out);
+
+    LakeDataset data =
+        LakeDataset.load(spec, request.lakeRoot(), request.fromMillis(), request.toMillis());
+    LakeDataset.Split split = data.split(params.validationFraction());
+    long loaded = System.nanoTime();
+
+    Preprocessing prep = Preprocessing.fit(spec.features(), features(split.train()));
+    Shape sampleShape = new Shape(prep.dimension());
+    Fitter.Data train =
+        new Fitter.Data(
+            prep.transformAll(features(split.train())), sampleShape, labels(split.train()));
+    Fitter.Data validation =
+        new Fitter.Data(
+            prep.transformAll(features(split.validation())),
+            sampleShape,
+            labels(split.validation()));
+    long prepared = System.nanoTime();
+
+    Engine.getInstance().setRandomSeed((int) params.seed());
+    Fitter.Outcome outcome;
+    try (Model model = Model.newInstance(spec.model())) {
+      model.setBlock(request.modelFactory().create(params.model(), sampleShape, 1, params));
+      outcome = Fitter.fit(model, train, validation, 2, params, request.listener());
+      if (outcome.status() != TrainResult.Status.DIVERGED) {
+        model.setProperty("Epoch", Integer.toString(outcome.bestEpoch()));
+        model.save(out, MODEL_NAME);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the model into " + out, e);
+    }
+    long fitted = System.nanoTime();
+
+    if (outcome.status() != TrainResult.Status.DIVERGED) {
+      prep.save(out);
+      copy(request.specFile(), out.resolve(SPEC_FILE));
+      writeJson(out.resolve(METRICS_FILE), outcome.validationMetrics());
+      writePredictions(out.resolve(PREDICTIONS_FILE), split.validation(), outcome);
+      write(out.resolve(PROFILE_FILE), profile(spec, split.train()).toBytes());
+    }
+    long end = System.nanoTime();
+
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("model", spec.model());
+    info.put("architecture", params.model());
+    info.put("status", outcome.status().name());
+    info.put("task", "binary");
+    info.put("inputShape", sampleShape.getShape());
+    Map<String, Object> lake = new LinkedHashMap<>();
+    lake.put("root", request.lakeRoot().toAbsolutePath().normalize().toString());
+    lake.put("from", Instant.ofEpochMilli(data.from()).toString());
+    lake.put("to", Instant.ofEpochMilli(data.to()).toString());
+    lake.put("fromMillis", data.from());
+    lake.put("toMillis", data.to());
+    lake.put("rows", data.rows().size());
+    lake.put("unlabeledRows", data.unlabeledRows());
+    lake.put("trainRows", split.train().size());
+    lake.put("validationRows", split.validation().size());
+    lake.put(
+        "validationFrom",
+        split.validation().isEmpty() ? null : split.validation().get(0).eventTime());
+    lake.put("commits", data.commitIds());
+    lake.put("files", data.files());
+    info.put("lake", lake);
+    info.put("kafkaOffsets", offsets(data.offsetRanges()));
+    info.put("seed", params.seed());
+    info.put("params", params.asMap());
+    info.put("epochsRun", outcome.epochsRun());
+    info.put("bestEpoch", outcome.bestEpoch());
+    info.put("history", outcome.history());
+    Map<String, Object> durations = new LinkedHashMap<>();
+    durations.put("loadMillis", (loaded - start) / 1_000_000);
+    durations.put("preprocessMillis", (prepared - loaded) / 1_000_000);
+    durations.put("fitMillis", (fitted - prepared) / 1_000_000);
+    durations.put("writeMillis", (end - fitted) / 1_000_000);
+    durations.put("totalMillis", (end - start) / 1_000_000);
+    info.put("durations", durations);
+    Map<String, Object> engine = new LinkedHashMap<>();
+    engine.put("name", Engine.getInstance().getEngineName());
+    engine.put("version", Engine.getInstance().getVersion());
+    engine.put("djlVersion", Engine.getDjlVersion());
+    engine.put("devices", outcome.devices());
+    engine.put("gpuCount", Engine.getInstance().getGpuCount());
+    // CPU results are reproducible for a given libtorch thread count.
+    engine.put("numThreads", System.getProperty("ai.djl.pytorch.num_threads"));
+    info.put("engine", engine);
+    writeJson(out.resolve(TRAINING_FILE), info);
+
+    return new TrainResult(
+        outcome.status(),
+        out,
+        outcome.validationMetrics(),
+        outcome.epochsRun(),
+        outcome.bestEpoch(),
+        outcome.history(),
+        split.train().size(),
+        split.validation().size(),
+        outcome.devices(),
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  static List<Map<String, Object>> features(List<LakeDataset.Row> rows) {
+    List<Map<String, Object>> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(r.features()));
+    return out;
+  }
+
+  static int[] labels(List<LakeDataset.Row> rows) {
+    int[] y = new int[rows.size()];
+    for (int i = 0; i < y.length; i++) {
+      int l = rows.get(i).label();
+      if (l != 0 && l != 1) {
+        throw new IllegalArgumentException("binary label must be 0 or 1, got " + l);
+      }
+      y[i] = l;
+    }
+    return y;
+  }
+
+  /** The reference profile of the training split, for drift checks against this model. */
+  static DatasetProfile profile(ModelSpec spec, List<LakeDataset.Row> rows) {
+    List<ProfiledFeature> pf = new ArrayList<>();
+    for (FeatureSpec f : spec.features()) {
+      pf.add(
+          f.isNumeric()
+              ? ProfiledFeature.numeric(f.name())
+              : ProfiledFeature.categorical(f.name()));
+    }
+    ProfileBuilder b = new ProfileBuilder(pf);
+    rows.forEach(r -> b.accept(r.features()));
+    return b.build();
+  }
+
+  private static Map<String, List<long[]>> offsets(Map<String, OffsetRanges> ranges) {
+    Map<String, List<long[]>> out = new LinkedHashMap<>();
+    ranges.forEach(
+        (k, v) -> out.put(k, v.ranges().stream().map(r -> new long[] {r.from(), r.to()}).toList()));
+    return out;
+  }
+
+  private static void writePredictions(
+      Path file, List<LakeDataset.Row> rows, Fitter.Outcome outcome) {
+    float[] p = outcome.validationProbabilities();
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("event_id,event_time,label,probability\n");
+      for (int i = 0; i < rows.size(); i++) {
+        LakeDataset.Row r = rows.get(i);
+        w.write(csv(r.id()));
+        w.write(',');
+        w.write(Long.toString(r.eventTime()));
+        w.write(',');
+        w.write(Integer.toString(r.label()));
+        w.write(',');
+        w.write(Float.toString(p[i]));
+        w.write('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String csv(String s) {
+    if (s == null) {
+      return "";
+    }
+    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
+      return '"' + s.replace("\"", "\"\"") + '"';
+    }
+    return s;
+  }
+
+  private static void prepareOutputDir(Path out) {
+    try {
+      if (Files.exists(out)) {
+        try (Stream<Path> s = Files.list(out)) {
+          if (s.findAny().isPresent()) {
+            throw new IllegalArgumentException("output directory is not empty: " + out);
+          }
+        }
+      }
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + out, e);
+    }
+  }
+
+  static void writeJson(Path file, Object value) {
+    try {
+      Files.write(file, JSON.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static void copy(Path from, Path to) {
+    try {
+      Files.copy(from, to);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + from, e);
+    }
+  }
+
+  private static void write(Path file, byte[] bytes) {
+    try {
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}
