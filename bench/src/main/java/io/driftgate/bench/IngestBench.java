@@ -54,8 +54,7 @@ public final class IngestBench {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ModelSpec base = SpecLoader.load(spec).withBootstrapServers(kafka.bootstrapServers());
       String topic = base.source().kafka().topic();
-      kafka.createTopic(topic, partitions);
-      kafka.createTopic(base.source().kafka().deadLetterTopic(), 1);
+      kafka.createTopicsFor(base, partitions);
       GeneratorConfig gen =
           GeneratorConfig.builder()
               .seed(1)

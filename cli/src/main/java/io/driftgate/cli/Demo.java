@@ -2,7 +2,10 @@ package io.driftgate.cli;
 
 import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.schemas.DriftReport;
+import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.ingest.IngestConfig;
 import io.driftgate.streaming.ingest.IngestOptions;
 import io.driftgate.streaming.ingest.IngestPipeline;
@@ -17,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +29,9 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The whole embedded loop, as far as it exists: broker -> producer -> ingestion (Beam on a local
- * Flink cluster) -> lake, with an accounting check at the end.
+ * The whole embedded loop, as far as it exists: broker -> producer (with an injected drift) ->
+ * ingestion (Beam on a local Flink cluster) -> lake, drift reports and retrain requests, with an
+ * accounting check at the end.
  */
 public final class Demo {
 
@@ -39,7 +44,9 @@ public final class Demo {
       Map<String, Long> deadLettersByKind,
       int dataFiles,
       long duplicateOffsets,
-      long wallMillis) {
+      long wallMillis,
+      List<DriftReport> reports,
+      List<RetrainRequest> requests) {
     public boolean balanced() {
       return lakeRows + deadLetters == produced.total() && duplicateOffsets == 0;
     }
@@ -66,10 +73,7 @@ public final class Demo {
       ModelSpec spec =
           exampleSpec.withBootstrapServers(kafka.bootstrapServers()).withLakePath(lake);
       String topic = spec.source().kafka().topic();
-      kafka.createTopic(topic, partitions);
-      if (spec.source().kafka().deadLetterTopic() != null) {
-        kafka.createTopic(spec.source().kafka().deadLetterTopic(), 1);
-      }
+      kafka.createTopicsFor(spec, partitions);
       out.printf(
           "[%5.1fs] producing %,d records (%.1f%% malformed) to '%s' (%d partitions) while ingesting%n",
           secs(started), generator.count(), generator.malformedFraction() * 100, topic, partitions);
@@ -80,10 +84,12 @@ public final class Demo {
       // Stop once everything the producer wrote is durably committed.
       StopCondition caughtUp =
           StopCondition.caughtUpWith(
-              kafka.bootstrapServers(),
-              topic,
-              spec.source().kafka().consumerGroup(),
-              () -> producing.isDone() ? producing.join().endOffsets() : null);
+                  kafka.bootstrapServers(),
+                  topic,
+                  spec.source().kafka().consumerGroup(),
+                  () -> producing.isDone() ? producing.join().endOffsets() : null)
+              // ... and the drift monitor has closed the last event-time window.
+              .and(StopCondition.monitorClosedAllWindows(lake, spec.drift().window()));
       IngestOptions options =
           PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(pipelineArgs))
               .as(IngestOptions.class);
@@ -110,7 +116,10 @@ public final class Demo {
               new TreeMap<>(index.deadLettersByKind()),
               index.files(io.driftgate.core.lake.CommitMarker.FileKind.DATA).size(),
               index.duplicateOffsets(),
-              (System.nanoTime() - started) / 1_000_000);
+              (System.nanoTime() - started) / 1_000_000,
+              new MonitorStore(lake).reports(),
+              new MonitorStore(lake).requests());
+      printDrift(r, generator, spec, out);
       printSummary(r, lake, out);
       return r;
     }
@@ -134,6 +143,62 @@ public final class Demo {
         r.ingest().wallMillis() / 1000.0,
         r.produced().total() / Math.max(0.001, r.ingest().wallMillis() / 1000.0));
     out.println("lake: " + lake + "   (inspect: ./driftgate lake --lake " + lake + ")");
+  }
+
+  /** The drift timeline: one line per window after the reference, a bar for the drifted share. */
+  static void printDrift(Result r, GeneratorConfig gen, ModelSpec spec, PrintStream out) {
+    out.println();
+    out.printf(
+        "== drift monitor: %d windows of %s after the reference (%,d records) ==%n",
+        r.reports().size(), spec.drift().window(), spec.drift().referenceRecords());
+    Long onset =
+        gen.drift() == null
+            ? null
+            : gen.startTimeMillis() + gen.drift().startAt() * gen.eventSpacingMillis();
+    boolean onsetShown = false;
+    for (DriftReport rep : r.reports()) {
+      long start = rep.getWindowStart().toEpochMilli();
+      if (onset != null && !onsetShown && start + spec.drift().window().toMillis() > onset) {
+        out.printf(
+            "  ---- drift injected at record %,d (%s) ----%n",
+            gen.drift().startAt(), java.time.Instant.ofEpochMilli(onset));
+        onsetShown = true;
+      }
+      int bar = (int) Math.round(rep.getDriftedShare() * 20);
+      StringBuilder drifted = new StringBuilder();
+      for (var f : rep.getFeatures()) {
+        if (f.getDrifted()) {
+          drifted.append(drifted.length() == 0 ? "" : ",").append(f.getName());
+        }
+      }
+      out.printf(
+          "  %s  %5d rows  drifted %3.0f%% %-20s %s%n",
+          rep.getWindowStart(),
+          rep.getRowCount(),
+          rep.getDriftedShare() * 100,
+          "#".repeat(bar),
+          drifted);
+    }
+    if (r.requests().isEmpty()) {
+      out.println("retrain requests: none");
+    }
+    for (RetrainRequest req : r.requests()) {
+      out.printf(
+          "RETRAIN REQUEST  key=%s%n  reasons=%s  trigger window end=%s%n  evidence=%s%n  train on [%s, %s), %,d valid records since the last run%n",
+          req.getIdempotencyKey(),
+          req.getReasons(),
+          req.getTriggerWindowEnd(),
+          req.getEvidenceReportIds(),
+          req.getDataFrom(),
+          req.getDataTo(),
+          req.getValidRecordsSinceLastRun());
+      if (onset != null) {
+        long delay = req.getTriggerWindowEnd().toEpochMilli() - onset;
+        out.printf(
+            "  detection delay: %.1f h of event time (%,d records) after the drift onset%n",
+            delay / 3.6e6, delay / Math.max(1, gen.eventSpacingMillis()));
+      }
+    }
   }
 
   static String describe(ProduceResult r) {

@@ -1,5 +1,6 @@
 package io.driftgate.cli;
 
+import io.driftgate.core.generate.DriftConfig;
 import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Path;
@@ -32,6 +33,25 @@ final class DemoCommand implements Callable<Integer> {
       description = "Fraction of malformed records. Default: ${DEFAULT-VALUE}.",
       defaultValue = "0.01")
   double malformed;
+
+  @Option(
+      names = "--drift-at",
+      description =
+          "Record index where an abrupt drift starts; -1 = none. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "100000")
+  long driftAt;
+
+  @Option(
+      names = "--feature-shift",
+      description = "Magnitude of the feature-distribution change. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "1.0")
+  double featureShift;
+
+  @Option(
+      names = "--label-shift",
+      description = "Magnitude of the label-relation change. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "1.0")
+  double labelShift;
 
   @Option(
       names = "--partitions",
@@ -69,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
             .format(spec.source().format())
             .malformedFraction(malformed)
             .v1Fraction(0.05)
+            .drift(driftAt < 0 ? null : DriftConfig.abrupt(driftAt, featureShift, labelShift))
             .build();
     Demo.Result r =
         Demo.run(

@@ -66,6 +66,12 @@ public final class IngestPipeline {
       stop =
           StopCondition.caughtUpWith(
               config.bootstrapServers(), config.topic(), config.consumerGroup(), () -> target);
+      if (config.monitor()) {
+        stop =
+            stop.and(
+                StopCondition.monitorClosedAllWindows(
+                    config.lakeRoot(), config.spec().drift().window()));
+      }
     }
     return run(options, config, stop);
   }

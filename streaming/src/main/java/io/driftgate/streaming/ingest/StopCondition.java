@@ -17,6 +17,34 @@ public interface StopCondition {
    * offsets; {@code targets} may return null while the targets are not known yet (e.g. while a
    * producer is still writing).
    */
+  /** Both conditions, checked in order (the second only once the first holds). */
+  default StopCondition and(StopCondition other) {
+    return () -> reached() && other.reached();
+  }
+
+  /**
+   * The drift monitor has closed every event-time window that holds committed rows (use after
+   * {@link #caughtUpWith}, so the lake is complete).
+   */
+  static StopCondition monitorClosedAllWindows(
+      java.nio.file.Path lakeRoot, java.time.Duration window) {
+    return () -> {
+      io.driftgate.core.lake.LakeIndex index = io.driftgate.core.lake.LakeIndex.load(lakeRoot);
+      long maxEventTime =
+          index.files(io.driftgate.core.lake.CommitMarker.FileKind.DATA).stream()
+              .mapToLong(io.driftgate.core.lake.CommitMarker.LakeFile::maxEventTime)
+              .max()
+              .orElse(Long.MIN_VALUE);
+      if (maxEventTime == Long.MIN_VALUE) {
+        return true;
+      }
+      long w = window.toMillis();
+      long lastWindowEnd = Math.floorDiv(maxEventTime, w) * w + w;
+      return new io.driftgate.core.monitor.MonitorStore(lakeRoot).load().lastWindowEnd()
+          >= lastWindowEnd;
+    };
+  }
+
   static StopCondition caughtUpWith(
       String bootstrapServers, String topic, String group, Supplier<Map<Integer, Long>> targets) {
     return () -> {

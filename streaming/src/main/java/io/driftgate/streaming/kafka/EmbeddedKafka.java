@@ -170,6 +170,20 @@ public final class EmbeddedKafka implements AutoCloseable {
    * Creates a topic with replication factor 1 (no-op when it exists) and waits until every
    * partition has a leader.
    */
+  /**
+   * Creates every topic a model spec uses: the input topic with {@code inputPartitions}, and the
+   * dead-letter, drift-report and retrain-request topics with one partition each.
+   */
+  public void createTopicsFor(io.driftgate.core.spec.ModelSpec spec, int inputPartitions) {
+    var kafka = spec.source().kafka();
+    createTopic(kafka.topic(), inputPartitions);
+    if (kafka.deadLetterTopic() != null) {
+      createTopic(kafka.deadLetterTopic(), 1);
+    }
+    createTopic(spec.drift().reportsTopicOr(kafka.topic()), 1);
+    createTopic(spec.drift().requestsTopicOr(spec.model()), 1);
+  }
+
   public void createTopic(String name, int partitions) {
     try {
       try {

@@ -79,8 +79,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
   public PCollectionTuple expand(PCollection<WindowedProfile> profiles) {
     PCollectionTuple out =
         profiles
-            .apply(
-                "OneKeyPerModel", WithKeys.<String, WindowedProfile>of(spec.model()))
+            .apply("OneKeyPerModel", WithKeys.<String, WindowedProfile>of(spec.model()))
             .apply("Global", Window.<KV<String, WindowedProfile>>into(new GlobalWindows()))
             .apply(
                 "Monitor",

@@ -41,8 +41,7 @@ class IngestIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ModelSpec spec = IngestFixtures.spec(kafka.bootstrapServers(), work.resolve("lake"));
       String topic = spec.source().kafka().topic();
-      kafka.createTopic(topic, 4);
-      kafka.createTopic(spec.source().kafka().deadLetterTopic(), 1);
+      kafka.createTopicsFor(spec, 4);
       GeneratorConfig gen = IngestFixtures.generator(7, 100_000, 0.01);
       ProduceResult produced =
           StreamProducer.produce(kafka.bootstrapServers(), topic, gen, 0, null);

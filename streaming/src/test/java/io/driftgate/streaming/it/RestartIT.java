@@ -37,8 +37,7 @@ class RestartIT {
       ModelSpec spec = IngestFixtures.spec(kafka.bootstrapServers(), lake);
       String topic = spec.source().kafka().topic();
       String group = spec.source().kafka().consumerGroup();
-      kafka.createTopic(topic, 4);
-      kafka.createTopic(spec.source().kafka().deadLetterTopic(), 1);
+      kafka.createTopicsFor(spec, 4);
 
       // A steady stream, so the kill lands while data is still arriving.
       long total = 60_000;
