@@ -98,6 +98,10 @@ public final class DriftMonitor {
    * get a report, marked by a {@code -late} id suffix, but do not move the policy.
    */
   public Outcome onWindow(Instant start, Instant end, DatasetProfile current) {
+    if (current.rowCount() == 0) {
+      // An empty pane (the engine may fire one when a window is garbage-collected).
+      return new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), false);
+    }
     boolean late = end.toEpochMilli() <= lastWindowEnd;
     if (!referenceComplete) {
       if (late) {
@@ -180,13 +184,17 @@ public final class DriftMonitor {
       String reportId, Instant start, Instant end, DatasetProfile current, DriftResult result) {
     List<io.driftgate.schemas.FeatureDrift> features = new ArrayList<>();
     for (FeatureDrift f : result.features()) {
+      if (f.status() != FeatureDrift.Status.OK || !Double.isFinite(f.score())) {
+        // Not comparable in this window (e.g. no values): no score to report.
+        continue;
+      }
       features.add(
           io.driftgate.schemas.FeatureDrift.newBuilder()
               .setName(f.feature())
               .setMetric(f.metric() == null ? "none" : f.metric().name().toLowerCase(Locale.ROOT))
               .setScore(f.score())
               .setThreshold(f.threshold())
-              .setPValue(f.pValue())
+              .setPValue(f.pValue() == null || !Double.isFinite(f.pValue()) ? null : f.pValue())
               .setDrifted(f.drifted())
               .setNullRate(f.currentNullRate())
               .setReferenceNullRate(f.referenceNullRate())

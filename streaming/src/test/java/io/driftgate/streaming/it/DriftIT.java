@@ -1,0 +1,108 @@
+package io.driftgate.streaming.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.generate.DriftConfig;
+import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.schemas.DriftReport;
+import io.driftgate.schemas.RetrainRequest;
+import io.driftgate.streaming.ingest.IngestConfig;
+import io.driftgate.streaming.ingest.IngestOptions;
+import io.driftgate.streaming.ingest.IngestPipeline;
+import io.driftgate.streaming.ingest.RunnerDefaults;
+import io.driftgate.streaming.ingest.StopCondition;
+import io.driftgate.streaming.kafka.EmbeddedKafka;
+import io.driftgate.streaming.kafka.ProduceResult;
+import io.driftgate.streaming.kafka.StreamProducer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real broker + Beam on local Flink: an abrupt drift at record N yields exactly one retrain request
+ * (later drifted windows are held back while that run is in flight); a stationary stream of the
+ * same length yields none. Reports are emitted for every window either way.
+ */
+class DriftIT {
+  static final long RECORDS = 60_000;
+  static final long DRIFT_AT = 40_000;
+
+  @TempDir Path work;
+
+  record Run(List<DriftReport> reports, List<RetrainRequest> requests, Map<String, byte[]> topic) {}
+
+  Run ingest(DriftConfig drift) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      ModelSpec spec = IngestFixtures.spec(kafka.bootstrapServers(), work.resolve("lake"));
+      kafka.createTopicsFor(spec, 4);
+      GeneratorConfig gen =
+          IngestFixtures.generator(21, RECORDS, 0.01).toBuilder().drift(drift).build();
+      ProduceResult produced =
+          StreamProducer.produce(
+              kafka.bootstrapServers(), spec.source().kafka().topic(), gen, 0, null);
+      IngestOptions options =
+          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults("--parallelism=2"))
+              .as(IngestOptions.class);
+      IngestPipeline.run(
+          options,
+          IngestConfig.of(spec),
+          StopCondition.caughtUpWith(
+                  kafka.bootstrapServers(),
+                  spec.source().kafka().topic(),
+                  spec.source().kafka().consumerGroup(),
+                  produced::endOffsets)
+              .and(
+                  StopCondition.monitorClosedAllWindows(
+                      spec.lake().path(), spec.drift().window())));
+      MonitorStore store = new MonitorStore(spec.lake().path());
+      List<RetrainRequest> requests = store.requests();
+      Map<String, byte[]> published =
+          IngestFixtures.topicValues(
+              kafka.bootstrapServers(),
+              spec.drift().requestsTopicOr(spec.model()),
+              requests.size());
+      return new Run(store.reports(), requests, published);
+    }
+  }
+
+  @Test
+  void abruptDriftTriggersExactlyOneRetrainRequest() throws Exception {
+    Run run = ingest(DriftConfig.abrupt(DRIFT_AT, 1.0, 1.0));
+    Instant onset = Instant.ofEpochMilli(IngestFixtures.START + DRIFT_AT * 1000);
+    long window = 30 * 60_000L;
+
+    // Reports for every window after the 20k-record reference, drifted or not.
+    assertThat(run.reports()).hasSizeGreaterThan(15);
+    assertThat(run.reports())
+        .filteredOn(r -> r.getWindowEnd().isBefore(onset))
+        .allMatch(r -> r.getDriftedShare() < 0.5);
+    assertThat(run.reports())
+        .filteredOn(r -> r.getWindowStart().isAfter(onset))
+        .allMatch(r -> r.getDriftedShare() >= 0.5);
+
+    assertThat(run.requests()).hasSize(1);
+    RetrainRequest request = run.requests().get(0);
+    assertThat(request.getTriggerWindowEnd()).isAfter(onset);
+    assertThat(request.getTriggerWindowEnd()).isBeforeOrEqualTo(onset.plusMillis(3 * window));
+    assertThat(request.getEvidenceReportIds()).hasSize(2);
+    // Published on the request topic under its idempotency key.
+    assertThat(run.topic()).hasSize(1);
+    RetrainRequest onTopic =
+        RetrainRequest.fromByteBuffer(ByteBuffer.wrap(run.topic().values().iterator().next()));
+    assertThat(onTopic.getIdempotencyKey()).isEqualTo(request.getIdempotencyKey());
+  }
+
+  @Test
+  void stationaryStreamTriggersNothing() throws Exception {
+    Run run = ingest(null);
+    assertThat(run.reports()).hasSizeGreaterThan(15);
+    assertThat(run.requests()).isEmpty();
+  }
+}
