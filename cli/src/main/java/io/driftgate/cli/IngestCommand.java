@@ -29,6 +29,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--no-dead-letter-topic", description = "Keep dead letters in the lake only.")
   boolean noDeadLetterTopic;
 
+  @Option(names = "--no-monitor", description = "Do not run the drift monitor in the pipeline.")
+  boolean noMonitor;
+
   @Parameters(description = "Extra Beam/Flink pipeline options, after '--'.")
   List<String> pipelineArgs = new ArrayList<>();
 
@@ -44,6 +47,7 @@ final class IngestCommand implements Callable<Integer> {
     }
     args.add("--untilCaughtUp=" + untilCaughtUp);
     args.add("--publishDeadLetters=" + !noDeadLetterTopic);
+    args.add("--monitor=" + !noMonitor);
     args.addAll(pipelineArgs);
     specOption.load(); // fail fast with the spec's own error messages
     IngestResult result = IngestPipeline.run(args.toArray(String[]::new));

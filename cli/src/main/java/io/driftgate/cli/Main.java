@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       IngestCommand.class,
       LakeCommand.class,
+      DriftCommand.class,
+      MonitorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,147 @@
+package io.driftgate.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.drift.DriftComparator;
+import io.driftgate.core.drift.DriftResult;
+import io.driftgate.core.drift.FeatureDrift;
+import io.driftgate.core.drift.FeatureOverride;
+import io.driftgate.core.drift.metrics.DriftMetric;
+import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.drift.profile.ProfiledFeature;
+import io.driftgate.core.spec.ModelSpec;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Offline drift comparison of two datasets; also how users calibrate thresholds. */
+@Command(
+    name = "drift",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compare two datasets and print per-feature drift scores, p-values and verdicts.",
+      "A dataset is a .csv or .parquet file, or a lake directory with an optional event-time"
+          + " range: LAKE@2026-01-05T00:00:00Z..2026-01-06T00:00:00Z.",
+      "Features come from --spec when it exists, else they are inferred (numeric columns vs"
+          + " the rest)."
+    })
+final class DriftCommand implements Callable<Integer> {
+  @Mixin SpecOption specOption;
+
+  @Option(names = "--reference", required = true, description = "The reference dataset.")
+  String reference;
+
+  @Option(names = "--current", required = true, description = "The dataset to compare.")
+  String current;
+
+  @Option(names = "--json", description = "Print JSON instead of a table.")
+  boolean json;
+
+  @Option(
+      names = "--metric",
+      description =
+          "Force a metric for every feature: psi, jensen_shannon, linf, ks, wasserstein, chi_squared.")
+  String metric;
+
+  @Option(
+      names = "--threshold",
+      description = "Threshold (or alpha for ks / chi_squared) with --metric.")
+  Double threshold;
+
+  @Override
+  public Integer call() throws Exception {
+    List<ProfiledFeature> features;
+    ModelSpec spec = null;
+    if (Files.exists(specOption.spec)) {
+      spec = specOption.load();
+      features = DatasetFiles.features(spec);
+    } else {
+      features = DatasetFiles.inferFeatures(reference, List.of("event_time", "id"));
+    }
+    DatasetProfile ref = DatasetFiles.profile(reference, features);
+    DatasetProfile cur = DatasetFiles.profile(current, features);
+    Map<String, FeatureOverride> overrides = new LinkedHashMap<>();
+    if (metric != null) {
+      DriftMetric m;
+      try {
+        m = DriftMetric.valueOf(metric.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "--metric: value \""
+                + metric
+                + "\" is not supported; allowed: psi, jensen_shannon, linf, ks, wasserstein, chi_squared");
+      }
+      for (ProfiledFeature f : features) {
+        overrides.put(
+            f.name(), threshold == null ? FeatureOverride.of(m) : FeatureOverride.of(m, threshold));
+      }
+    }
+    DriftResult result = new DriftComparator().compareProfiles(ref, cur, overrides);
+    if (json) {
+      printJson(result);
+    } else {
+      printTable(result);
+    }
+    return 0;
+  }
+
+  private void printTable(DriftResult r) {
+    System.out.printf(
+        "reference %s: %,d rows   current %s: %,d rows%n",
+        reference, r.referenceRows(), current, r.currentRows());
+    System.out.printf(
+        "%-16s %-15s %10s %10s %10s  %-8s %s%n",
+        "feature", "metric", "score", "threshold", "p-value", "verdict", "nulls ref/cur");
+    for (FeatureDrift f : r.features()) {
+      System.out.printf(
+          "%-16s %-15s %10.4f %10.4f %10s  %-8s %.3f/%.3f%n",
+          f.feature(),
+          f.metric() == null ? "-" : f.metric().name().toLowerCase(Locale.ROOT),
+          f.score(),
+          f.threshold(),
+          f.pValue() == null ? "-" : String.format(Locale.ROOT, "%.4g", f.pValue()),
+          f.status() != FeatureDrift.Status.OK
+              ? f.status().name().toLowerCase(Locale.ROOT)
+              : f.drifted() ? "DRIFT" : "ok",
+          f.referenceNullRate(),
+          f.currentNullRate());
+    }
+    System.out.printf(
+        "drifted: %d of %d features (share %.2f)%n",
+        r.driftedCount(), r.evaluatedCount(), r.driftedShare());
+  }
+
+  private void printJson(DriftResult r) throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("reference", reference);
+    out.put("current", current);
+    out.put("referenceRows", r.referenceRows());
+    out.put("currentRows", r.currentRows());
+    out.put("driftedShare", r.driftedShare());
+    List<Map<String, Object>> fs = new ArrayList<>();
+    for (FeatureDrift f : r.features()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("feature", f.feature());
+      m.put("status", f.status().name());
+      m.put("metric", f.metric() == null ? null : f.metric().name().toLowerCase(Locale.ROOT));
+      m.put("score", Double.isFinite(f.score()) ? f.score() : null);
+      m.put("threshold", f.threshold());
+      m.put("pValue", f.pValue());
+      m.put("drifted", f.drifted());
+      m.put("referenceNullRate", f.referenceNullRate());
+      m.put("currentNullRate", f.currentNullRate());
+      fs.add(m);
+    }
+    out.put("features", fs);
+    System.out.println(
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+  }
+}
