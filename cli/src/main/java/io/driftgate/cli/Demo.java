@@ -156,28 +156,46 @@ public final class Demo {
             ? null
             : gen.startTimeMillis() + gen.drift().startAt() * gen.eventSpacingMillis();
     boolean onsetShown = false;
-    for (DriftReport rep : r.reports()) {
+    String previous = null;
+    int similar = 0;
+    List<DriftReport> reports = r.reports();
+    for (int i = 0; i < reports.size(); i++) {
+      DriftReport rep = reports.get(i);
       long start = rep.getWindowStart().toEpochMilli();
-      if (onset != null && !onsetShown && start + spec.drift().window().toMillis() > onset) {
-        out.printf(
-            "  ---- drift injected at record %,d (%s) ----%n",
-            gen.drift().startAt(), java.time.Instant.ofEpochMilli(onset));
-        onsetShown = true;
-      }
-      int bar = (int) Math.round(rep.getDriftedShare() * 20);
+      boolean atOnset =
+          onset != null && !onsetShown && start + spec.drift().window().toMillis() > onset;
       StringBuilder drifted = new StringBuilder();
       for (var f : rep.getFeatures()) {
         if (f.getDrifted()) {
           drifted.append(drifted.length() == 0 ? "" : ",").append(f.getName());
         }
       }
+      String verdict = drifted.toString();
+      boolean last = i == reports.size() - 1;
+      // Compact: print a window when its verdict changes, near the onset, first and last.
+      if (!atOnset && !last && i > 0 && verdict.equals(previous)) {
+        similar++;
+        continue;
+      }
+      if (similar > 0) {
+        out.printf("  ... %d more windows like the one above%n", similar);
+        similar = 0;
+      }
+      if (atOnset) {
+        out.printf(
+            "  ---- drift injected at record %,d (%s) ----%n",
+            gen.drift().startAt(), java.time.Instant.ofEpochMilli(onset));
+        onsetShown = true;
+      }
+      int bar = (int) Math.round(rep.getDriftedShare() * 20);
       out.printf(
           "  %s  %5d rows  drifted %3.0f%% %-20s %s%n",
           rep.getWindowStart(),
           rep.getRowCount(),
           rep.getDriftedShare() * 100,
           "#".repeat(bar),
-          drifted);
+          verdict);
+      previous = verdict;
     }
     if (r.requests().isEmpty()) {
       out.println("retrain requests: none");
