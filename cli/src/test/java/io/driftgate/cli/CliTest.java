@@ -109,10 +109,7 @@ class CliTest {
     String[] cities = {"oslo", "rome", "lima"};
     for (int i = 0; i < 3000; i++) {
       ref.append(random.nextGaussian()).append(',').append(cities[random.nextInt(3)]).append('\n');
-      cur.append(random.nextGaussian() + 1.5)
-          .append(',')
-          .append(cities[random.nextInt(3)])
-          .append('\n');
+      cur.append(random.nextGaussian() + 1.5).append(',').append(cities[random.nextInt(3)]).append('\n');
     }
     Path a = dir.resolve("reference.csv");
     Path b = dir.resolve("current.csv");
@@ -120,18 +117,10 @@ class CliTest {
     Files.writeString(b, cur);
     assertThat(
             Main.execute(
-                "drift",
-                "--spec",
-                dir.resolve("none.yaml").toString(),
-                "--reference",
-                a.toString(),
-                "--current",
-                b.toString(),
-                "--json"))
+                "drift", "--spec", dir.resolve("none.yaml").toString(),
+                "--reference", a.toString(), "--current", b.toString(), "--json"))
         .isZero();
-    var json =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(out.toString(StandardCharsets.UTF_8));
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
     var features = json.get("features");
     assertThat(features).hasSize(2);
     for (var f : features) {
@@ -147,15 +136,8 @@ class CliTest {
     Files.writeString(a, "x\n1\n2\n");
     int code =
         Main.execute(
-            "drift",
-            "--spec",
-            dir.resolve("none.yaml").toString(),
-            "--reference",
-            a.toString(),
-            "--current",
-            a.toString(),
-            "--metric",
-            "kl");
+            "drift", "--spec", dir.resolve("none.yaml").toString(),
+            "--reference", a.toString(), "--current", a.toString(), "--metric", "kl");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--metric", "kl", "wasserstein");
   }
