@@ -182,7 +182,7 @@ public final class GateReportHtml {
     java.util.function.DoubleUnaryOperator x = v -> x0 + (v + span) / (2 * span) * (x1 - x0);
     h.append("<p class=\"meta\">Mean per-example log-loss improvement (champion − challenger)")
         .append(" with its ")
-        .append(num(100 * (1 - alpha)))
+        .append(String.format(Locale.ROOT, "%.0f", 100 * (1 - alpha)))
         .append("% paired-bootstrap interval; right of 0 = challenger better.</p>\n");
     h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
         .append(w)
@@ -191,7 +191,7 @@ public final class GateReportHtml {
     double zx = x.applyAsDouble(0);
     h.append(line(zx, 18, zx, 58, "#57606a", 1));
     h.append(text(zx, 14, "0", "middle", 11, "#57606a"));
-    String col = lo > 0 ? PASS : FAIL;
+    String col = c.status() == CheckResult.Status.PASS ? PASS : FAIL;
     h.append(line(x.applyAsDouble(lo), 40, x.applyAsDouble(hi), 40, col, 4));
     h.append(
         String.format(

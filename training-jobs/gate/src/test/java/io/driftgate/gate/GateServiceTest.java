@@ -128,7 +128,11 @@ class GateServiceTest {
     // A registered champion whose files change afterwards is refused when the gate loads it.
     GateService.Decision d = service.gate("flight-delay", request(first));
     Path registered = service.registry().load("flight-delay", d.version().versionId());
-    File params = registered.resolve("model-0000.params").toFile();
+    File params;
+    try (var files = Files.list(registered)) {
+      params =
+          files.filter(f -> f.toString().endsWith(".params")).findFirst().orElseThrow().toFile();
+    }
     params.setWritable(true);
     Files.write(params.toPath(), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
     assertThatThrownBy(() -> service.gate("flight-delay", request(second)))
