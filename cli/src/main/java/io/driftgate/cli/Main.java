@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
       LakeCommand.class,
       DriftCommand.class,
       MonitorCommand.class,
+      GateCommand.class,
+      ModelsCommand.class,
+      PromoteCommand.class,
+      RollbackCommand.class,
+      LedgerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

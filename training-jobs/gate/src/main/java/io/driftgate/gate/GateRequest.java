@@ -1,0 +1,273 @@
+package io.driftgate.gate;
+
+import io.driftgate.core.gate.RankPolicy;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What {@link GateRunner#run} judges: a challenger model directory against an optional champion on
+ * the newest validation data of a lake. Build with {@link #builder()} (DJL style: {@code set*} for
+ * required values, {@code opt*} for optional ones).
+ */
+public final class GateRequest {
+  /** How the SHAP background is summarized. */
+  public enum BackgroundMethod {
+    KMEANS,
+    SAMPLE
+  }
+
+  private final Path specFile;
+  private final Path lake;
+  private final Path challengerDir;
+  private final Path championDir;
+  private final Long fromMillis;
+  private final Long toMillis;
+  private final int explainPoints;
+  private final int backgroundSize;
+  private final BackgroundMethod backgroundMethod;
+  private final long seed;
+  private final long secondSeed;
+  private final int bootstrapResamples;
+  private final RankPolicy rankPolicy;
+  private final Double minNdcg;
+  private final Double minKendallTau;
+  private final double additivityTolerance;
+  private final Double maxForbiddenShare;
+
+  private GateRequest(Builder b) {
+    this.specFile = Objects.requireNonNull(b.specFile, "spec file (setSpec)");
+    this.lake = b.lake;
+    this.challengerDir = Objects.requireNonNull(b.challengerDir, "challenger (setChallenger)");
+    this.championDir = b.championDir;
+    this.fromMillis = b.fromMillis;
+    this.toMillis = b.toMillis;
+    this.explainPoints = b.explainPoints;
+    this.backgroundSize = b.backgroundSize;
+    this.backgroundMethod = b.backgroundMethod;
+    this.seed = b.seed;
+    this.secondSeed = b.secondSeed == null ? b.seed + 1 : b.secondSeed;
+    this.bootstrapResamples = b.bootstrapResamples;
+    this.rankPolicy = b.rankPolicy;
+    this.minNdcg = b.minNdcg;
+    this.minKendallTau = b.minKendallTau;
+    this.additivityTolerance = b.additivityTolerance;
+    this.maxForbiddenShare = b.maxForbiddenShare;
+    if (explainPoints < 2 || backgroundSize < 1 || bootstrapResamples < 1) {
+      throw new IllegalArgumentException(
+          "need explainPoints >= 2, backgroundSize >= 1 and bootstrapResamples >= 1");
+    }
+    if ((fromMillis == null) != (toMillis == null)) {
+      throw new IllegalArgumentException("give both ends of the validation range or neither");
+    }
+    if (secondSeed == seed) {
+      throw new IllegalArgumentException("the second SHAP seed must differ from the first");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder with these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.specFile = specFile;
+    b.lake = lake;
+    b.challengerDir = challengerDir;
+    b.championDir = championDir;
+    b.fromMillis = fromMillis;
+    b.toMillis = toMillis;
+    b.explainPoints = explainPoints;
+    b.backgroundSize = backgroundSize;
+    b.backgroundMethod = backgroundMethod;
+    b.seed = seed;
+    b.secondSeed = secondSeed;
+    b.bootstrapResamples = bootstrapResamples;
+    b.rankPolicy = rankPolicy;
+    b.minNdcg = minNdcg;
+    b.minKendallTau = minKendallTau;
+    b.additivityTolerance = additivityTolerance;
+    b.maxForbiddenShare = maxForbiddenShare;
+    return b;
+  }
+
+  public Path specFile() {
+    return specFile;
+  }
+
+  /** Lake root, or null for the spec's {@code lake.path}. */
+  public Path lake() {
+    return lake;
+  }
+
+  public Path challengerDir() {
+    return challengerDir;
+  }
+
+  /** Champion model directory, or null when there is none. */
+  public Path championDir() {
+    return championDir;
+  }
+
+  /** Explicit validation range start, or null for the challenger's validation range. */
+  public Long fromMillis() {
+    return fromMillis;
+  }
+
+  public Long toMillis() {
+    return toMillis;
+  }
+
+  public int explainPoints() {
+    return explainPoints;
+  }
+
+  public int backgroundSize() {
+    return backgroundSize;
+  }
+
+  public BackgroundMethod backgroundMethod() {
+    return backgroundMethod;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public long secondSeed() {
+    return secondSeed;
+  }
+
+  public int bootstrapResamples() {
+    return bootstrapResamples;
+  }
+
+  public RankPolicy rankPolicy() {
+    return rankPolicy;
+  }
+
+  public Double minNdcg() {
+    return minNdcg;
+  }
+
+  public Double minKendallTau() {
+    return minKendallTau;
+  }
+
+  public double additivityTolerance() {
+    return additivityTolerance;
+  }
+
+  public Double maxForbiddenShare() {
+    return maxForbiddenShare;
+  }
+
+  /**
+   * Builder; defaults: 200 explained points, k-means background of 32, seeds 7 and 8, 2000
+   * bootstrap resamples, rank policy WARN (concept drift legitimately reorders importances; {@code
+   * FAIL} blocks promotion on a rank or seed stability failure).
+   */
+  public static final class Builder {
+    private Path specFile;
+    private Path lake;
+    private Path challengerDir;
+    private Path championDir;
+    private Long fromMillis;
+    private Long toMillis;
+    private int explainPoints = 200;
+    private int backgroundSize = 32;
+    private BackgroundMethod backgroundMethod = BackgroundMethod.KMEANS;
+    private long seed = 7;
+    private Long secondSeed;
+    private int bootstrapResamples = 2000;
+    private RankPolicy rankPolicy = RankPolicy.WARN;
+    private Double minNdcg;
+    private Double minKendallTau;
+    private double additivityTolerance = 1e-6;
+    private Double maxForbiddenShare;
+
+    private Builder() {}
+
+    public Builder setSpec(Path specFile) {
+      this.specFile = specFile;
+      return this;
+    }
+
+    public Builder setChallenger(Path dir) {
+      this.challengerDir = dir;
+      return this;
+    }
+
+    public Builder optLake(Path lake) {
+      this.lake = lake;
+      return this;
+    }
+
+    public Builder optChampion(Path dir) {
+      this.championDir = dir;
+      return this;
+    }
+
+    /** Validation rows with event time in {@code [from, to)} instead of the challenger's. */
+    public Builder optRange(long fromMillis, long toMillis) {
+      this.fromMillis = fromMillis;
+      this.toMillis = toMillis;
+      return this;
+    }
+
+    public Builder optExplainPoints(int n) {
+      this.explainPoints = n;
+      return this;
+    }
+
+    public Builder optBackground(BackgroundMethod method, int size) {
+      this.backgroundMethod = Objects.requireNonNull(method, "method");
+      this.backgroundSize = size;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder optSecondSeed(long seed) {
+      this.secondSeed = seed;
+      return this;
+    }
+
+    public Builder optBootstrapResamples(int n) {
+      this.bootstrapResamples = n;
+      return this;
+    }
+
+    public Builder optRankPolicy(RankPolicy p) {
+      this.rankPolicy = Objects.requireNonNull(p, "rankPolicy");
+      return this;
+    }
+
+    public Builder optMinNdcg(double v) {
+      this.minNdcg = v;
+      return this;
+    }
+
+    public Builder optMinKendallTau(double v) {
+      this.minKendallTau = v;
+      return this;
+    }
+
+    public Builder optAdditivityTolerance(double v) {
+      this.additivityTolerance = v;
+      return this;
+    }
+
+    public Builder optMaxForbiddenShare(double v) {
+      this.maxForbiddenShare = v;
+      return this;
+    }
+
+    public GateRequest build() {
+      return new GateRequest(this);
+    }
+  }
+}

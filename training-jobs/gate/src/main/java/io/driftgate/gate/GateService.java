@@ -1,0 +1,334 @@
+package io.driftgate.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.LedgerEntry;
+import io.driftgate.core.registry.ModelDirectory;
+import io.driftgate.core.registry.ModelRegistry;
+import io.driftgate.core.registry.ModelVersion;
+import io.driftgate.schemas.PromotionDecision;
+import io.driftgate.trainer.Trainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * The gate acting on the registry: registers a challenger (with its {@value Importance#FILE}), sets
+ * alias {@code challenger}, and moves {@code champion} when the gate promotes (actor {@value
+ * #GATE_ACTOR}); every decision, promotion or rejection, is the {@code challenger} alias move's
+ * ledger details and a {@link PromotionDecision} Avro file under {@code <model>/decisions/}.
+ */
+public final class GateService {
+  public static final String GATE_ACTOR = "gate";
+  public static final String CHALLENGER = "challenger";
+  public static final String DECISIONS_DIR = "decisions";
+
+  private final FileSystemModelRegistry registry;
+  private final Clock clock;
+
+  public GateService(FileSystemModelRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  public GateService(FileSystemModelRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  public FileSystemModelRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * What a gate run did to the registry.
+   *
+   * @param outcome the gate run
+   * @param version the registered challenger
+   * @param championBefore the champion it was compared with, or null
+   * @param promoted whether champion now points at the challenger
+   * @param entries the ledger entries written
+   * @param decisionFile the {@link PromotionDecision} file
+   */
+  public record Decision(
+      GateOutcome outcome,
+      ModelVersion version,
+      String championBefore,
+      boolean promoted,
+      List<LedgerEntry> entries,
+      Path decisionFile) {}
+
+  /**
+   * Gates a challenger directory against the current champion: the request's champion is replaced
+   * by the registry's {@code champion} (loaded, so verified).
+   */
+  public Decision gate(String model, GateRequest request) {
+    Optional<ModelVersion> champ = registry.alias(model, ModelRegistry.CHAMPION);
+    Path champDir = champ.map(v -> registry.load(model, v.versionId())).orElse(null);
+    GateRequest r = request.toBuilder().optChampion(champDir).build();
+    if (Files.exists(r.challengerDir().resolve(ModelDirectory.MANIFEST))) {
+      ModelDirectory.verify(r.challengerDir()); // refuse a tampered source before any work
+    }
+    GateOutcome outcome = GateRunner.run(r);
+    if (!outcome.model().equals(model)) {
+      throw new IllegalArgumentException(
+          "the spec's model is " + outcome.model() + ", the registry model is " + model);
+    }
+    ModelVersion version = registerWithImportance(model, r.challengerDir(), outcome);
+    return decide(model, version, champ.map(ModelVersion::versionId).orElse(null), outcome);
+  }
+
+  /**
+   * Gates an already registered version against the champion and promotes it when the gate passes.
+   */
+  public Decision promote(String model, String versionId, GateRequest request) {
+    Path dir = registry.load(model, versionId);
+    Optional<ModelVersion> champ = registry.alias(model, ModelRegistry.CHAMPION);
+    if (champ.isPresent() && champ.get().versionId().equals(versionId)) {
+      throw new IllegalArgumentException(versionId + " is already the champion");
+    }
+    Path champDir = champ.map(v -> registry.load(model, v.versionId())).orElse(null);
+    GateOutcome outcome =
+        GateRunner.run(request.toBuilder().setChallenger(dir).optChampion(champDir).build());
+    ModelVersion version = registry.version(model, versionId).orElseThrow();
+    return decide(model, version, champ.map(ModelVersion::versionId).orElse(null), outcome);
+  }
+
+  /** Moves champion to a registered version without the gate; a reason is required. */
+  public LedgerEntry forcePromote(String model, String versionId, String actor, String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("--force needs --reason \"why the gate is bypassed\"");
+    }
+    Path dir = registry.load(model, versionId); // verifies
+    String before =
+        registry.alias(model, ModelRegistry.CHAMPION).map(ModelVersion::versionId).orElse(null);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("forced", true);
+    details.putAll(provenance(dir));
+    LedgerEntry e =
+        registry.moveAlias(
+            model, ModelRegistry.CHAMPION, versionId, actor, "forced: " + reason, details);
+    writeDecision(
+        model, versionId, before, true, actor, List.of("FORCED: " + reason), Map.of(), dir);
+    return e;
+  }
+
+  private Decision decide(
+      String model, ModelVersion version, String championBefore, GateOutcome outcome) {
+    Path dir = registry.load(model, version.versionId());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("decision", outcome.promote() ? "promoted" : "rejected");
+    details.put("champion", championBefore);
+    details.putAll(provenance(dir));
+    details.put("gate", outcome.summary());
+    List<String> reasons = outcome.report().reasons();
+    List<LedgerEntry> entries = new ArrayList<>();
+    entries.add(
+        registry.moveAlias(
+            model,
+            CHALLENGER,
+            version.versionId(),
+            GATE_ACTOR,
+            (outcome.promote() ? "gate passed: " : "gate rejected: ") + failed(outcome),
+            details));
+    if (outcome.promote()) {
+      entries.add(
+          registry.moveAlias(
+              model,
+              ModelRegistry.CHAMPION,
+              version.versionId(),
+              GATE_ACTOR,
+              String.join("; ", reasons),
+              details));
+    }
+    Path file =
+        writeDecision(
+            model,
+            version.versionId(),
+            championBefore,
+            outcome.promote(),
+            GATE_ACTOR,
+            reasons,
+            outcome.metricDeltas(),
+            dir);
+    return new Decision(outcome, version, championBefore, outcome.promote(), entries, file);
+  }
+
+  private static String failed(GateOutcome o) {
+    List<String> f =
+        o.report().checks().stream()
+            .filter(c -> c.status() != io.driftgate.core.gate.CheckResult.Status.PASS)
+            .map(c -> c.status() + " " + c.name())
+            .toList();
+    return f.isEmpty() ? "all checks passed" : String.join(", ", f);
+  }
+
+  /** Metrics, lake range and Kafka offsets from the model directory's trainer files. */
+  static Map<String, Object> provenance(Path dir) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!Files.isRegularFile(dir.resolve(Trainer.TRAINING_FILE))) {
+      return m;
+    }
+    JsonNode t = ScoredModel.readJson(dir.resolve(Trainer.TRAINING_FILE));
+    JsonNode lake = t.path("lake");
+    Map<String, Object> range = new LinkedHashMap<>();
+    range.put("from", lake.path("from").asText(null));
+    range.put("to", lake.path("to").asText(null));
+    range.put(
+        "fromMillis", lake.path("fromMillis").isNumber() ? lake.get("fromMillis").asLong() : null);
+    range.put("toMillis", lake.path("toMillis").isNumber() ? lake.get("toMillis").asLong() : null);
+    range.put("rows", lake.path("rows").asLong());
+    m.put("dataRange", range);
+    m.put("kafkaOffsets", ScoredModel.JSON.convertValue(t.path("kafkaOffsets"), Map.class));
+    m.put("seed", t.path("seed").asLong());
+    Path metrics = dir.resolve(Trainer.METRICS_FILE);
+    if (Files.isRegularFile(metrics)) {
+      m.put(
+          "trainingMetrics",
+          ScoredModel.JSON.convertValue(ScoredModel.readJson(metrics), Map.class));
+    }
+    return m;
+  }
+
+  /** Copies the challenger, adds its importance and registers the copy. */
+  private ModelVersion registerWithImportance(String model, Path dir, GateOutcome outcome) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("source", dir.toAbsolutePath().normalize().toString());
+    JsonNode lake = ScoredModel.readJson(dir.resolve(Trainer.TRAINING_FILE)).path("lake");
+    meta.put("trainedFrom", lake.path("from").asText(""));
+    meta.put("trainedTo", lake.path("to").asText(""));
+    if (Files.isRegularFile(dir.resolve(Importance.FILE))) {
+      return registry.register(model, dir, meta);
+    }
+    Path stage = null;
+    try {
+      stage = Files.createTempDirectory("driftgate-gate-");
+      Path copy = stage.resolve("model");
+      copyTree(dir, copy);
+      Files.deleteIfExists(copy.resolve(ModelDirectory.MANIFEST));
+      new Importance(
+              outcome.featureNames(),
+              outcome.challengerImportance(),
+              outcome.explanations().size(),
+              outcome.config().seed())
+          .write(copy);
+      return registry.register(model, copy, meta);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stage " + dir, e);
+    } finally {
+      if (stage != null) {
+        deleteTree(stage);
+      }
+    }
+  }
+
+  private Path writeDecision(
+      String model,
+      String versionId,
+      String championBefore,
+      boolean promoted,
+      String actor,
+      List<String> reasons,
+      Map<String, Double> deltas,
+      Path dir) {
+    Path training = dir.resolve(Trainer.TRAINING_FILE);
+    JsonNode lake =
+        Files.isRegularFile(training)
+            ? ScoredModel.readJson(training).path("lake")
+            : ScoredModel.JSON.createObjectNode();
+    long now = clock.millis();
+    Map<String, Double> d = new LinkedHashMap<>();
+    deltas.forEach((k, v) -> d.put(k, Double.isFinite(v) ? v : 0.0));
+    PromotionDecision rec =
+        PromotionDecision.newBuilder()
+            .setDecisionId(UUID.randomUUID().toString())
+            .setModel(model)
+            .setChallengerVersion(versionId)
+            .setChampionVersion(championBefore)
+            .setPromoted(promoted)
+            .setActor(actor)
+            .setReasons(new ArrayList<>(reasons))
+            .setMetricDeltas(new LinkedHashMap<>(d))
+            .setDataFrom(java.time.Instant.ofEpochMilli(lake.path("fromMillis").asLong()))
+            .setDataTo(java.time.Instant.ofEpochMilli(lake.path("toMillis").asLong()))
+            .setDecidedAt(java.time.Instant.ofEpochMilli(now))
+            .build();
+    Path out =
+        registry
+            .ledgerFile(model)
+            .getParent()
+            .resolve(DECISIONS_DIR)
+            .resolve(
+                String.format(
+                    "%013d-%s-%s.avro",
+                    now, versionId.replace(':', '-'), promoted ? "promoted" : "rejected"));
+    try {
+      Files.createDirectories(out.getParent());
+      try (DataFileWriter<PromotionDecision> w =
+          new DataFileWriter<>(new SpecificDatumWriter<>(PromotionDecision.class))) {
+        w.create(PromotionDecision.getClassSchema(), out.toFile());
+        w.append(rec);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + out, e);
+    }
+    return out;
+  }
+
+  /** Decision files of a model, oldest first. */
+  public List<Path> decisionFiles(String model) {
+    Path d = registry.ledgerFile(model).getParent().resolve(DECISIONS_DIR);
+    if (!Files.isDirectory(d)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(d)) {
+      return s.sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(d).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+            Files.copy(f, to.resolve(from.relativize(f).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  static void deleteTree(Path p) {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        x.toFile().setWritable(true);
+        Files.deleteIfExists(x);
+      }
+    } catch (IOException e) {
+      // best effort: a temp directory
+    }
+  }
+}
