@@ -84,14 +84,24 @@ public final class IngestBench {
   }
 
   /** Records/s of the pipeline, bounded to the produced records, start to last commit. */
-  static double beamOnFlink(ModelSpec base, long records, Map<Integer, Long> ends, Path lake) {
+  static void forgetGroup(String bootstrap, String group) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(p)) {
+      admin.deleteConsumerGroups(List.of(group)).all().get();
+    }
+  }
+
+  static double beamOnFlink(
+      ModelSpec base, boolean monitor, long records, Map<Integer, Long> ends, Path lake) {
     ModelSpec spec = base.withLakePath(lake);
     IngestOptions options =
         PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults()).as(IngestOptions.class);
     long t0 = System.nanoTime();
     IngestPipeline.run(
         options,
-        IngestConfig.of(spec),
+        IngestConfig.of(spec).withMonitor(monitor),
         StopCondition.caughtUpWith(
             spec.source().kafka().bootstrapServers(),
             spec.source().kafka().topic(),

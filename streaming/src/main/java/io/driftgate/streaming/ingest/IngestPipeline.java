@@ -98,7 +98,7 @@ public final class IngestPipeline {
           throw new IllegalStateException(
               "ingestion job ended (" + state + ") before it caught up; see the log above");
         }
-        Thread.sleep(250);
+        Thread.sleep(1000);
       }
       // Counters first: a cancelled job may no longer report them.
       IngestResult summary = IngestResult.from(config, result, before, millisSince(started));
