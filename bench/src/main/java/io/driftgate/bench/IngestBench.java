@@ -74,12 +74,22 @@ public final class IngestBench {
           base, kafka.bootstrapServers(), Math.min(20_000, records), work.resolve("warm-baseline"));
 
       double baseline = baseline(base, kafka.bootstrapServers(), records, work.resolve("baseline"));
-      double beam = beamOnFlink(base, records, produced.endOffsets(), work.resolve("lake"));
-      System.out.printf("baseline (plain KafkaConsumer -> Parquet): %,.0f records/s%n", baseline);
+      double ingestOnly =
+          beamOnFlink(base, false, records, produced.endOffsets(), work.resolve("lake-ingest"));
+      forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
+      double withMonitor =
+          beamOnFlink(base, true, records, produced.endOffsets(), work.resolve("lake-monitor"));
+      String beam = org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion();
       System.out.printf(
-          "driftgate ingest (Beam %s on FlinkRunner): %,.0f records/s%n",
-          org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(), beam);
-      System.out.printf("ratio beam/baseline: %.2f%n", beam / baseline);
+          "baseline (plain KafkaConsumer -> Parquet):        %,8.0f records/s%n", baseline);
+      System.out.printf(
+          "driftgate ingest (Beam %s, FlinkRunner):       %,8.0f records/s  ratio %.2f%n",
+          beam, ingestOnly, ingestOnly / baseline);
+      System.out.printf(
+          "driftgate ingest + drift monitor (one pipeline): %,8.0f records/s  ratio %.2f%n",
+          withMonitor, withMonitor / baseline);
+      System.out.println(
+          "(Beam figures include job start-up on the embedded Flink cluster and the last commit.)");
     }
   }
 
