@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       LakeCommand.class,
       DriftCommand.class,
       MonitorCommand.class,
+      TrainCommand.class,
+      TuneCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
