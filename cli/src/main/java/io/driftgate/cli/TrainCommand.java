@@ -53,7 +53,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Training parameter override k=v (lr, momentum, epochs, hidden, ...).")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--trial", description = "Run trial I of the study in --study.")
+  @Option(
+      names = "--trial",
+      description =
+          "Run trial I of the study in --study (default with --study: $JOB_COMPLETION_INDEX,"
+              + " the index of a Kubernetes Indexed Job).")
   Integer trial;
 
   @Option(names = "--study", description = "Study directory (with --trial).")
@@ -61,6 +65,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (study != null && trial == null && System.getenv("JOB_COMPLETION_INDEX") != null) {
+      trial = Integer.parseInt(System.getenv("JOB_COMPLETION_INDEX").trim());
+    }
     if (trial != null || study != null) {
       if (trial == null || study == null) {
         throw new IllegalArgumentException("--trial and --study go together");

@@ -112,6 +112,14 @@ final class TuneCommand implements Callable<Integer> {
       description = "-Xmx of each trial JVM. Default: ${DEFAULT-VALUE}.")
   String trialHeap = "2g";
 
+  @Option(
+      names = "--prepare-only",
+      description =
+          "Write study.json and the trials' params.json, run nothing: run the trials elsewhere"
+              + " with 'driftgate train --trial I --study DIR' (e.g. a Kubernetes Indexed Job),"
+              + " then run this command again to collect them (finished trials are kept).")
+  boolean prepareOnly;
+
   @Override
   public Integer call() throws Exception {
     ModelSpec spec = specOption.load();
@@ -149,6 +157,13 @@ final class TuneCommand implements Callable<Integer> {
       b.optHeartbeatTimeout(duration("--heartbeat-timeout", heartbeatTimeout));
     }
     TuneRunner runner = b.build();
+    if (prepareOnly) {
+      int n = runner.prepare().trialCount();
+      System.out.printf(
+          "study %s prepared: %d trials; run each with: driftgate train --trial <0..%d> --study %s%n",
+          study, n, n - 1, study);
+      return 0;
+    }
     System.out.printf(
         "study %s: %d trials, parallelism %d, lake %s%n",
         study, runner.studySpec().trialCount(), parallelism, lake);

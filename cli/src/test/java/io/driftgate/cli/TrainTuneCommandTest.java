@@ -140,6 +140,38 @@ class TrainTuneCommandTest {
   }
 
   @Test
+  void preparedTrialsRunOneByOneWithTrainTrial() throws Exception {
+    Path study = dir.resolve("prepared");
+    assertThat(
+            Main.execute(
+                "tune",
+                "--spec",
+                TinyLake.SPEC.toString(),
+                "--lake",
+                lake.toString(),
+                "--study",
+                study.toString(),
+                "--grid",
+                "momentum=0.5,0.9",
+                "--param",
+                "epochs=2",
+                "--param",
+                "hidden=16",
+                "--prepare-only"))
+        .isZero();
+    assertThat(stdout()).contains("2 trials", "driftgate train --trial <0..1>");
+    assertThat(Files.readString(study.resolve("trials/1/params.json")))
+        .contains("\"momentum\" : 0.9");
+    assertThat(Files.exists(study.resolve("trials/0/status.json"))).isFalse();
+
+    // What one pod of an Indexed Job runs.
+    assertThat(Main.execute("train", "--trial", "1", "--study", study.toString())).isZero();
+    assertThat(Files.readString(study.resolve("trials/1/status.json"))).contains("COMPLETED");
+    assertThat(Files.readAllLines(study.resolve("trials/1/metrics.jsonl"))).hasSize(2);
+    assertThat(Files.exists(study.resolve("trials/1/model/metrics.json"))).isTrue();
+  }
+
+  @Test
   void usageErrorsAreClearMessages() {
     assertThat(Main.execute("--help")).isZero();
     assertThat(stdout()).contains("train", "tune");

@@ -134,6 +134,37 @@ public final class TuneRunner {
     return flags;
   }
 
+  /**
+   * Writes study.json and every trial's params.json without running anything, for trials run
+   * elsewhere ({@code driftgate train --trial <i> --study <dir>}, e.g. a Kubernetes Indexed Job on
+   * a shared volume); a later {@link #run()} keeps the trials that finished and runs the rest.
+   *
+   * @return the study
+   * @throws IllegalStateException when the directory holds a different study
+   */
+  public StudySpec prepare() throws IOException {
+    StudySpec spec = studySpec();
+    Path study = b.studyDir.toAbsolutePath().normalize();
+    for (int i = 0; i < spec.trialCount(); i++) {
+      Map<String, String> derived = spec.paramsFor(i);
+      Path file = StudyFiles.params(study, i);
+      if (Files.isRegularFile(file)) {
+        if (!StudyFiles.readParams(file).equals(derived)) {
+          throw new IllegalStateException(
+              "trial "
+                  + i
+                  + " in "
+                  + study
+                  + " has other params: the directory holds another study");
+        }
+      } else {
+        StudyFiles.writeParams(file, derived);
+      }
+    }
+    StudyFiles.writeAtomic(StudyFiles.studyJson(study), spec.toJson() + "\n");
+    return spec;
+  }
+
   /** Runs (or resumes) the study and publishes the best model. */
   public Result run() throws IOException {
     StudySpec spec = studySpec();

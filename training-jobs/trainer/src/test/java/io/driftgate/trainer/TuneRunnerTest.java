@@ -58,6 +58,8 @@ class TuneRunnerTest {
         .optTrialTimeout(Duration.ofMinutes(3))
         .optHeartbeatTimeout(Duration.ofMinutes(1))
         .optTrialHeap("512m")
+        // Short-lived JVMs on a busy machine: C1 only, serial GC (libtorch does the math).
+        .optJvmFlags(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
         .optBaseParams(base)
         .optRunner(new LocalStudyRunner().pollInterval(Duration.ofMillis(100)));
   }
