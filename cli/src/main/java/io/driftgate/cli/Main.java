@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       PromoteCommand.class,
       RollbackCommand.class,
       LedgerCommand.class,
+      TrainCommand.class,
+      TuneCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

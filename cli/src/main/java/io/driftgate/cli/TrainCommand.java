@@ -1,0 +1,142 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.registry.Manifest;
+import io.driftgate.core.registry.ModelDirectory;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.tune.TrialContext;
+import io.driftgate.trainer.LakeRange;
+import io.driftgate.trainer.TrainRequest;
+import io.driftgate.trainer.TrainResult;
+import io.driftgate.trainer.Trainer;
+import io.driftgate.trainer.TrialMain;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** One training run on committed lake rows, or one trial of a study. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train a model (DJL) on committed lake rows and write a model directory with a manifest"
+          + " (sha256 of every file).",
+      "  driftgate train --spec S --lake L [--from ISO --to ISO] --out DIR [--seed N]"
+          + " [--param k=v]...",
+      "Or run one trial of a tuning study (what a Kubernetes Indexed Job runs per trial):",
+      "  driftgate train --trial I --study DIR"
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Mixin SpecOption specOption;
+
+  @Option(
+      names = "--from",
+      description = "Start of the event-time range (ISO instant or date, or epoch millis).")
+  String from;
+
+  @Option(names = "--to", description = "End (exclusive). Default range: the whole lake.")
+  String to;
+
+  @Option(names = "--out", description = "Model directory to create (must not exist or be empty).")
+  Path out;
+
+  @Option(names = "--seed", description = "Training seed (overrides the spec's training.seed).")
+  Long seed;
+
+  @Option(
+      names = "--param",
+      description = "Training parameter override k=v (lr, momentum, epochs, hidden, ...).")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(
+      names = "--trial",
+      description =
+          "Run trial I of the study in --study (default with --study: $JOB_COMPLETION_INDEX,"
+              + " the index of a Kubernetes Indexed Job).")
+  Integer trial;
+
+  @Option(names = "--study", description = "Study directory (with --trial).")
+  Path study;
+
+  @Override
+  public Integer call() {
+    if (study != null && trial == null && System.getenv("JOB_COMPLETION_INDEX") != null) {
+      trial = Integer.parseInt(System.getenv("JOB_COMPLETION_INDEX").trim());
+    }
+    if (trial != null || study != null) {
+      if (trial == null || study == null) {
+        throw new IllegalArgumentException("--trial and --study go together");
+      }
+      if (out != null || !params.isEmpty() || seed != null || from != null || to != null) {
+        throw new IllegalArgumentException(
+            "--trial runs with the study's params; --out, --param, --seed, --from and --to"
+                + " do not apply");
+      }
+      return TrialMain.run(TrialContext.open(study, trial));
+    }
+    if (out == null) {
+      throw new IllegalArgumentException("--out is required (or --trial I --study DIR)");
+    }
+    ModelSpec spec = specOption.load();
+    Path lake = specOption.lake != null ? specOption.lake : spec.lake().path();
+    LakeRange range = LakeRange.resolve(lake, from, to);
+    TrainRequest.Builder b =
+        TrainRequest.builder()
+            .setSpec(specOption.spec)
+            .setLake(lake)
+            .setRange(range.fromMillis(), range.toMillis())
+            .setOutputDir(out)
+            .optParams(params);
+    if (seed != null) {
+      b.optSeed(seed);
+    }
+    System.out.printf("training %s on lake %s, range %s%n", spec.model(), lake, range);
+    TrainResult r = Trainer.run(b.build());
+    printHistory(r.history());
+    if (!r.hasModel()) {
+      System.out.printf(
+          "DIVERGED after %d epochs (NaN/infinite loss): no model written%n", r.epochsRun());
+      return 1;
+    }
+    Manifest manifest = ModelDirectory.writeManifest(out);
+    System.out.printf(
+        "%s after %d epochs (best epoch %d), %d train / %d validation rows, %d ms on %s%n",
+        r.status(),
+        r.epochsRun(),
+        r.bestEpoch(),
+        r.trainRows(),
+        r.validationRows(),
+        r.durationMillis(),
+        r.devices());
+    System.out.println("validation metrics of the saved model:");
+    r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-16s %10.4f%n", k, v));
+    System.out.printf(
+        "model: %s (%d files in manifest.json, content hash %s)%n",
+        out, manifest.files().size(), manifest.contentHash());
+    return 0;
+  }
+
+  static void printHistory(List<Map<String, Double>> history) {
+    System.out.printf(
+        "%5s %11s %10s %12s %8s %10s %9s%n",
+        "epoch", "train_loss", "val_loss", "val_accuracy", "val_auc", "lr", "ms");
+    for (int i = 0; i < history.size(); i++) {
+      Map<String, Double> m = history.get(i);
+      System.out.printf(
+          Locale.ROOT,
+          "%5d %11.4f %10.4f %12.4f %8.4f %10.5f %9.0f%n",
+          i + 1,
+          m.getOrDefault("train_loss", Double.NaN),
+          m.getOrDefault("val_loss", Double.NaN),
+          m.getOrDefault("val_accuracy", Double.NaN),
+          m.getOrDefault("val_auc", Double.NaN),
+          m.getOrDefault("lr", Double.NaN),
+          m.getOrDefault("epoch_millis", Double.NaN));
+    }
+  }
+}

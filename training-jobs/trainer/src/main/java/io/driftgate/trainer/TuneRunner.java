@@ -1,0 +1,425 @@
+package io.driftgate.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftgate.core.registry.ModelDirectory;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.core.tune.Algorithm;
+import io.driftgate.core.tune.Asha;
+import io.driftgate.core.tune.JavaTrialLauncher;
+import io.driftgate.core.tune.LocalStudyRunner;
+import io.driftgate.core.tune.Objective;
+import io.driftgate.core.tune.SearchSpace;
+import io.driftgate.core.tune.StudyFiles;
+import io.driftgate.core.tune.StudyResult;
+import io.driftgate.core.tune.StudySpec;
+import io.driftgate.core.tune.TrialResult;
+import io.driftgate.core.tune.TrialStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Hyperparameter tuning with real DJL trials on this machine: builds a {@link StudySpec} (search
+ * space, budgets, base params carrying the spec, lake and event-time range), runs it with {@link
+ * LocalStudyRunner}, each trial a child JVM running {@link TrialMain}, and copies the best trial's
+ * model to {@code <study>/best-model} with a manifest ({@link ModelDirectory#writeManifest}) and a
+ * {@value #TUNING_FILE} naming the trial.
+ *
+ * <p>Running again on the same study directory resumes: finished trials are kept. When no range is
+ * given, a resumed study keeps the range stored in its study.json (so a grown lake does not change
+ * the study); a new one takes the whole committed lake.
+ */
+public final class TuneRunner {
+  /** The best trial's model, under the study directory. */
+  public static final String BEST_MODEL = "best-model";
+
+  /** Written into the best model: study, trial, params, objective. */
+  public static final String TUNING_FILE = "tuning.json";
+
+  private final Builder b;
+
+  private TuneRunner(Builder b) {
+    this.b = b;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The outcome of a tuning run.
+   *
+   * @param studyDir the study directory
+   * @param table study-table.csv
+   * @param results results.json
+   * @param study every trial's result
+   * @param counts trials by status
+   * @param bestModel {@code <study>/best-model}, or null when no trial completed
+   */
+  public record Result(
+      Path studyDir,
+      Path table,
+      Path results,
+      StudyResult study,
+      Map<TrialStatus, Long> counts,
+      Path bestModel) {
+
+    /** The best completed trial. */
+    public Optional<TrialResult> best() {
+      return study.best();
+    }
+
+    public long count(TrialStatus s) {
+      return counts.getOrDefault(s, 0L);
+    }
+  }
+
+  /** The study this runner runs (resolving the range from the lake or the stored study). */
+  public StudySpec studySpec() {
+    Path study = b.studyDir.toAbsolutePath().normalize();
+    Map<String, String> base = new LinkedHashMap<>(b.baseParams);
+    base.put(TrialMain.SPEC, b.spec.toAbsolutePath().normalize().toString());
+    base.put(TrialMain.LAKE, b.lake.toAbsolutePath().normalize().toString());
+    String[] range = range(study);
+    base.put(TrialMain.FROM, range[0]);
+    base.put(TrialMain.TO, range[1]);
+    if (b.asha != null && !base.containsKey("epochs") && !b.space.params().containsKey("epochs")) {
+      base.put("epochs", Integer.toString(b.asha.maxEpochs()));
+    }
+    StudySpec spec =
+        StudySpec.builder(b.space)
+            .name(b.name)
+            .algorithm(b.algorithm)
+            .objective(b.objective)
+            .asha(b.asha)
+            .maxTrials(b.maxTrials)
+            .maxWallTime(b.maxWallTime)
+            .parallelism(b.parallelism)
+            .trialTimeout(b.trialTimeout)
+            .heartbeatTimeout(b.heartbeatTimeout)
+            .seed(b.seed)
+            .baseParams(base)
+            .build();
+    validate(spec);
+    return spec;
+  }
+
+  /** The JVM flags of each trial process (after the inherited module flags). */
+  public List<String> trialJvmFlags() {
+    List<String> flags = new ArrayList<>();
+    flags.add("-Xmx" + b.trialHeap);
+    flags.add("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"));
+    int threads =
+        Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, b.parallelism));
+    flags.add(
+        "-Dai.djl.pytorch.num_threads="
+            + System.getProperty("ai.djl.pytorch.num_threads", Integer.toString(threads)));
+    flags.add(
+        "-Dai.djl.pytorch.num_interop_threads="
+            + System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
+    flags.addAll(b.jvmFlags);
+    return flags;
+  }
+
+  /**
+   * Writes study.json and every trial's params.json without running anything, for trials run
+   * elsewhere ({@code driftgate train --trial <i> --study <dir>}, e.g. a Kubernetes Indexed Job on
+   * a shared volume); a later {@link #run()} keeps the trials that finished and runs the rest.
+   *
+   * @return the study
+   * @throws IllegalStateException when the directory holds a different study
+   */
+  public StudySpec prepare() throws IOException {
+    StudySpec spec = studySpec();
+    Path study = b.studyDir.toAbsolutePath().normalize();
+    for (int i = 0; i < spec.trialCount(); i++) {
+      Map<String, String> derived = spec.paramsFor(i);
+      Path file = StudyFiles.params(study, i);
+      if (Files.isRegularFile(file)) {
+        if (!StudyFiles.readParams(file).equals(derived)) {
+          throw new IllegalStateException(
+              "trial "
+                  + i
+                  + " in "
+                  + study
+                  + " has other params: the directory holds another study");
+        }
+      } else {
+        StudyFiles.writeParams(file, derived);
+      }
+    }
+    StudyFiles.writeAtomic(StudyFiles.studyJson(study), spec.toJson() + "\n");
+    return spec;
+  }
+
+  /** Runs (or resumes) the study and publishes the best model. */
+  public Result run() throws IOException {
+    StudySpec spec = studySpec();
+    Path study = b.studyDir.toAbsolutePath().normalize();
+    Map<String, String> env = new LinkedHashMap<>();
+    if (System.getenv("OMP_WAIT_POLICY") == null) {
+      env.put("OMP_WAIT_POLICY", "PASSIVE"); // no spinning OpenMP threads between trials
+    }
+    JavaTrialLauncher launcher =
+        JavaTrialLauncher.builder(TrialMain.class.getName())
+            .jvmFlags(trialJvmFlags())
+            .environment(env)
+            .build();
+    StudyResult result = b.runner.run(spec, study, launcher);
+    Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
+    for (TrialResult t : result.trials()) {
+      counts.merge(t.status(), 1L, Long::sum);
+    }
+    Path bestModel = null;
+    Optional<TrialResult> best = result.best();
+    if (best.isPresent()) {
+      bestModel = publishBest(spec, study, best.get());
+    }
+    return new Result(
+        study,
+        StudyFiles.table(study),
+        StudyFiles.results(study),
+        result,
+        Map.copyOf(counts),
+        bestModel);
+  }
+
+  private static Path publishBest(StudySpec spec, Path study, TrialResult best) {
+    Path src = TrialMain.modelDir(study, best.index());
+    if (!Files.isDirectory(src)) {
+      throw new IllegalStateException(
+          "trial " + best.index() + " completed but has no model directory " + src);
+    }
+    Path dst = study.resolve(BEST_MODEL);
+    TrialMain.deleteRecursively(dst);
+    try (Stream<Path> s = Files.walk(src)) {
+      for (Path p : s.toList()) {
+        Path target = dst.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals(ModelDirectory.MANIFEST)) {
+          Files.copy(p, target);
+        }
+      }
+      Map<String, Object> tuning = new LinkedHashMap<>();
+      tuning.put("study", spec.name());
+      tuning.put("studyDir", study.toString());
+      tuning.put("trial", best.index());
+      tuning.put("objective", Map.of("name", spec.objective().name(), "value", best.objective()));
+      tuning.put("params", new java.util.TreeMap<>(best.params()));
+      Trainer.writeJson(dst.resolve(TUNING_FILE), tuning);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + src + " to " + dst, e);
+    }
+    ModelDirectory.writeManifest(dst);
+    return dst;
+  }
+
+  /** [from, to] as ISO instants: given, stored in the study, or the whole lake. */
+  private String[] range(Path study) {
+    if (b.from != null && b.to != null) {
+      return new String[] {b.from.toString(), b.to.toString()};
+    }
+    Path stored = StudyFiles.studyJson(study);
+    if (b.from == null && b.to == null && Files.isRegularFile(stored)) {
+      try {
+        JsonNode bp = Trainer.JSON.readTree(stored.toFile()).path("baseParams");
+        if (bp.hasNonNull(TrialMain.FROM) && bp.hasNonNull(TrialMain.TO)) {
+          return new String[] {bp.get(TrialMain.FROM).asText(), bp.get(TrialMain.TO).asText()};
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + stored, e);
+      }
+    }
+    LakeRange whole = LakeRange.wholeLake(b.lake);
+    return new String[] {
+      (b.from == null ? whole.from() : b.from).toString(),
+      (b.to == null ? whole.to() : b.to).toString()
+    };
+  }
+
+  /** Fails early, with the parameter named, on what every trial would fail on. */
+  private static void validate(StudySpec spec) {
+    for (String name : spec.space().params().keySet()) {
+      if (!TrainParams.KEYS.contains(name)) {
+        throw new IllegalArgumentException(
+            "search parameter '"
+                + name
+                + "' is not a training parameter; known: "
+                + new TreeSet<>(TrainParams.KEYS));
+      }
+    }
+    ModelSpec model = SpecLoader.load(Path.of(spec.baseParams().get(TrialMain.SPEC)));
+    int n = spec.trialCount();
+    for (int i = 0; i < Math.min(n, 1000); i++) {
+      try {
+        TrainParams.resolve(model.training(), TrialMain.trainingParams(spec.paramsFor(i), i));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("trial " + i + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Builder; {@code setX} calls are required. */
+  public static final class Builder {
+    private Path spec;
+    private Path lake;
+    private Path studyDir;
+    private SearchSpace space;
+    private Instant from;
+    private Instant to;
+    private String name = "study";
+    private Algorithm algorithm = Algorithm.GRID;
+    private Objective objective = Objective.DEFAULT;
+    private Asha asha;
+    private int maxTrials;
+    private Duration maxWallTime;
+    private int parallelism = 1;
+    private Duration trialTimeout = StudySpec.DEFAULT_TRIAL_TIMEOUT;
+    private Duration heartbeatTimeout = StudySpec.DEFAULT_HEARTBEAT_TIMEOUT;
+    private long seed = 42L;
+    private final Map<String, String> baseParams = new LinkedHashMap<>();
+    private final List<String> jvmFlags = new ArrayList<>();
+    private String trialHeap = "2g";
+    private LocalStudyRunner runner = new LocalStudyRunner();
+
+    private Builder() {}
+
+    public Builder setSpec(Path v) {
+      spec = v;
+      return this;
+    }
+
+    public Builder setLake(Path v) {
+      lake = v;
+      return this;
+    }
+
+    public Builder setStudyDir(Path v) {
+      studyDir = v;
+      return this;
+    }
+
+    public Builder setSpace(SearchSpace v) {
+      space = v;
+      return this;
+    }
+
+    /** Event-time range {@code [from, to)}; either may be null (see the class comment). */
+    public Builder optRange(Instant from, Instant to) {
+      this.from = from;
+      this.to = to;
+      return this;
+    }
+
+    public Builder optName(String v) {
+      name = v;
+      return this;
+    }
+
+    public Builder optAlgorithm(Algorithm v) {
+      algorithm = v;
+      return this;
+    }
+
+    public Builder optObjective(Objective v) {
+      objective = v;
+      return this;
+    }
+
+    /** ASHA early stopping; {@code epochs} defaults to its maxEpochs. */
+    public Builder optAsha(Asha v) {
+      asha = v;
+      return this;
+    }
+
+    public Builder optMaxTrials(int v) {
+      maxTrials = v;
+      return this;
+    }
+
+    public Builder optMaxWallTime(Duration v) {
+      maxWallTime = v;
+      return this;
+    }
+
+    public Builder optParallelism(int v) {
+      parallelism = v;
+      return this;
+    }
+
+    public Builder optTrialTimeout(Duration v) {
+      trialTimeout = v;
+      return this;
+    }
+
+    public Builder optHeartbeatTimeout(Duration v) {
+      heartbeatTimeout = v;
+      return this;
+    }
+
+    /** Seed of random search (training seeds are the {@code seed} param). */
+    public Builder optSeed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /** Params given to every trial: training params ({@link TrainParams#KEYS}), fault hooks. */
+    public Builder optBaseParams(Map<String, String> v) {
+      v.forEach(
+          (k, val) -> {
+            if (TrialMain.RESERVED.contains(k)) {
+              throw new IllegalArgumentException(
+                  "param '" + k + "' is set by the tuner; use --spec, --lake, --from, --to");
+            }
+            baseParams.put(k, val);
+          });
+      return this;
+    }
+
+    /** Extra JVM flags of each trial process. */
+    public Builder optJvmFlags(List<String> v) {
+      jvmFlags.addAll(v);
+      return this;
+    }
+
+    /** Heap of each trial process, e.g. {@code 2g} (default). */
+    public Builder optTrialHeap(String v) {
+      trialHeap = v;
+      return this;
+    }
+
+    /** The study runner (e.g. with a shorter poll interval). */
+    public Builder optRunner(LocalStudyRunner v) {
+      runner = v;
+      return this;
+    }
+
+    public TuneRunner build() {
+      Objects.requireNonNull(spec, "setSpec is required");
+      Objects.requireNonNull(lake, "setLake is required");
+      Objects.requireNonNull(studyDir, "setStudyDir is required");
+      Objects.requireNonNull(space, "setSpace is required");
+      if (!Files.isRegularFile(spec)) {
+        throw new IllegalArgumentException("spec " + spec + " does not exist");
+      }
+      if (!Files.isDirectory(lake)) {
+        throw new IllegalArgumentException("lake " + lake + " is not a directory");
+      }
+      return new TuneRunner(this);
+    }
+  }
+}
