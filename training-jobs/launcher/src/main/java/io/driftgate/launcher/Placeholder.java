@@ -1,0 +1,3 @@
+package io.driftgate.launcher;
+/** placeholder */
+final class Placeholder {}
