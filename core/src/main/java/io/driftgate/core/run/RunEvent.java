@@ -18,9 +18,17 @@ public sealed interface RunEvent {
     }
   }
 
-  /** The study finished; {@code bestParams} may be empty when they stay on the shared store. */
-  record TuningSucceeded(int attempt, Map<String, String> bestParams, Integer bestTrial)
+  /**
+   * The study finished; {@code bestParams} may be empty and {@code bestModelDir} null when they
+   * stay on the shared store.
+   */
+  record TuningSucceeded(
+      int attempt, Map<String, String> bestParams, Integer bestTrial, String bestModelDir)
       implements RunEvent {
+    public TuningSucceeded(int attempt, Map<String, String> bestParams, Integer bestTrial) {
+      this(attempt, bestParams, bestTrial, null);
+    }
+
     public TuningSucceeded {
       bestParams = bestParams == null ? Map.of() : Map.copyOf(bestParams);
     }

@@ -150,7 +150,11 @@ public final class RunMachine {
             ? "study complete"
             : "study complete, best trial " + t.bestTrial() + " " + t.bestParams();
     RetrainRun next =
-        run.withResults(run.results().withTuning(t.bestParams(), t.bestTrial()))
+        run.withResults(
+                run.results()
+                    .withTuning(t.bestParams(), t.bestTrial())
+                    .withModelDir(
+                        t.bestModelDir() == null ? run.results().modelDir() : t.bestModelDir()))
             .withAttempt(1, false, null)
             .moveTo(RunState.TRAINING_BEST, now, best);
     return Outcome.changed(next, RunAction.submit(RunStep.BEST, 1));
@@ -161,7 +165,9 @@ public final class RunMachine {
       return Outcome.unchanged(run);
     }
     RetrainRun next =
-        run.withResults(run.results().withModelDir(t.modelDir()))
+        run.withResults(
+                run.results()
+                    .withModelDir(t.modelDir() == null ? run.results().modelDir() : t.modelDir()))
             .moveTo(RunState.GATING, now, "best model trained" + at(t.modelDir()));
     return Outcome.changed(next);
   }

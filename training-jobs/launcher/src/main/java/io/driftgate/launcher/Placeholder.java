@@ -1,3 +1,0 @@
-package io.driftgate.launcher;
-/** placeholder */
-final class Placeholder {}
