@@ -89,14 +89,19 @@ public final class Launcher implements AutoCloseable {
       return;
     }
     started = true;
-    backend.start(this::onEvent);
     call(
         () -> {
           for (RetrainRun r : store.list()) {
-            if (!r.model().equals(model)) {
-              continue;
+            if (r.model().equals(model)) {
+              runs.put(r.key(), r);
             }
-            runs.put(r.key(), r);
+          }
+          return null;
+        });
+    backend.start(this::onEvent); // its first events find the runs loaded
+    call(
+        () -> {
+          for (RetrainRun r : new ArrayList<>(runs.values())) {
             if (!r.state().terminal()) {
               LOG.info("resuming run {} in {} (attempt {})", r.key(), r.state(), r.attempt());
               for (RunAction a : RunMachine.resumeActions(r)) {
