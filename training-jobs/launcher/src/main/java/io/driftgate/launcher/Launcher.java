@@ -161,7 +161,11 @@ public final class Launcher implements AutoCloseable {
 
   /** A backend event; applied on the launcher thread. */
   public void onEvent(String key, RunEvent event) {
-    loop.execute(() -> handle(key, event));
+    try {
+      loop.execute(() -> handle(key, event));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("launcher closed; dropping {} for {} (replayed on restart)", event, key);
+    }
   }
 
   /** Snapshot of every run of this model, oldest first. */
@@ -294,13 +298,13 @@ public final class Launcher implements AutoCloseable {
 
   @Override
   public void close() {
+    backend.close();
     loop.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    backend.close();
   }
 
   /** Terminal states, for callers that summarise. */
