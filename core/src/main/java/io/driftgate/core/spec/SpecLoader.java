@@ -56,7 +56,8 @@ public final class SpecLoader {
           "drift",
           "volume",
           "training",
-          "gate");
+          "gate",
+          "launcher");
   static final List<String> SOURCE_KEYS =
       List.of("kafka", "format", "schema", "schemaHistory", "schemaRegistryDir");
   static final List<String> KAFKA_KEYS =
@@ -280,6 +281,7 @@ public final class SpecLoader {
       VolumeSpec volume = volume(root);
       TrainingSpec training = training(root);
       GateSpec gate = gate(root);
+      io.driftgate.core.run.LauncherConfig.parse(root.get("launcher"), errors);
 
       // --- schemas and cross-checks
       Schema reader = schemaPath == null ? null : readSchema("source.schema", schemaPath);

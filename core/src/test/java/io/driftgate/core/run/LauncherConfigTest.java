@@ -1,0 +1,125 @@
+package io.driftgate.core.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.driftgate.core.spec.SpecError;
+import io.driftgate.core.spec.SpecException;
+import io.driftgate.core.spec.TestSpecs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherConfigTest {
+
+  @Test
+  void absentSectionGivesDefaults() {
+    LauncherConfig c = LauncherConfig.parse(null);
+    assertThat(c).isEqualTo(LauncherConfig.defaults());
+    assertThat(c.backend()).isEqualTo(LauncherConfig.Backend.LOCAL);
+    assertThat(c.policy().maxAttempts()).isEqualTo(3);
+    assertThat(c.policy().timeout(RunState.TUNING)).isEqualTo(Duration.ofHours(12));
+  }
+
+  @Test
+  void fullKubernetesSection() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("backend", "kubernetes");
+    m.put("namespace", "ml");
+    m.put("image", "repo/driftgate:1");
+    m.put("serviceAccount", "trainer");
+    m.put("store", "gs://b/dg");
+    m.put("gpuType", "nvidia-tesla-t4");
+    m.put("trials", 12);
+    m.put("parallelism", 4);
+    m.put("backoffLimitPerIndex", 2);
+    m.put("maxAttempts", 5);
+    m.put("initialBackoff", "5s");
+    m.put("maxBackoff", "1m");
+    m.put("tuningTimeout", "3h");
+    m.put("ttlAfterFinished", "0s");
+    LauncherConfig c = LauncherConfig.parse(m);
+    assertThat(c.backend()).isEqualTo(LauncherConfig.Backend.KUBERNETES);
+    assertThat(c.gpuCount()).isEqualTo(1);
+    assertThat(c.trials()).isEqualTo(12);
+    assertThat(c.parallelism()).isEqualTo(4);
+    assertThat(c.backoffLimitPerIndex()).isEqualTo(2);
+    assertThat(c.policy().backoff(1)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.policy().backoff(10)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.tuningTimeout()).isEqualTo(Duration.ofHours(3));
+    assertThat(c.ttlAfterFinished()).isZero();
+  }
+
+  @Test
+  void everyErrorNamesKeyValueAndFix() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("backend", "slurm");
+    m.put("parallelism", 0);
+    m.put("tuningTimeout", 5);
+    m.put("namespace", "ML_Team");
+    m.put("gpus", 2);
+    SpecException e = assertThrowsSpec(m);
+    assertThat(e.errors())
+        .extracting(SpecError::key)
+        .containsExactlyInAnyOrder(
+            "launcher.gpus",
+            "launcher.backend",
+            "launcher.parallelism",
+            "launcher.tuningTimeout",
+            "launcher.namespace");
+    assertThat(e.getMessage())
+        .contains("launcher.backend: value \"slurm\" is not supported; allowed: local, kubernetes")
+        .contains(
+            "launcher.parallelism: value 0 is out of range; expected a whole number between 1 and 1000")
+        .contains("launcher.tuningTimeout: value 5 has no unit")
+        .contains("launcher.gpus: unknown key \"gpus\"; allowed keys:");
+    for (SpecError err : e.errors()) {
+      assertThat(err.value()).isNotNull();
+      assertThat(err.allowed()).isNotBlank();
+    }
+  }
+
+  @Test
+  void kubernetesNeedsImageAndStore() {
+    SpecException e = assertThrowsSpec(Map.of("backend", "kubernetes"));
+    assertThat(e.errors())
+        .extracting(SpecError::key)
+        .containsExactly("launcher.image", "launcher.store");
+    assertThat(e.getMessage())
+        .contains("launcher.image: missing required key; the kubernetes backend needs");
+  }
+
+  @Test
+  void maxBackoffBelowInitialIsAnError() {
+    SpecException e = assertThrowsSpec(Map.of("initialBackoff", "1m", "maxBackoff", "10s"));
+    assertThat(e.key()).isEqualTo("launcher.maxBackoff");
+    assertThat(e.allowed()).isEqualTo("make maxBackoff >= initialBackoff");
+  }
+
+  @Test
+  void specLoaderValidatesTheSectionAndLoadReadsIt(@TempDir Path dir) throws Exception {
+    String good = TestSpecs.MINIMAL + "launcher:\n  parallelism: 3\n  maxAttempts: 2\n";
+    TestSpecs.parse(good);
+    Path f = dir.resolve("driftgate.yaml");
+    Files.writeString(f, good);
+    assertThat(LauncherConfig.load(f).parallelism()).isEqualTo(3);
+    assertThat(LauncherConfig.load(f).maxAttempts()).isEqualTo(2);
+
+    assertThatThrownBy(() -> TestSpecs.parse(TestSpecs.MINIMAL + "launcher:\n  parallelism: -1\n"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("launcher.parallelism: value -1 is out of range");
+  }
+
+  private static SpecException assertThrowsSpec(Map<String, Object> m) {
+    try {
+      LauncherConfig.parse(m);
+    } catch (SpecException e) {
+      return e;
+    }
+    throw new AssertionError("expected a SpecException");
+  }
+}

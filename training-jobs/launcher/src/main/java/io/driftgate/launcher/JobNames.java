@@ -1,0 +1,52 @@
+package io.driftgate.launcher;
+
+import io.driftgate.core.run.RunStep;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Kubernetes names derived from a run's idempotency key: DNS-1123 labels of at most 63 characters,
+ * readable prefix plus a hash of the whole key, so equal keys give equal names (re-creation adopts)
+ * and different keys differ even when their readable parts collide.
+ */
+public final class JobNames {
+  public static final int MAX = 63;
+
+  private JobNames() {}
+
+  /** Value of the {@code driftgate.io/run} label: {@code <readable key>-<hash10>}. */
+  public static String runLabel(String key) {
+    String hash = hash(key);
+    String base = clean(key, MAX - hash.length() - 1 - 8);
+    return base.isEmpty() ? "run-" + hash : base + "-" + hash;
+  }
+
+  /** Name of the Job of a step attempt: {@code dg-<run label>-<step>-<attempt>}. */
+  public static String jobName(String key, RunStep step, int attempt) {
+    String suffix = "-" + step.label() + "-" + attempt;
+    String hash = hash(key);
+    String base = clean(key, MAX - 3 - hash.length() - 1 - suffix.length());
+    return "dg-" + (base.isEmpty() ? "" : base + "-") + hash + suffix;
+  }
+
+  private static String clean(String key, int max) {
+    String s = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    s = s.replaceAll("^-+", "");
+    if (s.length() > max) {
+      s = s.substring(0, Math.max(0, max));
+    }
+    return s.replaceAll("-+$", "");
+  }
+
+  static String hash(String key) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d).substring(0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package io.driftgate.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunEvent;
+import io.driftgate.core.run.RunStep;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs steps as Kubernetes Jobs (see {@link JobRenderer}) and follows them with shared informers on
+ * Jobs and Pods labelled {@code driftgate.io/model=<model>} — watches, no polling. Job names come
+ * from the idempotency key, so a second create of the same step attempt gets 409 and adopts the
+ * existing Job. Progress:
+ *
+ * <ul>
+ *   <li>tuning Job Complete → {@code TuningSucceeded}; failed indexes (after {@code
+ *       backoffLimitPerIndex} retries each) → {@code StepFailed} naming them, not retryable;
+ *   <li>best Job: init container {@code train-best} exited 0 → {@code TrainingSucceeded}; container
+ *       {@code gate} exited 0 with a JSON verdict as termination message → {@code GateDecided};
+ *   <li>a Job Failed for another reason → {@code StepFailed}, retryable unless the deadline passed;
+ *       evicted pods are recreated by the Job (its pod failure policy ignores disruptions).
+ * </ul>
+ */
+public final class KubernetesBackend implements Backend {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesBackend.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KubernetesClient client;
+  private final JobRenderer renderer;
+  private final String model;
+  private volatile Events events;
+  private SharedIndexInformer<Job> jobs;
+  private SharedIndexInformer<Pod> pods;
+
+  public KubernetesBackend(KubernetesClient client, JobRenderer renderer, String model) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.renderer = Objects.requireNonNull(renderer, "renderer");
+    this.model = Objects.requireNonNull(model, "model");
+  }
+
+  private String ns() {
+    return renderer.config().namespace();
+  }
+
+  @Override
+  public void start(Events e) {
+    this.events = Objects.requireNonNull(e, "events");
+    pods =
+        client
+            .pods()
+            .inNamespace(ns())
+            .withLabel(JobRenderer.LABEL_MODEL, model)
+            .inform(handler(this::onPod), 0);
+    jobs =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns())
+            .withLabel(JobRenderer.LABEL_MODEL, model)
+            .inform(handler(this::onJob), 0);
+  }
+
+  private static <T extends HasMetadata> ResourceEventHandler<T> handler(
+      java.util.function.Consumer<T> f) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        safely(f, obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        safely(f, newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
+    };
+  }
+
+  private static <T extends HasMetadata> void safely(java.util.function.Consumer<T> f, T obj) {
+    try {
+      f.accept(obj);
+    } catch (RuntimeException e) {
+      LOG.error("cannot handle {} {}", obj.getKind(), obj.getMetadata().getName(), e);
+    }
+  }
+
+  @Override
+  public Map<String, String> submit(RetrainRun run, RunStep step, int attempt) {
+    Job job = renderer.render(run, step, attempt);
+    String name = job.getMetadata().getName();
+    Job current;
+    try {
+      current = client.batch().v1().jobs().inNamespace(ns()).resource(job).create();
+      LOG.info("created job {} for run {}", name, run.key());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw new StepException("cannot create job " + name + ": " + e.getMessage(), true, e);
+      }
+      current = client.batch().v1().jobs().inNamespace(ns()).withName(name).get();
+      if (current == null) {
+        throw new StepException("job " + name + " exists but cannot be read", true, e);
+      }
+      LOG.info("adopted existing job {} for run {}", name, run.key());
+      Job adopted = current;
+      onJob(adopted); // report a state it reached while nobody watched
+    }
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("namespace", ns());
+    h.put(step.label() + "Job", name);
+    h.put("studyDir", renderer.studyDir(run.key()));
+    if (step == RunStep.BEST) {
+      h.put("modelDir", renderer.modelDir(run.key()));
+    }
+    return h;
+  }
+
+  @Override
+  public void cancel(RetrainRun run, RunStep step, int attempt) {
+    String name = JobNames.jobName(run.key(), step, attempt);
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns())
+        .withName(name)
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+    LOG.info("deleted job {} of run {}", name, run.key());
+  }
+
+  private record Ref(String key, RunStep step, int attempt) {}
+
+  private static Optional<Ref> ref(HasMetadata o) {
+    Map<String, String> labels = o.getMetadata().getLabels();
+    Map<String, String> ann = o.getMetadata().getAnnotations();
+    if (labels == null || ann == null || ann.get(JobRenderer.ANNOTATION_KEY) == null) {
+      return Optional.empty();
+    }
+    String step = labels.get(JobRenderer.LABEL_STEP);
+    String attempt = labels.get(JobRenderer.LABEL_ATTEMPT);
+    if (step == null || attempt == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new Ref(
+              ann.get(JobRenderer.ANNOTATION_KEY),
+              RunStep.valueOf(step.toUpperCase(java.util.Locale.ROOT)),
+              Integer.parseInt(attempt)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  void onJob(Job job) {
+    Optional<Ref> r = ref(job);
+    JobStatus st = job.getStatus();
+    if (r.isEmpty() || st == null) {
+      return;
+    }
+    Ref ref = r.get();
+    String name = job.getMetadata().getName();
+    String failedIndexes = st.getFailedIndexes();
+    if (failedIndexes != null && !failedIndexes.isBlank()) {
+      emit(
+          ref.key(),
+          new RunEvent.StepFailed(
+              ref.step(),
+              ref.attempt(),
+              "job "
+                  + name
+                  + ": trial index "
+                  + failedIndexes
+                  + " failed after "
+                  + renderer.config().backoffLimitPerIndex()
+                  + " retries per index",
+              false));
+      return;
+    }
+    if (condition(st, "Complete")) {
+      if (ref.step() == RunStep.TUNE) {
+        emit(ref.key(), new RunEvent.TuningSucceeded(ref.attempt(), Map.of(), null, null));
+      } else if (pods != null) {
+        for (Pod p : pods.getStore().list()) {
+          if (ref(p).filter(ref::equals).isPresent()) {
+            onPod(p);
+          }
+        }
+      }
+      return;
+    }
+    Optional<JobCondition> failed = conditionOf(st, "Failed");
+    if (failed.isPresent()) {
+      String reason = failed.get().getReason();
+      boolean deadline = "DeadlineExceeded".equals(reason);
+      emit(
+          ref.key(),
+          new RunEvent.StepFailed(
+              ref.step(),
+              ref.attempt(),
+              "job "
+                  + name
+                  + " failed: "
+                  + reason
+                  + (failed.get().getMessage() == null
+                      ? ""
+                      : " (" + failed.get().getMessage() + ")"),
+              !deadline));
+    }
+  }
+
+  void onPod(Pod pod) {
+    Optional<Ref> r = ref(pod);
+    if (r.isEmpty() || pod.getStatus() == null) {
+      return;
+    }
+    Ref ref = r.get();
+    if (evicted(pod)) {
+      LOG.warn(
+          "pod {} of run {} was evicted/disrupted; the job recreates it",
+          pod.getMetadata().getName(),
+          ref.key());
+      return;
+    }
+    if (ref.step() != RunStep.BEST) {
+      return;
+    }
+    for (ContainerStatus cs : list(pod.getStatus().getInitContainerStatuses())) {
+      if (JobRenderer.TRAIN_CONTAINER.equals(cs.getName()) && exitedZero(cs)) {
+        emit(
+            ref.key(), new RunEvent.TrainingSucceeded(ref.attempt(), renderer.modelDir(ref.key())));
+      }
+    }
+    for (ContainerStatus cs : list(pod.getStatus().getContainerStatuses())) {
+      if (JobRenderer.GATE_CONTAINER.equals(cs.getName()) && exitedZero(cs)) {
+        String msg = cs.getState().getTerminated().getMessage();
+        try {
+          JsonNode v = JSON.readTree(msg == null ? "" : msg);
+          if (v == null || !v.has("promoted")) {
+            throw new IllegalArgumentException("no \"promoted\" field");
+          }
+          emit(
+              ref.key(),
+              new RunEvent.GateDecided(
+                  ref.attempt(),
+                  v.get("promoted").asBoolean(),
+                  v.hasNonNull("version") ? v.get("version").asText() : null,
+                  v.hasNonNull("reason") ? v.get("reason").asText() : null));
+        } catch (Exception e) {
+          emit(
+              ref.key(),
+              new RunEvent.StepFailed(
+                  RunStep.BEST,
+                  ref.attempt(),
+                  "gate verdict of pod "
+                      + pod.getMetadata().getName()
+                      + " unreadable: "
+                      + e.getMessage(),
+                  false));
+        }
+      }
+    }
+  }
+
+  private static boolean evicted(Pod pod) {
+    if ("Evicted".equals(pod.getStatus().getReason())) {
+      return true;
+    }
+    for (PodCondition c : list(pod.getStatus().getConditions())) {
+      if ("DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean exitedZero(ContainerStatus cs) {
+    return cs.getState() != null
+        && cs.getState().getTerminated() != null
+        && Integer.valueOf(0).equals(cs.getState().getTerminated().getExitCode());
+  }
+
+  private static <T> List<T> list(List<T> l) {
+    return l == null ? List.of() : l;
+  }
+
+  private static boolean condition(JobStatus st, String type) {
+    return conditionOf(st, type).isPresent();
+  }
+
+  private static Optional<JobCondition> conditionOf(JobStatus st, String type) {
+    return list(st.getConditions()).stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+        .findFirst();
+  }
+
+  private void emit(String key, RunEvent e) {
+    Events ev = events;
+    if (ev != null) {
+      ev.emit(key, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (pods != null) {
+      pods.close();
+    }
+  }
+}

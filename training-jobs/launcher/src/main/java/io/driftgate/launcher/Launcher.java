@@ -1,0 +1,314 @@
+package io.driftgate.launcher;
+
+import io.driftgate.core.run.Outcome;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunAction;
+import io.driftgate.core.run.RunEvent;
+import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunRequest;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.RunStore;
+import io.driftgate.schemas.RetrainRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives retraining runs: accepts requests (de-duplicated by idempotency key, persisted before they
+ * are acknowledged), admits at most {@code maxInFlight} runs at a time (the rest wait in
+ * REQUESTED), hands their steps to a {@link Backend} and persists every transition before acting on
+ * it. All run changes happen on one thread, in order. {@link #start()} resumes every run the store
+ * holds: in-flight steps are submitted again, which the backend turns into adoption.
+ */
+public final class Launcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+  private final String model;
+  private final RunStore store;
+  private final RunMachine machine;
+  private final Backend backend;
+  private final int maxInFlight;
+  private final Clock clock;
+  private final Duration tickInterval;
+  private final ScheduledExecutorService loop;
+  private final Map<String, RetrainRun> runs = new LinkedHashMap<>();
+  private volatile boolean started;
+
+  /**
+   * @param tickInterval how often due retries and timeouts are checked (a timer, not a poll of the
+   *     backend)
+   */
+  public Launcher(
+      String model,
+      RunStore store,
+      RunMachine machine,
+      Backend backend,
+      int maxInFlight,
+      Clock clock,
+      Duration tickInterval) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.store = Objects.requireNonNull(store, "store");
+    this.machine = Objects.requireNonNull(machine, "machine");
+    this.backend = Objects.requireNonNull(backend, "backend");
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
+    }
+    this.maxInFlight = maxInFlight;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.tickInterval = Objects.requireNonNull(tickInterval, "tickInterval");
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "driftgate-launcher-" + model);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  public String model() {
+    return model;
+  }
+
+  /** Loads the store, resumes in-flight runs, admits queued ones and starts the timer. */
+  public synchronized void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    call(
+        () -> {
+          for (RetrainRun r : store.list()) {
+            if (r.model().equals(model)) {
+              runs.put(r.key(), r);
+            }
+          }
+          return null;
+        });
+    backend.start(this::onEvent); // its first events find the runs loaded
+    call(
+        () -> {
+          for (RetrainRun r : new ArrayList<>(runs.values())) {
+            if (!r.state().terminal()) {
+              LOG.info("resuming run {} in {} (attempt {})", r.key(), r.state(), r.attempt());
+              for (RunAction a : RunMachine.resumeActions(r)) {
+                act(r.key(), a);
+              }
+            }
+          }
+          admitQueued();
+          return null;
+        });
+    long ms = Math.max(1, tickInterval.toMillis());
+    loop.scheduleWithFixedDelay(this::tickDue, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Accepts a request: stores a new run unless its key is known. Returns once the run is persisted
+   * (so that the caller may commit the request's offset).
+   *
+   * @return true for a new run, false for a duplicate (or a request for another model)
+   */
+  public boolean accept(RetrainRequest request) {
+    String key = request.getIdempotencyKey();
+    if (!model.equals(request.getModel())) {
+      LOG.warn(
+          "ignoring request {} for model {} (this launcher runs {})",
+          key,
+          request.getModel(),
+          model);
+      return false;
+    }
+    RunRequest what = RunRequest.from(request);
+    return call(
+        () -> {
+          if (runs.containsKey(key) || store.get(key).isPresent()) {
+            LOG.info("duplicate request {}: run exists, nothing started", key);
+            return false;
+          }
+          RetrainRun run = machine.request(key, model, what);
+          if (!store.create(run)) {
+            return false;
+          }
+          runs.put(key, run);
+          LOG.info("accepted request {} ({})", key, what.reasons());
+          admitQueued();
+          return true;
+        });
+  }
+
+  /** Cancels a run (no-op for an unknown or finished one). Returns the run afterwards. */
+  public Optional<RetrainRun> cancel(String key, String reason) {
+    return call(
+        () -> {
+          handle(key, new RunEvent.Cancel(reason));
+          return Optional.ofNullable(runs.get(key));
+        });
+  }
+
+  /** A backend event; applied on the launcher thread. */
+  public void onEvent(String key, RunEvent event) {
+    try {
+      loop.execute(() -> handle(key, event));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("launcher closed; dropping {} for {} (replayed on restart)", event, key);
+    }
+  }
+
+  /** Snapshot of every run of this model, oldest first. */
+  public List<RetrainRun> runs() {
+    return call(() -> new ArrayList<>(runs.values()));
+  }
+
+  public Optional<RetrainRun> run(String key) {
+    return call(() -> Optional.ofNullable(runs.get(key)));
+  }
+
+  /** Whether every known run has finished. */
+  public boolean allTerminal() {
+    return runs().stream().allMatch(r -> r.state().terminal());
+  }
+
+  /** Waits until every run has finished; false on timeout. */
+  public boolean awaitAllTerminal(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!allTerminal()) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  private void tickDue() {
+    try {
+      Instant now = clock.instant();
+      for (RetrainRun r : new ArrayList<>(runs.values())) {
+        Optional<Instant> wake = machine.nextWakeup(r);
+        if (wake.isPresent() && !now.isBefore(wake.get())) {
+          handle(r.key(), new RunEvent.Tick());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("tick failed", e);
+    }
+  }
+
+  private void handle(String key, RunEvent event) {
+    RetrainRun run = runs.get(key);
+    if (run == null) {
+      LOG.debug("event for unknown run {}: {}", key, event);
+      return;
+    }
+    Outcome o = machine.apply(run, event);
+    if (!o.changed()) {
+      return;
+    }
+    store.save(o.run()); // persisted before any action
+    runs.put(key, o.run());
+    if (o.run().state() != run.state()) {
+      LOG.info("run {}: {} -> {} ({})", key, run.state(), o.run().state(), last(o.run()));
+    }
+    for (RunAction a : o.actions()) {
+      act(key, a);
+    }
+    if (o.run().state().terminal()) {
+      admitQueued();
+    }
+  }
+
+  private void act(String key, RunAction a) {
+    RetrainRun run = runs.get(key);
+    switch (a.kind()) {
+      case SUBMIT -> {
+        Map<String, String> handles;
+        try {
+          handles = backend.submit(run, a.step(), a.attempt());
+        } catch (StepException e) {
+          handle(
+              key,
+              new RunEvent.StepFailed(
+                  a.step(), a.attempt(), "submit failed: " + e.getMessage(), e.retryable()));
+          return;
+        } catch (RuntimeException e) {
+          handle(key, new RunEvent.StepFailed(a.step(), a.attempt(), "submit failed: " + e, true));
+          return;
+        }
+        handle(key, new RunEvent.Submitted(a.step(), a.attempt(), handles));
+      }
+      case CANCEL -> {
+        try {
+          backend.cancel(run, a.step(), a.attempt());
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "cancel of {} {} attempt {} failed: {}", key, a.step(), a.attempt(), e.toString());
+        }
+      }
+    }
+  }
+
+  private void admitQueued() {
+    for (RetrainRun r : RunMachine.admissible(runs.values(), maxInFlight)) {
+      handle(r.key(), new RunEvent.Admit());
+    }
+  }
+
+  private static String last(RetrainRun r) {
+    return r.history().isEmpty() ? "" : r.history().get(r.history().size() - 1).reason();
+  }
+
+  private <T> T call(java.util.concurrent.Callable<T> c) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          try {
+            f.complete(c.call());
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          }
+        });
+    try {
+      return f.get(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("launcher thread did not answer", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Terminal states, for callers that summarise. */
+  public static boolean finished(RunState s) {
+    return s.terminal();
+  }
+}

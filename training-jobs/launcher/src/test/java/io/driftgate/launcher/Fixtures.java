@@ -1,0 +1,101 @@
+package io.driftgate.launcher;
+
+import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.RunStore;
+import io.driftgate.schemas.RetrainRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+final class Fixtures {
+  static final String MODEL = "flight-delay";
+
+  private Fixtures() {}
+
+  static RetrainRequest request(String key) {
+    return RetrainRequest.newBuilder()
+        .setIdempotencyKey(key)
+        .setModel(MODEL)
+        .setReasons(List.of("drift"))
+        .setTriggerWindowEnd(Instant.parse("2024-03-01T10:00:00Z"))
+        .setDataFrom(Instant.parse("2024-02-01T00:00:00Z"))
+        .setDataTo(Instant.parse("2024-03-01T10:00:00Z"))
+        .setValidRecordsSinceLastRun(123_456L)
+        .setRequestedAt(Instant.parse("2024-03-01T10:00:05Z"))
+        .build();
+  }
+
+  static LauncherConfig k8sConfig() {
+    return LauncherConfig.parse(
+        Map.of(
+            "backend", "kubernetes",
+            "namespace", "ml",
+            "image", "europe-docker.pkg.dev/p/driftgate/driftgate:0.1.0",
+            "serviceAccount", "driftgate-trainer",
+            "store", "gs://dg-bucket/driftgate",
+            "gpuType", "nvidia-tesla-t4",
+            "trials", 6,
+            "parallelism", 2,
+            "backoffLimitPerIndex", 2,
+            "initialBackoff", "0s"));
+  }
+
+  static Launcher launcher(
+      RunStore store, Backend backend, LauncherConfig config, int maxInFlight) {
+    Clock clock = Clock.systemUTC();
+    return new Launcher(
+        MODEL,
+        store,
+        new RunMachine(config.policy(), clock),
+        backend,
+        maxInFlight,
+        clock,
+        Duration.ofMillis(20));
+  }
+
+  static RetrainRun await(Launcher l, String key, RunState state) {
+    return awaitRun(l, key, r -> r.state() == state, "state " + state);
+  }
+
+  static RetrainRun awaitRun(
+      Launcher l, String key, java.util.function.Predicate<RetrainRun> p, String what) {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    RetrainRun last = null;
+    while (System.nanoTime() < end) {
+      last = l.run(key).orElse(null);
+      if (last != null && p.test(last)) {
+        return last;
+      }
+      sleep(20);
+    }
+    throw new AssertionError("run " + key + " never reached " + what + "; last: " + last);
+  }
+
+  static <T> T await(Supplier<T> s, java.util.function.Predicate<T> p, String what) {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    T v = null;
+    while (System.nanoTime() < end) {
+      v = s.get();
+      if (p.test(v)) {
+        return v;
+      }
+      sleep(20);
+    }
+    throw new AssertionError("never: " + what + "; last: " + v);
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

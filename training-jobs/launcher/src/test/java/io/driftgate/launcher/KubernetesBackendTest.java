@@ -1,0 +1,278 @@
+package io.driftgate.launcher;
+
+import static io.driftgate.launcher.Fixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.RunStep;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class KubernetesBackendTest {
+  KubernetesClient client;
+  @TempDir Path dir;
+
+  final LauncherConfig config = Fixtures.k8sConfig();
+  static final String KEY = "flight-delay/2024-03-01T10:00Z/drift";
+
+  Launcher launcher() {
+    KubernetesBackend b =
+        new KubernetesBackend(client, new JobRenderer(config, Fixtures.MODEL), Fixtures.MODEL);
+    return Fixtures.launcher(new FileRunStore(dir), b, config, 2);
+  }
+
+  List<Job> jobs() {
+    return client.batch().v1().jobs().inNamespace("ml").list().getItems();
+  }
+
+  Job job(RunStep step, int attempt) {
+    return Fixtures.await(
+        () ->
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace("ml")
+                .withName(JobNames.jobName(KEY, step, attempt))
+                .get(),
+        j -> j != null,
+        "job " + step + " " + attempt);
+  }
+
+  void setStatus(Job j, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
+    Job latest =
+        client.batch().v1().jobs().inNamespace("ml").withName(j.getMetadata().getName()).get();
+    latest.setStatus(status);
+    client.batch().v1().jobs().inNamespace("ml").resource(latest).updateStatus();
+  }
+
+  static io.fabric8.kubernetes.api.model.batch.v1.JobStatus complete(int n) {
+    return new JobStatusBuilder()
+        .withSucceeded(n)
+        .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build())
+        .build();
+  }
+
+  @Test
+  void tuningJobIsAnIndexedGpuJobWithLabelsAndCompletionIndexArgs() {
+    try (Launcher l = launcher()) {
+      l.start();
+      l.accept(request(KEY));
+      Job job = job(RunStep.TUNE, 1);
+      assertThat(job.getMetadata().getName())
+          .hasSizeLessThanOrEqualTo(63)
+          .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+      JobSpec s = job.getSpec();
+      assertThat(s.getCompletionMode()).isEqualTo("Indexed");
+      assertThat(s.getCompletions()).isEqualTo(6);
+      assertThat(s.getParallelism()).isEqualTo(2);
+      assertThat(s.getBackoffLimitPerIndex()).isEqualTo(2);
+      assertThat(s.getMaxFailedIndexes()).isZero();
+      assertThat(s.getActiveDeadlineSeconds()).isEqualTo(12 * 3600L);
+      assertThat(s.getTtlSecondsAfterFinished()).isEqualTo(86400);
+      assertThat(s.getPodFailurePolicy().getRules().get(0).getAction()).isEqualTo("Ignore");
+      assertThat(s.getPodFailurePolicy().getRules().get(0).getOnPodConditions().get(0).getType())
+          .isEqualTo("DisruptionTarget");
+      Map<String, String> labels = job.getMetadata().getLabels();
+      assertThat(labels)
+          .containsEntry("driftgate.io/model", "flight-delay")
+          .containsEntry("driftgate.io/step", "tune")
+          .containsEntry("driftgate.io/run", JobNames.runLabel(KEY));
+      assertThat(s.getTemplate().getMetadata().getLabels()).isEqualTo(labels);
+      PodSpec pod = s.getTemplate().getSpec();
+      assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+      assertThat(pod.getServiceAccountName()).isEqualTo("driftgate-trainer");
+      assertThat(pod.getNodeSelector())
+          .containsEntry("cloud.google.com/gke-accelerator", "nvidia-tesla-t4");
+      assertThat(pod.getTolerations())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
+                assertThat(t.getValue()).isEqualTo("present");
+                assertThat(t.getEffect()).isEqualTo("NoSchedule");
+              });
+      var c = pod.getContainers().get(0);
+      assertThat(c.getImage()).isEqualTo("europe-docker.pkg.dev/p/driftgate/driftgate:0.1.0");
+      String study = "gs://dg-bucket/driftgate/flight-delay/studies/" + JobNames.runLabel(KEY);
+      assertThat(c.getArgs())
+          .containsExactly("train", "--trial", "$(JOB_COMPLETION_INDEX)", "--study", study);
+      assertThat(c.getEnv().get(0).getName()).isEqualTo("JOB_COMPLETION_INDEX");
+      assertThat(c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())
+          .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']");
+      assertThat(c.getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+      assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+      RetrainRun r = Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      assertThat(r.handle("tuneJob")).isEqualTo(job.getMetadata().getName());
+      assertThat(r.handle("studyDir")).isEqualTo(study);
+    }
+  }
+
+  @Test
+  void duplicateRequestsCreateOneJobAndStatusMovesTheRunToPromoted() {
+    try (Launcher l = launcher()) {
+      l.start();
+      assertThat(l.accept(request(KEY))).isTrue();
+      assertThat(l.accept(request(KEY))).isFalse();
+      Job tune = job(RunStep.TUNE, 1);
+      assertThat(jobs()).hasSize(1);
+
+      setStatus(tune, complete(6));
+      Fixtures.await(l, KEY, RunState.TRAINING_BEST);
+      Job best = job(RunStep.BEST, 1);
+      PodSpec ps = best.getSpec().getTemplate().getSpec();
+      assertThat(ps.getInitContainers().get(0).getArgs()).startsWith("train", "--best");
+      assertThat(ps.getContainers().get(0).getArgs()).startsWith("gate", "--model");
+      assertThat(jobs()).hasSize(2);
+
+      Pod pod = createPod(best);
+      updatePod(pod, true, null);
+      RetrainRun gating = Fixtures.await(l, KEY, RunState.GATING);
+      assertThat(gating.results().modelDir()).endsWith(JobNames.runLabel(KEY) + "/model");
+
+      updatePod(pod, true, "{\"promoted\":true,\"version\":\"v4\",\"reason\":\"auc +0.03\"}");
+      setStatus(best, complete(1));
+      RetrainRun done = Fixtures.await(l, KEY, RunState.PROMOTED);
+      assertThat(done.results().modelVersion()).isEqualTo("v4");
+      assertThat(jobs()).hasSize(2);
+    }
+  }
+
+  @Test
+  void restartedLauncherResumesAndAdoptsTheExistingJob() {
+    try (Launcher l = launcher()) {
+      l.start();
+      l.accept(request(KEY));
+      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+    }
+    String uid = job(RunStep.TUNE, 1).getMetadata().getUid();
+    try (Launcher l = launcher()) {
+      l.start();
+      assertThat(l.accept(request(KEY))).isFalse();
+      assertThat(jobs()).hasSize(1);
+      assertThat(job(RunStep.TUNE, 1).getMetadata().getUid()).isEqualTo(uid);
+      setStatus(job(RunStep.TUNE, 1), complete(6));
+      Fixtures.await(l, KEY, RunState.TRAINING_BEST);
+      job(RunStep.BEST, 1);
+      assertThat(jobs()).hasSize(2);
+    }
+  }
+
+  @Test
+  void failedIndexIsRetriedByTheJobThenReported() {
+    try (Launcher l = launcher()) {
+      l.start();
+      l.accept(request(KEY));
+      Job tune = job(RunStep.TUNE, 1);
+      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      // index 3 failed once; the Job retries it (backoffLimitPerIndex=2): the run keeps tuning
+      setStatus(tune, new JobStatusBuilder().withFailed(1).withSucceeded(2).withActive(2).build());
+      Fixtures.sleep(300);
+      assertThat(l.run(KEY).orElseThrow().state()).isEqualTo(RunState.TUNING);
+      setStatus(
+          tune,
+          new JobStatusBuilder()
+              .withFailed(3)
+              .withSucceeded(5)
+              .withFailedIndexes("3")
+              .withConditions(
+                  new JobConditionBuilder()
+                      .withType("Failed")
+                      .withStatus("True")
+                      .withReason("MaxFailedIndexesExceeded")
+                      .build())
+              .build());
+      RetrainRun r = Fixtures.await(l, KEY, RunState.FAILED);
+      assertThat(r.failure())
+          .contains("trial index 3 failed after 2 retries per index")
+          .contains("not retryable");
+    }
+  }
+
+  @Test
+  void transientJobFailureCreatesANewAttemptJob() {
+    try (Launcher l = launcher()) {
+      l.start();
+      l.accept(request(KEY));
+      Job tune = job(RunStep.TUNE, 1);
+      setStatus(
+          tune,
+          new JobStatusBuilder()
+              .withConditions(
+                  new JobConditionBuilder()
+                      .withType("Failed")
+                      .withStatus("True")
+                      .withReason("BackoffLimitExceeded")
+                      .build())
+              .build());
+      Job second = job(RunStep.TUNE, 2);
+      assertThat(second.getMetadata().getLabels()).containsEntry("driftgate.io/attempt", "2");
+      RetrainRun r = Fixtures.awaitRun(l, KEY, x -> x.attempt() == 2 && x.submitted(), "attempt 2");
+      assertThat(r.state()).isEqualTo(RunState.TUNING);
+      l.cancel(KEY, "test");
+      Fixtures.await(() -> jobs().size(), n -> n == 1, "attempt-2 job deleted");
+    }
+  }
+
+  Pod createPod(Job job) {
+    Pod p =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(job.getMetadata().getName() + "-abcde")
+            .withNamespace("ml")
+            .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+            .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
+            .endMetadata()
+            .withSpec(job.getSpec().getTemplate().getSpec())
+            .build();
+    return client.pods().inNamespace("ml").resource(p).create();
+  }
+
+  void updatePod(Pod pod, boolean trained, String verdict) {
+    Pod latest = client.pods().inNamespace("ml").withName(pod.getMetadata().getName()).get();
+    var status = new io.fabric8.kubernetes.api.model.PodStatusBuilder();
+    if (trained) {
+      status.addToInitContainerStatuses(
+          new ContainerStatusBuilder()
+              .withName("train-best")
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode(0)
+              .endTerminated()
+              .endState()
+              .build());
+    }
+    if (verdict != null) {
+      status.addToContainerStatuses(
+          new ContainerStatusBuilder()
+              .withName("gate")
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode(0)
+              .withMessage(verdict)
+              .endTerminated()
+              .endState()
+              .build());
+    }
+    latest.setStatus(status.build());
+    client.pods().inNamespace("ml").resource(latest).updateStatus();
+  }
+}

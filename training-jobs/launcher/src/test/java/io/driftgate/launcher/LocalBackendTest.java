@@ -1,0 +1,170 @@
+package io.driftgate.launcher;
+
+import static io.driftgate.launcher.Fixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.Transition;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalBackendTest {
+  @TempDir Path dir;
+
+  final LauncherConfig config =
+      LauncherConfig.parse(
+          Map.of("maxAttempts", 3, "initialBackoff", "50ms", "maxBackoff", "100ms"));
+
+  /** Tunes by "training" a model dir named after the run; fails transiently the first n times. */
+  static final class FlakyTuning implements TuningStep {
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final int failures;
+
+    FlakyTuning(int failures) {
+      this.failures = failures;
+    }
+
+    @Override
+    public Result tune(RetrainRun run, int attempt) {
+      int n = calls.computeIfAbsent(run.key(), k -> new AtomicInteger()).incrementAndGet();
+      if (n <= failures) {
+        throw StepException.transientFailure("node lost (call " + n + ")");
+      }
+      return new Result(
+          Map.of("lr", "0.1", "momentum", "0.9"),
+          2,
+          "/models/" + run.key(),
+          "/studies/" + run.key());
+    }
+  }
+
+  /** Promotes models whose dir ends with "good", rejects the others. */
+  static final GateStep GATE =
+      (run, modelDir) ->
+          modelDir.endsWith("good")
+              ? new GateStep.Verdict(true, "v1", "better on auc")
+              : new GateStep.Verdict(false, null, "no significant gain");
+
+  @Test
+  void runsThroughTuningAndGateToPromotedOrRejected() throws Exception {
+    LocalBackend backend = new LocalBackend(new FlakyTuning(0), GATE, 2);
+    try (Launcher l = Fixtures.launcher(new FileRunStore(dir), backend, config, 2)) {
+      l.start();
+      assertThat(l.accept(request("good"))).isTrue();
+      assertThat(l.accept(request("meh"))).isTrue();
+      RetrainRun good = Fixtures.await(l, "good", RunState.PROMOTED);
+      RetrainRun meh = Fixtures.await(l, "meh", RunState.REJECTED);
+      assertThat(good.results().bestParams()).containsEntry("lr", "0.1");
+      assertThat(good.results().bestTrial()).isEqualTo(2);
+      assertThat(good.results().modelVersion()).isEqualTo("v1");
+      assertThat(good.history())
+          .extracting(Transition::to)
+          .containsSubsequence(
+              RunState.TUNING, RunState.TRAINING_BEST, RunState.GATING, RunState.PROMOTED);
+      assertThat(meh.results().gateReason()).isEqualTo("no significant gain");
+      assertThat(new FileRunStore(dir).get("good").orElseThrow()).isEqualTo(good);
+    }
+  }
+
+  @Test
+  void transientFailuresAreRetriedWithBackoffThenFail() throws Exception {
+    try (Launcher l =
+        Fixtures.launcher(
+            new FileRunStore(dir), new LocalBackend(new FlakyTuning(2), GATE, 1), config, 1)) {
+      l.start();
+      l.accept(request("good"));
+      RetrainRun r = Fixtures.await(l, "good", RunState.PROMOTED);
+      assertThat(r.history().stream().map(Transition::reason))
+          .anyMatch(s -> s.startsWith("tune attempt 1/3 failed: node lost (call 1); retry in 50ms"))
+          .anyMatch(
+              s -> s.startsWith("tune attempt 2/3 failed: node lost (call 2); retry in 100ms"));
+    }
+    try (Launcher l =
+        Fixtures.launcher(
+            new FileRunStore(dir.resolve("b")),
+            new LocalBackend(new FlakyTuning(5), GATE, 1),
+            config,
+            1)) {
+      l.start();
+      l.accept(request("good"));
+      RetrainRun r = Fixtures.await(l, "good", RunState.FAILED);
+      assertThat(r.failure())
+          .isEqualTo("tune attempt 3/3 failed: node lost (call 3) (no attempts left)");
+    }
+  }
+
+  @Test
+  void maxInFlightQueuesTheRestAndCancelInterruptsTheStep() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    TuningStep blocking =
+        (run, attempt) -> {
+          if (run.key().equals("slow")) {
+            started.countDown();
+            try {
+              Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+              interrupted.countDown();
+              throw e;
+            }
+          }
+          return new TuningStep.Result(Map.of(), 0, "/m/good", null);
+        };
+    LocalBackend backend = new LocalBackend(blocking, GATE, 2);
+    try (Launcher l = Fixtures.launcher(new FileRunStore(dir), backend, config, 1)) {
+      l.start();
+      l.accept(request("slow"));
+      l.accept(request("queued"));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      Fixtures.sleep(100);
+      assertThat(l.run("slow").orElseThrow().state()).isEqualTo(RunState.TUNING);
+      assertThat(l.run("queued").orElseThrow().state()).isEqualTo(RunState.REQUESTED);
+
+      RetrainRun c = l.cancel("slow", "operator").orElseThrow();
+      assertThat(c.state()).isEqualTo(RunState.CANCELLED);
+      assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+      Fixtures.await(l, "queued", RunState.PROMOTED);
+      assertThat(l.run("slow").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+    }
+  }
+
+  @Test
+  void restartResumesInFlightRunsAndDedupesKnownKeys() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    TuningStep hang =
+        (run, attempt) -> {
+          started.countDown();
+          Thread.sleep(60_000);
+          return null;
+        };
+    try (Launcher l =
+        Fixtures.launcher(new FileRunStore(dir), new LocalBackend(hang, GATE, 1), config, 1)) {
+      l.start();
+      l.accept(request("good"));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    } // "crash": the step dies with the launcher
+    AtomicInteger tuned = new AtomicInteger();
+    TuningStep ok =
+        (run, attempt) -> {
+          tuned.incrementAndGet();
+          return new TuningStep.Result(Map.of(), 1, "/m/good", null);
+        };
+    try (Launcher l =
+        Fixtures.launcher(new FileRunStore(dir), new LocalBackend(ok, GATE, 1), config, 1)) {
+      l.start();
+      assertThat(l.accept(request("good"))).isFalse();
+      Fixtures.await(l, "good", RunState.PROMOTED);
+      assertThat(tuned.get()).isEqualTo(1);
+      assertThat(l.runs()).hasSize(1);
+    }
+  }
+}
