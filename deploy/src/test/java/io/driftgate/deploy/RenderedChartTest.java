@@ -1,0 +1,257 @@
+package io.driftgate.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Asserts what matters in the chart as rendered with its default values. */
+class RenderedChartTest {
+  private static final String PREFIX = RenderedManifests.RELEASE + "-driftgate";
+  private static String rendered;
+  private static List<HasMetadata> docs;
+
+  @BeforeAll
+  static void load() throws Exception {
+    rendered = RenderedManifests.text("default");
+    docs = RenderedManifests.load("default");
+  }
+
+  private static <T extends HasMetadata> T one(Class<T> type, String name) {
+    List<T> found =
+        docs.stream()
+            .filter(type::isInstance)
+            .map(type::cast)
+            .filter(d -> d.getMetadata().getName().equals(name))
+            .toList();
+    assertThat(found).as("%s %s", type.getSimpleName(), name).hasSize(1);
+    return found.get(0);
+  }
+
+  private static String pomVersion() throws Exception {
+    String pom = Files.readString(RenderedManifests.REPO_ROOT.resolve("pom.xml"));
+    Matcher m =
+        Pattern.compile("<artifactId>driftgate-parent</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(pom);
+    assertThat(m.find()).as("root POM version").isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void chartVersionFollowsTheRootPom() throws Exception {
+    String chart = Files.readString(RenderedManifests.CHART.resolve("Chart.yaml"));
+    String version = pomVersion();
+    assertThat(chart).containsPattern("(?m)^appVersion: " + Pattern.quote(version) + "$");
+    assertThat(chart)
+        .containsPattern("(?m)^version: " + Pattern.quote(version.replace("-SNAPSHOT", "")) + "$");
+  }
+
+  @Test
+  void launcherRoleAllowsOnlyJobsAndPodReads() {
+    Role role = one(Role.class, PREFIX + "-launcher");
+    assertThat(role.getRules()).hasSize(2);
+    PolicyRule jobs = role.getRules().get(0);
+    assertThat(jobs.getApiGroups()).containsExactly("batch");
+    assertThat(jobs.getResources()).containsExactly("jobs");
+    assertThat(jobs.getVerbs())
+        .containsExactlyInAnyOrder("create", "get", "list", "watch", "delete");
+    PolicyRule pods = role.getRules().get(1);
+    assertThat(pods.getApiGroups()).containsExactly("");
+    assertThat(pods.getResources()).containsExactlyInAnyOrder("pods", "pods/log");
+    assertThat(pods.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(role.getRules())
+        .flatMap(PolicyRule::getVerbs)
+        .doesNotContain("*", "update", "patch", "escalate", "bind", "impersonate");
+
+    RoleBinding binding = one(RoleBinding.class, PREFIX + "-launcher");
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo("driftgate-launcher");
+              assertThat(s.getNamespace()).isEqualTo(RenderedManifests.NAMESPACE);
+            });
+    assertThat(docs).noneMatch(d -> d.getKind().startsWith("Cluster"));
+  }
+
+  @Test
+  void serviceAccountsUseWorkloadIdentity() {
+    for (String component : List.of("ingest", "launcher", "trainer")) {
+      ServiceAccount sa = one(ServiceAccount.class, "driftgate-" + component);
+      assertThat(sa.getMetadata().getAnnotations())
+          .hasEntrySatisfying(
+              "iam.gke.io/gcp-service-account",
+              v ->
+                  assertThat(v)
+                      .matches(
+                          "driftgate-" + component + "@[a-z0-9-]+\\.iam\\.gserviceaccount\\.com"));
+    }
+    assertThat(one(ServiceAccount.class, "driftgate-trainer").getAutomountServiceAccountToken())
+        .isFalse();
+    assertThat(one(ServiceAccount.class, "driftgate-launcher").getAutomountServiceAccountToken())
+        .isTrue();
+  }
+
+  @Test
+  void launcherIsLockedDownProbedAndRestartsOnSpecChanges() throws Exception {
+    Deployment d = one(Deployment.class, PREFIX + "-launcher");
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("driftgate-launcher");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getImage()).endsWith("/driftgate-launcher:" + pomVersion());
+    assertThat(c.getArgs()).startsWith("launcher").contains("--spec=/etc/driftgate/driftgate.yaml");
+    assertThat(c.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
+    for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe(), c.getStartupProbe())) {
+      assertThat(probe.getHttpGet().getPath()).isEqualTo("/healthz");
+      assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    }
+    assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    Volume tmp = pod.getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().get();
+    assertThat(tmp.getEmptyDir()).isNotNull();
+
+    // The checksum is the sha256 of the spec ConfigMap template's output, as Helm computes it
+    // (the output keeps the newlines around the {{- if }} block, which helm template trims).
+    String body = RenderedManifests.templateText(rendered, "launcher/configmap.yaml").strip();
+    List<String> candidates =
+        List.of("\n" + body + "\n", body, body + "\n").stream().map(t -> sha256(t)).toList();
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/spec"))
+        .isIn(candidates);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void specConfigMapCarriesTheDeploymentsLakeAndKafka() {
+    ConfigMap cm = one(ConfigMap.class, PREFIX + "-spec");
+    Map<String, Object> spec =
+        Serialization.unmarshal(cm.getData().get("driftgate.yaml"), Map.class);
+    assertThat(spec).containsEntry("model", "flight-delay");
+    assertThat(((Map<?, ?>) spec.get("lake")).get("path")).asString().startsWith("gs://");
+    Map<?, ?> kafka = (Map<?, ?>) ((Map<?, ?>) spec.get("source")).get("kafka");
+    assertThat(kafka.get("bootstrapServers")).asString().isNotBlank();
+    assertThat(cm.getData()).containsKey("launcher.yaml");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void flinkDeploymentPinsFlinkImageAndRunner() throws Exception {
+    GenericKubernetesResource fd = one(GenericKubernetesResource.class, PREFIX + "-ingest");
+    assertThat(fd.getApiVersion()).isEqualTo("flink.apache.org/v1beta1");
+    assertThat(fd.getKind()).isEqualTo("FlinkDeployment");
+    Map<String, Object> spec = (Map<String, Object>) fd.getAdditionalProperties().get("spec");
+
+    // flinkVersion v1_16 <-> the POM's flink.major (beam-runners-flink-${flink.major}).
+    String pom = Files.readString(RenderedManifests.REPO_ROOT.resolve("pom.xml"));
+    Matcher major = Pattern.compile("<flink.major>([0-9.]+)</flink.major>").matcher(pom);
+    assertThat(major.find()).isTrue();
+    assertThat(spec).containsEntry("flinkVersion", "v" + major.group(1).replace('.', '_'));
+    assertThat(spec.get("image")).asString().endsWith("/driftgate-streaming:" + pomVersion());
+    assertThat(spec).containsEntry("serviceAccount", "driftgate-ingest");
+
+    Map<String, Object> job = (Map<String, Object>) spec.get("job");
+    assertThat(job.get("jarURI"))
+        .asString()
+        .matches(
+            "local:///opt/flink/usrlib/.*driftgate-streaming-"
+                + Pattern.quote(pomVersion())
+                + "\\.jar");
+    assertThat(job).containsEntry("entryClass", "io.driftgate.streaming.ingest.IngestPipeline");
+    assertThat((List<String>) job.get("args"))
+        .contains("--spec=/etc/driftgate/driftgate.yaml", "--runner=FlinkRunner")
+        .anySatisfy(a -> assertThat(a).startsWith("--lakePath=gs://"))
+        .anySatisfy(a -> assertThat(a).startsWith("--bootstrapServers="));
+
+    // Every --add-opens of the POM's driftgate.jvm.opens reaches every Flink JVM.
+    Map<String, Object> conf = (Map<String, Object>) spec.get("flinkConfiguration");
+    Matcher opens =
+        Pattern.compile("<driftgate.jvm.opens>([^<]+)</driftgate.jvm.opens>").matcher(pom);
+    assertThat(opens.find()).isTrue();
+    List<String> flags = Arrays.asList(opens.group(1).trim().split("\\s+"));
+    assertThat(flags).hasSizeGreaterThan(5);
+    assertThat(Arrays.asList(conf.get("env.java.opts.all").toString().split("\\s+")))
+        .containsExactlyInAnyOrderElementsOf(flags);
+    assertThat(conf.get("state.checkpoints.dir")).asString().startsWith("gs://");
+    assertThat(conf.get("state.savepoints.dir")).asString().startsWith("gs://");
+
+    Map<String, Object> podTemplate = (Map<String, Object>) spec.get("podTemplate");
+    Map<String, Object> annotations =
+        (Map<String, Object>)
+            ((Map<String, Object>) podTemplate.get("metadata")).get("annotations");
+    assertThat(annotations)
+        .containsEntry(
+            "checksum/spec",
+            one(Deployment.class, PREFIX + "-launcher")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get("checksum/spec"));
+    PodSpec pod =
+        Serialization.unmarshal(Serialization.asJson(podTemplate.get("spec")), PodSpec.class);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container main = pod.getContainers().get(0);
+    assertThat(main.getName()).isEqualTo("flink-main-container");
+    assertThat(main.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(main.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+  }
+
+  @Test
+  void rendersExactlyTheExpectedObjects() {
+    List<String> kinds =
+        docs.stream().map(HasMetadata::getKind).sorted().collect(Collectors.toList());
+    assertThat(kinds)
+        .containsExactly(
+            "ConfigMap",
+            "Deployment",
+            "FlinkDeployment",
+            "Role",
+            "Role",
+            "RoleBinding",
+            "RoleBinding",
+            "ServiceAccount",
+            "ServiceAccount",
+            "ServiceAccount");
+  }
+}

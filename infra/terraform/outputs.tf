@@ -1,0 +1,104 @@
+# Outputs: what the Helm release, the workflows and operators need. helm_values is ready to pass
+# to `helm upgrade --install -f -`.
+
+output "cluster_name" {
+  description = "GKE cluster name."
+  value       = google_container_cluster.this.name
+}
+
+output "cluster_location" {
+  description = "GKE cluster location (region when regional, zone when zonal)."
+  value       = google_container_cluster.this.location
+}
+
+output "get_credentials_command" {
+  description = "gcloud command that writes a kubeconfig entry for the cluster."
+  value       = "gcloud container clusters get-credentials ${google_container_cluster.this.name} --location ${google_container_cluster.this.location} --project ${var.project_id}"
+}
+
+output "workload_pool" {
+  description = "Workload Identity pool of the cluster (PROJECT.svc.id.goog)."
+  value       = local.workload_pool
+}
+
+output "lake_bucket" {
+  description = "GCS bucket of the Parquet lake (gs:// URL)."
+  value       = google_storage_bucket.lake.url
+}
+
+output "registry_bucket" {
+  description = "GCS bucket of the model registry (gs:// URL)."
+  value       = google_storage_bucket.registry.url
+}
+
+output "state_bucket" {
+  description = "GCS bucket for Flink checkpoints and savepoints (gs:// URL)."
+  value       = google_storage_bucket.state.url
+}
+
+output "image_repository" {
+  description = "Artifact Registry prefix for the images: REGION-docker.pkg.dev/PROJECT/REPOSITORY."
+  value       = "${google_artifact_registry_repository.images.location}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.images.repository_id}"
+}
+
+output "service_accounts" {
+  description = "Google service account emails per component, for the Workload Identity annotations."
+  value = {
+    ingest   = google_service_account.ingest.email
+    launcher = google_service_account.launcher.email
+    trainer  = google_service_account.trainer.email
+  }
+}
+
+output "gpu_pools" {
+  description = "GPU node pools in the launcher's order of preference: node pool name, accelerator, zones, spot."
+  value = [
+    for p in var.gpu_pools : {
+      pool             = p.name
+      node_pool        = google_container_node_pool.gpu[p.name].name
+      accelerator_type = p.accelerator_type
+      zones            = google_container_node_pool.gpu[p.name].node_locations
+      spot             = p.spot
+    }
+  ]
+}
+
+output "kafka_bootstrap_servers" {
+  description = "Kafka bootstrap servers: the managed cluster's bootstrap address, or the external servers given."
+  value       = local.kafka_bootstrap_servers
+}
+
+output "github_workload_identity_provider" {
+  description = "Full name of the GitHub WIF provider, for the GCP_WORKLOAD_IDENTITY_PROVIDER repository variable (null without var.github)."
+  value       = var.github == null ? null : google_iam_workload_identity_pool_provider.github[0].name
+}
+
+output "ci_service_account" {
+  description = "Service account GitHub Actions impersonates, for the GCP_SERVICE_ACCOUNT repository variable (null without var.github)."
+  value       = var.github == null ? null : google_service_account.ci[0].email
+}
+
+output "helm_values" {
+  description = "YAML values for the driftgate Helm chart that wire it to this infrastructure."
+  value = yamlencode({
+    image = {
+      registry = "${google_artifact_registry_repository.images.location}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.images.repository_id}"
+    }
+    kafka = {
+      bootstrapServers = local.kafka_bootstrap_servers
+    }
+    storage = {
+      lakePath     = "${google_storage_bucket.lake.url}/lake"
+      registryPath = "${google_storage_bucket.registry.url}/models"
+      statePath    = google_storage_bucket.state.url
+    }
+    serviceAccounts = {
+      ingest   = { name = var.workloads.ingest_ksa, gcpServiceAccount = google_service_account.ingest.email }
+      launcher = { name = var.workloads.launcher_ksa, gcpServiceAccount = google_service_account.launcher.email }
+      trainer  = { name = var.workloads.trainer_ksa, gcpServiceAccount = google_service_account.trainer.email }
+    }
+    launcher = {
+      gpuPools = [for p in var.gpu_pools : p.name]
+    }
+  })
+}
