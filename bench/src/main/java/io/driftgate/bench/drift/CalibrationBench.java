@@ -14,9 +14,10 @@ import java.util.Map;
  * <p>Flags (defaults in brackets): {@code --sizes 100,1000,10000,100000}, {@code --trials 1000}
  * (cap per size), {@code --synthetic-budget 5000000} and {@code --flight-budget 2500000} (values
  * per side per size: trials = min(cap, budget / n), at least 20), {@code --threads 2}, {@code
- * --seed 20240601}, {@code --delay-seeds 5}, {@code --skip-false-alarms}, {@code --skip-delay},
- * {@code --flight-pool 1000000} (generated flight records the flight samples are drawn from),
- * {@code --full} (cap 5000, budgets 1e8, pool 4e6, KLL error up to n=1e6).
+ * --seed 20240601}, {@code --delay-seeds 5}, {@code --kll-sizes 1000,10000,100000}, {@code
+ * --skip-false-alarms}, {@code --skip-delay}, {@code --flight-pool 500000} (generated flight
+ * records the flight samples are drawn from), {@code --full} (cap 5000, budgets 1e8, pool 4e6, KLL
+ * error up to n=1e6).
  */
 public final class CalibrationBench {
   private CalibrationBench() {}
@@ -34,7 +35,7 @@ public final class CalibrationBench {
     FalseAlarms.Options o =
         new FalseAlarms.Options(
             sizes,
-            Integer.parseInt(a.getOrDefault("flight-pool", full ? "4000000" : "1000000")),
+            Integer.parseInt(a.getOrDefault("flight-pool", full ? "4000000" : "500000")),
             Integer.parseInt(a.getOrDefault("trials", full ? "5000" : "1000")),
             Long.parseLong(a.getOrDefault("synthetic-budget", full ? "100000000" : "5000000")),
             Long.parseLong(a.getOrDefault("flight-budget", full ? "100000000" : "2500000")),
@@ -48,13 +49,14 @@ public final class CalibrationBench {
             + (Sketches.seeded() ? "seeded (reproducible)" : "UNSEEDED"));
     long t0 = System.nanoTime();
     if (!a.containsKey("skip-false-alarms")) {
-      var err =
-          FalseAlarms.sketchError(
-              Arrays.stream(new int[] {1000, 10_000, 100_000, 1_000_000})
-                  .filter(n -> full || n <= 100_000)
-                  .toArray(),
-              full ? 200 : 60,
-              seed);
+      int[] kllSizes =
+          Arrays.stream(
+                  a.getOrDefault(
+                          "kll-sizes", full ? "1000,10000,100000,1000000" : "1000,10000,100000")
+                      .split(","))
+              .mapToInt(Integer::parseInt)
+              .toArray();
+      var err = FalseAlarms.sketchError(kllSizes, full ? 200 : 60, seed);
       Stats.writeCsv(
           out.resolve("kll-error.csv"),
           "n,sketches,sup_err_mean,sup_err_p95,sigma_single_rank,eps99,eps_over_sigma",
