@@ -212,6 +212,20 @@ public final class NumericProfile implements FeatureProfile {
     return EmpiricalDistribution.ofWeighted(items, w, sketch.getN());
   }
 
+  /** Whether the sketch retains fewer values than it summarises (its CDF is then approximate). */
+  public boolean isEstimationMode() {
+    return sketch.isEstimationMode();
+  }
+
+  /**
+   * The sketch's a-priori normalised rank error for a single rank query at 99% confidence
+   * (DataSketches {@code getNormalizedRankError(false)}, about 0.0133 at k = 200); 0 while the
+   * sketch is exact.
+   */
+  public double normalizedRankError() {
+    return sketch.isEstimationMode() ? sketch.getNormalizedRankError(false) : 0.0;
+  }
+
   /** The KLL sketch, serialised (DataSketches compact format). */
   public byte[] sketchBytes() {
     return sketch.toByteArray();
