@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       LakeCommand.class,
       DriftCommand.class,
       MonitorCommand.class,
+      RequestCommand.class,
       GateCommand.class,
       ModelsCommand.class,
       PromoteCommand.class,

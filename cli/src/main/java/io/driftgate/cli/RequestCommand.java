@@ -1,0 +1,121 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.lake.CommitMarker;
+import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.schemas.RetrainRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Publishes a retrain request by hand (or from CI: scheduled and commit-triggered retraining go
+ * through the same launcher path as drift triggers).
+ */
+@Command(
+    name = "request",
+    mixinStandardHelpOptions = true,
+    description =
+        "Publish a RetrainRequest (reason schedule, commit or manual) to the request topic.")
+final class RequestCommand implements Callable<Integer> {
+  @Mixin SpecOption specOption;
+
+  @Option(
+      names = "--reason",
+      description = "schedule, commit or manual. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "manual")
+  String reason;
+
+  @Option(
+      names = "--id",
+      description =
+          "What makes this request unique (e.g. the commit SHA); default: the current hour (schedule) or minute.")
+  String id;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!List.of("schedule", "commit", "manual").contains(reason)) {
+      throw new IllegalArgumentException(
+          "--reason: value \"" + reason + "\" is not supported; allowed: schedule, commit, manual");
+    }
+    ModelSpec spec = specOption.load();
+    Instant now = Instant.now();
+    String unique =
+        id != null
+            ? id
+            : now.truncatedTo(
+                    reason.equals("schedule")
+                        ? java.time.temporal.ChronoUnit.HOURS
+                        : java.time.temporal.ChronoUnit.MINUTES)
+                .toString();
+    String key =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(
+                        (spec.model() + "|" + reason + "|" + unique)
+                            .getBytes(StandardCharsets.UTF_8)))
+            .substring(0, 32);
+    Instant from = Instant.EPOCH;
+    Instant to = now;
+    Path lake = spec.lake().path();
+    long records = 0;
+    if (Files.isDirectory(lake)) {
+      LakeIndex index = LakeIndex.load(lake);
+      var files = index.files(CommitMarker.FileKind.DATA);
+      if (!files.isEmpty()) {
+        from =
+            Instant.ofEpochMilli(
+                files.stream().mapToLong(CommitMarker.LakeFile::minEventTime).min().getAsLong());
+        to =
+            Instant.ofEpochMilli(
+                files.stream().mapToLong(CommitMarker.LakeFile::maxEventTime).max().getAsLong()
+                    + 1);
+      }
+      records = index.rows();
+    }
+    RetrainRequest request =
+        RetrainRequest.newBuilder()
+            .setIdempotencyKey(key)
+            .setModel(spec.model())
+            .setReasons(List.of(reason))
+            .setEvidenceReportIds(List.of())
+            .setTriggerWindowEnd(to)
+            .setDataFrom(from)
+            .setDataTo(to)
+            .setLakeSnapshot(null)
+            .setValidRecordsSinceLastRun(records)
+            .setRequestedAt(now)
+            .build();
+    String topic = spec.drift().requestsTopicOr(spec.model());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.source().kafka().bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      ByteBuffer value = request.toByteBuffer();
+      byte[] bytes = new byte[value.remaining()];
+      value.get(bytes);
+      producer.send(new ProducerRecord<>(topic, key, bytes)).get();
+    }
+    System.out.printf(
+        "published retrain request %s (%s) for %s to %s: train on [%s, %s)%n",
+        key, reason, spec.model(), topic, from, to);
+    return 0;
+  }
+}
