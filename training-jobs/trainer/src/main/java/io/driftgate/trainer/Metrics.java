@@ -1,6 +1,5 @@
 package io.driftgate.trainer;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -66,34 +65,12 @@ public final class Metrics {
    * present.
    */
   public static double rocAuc(float[] scores, int[] labels) {
-    int n = scores.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    double[] asDouble = new double[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      asDouble[i] = scores[i];
     }
-    Arrays.sort(order, (a, b) -> Float.compare(scores[a], scores[b]));
-    double rankSumPos = 0;
-    long pos = 0;
-    int i = 0;
-    while (i < n) {
-      int j = i;
-      while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
-        j++;
-      }
-      double avgRank = (i + j) / 2.0 + 1;
-      for (int k = i; k <= j; k++) {
-        if (labels[order[k]] == 1) {
-          rankSumPos += avgRank;
-          pos++;
-        }
-      }
-      i = j + 1;
-    }
-    long neg = n - pos;
-    if (pos == 0 || neg == 0) {
-      return Double.NaN;
-    }
-    return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    // One implementation for trainer and gate: core's rank-sum AUC.
+    return io.driftgate.core.stats.Metrics.rocAuc(asDouble, labels);
   }
 
   /**
