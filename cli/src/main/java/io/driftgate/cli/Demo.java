@@ -3,7 +3,12 @@ package io.driftgate.cli;
 import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.LakeIndex;
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.Transition;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.launcher.RequestConsumer;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.ingest.IngestConfig;
@@ -14,17 +19,22 @@ import io.driftgate.streaming.ingest.RunnerDefaults;
 import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
 import io.driftgate.streaming.kafka.ProduceResult;
+import io.driftgate.streaming.kafka.ProgressListener;
 import io.driftgate.streaming.kafka.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -46,9 +56,62 @@ public final class Demo {
       long duplicateOffsets,
       long wallMillis,
       List<DriftReport> reports,
-      List<RetrainRequest> requests) {
+      List<RetrainRequest> requests,
+      List<RetrainRun> runs,
+      List<Event> timeline,
+      Path registry,
+      Path gateReport,
+      Long onsetToPromotionMillis) {
     public boolean balanced() {
       return lakeRows + deadLetters == produced.total() && duplicateOffsets == 0;
+    }
+
+    /** Whether every retrain request ended in a finished run (always true with --no-train). */
+    public boolean loopClosed() {
+      return runs.stream().allMatch(r -> r.state().terminal());
+    }
+  }
+
+  /** One timeline line: a wall-clock instant and what happened. */
+  public record Event(Instant at, String what) {}
+
+  /**
+   * The training half of the demo: an in-process launcher (local backend) consumes the retrain
+   * request from Kafka, tunes, gates and promotes.
+   *
+   * @param specFile the spec file the trials and the gate read (the lake path is passed apart)
+   * @param grid searched parameters
+   * @param baseParams every trial's training parameters (few epochs, small hidden layer)
+   * @param parallelism trials at once
+   * @param trialHeap -Xmx of each trial JVM
+   * @param seed study and gate seed
+   * @param bootstrapResamples gate bootstrap resamples
+   * @param explainPoints gate SHAP points
+   * @param timeout longest the runs may take
+   */
+  public record Training(
+      Path specFile,
+      Map<String, List<String>> grid,
+      Map<String, String> baseParams,
+      int parallelism,
+      String trialHeap,
+      long seed,
+      int bootstrapResamples,
+      int explainPoints,
+      Duration timeout) {
+
+    /** Small and fast: lr x momentum 2x2, 3 epochs, one hidden layer of 16, 2 trials at once. */
+    public static Training fast(Path specFile, long seed) {
+      return new Training(
+          specFile,
+          TuneRunnerStep.DEFAULT_GRID,
+          Map.of("epochs", "3", "hidden", "16", "patience", "2", "seed", Long.toString(seed)),
+          2,
+          "384m",
+          seed,
+          500,
+          100,
+          Duration.ofMinutes(20));
     }
   }
 
@@ -63,6 +126,23 @@ public final class Demo {
       boolean progress,
       String... pipelineArgs)
       throws Exception {
+    return run(exampleSpec, null, generator, partitions, workDir, out, progress, pipelineArgs);
+  }
+
+  /**
+   * The demo; with {@code training} non-null the loop runs on to a promoted (or rejected) model.
+   */
+  public static Result run(
+      ModelSpec exampleSpec,
+      Training training,
+      GeneratorConfig generator,
+      int partitions,
+      Path workDir,
+      PrintStream out,
+      boolean progress,
+      String... pipelineArgs)
+      throws Exception {
+    List<Event> timeline = new ArrayList<>();
     long started = System.nanoTime();
     deleteRecursively(workDir);
     Files.createDirectories(workDir);
@@ -70,6 +150,7 @@ public final class Demo {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       out.printf(
           "[%5.1fs] Kafka (KRaft) broker up at %s%n", secs(started), kafka.bootstrapServers());
+      timeline.add(new Event(Instant.now(), "Kafka broker up"));
       ModelSpec spec =
           exampleSpec.withBootstrapServers(kafka.bootstrapServers()).withLakePath(lake);
       String topic = spec.source().kafka().topic();
@@ -77,9 +158,28 @@ public final class Demo {
       out.printf(
           "[%5.1fs] producing %,d records (%.1f%% malformed) to '%s' (%d partitions) while ingesting%n",
           secs(started), generator.count(), generator.malformedFraction() * 100, topic, partitions);
+      long driftAt = generator.drift() == null ? -1 : generator.drift().startAt();
+      AtomicReference<Instant> beforeOnset = new AtomicReference<>(Instant.now());
+      AtomicReference<Instant> onsetSent = new AtomicReference<>();
+      AtomicReference<Instant> producerDone = new AtomicReference<>();
+      ProgressListener onsetWatch =
+          (sent, total, elapsed) -> {
+            Instant now = Instant.now();
+            if (driftAt >= 0 && onsetSent.get() == null) {
+              if (sent > driftAt) {
+                onsetSent.set(now);
+              } else {
+                beforeOnset.set(now);
+              }
+            }
+          };
+      timeline.add(new Event(Instant.now(), "producer started"));
       CompletableFuture<ProduceResult> producing =
           CompletableFuture.supplyAsync(
-              () -> StreamProducer.produce(kafka.bootstrapServers(), topic, generator, 0, null));
+                  () ->
+                      StreamProducer.produce(
+                          kafka.bootstrapServers(), topic, generator, 0, onsetWatch))
+              .whenComplete((p, e) -> producerDone.set(Instant.now()));
       IngestConfig config = IngestConfig.of(spec);
       // Stop once everything the producer wrote is durably committed.
       StopCondition caughtUp =
@@ -106,6 +206,126 @@ public final class Demo {
         bar.join();
       }
       ProduceResult produced = producing.get();
+      timeline.add(new Event(Instant.now(), "ingestion stopped (caught up, all windows closed)"));
+      Instant onsetProduced = onsetSent.get();
+      if (onsetProduced != null) {
+        timeline.add(
+            new Event(
+                onsetProduced,
+                String.format(
+                    "drift onset: record %,d (event time %s) handed to the producer"
+                        + " (between %s and this instant; producer reports once a second)",
+                    driftAt,
+                    Instant.ofEpochMilli(
+                        generator.startTimeMillis() + driftAt * generator.eventSpacingMillis()),
+                    beforeOnset.get())));
+      }
+      timeline.add(
+          new Event(
+              producerDone.get(), String.format("producer done: %,d records", produced.total())));
+      List<DriftReport> reports = new MonitorStore(lake).reports();
+      List<RetrainRequest> requests = new MonitorStore(lake).requests();
+      reports.stream()
+          .filter(rep -> rep.getDriftedShare() >= spec.drift().driftedShare())
+          .findFirst()
+          .ifPresent(
+              rep ->
+                  fileTime(
+                          lake.resolve(MonitorStore.REPORTS_DIR)
+                              .resolve(rep.getWindowStart().toEpochMilli() + ".json"))
+                      .ifPresent(
+                          t ->
+                              timeline.add(
+                                  new Event(
+                                      t,
+                                      String.format(
+                                          "first drifted report written: window %s, %.0f%% of"
+                                              + " features drifted",
+                                          rep.getWindowStart(), rep.getDriftedShare() * 100)))));
+      for (RetrainRequest req : requests) {
+        fileTime(
+                lake.resolve(MonitorStore.MONITOR_DIR)
+                    .resolve("requests")
+                    .resolve(req.getIdempotencyKey() + ".json"))
+            .ifPresent(
+                t ->
+                    timeline.add(
+                        new Event(
+                            t,
+                            "retrain request emitted: "
+                                + req.getIdempotencyKey()
+                                + " (topic "
+                                + spec.drift().requestsTopicOr(spec.model())
+                                + ")")));
+      }
+      List<RetrainRun> runs = List.of();
+      Path registry = null;
+      Path gateReport = null;
+      if (training != null && !requests.isEmpty()) {
+        registry = workDir.resolve("registry");
+        LocalLoop.Options o =
+            new LocalLoop.Options(
+                training.specFile(),
+                lake,
+                workDir.resolve("runs"),
+                workDir.resolve("studies"),
+                registry,
+                training.grid(),
+                training.baseParams(),
+                training.parallelism(),
+                training.trialHeap(),
+                training.seed(),
+                training.bootstrapResamples(),
+                training.explainPoints());
+        out.printf(
+            "[%5.1fs] launcher (local backend) consuming retrain requests from '%s'; study %s,"
+                + " parallelism %d, params %s%n",
+            secs(started),
+            spec.drift().requestsTopicOr(spec.model()),
+            training.grid(),
+            training.parallelism(),
+            new TreeMap<>(training.baseParams()));
+        try (LocalLoop loop =
+                new LocalLoop(spec.model(), LauncherConfig.load(training.specFile()), o);
+            RequestConsumer consumer =
+                new RequestConsumer(
+                    kafka.bootstrapServers(),
+                    spec.drift().requestsTopicOr(spec.model()),
+                    loop.launcher())) {
+          loop.launcher().start();
+          int n = consumer.drain(Duration.ofSeconds(60));
+          timeline.add(new Event(Instant.now(), "launcher consumed " + n + " request(s)"));
+          if (!loop.launcher().awaitAllTerminal(training.timeout())) {
+            out.printf("runs not finished after %s; giving up%n", training.timeout());
+          }
+          runs = loop.launcher().runs();
+          for (RetrainRun run : runs) {
+            for (Transition t : run.history()) {
+              if (t.from() != t.to() || t.to() == RunState.REQUESTED) {
+                timeline.add(
+                    new Event(
+                        t.at(),
+                        "run " + run.key() + ": " + t.to() + "  (" + clip(t.reason()) + ")"));
+              }
+            }
+            if (run.state() == RunState.PROMOTED || run.state() == RunState.REJECTED) {
+              gateReport = loop.gate().reportFile(run.key());
+            }
+          }
+        }
+      }
+      timeline.sort(Comparator.comparing(Event::at));
+      Long onsetToPromotion = null;
+      Instant promotedAt =
+          runs.stream()
+              .flatMap(r -> r.history().stream())
+              .filter(t -> t.to() == RunState.PROMOTED && t.from() != RunState.PROMOTED)
+              .map(Transition::at)
+              .findFirst()
+              .orElse(null);
+      if (promotedAt != null && onsetProduced != null) {
+        onsetToPromotion = Duration.between(onsetProduced, promotedAt).toMillis();
+      }
       LakeIndex index = LakeIndex.load(lake);
       Result r =
           new Result(
@@ -117,11 +337,76 @@ public final class Demo {
               index.files(io.driftgate.core.lake.CommitMarker.FileKind.DATA).size(),
               index.duplicateOffsets(),
               (System.nanoTime() - started) / 1_000_000,
-              new MonitorStore(lake).reports(),
-              new MonitorStore(lake).requests());
+              reports,
+              requests,
+              runs,
+              timeline,
+              registry,
+              gateReport,
+              onsetToPromotion);
       printDrift(r, generator, spec, out);
+      if (training != null) {
+        printLoop(r, out);
+      }
       printSummary(r, lake, out);
       return r;
+    }
+  }
+
+  static void printLoop(Result r, PrintStream out) {
+    out.println();
+    out.println("== timeline (wall clock) ==");
+    Instant first = r.timeline().isEmpty() ? Instant.now() : r.timeline().get(0).at();
+    for (Event e : r.timeline()) {
+      out.printf(
+          "  %s  +%6.1fs  %s%n",
+          e.at(), Duration.between(first, e.at()).toMillis() / 1000.0, e.what());
+    }
+    if (r.requests().isEmpty()) {
+      out.println("no retrain request: nothing to train");
+      return;
+    }
+    for (RetrainRun run : r.runs()) {
+      out.printf(
+          "run %s: %s  best params %s  model version %s%n  gate: %s%n",
+          run.key(),
+          run.state(),
+          run.results().bestParams(),
+          run.results().modelVersion(),
+          run.state() == RunState.FAILED ? run.failure() : run.results().gateReason());
+    }
+    if (r.onsetToPromotionMillis() != null) {
+      out.printf(
+          "drift onset -> promotion: %.1f s wall clock (from the producer handing over the first"
+              + " drifted record, +-1 s, to the champion alias moving)%n",
+          r.onsetToPromotionMillis() / 1000.0);
+    } else {
+      out.println("drift onset -> promotion: no promotion");
+    }
+    if (r.registry() != null) {
+      out.println(
+          "registry: "
+              + r.registry()
+              + "   (inspect: ./driftgate models --registry "
+              + r.registry()
+              + "; ./driftgate ledger --registry "
+              + r.registry()
+              + ")");
+    }
+    if (r.gateReport() != null) {
+      out.println("gate report: " + r.gateReport().toAbsolutePath().normalize());
+    }
+  }
+
+  private static String clip(String s) {
+    return s == null ? "" : s.length() > 140 ? s.substring(0, 137) + "..." : s;
+  }
+
+  private static java.util.Optional<Instant> fileTime(Path f) {
+    try {
+      return java.util.Optional.of(Files.getLastModifiedTime(f).toInstant());
+    } catch (IOException e) {
+      return java.util.Optional.empty();
     }
   }
 

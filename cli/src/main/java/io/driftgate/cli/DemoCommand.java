@@ -2,6 +2,7 @@ package io.driftgate.cli;
 
 import io.driftgate.core.generate.DriftConfig;
 import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.run.RunState;
 import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,15 +18,17 @@ import picocli.CommandLine.Parameters;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start an embedded broker, produce a synthetic stream with malformed records, ingest it"
-            + " with Beam on a local Flink cluster into the lake, and print a summary.")
+        "Start an embedded broker, produce a synthetic stream with malformed records and an"
+            + " injected drift, ingest it with Beam on a local Flink cluster into the lake and the"
+            + " drift monitor, then let an in-process launcher consume the retrain request, tune,"
+            + " gate and promote a model; print a timeline and a summary.")
 final class DemoCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
 
   @Option(
       names = "--records",
       description = "Records to produce. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "200000")
+      defaultValue = "100000")
   long records;
 
   @Option(
@@ -38,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
       names = "--drift-at",
       description =
           "Record index where an abrupt drift starts; -1 = none. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "100000")
+      defaultValue = "50000")
   long driftAt;
 
   @Option(
@@ -71,6 +74,12 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = ".driftgate/demo")
   Path workDir;
 
+  @Option(
+      names = "--no-train",
+      description =
+          "Stop after the retrain request (no launcher, no tuning, no gate): the old demo.")
+  boolean noTrain;
+
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
 
@@ -94,12 +103,17 @@ final class DemoCommand implements Callable<Integer> {
     Demo.Result r =
         Demo.run(
             spec,
+            noTrain ? null : Demo.Training.fast(specOption.spec, seed),
             generator,
             partitions,
             workDir,
             System.out,
             !noProgress,
             pipelineArgs.toArray(String[]::new));
-    return r.balanced() ? 0 : 1;
+    boolean promotedOrNoRequest =
+        noTrain
+            || r.requests().isEmpty()
+            || r.runs().stream().anyMatch(run -> run.state() == RunState.PROMOTED);
+    return r.balanced() && r.loopClosed() && promotedOrNoRequest ? 0 : 1;
   }
 }

@@ -13,7 +13,9 @@ import io.driftgate.gate.GateService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +43,14 @@ final class GateCommand implements Callable<Integer> {
 
   @Option(names = "--report", description = "Write the HTML report here.")
   Path report;
+
+  @Option(
+      names = "--verdict",
+      description =
+          "Write the verdict as JSON {promoted, version, reason} here (e.g. a Kubernetes"
+              + " termination-message path) and exit 0 for a rejection too: the launcher's"
+              + " kubernetes backend reads it.")
+  Path verdict;
 
   @Override
   public Integer call() throws Exception {
@@ -74,6 +84,15 @@ final class GateCommand implements Callable<Integer> {
     if (report != null) {
       GateReportHtml.write(d.outcome(), report);
       System.out.println("report: " + report.toAbsolutePath().normalize());
+    }
+    if (verdict != null) {
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("promoted", d.promoted());
+      v.put("version", d.version().versionId());
+      v.put("reason", String.join("; ", d.outcome().report().reasons()));
+      Files.writeString(
+          verdict, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v));
+      return 0;
     }
     return d.promoted() ? 0 : 1;
   }

@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Continuous, drift-triggered model retraining.",
     subcommands = {
       DemoCommand.class,
+      LauncherCommand.class,
+      RunsCommand.class,
       KafkaCommand.class,
       ProduceCommand.class,
       IngestCommand.class,

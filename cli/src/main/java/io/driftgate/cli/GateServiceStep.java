@@ -1,0 +1,79 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.gate.GateReportHtml;
+import io.driftgate.gate.GateRequest;
+import io.driftgate.gate.GateService;
+import io.driftgate.launcher.GateStep;
+import io.driftgate.launcher.StepException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * {@link GateStep} over {@link GateService}: gates the run's best model against the registry's
+ * champion (absolute floors only while there is none), registers it, moves {@code champion} when it
+ * passes, and writes the HTML report next to the run ({@code <reports>/<key>.gate.html}).
+ */
+public final class GateServiceStep implements GateStep {
+  private final Path specFile;
+  private final Path lake;
+  private final FileSystemModelRegistry registry;
+  private final Path reports;
+  private final long seed;
+  private final int bootstrapResamples;
+  private final int explainPoints;
+
+  public GateServiceStep(
+      Path specFile,
+      Path lake,
+      FileSystemModelRegistry registry,
+      Path reports,
+      long seed,
+      int bootstrapResamples,
+      int explainPoints) {
+    this.specFile = Objects.requireNonNull(specFile, "specFile");
+    this.lake = Objects.requireNonNull(lake, "lake");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.reports = Objects.requireNonNull(reports, "reports");
+    this.seed = seed;
+    this.bootstrapResamples = bootstrapResamples;
+    this.explainPoints = explainPoints;
+  }
+
+  /** Where the HTML report of a run goes. */
+  public Path reportFile(String runKey) {
+    return reports.resolve(runKey.replaceAll("[^A-Za-z0-9._-]", "_") + ".gate.html");
+  }
+
+  @Override
+  public Verdict gate(RetrainRun run, String modelDir) throws Exception {
+    if (modelDir == null || !Files.isDirectory(Path.of(modelDir))) {
+      throw new StepException("no model directory to gate: " + modelDir, false);
+    }
+    GateRequest request =
+        GateRequest.builder()
+            .setSpec(specFile)
+            .optLake(lake)
+            .setChallenger(Path.of(modelDir))
+            .optSeed(seed)
+            .optExplainPoints(explainPoints)
+            .optBackground(GateRequest.BackgroundMethod.KMEANS, 16)
+            .optBootstrapResamples(bootstrapResamples)
+            .build();
+    GateService.Decision d = new GateService(registry).gate(run.model(), request);
+    Path report = reportFile(run.key());
+    Files.createDirectories(reports);
+    GateReportHtml.write(d.outcome(), report);
+    String reason =
+        (d.promoted() ? "promoted" : "rejected")
+            + " (champion before: "
+            + (d.championBefore() == null ? "none" : d.championBefore())
+            + "): "
+            + String.join("; ", d.outcome().report().reasons())
+            + " | report "
+            + report.toAbsolutePath().normalize();
+    return new Verdict(d.promoted(), d.version().versionId(), reason);
+  }
+}

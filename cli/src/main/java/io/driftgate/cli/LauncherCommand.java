@@ -1,0 +1,227 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunRequest;
+import io.driftgate.core.run.RunStep;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.launcher.JobRenderer;
+import io.driftgate.launcher.KubernetesBackend;
+import io.driftgate.launcher.Launcher;
+import io.driftgate.launcher.RequestConsumer;
+import io.driftgate.schemas.RetrainRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Consumes retrain requests and drives each run to PROMOTED, REJECTED, FAILED or CANCELLED. */
+@Command(
+    name = "launcher",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Consume RetrainRequests from the spec's requests topic and drive each run (tuning study,"
+          + " best model, gate) on the local or Kubernetes backend; runs are persisted in"
+          + " --runs-dir and resumed on restart.",
+      "--once: drain the topic, wait for those runs to finish, exit (0 when none FAILED).",
+      "--dry-run (kubernetes): print the Job YAML for the requests in the lake's monitor store"
+          + " (lake/_monitor/requests), touching neither Kafka nor a cluster."
+    })
+final class LauncherCommand implements Callable<Integer> {
+  @Mixin SpecOption specOption;
+
+  @Mixin GateCommand.RegistryOptions registryOptions;
+
+  @Option(
+      names = "--backend",
+      description = "local or kubernetes. Default: the spec's launcher.backend (local).")
+  String backend;
+
+  @Option(
+      names = "--kubernetes",
+      description = "Same as --backend kubernetes.",
+      defaultValue = "false")
+  boolean kubernetes;
+
+  @Option(
+      names = "--runs-dir",
+      description = "Run store directory. Default: 'runs' next to the registry.")
+  Path runsDir;
+
+  @Option(
+      names = "--studies-dir",
+      description = "Local backend: tuning studies. Default: 'studies' next to the registry.")
+  Path studiesDir;
+
+  @Option(names = "--once", description = "Drain the topic, finish those runs, exit.")
+  boolean once;
+
+  @Option(names = "--dry-run", description = "Print what would be created; run nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--grid",
+      paramLabel = "k=v1,v2,...",
+      description = "Local backend: searched parameter (repeatable). Default: lr x momentum 2x2.")
+  List<String> grid = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--param",
+      description = "Local backend: training parameter of every trial, e.g. epochs=5.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--parallelism", description = "Local backend: trials at once (default: spec).")
+  Integer parallelism;
+
+  @Option(names = "--seed", description = "Study and gate seed. Default: ${DEFAULT-VALUE}.")
+  long seed = 42;
+
+  @Option(
+      names = "--timeout",
+      description = "--once: longest to wait for the runs. Default: ${DEFAULT-VALUE}.")
+  Duration timeout = Duration.ofHours(6);
+
+  @Override
+  public Integer call() throws Exception {
+    ModelSpec spec = specOption.load();
+    LauncherConfig config = LauncherConfig.load(specOption.spec);
+    if (kubernetes) {
+      config = config.withBackend(LauncherConfig.Backend.KUBERNETES);
+    } else if (backend != null) {
+      LauncherConfig.Backend b = LauncherConfig.Backend.fromConfigName(backend);
+      if (b == null) {
+        throw new IllegalArgumentException(
+            "--backend: \"" + backend + "\" is not local or kubernetes");
+      }
+      config = config.withBackend(b);
+    }
+    Path registry = registryOptions.root(spec);
+    Path runs = runsDir != null ? runsDir : registry.resolveSibling("runs");
+    String topic = spec.drift().requestsTopicOr(spec.model());
+    if (dryRun) {
+      return dryRun(spec, config);
+    }
+    Launcher launcher;
+    LocalLoop loop = null;
+    if (config.backend() == LauncherConfig.Backend.LOCAL) {
+      LocalLoop.Options o =
+          new LocalLoop.Options(
+              specOption.spec,
+              spec.lake().path(),
+              runs,
+              studiesDir != null ? studiesDir : registry.resolveSibling("studies"),
+              registry,
+              grid.isEmpty() ? null : grid(grid),
+              params,
+              parallelism != null ? parallelism : config.parallelism(),
+              "1g",
+              seed,
+              2000,
+              200);
+      loop = new LocalLoop(spec.model(), config, o);
+      launcher = loop.launcher();
+    } else {
+      Clock clock = Clock.systemUTC();
+      var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+      launcher =
+          new Launcher(
+              spec.model(),
+              new io.driftgate.core.run.FileRunStore(runs),
+              new RunMachine(config.policy(), clock),
+              new KubernetesBackend(client, new JobRenderer(config, spec.model()), spec.model()),
+              Math.max(1, spec.volume().maxInFlight()),
+              clock,
+              Duration.ofSeconds(5));
+    }
+    System.out.printf(
+        "launcher %s (%s backend): requests from '%s' at %s, runs in %s%n",
+        spec.model(),
+        config.backend().name().toLowerCase(java.util.Locale.ROOT),
+        topic,
+        spec.source().kafka().bootstrapServers(),
+        runs);
+    try (Launcher l = launcher;
+        RequestConsumer consumer =
+            new RequestConsumer(spec.source().kafka().bootstrapServers(), topic, l)) {
+      l.start();
+      if (once) {
+        int n = consumer.drain(Duration.ofSeconds(60));
+        System.out.printf("%d request(s) read; waiting for the runs to finish%n", n);
+        boolean done = l.awaitAllTerminal(timeout);
+        List<RetrainRun> all = l.runs();
+        RunsCommand.printTable(all);
+        if (!done) {
+          System.out.println("runs not finished after " + timeout);
+          return 1;
+        }
+        return all.stream().anyMatch(r -> r.state() == io.driftgate.core.run.RunState.FAILED)
+            ? 1
+            : 0;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
+      try {
+        while (true) {
+          consumer.pollOnce(Duration.ofSeconds(1));
+        }
+      } catch (org.apache.kafka.common.errors.WakeupException e) {
+        return 0;
+      }
+    } finally {
+      if (loop != null) {
+        loop.close();
+      }
+    }
+  }
+
+  private int dryRun(ModelSpec spec, LauncherConfig config) {
+    List<RetrainRequest> requests = new MonitorStore(spec.lake().path()).requests();
+    if (requests.isEmpty()) {
+      System.out.println("no retrain requests in " + spec.lake().path() + "/_monitor/requests");
+      return 0;
+    }
+    if (config.backend() != LauncherConfig.Backend.KUBERNETES) {
+      for (RetrainRequest r : requests) {
+        System.out.printf(
+            "would run %s locally: tune on [%s, %s), then gate%n",
+            r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo());
+      }
+      return 0;
+    }
+    JobRenderer renderer = new JobRenderer(config, spec.model());
+    RunMachine machine = new RunMachine(config.policy(), Clock.systemUTC());
+    for (RetrainRequest r : requests) {
+      RetrainRun run = machine.request(r.getIdempotencyKey(), spec.model(), RunRequest.from(r));
+      System.out.println("# run " + run.key() + ": tuning Job");
+      System.out.println(renderer.yaml(run, RunStep.TUNE, 1));
+      System.out.println("---");
+      System.out.println("# run " + run.key() + ": best model + gate Job");
+      System.out.println(renderer.yaml(run, RunStep.BEST, 1));
+    }
+    return 0;
+  }
+
+  static Map<String, List<String>> grid(List<String> specs) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (String g : specs) {
+      int eq = g.indexOf('=');
+      if (eq <= 0 || eq == g.length() - 1) {
+        throw new IllegalArgumentException("--grid " + g + ": expected k=v1,v2,...");
+      }
+      m.put(
+          g.substring(0, eq).trim(),
+          java.util.Arrays.stream(g.substring(eq + 1).split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .toList());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,110 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RunMachine;
+import io.driftgate.launcher.Launcher;
+import io.driftgate.launcher.LocalBackend;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An in-process launcher on the {@link LocalBackend}: tuning with {@link TuneRunnerStep}, gating
+ * with {@link GateServiceStep}, runs persisted in a {@link FileRunStore}.
+ */
+public final class LocalLoop implements AutoCloseable {
+
+  /**
+   * How a local loop runs.
+   *
+   * @param specFile the model spec file (trials and the gate read it)
+   * @param lake the lake directory
+   * @param runsDir the run store (gate reports go next to the runs)
+   * @param studiesDir where tuning studies go
+   * @param registry the model registry directory
+   * @param grid searched parameters (null: {@link TuneRunnerStep#DEFAULT_GRID})
+   * @param baseParams training parameters of every trial (epochs, hidden, ...)
+   * @param parallelism trials at once
+   * @param trialHeap -Xmx of each trial JVM
+   * @param seed study and gate seed
+   * @param bootstrapResamples the gate's paired bootstrap resamples
+   * @param explainPoints the gate's SHAP points
+   */
+  public record Options(
+      Path specFile,
+      Path lake,
+      Path runsDir,
+      Path studiesDir,
+      Path registry,
+      Map<String, List<String>> grid,
+      Map<String, String> baseParams,
+      int parallelism,
+      String trialHeap,
+      long seed,
+      int bootstrapResamples,
+      int explainPoints) {}
+
+  private final FileRunStore store;
+  private final FileSystemModelRegistry registry;
+  private final GateServiceStep gate;
+  private final Launcher launcher;
+
+  public LocalLoop(String model, LauncherConfig config, Options o) {
+    this.store = new FileRunStore(o.runsDir());
+    this.registry = new FileSystemModelRegistry(o.registry());
+    TuneRunnerStep tune =
+        new TuneRunnerStep(
+            o.specFile(),
+            o.lake(),
+            o.studiesDir(),
+            o.grid(),
+            o.baseParams(),
+            o.parallelism(),
+            o.trialHeap(),
+            o.seed());
+    this.gate =
+        new GateServiceStep(
+            o.specFile(),
+            o.lake(),
+            registry,
+            o.runsDir(),
+            o.seed(),
+            o.bootstrapResamples(),
+            o.explainPoints());
+    Clock clock = Clock.systemUTC();
+    this.launcher =
+        new Launcher(
+            model,
+            store,
+            new RunMachine(config.policy(), clock),
+            new LocalBackend(tune, gate, 2),
+            1,
+            clock,
+            Duration.ofSeconds(1));
+  }
+
+  public Launcher launcher() {
+    return launcher;
+  }
+
+  public FileRunStore store() {
+    return store;
+  }
+
+  public FileSystemModelRegistry registry() {
+    return registry;
+  }
+
+  public GateServiceStep gate() {
+    return gate;
+  }
+
+  @Override
+  public void close() {
+    launcher.close();
+  }
+}

@@ -1,0 +1,98 @@
+package io.driftgate.cli;
+
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.tune.Algorithm;
+import io.driftgate.core.tune.Objective;
+import io.driftgate.core.tune.SearchSpace;
+import io.driftgate.launcher.StepException;
+import io.driftgate.launcher.TuningStep;
+import io.driftgate.trainer.TuneRunner;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@link TuningStep} over the trainer's {@link TuneRunner}: a grid study (child-JVM trials) on the
+ * run's data range, in {@code <studies>/<run key>} (a retried attempt resumes the same study). The
+ * best trial's model, published to {@code <study>/best-model}, is the candidate.
+ */
+public final class TuneRunnerStep implements TuningStep {
+  /** The default grid: learning rate x momentum, 2 x 2. */
+  public static final Map<String, List<String>> DEFAULT_GRID =
+      orderedGrid("lr", List.of("0.05", "0.1"), "momentum", List.of("0.5", "0.9"));
+
+  private final Path specFile;
+  private final Path lake;
+  private final Path studies;
+  private final Map<String, List<String>> grid;
+  private final Map<String, String> baseParams;
+  private final int parallelism;
+  private final String trialHeap;
+  private final long seed;
+
+  public TuneRunnerStep(
+      Path specFile,
+      Path lake,
+      Path studies,
+      Map<String, List<String>> grid,
+      Map<String, String> baseParams,
+      int parallelism,
+      String trialHeap,
+      long seed) {
+    this.specFile = Objects.requireNonNull(specFile, "specFile");
+    this.lake = Objects.requireNonNull(lake, "lake");
+    this.studies = Objects.requireNonNull(studies, "studies");
+    this.grid = grid == null || grid.isEmpty() ? DEFAULT_GRID : new LinkedHashMap<>(grid);
+    this.baseParams = baseParams == null ? Map.of() : new LinkedHashMap<>(baseParams);
+    this.parallelism = Math.max(1, parallelism);
+    this.trialHeap = trialHeap == null ? "512m" : trialHeap;
+    this.seed = seed;
+  }
+
+  /** The study directory of a run. */
+  public Path studyDir(RetrainRun run) {
+    return studies.resolve(run.key().replaceAll("[^A-Za-z0-9._-]", "_"));
+  }
+
+  @Override
+  public Result tune(RetrainRun run, int attempt) throws Exception {
+    SearchSpace.Builder space = SearchSpace.builder();
+    grid.forEach((k, v) -> space.add(k, SearchSpace.choice(v.toArray())));
+    Path study = studyDir(run);
+    TuneRunner.Result r =
+        TuneRunner.builder()
+            .setSpec(specFile)
+            .setLake(lake)
+            .setStudyDir(study)
+            .setSpace(space.build())
+            .optName(run.model())
+            .optAlgorithm(Algorithm.GRID)
+            .optObjective(Objective.minimize("val_loss"))
+            .optSeed(seed)
+            .optParallelism(parallelism)
+            .optBaseParams(baseParams)
+            .optTrialHeap(trialHeap)
+            .optRange(run.request().dataFrom(), run.request().dataTo())
+            .build()
+            .run();
+    if (r.bestModel() == null || r.best().isEmpty()) {
+      throw new StepException(
+          "no trial of study " + study + " completed (" + r.counts() + ")", false);
+    }
+    var best = r.best().get();
+    Map<String, String> params = new LinkedHashMap<>();
+    grid.keySet().forEach(k -> params.put(k, best.params().get(k)));
+    return new Result(
+        params, best.index(), r.bestModel().toAbsolutePath().toString(), study.toString());
+  }
+
+  static Map<String, List<String>> orderedGrid(
+      String k1, List<String> v1, String k2, List<String> v2) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    m.put(k1, v1);
+    m.put(k2, v2);
+    return m;
+  }
+}

@@ -1,0 +1,113 @@
+package io.driftgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.generate.DriftConfig;
+import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.LedgerEntry;
+import io.driftgate.core.registry.ModelRegistry;
+import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.Transition;
+import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.schemas.RetrainRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The closed loop, no person in it: real broker, Beam on local Flink, an abrupt drift at record 40k
+ * of 60k -> one retrain request on Kafka -> in-process launcher (local backend) -> 2x2 grid study
+ * -> gate (no champion: absolute floors) -> promoted, with provenance in the ledger.
+ */
+class LoopIT {
+  static final Path SPEC = Path.of("../examples/flight-delay/driftgate.yaml");
+
+  @TempDir Path work;
+
+  @Test
+  void injectedDriftEndsInAPromotedModel() throws Exception {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    GeneratorConfig gen =
+        GeneratorConfig.builder()
+            .seed(21)
+            .count(60_000)
+            .startTimeMillis(1767571200000L)
+            .eventSpacingMillis(1000)
+            .malformedFraction(0.01)
+            .v1Fraction(0.05)
+            .drift(DriftConfig.abrupt(40_000, 1.0, 1.0))
+            .build();
+    Demo.Result r =
+        Demo.run(
+            SpecLoader.load(SPEC),
+            Demo.Training.fast(SPEC, 21),
+            gen,
+            4,
+            work,
+            new PrintStream(text, true, StandardCharsets.UTF_8),
+            false,
+            "--parallelism=2");
+    String out = text.toString(StandardCharsets.UTF_8);
+    assertThat(r.balanced()).as(out).isTrue();
+    assertThat(r.requests()).as(out).hasSize(1);
+    RetrainRequest req = r.requests().get(0);
+
+    // The run store shows the whole lifecycle, in order.
+    List<RetrainRun> stored = new FileRunStore(work.resolve("runs")).list();
+    assertThat(stored).as(out).hasSize(1);
+    RetrainRun run = stored.get(0);
+    assertThat(run.key()).isEqualTo(req.getIdempotencyKey());
+    assertThat(run.state()).as(out).isEqualTo(RunState.PROMOTED);
+    List<RunState> states =
+        run.history().stream()
+            .filter(t -> t.from() != t.to() || t.to() == RunState.REQUESTED)
+            .map(Transition::to)
+            .toList();
+    assertThat(states)
+        .containsExactly(
+            RunState.REQUESTED,
+            RunState.TUNING,
+            RunState.TRAINING_BEST,
+            RunState.GATING,
+            RunState.PROMOTED);
+    assertThat(run.results().bestParams()).containsOnlyKeys("lr", "momentum");
+
+    // The registry's champion is the run's model, and the ledger links it to data and offsets.
+    FileSystemModelRegistry registry = new FileSystemModelRegistry(work.resolve("registry"));
+    String model = run.model();
+    assertThat(registry.alias(model, ModelRegistry.CHAMPION))
+        .get()
+        .extracting(v -> v.versionId())
+        .isEqualTo(run.results().modelVersion());
+    LedgerEntry champion =
+        registry.ledger(model).stream()
+            .filter(e -> e.alias().equals(ModelRegistry.CHAMPION))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(champion.toVersion()).isEqualTo(run.results().modelVersion());
+    assertThat(champion.fromVersion()).isNull();
+    Map<?, ?> range = (Map<?, ?>) champion.details().get("dataRange");
+    assertThat(((Number) range.get("fromMillis")).longValue())
+        .isEqualTo(req.getDataFrom().toEpochMilli());
+    assertThat(((Number) range.get("toMillis")).longValue())
+        .isEqualTo(req.getDataTo().toEpochMilli());
+    assertThat(((Number) range.get("rows")).longValue()).isPositive();
+    Map<?, ?> offsets = (Map<?, ?>) champion.details().get("kafkaOffsets");
+    assertThat(offsets).as(champion.details().toString()).isNotEmpty();
+
+    // The HTML report is next to the run; the demo printed the onset -> promotion time.
+    assertThat(r.gateReport()).isNotNull();
+    assertThat(Files.readString(r.gateReport())).contains("<html");
+    assertThat(r.onsetToPromotionMillis()).isPositive();
+    assertThat(out).contains("drift onset -> promotion:", "gate report:", "PROMOTED");
+  }
+}
