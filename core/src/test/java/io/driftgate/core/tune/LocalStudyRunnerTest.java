@@ -123,7 +123,9 @@ class LocalStudyRunnerTest {
         StudySpec.builder(grid(List.of(0.1), List.of(0.9, 0.8)))
             .parallelism(2)
             .heartbeatTimeout(Duration.ofMillis(1500))
-            .trialTimeout(Duration.ofSeconds(4))
+            // Generous: on a loaded 2-core machine a trial JVM can take seconds to start, and the
+            // hang must be caught by its missing heartbeat well before this.
+            .trialTimeout(Duration.ofSeconds(12))
             .baseParams(
                 Map.of(
                     "epochs", "3",
@@ -143,13 +145,13 @@ class LocalStudyRunnerTest {
     // 1.5 s and 1.5 s + slack after the last heartbeat (JVM start-up does not count)
     long lastBeat = Long.parseLong(Files.readString(StudyFiles.heartbeat(dir, 0)).trim());
     long detectedAt = Files.getLastModifiedTime(StudyFiles.status(dir, 0)).toMillis();
-    assertThat(detectedAt - lastBeat).isBetween(1_400L, 3_000L);
-    assertThat(hang.durationMs()).isLessThan(10_000);
+    assertThat(detectedAt - lastBeat).isBetween(1_400L, 5_000L);
+    assertThat(hang.durationMs()).isLessThan(12_000);
     TrialResult slow = result.trial(1);
     assertThat(slow.status()).isEqualTo(TrialStatus.FAILED);
     assertThat(slow.reason()).isEqualTo(TrialResult.REASON_TRIAL_TIMEOUT);
-    assertThat(slow.durationMs()).isBetween(4_000L, 7_000L);
-    assertThat(wallMs).isLessThan(15_000);
+    assertThat(slow.durationMs()).isBetween(12_000L, 20_000L);
+    assertThat(wallMs).isLessThan(30_000);
     assertDead(dir, 0);
     assertDead(dir, 1);
     assertThat(result.best()).isEmpty();
