@@ -3,7 +3,6 @@ package io.driftgate.core.drift;
 import io.driftgate.core.drift.metrics.ChiSquared;
 import io.driftgate.core.drift.metrics.Counts;
 import io.driftgate.core.drift.metrics.DriftMetric;
-import io.driftgate.core.drift.metrics.EmpiricalDistribution;
 import io.driftgate.core.drift.metrics.JensenShannon;
 import io.driftgate.core.drift.metrics.KolmogorovSmirnov;
 import io.driftgate.core.drift.metrics.LInfinity;
@@ -26,9 +25,12 @@ import java.util.TreeMap;
  * <ul>
  *   <li>Every feature of the reference is compared; features only in the current profile are
  *       ignored.
- *   <li>Numeric KS and Wasserstein use the KLL sketches' weighted items as empirical distributions,
- *       evaluated on the union of both sketches' quantile points; Wasserstein is divided by {@code
- *       max(reference std, }{@value #MIN_STD}{@code )} (Evidently's {@code
+ *   <li>Numeric KS and Wasserstein use the exact values when both profiles still hold them ({@link
+ *       NumericProfile#hasExactValues()}, up to {@link NumericProfile#exactCap()} values per side),
+ *       which gives exactly the raw-value test; otherwise the KLL sketches' weighted items as
+ *       empirical distributions, evaluated on the union of both sketches' quantile points, with the
+ *       KS p-value's sample sizes reduced for sketch noise ({@link #ksSideSize}). Wasserstein is
+ *       divided by {@code max(reference std, }{@value #MIN_STD}{@code )} (Evidently's {@code
  *       wasserstein_distance_norm} floor).
  *   <li>Numeric PSI, Jensen–Shannon, L-inf and chi-squared use counts in bins from the reference
  *       deciles ({@link BinEdges#fromQuantiles}).
@@ -137,16 +139,24 @@ public final class DriftComparator {
     if (reference instanceof NumericProfile rn && current instanceof NumericProfile cn) {
       switch (metric) {
         case KS -> {
-          double d =
-              KolmogorovSmirnov.statistic(rn.empiricalDistribution(), cn.empiricalDistribution());
-          double a = ksSideSize(rn);
-          double b = ksSideSize(cn);
-          score = d;
-          p = KolmogorovSmirnov.pValue(d, a * b / (a + b));
+          if (bothExact(rn, cn)) {
+            TestResult t = KolmogorovSmirnov.test(rn.exactValues(), cn.exactValues());
+            score = t.statistic();
+            p = t.pValue();
+          } else {
+            double d =
+                KolmogorovSmirnov.statistic(rn.empiricalDistribution(), cn.empiricalDistribution());
+            double a = ksSideSize(rn);
+            double b = ksSideSize(cn);
+            score = d;
+            p = KolmogorovSmirnov.pValue(d, a * b / (a + b));
+          }
         }
         case WASSERSTEIN -> {
-          EmpiricalDistribution rd = rn.empiricalDistribution();
-          double w = Wasserstein.distance(rd, cn.empiricalDistribution());
+          double w =
+              bothExact(rn, cn)
+                  ? Wasserstein.distance(rn.exactValues(), cn.exactValues())
+                  : Wasserstein.distance(rn.empiricalDistribution(), cn.empiricalDistribution());
           score = w / Math.max(rn.standardDeviation(), MIN_STD);
         }
         default -> {
@@ -179,6 +189,14 @@ public final class DriftComparator {
         curNull,
         refN,
         curN);
+  }
+
+  /**
+   * Whether both profiles still hold their exact values ({@link NumericProfile#hasExactValues()}):
+   * KS and Wasserstein then run on the raw values, exactly as on the original samples.
+   */
+  static boolean bothExact(NumericProfile a, NumericProfile b) {
+    return a.hasExactValues() && b.hasExactValues();
   }
 
   /**

@@ -212,4 +212,79 @@ class DriftComparatorTest {
     assertThat(shifted.metric()).isEqualTo(DriftMetric.JENSEN_SHANNON);
     assertThat(shifted.drifted()).isTrue();
   }
+
+  private static double[] gaussianValues(long seed, int n, double shift) {
+    Random rnd = new Random(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = rnd.nextGaussian() + shift;
+    }
+    return v;
+  }
+
+  private static NumericProfile profile(double[] values, int exactCap) {
+    NumericProfile p = new NumericProfile(NumericProfile.DEFAULT_K, exactCap);
+    for (double v : values) {
+      p.accumulate(v);
+    }
+    return p;
+  }
+
+  @Test
+  void ksOnExactValuesEqualsTheRawTestOnceTheSketchesCompact() {
+    double[] a = gaussianValues(1, 5000, 0);
+    double[] b = gaussianValues(2, 4000, 0.05);
+    NumericProfile ra = profile(a, NumericProfile.DEFAULT_EXACT_CAP);
+    NumericProfile rb = profile(b, NumericProfile.DEFAULT_EXACT_CAP);
+    assertThat(ra.isEstimationMode()).isTrue();
+    FeatureDrift fd =
+        new DriftComparator().compareFeature("x", ra, rb, FeatureOverride.of(DriftMetric.KS));
+    var raw = KolmogorovSmirnov.test(a, b);
+    assertThat(fd.score()).isEqualTo(raw.statistic());
+    assertThat(fd.pValue()).isEqualTo(raw.pValue());
+    // also through serialisation and a merge within the cap
+    NumericProfile half1 = profile(java.util.Arrays.copyOfRange(a, 0, 2500), 16_384);
+    NumericProfile half2 = profile(java.util.Arrays.copyOfRange(a, 2500, 5000), 16_384);
+    NumericProfile merged = NumericProfile.fromBytes(half1.merge(half2).toBytes());
+    FeatureDrift viaMerge =
+        new DriftComparator().compareFeature("x", merged, rb, FeatureOverride.of(DriftMetric.KS));
+    assertThat(viaMerge.pValue()).isEqualTo(raw.pValue());
+  }
+
+  @Test
+  void ksFallsBackToTheSketchWhenEitherSideDroppedItsExactValues() {
+    double[] a = gaussianValues(3, 5000, 0);
+    double[] b = gaussianValues(4, 5000, 0);
+    NumericProfile ra = profile(a, 1000); // dropped
+    NumericProfile rb = profile(b, NumericProfile.DEFAULT_EXACT_CAP); // exact
+    assertThat(ra.hasExactValues()).isFalse();
+    FeatureDrift fd =
+        new DriftComparator().compareFeature("x", ra, rb, FeatureOverride.of(DriftMetric.KS));
+    double d = KolmogorovSmirnov.statistic(ra.empiricalDistribution(), rb.empiricalDistribution());
+    double sa = DriftComparator.ksSideSize(ra);
+    double sb = DriftComparator.ksSideSize(rb);
+    assertThat(sa).isLessThan(5000);
+    assertThat(fd.score()).isEqualTo(d);
+    assertThat(fd.pValue()).isEqualTo(KolmogorovSmirnov.pValue(d, sa * sb / (sa + sb)));
+  }
+
+  @Test
+  void wassersteinUsesExactValuesWhenBothSidesHaveThem() {
+    double[] a = gaussianValues(5, 3000, 0);
+    double[] b = gaussianValues(6, 3000, 0.5);
+    NumericProfile ra = profile(a, NumericProfile.DEFAULT_EXACT_CAP);
+    NumericProfile rb = profile(b, NumericProfile.DEFAULT_EXACT_CAP);
+    FeatureDrift fd =
+        new DriftComparator()
+            .compareFeature("x", ra, rb, FeatureOverride.of(DriftMetric.WASSERSTEIN));
+    assertThat(fd.score())
+        .isEqualTo(
+            io.driftgate.core.drift.metrics.Wasserstein.distance(a, b)
+                / Math.max(ra.standardDeviation(), DriftComparator.MIN_STD));
+    NumericProfile sketchOnly = profile(a, 0);
+    FeatureDrift fs =
+        new DriftComparator()
+            .compareFeature("x", sketchOnly, rb, FeatureOverride.of(DriftMetric.WASSERSTEIN));
+    assertThat(fs.score()).isCloseTo(fd.score(), within(0.05));
+  }
 }

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Objects;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
@@ -19,13 +20,26 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * {@value #DEFAULT_K}, normalised rank error about 1.33% at k = 200). While fewer than about {@code
  * k} values have been seen the sketch is exact.
  *
- * <p>NaN and ±infinity are counted separately and excluded from the sketch and moments.
+ * <p>Alongside the sketch, the profile keeps the <b>exact finite values</b> while there are at most
+ * {@code exactCap} of them (default {@value #DEFAULT_EXACT_CAP}, 8 bytes per value); past the cap,
+ * and when a merge would exceed it, they are dropped for good and only the sketch remains. Tests
+ * that compare two profiles ({@link io.driftgate.core.drift.DriftComparator}) use the exact values
+ * when both sides still have them, which makes them identical to the tests on raw values.
+ *
+ * <p>NaN and ±infinity are counted separately and excluded from the sketch, the exact values and
+ * the moments.
  */
 public final class NumericProfile implements FeatureProfile {
   /** Default KLL parameter k. */
   public static final int DEFAULT_K = 200;
 
-  private static final byte VERSION = 1;
+  /** Default maximum number of exact values kept next to the sketch. */
+  public static final int DEFAULT_EXACT_CAP = 16_384;
+
+  /** Format 1: no exact values. Format 2: adds the exact-value cap and the exact values. */
+  private static final byte VERSION_1 = 1;
+
+  private static final byte VERSION = 2;
 
   private final int k;
   private long count;
@@ -37,20 +51,42 @@ public final class NumericProfile implements FeatureProfile {
   private double min = Double.NaN;
   private double max = Double.NaN;
   private final KllDoublesSketch sketch;
+  private final int exactCap;
 
-  /** An empty profile with k = {@value #DEFAULT_K}. */
+  /** The finite values in arrival order while there are at most {@code exactCap}; else null. */
+  private double[] exact;
+
+  private int exactSize;
+
+  /** An empty profile with k = {@value #DEFAULT_K} and exact cap = {@value #DEFAULT_EXACT_CAP}. */
   public NumericProfile() {
     this(DEFAULT_K);
   }
 
-  /** An empty profile with KLL parameter {@code k} (8..65535). */
+  /**
+   * An empty profile with KLL parameter {@code k} (8..65535), exact cap {@value
+   * #DEFAULT_EXACT_CAP}.
+   */
   public NumericProfile(int k) {
-    this(k, KllDoublesSketch.newHeapInstance(k));
+    this(k, DEFAULT_EXACT_CAP);
   }
 
-  private NumericProfile(int k, KllDoublesSketch sketch) {
+  /**
+   * An empty profile with KLL parameter {@code k} (8..65535) that keeps the exact finite values
+   * while there are at most {@code exactCap} of them ({@code 0} disables exact values).
+   */
+  public NumericProfile(int k, int exactCap) {
+    this(k, KllDoublesSketch.newHeapInstance(k), exactCap);
+    exact = new double[Math.min(exactCap, 16)];
+  }
+
+  private NumericProfile(int k, KllDoublesSketch sketch, int exactCap) {
+    if (exactCap < 0) {
+      throw new IllegalArgumentException("exactCap must be >= 0, got " + exactCap);
+    }
     this.k = k;
     this.sketch = sketch;
+    this.exactCap = exactCap;
   }
 
   /** Adds a value; null counts as missing, NaN and infinities are counted but not sketched. */
@@ -78,8 +114,24 @@ public final class NumericProfile implements FeatureProfile {
       min = n == 1 ? value : Math.min(min, value);
       max = n == 1 ? value : Math.max(max, value);
       sketch.update(value);
+      addExact(value);
     }
     return this;
+  }
+
+  private void addExact(double value) {
+    if (exact == null) {
+      return;
+    }
+    if (exactSize == exactCap) {
+      exact = null;
+      exactSize = 0;
+      return;
+    }
+    if (exactSize == exact.length) {
+      exact = Arrays.copyOf(exact, (int) Math.min(exactCap, Math.max(16L, 2L * exact.length)));
+    }
+    exact[exactSize++] = value;
   }
 
   @Override
@@ -212,6 +264,32 @@ public final class NumericProfile implements FeatureProfile {
     return EmpiricalDistribution.ofWeighted(items, w, sketch.getN());
   }
 
+  /** Maximum number of exact values this profile keeps (0: none). */
+  public int exactCap() {
+    return exactCap;
+  }
+
+  /**
+   * Whether the profile still holds all of its finite values exactly (at most {@link #exactCap()}
+   * of them were seen and no merge exceeded the cap).
+   */
+  public boolean hasExactValues() {
+    return exact != null;
+  }
+
+  /**
+   * A copy of the exact finite values, in arrival order (merges: this profile's, then the other's).
+   *
+   * @throws IllegalStateException when the exact values were dropped ({@link #hasExactValues()})
+   */
+  public double[] exactValues() {
+    if (exact == null) {
+      throw new IllegalStateException(
+          "numeric profile dropped its exact values (more than " + exactCap + " finite values)");
+    }
+    return Arrays.copyOf(exact, exactSize);
+  }
+
   /** Whether the sketch retains fewer values than it summarises (its CDF is then approximate). */
   public boolean isEstimationMode() {
     return sketch.isEstimationMode();
@@ -250,14 +328,25 @@ public final class NumericProfile implements FeatureProfile {
     return merge(o);
   }
 
-  /** A new profile summarising both; k is the smaller of the two. */
+  /**
+   * A new profile summarising both; k and the exact cap are the smaller of the two. The exact
+   * values are kept when both sides have them and together they fit in the cap, and dropped
+   * otherwise.
+   */
   public NumericProfile merge(NumericProfile other) {
     Objects.requireNonNull(other, "other");
     int mk = Math.min(k, other.k);
+    int mcap = Math.min(exactCap, other.exactCap);
     KllDoublesSketch s = KllDoublesSketch.newHeapInstance(mk);
     s.merge(sketch);
     s.merge(other.sketch);
-    NumericProfile r = new NumericProfile(mk, s);
+    NumericProfile r = new NumericProfile(mk, s, mcap);
+    if (exact != null && other.exact != null && (long) exactSize + other.exactSize <= mcap) {
+      r.exact = new double[Math.max(exactSize + other.exactSize, Math.min(mcap, 16))];
+      System.arraycopy(exact, 0, r.exact, 0, exactSize);
+      System.arraycopy(other.exact, 0, r.exact, exactSize, other.exactSize);
+      r.exactSize = exactSize + other.exactSize;
+    }
     r.count = count + other.count;
     r.nullCount = nullCount + other.nullCount;
     r.nanCount = nanCount + other.nanCount;
@@ -303,15 +392,34 @@ public final class NumericProfile implements FeatureProfile {
       byte[] sk = sketch.toByteArray();
       out.writeInt(sk.length);
       out.write(sk);
+      out.writeInt(exactCap);
+      out.writeInt(exact == null ? -1 : exactSize);
+      for (int i = 0; exact != null && i < exactSize; i++) {
+        out.writeDouble(exact[i]);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bos.toByteArray();
   }
 
-  /** Reads bytes written by {@link #toBytes()}. */
+  /**
+   * Reads bytes written by {@link #toBytes()}, in the current format (2) or format 1. Format 1 has
+   * no exact values: they are recovered from the sketch when it is still exact (it then retains
+   * every value, though not their arrival order), else the profile has none; its exact cap is
+   * {@value #DEFAULT_EXACT_CAP}.
+   */
   public static NumericProfile fromBytes(byte[] bytes) {
-    try (DataInputStream in = FeatureProfile.open(bytes, NUMERIC_TAG, VERSION)) {
+    if (bytes.length < 2 || bytes[0] != NUMERIC_TAG) {
+      throw new IllegalArgumentException(
+          "expected numeric profile tag " + NUMERIC_TAG + ", got " + describe(bytes));
+    }
+    byte version = bytes[1];
+    if (version != VERSION && version != VERSION_1) {
+      throw new IllegalArgumentException(
+          "expected numeric profile version " + VERSION_1 + " or " + VERSION + ", got " + version);
+    }
+    try (DataInputStream in = FeatureProfile.open(bytes, NUMERIC_TAG, version)) {
       int k = in.readInt();
       long count = in.readLong();
       long nullCount = in.readLong();
@@ -323,7 +431,30 @@ public final class NumericProfile implements FeatureProfile {
       double max = in.readDouble();
       byte[] sk = new byte[in.readInt()];
       in.readFully(sk);
-      NumericProfile p = new NumericProfile(k, KllDoublesSketch.heapify(Memory.wrap(sk)));
+      KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(sk));
+      NumericProfile p;
+      if (version == VERSION_1) {
+        p = new NumericProfile(k, sketch, DEFAULT_EXACT_CAP);
+        if (!sketch.isEstimationMode() && sketch.getN() <= DEFAULT_EXACT_CAP) {
+          p.exact = sketch.isEmpty() ? new double[16] : retainedValues(sketch);
+          p.exactSize = (int) sketch.getN();
+        }
+      } else {
+        int cap = in.readInt();
+        int size = in.readInt();
+        if (cap < 0 || size < -1 || size > cap || (size >= 0 && size != sketch.getN())) {
+          throw new IllegalArgumentException(
+              "corrupt numeric profile bytes: exact cap " + cap + ", size " + size);
+        }
+        p = new NumericProfile(k, sketch, cap);
+        if (size >= 0) {
+          p.exact = new double[Math.max(size, Math.min(cap, 16))];
+          for (int i = 0; i < size; i++) {
+            p.exact[i] = in.readDouble();
+          }
+          p.exactSize = size;
+        }
+      }
       p.count = count;
       p.nullCount = nullCount;
       p.nanCount = nanCount;
@@ -336,6 +467,32 @@ public final class NumericProfile implements FeatureProfile {
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt numeric profile bytes", e);
     }
+  }
+
+  /** All values of a sketch that is not in estimation mode, with repeats, sorted. */
+  private static double[] retainedValues(KllDoublesSketch sketch) {
+    DoublesSortedView view = sketch.getSortedView();
+    double[] items = view.getQuantiles();
+    long[] cum = view.getCumulativeWeights();
+    double[] out = new double[(int) sketch.getN()];
+    int j = 0;
+    long prev = 0;
+    for (int i = 0; i < items.length; i++) {
+      for (long w = cum[i] - prev; w > 0; w--) {
+        out[j++] = items[i];
+      }
+      prev = cum[i];
+    }
+    if (j != out.length) {
+      throw new IllegalArgumentException("corrupt numeric profile bytes: sketch weights " + j);
+    }
+    return out;
+  }
+
+  private static String describe(byte[] bytes) {
+    return bytes.length == 0
+        ? "no bytes"
+        : bytes.length == 1 ? "tag " + bytes[0] : "tag " + bytes[0] + " version " + bytes[1];
   }
 
   @Override
@@ -356,6 +513,8 @@ public final class NumericProfile implements FeatureProfile {
         + max
         + ", mean="
         + mean()
+        + ", exact="
+        + (exact == null ? "dropped" : exactSize + "/" + exactCap)
         + "}";
   }
 }

@@ -157,4 +157,151 @@ class NumericProfileTest {
     assertThatThrownBy(() -> BinEdges.deciles(new NumericProfile()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** Format-1 bytes of {@code p}: its format-2 bytes without the trailing exact-value section. */
+  private static byte[] formatV1(NumericProfile p) {
+    byte[] v2 = p.toBytes();
+    int tail = 8 + (p.hasExactValues() ? 8 * (int) p.validCount() : 0);
+    byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - tail);
+    v1[1] = 1;
+    return v1;
+  }
+
+  private static NumericProfile gaussians(long seed, int n, int cap) {
+    NumericProfile p = new NumericProfile(NumericProfile.DEFAULT_K, cap);
+    Random rnd = new Random(seed);
+    for (int i = 0; i < n; i++) {
+      p.accumulate(rnd.nextGaussian());
+    }
+    return p;
+  }
+
+  @Test
+  void keepsExactValuesUpToTheCapThenDropsThem() {
+    NumericProfile p = of(3, 1, Double.NaN, 4, Double.NEGATIVE_INFINITY, 1);
+    p.accumulate((Double) null);
+    assertThat(p.exactCap()).isEqualTo(NumericProfile.DEFAULT_EXACT_CAP);
+    assertThat(p.hasExactValues()).isTrue();
+    assertThat(p.exactValues()).containsExactly(3, 1, 4, 1);
+    assertThat(new NumericProfile().exactValues()).isEmpty();
+
+    NumericProfile capped = gaussians(5, 1000, 1000);
+    assertThat(capped.hasExactValues()).isTrue();
+    assertThat(capped.exactValues()).hasSize(1000);
+    assertThat(capped.isEstimationMode()).isTrue();
+    capped.accumulate(Double.NaN); // not a finite value: still exact
+    assertThat(capped.hasExactValues()).isTrue();
+    capped.accumulate(0.5);
+    assertThat(capped.hasExactValues()).isFalse();
+    assertThatThrownBy(capped::exactValues).isInstanceOf(IllegalStateException.class);
+    capped.accumulate(0.25); // dropped for good
+    assertThat(capped.hasExactValues()).isFalse();
+    assertThat(capped.validCount()).isEqualTo(1002);
+
+    NumericProfile none = new NumericProfile(64, 0);
+    assertThat(none.hasExactValues()).isTrue();
+    none.accumulate(1.0);
+    assertThat(none.hasExactValues()).isFalse();
+    assertThatThrownBy(() -> new NumericProfile(64, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void exactValuesGiveTheRawKsTestPastTheSketchesExactRange() {
+    Random rnd = new Random(11);
+    double[] a = rnd.doubles(5000).map(x -> x * 10).toArray();
+    double[] b = rnd.doubles(7000).map(x -> x * 10 + 0.1).toArray();
+    NumericProfile pa = of(a);
+    NumericProfile pb = of(b);
+    assertThat(pa.isEstimationMode()).isTrue();
+    assertThat(pa.exactValues()).containsExactly(a);
+    assertThat(KolmogorovSmirnov.test(pa.exactValues(), pb.exactValues()))
+        .isEqualTo(KolmogorovSmirnov.test(a, b));
+  }
+
+  @Test
+  void mergeKeepsExactValuesWithinTheCapAndDropsThemPastIt() {
+    NumericProfile a = gaussians(1, 600, 1000);
+    NumericProfile b = gaussians(2, 400, 1000);
+    NumericProfile ab = a.merge(b);
+    assertThat(ab.exactCap()).isEqualTo(1000);
+    assertThat(ab.hasExactValues()).isTrue();
+    double[] expected = new double[1000];
+    System.arraycopy(a.exactValues(), 0, expected, 0, 600);
+    System.arraycopy(b.exactValues(), 0, expected, 600, 400);
+    assertThat(ab.exactValues()).containsExactly(expected);
+    // one more value past the cap
+    NumericProfile past = ab.merge(of(1.0));
+    assertThat(past.validCount()).isEqualTo(1001);
+    assertThat(past.hasExactValues()).isFalse();
+    assertThat(a.merge(gaussians(3, 401, 1000)).hasExactValues()).isFalse();
+    // a side without exact values, or a smaller cap, wins
+    assertThat(of(1, 2).merge(gaussians(4, 2000, 1000)).hasExactValues()).isFalse();
+    NumericProfile small = of(1, 2).merge(new NumericProfile(200, 1));
+    assertThat(small.exactCap()).isEqualTo(1);
+    assertThat(small.hasExactValues()).isFalse();
+    // operands are not mutated
+    assertThat(a.exactValues()).hasSize(600);
+    assertThat(ab.merge(new NumericProfile()).exactValues()).containsExactly(expected);
+  }
+
+  @Test
+  void bytesRoundTripWithExactValues() {
+    NumericProfile p = gaussians(7, 3000, 5000);
+    p.accumulate(Double.NaN);
+    NumericProfile r = NumericProfile.fromBytes(p.toBytes());
+    assertThat(r.exactCap()).isEqualTo(5000);
+    assertThat(r.exactValues()).containsExactly(p.exactValues());
+    assertThat(r.toBytes()).isEqualTo(p.toBytes());
+    // growth after reading continues up to the cap
+    for (int i = 0; i < 2000; i++) {
+      r.accumulate(i);
+    }
+    assertThat(r.exactValues()).hasSize(5000);
+    r.accumulate(1);
+    assertThat(r.hasExactValues()).isFalse();
+
+    NumericProfile dropped = gaussians(8, 3000, 100);
+    NumericProfile rd = NumericProfile.fromBytes(dropped.toBytes());
+    assertThat(rd.hasExactValues()).isFalse();
+    assertThat(rd.exactCap()).isEqualTo(100);
+    assertThat(rd.validCount()).isEqualTo(3000);
+    assertThat(rd.toBytes()).isEqualTo(dropped.toBytes());
+
+    NumericProfile empty = NumericProfile.fromBytes(new NumericProfile(64, 10).toBytes());
+    assertThat(empty.exactValues()).isEmpty();
+    empty.accumulate(2.5);
+    assertThat(empty.exactValues()).containsExactly(2.5);
+  }
+
+  @Test
+  void readsFormat1Bytes() {
+    // small: the sketch is exact, so the exact values are recovered (sorted)
+    NumericProfile small = of(3, 1, 4, 1, 5, Double.NaN);
+    small.accumulate((Double) null);
+    byte[] v1 = formatV1(small);
+    assertThat(v1[1]).isEqualTo((byte) 1);
+    NumericProfile rs = NumericProfile.fromBytes(v1);
+    assertThat(rs.count()).isEqualTo(7);
+    assertThat(rs.nullCount()).isEqualTo(1);
+    assertThat(rs.nanCount()).isEqualTo(1);
+    assertThat(rs.mean()).isEqualTo(small.mean());
+    assertThat(rs.exactCap()).isEqualTo(NumericProfile.DEFAULT_EXACT_CAP);
+    assertThat(rs.exactValues()).containsExactly(1, 1, 3, 4, 5);
+    assertThat(((NumericProfile) FeatureProfile.fromBytes(v1)).validCount()).isEqualTo(5);
+    assertThat(NumericProfile.fromBytes(formatV1(new NumericProfile())).exactValues()).isEmpty();
+
+    // large: the sketch compacted, so no exact values
+    NumericProfile large = gaussians(9, 5000, NumericProfile.DEFAULT_EXACT_CAP);
+    NumericProfile rl = NumericProfile.fromBytes(formatV1(large));
+    assertThat(rl.hasExactValues()).isFalse();
+    assertThat(rl.validCount()).isEqualTo(5000);
+    assertThat(rl.quantile(0.5)).isEqualTo(large.quantile(0.5));
+    assertThat(rl.sketchBytes()).isEqualTo(large.sketchBytes());
+
+    byte[] bad = small.toBytes();
+    bad[1] = 9;
+    assertThatThrownBy(() -> NumericProfile.fromBytes(bad))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
