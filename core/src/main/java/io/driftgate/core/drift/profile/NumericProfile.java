@@ -34,7 +34,7 @@ public final class NumericProfile implements FeatureProfile {
   public static final int DEFAULT_K = 200;
 
   /** Default maximum number of exact values kept next to the sketch. */
-  public static final int DEFAULT_EXACT_CAP = 16_384;
+  public static final int DEFAULT_EXACT_CAP = 131_072;
 
   /** Format 1: no exact values. Format 2: adds the exact-value cap and the exact values. */
   private static final byte VERSION_1 = 1;
