@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
           + " print the study table and publish the best trial's model to <study>/best-model"
           + " (with a manifest). Running again on the same --study resumes it.",
       "Exit status 0 when at least one trial completed.",
-      "Example: driftgate tune --study /tmp/s --grid lr=0.01,0.05,0.1 --grid momentum=0.5,0.9"
+      "Example: driftgate tune --study studies/s1 --grid lr=0.01,0.05,0.1 --grid momentum=0.5,0.9"
           + " --parallelism 2 --param epochs=5"
     })
 final class TuneCommand implements Callable<Integer> {
