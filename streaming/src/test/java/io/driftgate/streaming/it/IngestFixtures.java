@@ -75,8 +75,13 @@ final class IngestFixtures {
       c.assign(tps);
       c.seekToBeginning(tps);
       long deadline = System.currentTimeMillis() + 60_000;
-      while (out.size() < expected && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+      // Read at least `expected` records, then until the topic has nothing more.
+      while (System.currentTimeMillis() < deadline) {
+        var records = c.poll(Duration.ofMillis(500));
+        if (records.isEmpty() && out.size() >= expected) {
+          break;
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) {
           out.put(r.partition() + "@" + r.offset(), r.value());
         }
       }
