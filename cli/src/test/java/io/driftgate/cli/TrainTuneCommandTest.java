@@ -3,27 +3,19 @@ package io.driftgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.registry.ModelDirectory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code driftgate train} and {@code driftgate tune} end to end on a tiny lake. */
-class TrainTuneCommandTest {
+class TrainTuneCommandTest extends ConsoleCapture {
   @TempDir static Path shared;
   static Path lake;
 
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
 
   @BeforeAll
   static void writeLake() throws Exception {
@@ -31,24 +23,6 @@ class TrainTuneCommandTest {
     System.setProperty("ai.djl.pytorch.num_threads", "1");
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     lake = TinyLake.write(shared.resolve("lake"), 21, 2_000);
-  }
-
-  @BeforeEach
-  void capture() {
-    oldOut = System.out;
-    oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
-  }
-
-  private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
   }
 
   private int train(Path model) {
@@ -136,7 +110,6 @@ class TrainTuneCommandTest {
     assertThat(Files.size(study.resolve("trials/1/trial.log"))).isEqualTo(log1);
     assertThat(stdout()).contains(bestLine, "2 COMPLETED");
     ModelDirectory.verify(study.resolve("best-model"));
-    oldOut.print(first);
   }
 
   @Test
