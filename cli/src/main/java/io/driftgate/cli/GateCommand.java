@@ -52,6 +52,9 @@ final class GateCommand implements Callable<Integer> {
               + " kubernetes backend reads it.")
   Path verdict;
 
+  /** Bytes a verdict may take: what Kubernetes keeps of a termination message. */
+  static final int VERDICT_LIMIT = 4096;
+
   @Override
   public Integer call() throws Exception {
     return GateCommand.refuseTampered(this::run);
@@ -90,6 +93,12 @@ final class GateCommand implements Callable<Integer> {
       v.put("promoted", d.promoted());
       v.put("version", d.version().versionId());
       v.put("reason", String.join("; ", d.outcome().report().reasons()));
+      String text = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v);
+      int over = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - VERDICT_LIMIT;
+      if (over > 0) { // Kubernetes keeps 4096 bytes of a termination message: shorten the reason
+        String reason = (String) v.get("reason");
+        v.put("reason", reason.substring(0, Math.max(0, reason.length() - over - 8)) + " [...]");
+      }
       Files.writeString(
           verdict, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v));
       return 0;

@@ -70,12 +70,16 @@ final class LauncherCommand implements Callable<Integer> {
   @Option(
       names = "--grid",
       paramLabel = "k=v1,v2,...",
-      description = "Local backend: searched parameter (repeatable). Default: lr x momentum 2x2.")
+      description =
+          "Local backend: searched parameter (repeatable). Default: the spec's launcher.grid"
+              + " (lr x momentum 2x2).")
   List<String> grid = new java.util.ArrayList<>();
 
   @Option(
       names = "--param",
-      description = "Local backend: training parameter of every trial, e.g. epochs=5.")
+      description =
+          "Local backend: training parameter of every trial, e.g. epochs=5 (over the spec's"
+              + " launcher.params).")
   Map<String, String> params = new LinkedHashMap<>();
 
   @Option(names = "--parallelism", description = "Local backend: trials at once (default: spec).")
@@ -119,8 +123,8 @@ final class LauncherCommand implements Callable<Integer> {
               runs,
               studiesDir != null ? studiesDir : registry.resolveSibling("studies"),
               registry,
-              grid.isEmpty() ? null : grid(grid),
-              params,
+              grid.isEmpty() ? config.grid() : grid(grid),
+              mergedParams(config),
               parallelism != null ? parallelism : config.parallelism(),
               "1g",
               seed,
@@ -206,6 +210,13 @@ final class LauncherCommand implements Callable<Integer> {
       System.out.println(renderer.yaml(run, RunStep.BEST, 1));
     }
     return 0;
+  }
+
+  /** The spec's launcher.params, overridden by --param. */
+  private Map<String, String> mergedParams(LauncherConfig config) {
+    Map<String, String> m = new LinkedHashMap<>(config.params());
+    m.putAll(params);
+    return m;
   }
 
   static Map<String, List<String>> grid(List<String> specs) {

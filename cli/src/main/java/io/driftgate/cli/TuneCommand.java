@@ -120,8 +120,32 @@ final class TuneCommand implements Callable<Integer> {
               + " then run this command again to collect them (finished trials are kept).")
   boolean prepareOnly;
 
+  @Option(
+      names = "--collect",
+      description =
+          "Run nothing: collect the trials of a prepared study that ran elsewhere (e.g. the pods"
+              + " of a Kubernetes Indexed Job), print the study table and publish the best trial's"
+              + " model to <study>/best-model. Exit status 0 when at least one trial completed.")
+  boolean collect;
+
   @Override
   public Integer call() throws Exception {
+    if (collect) {
+      if (prepareOnly || !grid.isEmpty() || !uniform.isEmpty() || !logUniform.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--collect reads the study's own study.json: drop --prepare-only, --grid, --uniform"
+                + " and --log-uniform");
+      }
+      TuneRunner.Result r = TuneRunner.collect(study);
+      System.out.printf("study %s collected: %d trials%n", study, r.study().trials().size());
+      printTable(
+          r,
+          io.driftgate.core.tune.StudySpec.fromJson(
+                  java.nio.file.Files.readString(
+                      io.driftgate.core.tune.StudyFiles.studyJson(r.studyDir())))
+              .space());
+      return r.count(TrialStatus.COMPLETED) > 0 ? 0 : 1;
+    }
     ModelSpec spec = specOption.load();
     Path lake = specOption.lake != null ? specOption.lake : spec.lake().path();
     SearchSpace space = space();

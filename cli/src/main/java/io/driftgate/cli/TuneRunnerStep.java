@@ -19,9 +19,9 @@ import java.util.Objects;
  * best trial's model, published to {@code <study>/best-model}, is the candidate.
  */
 public final class TuneRunnerStep implements TuningStep {
-  /** The default grid: learning rate x momentum, 2 x 2. */
+  /** The default grid: learning rate x momentum, 2 x 2 (the same as the Kubernetes backend's). */
   public static final Map<String, List<String>> DEFAULT_GRID =
-      orderedGrid("lr", List.of("0.05", "0.1"), "momentum", List.of("0.5", "0.9"));
+      io.driftgate.core.run.LauncherConfig.DEFAULT_GRID;
 
   private final Path specFile;
   private final Path lake;
@@ -86,13 +86,5 @@ public final class TuneRunnerStep implements TuningStep {
     grid.keySet().forEach(k -> params.put(k, best.params().get(k)));
     return new Result(
         params, best.index(), r.bestModel().toAbsolutePath().toString(), study.toString());
-  }
-
-  static Map<String, List<String>> orderedGrid(
-      String k1, List<String> v1, String k2, List<String> v2) {
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put(k1, v1);
-    m.put(k2, v2);
-    return m;
   }
 }

@@ -5,10 +5,14 @@ import io.driftgate.core.spec.SpecError;
 import io.driftgate.core.spec.SpecException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,12 +22,22 @@ import java.util.regex.Pattern;
  * launcher:
  *   backend: kubernetes          # local (default) | kubernetes
  *   namespace: ml
- *   image: europe-docker.pkg.dev/p/driftgate/driftgate:0.1.0
+ *   image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu  # runs the driftgate CLI
  *   serviceAccount: driftgate-trainer
- *   store: gs://my-bucket/driftgate   # shared store for studies and models (kubernetes)
- *   gpuType: nvidia-tesla-t4     # GKE accelerator; omit for CPU-only
+ *   specConfigMap: driftgate-spec  # ConfigMap (key driftgate.yaml) mounted at /etc/driftgate
+ *   store: /data/models/_work    # studies and run models: a path inside the Job pods
+ *   registry: /data/models/registry  # model registry root inside the pods (default: store/registry)
+ *   volumes:                     # mounted in every Job pod
+ *     - {name: lake, mountPath: /data/lake, bucket: my-lake-bucket, readOnly: true}  # GCS FUSE CSI
+ *     - {name: models, mountPath: /data/models, bucket: my-models-bucket}
+ *     # or {name: work, mountPath: /data, claimName: my-pvc}
+ *   gpuType: nvidia-l4           # nodeSelector cloud.google.com/gke-accelerator; omit for CPU-only
  *   gpuCount: 1
- *   trials: 8                    # completions of the indexed tuning Job
+ *   gpuPools: [l4-spot, t4-ondemand]  # node affinity on driftgate.io/pool, preferred in this order
+ *   cpu: "4"                     # cpu request of a training pod
+ *   memory: 16Gi                 # memory request and limit of a training pod
+ *   grid: {lr: [0.05, 0.1], momentum: [0.5, 0.9]}  # tuning grid: one trial per combination
+ *   params: {epochs: 5}          # training parameters of every trial
  *   parallelism: 2               # trials at once
  *   backoffLimitPerIndex: 1      # retries of one failed trial
  *   maxAttempts: 3               # attempts per step (transient failures)
@@ -34,16 +48,27 @@ import java.util.regex.Pattern;
  *   gatingTimeout: 1h
  *   ttlAfterFinished: 1d
  * </pre>
+ *
+ * @param grid searched parameter to its values, in order; the study has one trial per combination
+ *     (the completions of the indexed tuning Job)
+ * @param params training parameters given to every trial
  */
 public record LauncherConfig(
     Backend backend,
     String namespace,
     String image,
     String serviceAccount,
+    String specConfigMap,
     String store,
+    String registry,
+    List<Volume> volumes,
     String gpuType,
     int gpuCount,
-    int trials,
+    List<String> gpuPools,
+    String cpu,
+    String memory,
+    Map<String, List<String>> grid,
+    Map<String, String> params,
     int parallelism,
     int backoffLimitPerIndex,
     int maxAttempts,
@@ -69,16 +94,36 @@ public record LauncherConfig(
     }
   }
 
+  /**
+   * A volume of every Job pod: a Cloud Storage bucket through the GKE Cloud Storage FUSE CSI
+   * driver, or a PersistentVolumeClaim; exactly one of {@code bucket} and {@code claimName} is set.
+   */
+  public record Volume(
+      String name, String mountPath, String bucket, String claimName, boolean readOnly) {}
+
+  /** Where every Job pod sees the spec (the {@code specConfigMap} is mounted on its folder). */
+  public static final String SPEC_PATH = "/etc/driftgate/driftgate.yaml";
+
+  /** The default tuning grid (also the local backend's). */
+  public static final Map<String, List<String>> DEFAULT_GRID = defaultGrid();
+
   public static final List<String> KEYS =
       List.of(
           "backend",
           "namespace",
           "image",
           "serviceAccount",
+          "specConfigMap",
           "store",
+          "registry",
+          "volumes",
           "gpuType",
           "gpuCount",
-          "trials",
+          "gpuPools",
+          "cpu",
+          "memory",
+          "grid",
+          "params",
           "parallelism",
           "backoffLimitPerIndex",
           "maxAttempts",
@@ -89,11 +134,29 @@ public record LauncherConfig(
           "gatingTimeout",
           "ttlAfterFinished");
 
+  private static final List<String> VOLUME_KEYS =
+      List.of("name", "mountPath", "bucket", "claimName", "readOnly");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern QUANTITY =
+      Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?");
+  private static final Pattern PARAM = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
   public LauncherConfig {
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(namespace, "namespace");
+    volumes = List.copyOf(volumes);
+    gpuPools = List.copyOf(gpuPools);
+    Map<String, List<String>> g = new LinkedHashMap<>();
+    grid.forEach((k, v) -> g.put(k, List.copyOf(v)));
+    grid = Collections.unmodifiableMap(g);
+    params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+  }
+
+  private static Map<String, List<String>> defaultGrid() {
+    Map<String, List<String>> g = new LinkedHashMap<>();
+    g.put("lr", List.of("0.05", "0.1"));
+    g.put("momentum", List.of("0.5", "0.9"));
+    return Collections.unmodifiableMap(g);
   }
 
   public static LauncherConfig defaults() {
@@ -104,8 +167,15 @@ public record LauncherConfig(
         null,
         null,
         null,
+        null,
+        List.of(),
+        null,
         0,
-        8,
+        List.of(),
+        null,
+        null,
+        DEFAULT_GRID,
+        Map.of(),
         2,
         1,
         RunPolicy.DEFAULT_MAX_ATTEMPTS,
@@ -115,6 +185,24 @@ public record LauncherConfig(
         Duration.ofHours(4),
         Duration.ofHours(1),
         Duration.ofDays(1));
+  }
+
+  /** Trials of a study: one per grid combination (the completions of the indexed tuning Job). */
+  public int trials() {
+    long n = 1;
+    for (List<String> v : grid.values()) {
+      n *= v.size();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /** The registry root inside the Job pods: {@code registry}, or {@code <store>/registry}. */
+  public String registryOrDefault() {
+    if (registry != null) {
+      return registry;
+    }
+    String s = store == null ? "/var/lib/driftgate" : store;
+    return (s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/registry";
   }
 
   /** The state machine's retry and timeout rules. */
@@ -137,10 +225,17 @@ public record LauncherConfig(
         namespace,
         image,
         serviceAccount,
+        specConfigMap,
         store,
+        registry,
+        volumes,
         gpuType,
         gpuCount,
-        trials,
+        gpuPools,
+        cpu,
+        memory,
+        grid,
+        params,
         parallelism,
         backoffLimitPerIndex,
         maxAttempts,
@@ -222,10 +317,17 @@ public record LauncherConfig(
     String namespace = dns(m, "namespace", d.namespace(), errors);
     String image = text(m, "image", errors);
     String sa = dns(m, "serviceAccount", null, errors);
-    String store = text(m, "store", errors);
+    String specConfigMap = dns(m, "specConfigMap", null, errors);
+    List<Volume> volumes = volumes(m.get("volumes"), errors);
+    String store = podPath(m, "store", volumes, errors);
+    String registry = podPath(m, "registry", volumes, errors);
     String gpuType = text(m, "gpuType", errors);
     int gpuCount = whole(m, "gpuCount", gpuType == null ? 0 : 1, 0, 16, errors);
-    int trials = whole(m, "trials", d.trials(), 1, 10_000, errors);
+    List<String> gpuPools = gpuPools(m.get("gpuPools"), errors);
+    String cpu = quantity(m, "cpu", errors);
+    String memory = quantity(m, "memory", errors);
+    Map<String, List<String>> grid = grid(m.get("grid"), errors);
+    Map<String, String> params = params(m.get("params"), errors);
     int parallelism = whole(m, "parallelism", d.parallelism(), 1, 1_000, errors);
     int perIndex = whole(m, "backoffLimitPerIndex", d.backoffLimitPerIndex(), 0, 100, errors);
     int maxAttempts = whole(m, "maxAttempts", d.maxAttempts(), 1, 100, errors);
@@ -249,13 +351,14 @@ public record LauncherConfig(
         missing(
             errors,
             "launcher.image",
-            "the kubernetes backend needs the trainer image, e.g. image: europe-docker.pkg.dev/p/driftgate/driftgate:0.1.0");
+            "the kubernetes backend needs the trainer image, e.g. image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
       }
       if (store == null && m.get("store") == null) {
         missing(
             errors,
             "launcher.store",
-            "the kubernetes backend needs a shared store for studies and models, e.g. store: gs://my-bucket/driftgate");
+            "the kubernetes backend needs a shared store for studies and models, a path inside the"
+                + " Job pods under one of launcher.volumes, e.g. store: /data/models/_work");
       }
     }
     return new LauncherConfig(
@@ -263,10 +366,17 @@ public record LauncherConfig(
         namespace,
         image,
         sa,
+        specConfigMap,
         store,
+        registry,
+        volumes,
         gpuType,
         gpuCount,
-        trials,
+        gpuPools,
+        cpu,
+        memory,
+        grid,
+        params,
         parallelism,
         perIndex,
         maxAttempts,
@@ -276,6 +386,261 @@ public record LauncherConfig(
         training,
         gating,
         ttl);
+  }
+
+  private static List<Volume> volumes(Object v, List<SpecError> errors) {
+    if (v == null) {
+      return List.of();
+    }
+    String fix =
+        "a list of {name, mountPath, bucket | claimName, readOnly}, e.g."
+            + " [{name: models, mountPath: /data/models, bucket: my-models-bucket}]";
+    if (!(v instanceof List<?> list)) {
+      err(errors, "launcher.volumes", v, "is not a list", fix);
+      return List.of();
+    }
+    List<Volume> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<String> paths = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String key = "launcher.volumes[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> vm)) {
+        err(errors, key, list.get(i), "is not a mapping", fix);
+        continue;
+      }
+      int before = errors.size();
+      for (Object k : vm.keySet()) {
+        if (!VOLUME_KEYS.contains(k)) {
+          err(
+              errors,
+              key + "." + k,
+              String.valueOf(k),
+              "is not a volume key",
+              "allowed keys: " + String.join(", ", VOLUME_KEYS));
+        }
+      }
+      Object name = vm.get("name");
+      if (!(name instanceof String n) || !DNS_LABEL.matcher(n).matches()) {
+        err(
+            errors,
+            key + ".name",
+            name,
+            name == null ? "is missing" : "is not a Kubernetes name",
+            "use lower-case letters, digits and '-', e.g. models");
+      } else if (!names.add(n)) {
+        err(errors, key + ".name", n, "is used twice", "give every volume its own name");
+      }
+      Object mp = vm.get("mountPath");
+      if (!(mp instanceof String p) || !p.startsWith("/") || p.length() < 2) {
+        err(
+            errors,
+            key + ".mountPath",
+            mp,
+            mp == null ? "is missing" : "is not an absolute path",
+            "an absolute path inside the pods other than /, e.g. /data/models");
+      } else if (!paths.add(p)) {
+        err(errors, key + ".mountPath", p, "is used twice", "mount every volume elsewhere");
+      }
+      Object bucket = vm.get("bucket");
+      Object claim = vm.get("claimName");
+      if ((bucket == null) == (claim == null)) {
+        err(
+            errors,
+            key,
+            "a mapping",
+            bucket == null ? "has neither bucket nor claimName" : "has both bucket and claimName",
+            "set exactly one: bucket (a Cloud Storage bucket name, mounted with the GKE Cloud"
+                + " Storage FUSE CSI driver) or claimName (a PersistentVolumeClaim)");
+      }
+      if (bucket != null
+          && !(bucket instanceof String bs && bs.matches("[a-z0-9][-a-z0-9_.]{1,221}[a-z0-9]"))) {
+        err(
+            errors,
+            key + ".bucket",
+            bucket,
+            "is not a bucket name",
+            "the bucket's name without gs://, e.g. my-project-driftgate-models");
+      }
+      if (claim != null && !(claim instanceof String cs && DNS_LABEL.matcher(cs).matches())) {
+        err(
+            errors,
+            key + ".claimName",
+            claim,
+            "is not a Kubernetes name",
+            "the PersistentVolumeClaim's name, e.g. driftgate-store");
+      }
+      Object ro = vm.get("readOnly");
+      if (ro != null && !(ro instanceof Boolean)) {
+        err(errors, key + ".readOnly", ro, "is not true or false", "readOnly: true or false");
+      }
+      if (errors.size() == before) {
+        out.add(
+            new Volume(
+                (String) name,
+                trimSlash((String) mp),
+                (String) bucket,
+                (String) claim,
+                Boolean.TRUE.equals(ro)));
+      }
+    }
+    return out;
+  }
+
+  /** A path as the Job pods see it: absolute, and under a volume when volumes are listed. */
+  private static String podPath(
+      Map<?, ?> m, String name, List<Volume> volumes, List<SpecError> errors) {
+    String s = text(m, name, errors);
+    if (s == null) {
+      return null;
+    }
+    String key = "launcher." + name;
+    if (s.contains("://")) {
+      err(
+          errors,
+          key,
+          s,
+          "is a URL, not a path inside the Job pods",
+          "mount the bucket through launcher.volumes (e.g. {name: models, mountPath: /data/models,"
+              + " bucket: BUCKET}) and use a path under it, e.g. /data/models/_work");
+      return null;
+    }
+    if (!s.startsWith("/")) {
+      err(errors, key, s, "is not an absolute path", "an absolute path, e.g. /data/models/_work");
+      return null;
+    }
+    s = trimSlash(s);
+    if (!volumes.isEmpty()) {
+      String path = s;
+      boolean under =
+          volumes.stream()
+              .anyMatch(v -> path.equals(v.mountPath()) || path.startsWith(v.mountPath() + "/"));
+      if (!under) {
+        err(
+            errors,
+            key,
+            s,
+            "is not under any of launcher.volumes",
+            "use a path under a mountPath ("
+                + String.join(", ", volumes.stream().map(Volume::mountPath).toList())
+                + "), or it is lost with the pod");
+      }
+    }
+    return s;
+  }
+
+  private static String trimSlash(String s) {
+    return s.length() > 1 && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static List<String> gpuPools(Object v, List<SpecError> errors) {
+    if (v == null) {
+      return List.of();
+    }
+    String fix =
+        "a list of GPU node pool names (label driftgate.io/pool), e.g. [l4-spot, t4-ondemand]";
+    if (!(v instanceof List<?> list) || list.isEmpty()) {
+      err(errors, "launcher.gpuPools", v, v instanceof List ? "is empty" : "is not a list", fix);
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Object p = list.get(i);
+      if (!(p instanceof String s) || !DNS_LABEL.matcher(s).matches()) {
+        err(errors, "launcher.gpuPools[" + i + "]", p, "is not a node pool name", fix);
+      } else if (out.contains(s)) {
+        err(errors, "launcher.gpuPools[" + i + "]", p, "is listed twice", fix);
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static String quantity(Map<?, ?> m, String name, List<SpecError> errors) {
+    Object v = m.get(name);
+    if (v == null) {
+      return null;
+    }
+    String s = v instanceof Number n ? n.toString() : v instanceof String t ? t.trim() : null;
+    if (s == null || !QUANTITY.matcher(s).matches()) {
+      err(
+          errors,
+          "launcher." + name,
+          v,
+          "is not a Kubernetes quantity",
+          name.equals("cpu") ? "e.g. \"4\" or 500m" : "e.g. 16Gi or 512Mi");
+      return null;
+    }
+    return s;
+  }
+
+  private static Map<String, List<String>> grid(Object v, List<SpecError> errors) {
+    if (v == null) {
+      return DEFAULT_GRID;
+    }
+    String fix = "a mapping of training parameter to a list of values, e.g. {lr: [0.05, 0.1]}";
+    if (!(v instanceof Map<?, ?> gm) || gm.isEmpty()) {
+      err(errors, "launcher.grid", v, v instanceof Map ? "is empty" : "is not a mapping", fix);
+      return DEFAULT_GRID;
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    long combinations = 1;
+    for (Map.Entry<?, ?> e : gm.entrySet()) {
+      String key = "launcher.grid." + e.getKey();
+      if (!(e.getKey() instanceof String k) || !PARAM.matcher(k).matches()) {
+        err(errors, key, String.valueOf(e.getKey()), "is not a parameter name", fix);
+        continue;
+      }
+      if (!(e.getValue() instanceof List<?> values) || values.isEmpty()) {
+        err(errors, key, e.getValue(), "is not a non-empty list", fix);
+        continue;
+      }
+      List<String> vs = new ArrayList<>();
+      for (Object x : values) {
+        if (!(x instanceof Number || x instanceof String || x instanceof Boolean)) {
+          err(errors, key, x, "holds a value that is not a number or text", fix);
+        } else if (vs.contains(String.valueOf(x))) {
+          err(errors, key, x, "holds a value twice", "list every value once");
+        } else {
+          vs.add(String.valueOf(x));
+        }
+      }
+      combinations *= Math.max(1, vs.size());
+      out.put(k, vs);
+    }
+    if (combinations > 10_000) {
+      err(
+          errors,
+          "launcher.grid",
+          "a mapping",
+          "has " + combinations + " combinations",
+          "at most 10000 trials per study; search fewer values");
+    }
+    return out.isEmpty() ? DEFAULT_GRID : out;
+  }
+
+  private static Map<String, String> params(Object v, List<SpecError> errors) {
+    if (v == null) {
+      return Map.of();
+    }
+    String fix = "a mapping of training parameter to one value, e.g. {epochs: 5, hidden: 32}";
+    if (!(v instanceof Map<?, ?> pm)) {
+      err(errors, "launcher.params", v, "is not a mapping", fix);
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : pm.entrySet()) {
+      String key = "launcher.params." + e.getKey();
+      Object x = e.getValue();
+      if (!(e.getKey() instanceof String k) || !PARAM.matcher(k).matches()) {
+        err(errors, key, String.valueOf(e.getKey()), "is not a parameter name", fix);
+      } else if (!(x instanceof Number || x instanceof String || x instanceof Boolean)) {
+        err(errors, key, x, "is not a number or text", fix);
+      } else {
+        out.put(k, String.valueOf(x));
+      }
+    }
+    return out;
   }
 
   private static String text(Map<?, ?> m, String name, List<SpecError> errors) {

@@ -203,6 +203,53 @@ public final class LocalStudyRunner {
     return result;
   }
 
+  /**
+   * Collects a study whose trials ran elsewhere (e.g. the pods of a Kubernetes Indexed Job) from
+   * its directory, running nothing: a trial with a final status keeps it; one without (its pod
+   * ended before writing one) counts as FAILED with a reason. Writes the study table and results.
+   *
+   * @throws IllegalStateException when a trial's params.json is missing or differs from the study
+   */
+  public static StudyResult collect(StudySpec spec, Path studyDir) throws IOException {
+    Path dir = studyDir.toAbsolutePath();
+    int n = spec.trialCount();
+    TrialResult[] results = new TrialResult[n];
+    List<Map<String, String>> params = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Path file = StudyFiles.params(dir, i);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalStateException(
+            "trial " + i + " of " + dir + " was never prepared: no " + file);
+      }
+      Map<String, String> p = prepareParams(spec, dir, i);
+      params.add(p);
+      StudyFiles.StatusFile st = StudyFiles.readStatus(StudyFiles.status(dir, i));
+      results[i] =
+          st != null && st.status().isFinal()
+              ? new TrialResult(
+                  i,
+                  p,
+                  st.status(),
+                  st.reason(),
+                  st.objective(),
+                  st.metrics(),
+                  st.durationMs(),
+                  st.epochs())
+              : new TrialResult(
+                  i,
+                  p,
+                  TrialStatus.FAILED,
+                  "no final status: the process that ran the trial ended without writing "
+                      + StudyFiles.status(dir, i).getFileName(),
+                  null,
+                  Map.of(),
+                  0,
+                  0);
+    }
+    report(spec, dir, results, Map.of(), params, System.nanoTime());
+    return new StudyResult(List.of(results), spec.objective(), 0, false);
+  }
+
   private static Map<String, String> prepareParams(StudySpec spec, Path dir, int i)
       throws IOException {
     Map<String, String> derived = spec.paramsFor(i);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +33,23 @@ class LauncherConfigTest {
     m.put("namespace", "ml");
     m.put("image", "repo/driftgate:1");
     m.put("serviceAccount", "trainer");
-    m.put("store", "gs://b/dg");
+    m.put("specConfigMap", "driftgate-spec");
+    m.put("store", "/data/models/_work/");
+    m.put(
+        "volumes",
+        List.of(
+            Map.of("name", "lake", "mountPath", "/data/lake", "bucket", "p-lake", "readOnly", true),
+            Map.of("name", "models", "mountPath", "/data/models", "bucket", "p-models")));
     m.put("gpuType", "nvidia-tesla-t4");
-    m.put("trials", 12);
+    m.put("gpuPools", List.of("l4-spot", "t4-ondemand"));
+    m.put("cpu", 4);
+    m.put("memory", "16Gi");
+    Map<String, Object> grid = new LinkedHashMap<>();
+    grid.put("lr", List.of(0.01, 0.05, 0.1));
+    grid.put("momentum", List.of(0.5, 0.9));
+    grid.put("hidden", List.of(16, 32));
+    m.put("grid", grid);
+    m.put("params", Map.of("epochs", 5));
     m.put("parallelism", 4);
     m.put("backoffLimitPerIndex", 2);
     m.put("maxAttempts", 5);
@@ -46,6 +61,17 @@ class LauncherConfigTest {
     assertThat(c.backend()).isEqualTo(LauncherConfig.Backend.KUBERNETES);
     assertThat(c.gpuCount()).isEqualTo(1);
     assertThat(c.trials()).isEqualTo(12);
+    assertThat(c.grid().get("lr")).containsExactly("0.01", "0.05", "0.1");
+    assertThat(c.params()).containsEntry("epochs", "5");
+    assertThat(c.store()).isEqualTo("/data/models/_work");
+    assertThat(c.registryOrDefault()).isEqualTo("/data/models/_work/registry");
+    assertThat(c.volumes())
+        .containsExactly(
+            new LauncherConfig.Volume("lake", "/data/lake", "p-lake", null, true),
+            new LauncherConfig.Volume("models", "/data/models", "p-models", null, false));
+    assertThat(c.gpuPools()).containsExactly("l4-spot", "t4-ondemand");
+    assertThat(c.cpu()).isEqualTo("4");
+    assertThat(c.memory()).isEqualTo("16Gi");
     assertThat(c.parallelism()).isEqualTo(4);
     assertThat(c.backoffLimitPerIndex()).isEqualTo(2);
     assertThat(c.policy().backoff(1)).isEqualTo(Duration.ofSeconds(5));
@@ -81,6 +107,45 @@ class LauncherConfigTest {
       assertThat(err.value()).isNotNull();
       assertThat(err.allowed()).isNotBlank();
     }
+  }
+
+  @Test
+  void storageErrorsSayHowToMount() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("store", "gs://b/dg");
+    m.put("registry", "/elsewhere/registry");
+    m.put(
+        "volumes",
+        List.of(
+            Map.of("name", "models", "mountPath", "/data/models", "bucket", "p-models"),
+            Map.of("name", "Work", "mountPath", "data", "bucket", "bkt", "claimName", "c")));
+    m.put("gpuPools", List.of("l4-spot", "l4-spot"));
+    m.put("cpu", "four");
+    m.put("grid", Map.of("lr", List.of()));
+    SpecException e = assertThrowsSpec(m);
+    assertThat(e.errors())
+        .extracting(SpecError::key)
+        .containsExactlyInAnyOrder(
+            "launcher.store",
+            "launcher.registry",
+            "launcher.volumes[1].name",
+            "launcher.volumes[1].mountPath",
+            "launcher.volumes[1]",
+            "launcher.gpuPools[1]",
+            "launcher.cpu",
+            "launcher.grid.lr");
+    assertThat(e.getMessage())
+        .contains("launcher.store: value \"gs://b/dg\" is a URL, not a path inside the Job pods")
+        .contains("mount the bucket through launcher.volumes")
+        .contains("launcher.registry: value \"/elsewhere/registry\" is not under any of")
+        .contains("has both bucket and claimName; set exactly one");
+  }
+
+  @Test
+  void gridDefaultsToTheLocalBackendsFourTrials() {
+    LauncherConfig c = LauncherConfig.defaults();
+    assertThat(c.grid()).containsOnlyKeys("lr", "momentum");
+    assertThat(c.trials()).isEqualTo(4);
   }
 
   @Test

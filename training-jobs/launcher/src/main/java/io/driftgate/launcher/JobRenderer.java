@@ -3,15 +3,23 @@ package io.driftgate.launcher;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunStep;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
+import io.fabric8.kubernetes.api.model.PreferredSchedulingTermBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
@@ -25,10 +33,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Renders the Jobs of a run's steps. TUNE: one Indexed Job, one completion per trial, each pod
- * running {@code driftgate train --trial $(JOB_COMPLETION_INDEX) --study <study dir>}. BEST: a Job
- * whose init container trains the best trial's parameters ({@code train --best}) and whose
- * container gates the model and writes its verdict as the termination message.
+ * Renders the Jobs of a run's steps; every container runs the driftgate CLI of the trainer image.
+ *
+ * <ul>
+ *   <li>TUNE: one Indexed Job, one completion per trial of the grid. Each pod's init container
+ *       writes the study ({@code driftgate tune --prepare-only}: idempotent, so every pod may run
+ *       it) and its container runs one trial ({@code driftgate train --trial
+ *       $(JOB_COMPLETION_INDEX) --study <dir>}).
+ *   <li>BEST: one Job whose init container collects the finished study and publishes the best
+ *       trial's model ({@code driftgate tune --collect}) and whose container gates that model
+ *       ({@code driftgate gate}), writing its verdict as the termination message.
+ * </ul>
+ *
+ * Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}), the store and
+ * the registry through {@code volumes}; GPU pods get the GPU request, the accelerator selector, the
+ * GPU taint's toleration and a node affinity over {@code gpuPools}.
  */
 public final class JobRenderer {
   public static final String LABEL_RUN = "driftgate.io/run";
@@ -40,9 +59,20 @@ public final class JobRenderer {
       "batch.kubernetes.io/job-completion-index";
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
   public static final String ACCELERATOR_SELECTOR = "cloud.google.com/gke-accelerator";
+  public static final String POOL_LABEL = "driftgate.io/pool";
+  public static final String GCSFUSE_ANNOTATION = "gke-gcsfuse/volumes";
+  public static final String GCSFUSE_DRIVER = "gcsfuse.csi.storage.gke.io";
+  public static final String PREPARE_CONTAINER = "prepare";
   public static final String TRAIN_CONTAINER = "train-best";
   public static final String GATE_CONTAINER = "gate";
   public static final String TRIAL_CONTAINER = "trial";
+  public static final String TERMINATION_LOG = "/dev/termination-log";
+
+  /** Kubernetes keeps at most 4096 bytes of a termination message. */
+  public static final int MAX_TERMINATION_MESSAGE = 4096;
+
+  private static final String SPEC_VOLUME = "spec";
+  private static final String TMP_VOLUME = "tmp";
 
   private final LauncherConfig config;
   private final String model;
@@ -61,9 +91,14 @@ public final class JobRenderer {
     return store() + "/" + model + "/studies/" + JobNames.runLabel(key);
   }
 
-  /** The best model's directory of a run on the shared store. */
+  /** The best model's directory of a run: the study's published best trial. */
   public String modelDir(String key) {
-    return store() + "/" + model + "/runs/" + JobNames.runLabel(key) + "/model";
+    return studyDir(key) + "/best-model";
+  }
+
+  /** The gate's HTML report of a run. */
+  public String reportFile(String key) {
+    return studyDir(key) + "/gate-report.html";
   }
 
   private String store() {
@@ -88,17 +123,38 @@ public final class JobRenderer {
     return new KubernetesSerialization().asYaml(render(run, step, attempt));
   }
 
+  /** The arguments of {@code driftgate tune --prepare-only} for a run. */
+  public List<String> prepareArgs(RetrainRun run) {
+    List<String> a = new ArrayList<>();
+    a.addAll(
+        List.of(
+            "tune",
+            "--prepare-only",
+            "--spec",
+            LauncherConfig.SPEC_PATH,
+            "--study",
+            studyDir(run.key()),
+            "--from",
+            run.request().dataFrom().toString(),
+            "--to",
+            run.request().dataTo().toString(),
+            "--parallelism",
+            Integer.toString(config.parallelism())));
+    config.grid().forEach((k, v) -> a.addAll(List.of("--grid", k + "=" + String.join(",", v))));
+    config.params().forEach((k, v) -> a.addAll(List.of("--param", k + "=" + v)));
+    return a;
+  }
+
   private Job tuning(RetrainRun run, int attempt) {
     String key = run.key();
     Map<String, String> labels = labels(key, RunStep.TUNE, attempt);
+    Container prepare = container(PREPARE_CONTAINER, false).withArgs(prepareArgs(run)).build();
     Container trial =
-        new ContainerBuilder()
-            .withName(TRIAL_CONTAINER)
-            .withImage(config.image())
+        container(TRIAL_CONTAINER, true)
             .withArgs("train", "--trial", "$(JOB_COMPLETION_INDEX)", "--study", studyDir(key))
-            .withEnv(env(true))
-            .withResources(gpuResources())
+            .withEnv(completionIndexEnv())
             .build();
+    int trials = config.trials();
     return new JobBuilder()
         .withNewMetadata()
         .withName(JobNames.jobName(key, RunStep.TUNE, attempt))
@@ -108,8 +164,8 @@ public final class JobRenderer {
         .endMetadata()
         .withNewSpec()
         .withCompletionMode("Indexed")
-        .withCompletions(config.trials())
-        .withParallelism(Math.min(config.parallelism(), config.trials()))
+        .withCompletions(trials)
+        .withParallelism(Math.min(config.parallelism(), trials))
         .withBackoffLimitPerIndex(config.backoffLimitPerIndex())
         .withMaxFailedIndexes(0)
         .withActiveDeadlineSeconds(config.tuningTimeout().toSeconds())
@@ -118,9 +174,9 @@ public final class JobRenderer {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
-        .withAnnotations(Map.of(ANNOTATION_KEY, key))
+        .withAnnotations(podAnnotations(key))
         .endMetadata()
-        .withSpec(podSpec().withContainers(trial).build())
+        .withSpec(podSpec().withInitContainers(prepare).withContainers(trial).build())
         .endTemplate()
         .endSpec()
         .build();
@@ -129,21 +185,25 @@ public final class JobRenderer {
   private Job best(RetrainRun run, int attempt) {
     String key = run.key();
     Map<String, String> labels = labels(key, RunStep.BEST, attempt);
-    Container train =
-        new ContainerBuilder()
-            .withName(TRAIN_CONTAINER)
-            .withImage(config.image())
-            .withArgs("train", "--best", "--study", studyDir(key), "--out", modelDir(key))
-            .withEnv(env(false))
-            .withResources(gpuResources())
+    Container collect =
+        container(TRAIN_CONTAINER, false)
+            .withArgs("tune", "--collect", "--study", studyDir(key))
             .build();
     Container gate =
-        new ContainerBuilder()
-            .withName(GATE_CONTAINER)
-            .withImage(config.image())
-            .withArgs("gate", "--model", modelDir(key), "--verdict", "/dev/termination-log")
-            .withEnv(env(false))
-            .withTerminationMessagePath("/dev/termination-log")
+        container(GATE_CONTAINER, false)
+            .withArgs(
+                "gate",
+                "--spec",
+                LauncherConfig.SPEC_PATH,
+                "--registry",
+                config.registryOrDefault(),
+                "--model",
+                modelDir(key),
+                "--report",
+                reportFile(key),
+                "--verdict",
+                TERMINATION_LOG)
+            .withTerminationMessagePath(TERMINATION_LOG)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
     return new JobBuilder()
@@ -164,12 +224,21 @@ public final class JobRenderer {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
-        .withAnnotations(Map.of(ANNOTATION_KEY, key))
+        .withAnnotations(podAnnotations(key))
         .endMetadata()
-        .withSpec(podSpec().withInitContainers(train).withContainers(gate).build())
+        .withSpec(podSpec().withInitContainers(collect).withContainers(gate).build())
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  private Map<String, String> podAnnotations(String key) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put(ANNOTATION_KEY, key);
+    if (config.volumes().stream().anyMatch(v -> v.bucket() != null)) {
+      a.put(GCSFUSE_ANNOTATION, "true"); // GKE injects the Cloud Storage FUSE sidecar
+    }
+    return a;
   }
 
   /** Evictions and preemptions do not count against the retry limits: the pod is recreated. */
@@ -183,8 +252,50 @@ public final class JobRenderer {
         .build();
   }
 
+  private ContainerBuilder container(String name, boolean gpu) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    if (config.specConfigMap() != null) {
+      String dir = LauncherConfig.SPEC_PATH.substring(0, LauncherConfig.SPEC_PATH.lastIndexOf('/'));
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(SPEC_VOLUME)
+              .withMountPath(dir)
+              .withReadOnly(true)
+              .build());
+    }
+    for (LauncherConfig.Volume v : config.volumes()) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(v.name())
+              .withMountPath(v.mountPath())
+              .withReadOnly(v.readOnly())
+              .build());
+    }
+    mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage(config.image())
+        .withResources(resources(gpu))
+        .withVolumeMounts(mounts)
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext();
+  }
+
   private PodSpecBuilder podSpec() {
-    PodSpecBuilder b = new PodSpecBuilder().withRestartPolicy("Never");
+    PodSpecBuilder b =
+        new PodSpecBuilder()
+            .withRestartPolicy("Never")
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(65532L)
+            .withRunAsGroup(65532L)
+            .withFsGroup(65532L)
+            .endSecurityContext();
     if (config.serviceAccount() != null) {
       b.withServiceAccountName(config.serviceAccount());
     }
@@ -201,33 +312,98 @@ public final class JobRenderer {
               .build();
       b.withTolerations(t);
     }
-    return b;
+    if (!config.gpuPools().isEmpty()) {
+      b.withAffinity(poolAffinity(config.gpuPools()));
+    }
+    List<Volume> volumes = new ArrayList<>();
+    if (config.specConfigMap() != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(SPEC_VOLUME)
+              .withNewConfigMap()
+              .withName(config.specConfigMap())
+              .endConfigMap()
+              .build());
+    }
+    for (LauncherConfig.Volume v : config.volumes()) {
+      VolumeBuilder vb = new VolumeBuilder().withName(v.name());
+      if (v.bucket() != null) {
+        vb.withNewCsi()
+            .withDriver(GCSFUSE_DRIVER)
+            .withReadOnly(v.readOnly())
+            .withVolumeAttributes(Map.of("bucketName", v.bucket(), "mountOptions", "implicit-dirs"))
+            .endCsi();
+      } else {
+        vb.withNewPersistentVolumeClaim()
+            .withClaimName(v.claimName())
+            .withReadOnly(v.readOnly())
+            .endPersistentVolumeClaim();
+      }
+      volumes.add(vb.build());
+    }
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    return b.withVolumes(volumes);
   }
 
-  private io.fabric8.kubernetes.api.model.ResourceRequirements gpuResources() {
+  /**
+   * Any of the pools may run the pod, the first ones preferred: when one cannot scale up (quota,
+   * stock-out) the cluster autoscaler scales another, so training is not blocked.
+   */
+  static Affinity poolAffinity(List<String> pools) {
+    List<PreferredSchedulingTerm> preferred = new ArrayList<>();
+    for (int i = 0; i < pools.size(); i++) {
+      preferred.add(
+          new PreferredSchedulingTermBuilder()
+              .withWeight(Math.max(1, 100 - 10 * i))
+              .withNewPreference()
+              .addNewMatchExpression()
+              .withKey(POOL_LABEL)
+              .withOperator("In")
+              .withValues(pools.get(i))
+              .endMatchExpression()
+              .endPreference()
+              .build());
+    }
+    return new AffinityBuilder()
+        .withNewNodeAffinity()
+        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .addNewNodeSelectorTerm()
+        .addNewMatchExpression()
+        .withKey(POOL_LABEL)
+        .withOperator("In")
+        .withValues(pools)
+        .endMatchExpression()
+        .endNodeSelectorTerm()
+        .endRequiredDuringSchedulingIgnoredDuringExecution()
+        .withPreferredDuringSchedulingIgnoredDuringExecution(preferred)
+        .endNodeAffinity()
+        .build();
+  }
+
+  private io.fabric8.kubernetes.api.model.ResourceRequirements resources(boolean gpu) {
     ResourceRequirementsBuilder r = new ResourceRequirementsBuilder();
-    if (config.gpuCount() > 0) {
+    if (config.cpu() != null) {
+      r.addToRequests("cpu", new Quantity(config.cpu()));
+    }
+    if (config.memory() != null) {
+      r.addToRequests("memory", new Quantity(config.memory()));
+      r.addToLimits("memory", new Quantity(config.memory()));
+    }
+    if (gpu && config.gpuCount() > 0) {
       Quantity q = new Quantity(Integer.toString(config.gpuCount()));
       r.addToRequests(GPU_RESOURCE, q).addToLimits(GPU_RESOURCE, q);
     }
     return r.build();
   }
 
-  private List<EnvVar> env(boolean indexed) {
-    List<EnvVar> env = new ArrayList<>();
-    if (indexed) {
-      env.add(
-          new EnvVarBuilder()
-              .withName("JOB_COMPLETION_INDEX")
-              .withNewValueFrom()
-              .withNewFieldRef()
-              .withFieldPath("metadata.annotations['" + COMPLETION_INDEX_ANNOTATION + "']")
-              .endFieldRef()
-              .endValueFrom()
-              .build());
-    }
-    env.add(new EnvVar("DRIFTGATE_STORE", store(), null));
-    env.add(new EnvVar("DRIFTGATE_MODEL", model, null));
-    return env;
+  private static EnvVar completionIndexEnv() {
+    return new EnvVarBuilder()
+        .withName("JOB_COMPLETION_INDEX")
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath("metadata.annotations['" + COMPLETION_INDEX_ANNOTATION + "']")
+        .endFieldRef()
+        .endValueFrom()
+        .build();
   }
 }

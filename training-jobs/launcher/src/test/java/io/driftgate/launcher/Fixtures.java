@@ -32,18 +32,32 @@ final class Fixtures {
   }
 
   static LauncherConfig k8sConfig() {
-    return LauncherConfig.parse(
-        Map.of(
-            "backend", "kubernetes",
-            "namespace", "ml",
-            "image", "europe-docker.pkg.dev/p/driftgate/driftgate:0.1.0",
-            "serviceAccount", "driftgate-trainer",
-            "store", "gs://dg-bucket/driftgate",
-            "gpuType", "nvidia-tesla-t4",
-            "trials", 6,
-            "parallelism", 2,
-            "backoffLimitPerIndex", 2,
-            "initialBackoff", "0s"));
+    Map<String, Object> grid = new java.util.LinkedHashMap<>();
+    grid.put("lr", java.util.List.of(0.01, 0.05, 0.1));
+    grid.put("momentum", java.util.List.of(0.5, 0.9));
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("backend", "kubernetes");
+    m.put("namespace", "ml");
+    m.put("image", "europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
+    m.put("serviceAccount", "driftgate-trainer");
+    m.put("specConfigMap", "driftgate-spec");
+    m.put("store", "/data/models/_work");
+    m.put(
+        "volumes",
+        java.util.List.of(
+            Map.of(
+                "name", "lake", "mountPath", "/data/lake", "bucket", "dg-lake", "readOnly", true),
+            Map.of("name", "models", "mountPath", "/data/models", "bucket", "dg-models")));
+    m.put("gpuType", "nvidia-tesla-t4");
+    m.put("gpuPools", java.util.List.of("t4-spot", "t4-ondemand"));
+    m.put("cpu", "4");
+    m.put("memory", "16Gi");
+    m.put("grid", grid);
+    m.put("params", Map.of("epochs", 5));
+    m.put("parallelism", 2);
+    m.put("backoffLimitPerIndex", 2);
+    m.put("initialBackoff", "0s");
+    return LauncherConfig.parse(m);
   }
 
   static Launcher launcher(

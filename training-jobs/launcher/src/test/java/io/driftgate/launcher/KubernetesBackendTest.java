@@ -110,11 +110,69 @@ class KubernetesBackendTest {
                 assertThat(t.getValue()).isEqualTo("present");
                 assertThat(t.getEffect()).isEqualTo("NoSchedule");
               });
+      var affinity = pod.getAffinity().getNodeAffinity();
+      var required =
+          affinity
+              .getRequiredDuringSchedulingIgnoredDuringExecution()
+              .getNodeSelectorTerms()
+              .get(0)
+              .getMatchExpressions()
+              .get(0);
+      assertThat(required.getKey()).isEqualTo("driftgate.io/pool");
+      assertThat(required.getValues()).containsExactly("t4-spot", "t4-ondemand");
+      assertThat(affinity.getPreferredDuringSchedulingIgnoredDuringExecution())
+          .extracting(p -> p.getPreference().getMatchExpressions().get(0).getValues().get(0))
+          .containsExactly("t4-spot", "t4-ondemand");
+      assertThat(affinity.getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getWeight())
+          .isGreaterThan(
+              affinity.getPreferredDuringSchedulingIgnoredDuringExecution().get(1).getWeight());
+      assertThat(s.getTemplate().getMetadata().getAnnotations())
+          .containsEntry("gke-gcsfuse/volumes", "true");
+      assertThat(pod.getVolumes())
+          .extracting(v -> v.getName())
+          .containsExactly("spec", "lake", "models", "tmp");
+      assertThat(pod.getVolumes().get(0).getConfigMap().getName()).isEqualTo("driftgate-spec");
+      assertThat(pod.getVolumes().get(1).getCsi().getDriver())
+          .isEqualTo("gcsfuse.csi.storage.gke.io");
+      assertThat(pod.getVolumes().get(1).getCsi().getVolumeAttributes())
+          .containsEntry("bucketName", "dg-lake");
+      assertThat(pod.getVolumes().get(1).getCsi().getReadOnly()).isTrue();
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+      String study = "/data/models/_work/flight-delay/studies/" + JobNames.runLabel(KEY);
+      var prepare = pod.getInitContainers().get(0);
+      assertThat(prepare.getArgs())
+          .containsExactly(
+              "tune",
+              "--prepare-only",
+              "--spec",
+              "/etc/driftgate/driftgate.yaml",
+              "--study",
+              study,
+              "--from",
+              "2024-02-01T00:00:00Z",
+              "--to",
+              "2024-03-01T10:00:00Z",
+              "--parallelism",
+              "2",
+              "--grid",
+              "lr=0.01,0.05,0.1",
+              "--grid",
+              "momentum=0.5,0.9",
+              "--param",
+              "epochs=5");
+      assertThat(prepare.getResources().getRequests()).doesNotContainKey("nvidia.com/gpu");
       var c = pod.getContainers().get(0);
-      assertThat(c.getImage()).isEqualTo("europe-docker.pkg.dev/p/driftgate/driftgate:0.1.0");
-      String study = "gs://dg-bucket/driftgate/flight-delay/studies/" + JobNames.runLabel(KEY);
+      assertThat(c.getImage())
+          .isEqualTo("europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
       assertThat(c.getArgs())
           .containsExactly("train", "--trial", "$(JOB_COMPLETION_INDEX)", "--study", study);
+      assertThat(c.getVolumeMounts())
+          .extracting(m -> m.getMountPath())
+          .containsExactly("/etc/driftgate", "/data/lake", "/data/models", "/tmp");
+      assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(c.getResources().getRequests())
+          .containsEntry("cpu", new Quantity("4"))
+          .containsEntry("memory", new Quantity("16Gi"));
       assertThat(c.getEnv().get(0).getName()).isEqualTo("JOB_COMPLETION_INDEX");
       assertThat(c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())
           .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']");
@@ -139,14 +197,28 @@ class KubernetesBackendTest {
       Fixtures.await(l, KEY, RunState.TRAINING_BEST);
       Job best = job(RunStep.BEST, 1);
       PodSpec ps = best.getSpec().getTemplate().getSpec();
-      assertThat(ps.getInitContainers().get(0).getArgs()).startsWith("train", "--best");
-      assertThat(ps.getContainers().get(0).getArgs()).startsWith("gate", "--model");
+      String study = "/data/models/_work/flight-delay/studies/" + JobNames.runLabel(KEY);
+      assertThat(ps.getInitContainers().get(0).getArgs())
+          .containsExactly("tune", "--collect", "--study", study);
+      assertThat(ps.getContainers().get(0).getArgs())
+          .containsExactly(
+              "gate",
+              "--spec",
+              "/etc/driftgate/driftgate.yaml",
+              "--registry",
+              "/data/models/_work/registry",
+              "--model",
+              study + "/best-model",
+              "--report",
+              study + "/gate-report.html",
+              "--verdict",
+              "/dev/termination-log");
       assertThat(jobs()).hasSize(2);
 
       Pod pod = createPod(best);
       updatePod(pod, true, null);
       RetrainRun gating = Fixtures.await(l, KEY, RunState.GATING);
-      assertThat(gating.results().modelDir()).endsWith(JobNames.runLabel(KEY) + "/model");
+      assertThat(gating.results().modelDir()).endsWith(JobNames.runLabel(KEY) + "/best-model");
 
       updatePod(pod, true, "{\"promoted\":true,\"version\":\"v4\",\"reason\":\"auc +0.03\"}");
       setStatus(best, complete(1));

@@ -197,6 +197,43 @@ public final class TuneRunner {
         bestModel);
   }
 
+  /**
+   * Collects a study whose trials ran elsewhere ({@code driftgate train --trial I --study DIR},
+   * e.g. the pods of an Indexed Job) and publishes the best trial's model, running no trial.
+   *
+   * @throws IllegalStateException when the directory holds no prepared study
+   */
+  public static Result collect(Path studyDir) throws IOException {
+    Path study = studyDir.toAbsolutePath().normalize();
+    Path json = StudyFiles.studyJson(study);
+    if (!Files.isRegularFile(json)) {
+      throw new IllegalStateException(
+          "no study in "
+              + study
+              + ": "
+              + json.getFileName()
+              + " is missing (prepare it with driftgate tune --prepare-only)");
+    }
+    StudySpec spec = StudySpec.fromJson(Files.readString(json));
+    StudyResult result = LocalStudyRunner.collect(spec, study);
+    Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
+    for (TrialResult t : result.trials()) {
+      counts.merge(t.status(), 1L, Long::sum);
+    }
+    Path bestModel = null;
+    Optional<TrialResult> best = result.best();
+    if (best.isPresent()) {
+      bestModel = publishBest(spec, study, best.get());
+    }
+    return new Result(
+        study,
+        StudyFiles.table(study),
+        StudyFiles.results(study),
+        result,
+        Map.copyOf(counts),
+        bestModel);
+  }
+
   private static Path publishBest(StudySpec spec, Path study, TrialResult best) {
     Path src = TrialMain.modelDir(study, best.index());
     if (!Files.isDirectory(src)) {
