@@ -10,8 +10,10 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.launcher.JobRenderer;
 import io.driftgate.launcher.KubernetesBackend;
 import io.driftgate.launcher.Launcher;
+import io.driftgate.launcher.LauncherHttp;
 import io.driftgate.launcher.RequestConsumer;
 import io.driftgate.schemas.RetrainRequest;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +36,10 @@ import picocli.CommandLine.Option;
           + " --runs-dir and resumed on restart.",
       "--once: drain the topic, wait for those runs to finish, exit (0 when none FAILED).",
       "--dry-run (kubernetes): print the Job YAML for the requests in the lake's monitor store"
-          + " (lake/_monitor/requests), touching neither Kafka nor a cluster."
+          + " (lake/_monitor/requests), touching neither Kafka nor a cluster.",
+      "--http-port: serve GET /healthz, /readyz, /runs, /runs/{key} and POST"
+          + " /runs/{key}/cancel, and write <runs-dir>/launcher.endpoint for 'driftgate runs"
+          + " cancel'."
     })
 final class LauncherCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -92,6 +98,19 @@ final class LauncherCommand implements Callable<Integer> {
       names = "--timeout",
       description = "--once: longest to wait for the runs. Default: ${DEFAULT-VALUE}.")
   Duration timeout = Duration.ofHours(6);
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the HTTP endpoint (probes, runs, cancel) on this port; 0: any free port."
+              + " Default: off.")
+  Integer httpPort;
+
+  @Option(
+      names = "--http-host",
+      description = "Address the HTTP endpoint binds. Default: ${DEFAULT-VALUE}.")
+  String httpHost = "0.0.0.0";
 
   @Override
   public Integer call() throws Exception {
@@ -152,9 +171,14 @@ final class LauncherCommand implements Callable<Integer> {
         topic,
         spec.source().kafka().bootstrapServers(),
         runs);
+    // Ready once the consumer has subscribed; the endpoint starts first so that liveness answers
+    // while stored runs are resumed.
+    AtomicBoolean subscribed = new AtomicBoolean();
     try (Launcher l = launcher;
+        LauncherHttp http = httpPort == null ? null : serve(l, subscribed, runs);
         RequestConsumer consumer =
             new RequestConsumer(spec.source().kafka().bootstrapServers(), topic, l)) {
+      subscribed.set(true);
       l.start();
       if (once) {
         int n = consumer.drain(Duration.ofSeconds(60));
@@ -183,6 +207,20 @@ final class LauncherCommand implements Callable<Integer> {
         loop.close();
       }
     }
+  }
+
+  private LauncherHttp serve(Launcher l, AtomicBoolean ready, Path runs) throws IOException {
+    LauncherHttp http = LauncherHttp.start(l, httpHost, httpPort, ready::get);
+    Path file;
+    try {
+      file = http.publishEndpoint(runs);
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
+    System.out.printf(
+        "http endpoint on %s:%d (%s names %s)%n", httpHost, http.port(), file, http.localUri());
+    return http;
   }
 
   private int dryRun(ModelSpec spec, LauncherConfig config) {

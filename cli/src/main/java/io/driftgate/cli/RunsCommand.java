@@ -9,9 +9,13 @@ import io.driftgate.core.run.RunJson;
 import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.Transition;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.launcher.LauncherHttp;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +26,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "runs",
     mixinStandardHelpOptions = true,
-    description = "Inspect or cancel retraining runs in the launcher's run store.",
+    description =
+        "Inspect or cancel retraining runs: in the launcher's run store, or through a running"
+            + " launcher's HTTP endpoint (--launcher).",
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Cancel.class})
 final class RunsCommand implements Callable<Integer> {
 
@@ -44,12 +50,27 @@ final class RunsCommand implements Callable<Integer> {
     Path runsDir;
 
     FileRunStore open() {
+      return new FileRunStore(dir());
+    }
+
+    Path dir() {
       if (runsDir != null) {
-        return new FileRunStore(runsDir);
+        return runsDir;
       }
       ModelSpec spec = specOption.load();
-      return new FileRunStore(registryOptions.root(spec).resolveSibling("runs"));
+      return registryOptions.root(spec).resolveSibling("runs");
     }
+  }
+
+  /** --launcher, shared by the subcommands. */
+  static final class LauncherOption {
+    @Option(
+        names = "--launcher",
+        paramLabel = "URL",
+        description =
+            "A running launcher's HTTP endpoint (driftgate launcher --http-port), e.g."
+                + " http://localhost:8080 through kubectl port-forward.")
+    URI launcher;
   }
 
   static void printTable(List<RetrainRun> runs) {
@@ -65,13 +86,19 @@ final class RunsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List every run.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List every run (of the store, or of the launcher at --launcher).")
   static final class ListRuns implements Callable<Integer> {
     @Mixin StoreOptions store;
 
+    @Mixin LauncherOption launcherOption;
+
     @Override
     public Integer call() {
-      printTable(store.open().list());
+      URI launcher = launcherOption.launcher;
+      printTable(launcher != null ? new LauncherClient(launcher).runs() : store.open().list());
       return 0;
     }
   }
@@ -83,6 +110,8 @@ final class RunsCommand implements Callable<Integer> {
   static final class Show implements Callable<Integer> {
     @Mixin StoreOptions store;
 
+    @Mixin LauncherOption launcherOption;
+
     @Option(names = "--json", description = "Print the stored JSON.")
     boolean json;
 
@@ -91,8 +120,19 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      RetrainRun r =
-          store.open().get(key).orElseThrow(() -> new IllegalArgumentException("no run " + key));
+      RetrainRun r;
+      if (launcherOption.launcher != null) {
+        r =
+            new LauncherClient(launcherOption.launcher)
+                .run(key)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "no run " + key + " in the launcher at " + launcherOption.launcher))
+                .run();
+      } else {
+        r = store.open().get(key).orElseThrow(() -> new IllegalArgumentException("no run " + key));
+      }
       if (json) {
         System.out.println(RunJson.write(r));
         return 0;
@@ -129,14 +169,22 @@ final class RunsCommand implements Callable<Integer> {
       name = "cancel",
       mixinStandardHelpOptions = true,
       description = {
-        "Mark a stored run that has not finished CANCELLED.",
-        "Limitation: this edits the run store only. A launcher that is running now keeps its own"
-            + " copy and is not told: stop it first (a restarted launcher loads the CANCELLED run"
-            + " and submits nothing for it); a step already running (a trial JVM, a Kubernetes"
-            + " Job) is not stopped by this command."
+        "Cancel a run that has not finished.",
+        "With --launcher URL, or else when <runs-dir>/launcher.endpoint (written by a local"
+            + " 'driftgate launcher --http-port') names a launcher that answers, the running"
+            + " launcher cancels the run: it persists CANCELLED and stops the run's running step"
+            + " (a local trial is interrupted, a Kubernetes Job deleted).",
+        "Only when no launcher is reachable this edits the run store directly: a launcher that"
+            + " runs elsewhere keeps its own copy and is not told, and a step already running is"
+            + " not stopped (a restarted launcher loads the CANCELLED run and submits nothing for"
+            + " it). An explicit --launcher that does not answer is an error, not a fallback.",
+        "For a launcher in Kubernetes: kubectl port-forward deploy/<release>-driftgate-launcher"
+            + " 8080, then --launcher http://localhost:8080."
       })
   static final class Cancel implements Callable<Integer> {
     @Mixin StoreOptions store;
+
+    @Mixin LauncherOption launcherOption;
 
     @Option(names = "--reason", description = "Why. Default: ${DEFAULT-VALUE}.")
     String reason = "cancelled by an operator (driftgate runs cancel)";
@@ -146,7 +194,72 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      FileRunStore s = store.open();
+      if (launcherOption.launcher != null) {
+        try {
+          return throughLauncher(new LauncherClient(launcherOption.launcher));
+        } catch (IOException e) {
+          throw new IllegalStateException(
+              "no launcher answered at "
+                  + launcherOption.launcher
+                  + " ("
+                  + e
+                  + "); nothing cancelled. Is the port-forward running?");
+        }
+      }
+      Path dir = store.dir();
+      Optional<URI> published = LauncherHttp.publishedEndpoint(dir);
+      String why;
+      if (published.isPresent()) {
+        try {
+          return throughLauncher(new LauncherClient(published.get()));
+        } catch (IOException e) {
+          // A launcher that died without deleting its file; the store is all there is.
+          why =
+              dir.resolve(LauncherHttp.ENDPOINT_FILE)
+                  + " names "
+                  + published.get()
+                  + " but nothing answered there ("
+                  + e.getClass().getSimpleName()
+                  + ")";
+        }
+      } else {
+        why = "no " + dir.resolve(LauncherHttp.ENDPOINT_FILE) + " (no local launcher endpoint)";
+      }
+      System.out.println(
+          "no running launcher reachable: " + why + "; editing the run store " + dir + " only");
+      return inStore(new FileRunStore(dir));
+    }
+
+    private int throughLauncher(LauncherClient launcher) throws IOException {
+      LauncherClient.Answer a = launcher.cancel(key, reason);
+      switch (a.status()) {
+        case 200 -> {
+          RetrainRun r = a.run();
+          Transition last = r.history().get(r.history().size() - 1);
+          System.out.printf(
+              "run %s: %s -> %s by the launcher at %s (its running step was stopped)%n",
+              key, last.from(), r.state(), launcher.base());
+          return 0;
+        }
+        case 409 -> {
+          System.out.printf("run %s already finished: %s%n", key, a.run().state());
+          return 1;
+        }
+        case 404 ->
+            throw new IllegalArgumentException(
+                "no run " + key + " in the launcher at " + launcher.base());
+        default ->
+            throw new IllegalStateException(
+                "the launcher at "
+                    + launcher.base()
+                    + " answered "
+                    + a.status()
+                    + ": "
+                    + a.error());
+      }
+    }
+
+    private int inStore(FileRunStore s) {
       RetrainRun r = s.get(key).orElseThrow(() -> new IllegalArgumentException("no run " + key));
       if (r.state().terminal()) {
         System.out.printf("run %s already finished: %s%n", key, r.state());
@@ -155,10 +268,12 @@ final class RunsCommand implements Callable<Integer> {
       RunMachine machine = new RunMachine(LauncherConfig.defaults().policy(), Clock.systemUTC());
       Outcome o = machine.apply(r, new RunEvent.Cancel(reason));
       s.save(o.run());
-      System.out.printf("run %s: %s -> %s%n", key, r.state(), o.run().state());
+      System.out.printf("run %s: %s -> %s in the run store%n", key, r.state(), o.run().state());
       if (!o.actions().isEmpty()) {
         System.out.println(
-            "note: the run's current step was not stopped by this command (" + o.actions() + ")");
+            "note: the run's current step was not stopped by this command ("
+                + o.actions()
+                + "); a launcher running elsewhere is not told (use --launcher URL)");
       }
       return 0;
     }

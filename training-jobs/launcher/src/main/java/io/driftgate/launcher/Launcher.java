@@ -47,6 +47,7 @@ public final class Launcher implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final Map<String, RetrainRun> runs = new LinkedHashMap<>();
   private volatile boolean started;
+  private volatile boolean resumed; // start() has loaded and resumed the stored runs
 
   /**
    * @param tickInterval how often due retries and timeouts are checked (a timer, not a poll of the
@@ -114,6 +115,33 @@ public final class Launcher implements AutoCloseable {
         });
     long ms = Math.max(1, tickInterval.toMillis());
     loop.scheduleWithFixedDelay(this::tickDue, ms, ms, TimeUnit.MILLISECONDS);
+    resumed = true;
+  }
+
+  /** Whether {@link #start()} has finished (stored runs resumed) and the launcher is not closed. */
+  public boolean isStarted() {
+    return resumed && !loop.isShutdown();
+  }
+
+  /**
+   * Whether the launcher thread answers: a no-op queued behind its work completes within {@code
+   * timeout}. False when the thread is stuck (e.g. in a backend call) or the launcher is closed; a
+   * liveness probe, so it never throws.
+   */
+  public boolean alive(Duration timeout) {
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    try {
+      loop.execute(() -> answered.complete(null));
+      answered.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException
+        | TimeoutException
+        | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**
