@@ -1,0 +1,196 @@
+package io.driftgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.ModelDirectory;
+import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.Transition;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.launcher.JobRenderer;
+import io.driftgate.launcher.KubernetesBackend;
+import io.driftgate.launcher.Launcher;
+import io.driftgate.schemas.RetrainRequest;
+import io.driftgate.trainer.LakeRange;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kubernetes path end to end, short of a cluster: a retrain request → the launcher's Kubernetes
+ * backend creates the Jobs in fabric8's CRUD mock API server → {@link InProcessKubelet} runs every
+ * container's args with this build's CLI (prepare, the Indexed Job's trials, collect, gate) on a
+ * spec mounted from a ConfigMap and a store on a PersistentVolumeClaim → the status it writes back
+ * moves the run to a gate decision. Proves that the rendered Jobs chain into a promoted model with
+ * nothing but the files on the shared store between them.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesLoopIT {
+  static final String NS = "ml";
+  static final String KEY = "flight-delay/2026-01-05T08:00Z/drift";
+
+  KubernetesClient client;
+  @TempDir Path work;
+
+  @Test
+  void requestRunsAsJobsWhoseContainersChainIntoAPromotedModel() throws Exception {
+    Path lake = TinyLake.write(work.resolve("lake"), 11, 6000);
+    Path store = work.resolve("store"); // the PVC; this "node" mounts it at the same path
+    String specText = spec(lake, store);
+    Path specFile = Files.writeString(work.resolve("driftgate.yaml"), specText);
+    ModelSpec spec = SpecLoader.load(specFile);
+    LauncherConfig config = LauncherConfig.load(specFile);
+    assertThat(config.trials()).isEqualTo(2);
+    client
+        .configMaps()
+        .inNamespace(NS)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("driftgate-spec")
+                .endMetadata()
+                .addToData("driftgate.yaml", specText)
+                .build())
+        .create();
+    client
+        .persistentVolumeClaims()
+        .inNamespace(NS)
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("driftgate-store")
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteMany")
+                .withNewResources()
+                .addToRequests("storage", new Quantity("10Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+        .create();
+
+    LakeRange range = LakeRange.wholeLake(lake);
+    RetrainRequest request =
+        RetrainRequest.newBuilder()
+            .setIdempotencyKey(KEY)
+            .setModel(spec.model())
+            .setReasons(List.of("drift"))
+            .setTriggerWindowEnd(range.to())
+            .setDataFrom(range.from())
+            .setDataTo(range.to())
+            .setValidRecordsSinceLastRun(6000L)
+            .setRequestedAt(Instant.now())
+            .build();
+    Clock clock = Clock.systemUTC();
+    JobRenderer renderer = new JobRenderer(config, spec.model());
+    try (InProcessKubelet kubelet = new InProcessKubelet(client, NS, work.resolve("node"));
+        Launcher launcher =
+            new Launcher(
+                spec.model(),
+                new FileRunStore(work.resolve("runs")),
+                new RunMachine(config.policy(), clock),
+                new KubernetesBackend(client, renderer, spec.model()),
+                1,
+                clock,
+                Duration.ofMillis(200))) {
+      kubelet.start();
+      launcher.start();
+      assertThat(launcher.accept(request)).isTrue();
+      assertThat(launcher.accept(request)).as("duplicate").isFalse();
+      boolean finished = launcher.awaitAllTerminal(Duration.ofMinutes(8));
+      String trace = String.join("\n", kubelet.executed());
+      RetrainRun run = launcher.run(KEY).orElseThrow();
+      assertThat(finished).as(trace).isTrue();
+      assertThat(run.state()).as(run.failure() + "\n" + trace).isEqualTo(RunState.PROMOTED);
+      assertThat(
+              run.history().stream()
+                  .map(Transition::to)
+                  .filter(s -> s != RunState.REQUESTED)
+                  .distinct()
+                  .toList())
+          .containsExactly(
+              RunState.TUNING, RunState.TRAINING_BEST, RunState.GATING, RunState.PROMOTED);
+
+      // Two Jobs, one per step; the Indexed Job ran both trials after preparing the study.
+      assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(2);
+      List<String> steps = kubelet.executed();
+      assertThat(steps).allMatch(s -> s.contains(" exit=0: "), "every container exits 0");
+      assertThat(steps)
+          .filteredOn(s -> s.contains("/prepare exit="))
+          .hasSize(2)
+          .allMatch(s -> s.contains("tune --prepare-only"));
+      assertThat(steps)
+          .filteredOn(s -> s.contains("/trial exit="))
+          .extracting(s -> s.substring(s.indexOf("train --trial ")).split(" ")[2])
+          .containsExactly("0", "1");
+      assertThat(steps).filteredOn(s -> s.contains("/train-best exit=")).hasSize(1);
+      assertThat(steps).filteredOn(s -> s.contains("/gate exit=")).hasSize(1);
+
+      // The files on the shared store that carried the run between the pods.
+      Path study = Path.of(renderer.studyDir(KEY));
+      assertThat(study).startsWith(store);
+      for (int i = 0; i < 2; i++) {
+        assertThat(Files.readString(study.resolve("trials/" + i + "/status.json")))
+            .contains("COMPLETED");
+      }
+      assertThat(Path.of(run.results().modelDir())).isEqualTo(study.resolve("best-model"));
+      ModelDirectory.verify(study.resolve("best-model"));
+      assertThat(study.resolve("gate-report.html")).isNotEmptyFile();
+      FileSystemModelRegistry registry =
+          new FileSystemModelRegistry(Path.of(config.registryOrDefault()));
+      assertThat(registry.alias(spec.model(), "champion").orElseThrow().versionId())
+          .isEqualTo(run.results().modelVersion());
+    }
+  }
+
+  /** The example spec with absolute schema paths, the test's lake and a launcher section. */
+  static String spec(Path lake, Path store) throws Exception {
+    String schemas = Path.of("../schemas").toAbsolutePath().normalize() + "/";
+    String text =
+        Files.readString(TinyLake.SPEC)
+            .replace("../../schemas/", schemas)
+            .replace(
+                "schemaRegistryDir: registry",
+                "schemaRegistryDir: " + TinyLake.SPEC.resolveSibling("registry").toAbsolutePath())
+            .replace("path: ../../.driftgate/lake/flight-delay", "path: " + lake.toAbsolutePath());
+    return text
+        + "\nlauncher:\n"
+        + "  backend: kubernetes\n"
+        + "  namespace: "
+        + NS
+        + "\n"
+        + "  image: driftgate-trainer:test-cpu\n"
+        + "  serviceAccount: driftgate-trainer\n"
+        + "  specConfigMap: driftgate-spec\n"
+        + "  store: "
+        + store.resolve("work")
+        + "\n"
+        + "  registry: "
+        + store.resolve("registry")
+        + "\n"
+        + "  volumes:\n"
+        + "    - {name: store, mountPath: "
+        + store
+        + ", claimName: driftgate-store}\n"
+        + "  grid: {lr: [0.05, 0.1], momentum: [0.9]}\n"
+        + "  params: {epochs: 3, hidden: 16, batchSize: 64}\n"
+        + "  parallelism: 2\n"
+        + "  backoffLimitPerIndex: 1\n"
+        + "  initialBackoff: 0s\n";
+  }
+}
