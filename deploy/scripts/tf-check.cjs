@@ -2,9 +2,10 @@
 // Structural and formatting checks of infra/terraform without the terraform binary.
 // Parses every .tf file with @cdktf/hcl2json (the HCL2 parser terraform uses, compiled to wasm),
 // writes the merged JSON to deploy/target/terraform/<module>.json and asserts what the design
-// promises: GPU pools tainted and scaling from 0, private buckets, Workload Identity on, every
-// variable typed and described, every output described, least-privilege bucket bindings, and a
-// terraform-fmt-like layout (2-space indentation, aligned '=', no tabs/trailing whitespace).
+// promises: GPU pools tainted and scaling from 0, private buckets, Workload Identity and the Cloud
+// Storage FUSE CSI driver on, every variable typed and described, every output described,
+// least-privilege bucket bindings, and a terraform-fmt-like layout (2-space indentation, aligned
+// '=', no tabs/trailing whitespace).
 // Usage: node tf-check.cjs TOOLS_DIR TERRAFORM_DIR OUT_DIR
 'use strict';
 const fs = require('fs');
@@ -178,6 +179,10 @@ function checkModule(mod) {
     if (c.remove_default_node_pool !== true) fail(w, `cluster ${name}: remove_default_node_pool must be true`);
     if (!one(c.ip_allocation_policy).cluster_secondary_range_name) fail(w, `cluster ${name}: not VPC-native with secondary ranges`);
     if (!('enable_private_nodes' in one(c.private_cluster_config))) fail(w, `cluster ${name}: no private nodes option`);
+    // The chart mounts the lake and models buckets through the Cloud Storage FUSE CSI driver.
+    if (one(one(c.addons_config).gcs_fuse_csi_driver_config).enabled !== true) {
+      fail(w, `cluster ${name}: addons_config.gcs_fuse_csi_driver_config.enabled must be true`);
+    }
   }
 
   const pools = resources(mod, 'google_container_node_pool');
@@ -233,13 +238,14 @@ function checkModule(mod) {
     const bucket = (String(r.bucket).match(/google_storage_bucket\.(\w+)/) || [])[1];
     return `${sa} ${bucket} ${r.role}`;
   }).sort();
+  // Cloud Storage FUSE writers need objectUser (a rewrite replaces the object, a rename deletes):
+  // ingest writes the lake, trainer and launcher the models bucket; the trainer only reads the lake.
   const expected = [
     'ingest lake roles/storage.objectUser',
     'ingest state roles/storage.objectUser',
-    'launcher registry roles/storage.objectViewer',
+    'launcher registry roles/storage.objectUser',
     'trainer lake roles/storage.objectViewer',
-    'trainer registry roles/storage.objectCreator',
-    'trainer registry roles/storage.objectViewer',
+    'trainer registry roles/storage.objectUser',
   ];
   if (JSON.stringify(grants) !== JSON.stringify(expected)) {
     fail(w, `bucket grants are not the least-privilege set:\n    found    ${grants.join('; ')}\n    expected ${expected.join('; ')}`);

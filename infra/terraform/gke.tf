@@ -62,6 +62,11 @@ resource "google_container_cluster" "this" {
     http_load_balancing {
       disabled = true
     }
+    # The Helm chart mounts the lake and models buckets as Cloud Storage FUSE CSI volumes
+    # (Flink pods, launcher, training Jobs): the ingest writes and training reads local paths.
+    gcs_fuse_csi_driver_config {
+      enabled = true
+    }
   }
 
   # Node auto-provisioning stays off: GPU capacity comes only from the typed gpu_pools list.

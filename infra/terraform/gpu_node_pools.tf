@@ -1,7 +1,8 @@
 # One autoscaled GPU node pool per entry of var.gpu_pools. Each scales from 0 (no idle GPU cost),
 # installs the NVIDIA driver through GKE, and is tainted so that only Pods tolerating
-# nvidia.com/gpu (the training Jobs) land there. The launcher selects pools by the
-# driftgate.io/pool label, trying them in list order when one cannot scale up (quota, stock-out).
+# nvidia.com/gpu (the training Jobs) land there. Jobs carry a required node affinity on the
+# driftgate.io/pool labels of all pools and a preferred one in list order: when a pool cannot
+# scale up (quota, stock-out), the cluster autoscaler scales up the next one.
 
 locals {
   gpu_pools = { for p in var.gpu_pools : p.name => p }

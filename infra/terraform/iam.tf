@@ -1,9 +1,13 @@
 # One Google service account per component, each bound to its Kubernetes service account through
 # Workload Identity (no keys anywhere) and granted only what it needs:
-#   ingest   - read/write the lake and Flink state; Kafka client
-#   trainer  - read the lake; create (not delete) objects in the model registry
-#   launcher - read the model registry; Kafka client (retrain requests). Creating Jobs is
-#              Kubernetes RBAC (Helm chart: a Role limited to jobs, pods, pods/log), no GCP role.
+#   ingest   - read/write the lake (Cloud Storage FUSE mount) and Flink state; Kafka client
+#   trainer  - read the lake; read/write the models bucket (registry, studies, run models)
+#   launcher - read/write the models bucket (registry, its run store); Kafka client (retrain
+#              requests). Creating Jobs is Kubernetes RBAC (Helm chart: a Role limited to jobs,
+#              pods, pods/log), no GCP role.
+# The buckets are mounted with Cloud Storage FUSE: rewriting a file replaces its object and a
+# rename is copy + delete, so writers need roles/storage.objectUser (create + delete), not
+# objectCreator. The models bucket is versioned: overwritten or deleted objects stay recoverable.
 #   nodes    - the node VM identity: logs, metrics, pulling images
 # Optional: GitHub Actions through Workload Identity Federation (push images, publish requests).
 
@@ -87,21 +91,15 @@ resource "google_storage_bucket_iam_member" "trainer_lake" {
   member = google_service_account.trainer.member
 }
 
-resource "google_storage_bucket_iam_member" "trainer_registry_read" {
+resource "google_storage_bucket_iam_member" "trainer_registry" {
   bucket = google_storage_bucket.registry.name
-  role   = "roles/storage.objectViewer"
-  member = google_service_account.trainer.member
-}
-
-resource "google_storage_bucket_iam_member" "trainer_registry_write" {
-  bucket = google_storage_bucket.registry.name
-  role   = "roles/storage.objectCreator"
+  role   = "roles/storage.objectUser"
   member = google_service_account.trainer.member
 }
 
 resource "google_storage_bucket_iam_member" "launcher_registry" {
   bucket = google_storage_bucket.registry.name
-  role   = "roles/storage.objectViewer"
+  role   = "roles/storage.objectUser"
   member = google_service_account.launcher.member
 }
 

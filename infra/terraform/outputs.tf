@@ -1,6 +1,10 @@
 # Outputs: what the Helm release, the workflows and operators need. helm_values is ready to pass
 # to `helm upgrade --install -f -`.
 
+locals {
+  gpu_accelerators = distinct([for p in var.gpu_pools : p.accelerator_type])
+}
+
 output "cluster_name" {
   description = "GKE cluster name."
   value       = google_container_cluster.this.name
@@ -87,9 +91,12 @@ output "helm_values" {
     kafka = {
       bootstrapServers = local.kafka_bootstrap_servers
     }
+    # Bucket names: the chart mounts them with Cloud Storage FUSE (lake at /data/lake, models at
+    # /data/models); Flink state stays a gs:// URL (Flink's own GCS filesystem).
     storage = {
-      lakePath     = "${google_storage_bucket.lake.url}/lake"
-      registryPath = "${google_storage_bucket.registry.url}/models"
+      lakeBucket   = google_storage_bucket.lake.name
+      lakePrefix   = "lake"
+      modelsBucket = google_storage_bucket.registry.name
       statePath    = google_storage_bucket.state.url
     }
     serviceAccounts = {
@@ -97,8 +104,13 @@ output "helm_values" {
       launcher = { name = var.workloads.launcher_ksa, gcpServiceAccount = google_service_account.launcher.email }
       trainer  = { name = var.workloads.trainer_ksa, gcpServiceAccount = google_service_account.trainer.email }
     }
+    # Jobs may land on any of the pools, preferred in list order. A gke-accelerator node
+    # selector is set only when every pool has the same accelerator (else it would pin one).
     launcher = {
-      gpuPools = [for p in var.gpu_pools : p.name]
+      trainer = {
+        gpuPools = [for p in var.gpu_pools : p.name]
+        gpuType  = length(local.gpu_accelerators) == 1 ? local.gpu_accelerators[0] : ""
+      }
     }
   })
 }

@@ -106,7 +106,7 @@ variable "system_pool" {
 
 variable "gpu_pools" {
   description = <<-EOT
-    GPU node pools for training and tuning Jobs, tried in list order by the launcher. List
+    GPU node pools for training and tuning Jobs, preferred in list order (node affinity). List
     several accelerator types and zones so that a quota limit or a stock-out in one does not
     block training. Every pool scales from 0, is tainted nvidia.com/gpu=present:NoSchedule and
     labelled driftgate.io/pool=<name> (GKE adds cloud.google.com/gke-accelerator).

@@ -57,11 +57,116 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- printf "%s-spec" (include "driftgate.fullname" .) }}
 {{- end }}
 
-{{/* The model spec with the deployment's lake path and bootstrap servers filled in. */}}
+{{/* Mount points of the data volumes, the same in the Flink pods, the launcher and every Job. */}}
+{{- define "driftgate.lakeMount" -}}/data/lake{{- end }}
+{{- define "driftgate.modelsMount" -}}/data/models{{- end }}
+
+{{/* The spec's lake.path: the lake prefix under the lake mount. */}}
+{{- define "driftgate.lakePath" -}}
+{{- $prefix := trimAll "/" .Values.storage.lakePrefix }}
+{{- if $prefix }}
+{{- printf "%s/%s" (include "driftgate.lakeMount" .) $prefix }}
+{{- else }}
+{{- include "driftgate.lakeMount" . }}
+{{- end }}
+{{- end }}
+
+{{/* Bucket or PVC of a data volume: include "driftgate.dataSource" (list . "lake"); exactly one is set. */}}
+{{- define "driftgate.dataSource" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $bucket := index $root.Values.storage (printf "%sBucket" $name) }}
+{{- $claim := index $root.Values.storage (printf "%sClaim" $name) }}
+{{- if and $bucket $claim }}
+{{- fail (printf "storage: set %sBucket or %sClaim, not both" $name $name) }}
+{{- else if $bucket }}
+{{- dict "bucket" $bucket | toJson }}
+{{- else if $claim }}
+{{- dict "claimName" $claim | toJson }}
+{{- else }}
+{{- fail (printf "storage: set %sBucket (Cloud Storage FUSE) or %sClaim (a PVC)" $name $name) }}
+{{- end }}
+{{- end }}
+
+{{/* True (non-empty) when any volume is a bucket: pods then need the gcsfuse sidecar annotation. */}}
+{{- define "driftgate.usesGcsfuse" -}}
+{{- if or .Values.storage.lakeBucket .Values.storage.modelsBucket }}true{{- end }}
+{{- end }}
+
+{{/* A pod volume for a data volume: include "driftgate.dataVolume" (list . "lake" true).
+The bucket is a Cloud Storage FUSE CSI ephemeral volume (implicit-dirs: prefixes written by other
+clients show as directories); with the pod's fsGroup the driver makes the mount group-writable. */}}
+{{- define "driftgate.dataVolume" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $readOnly := index . 2 }}
+{{- $source := include "driftgate.dataSource" (list $root $name) | fromJson }}
+- name: {{ $name }}
+{{- if $source.bucket }}
+  csi:
+    driver: gcsfuse.csi.storage.gke.io
+    readOnly: {{ $readOnly }}
+    volumeAttributes:
+      bucketName: {{ $source.bucket }}
+      mountOptions: implicit-dirs
+{{- else }}
+  persistentVolumeClaim:
+    claimName: {{ $source.claimName }}
+    readOnly: {{ $readOnly }}
+{{- end }}
+{{- end }}
+
+{{/* The spec's launcher section: the kubernetes backend as the chart deploys it (see
+core/.../run/LauncherConfig.java for the keys). Every Job pod mounts the spec ConfigMap at
+/etc/driftgate and the volumes below. */}}
+{{- define "driftgate.launcherSection" -}}
+{{- $t := .Values.launcher.trainer }}
+{{- $variant := printf "-%s" $t.variant }}
+{{- $volumes := list }}
+{{- range $v := list (list "lake" (include "driftgate.lakeMount" .) true) (list "models" (include "driftgate.modelsMount" .) false) }}
+{{- $source := include "driftgate.dataSource" (list $ (index $v 0)) | fromJson }}
+{{- $volume := merge (dict "name" (index $v 0) "mountPath" (index $v 1)) $source }}
+{{- if index $v 2 }}
+{{- $_ := set $volume "readOnly" true }}
+{{- end }}
+{{- $volumes = append $volumes $volume }}
+{{- end }}
+{{- $models := include "driftgate.modelsMount" . }}
+{{- $l := dict
+  "backend" "kubernetes"
+  "namespace" .Release.Namespace
+  "image" (include "driftgate.image" (list . $t.repository $variant))
+  "serviceAccount" (include "driftgate.serviceAccountName" (list . "trainer"))
+  "specConfigMap" (include "driftgate.specConfigMap" .)
+  "store" (printf "%s/_work" $models)
+  "registry" (printf "%s/registry" $models)
+  "volumes" $volumes
+  "gpuCount" $t.gpuCount
+  "cpu" (toString $t.cpu)
+  "memory" $t.memory
+  "grid" $t.grid
+  "params" $t.params
+}}
+{{- with $t.gpuType }}
+{{- $_ := set $l "gpuType" . }}
+{{- end }}
+{{- with $t.gpuPools }}
+{{- $_ := set $l "gpuPools" . }}
+{{- end }}
+{{- range $key := list "parallelism" "backoffLimitPerIndex" "maxAttempts" "initialBackoff" "maxBackoff" "tuningTimeout" "trainingTimeout" "gatingTimeout" "ttlAfterFinished" }}
+{{- if hasKey $t $key }}
+{{- $_ := set $l $key (index $t $key) }}
+{{- end }}
+{{- end }}
+{{- toYaml $l }}
+{{- end }}
+
+{{/* The model spec with the deployment's lake path, bootstrap servers and launcher section. */}}
 {{- define "driftgate.spec" -}}
 {{- $spec := deepCopy .Values.spec }}
-{{- $_ := set $spec.lake "path" .Values.storage.lakePath }}
+{{- $_ := set $spec.lake "path" (include "driftgate.lakePath" .) }}
 {{- $_ := set $spec.source.kafka "bootstrapServers" .Values.kafka.bootstrapServers }}
+{{- $_ := set $spec "launcher" (include "driftgate.launcherSection" . | fromYaml) }}
 {{- toYaml $spec }}
 {{- end }}
 

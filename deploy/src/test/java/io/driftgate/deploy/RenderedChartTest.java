@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -132,15 +133,30 @@ class RenderedChartTest {
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(c.getImage()).endsWith("/driftgate-launcher:" + pomVersion());
-    assertThat(c.getArgs()).startsWith("launcher").contains("--spec=/etc/driftgate/driftgate.yaml");
+    assertThat(c.getArgs())
+        .containsExactly(
+            "launcher",
+            "--spec=/etc/driftgate/driftgate.yaml",
+            "--runs-dir=/data/models/_runs",
+            "--http-port=8080");
     assertThat(c.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
-    for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe(), c.getStartupProbe())) {
+    for (var probe : List.of(c.getLivenessProbe(), c.getStartupProbe())) {
       assertThat(probe.getHttpGet().getPath()).isEqualTo("/healthz");
       assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
     }
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+
+    // The spec at /etc/driftgate, the models bucket at /data/models through Cloud Storage FUSE.
+    assertThat(mountPaths(c))
+        .containsEntry("spec", "/etc/driftgate")
+        .containsEntry("models", "/data/models");
+    assertThat(volume(pod, "spec").getConfigMap().getName()).isEqualTo(PREFIX + "-spec");
+    assertGcsfuseVolume(volume(pod, "models"), "my-project-driftgate-models", false);
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("gke-gcsfuse/volumes", "true");
     assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
-    Volume tmp = pod.getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().get();
-    assertThat(tmp.getEmptyDir()).isNotNull();
+    assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
 
     // The checksum is the sha256 of the spec ConfigMap template's output, as Helm computes it
     // (the output keeps the newlines around the {{- if }} block, which helm template trims).
@@ -161,16 +177,86 @@ class RenderedChartTest {
     }
   }
 
+  static Volume volume(PodSpec pod, String name) {
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no volume " + name));
+  }
+
+  static Map<String, String> mountPaths(Container c) {
+    return c.getVolumeMounts().stream()
+        .collect(Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
+  }
+
+  /** A GKE Cloud Storage FUSE CSI ephemeral volume of {@code bucket}. */
+  static void assertGcsfuseVolume(Volume v, String bucket, boolean readOnly) {
+    assertThat(v.getCsi()).as("CSI volume %s", v.getName()).isNotNull();
+    assertThat(v.getCsi().getDriver()).isEqualTo("gcsfuse.csi.storage.gke.io");
+    assertThat(v.getCsi().getReadOnly()).isEqualTo(readOnly);
+    assertThat(v.getCsi().getVolumeAttributes())
+        .containsEntry("bucketName", bucket)
+        .containsEntry("mountOptions", "implicit-dirs");
+  }
+
+  /** The spec ConfigMap's driftgate.yaml, parsed; it is the ConfigMap's only key. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> renderedSpec(List<HasMetadata> docs) {
+    ConfigMap cm =
+        docs.stream()
+            .filter(ConfigMap.class::isInstance)
+            .map(ConfigMap.class::cast)
+            .filter(d -> d.getMetadata().getName().equals(PREFIX + "-spec"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cm.getData().keySet()).containsExactly("driftgate.yaml");
+    return Serialization.unmarshal(cm.getData().get("driftgate.yaml"), Map.class);
+  }
+
   @Test
   void specConfigMapCarriesTheDeploymentsLakeAndKafka() {
-    ConfigMap cm = one(ConfigMap.class, PREFIX + "-spec");
-    Map<String, Object> spec =
-        Serialization.unmarshal(cm.getData().get("driftgate.yaml"), Map.class);
+    Map<String, Object> spec = renderedSpec(docs);
     assertThat(spec).containsEntry("model", "flight-delay");
-    assertThat(((Map<?, ?>) spec.get("lake")).get("path")).asString().startsWith("gs://");
+    assertThat(((Map<?, ?>) spec.get("lake")).get("path")).isEqualTo("/data/lake/lake");
     Map<?, ?> kafka = (Map<?, ?>) ((Map<?, ?>) spec.get("source")).get("kafka");
-    assertThat(kafka.get("bootstrapServers")).asString().isNotBlank();
-    assertThat(cm.getData()).containsKey("launcher.yaml");
+    assertThat(kafka.get("bootstrapServers")).isEqualTo("kafka.kafka.svc:9092");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void specLauncherSectionConfiguresTheKubernetesBackend() throws Exception {
+    Map<String, Object> launcher = (Map<String, Object>) renderedSpec(docs).get("launcher");
+    assertThat(launcher)
+        .containsEntry("backend", "kubernetes")
+        .containsEntry("namespace", RenderedManifests.NAMESPACE)
+        .containsEntry("serviceAccount", "driftgate-trainer")
+        .containsEntry("specConfigMap", PREFIX + "-spec")
+        .containsEntry("store", "/data/models/_work")
+        .containsEntry("registry", "/data/models/registry")
+        .containsEntry("gpuCount", 1)
+        .containsEntry("gpuPools", List.of("l4-spot", "t4-ondemand"))
+        .containsEntry("cpu", "4")
+        .containsEntry("memory", "16Gi")
+        .containsEntry("params", Map.of("epochs", 5))
+        .containsEntry("parallelism", 2)
+        .containsEntry("ttlAfterFinished", "1d")
+        .doesNotContainKeys("trials", "gpuType", "poolLabel", "pendingTimeoutSeconds");
+    assertThat(launcher.get("image"))
+        .asString()
+        .endsWith("/driftgate-trainer:" + pomVersion() + "-gpu");
+    assertThat(launcher.get("grid"))
+        .isEqualTo(Map.of("lr", List.of(0.05, 0.1), "momentum", List.of(0.5, 0.9)));
+    assertThat((List<Map<String, Object>>) launcher.get("volumes"))
+        .containsExactly(
+            Map.of(
+                "name", "lake",
+                "mountPath", "/data/lake",
+                "bucket", "my-project-driftgate-lake",
+                "readOnly", true),
+            Map.of(
+                "name", "models",
+                "mountPath", "/data/models",
+                "bucket", "my-project-driftgate-models"));
   }
 
   @Test
@@ -199,7 +285,7 @@ class RenderedChartTest {
     assertThat(job).containsEntry("entryClass", "io.driftgate.streaming.ingest.IngestPipeline");
     assertThat((List<String>) job.get("args"))
         .contains("--spec=/etc/driftgate/driftgate.yaml", "--runner=FlinkRunner")
-        .anySatisfy(a -> assertThat(a).startsWith("--lakePath=gs://"))
+        .contains("--lakePath=/data/lake/lake")
         .anySatisfy(a -> assertThat(a).startsWith("--bootstrapServers="));
 
     // Every --add-opens of the POM's driftgate.jvm.opens reaches every Flink JVM.
@@ -233,6 +319,10 @@ class RenderedChartTest {
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     Container main = pod.getContainers().get(0);
     assertThat(main.getName()).isEqualTo("flink-main-container");
+    // The ingest writes the lake through a Cloud Storage FUSE mount (local paths).
+    assertThat(annotations).containsEntry("gke-gcsfuse/volumes", "true");
+    assertThat(mountPaths(main)).containsEntry("lake", "/data/lake");
+    assertGcsfuseVolume(volume(pod, "lake"), "my-project-driftgate-lake", false);
     assertThat(main.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(main.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
   }
