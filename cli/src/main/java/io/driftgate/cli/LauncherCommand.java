@@ -126,7 +126,11 @@ final class LauncherCommand implements Callable<Integer> {
       }
       config = config.withBackend(b);
     }
-    Path registry = registryOptions.root(spec);
+    // --registry, else the spec's launcher.registry (the chart sets it), else next to the lake
+    Path registry =
+        registryOptions.registry == null && config.registry() != null
+            ? Path.of(config.registry())
+            : registryOptions.root(spec);
     Path runs = runsDir != null ? runsDir : registry.resolveSibling("runs");
     String topic = spec.drift().requestsTopicOr(spec.model());
     if (dryRun) {

@@ -257,6 +257,16 @@ class RenderedChartTest {
                 "name", "models",
                 "mountPath", "/data/models",
                 "bucket", "my-project-driftgate-models"));
+
+    // What the launcher makes of it: its own parser accepts every key the chart renders.
+    io.driftgate.core.run.LauncherConfig config =
+        io.driftgate.core.run.LauncherConfig.parse(launcher);
+    assertThat(config.backend()).isEqualTo(io.driftgate.core.run.LauncherConfig.Backend.KUBERNETES);
+    assertThat(config.trials()).isEqualTo(4);
+    assertThat(config.registryOrDefault()).isEqualTo("/data/models/registry");
+    assertThat(config.volumes())
+        .extracting(v -> v.bucket())
+        .containsExactly("my-project-driftgate-lake", "my-project-driftgate-models");
   }
 
   @Test
