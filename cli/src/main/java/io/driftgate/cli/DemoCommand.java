@@ -83,6 +83,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
 
+  @Option(
+      names = "--kubernetes",
+      description =
+          "Stop after the retrain request and print the Kubernetes Jobs that 'driftgate launcher"
+              + " --kubernetes' would create for it (the spec's launcher section; placeholders for"
+              + " image, store and volumes when it has none). Nothing is applied: run the launcher"
+              + " against the cluster for that.")
+  boolean kubernetes;
+
   @Parameters(description = "Extra Beam/Flink pipeline options, after '--'.")
   List<String> pipelineArgs = new ArrayList<>();
 
@@ -103,17 +112,82 @@ final class DemoCommand implements Callable<Integer> {
     Demo.Result r =
         Demo.run(
             spec,
-            noTrain ? null : Demo.Training.fast(specOption.spec, seed),
+            noTrain || kubernetes ? null : Demo.Training.fast(specOption.spec, seed),
             generator,
             partitions,
             workDir,
             System.out,
             !noProgress,
             pipelineArgs.toArray(String[]::new));
+    if (kubernetes) {
+      printJobs(spec, r.requests());
+    }
     boolean promotedOrNoRequest =
         noTrain
+            || kubernetes
             || r.requests().isEmpty()
             || r.runs().stream().anyMatch(run -> run.state() == RunState.PROMOTED);
     return r.balanced() && r.loopClosed() && promotedOrNoRequest ? 0 : 1;
+  }
+
+  /** Prints the two Jobs of each request's run, as the Kubernetes backend renders them. */
+  private void printJobs(ModelSpec spec, List<io.driftgate.schemas.RetrainRequest> requests)
+      throws java.io.IOException {
+    java.util.Map<String, Object> section = new java.util.LinkedHashMap<>();
+    Object doc =
+        new org.yaml.snakeyaml.Yaml(
+                new org.yaml.snakeyaml.constructor.SafeConstructor(
+                    new org.yaml.snakeyaml.LoaderOptions()))
+            .load(java.nio.file.Files.readString(specOption.spec));
+    if (doc instanceof java.util.Map<?, ?> m
+        && m.get("launcher") instanceof java.util.Map<?, ?> l) {
+      l.forEach((k, v) -> section.put(String.valueOf(k), v));
+    }
+    List<String> placeholders = new ArrayList<>();
+    section.put("backend", "kubernetes");
+    if (!section.containsKey("image")) {
+      section.put("image", "driftgate-trainer:" + version() + "-cpu");
+      placeholders.add("image");
+    }
+    if (!section.containsKey("store")) {
+      section.putIfAbsent(
+          "volumes",
+          List.of(
+              java.util.Map.of(
+                  "name", "store", "mountPath", "/data", "claimName", "driftgate-store")));
+      section.putIfAbsent("specConfigMap", "driftgate-spec");
+      section.put("store", "/data/_work");
+      placeholders.add("store, volumes, specConfigMap");
+    }
+    io.driftgate.core.run.LauncherConfig config =
+        io.driftgate.core.run.LauncherConfig.parse(section);
+    io.driftgate.launcher.JobRenderer renderer =
+        new io.driftgate.launcher.JobRenderer(config, spec.model());
+    io.driftgate.core.run.RunMachine machine =
+        new io.driftgate.core.run.RunMachine(config.policy(), java.time.Clock.systemUTC());
+    if (requests.isEmpty()) {
+      System.out.println("no retrain request: no Jobs to show");
+    }
+    for (io.driftgate.schemas.RetrainRequest req : requests) {
+      io.driftgate.core.run.RetrainRun run =
+          machine.request(
+              req.getIdempotencyKey(), spec.model(), io.driftgate.core.run.RunRequest.from(req));
+      System.out.printf(
+          "%n# Jobs 'driftgate launcher --kubernetes' creates for %s%s%n",
+          run.key(),
+          placeholders.isEmpty()
+              ? ""
+              : " (placeholders for " + String.join("; ", placeholders) + ")");
+      System.out.println("# 1) tuning: an Indexed Job, one completion per trial");
+      System.out.print(renderer.yaml(run, io.driftgate.core.run.RunStep.TUNE, 1));
+      System.out.println("---");
+      System.out.println("# 2) once tuning completes: best model + gate");
+      System.out.print(renderer.yaml(run, io.driftgate.core.run.RunStep.BEST, 1));
+    }
+  }
+
+  private static String version() {
+    String v = DemoCommand.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 }

@@ -106,12 +106,28 @@ final class RequestCommand implements Callable<Integer> {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.source().kafka().bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000"); // a missing topic fails in 20 s, not 60
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       ByteBuffer value = request.toByteBuffer();
       byte[] bytes = new byte[value.remaining()];
       value.get(bytes);
-      producer.send(new ProducerRecord<>(topic, key, bytes)).get();
+      try {
+        producer.send(new ProducerRecord<>(topic, key, bytes)).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(
+            "cannot publish to topic '"
+                + topic
+                + "' at "
+                + spec.source().kafka().bootstrapServers()
+                + ": "
+                + e.getCause().getMessage()
+                + " (is the broker reachable, and does the topic exist? create it, e.g."
+                + " kafka-topics.sh --create --topic "
+                + topic
+                + ")",
+            e.getCause());
+      }
     }
     System.out.printf(
         "published retrain request %s (%s) for %s to %s: train on [%s, %s)%n",

@@ -160,15 +160,7 @@ class KubernetesLoopIT {
 
   /** The example spec with absolute schema paths, the test's lake and a launcher section. */
   static String spec(Path lake, Path store) throws Exception {
-    String schemas = Path.of("../schemas").toAbsolutePath().normalize() + "/";
-    String text =
-        Files.readString(TinyLake.SPEC)
-            .replace("../../schemas/", schemas)
-            .replace(
-                "schemaRegistryDir: registry",
-                "schemaRegistryDir: " + TinyLake.SPEC.resolveSibling("registry").toAbsolutePath())
-            .replace("path: ../../.driftgate/lake/flight-delay", "path: " + lake.toAbsolutePath());
-    return text
+    return TinyLake.specFor(lake)
         + "\nlauncher:\n"
         + "  backend: kubernetes\n"
         + "  namespace: "

@@ -30,6 +30,17 @@ final class TinyLake {
 
   private TinyLake() {}
 
+  /** The example spec's text with absolute schema paths and {@code lake} as its lake. */
+  static String specFor(Path lake) throws java.io.IOException {
+    String schemas = Path.of("../schemas").toAbsolutePath().normalize() + "/";
+    return Files.readString(SPEC)
+        .replace("../../schemas/", schemas)
+        .replace(
+            "schemaRegistryDir: registry",
+            "schemaRegistryDir: " + SPEC.resolveSibling("registry").toAbsolutePath())
+        .replace("path: ../../.driftgate/lake/flight-delay", "path: " + lake.toAbsolutePath());
+  }
+
   static Path write(Path root, long seed, int count) throws Exception {
     ModelSpec spec = SpecLoader.load(SPEC);
     RecordCleaner cleaner = new RecordCleaner(spec);
