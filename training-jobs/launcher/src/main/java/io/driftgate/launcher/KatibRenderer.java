@@ -54,6 +54,9 @@ public final class KatibRenderer {
   static final String FAILURE_CONDITION =
       "status.conditions.#(type==\"Failed\")#|#(status==\"True\")#";
 
+  /** The trial pod's name, from the downward API (Kubernetes expands it in the arguments). */
+  static final String POD_NAME_ENV = "POD_NAME";
+
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final LauncherConfig config;
@@ -75,7 +78,10 @@ public final class KatibRenderer {
     return config;
   }
 
-  /** Where the trials of a run write their models: {@code <store>/<model>/katib/<run label>}. */
+  /**
+   * The folder of a run: its trials write to {@code <trial>/<pod>} below it, BEST to {@code
+   * best-model-<attempt>}.
+   */
   public String trialsDir(String key) {
     return jobs.studyDir(key);
   }
@@ -193,7 +199,14 @@ public final class KatibRenderer {
             "${trialSpec.Name}",
             "description",
             "the trial's name: its model's folder"));
-    String out = trialsDir(run.key()) + "/${trialParameters." + TRIAL_NAME_PARAMETER + "}";
+    // one folder per pod: train refuses a non-empty --out, and the Job retries a failed pod
+    String out =
+        trialsDir(run.key())
+            + "/${trialParameters."
+            + TRIAL_NAME_PARAMETER
+            + "}/$("
+            + POD_NAME_ENV
+            + ")";
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("primaryContainerName", JobRenderer.TRIAL_CONTAINER);
     t.put("successCondition", SUCCESS_CONDITION);
@@ -228,7 +241,17 @@ public final class KatibRenderer {
         .endMetadata()
         .withSpec(
             jobs.podSpec()
-                .withContainers(jobs.trialContainer(jobs.trainArgs(run, searched, out)).build())
+                .withContainers(
+                    jobs.trialContainer(jobs.trainArgs(run, searched, out))
+                        .addNewEnv()
+                        .withName(POD_NAME_ENV)
+                        .withNewValueFrom()
+                        .withNewFieldRef()
+                        .withFieldPath("metadata.name")
+                        .endFieldRef()
+                        .endValueFrom()
+                        .endEnv()
+                        .build())
                 .build())
         .endTemplate()
         .endSpec()

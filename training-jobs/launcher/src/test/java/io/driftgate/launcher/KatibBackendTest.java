@@ -233,7 +233,15 @@ class KatibBackendTest {
               "--param",
               "epochs=5",
               "--out",
-              TRIALS + "/${trialParameters.katibTrialName}");
+              TRIALS + "/${trialParameters.katibTrialName}/$(POD_NAME)");
+      assertThat(c.getEnv())
+          .singleElement()
+          .satisfies(
+              env -> {
+                assertThat(env.getName()).isEqualTo("POD_NAME");
+                assertThat(env.getValueFrom().getFieldRef().getFieldPath())
+                    .isEqualTo("metadata.name");
+              });
 
       RetrainRun r = Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
       assertThat(r.handle("tuneExperiment")).isEqualTo(e.getMetadata().getName());
