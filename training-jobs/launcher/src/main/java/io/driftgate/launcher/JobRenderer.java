@@ -284,7 +284,9 @@ public final class JobRenderer {
         .withNewSpec()
         .withCompletions(1)
         .withParallelism(1)
-        .withBackoffLimit(config.backoffLimitPerIndex())
+        // Katib: a second pod would meet the first one's model in --out, which train refuses;
+        // a failed pod fails the attempt, and the run's next attempt trains into a new folder
+        .withBackoffLimit(tuner == Tuner.KATIB ? 0 : config.backoffLimitPerIndex())
         .withActiveDeadlineSeconds(
             config.trainingTimeout().plus(config.gatingTimeout()).toSeconds())
         .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())

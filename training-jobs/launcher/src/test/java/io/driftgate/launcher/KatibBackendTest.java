@@ -263,9 +263,10 @@ class KatibBackendTest {
       setStatus(e, succeeded("0.05", "0.9"));
       RetrainRun training = Fixtures.await(l, KEY, RunState.TRAINING_BEST);
       assertThat(training.results().bestParams())
-          .containsExactlyEntriesOf(Map.of("lr", "0.05", "momentum", "0.9"));
+          .isEqualTo(Map.of("lr", "0.05", "momentum", "0.9"));
 
       Job best = job(RunStep.BEST, 1);
+      assertThat(best.getSpec().getBackoffLimit()).isZero(); // retried as a new attempt
       PodSpec ps = best.getSpec().getTemplate().getSpec();
       var train = ps.getInitContainers().get(0);
       assertThat(train.getName()).isEqualTo("train-best");
