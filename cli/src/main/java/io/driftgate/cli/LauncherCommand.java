@@ -7,7 +7,10 @@ import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunStep;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.launcher.Backend;
 import io.driftgate.launcher.JobRenderer;
+import io.driftgate.launcher.KatibBackend;
+import io.driftgate.launcher.KatibRenderer;
 import io.driftgate.launcher.KubernetesBackend;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LauncherHttp;
@@ -35,8 +38,9 @@ import picocli.CommandLine.Option;
           + " best model, gate) on the local or Kubernetes backend; runs are persisted in"
           + " --runs-dir and resumed on restart.",
       "--once: drain the topic, wait for those runs to finish, exit (0 when none FAILED).",
-      "--dry-run (kubernetes): print the Job YAML for the requests in the lake's monitor store"
-          + " (lake/_monitor/requests), touching neither Kafka nor a cluster.",
+      "--dry-run (kubernetes, katib): print the Job (katib: Experiment and best-model Job) YAML"
+          + " for the requests in the lake's monitor store (lake/_monitor/requests), touching"
+          + " neither Kafka nor a cluster.",
       "--http-port: serve GET /healthz, /readyz, /runs, /runs/{key} and POST"
           + " /runs/{key}/cancel, and write <runs-dir>/launcher.endpoint for 'driftgate runs"
           + " cancel'."
@@ -48,7 +52,7 @@ final class LauncherCommand implements Callable<Integer> {
 
   @Option(
       names = "--backend",
-      description = "local or kubernetes. Default: the spec's launcher.backend (local).")
+      description = "local, kubernetes or katib. Default: the spec's launcher.backend (local).")
   String backend;
 
   @Option(
@@ -122,7 +126,7 @@ final class LauncherCommand implements Callable<Integer> {
       LauncherConfig.Backend b = LauncherConfig.Backend.fromConfigName(backend);
       if (b == null) {
         throw new IllegalArgumentException(
-            "--backend: \"" + backend + "\" is not local or kubernetes");
+            "--backend: \"" + backend + "\" is not local, kubernetes or katib");
       }
       config = config.withBackend(b);
     }
@@ -158,12 +162,16 @@ final class LauncherCommand implements Callable<Integer> {
     } else {
       Clock clock = Clock.systemUTC();
       var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+      Backend backend =
+          config.backend() == LauncherConfig.Backend.KATIB
+              ? new KatibBackend(client, new KatibRenderer(config, spec.model()), spec.model())
+              : new KubernetesBackend(client, new JobRenderer(config, spec.model()), spec.model());
       launcher =
           new Launcher(
               spec.model(),
               new io.driftgate.core.run.FileRunStore(runs),
               new RunMachine(config.policy(), clock),
-              new KubernetesBackend(client, new JobRenderer(config, spec.model()), spec.model()),
+              backend,
               Math.max(1, spec.volume().maxInFlight()),
               clock,
               Duration.ofSeconds(5));
@@ -233,7 +241,7 @@ final class LauncherCommand implements Callable<Integer> {
       System.out.println("no retrain requests in " + spec.lake().path() + "/_monitor/requests");
       return 0;
     }
-    if (config.backend() != LauncherConfig.Backend.KUBERNETES) {
+    if (config.backend() == LauncherConfig.Backend.LOCAL) {
       for (RetrainRequest r : requests) {
         System.out.printf(
             "would run %s locally: tune on [%s, %s), then gate%n",
@@ -245,6 +253,10 @@ final class LauncherCommand implements Callable<Integer> {
     RunMachine machine = new RunMachine(config.policy(), Clock.systemUTC());
     for (RetrainRequest r : requests) {
       RetrainRun run = machine.request(r.getIdempotencyKey(), spec.model(), RunRequest.from(r));
+      if (config.backend() == LauncherConfig.Backend.KATIB) {
+        printKatib(new KatibRenderer(config, spec.model()), run);
+        continue;
+      }
       System.out.println("# run " + run.key() + ": tuning Job");
       System.out.println(renderer.yaml(run, RunStep.TUNE, 1));
       System.out.println("---");
@@ -252,6 +264,18 @@ final class LauncherCommand implements Callable<Integer> {
       System.out.println(renderer.yaml(run, RunStep.BEST, 1));
     }
     return 0;
+  }
+
+  private static void printKatib(KatibRenderer katib, RetrainRun run) {
+    System.out.println("# run " + run.key() + ": tuning study, a Katib Experiment");
+    System.out.println(katib.yaml(run, 1));
+    System.out.println("---");
+    System.out.println(
+        "# run "
+            + run.key()
+            + ": best model + gate Job; the --param values <best-NAME> are placeholders for"
+            + " the Experiment's optimal trial");
+    System.out.println(katib.bestYamlWithPlaceholders(run));
   }
 
   /** The spec's launcher.params, overridden by --param. */

@@ -138,5 +138,28 @@ final class TrainCommand implements Callable<Integer> {
           m.getOrDefault("lr", Double.NaN),
           m.getOrDefault("epoch_millis", Double.NaN));
     }
+    for (int i = 0; i < history.size(); i++) {
+      System.out.println(metricsLine(i + 1, history.get(i)));
+    }
+  }
+
+  /** Metrics printed as {@code name=value}, one line per epoch. */
+  static final List<String> METRICS_LINE_NAMES =
+      List.of("train_loss", "val_loss", "val_accuracy", "val_auc");
+
+  /**
+   * One epoch as {@code epoch=1 train_loss=0.61 val_loss=0.58 ...}: the {@code name=value} form
+   * that Katib's StdOut metrics collector parses. Non-finite values are left out, as its number
+   * pattern cannot read them.
+   */
+  static String metricsLine(int epoch, Map<String, Double> m) {
+    StringBuilder b = new StringBuilder("epoch=").append(epoch);
+    for (String name : METRICS_LINE_NAMES) {
+      Double v = m.get(name);
+      if (v != null && Double.isFinite(v)) {
+        b.append(' ').append(name).append('=').append(v);
+      }
+    }
+    return b.toString();
   }
 }

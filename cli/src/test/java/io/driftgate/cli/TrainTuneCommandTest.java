@@ -6,6 +6,11 @@ import io.driftgate.core.registry.ModelDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +54,7 @@ class TrainTuneCommandTest extends ConsoleCapture {
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     assertThat(train(a)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String firstRun = stdout();
     assertThat(train(b)).isZero();
 
     assertThat(ModelDirectory.verify(a).files())
@@ -59,6 +65,23 @@ class TrainTuneCommandTest extends ConsoleCapture {
     assertThat(Files.readString(a.resolve("training.json"))).contains("\"seed\" : 7");
     assertThat(stdout())
         .contains("epoch", "val_loss", "validation metrics", "roc_auc", "manifest.json");
+    // one name=value line per epoch (epochs=2), as Katib's StdOut collector reads them with its
+    // default metricsFormat
+    Pattern katibFormat =
+        Pattern.compile("([\\w|-]+)\\s*=\\s*([+-]?\\d*(\\.\\d+)?([Ee][+-]?\\d+)?)");
+    List<String> metricLines = firstRun.lines().filter(l -> l.startsWith("epoch=")).toList();
+    assertThat(metricLines).hasSize(2);
+    for (int i = 0; i < metricLines.size(); i++) {
+      Map<String, Double> parsed = new LinkedHashMap<>();
+      Matcher m = katibFormat.matcher(metricLines.get(i));
+      while (m.find()) {
+        parsed.put(m.group(1), Double.parseDouble(m.group(2)));
+      }
+      assertThat(parsed)
+          .containsEntry("epoch", (double) (i + 1))
+          .containsKeys("train_loss", "val_loss", "val_accuracy", "val_auc");
+      assertThat(parsed.get("val_accuracy")).isBetween(0.0, 1.0);
+    }
 
     // A non-empty output directory is a clear error.
     assertThat(train(a)).isEqualTo(2);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * launcher:
- *   backend: kubernetes          # local (default) | kubernetes
+ *   backend: kubernetes          # local (default) | kubernetes | katib
  *   namespace: ml
  *   image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu  # runs the driftgate CLI
  *   serviceAccount: driftgate-trainer
@@ -49,8 +49,12 @@ import java.util.regex.Pattern;
  *   ttlAfterFinished: 1d
  * </pre>
  *
+ * The {@code katib} backend needs the same keys as {@code kubernetes}: it runs the study as a Katib
+ * {@code Experiment} (grid algorithm, the trials as Jobs built like the kubernetes backend's trial
+ * pods) and the best model and gate as the same Job.
+ *
  * @param grid searched parameter to its values, in order; the study has one trial per combination
- *     (the completions of the indexed tuning Job)
+ *     (the completions of the indexed tuning Job, or of the Katib Experiment)
  * @param params training parameters given to every trial
  */
 public record LauncherConfig(
@@ -82,7 +86,9 @@ public record LauncherConfig(
   /** Where steps run. */
   public enum Backend {
     LOCAL,
-    KUBERNETES;
+    KUBERNETES,
+    /** The study as a Katib Experiment; the best model and gate as a Kubernetes Job. */
+    KATIB;
 
     public static Backend fromConfigName(String s) {
       for (Backend b : values()) {
@@ -310,7 +316,7 @@ public record LauncherConfig(
     if (b != null) {
       backend = b instanceof String s ? Backend.fromConfigName(s.trim()) : null;
       if (backend == null) {
-        err(errors, "launcher.backend", b, "is not supported", "allowed: local, kubernetes");
+        err(errors, "launcher.backend", b, "is not supported", "allowed: local, kubernetes, katib");
         backend = d.backend();
       }
     }
@@ -346,18 +352,23 @@ public record LauncherConfig(
     Duration training = duration(m, "trainingTimeout", d.trainingTimeout(), false, errors);
     Duration gating = duration(m, "gatingTimeout", d.gatingTimeout(), false, errors);
     Duration ttl = duration(m, "ttlAfterFinished", d.ttlAfterFinished(), true, errors);
-    if (backend == Backend.KUBERNETES) {
+    if (backend == Backend.KUBERNETES || backend == Backend.KATIB) {
+      String name = backend.name().toLowerCase(Locale.ROOT);
       if (image == null && m.get("image") == null) {
         missing(
             errors,
             "launcher.image",
-            "the kubernetes backend needs the trainer image, e.g. image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
+            "the "
+                + name
+                + " backend needs the trainer image, e.g. image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
       }
       if (store == null && m.get("store") == null) {
         missing(
             errors,
             "launcher.store",
-            "the kubernetes backend needs a shared store for studies and models, a path inside the"
+            "the "
+                + name
+                + " backend needs a shared store for studies and models, a path inside the"
                 + " Job pods under one of launcher.volumes, e.g. store: /data/models/_work");
       }
     }

@@ -98,7 +98,8 @@ class LauncherConfigTest {
             "launcher.tuningTimeout",
             "launcher.namespace");
     assertThat(e.getMessage())
-        .contains("launcher.backend: value \"slurm\" is not supported; allowed: local, kubernetes")
+        .contains(
+            "launcher.backend: value \"slurm\" is not supported; allowed: local, kubernetes, katib")
         .contains(
             "launcher.parallelism: value 0 is out of range; expected a whole number between 1 and 1000")
         .contains("launcher.tuningTimeout: value 5 has no unit")
@@ -156,6 +157,22 @@ class LauncherConfigTest {
         .containsExactly("launcher.image", "launcher.store");
     assertThat(e.getMessage())
         .contains("launcher.image: missing required key; the kubernetes backend needs");
+  }
+
+  @Test
+  void katibNeedsTheSameKeysAsKubernetes() {
+    SpecException e = assertThrowsSpec(Map.of("backend", "katib"));
+    assertThat(e.errors())
+        .extracting(SpecError::key)
+        .containsExactly("launcher.image", "launcher.store");
+    assertThat(e.getMessage())
+        .contains("launcher.image: missing required key; the katib backend needs");
+    LauncherConfig c =
+        LauncherConfig.parse(
+            Map.of("backend", "katib", "image", "trainer:1", "store", "/data/models/_work"));
+    assertThat(c.backend()).isEqualTo(LauncherConfig.Backend.KATIB);
+    assertThat(LauncherConfig.Backend.fromConfigName("katib"))
+        .isEqualTo(LauncherConfig.Backend.KATIB);
   }
 
   @Test

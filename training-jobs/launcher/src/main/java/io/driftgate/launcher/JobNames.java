@@ -26,9 +26,23 @@ public final class JobNames {
 
   /** Name of the Job of a step attempt: {@code dg-<run label>-<step>-<attempt>}. */
   public static String jobName(String key, RunStep step, int attempt) {
-    String suffix = "-" + step.label() + "-" + attempt;
+    return name(key, "-" + step.label() + "-" + attempt, MAX);
+  }
+
+  /**
+   * Katib names each trial, and so its Job, {@code <experiment>-<8 random characters>}, and the
+   * Job's {@code job-name} label must stay within 63.
+   */
+  public static final int MAX_EXPERIMENT = MAX - 9;
+
+  /** Name of the Katib Experiment of a tuning attempt: {@code dg-<run label>-tune-<attempt>}. */
+  public static String experimentName(String key, int attempt) {
+    return name(key, "-" + RunStep.TUNE.label() + "-" + attempt, MAX_EXPERIMENT);
+  }
+
+  private static String name(String key, String suffix, int max) {
     String hash = hash(key);
-    String base = clean(key, MAX - 3 - hash.length() - 1 - suffix.length());
+    String base = clean(key, max - 3 - hash.length() - 1 - suffix.length());
     return "dg-" + (base.isEmpty() ? "" : base + "-") + hash + suffix;
   }
 

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
@@ -42,7 +43,10 @@ import java.util.Objects;
  *       $(JOB_COMPLETION_INDEX) --study <dir>}).
  *   <li>BEST: one Job whose init container collects the finished study and publishes the best
  *       trial's model ({@code driftgate tune --collect}) and whose container gates that model
- *       ({@code driftgate gate}), writing its verdict as the termination message.
+ *       ({@code driftgate gate}), writing its verdict as the termination message. With {@link
+ *       Tuner#KATIB} the study ran as a Katib Experiment (see {@link KatibRenderer}) and the init
+ *       container instead trains the best parameters Katib reported ({@code driftgate train --param
+ *       k=v ...}).
  * </ul>
  *
  * Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}), the store and
@@ -74,26 +78,57 @@ public final class JobRenderer {
   private static final String SPEC_VOLUME = "spec";
   private static final String TMP_VOLUME = "tmp";
 
+  /** What ran the study: decides where a run's files go and how BEST gets its model. */
+  public enum Tuner {
+    /** The TUNE Indexed Job: BEST publishes the study's best trial ({@code tune --collect}). */
+    INDEXED_JOB("studies"),
+    /** A Katib Experiment: BEST trains the best parameters it reported ({@code train}). */
+    KATIB("katib");
+
+    private final String folder;
+
+    Tuner(String folder) {
+      this.folder = folder;
+    }
+  }
+
   private final LauncherConfig config;
   private final String model;
+  private final Tuner tuner;
 
   public JobRenderer(LauncherConfig config, String model) {
+    this(config, model, Tuner.INDEXED_JOB);
+  }
+
+  public JobRenderer(LauncherConfig config, String model, Tuner tuner) {
     this.config = Objects.requireNonNull(config, "config");
     this.model = Objects.requireNonNull(model, "model");
+    this.tuner = Objects.requireNonNull(tuner, "tuner");
+  }
+
+  public String model() {
+    return model;
   }
 
   public LauncherConfig config() {
     return config;
   }
 
-  /** The study directory of a run on the shared store (one per run: a retry resumes the study). */
+  /**
+   * The study directory of a run on the shared store (one per run: a retry resumes the study); with
+   * Katib, the folder of its trials' models.
+   */
   public String studyDir(String key) {
-    return store() + "/" + model + "/studies/" + JobNames.runLabel(key);
+    return store() + "/" + model + "/" + tuner.folder + "/" + JobNames.runLabel(key);
   }
 
-  /** The best model's directory of a run: the study's published best trial. */
-  public String modelDir(String key) {
-    return studyDir(key) + "/best-model";
+  /**
+   * The best model's directory of a BEST attempt: the study's published best trial; with Katib, one
+   * per attempt, as {@code train} refuses a non-empty --out and a retry must not meet the model a
+   * failed attempt left half-written.
+   */
+  public String modelDir(String key, int attempt) {
+    return studyDir(key) + (tuner == Tuner.KATIB ? "/best-model-" + attempt : "/best-model");
   }
 
   /** The gate's HTML report of a run. */
@@ -145,13 +180,41 @@ public final class JobRenderer {
     return a;
   }
 
+  /**
+   * The arguments of {@code driftgate train} on the run's data range with the {@code searched}
+   * parameters, then the {@code launcher.params} they do not override, writing to {@code out}.
+   */
+  public List<String> trainArgs(RetrainRun run, Map<String, String> searched, String out) {
+    List<String> a = new ArrayList<>();
+    a.addAll(
+        List.of(
+            "train",
+            "--spec",
+            LauncherConfig.SPEC_PATH,
+            "--from",
+            run.request().dataFrom().toString(),
+            "--to",
+            run.request().dataTo().toString()));
+    searched.forEach((k, v) -> a.addAll(List.of("--param", k + "=" + v)));
+    config
+        .params()
+        .forEach(
+            (k, v) -> {
+              if (!searched.containsKey(k)) {
+                a.addAll(List.of("--param", k + "=" + v));
+              }
+            });
+    a.addAll(List.of("--out", out));
+    return a;
+  }
+
   private Job tuning(RetrainRun run, int attempt) {
     String key = run.key();
     Map<String, String> labels = labels(key, RunStep.TUNE, attempt);
     Container prepare = container(PREPARE_CONTAINER, false).withArgs(prepareArgs(run)).build();
     Container trial =
-        container(TRIAL_CONTAINER, true)
-            .withArgs("train", "--trial", "$(JOB_COMPLETION_INDEX)", "--study", studyDir(key))
+        trialContainer(
+                List.of("train", "--trial", "$(JOB_COMPLETION_INDEX)", "--study", studyDir(key)))
             .withEnv(completionIndexEnv())
             .build();
     int trials = config.trials();
@@ -170,7 +233,7 @@ public final class JobRenderer {
         .withMaxFailedIndexes(0)
         .withActiveDeadlineSeconds(config.tuningTimeout().toSeconds())
         .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
-        .withPodFailurePolicy(new PodFailurePolicyBuilder().withRules(ignoreDisruptions()).build())
+        .withPodFailurePolicy(ignoreDisruptionsPolicy())
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
@@ -185,10 +248,15 @@ public final class JobRenderer {
   private Job best(RetrainRun run, int attempt) {
     String key = run.key();
     Map<String, String> labels = labels(key, RunStep.BEST, attempt);
-    Container collect =
-        container(TRAIN_CONTAINER, false)
-            .withArgs("tune", "--collect", "--study", studyDir(key))
-            .build();
+    // the Katib init container trains, so it gets the GPU; collecting a study only copies files
+    Container trainBest =
+        tuner == Tuner.KATIB
+            ? container(TRAIN_CONTAINER, true)
+                .withArgs(trainArgs(run, run.results().bestParams(), modelDir(key, attempt)))
+                .build()
+            : container(TRAIN_CONTAINER, false)
+                .withArgs("tune", "--collect", "--study", studyDir(key))
+                .build();
     Container gate =
         container(GATE_CONTAINER, false)
             .withArgs(
@@ -198,7 +266,7 @@ public final class JobRenderer {
                 "--registry",
                 config.registryOrDefault(),
                 "--model",
-                modelDir(key),
+                modelDir(key, attempt),
                 "--report",
                 reportFile(key),
                 "--verdict",
@@ -216,29 +284,39 @@ public final class JobRenderer {
         .withNewSpec()
         .withCompletions(1)
         .withParallelism(1)
-        .withBackoffLimit(config.backoffLimitPerIndex())
+        // Katib: a second pod would meet the first one's model in --out, which train refuses;
+        // a failed pod fails the attempt, and the run's next attempt trains into a new folder
+        .withBackoffLimit(tuner == Tuner.KATIB ? 0 : config.backoffLimitPerIndex())
         .withActiveDeadlineSeconds(
             config.trainingTimeout().plus(config.gatingTimeout()).toSeconds())
         .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
-        .withPodFailurePolicy(new PodFailurePolicyBuilder().withRules(ignoreDisruptions()).build())
+        .withPodFailurePolicy(ignoreDisruptionsPolicy())
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
         .withAnnotations(podAnnotations(key))
         .endMetadata()
-        .withSpec(podSpec().withInitContainers(collect).withContainers(gate).build())
+        .withSpec(podSpec().withInitContainers(trainBest).withContainers(gate).build())
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  private Map<String, String> podAnnotations(String key) {
+  /** Pod annotations: the run's key (null: none, see {@link KatibRenderer}) and GCS FUSE's. */
+  Map<String, String> podAnnotations(String key) {
     Map<String, String> a = new LinkedHashMap<>();
-    a.put(ANNOTATION_KEY, key);
+    if (key != null) {
+      a.put(ANNOTATION_KEY, key);
+    }
     if (config.volumes().stream().anyMatch(v -> v.bucket() != null)) {
       a.put(GCSFUSE_ANNOTATION, "true"); // GKE injects the Cloud Storage FUSE sidecar
     }
     return a;
+  }
+
+  /** A pod failure policy with {@link #ignoreDisruptions()} only. */
+  static PodFailurePolicy ignoreDisruptionsPolicy() {
+    return new PodFailurePolicyBuilder().withRules(ignoreDisruptions()).build();
   }
 
   /** Evictions and preemptions do not count against the retry limits: the pod is recreated. */
@@ -286,7 +364,16 @@ public final class JobRenderer {
         .endSecurityContext();
   }
 
-  private PodSpecBuilder podSpec() {
+  /** The GPU container of one trial (TUNE Indexed Job, Katib trial Job). */
+  ContainerBuilder trialContainer(List<String> args) {
+    return container(TRIAL_CONTAINER, true).withArgs(args);
+  }
+
+  /**
+   * The spec of every Job pod: service account, security context, spec ConfigMap and volumes, and
+   * GPU selector, toleration and pool affinity when the config asks for GPUs.
+   */
+  PodSpecBuilder podSpec() {
     PodSpecBuilder b =
         new PodSpecBuilder()
             .withRestartPolicy("Never")

@@ -80,8 +80,8 @@ public final class KubernetesBackend implements Backend {
             .inform(handler(this::onJob), 0);
   }
 
-  private static <T extends HasMetadata> ResourceEventHandler<T> handler(
-      java.util.function.Consumer<T> f) {
+  /** Calls {@code f} on every added or updated object, logging what it throws. */
+  static <T extends HasMetadata> ResourceEventHandler<T> handler(java.util.function.Consumer<T> f) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
@@ -131,7 +131,7 @@ public final class KubernetesBackend implements Backend {
     h.put(step.label() + "Job", name);
     h.put("studyDir", renderer.studyDir(run.key()));
     if (step == RunStep.BEST) {
-      h.put("modelDir", renderer.modelDir(run.key()));
+      h.put("modelDir", renderer.modelDir(run.key(), attempt));
     }
     return h;
   }
@@ -150,9 +150,10 @@ public final class KubernetesBackend implements Backend {
     LOG.info("deleted job {} of run {}", name, run.key());
   }
 
-  private record Ref(String key, RunStep step, int attempt) {}
+  /** The run step attempt an object belongs to, from its labels and key annotation. */
+  record Ref(String key, RunStep step, int attempt) {}
 
-  private static Optional<Ref> ref(HasMetadata o) {
+  static Optional<Ref> ref(HasMetadata o) {
     Map<String, String> labels = o.getMetadata().getLabels();
     Map<String, String> ann = o.getMetadata().getAnnotations();
     if (labels == null || ann == null || ann.get(JobRenderer.ANNOTATION_KEY) == null) {
@@ -250,7 +251,9 @@ public final class KubernetesBackend implements Backend {
     for (ContainerStatus cs : list(pod.getStatus().getInitContainerStatuses())) {
       if (JobRenderer.TRAIN_CONTAINER.equals(cs.getName()) && exitedZero(cs)) {
         emit(
-            ref.key(), new RunEvent.TrainingSucceeded(ref.attempt(), renderer.modelDir(ref.key())));
+            ref.key(),
+            new RunEvent.TrainingSucceeded(
+                ref.attempt(), renderer.modelDir(ref.key(), ref.attempt())));
       }
     }
     for (ContainerStatus cs : list(pod.getStatus().getContainerStatuses())) {
