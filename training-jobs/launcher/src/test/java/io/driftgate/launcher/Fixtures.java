@@ -6,6 +6,10 @@ import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStore;
 import io.driftgate.schemas.RetrainRequest;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,5 +115,58 @@ final class Fixtures {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** A pod of {@code job} as its controller would create it. */
+  static Pod createPod(io.fabric8.kubernetes.client.KubernetesClient client, Job job) {
+    Pod p =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(job.getMetadata().getName() + "-abcde")
+            .withNamespace("ml")
+            .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+            .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
+            .endMetadata()
+            .withSpec(job.getSpec().getTemplate().getSpec())
+            .build();
+    return client.pods().inNamespace("ml").resource(p).create();
+  }
+
+  /**
+   * Status of a best-model pod: train-best exited 0 ({@code trained}), gate exited 0 with a
+   * verdict.
+   */
+  static void updateBestPod(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      Pod pod,
+      boolean trained,
+      String verdict) {
+    Pod latest = client.pods().inNamespace("ml").withName(pod.getMetadata().getName()).get();
+    var status = new io.fabric8.kubernetes.api.model.PodStatusBuilder();
+    if (trained) {
+      status.addToInitContainerStatuses(
+          new ContainerStatusBuilder()
+              .withName("train-best")
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode(0)
+              .endTerminated()
+              .endState()
+              .build());
+    }
+    if (verdict != null) {
+      status.addToContainerStatuses(
+          new ContainerStatusBuilder()
+              .withName("gate")
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode(0)
+              .withMessage(verdict)
+              .endTerminated()
+              .endState()
+              .build());
+    }
+    latest.setStatus(status.build());
+    client.pods().inNamespace("ml").resource(latest).updateStatus();
   }
 }

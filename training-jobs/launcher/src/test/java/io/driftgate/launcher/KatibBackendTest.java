@@ -8,12 +8,9 @@ import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStep;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -399,45 +396,10 @@ class KatibBackendTest {
   }
 
   Pod createPod(Job job) {
-    Pod p =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(job.getMetadata().getName() + "-abcde")
-            .withNamespace("ml")
-            .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-            .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
-            .endMetadata()
-            .withSpec(job.getSpec().getTemplate().getSpec())
-            .build();
-    return client.pods().inNamespace("ml").resource(p).create();
+    return Fixtures.createPod(client, job);
   }
 
   void updatePod(Pod pod, String verdict) {
-    Pod latest = client.pods().inNamespace("ml").withName(pod.getMetadata().getName()).get();
-    var status =
-        new PodStatusBuilder()
-            .addToInitContainerStatuses(
-                new ContainerStatusBuilder()
-                    .withName("train-best")
-                    .withNewState()
-                    .withNewTerminated()
-                    .withExitCode(0)
-                    .endTerminated()
-                    .endState()
-                    .build());
-    if (verdict != null) {
-      status.addToContainerStatuses(
-          new ContainerStatusBuilder()
-              .withName("gate")
-              .withNewState()
-              .withNewTerminated()
-              .withExitCode(0)
-              .withMessage(verdict)
-              .endTerminated()
-              .endState()
-              .build());
-    }
-    latest.setStatus(status.build());
-    client.pods().inNamespace("ml").resource(latest).updateStatus();
+    Fixtures.updateBestPod(client, pod, true, verdict);
   }
 }

@@ -178,23 +178,7 @@ public final class TuneRunner {
             .jvmFlags(trialJvmFlags())
             .environment(env)
             .build();
-    StudyResult result = b.runner.run(spec, study, launcher);
-    Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
-    for (TrialResult t : result.trials()) {
-      counts.merge(t.status(), 1L, Long::sum);
-    }
-    Path bestModel = null;
-    Optional<TrialResult> best = result.best();
-    if (best.isPresent()) {
-      bestModel = publishBest(spec, study, best.get());
-    }
-    return new Result(
-        study,
-        StudyFiles.table(study),
-        StudyFiles.results(study),
-        result,
-        Map.copyOf(counts),
-        bestModel);
+    return finish(spec, study, b.runner.run(spec, study, launcher));
   }
 
   /**
@@ -215,7 +199,11 @@ public final class TuneRunner {
               + " is missing (prepare it with driftgate tune --prepare-only)");
     }
     StudySpec spec = StudySpec.fromJson(Files.readString(json));
-    StudyResult result = LocalStudyRunner.collect(spec, study);
+    return finish(spec, study, LocalStudyRunner.collect(spec, study));
+  }
+
+  /** Counts the trials and publishes the best one's model. */
+  private static Result finish(StudySpec spec, Path study, StudyResult result) {
     Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
     for (TrialResult t : result.trials()) {
       counts.merge(t.status(), 1L, Long::sum);
