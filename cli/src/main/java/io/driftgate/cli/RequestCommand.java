@@ -124,8 +124,9 @@ final class RequestCommand implements Callable<Integer> {
                 + spec.source().kafka().bootstrapServers()
                 + ": "
                 + e.getCause().getMessage()
-                + " (is the broker reachable, and does the topic exist? create it, e.g."
-                + " kafka-topics.sh --create --topic "
+                + " (is the broker reachable, does it accept this client's security settings"
+                + " (source.kafka.properties: security.protocol, sasl.*), and does the topic"
+                + " exist? create it, e.g. kafka-topics.sh --create --topic "
                 + topic
                 + ")",
             e.getCause());
