@@ -161,11 +161,14 @@ core/.../run/LauncherConfig.java for the keys). Every Job pod mounts the spec Co
 {{- toYaml $l }}
 {{- end }}
 
-{{/* The model spec with the deployment's lake path, bootstrap servers and launcher section. */}}
+{{/* The model spec with the deployment's lake path, Kafka servers and client properties (kafka.properties win over the spec's) and launcher section. */}}
 {{- define "driftgate.spec" -}}
 {{- $spec := deepCopy .Values.spec }}
 {{- $_ := set $spec.lake "path" (include "driftgate.lakePath" .) }}
 {{- $_ := set $spec.source.kafka "bootstrapServers" .Values.kafka.bootstrapServers }}
+{{- with .Values.kafka.properties }}
+{{- $_ := set $spec.source.kafka "properties" (merge (deepCopy .) ($spec.source.kafka.properties | default dict)) }}
+{{- end }}
 {{- $_ := set $spec "launcher" (include "driftgate.launcherSection" . | fromYaml) }}
 {{- toYaml $spec }}
 {{- end }}

@@ -31,9 +31,20 @@ final class KafkaCommand implements Callable<Integer> {
       split = ",")
   List<String> topics = List.of("flights:4", "flights.deadletters:1");
 
+  @Option(
+      names = "--sasl-plain",
+      paramLabel = "USER:PASSWORD",
+      description =
+          "Require SASL/PLAIN logins of this one user (SASL_PLAINTEXT listener), to try out"
+              + " source.kafka.properties against a secured broker.")
+  String saslPlain;
+
   @Override
   public Integer call() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(port, dir, dir == null)) {
+    EmbeddedKafka.PlainUser user =
+        saslPlain == null ? null : EmbeddedKafka.PlainUser.parse(saslPlain);
+    Path logDir = dir != null ? dir : java.nio.file.Files.createTempDirectory("driftgate-kafka-");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(port, logDir, dir == null, user)) {
       for (String t : topics) {
         String[] parts = t.split(":");
         kafka.createTopic(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
@@ -41,6 +52,13 @@ final class KafkaCommand implements Callable<Integer> {
       System.out.println(
           "Kafka broker ready at " + kafka.bootstrapServers() + " (Ctrl-C stops it)");
       System.out.println("topics: " + topics);
+      if (user != null) {
+        System.out.println("clients need, in the spec's source.kafka:");
+        System.out.println("  properties:");
+        kafka
+            .clientProperties()
+            .forEach((k, v) -> System.out.println("    " + k + ": '" + v + "'"));
+      }
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

@@ -189,7 +189,11 @@ final class LauncherCommand implements Callable<Integer> {
     try (Launcher l = launcher;
         LauncherHttp http = httpPort == null ? null : serve(l, subscribed, runs);
         RequestConsumer consumer =
-            new RequestConsumer(spec.source().kafka().bootstrapServers(), topic, l)) {
+            new RequestConsumer(
+                spec.source().kafka().bootstrapServers(),
+                spec.source().kafka().properties(),
+                topic,
+                l)) {
       subscribed.set(true);
       l.start();
       if (once) {

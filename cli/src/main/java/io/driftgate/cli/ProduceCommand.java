@@ -99,7 +99,7 @@ final class ProduceCommand implements Callable<Integer> {
     GeneratorConfig config = generatorConfig(spec);
     ProduceResult r =
         StreamProducer.produce(
-            spec.source().kafka().bootstrapServers(),
+            spec.source().kafka().clientProperties(),
             spec.source().kafka().topic(),
             config,
             rate,

@@ -104,9 +104,11 @@ final class RequestCommand implements Callable<Integer> {
             .build();
     String topic = spec.drift().requestsTopicOr(spec.model());
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.source().kafka().bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000"); // a missing topic fails in 20 s, not 60
+    // A missing topic or a broker that cannot be reached (or that refuses the connection's
+    // security protocol) fails in 20 s, not 60; source.kafka.properties may still change it.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+    p.putAll(spec.source().kafka().clientProperties());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       ByteBuffer value = request.toByteBuffer();
@@ -122,8 +124,9 @@ final class RequestCommand implements Callable<Integer> {
                 + spec.source().kafka().bootstrapServers()
                 + ": "
                 + e.getCause().getMessage()
-                + " (is the broker reachable, and does the topic exist? create it, e.g."
-                + " kafka-topics.sh --create --topic "
+                + " (is the broker reachable, does it accept this client's security settings"
+                + " (source.kafka.properties: security.protocol, sasl.*), and does the topic"
+                + " exist? create it, e.g. kafka-topics.sh --create --topic "
                 + topic
                 + ")",
             e.getCause());

@@ -61,7 +61,11 @@ public final class SpecLoader {
   static final List<String> SOURCE_KEYS =
       List.of("kafka", "format", "schema", "schemaHistory", "schemaRegistryDir");
   static final List<String> KAFKA_KEYS =
-      List.of("bootstrapServers", "topic", "consumerGroup", "deadLetterTopic");
+      List.of("bootstrapServers", "topic", "consumerGroup", "deadLetterTopic", "properties");
+
+  /** Kafka client property names: dotted lower-case words, e.g. {@code security.protocol}. */
+  private static final Pattern KAFKA_PROPERTY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
   static final List<String> FIELD_KEYS = List.of("field");
   static final List<String> LABEL_KEYS = List.of("field", "kind");
   static final List<String> FEATURE_KEYS =
@@ -232,6 +236,7 @@ public final class SpecLoader {
       String group = string(kafkaMap, "source.kafka", "consumerGroup", false, "my-group");
       String dlt =
           string(kafkaMap, "source.kafka", "deadLetterTopic", false, "flights.deadletters");
+      Map<String, String> kafkaProperties = kafkaProperties(kafkaMap);
       WireFormat format =
           choice(
               src,
@@ -344,7 +349,8 @@ public final class SpecLoader {
               bootstrap,
               topic,
               group != null ? group : "driftgate-ingest-" + model,
-              dlt != null ? dlt : topic + ".deadletters");
+              dlt != null ? dlt : topic + ".deadletters",
+              kafkaProperties);
       SourceSpec source = new SourceSpec(kafka, format, schemaPath, historyPaths, registryDir);
       return new ModelSpec(
           model,
@@ -690,6 +696,62 @@ public final class SpecLoader {
         return TrainingSpec.defaults();
       }
       return new TrainingSpec(seed, epochs.intValue(), lr, momentum, batch.intValue(), vf);
+    }
+
+    /** {@code source.kafka.properties}: Kafka client property name to a scalar value. */
+    private Map<String, String> kafkaProperties(Map<String, Object> kafkaMap) {
+      Map<String, String> out = new TreeMap<>();
+      Object v = kafkaMap == null ? null : kafkaMap.get("properties");
+      if (v == null) {
+        return out;
+      }
+      String example =
+          "e.g. properties: {security.protocol: SASL_SSL, sasl.mechanism: OAUTHBEARER}";
+      if (!(v instanceof Map<?, ?> m)) {
+        err(
+            "source.kafka.properties",
+            v,
+            "is not a mapping",
+            "write Kafka client property: value pairs, " + example);
+        return out;
+      }
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        String name = String.valueOf(e.getKey());
+        String key = "source.kafka.properties." + name;
+        Object value = e.getValue();
+        if (!(e.getKey() instanceof String) || !KAFKA_PROPERTY.matcher(name).matches()) {
+          err(
+              "source.kafka.properties",
+              e.getKey(),
+              "is not a Kafka client property name",
+              "use the client's dotted property names, " + example);
+        } else if (KafkaSourceSpec.DRIFTGATE_OWNED_PROPERTIES.contains(name)) {
+          err(
+              key,
+              value,
+              "sets a property driftgate owns",
+              "remove it; driftgate sets "
+                  + String.join(", ", KafkaSourceSpec.DRIFTGATE_OWNED_PROPERTIES)
+                  + " itself (bootstrap servers and group come from source.kafka.bootstrapServers"
+                  + " and source.kafka.consumerGroup)");
+        } else if (value instanceof Map<?, ?> || value instanceof List<?>) {
+          err(
+              key,
+              value,
+              "is not a scalar",
+              "write one string, number or boolean; nested keys are not expanded, write the"
+                  + " full dotted name as the key, e.g. sasl.mechanism: PLAIN");
+        } else if (value == null || value.toString().isBlank()) {
+          err(
+              key,
+              value,
+              "is empty",
+              "write a value, or remove the key to keep the client's default");
+        } else {
+          out.put(name, value.toString().trim());
+        }
+      }
+      return out;
     }
 
     private GateSpec gate(Map<String, Object> root) {

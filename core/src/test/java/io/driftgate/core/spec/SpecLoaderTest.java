@@ -217,6 +217,90 @@ class SpecLoaderTest {
     assertThat(e.getMessage()).contains("nope.yaml").contains("does not exist");
   }
 
+  // ------------------------------------------------------------------ source.kafka.properties
+
+  private static String withKafkaProperties(String block) {
+    return MINIMAL.replace("    topic: flights\n", "    topic: flights\n    properties:\n" + block);
+  }
+
+  @Test
+  void kafkaPropertiesAreScalarsStoredAsStrings() {
+    ModelSpec spec =
+        TestSpecs.parse(
+            withKafkaProperties(
+                """
+                      security.protocol: SASL_SSL
+                      sasl.mechanism: OAUTHBEARER
+                      sasl.login.callback.handler.class: com.google.cloud.hosted.kafka.auth.GcpLoginCallbackHandler
+                      sasl.jaas.config: org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;
+                      max.block.ms: 30000
+                      enable.idempotence: true
+                """));
+    KafkaSourceSpec kafka = spec.source().kafka();
+    assertThat(kafka.properties())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "OAUTHBEARER",
+                "sasl.login.callback.handler.class",
+                    "com.google.cloud.hosted.kafka.auth.GcpLoginCallbackHandler",
+                "sasl.jaas.config",
+                    "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule"
+                        + " required;",
+                "max.block.ms", "30000",
+                "enable.idempotence", "true"));
+    assertThat(kafka.clientProperties())
+        .containsEntry("bootstrap.servers", "localhost:9092")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .hasSize(7);
+    // A --bootstrap-servers override keeps the security settings.
+    KafkaSourceSpec moved = spec.withBootstrapServers("kafka:9093").source().kafka();
+    assertThat(moved.clientProperties())
+        .containsEntry("bootstrap.servers", "kafka:9093")
+        .containsEntry("sasl.mechanism", "OAUTHBEARER");
+    assertThat(TestSpecs.parse(MINIMAL).source().kafka().clientProperties())
+        .isEqualTo(Map.of("bootstrap.servers", "localhost:9092"));
+  }
+
+  @Test
+  void kafkaPropertiesRejectOwnedKeysNestedValuesAndNonMappings() {
+    SpecException e =
+        parseError(
+            withKafkaProperties(
+                """
+                      group.id: other
+                      enable.auto.commit: true
+                      sasl:
+                        mechanism: PLAIN
+                      ssl.truststore.location:
+                """));
+    assertThat(e.errors())
+        .extracting(SpecError::key)
+        .containsExactly(
+            "source.kafka.properties.group.id",
+            "source.kafka.properties.enable.auto.commit",
+            "source.kafka.properties.sasl",
+            "source.kafka.properties.ssl.truststore.location");
+    assertThat(e.errors().get(0).message())
+        .isEqualTo(
+            "source.kafka.properties.group.id: value \"other\" sets a property driftgate owns;"
+                + " remove it; driftgate sets bootstrap.servers, group.id, key.deserializer,"
+                + " value.deserializer, key.serializer, value.serializer, enable.auto.commit,"
+                + " auto.offset.reset itself (bootstrap servers and group come from"
+                + " source.kafka.bootstrapServers and source.kafka.consumerGroup)");
+    assertThat(e.errors().get(1).value()).isEqualTo("true");
+    assertThat(e.errors().get(2).message())
+        .contains("value {mechanism} is not a scalar")
+        .contains("write the full dotted name as the key, e.g. sasl.mechanism: PLAIN");
+    assertThat(e.errors().get(3).message()).contains("is empty");
+
+    SpecException list = parseError(withKafkaProperties("      - security.protocol\n"));
+    assertThat(list.key()).isEqualTo("source.kafka.properties");
+    assertThat(list.getMessage())
+        .contains("is not a mapping")
+        .contains("write Kafka client property: value pairs");
+  }
+
   // ------------------------------------------------------------------ one test per error kind
 
   @Test

@@ -7,6 +7,7 @@ import io.driftgate.core.lake.CommitMarker.LakeFile;
 import io.driftgate.core.lake.LakeIndex;
 import io.driftgate.core.lake.LakeLayout;
 import io.driftgate.core.lake.OffsetRanges;
+import io.driftgate.core.spec.KafkaSourceSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DeadLetter;
 import java.io.IOException;
@@ -19,10 +20,10 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +92,7 @@ public final class CommitToLake
       Duration commitInterval,
       int commitMaxRecords,
       String bootstrapServers,
+      Map<String, String> kafkaProperties,
       String consumerGroup,
       ModelSpec nullRateSpec,
       String runId)
@@ -105,6 +107,7 @@ public final class CommitToLake
     private java.time.Duration commitInterval = java.time.Duration.ofSeconds(5);
     private int commitMaxRecords = 50_000;
     private String bootstrapServers;
+    private Map<String, String> kafkaProperties = Map.of();
     private String consumerGroup;
     private ModelSpec nullRateSpec;
 
@@ -138,9 +141,14 @@ public final class CommitToLake
       return this;
     }
 
-    /** Commit durable offsets to this consumer group (skipped when not set). */
-    public Builder optOffsetCommit(String bootstrapServers, String consumerGroup) {
+    /**
+     * Commit durable offsets to this consumer group (skipped when not set), with the spec's extra
+     * client properties ({@code source.kafka.properties}, e.g. security settings).
+     */
+    public Builder optOffsetCommit(
+        String bootstrapServers, Map<String, String> kafkaProperties, String consumerGroup) {
       this.bootstrapServers = bootstrapServers;
+      this.kafkaProperties = new TreeMap<>(kafkaProperties);
       this.consumerGroup = consumerGroup;
       return this;
     }
@@ -165,6 +173,7 @@ public final class CommitToLake
               Duration.millis(commitInterval.toMillis()),
               commitMaxRecords,
               bootstrapServers,
+              kafkaProperties,
               consumerGroup,
               nullRateSpec,
               UUID.randomUUID().toString()));
@@ -218,9 +227,10 @@ public final class CommitToLake
       rowSchema = new Schema.Parser().parse(config.rowSchemaJson());
       layout = new LakeLayout(Paths.get(config.lakeRoot()));
       if (config.consumerGroup() != null && config.bootstrapServers() != null) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = new HashMap<>();
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-lake-committer");
+        props.putAll(
+            KafkaSourceSpec.clientProperties(config.bootstrapServers(), config.kafkaProperties()));
         admin = Admin.create(props);
       }
     }

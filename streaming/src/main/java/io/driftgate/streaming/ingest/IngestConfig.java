@@ -1,7 +1,9 @@
 package io.driftgate.streaming.ingest;
 
+import io.driftgate.core.spec.KafkaSourceSpec;
 import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,6 +52,16 @@ public record IngestConfig(
 
   public String topic() {
     return spec.source().kafka().topic();
+  }
+
+  /** The spec's extra Kafka client properties ({@code source.kafka.properties}). */
+  public Map<String, String> kafkaProperties() {
+    return spec.source().kafka().properties();
+  }
+
+  /** {@code bootstrap.servers} (possibly overridden) plus the spec's extra client properties. */
+  public Map<String, Object> clientProperties() {
+    return KafkaSourceSpec.clientProperties(bootstrapServers, kafkaProperties());
   }
 
   public String consumerGroup() {

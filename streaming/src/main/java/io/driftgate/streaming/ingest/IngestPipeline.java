@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -58,14 +59,14 @@ public final class IngestPipeline {
     StopCondition stop = null;
     if (options.getUntilCaughtUp()) {
       KafkaOffsets.Positions now =
-          KafkaOffsets.positions(config.bootstrapServers(), config.topic(), config.consumerGroup());
+          KafkaOffsets.positions(config.clientProperties(), config.topic(), config.consumerGroup());
       if (now.pending() == 0) {
         return IngestResult.nothingToDo(config);
       }
       Map<Integer, Long> target = now.latest();
       stop =
           StopCondition.caughtUpWith(
-              config.bootstrapServers(), config.topic(), config.consumerGroup(), () -> target);
+              config.clientProperties(), config.topic(), config.consumerGroup(), () -> target);
       if (config.monitor()) {
         stop =
             stop.and(
@@ -157,6 +158,7 @@ public final class IngestPipeline {
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopic(config.topic())
                 .setConsumerGroup(config.consumerGroup())
+                .optKafkaProperties(config.kafkaProperties())
                 .build());
     PCollectionTuple outcomes =
         records.apply(
@@ -173,7 +175,8 @@ public final class IngestPipeline {
                 .setRowSchema(CleanSchema.of(config.spec()))
                 .optCommitInterval(config.spec().lake().commitInterval())
                 .optCommitMaxRecords(config.spec().lake().commitMaxRecords())
-                .optOffsetCommit(config.bootstrapServers(), config.consumerGroup())
+                .optOffsetCommit(
+                    config.bootstrapServers(), config.kafkaProperties(), config.consumerGroup())
                 .optNullRateLimits(config.spec())
                 .build());
     if (config.monitor()) {
@@ -190,12 +193,12 @@ public final class IngestPipeline {
       publish(
           monitored.get(DetectDrift.REPORTS),
           "PublishDriftReports",
-          config.bootstrapServers(),
+          config,
           config.spec().drift().reportsTopicOr(config.topic()));
       publish(
           monitored.get(DetectDrift.REQUESTS),
           "PublishRetrainRequests",
-          config.bootstrapServers(),
+          config,
           config.spec().drift().requestsTopicOr(config.spec().model()));
     }
     String deadLetterTopic = config.spec().source().kafka().deadLetterTopic();
@@ -208,6 +211,7 @@ public final class IngestPipeline {
               "PublishDeadLetters",
               KafkaIO.<byte[], byte[]>write()
                   .withBootstrapServers(config.bootstrapServers())
+                  .withProducerConfigUpdates(producerUpdates(config))
                   .withTopic(deadLetterTopic)
                   .withKeySerializer(ByteArraySerializer.class)
                   .withValueSerializer(ByteArraySerializer.class));
@@ -216,14 +220,20 @@ public final class IngestPipeline {
   }
 
   private static void publish(
-      PCollection<KV<String, byte[]>> records, String name, String servers, String topic) {
+      PCollection<KV<String, byte[]>> records, String name, IngestConfig config, String topic) {
     records.apply(
         name,
         KafkaIO.<String, byte[]>write()
-            .withBootstrapServers(servers)
+            .withBootstrapServers(config.bootstrapServers())
+            .withProducerConfigUpdates(producerUpdates(config))
             .withTopic(topic)
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(ByteArraySerializer.class));
+  }
+
+  /** The spec's extra client properties (e.g. security settings) for a KafkaIO write. */
+  private static Map<String, Object> producerUpdates(IngestConfig config) {
+    return new HashMap<>(config.kafkaProperties());
   }
 
   /** Dead letters on the topic: original key, value in Avro single-object encoding. */

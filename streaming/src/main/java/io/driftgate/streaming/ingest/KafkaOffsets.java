@@ -3,7 +3,6 @@ package io.driftgate.streaming.ingest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,9 +42,20 @@ public final class KafkaOffsets {
   }
 
   public static Positions positions(String bootstrapServers, String topic, String group) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return positions(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, group);
+  }
+
+  /**
+   * Positions read with these client properties ({@code bootstrap.servers} plus e.g. security
+   * settings, see {@link io.driftgate.core.spec.KafkaSourceSpec#clientProperties()}).
+   */
+  public static Positions positions(
+      Map<String, Object> clientProperties, String topic, String group) {
+    Map<String, Object> props = new HashMap<>();
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-offsets");
+    props.putAll(clientProperties);
+    Object bootstrapServers = props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     try (Admin admin = Admin.create(props)) {
       TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
       List<TopicPartition> tps =

@@ -23,11 +23,13 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
   private final String bootstrapServers;
   private final String topic;
   private final String consumerGroup;
+  private final Map<String, String> kafkaProperties;
 
   private ReadSourceRecords(Builder b) {
     this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "setBootstrapServers");
     this.topic = Objects.requireNonNull(b.topic, "setTopic");
     this.consumerGroup = Objects.requireNonNull(b.consumerGroup, "setConsumerGroup");
+    this.kafkaProperties = b.kafkaProperties;
   }
 
   public static Builder builder() {
@@ -39,6 +41,7 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
     private String bootstrapServers;
     private String topic;
     private String consumerGroup;
+    private Map<String, String> kafkaProperties = Map.of();
 
     public Builder setBootstrapServers(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -52,6 +55,12 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
 
     public Builder setConsumerGroup(String consumerGroup) {
       this.consumerGroup = consumerGroup;
+      return this;
+    }
+
+    /** Extra consumer properties ({@code source.kafka.properties}, e.g. security settings). */
+    public Builder optKafkaProperties(Map<String, String> kafkaProperties) {
+      this.kafkaProperties = Map.copyOf(kafkaProperties);
       return this;
     }
 
@@ -69,6 +78,9 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
     consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     consumer.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
     consumer.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+    // After the defaults above, so that a spec may tune them; the keys set here that driftgate
+    // owns (group, auto commit, offset reset) cannot appear in it.
+    consumer.putAll(kafkaProperties);
     KafkaIO.Read<byte[], byte[]> read =
         KafkaIO.<byte[], byte[]>read()
             .withBootstrapServers(bootstrapServers)

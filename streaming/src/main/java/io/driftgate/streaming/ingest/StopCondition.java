@@ -47,13 +47,22 @@ public interface StopCondition {
 
   static StopCondition caughtUpWith(
       String bootstrapServers, String topic, String group, Supplier<Map<Integer, Long>> targets) {
+    return caughtUpWith(Map.of("bootstrap.servers", bootstrapServers), topic, group, targets);
+  }
+
+  /** {@link #caughtUpWith(String, String, String, Supplier)} with full client properties. */
+  static StopCondition caughtUpWith(
+      Map<String, Object> clientProperties,
+      String topic,
+      String group,
+      Supplier<Map<Integer, Long>> targets) {
     return () -> {
       Map<Integer, Long> target = targets.get();
       if (target == null) {
         return false;
       }
       Map<Integer, Long> committed =
-          KafkaOffsets.positions(bootstrapServers, topic, group).committed();
+          KafkaOffsets.positions(clientProperties, topic, group).committed();
       return target.entrySet().stream()
           .allMatch(
               e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), 0L) >= e.getValue());

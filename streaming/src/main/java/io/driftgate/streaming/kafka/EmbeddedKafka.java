@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,6 +40,10 @@ import org.apache.kafka.server.common.MetadataVersion;
  *   String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>With a {@link PlainUser} ({@link #startSaslPlain}) the client listener requires SASL/PLAIN
+ * over {@code SASL_PLAINTEXT}, so that tests can prove that every client carries the spec's
+ * security settings; {@link #clientProperties()} are then the settings a client needs.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
@@ -47,23 +52,81 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dir;
   private final boolean deleteOnClose;
   private final int port;
+  private final PlainUser saslUser;
   private final KafkaRaftServer server;
   private final Admin admin;
   private boolean closed;
 
   private EmbeddedKafka(
-      Path dir, boolean deleteOnClose, int port, KafkaRaftServer server, Admin admin) {
+      Path dir,
+      boolean deleteOnClose,
+      int port,
+      PlainUser saslUser,
+      KafkaRaftServer server,
+      Admin admin) {
     this.dir = dir;
     this.deleteOnClose = deleteOnClose;
     this.port = port;
+    this.saslUser = saslUser;
     this.server = server;
     this.admin = admin;
+  }
+
+  /** The one SASL/PLAIN user of a secured broker. */
+  public record PlainUser(String name, String password) {
+    public PlainUser {
+      // Both end up inside a JAAS config string, where a quote would end the value.
+      if (!name.matches("[A-Za-z0-9_-]+") || !password.matches("[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException("user name and password: letters, digits, _ and -");
+      }
+    }
+
+    /** Parses {@code name:password}. */
+    public static PlainUser parse(String nameAndPassword) {
+      int colon = nameAndPassword.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("expected name:password, got " + nameAndPassword);
+      }
+      return new PlainUser(
+          nameAndPassword.substring(0, colon), nameAndPassword.substring(colon + 1));
+    }
+
+    /** The client settings that log in as this user, as {@code source.kafka.properties}. */
+    public Map<String, String> clientProperties() {
+      return Map.of(
+          "security.protocol", "SASL_PLAINTEXT",
+          "sasl.mechanism", "PLAIN",
+          "sasl.jaas.config", jaasConfig(""));
+    }
+
+    /** A PlainLoginModule config logging in as this user, followed by {@code extra} options. */
+    String jaasConfig(String extra) {
+      return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+          + name
+          + "\" password=\""
+          + password
+          + "\""
+          + extra
+          + ";";
+    }
   }
 
   /** Starts a broker on a free loopback port with a temporary log dir (deleted on close). */
   public static EmbeddedKafka start() {
     try {
       return start(0, Files.createTempDirectory("driftgate-kafka-"), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Starts a broker on a free loopback port whose client listener accepts only SASL/PLAIN logins of
+   * {@code user} ({@code SASL_PLAINTEXT}); temporary log dir.
+   */
+  public static EmbeddedKafka startSaslPlain(PlainUser user) {
+    try {
+      return start(0, Files.createTempDirectory("driftgate-kafka-"), true, user);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -77,24 +140,36 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param deleteOnClose whether {@link #close()} deletes {@code dir}
    */
   public static EmbeddedKafka start(int port, Path dir, boolean deleteOnClose) {
+    return start(port, dir, deleteOnClose, null);
+  }
+
+  /**
+   * Starts a broker; with a {@code saslUser} its client listener requires SASL/PLAIN.
+   *
+   * @param saslUser the only user a SASL_PLAINTEXT listener accepts, or null for PLAINTEXT
+   */
+  public static EmbeddedKafka start(int port, Path dir, boolean deleteOnClose, PlainUser saslUser) {
     KafkaRaftServer server = null;
     try {
       Files.createDirectories(dir);
       int brokerPort = port > 0 ? port : freePort();
       int controllerPort = freePort();
       Path logDir = dir.resolve("data");
-      Properties props = brokerProperties(brokerPort, controllerPort, logDir);
+      Properties props = brokerProperties(brokerPort, controllerPort, logDir, saslUser);
       KafkaConfig config = KafkaConfig.fromProps(props, false);
       format(config, logDir);
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      Admin admin =
-          Admin.create(
-              Map.of(
-                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + brokerPort,
-                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
-      EmbeddedKafka kafka = new EmbeddedKafka(dir, deleteOnClose, brokerPort, server, admin);
+      Map<String, Object> adminProps = new HashMap<>();
+      adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + brokerPort);
+      adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+      adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+      if (saslUser != null) {
+        adminProps.putAll(saslUser.clientProperties());
+      }
+      Admin admin = Admin.create(adminProps);
+      EmbeddedKafka kafka =
+          new EmbeddedKafka(dir, deleteOnClose, brokerPort, saslUser, server, admin);
       kafka.awaitReady();
       return kafka;
     } catch (Exception e) {
@@ -154,6 +229,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** {@code 127.0.0.1:<port>}. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * What a client needs besides {@code bootstrap.servers}: nothing for a PLAINTEXT broker, the
+   * SASL/PLAIN login for a secured one.
+   */
+  public Map<String, String> clientProperties() {
+    return saslUser == null ? Map.of() : saslUser.clientProperties();
   }
 
   /** The broker port. */
@@ -263,18 +346,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     throw new IllegalStateException("broker not ready after " + READY_TIMEOUT_MS + " ms", last);
   }
 
-  static Properties brokerProperties(int brokerPort, int controllerPort, Path logDir) {
+  static Properties brokerProperties(
+      int brokerPort, int controllerPort, Path logDir, PlainUser saslUser) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+    // The client listener is PLAINTEXT or SASL_PLAINTEXT; the controller stays PLAINTEXT (only
+    // this JVM talks to it).
+    String client = saslUser == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
     p.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        client + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", client + "://127.0.0.1:" + brokerPort);
+    p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("inter.broker.listener.name", client);
+    if (saslUser != null) {
+      p.put("sasl.enabled.mechanisms", "PLAIN");
+      p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      // The broker logs in as the user itself (inter-broker) and accepts exactly that user.
+      p.put(
+          "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+          saslUser.jaasConfig(" user_" + saslUser.name() + "=\"" + saslUser.password() + "\""));
+    }
     p.put("log.dirs", logDir.toAbsolutePath().toString());
     p.put("log.retention.ms", "-1");
     p.put("log.retention.bytes", "-1");

@@ -45,6 +45,25 @@ public final class StreamProducer {
       GeneratorConfig config,
       double recordsPerSecond,
       ProgressListener listener) {
+    return produce(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        topic,
+        config,
+        recordsPerSecond,
+        listener);
+  }
+
+  /**
+   * {@link #produce(String, String, GeneratorConfig, double, ProgressListener)} with full client
+   * properties: {@code bootstrap.servers} plus e.g. security settings (see {@link
+   * io.driftgate.core.spec.KafkaSourceSpec#clientProperties()}).
+   */
+  public static ProduceResult produce(
+      Map<String, Object> clientProperties,
+      String topic,
+      GeneratorConfig config,
+      double recordsPerSecond,
+      ProgressListener listener) {
     long start = System.nanoTime();
     FlightStreamGenerator generator = new FlightStreamGenerator(config);
     Map<ErrorKind, Long> byKind = new EnumMap<>(ErrorKind.class);
@@ -53,15 +72,12 @@ public final class StreamProducer {
     long sent = 0;
     long lastReport = start;
     AtomicReference<Exception> failure = new AtomicReference<>();
-    try (Admin admin =
-            Admin.create(
-                Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrapServers,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                    30_000));
+    Map<String, Object> adminProperties = new HashMap<>();
+    adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    adminProperties.putAll(clientProperties);
+    try (Admin admin = Admin.create(adminProperties);
         KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(producerProperties(bootstrapServers))) {
+            new KafkaProducer<>(producerProperties(clientProperties))) {
       List<Integer> partitions = partitions(admin, topic);
       while (generator.hasNext() && failure.get() == null) {
         GeneratedRecord g = generator.next();
@@ -119,8 +135,15 @@ public final class StreamProducer {
 
   /** The producer settings used by {@link #produce}. */
   public static Properties producerProperties(String bootstrapServers) {
+    return producerProperties(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /**
+   * The producer settings used by {@link #produce}, with {@code clientProperties} applied last (a
+   * spec's {@code source.kafka.properties} may tune them, e.g. add security settings).
+   */
+  public static Properties producerProperties(Map<String, Object> clientProperties) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -129,6 +152,7 @@ public final class StreamProducer {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "driftgate-producer");
+    p.putAll(clientProperties);
     return p;
   }
 

@@ -130,6 +130,31 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void saslPlainBrokerServesClientsWithTheLoginAndRejectsOthers() {
+    EmbeddedKafka.PlainUser user = new EmbeddedKafka.PlainUser("driftgate", "s3cret");
+    try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(user)) {
+      kafka.createTopic("secured", 2);
+      assertThat(kafka.clientProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");
+      Map<String, Object> client = new HashMap<>(kafka.clientProperties());
+      client.put("bootstrap.servers", kafka.bootstrapServers());
+      GeneratorConfig config = GeneratorConfig.builder().seed(3).count(150).build();
+      ProduceResult r = StreamProducer.produce(client, "secured", config, 0, null);
+      assertThat(r.total()).isEqualTo(150);
+      assertThat(
+              io.driftgate.streaming.ingest.KafkaOffsets.positions(client, "secured", "g")
+                  .pending())
+          .isEqualTo(150);
+
+      // A wrong password is refused by the broker (fast: authentication fails, no timeout).
+      Map<String, Object> wrong = new HashMap<>(client);
+      wrong.putAll(new EmbeddedKafka.PlainUser("driftgate", "wrong").clientProperties());
+      assertThatThrownBy(
+              () -> io.driftgate.streaming.ingest.KafkaOffsets.positions(wrong, "secured", "g"))
+          .hasMessageContaining("Authentication failed");
+    }
+  }
+
+  @Test
   void persistentDirKeepsDataAcrossRestarts() throws Exception {
     Path dir = Files.createTempDirectory("driftgate-kafka-test-");
     try {

@@ -32,6 +32,18 @@ public final class RequestConsumer implements AutoCloseable {
   private final String topic;
 
   public RequestConsumer(String bootstrapServers, String topic, Launcher launcher) {
+    this(bootstrapServers, Map.of(), topic, launcher);
+  }
+
+  /**
+   * @param clientProperties extra consumer properties applied over the defaults, e.g. security
+   *     settings ({@code source.kafka.properties} of the spec)
+   */
+  public RequestConsumer(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      String topic,
+      Launcher launcher) {
     this.launcher = launcher;
     this.topic = topic;
     Properties p = new Properties();
@@ -42,6 +54,7 @@ public final class RequestConsumer implements AutoCloseable {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.putAll(clientProperties);
     this.consumer = new KafkaConsumer<>(p);
     consumer.subscribe(java.util.List.of(topic));
   }

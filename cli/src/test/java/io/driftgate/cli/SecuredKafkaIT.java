@@ -1,0 +1,108 @@
+package io.driftgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.streaming.kafka.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A broker that only accepts SASL/PLAIN logins: with {@code source.kafka.properties} carrying the
+ * login, {@code driftgate request} publishes and {@code driftgate launcher --once} consumes; the
+ * same request without them fails with a clear error instead of hanging.
+ */
+class SecuredKafkaIT extends ConsoleCapture {
+  private static final EmbeddedKafka.PlainUser USER =
+      new EmbeddedKafka.PlainUser("driftgate", "test-secret");
+
+  @TempDir Path work;
+
+  @Test
+  void requestAndLauncherTalkToASaslBrokerOnlyWithTheSpecsProperties() throws Exception {
+    Path lake = TinyLake.write(work.resolve("lake"), 23, 3000);
+    String plain = TinyLake.specFor(lake);
+    Path plainSpec = Files.writeString(work.resolve("plain.yaml"), plain);
+    Path securedSpec =
+        Files.writeString(
+            work.resolve("secured.yaml"), withKafkaProperties(plain, USER.clientProperties()));
+    Path runs = work.resolve("runs");
+    try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(USER)) {
+      String bs = kafka.bootstrapServers();
+      kafka.createTopicsFor(SpecLoader.load(securedSpec), 1);
+
+      // Without the login the producer never gets metadata: a clear error after max.block.ms.
+      long started = System.nanoTime();
+      assertThat(request(plainSpec, bs)).isNotZero();
+      assertThat((System.nanoTime() - started) / 1_000_000_000).isLessThan(60);
+      assertThat(stderr())
+          .contains("cannot publish to topic 'flight-delay.retrain-requests'")
+          .contains("source.kafka.properties");
+
+      err.reset();
+      assertThat(request(securedSpec, bs)).as(stderr()).isZero();
+      assertThat(stdout()).contains("published retrain request");
+
+      String[] launcher = {
+        "launcher",
+        "--once",
+        "--spec",
+        securedSpec.toString(),
+        "--bootstrap-servers",
+        bs,
+        "--runs-dir",
+        runs.toString(),
+        "--registry",
+        work.resolve("registry").toString(),
+        "--studies-dir",
+        work.resolve("studies").toString(),
+        "--grid",
+        "lr=0.05",
+        "--param",
+        "epochs=1",
+        "--param",
+        "hidden=8",
+        "--param",
+        "batchSize=64",
+        "--timeout",
+        "PT5M"
+      };
+      Main.execute(launcher);
+      assertThat(stdout()).as(stderr()).contains("1 request(s) read");
+      List<RetrainRun> stored = new FileRunStore(runs).list();
+      assertThat(stored).hasSize(1);
+      assertThat(stored.get(0).request().reasons()).containsExactly("commit");
+      assertThat(stored.get(0).state().terminal()).as(stdout()).isTrue();
+    }
+  }
+
+  private int request(Path spec, String bootstrapServers) {
+    return Main.execute(
+        "request",
+        "--spec",
+        spec.toString(),
+        "--bootstrap-servers",
+        bootstrapServers,
+        "--reason",
+        "commit",
+        "--id",
+        "sasl-1");
+  }
+
+  /** The spec with a {@code properties:} block under {@code source.kafka}. */
+  static String withKafkaProperties(String spec, Map<String, String> properties) {
+    StringBuilder block = new StringBuilder("    properties:\n");
+    // Single quotes: JAAS configs hold double quotes.
+    properties.forEach(
+        (k, v) -> block.append("      ").append(k).append(": '").append(v).append("'\n"));
+    String anchor = "    topic: flights\n";
+    assertThat(spec).contains(anchor);
+    return spec.replace(anchor, anchor + block);
+  }
+}
