@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.run.FileRunStore;
 import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunState;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class SecuredKafkaIT extends ConsoleCapture {
 
   @Test
   void requestAndLauncherTalkToASaslBrokerOnlyWithTheSpecsProperties() throws Exception {
-    Path lake = TinyLake.write(work.resolve("lake"), 23, 3000);
+    Path lake = TinyLake.write(work.resolve("lake"), 17, 5000);
     String plain = TinyLake.specFor(lake);
     Path plainSpec = Files.writeString(work.resolve("plain.yaml"), plain);
     Path securedSpec =
@@ -65,20 +66,20 @@ class SecuredKafkaIT extends ConsoleCapture {
         "--grid",
         "lr=0.05",
         "--param",
-        "epochs=1",
+        "epochs=2",
         "--param",
-        "hidden=8",
+        "hidden=16",
         "--param",
         "batchSize=64",
         "--timeout",
         "PT5M"
       };
-      Main.execute(launcher);
+      assertThat(Main.execute(launcher)).as(stdout() + stderr()).isZero();
       assertThat(stdout()).as(stderr()).contains("1 request(s) read");
       List<RetrainRun> stored = new FileRunStore(runs).list();
       assertThat(stored).hasSize(1);
       assertThat(stored.get(0).request().reasons()).containsExactly("commit");
-      assertThat(stored.get(0).state().terminal()).as(stdout()).isTrue();
+      assertThat(stored.get(0).state()).as(stdout()).isEqualTo(RunState.PROMOTED);
     }
   }
 
