@@ -83,6 +83,42 @@ class SecuredKafkaIT extends ConsoleCapture {
     }
   }
 
+  @Test
+  void ingestionReadsAndWritesTheSaslBrokerWithTheSpecsProperties() throws Exception {
+    Path lake = work.resolve("ingested");
+    Path spec =
+        Files.writeString(
+            work.resolve("secured.yaml"),
+            withKafkaProperties(TinyLake.specFor(lake), USER.clientProperties()));
+    try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(USER)) {
+      String bs = kafka.bootstrapServers();
+      kafka.createTopicsFor(SpecLoader.load(spec), 2);
+      String[] common = {"--spec", spec.toString(), "--bootstrap-servers", bs};
+      assertThat(
+              Main.execute(
+                  concat(
+                      new String[] {"produce", "--count", "3000", "--malformed", "0.02"}, common)))
+          .as(stderr())
+          .isZero();
+      // KafkaIO read, dead-letter/report writes and the offset commits all need the login.
+      assertThat(
+              Main.execute(
+                  concat(new String[] {"ingest", "--until-caught-up", "--no-monitor"}, common)))
+          .as(stdout() + stderr())
+          .isZero();
+      io.driftgate.core.lake.LakeIndex index = io.driftgate.core.lake.LakeIndex.load(lake);
+      assertThat(index.deadLetters()).isPositive();
+      assertThat(index.rows() + index.deadLetters()).isEqualTo(3000);
+      assertThat(index.duplicateOffsets()).isZero();
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private int request(Path spec, String bootstrapServers) {
     return Main.execute(
         "request",
