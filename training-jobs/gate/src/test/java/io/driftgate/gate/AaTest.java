@@ -3,6 +3,7 @@ package io.driftgate.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.gate.Gate;
+import io.driftgate.core.testing.CommittedLakes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ class AaTest {
   @Test
   void sameDataDifferentSeedsIsRarelyPromoted() {
     long t0 = System.nanoTime();
-    GateLakes.Lake lake = GateLakes.write(dir.resolve("lake"), GateLakes.SPEC, 21, 3000, null);
+    CommittedLakes.Lake lake = GateLakes.write(dir.resolve("lake"), GateLakes.SPEC, 21, 3000, null);
     int k = 6;
     List<Path> models = new ArrayList<>();
     for (int i = 0; i < k; i++) {

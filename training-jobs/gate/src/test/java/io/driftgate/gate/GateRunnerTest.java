@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.gate.CheckResult.Status;
 import io.driftgate.core.gate.Gate;
+import io.driftgate.core.testing.CommittedLakes;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GateRunnerTest {
   @TempDir static Path shared;
-  static GateLakes.Lake lake;
+  static CommittedLakes.Lake lake;
   static Path modelA;
   static Path modelB;
 

@@ -9,6 +9,7 @@ import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.registry.ModelRegistry;
 import io.driftgate.core.registry.TamperedModelException;
+import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.schemas.PromotionDecision;
 import java.io.File;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The gate acting on the registry, the decision records, tampering, and the HTML report. */
 class GateServiceTest {
   @TempDir static Path shared;
-  static GateLakes.Lake lake;
+  static CommittedLakes.Lake lake;
   static Path first;
   static Path second;
 

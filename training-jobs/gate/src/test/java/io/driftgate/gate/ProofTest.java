@@ -7,6 +7,7 @@ import io.driftgate.core.gate.CheckResult.Status;
 import io.driftgate.core.gate.Gate;
 import io.driftgate.core.gate.RankPolicy;
 import io.driftgate.core.generate.DriftConfig;
+import io.driftgate.core.testing.CommittedLakes;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ class ProofTest {
   @Test
   void aChallengerThatReadsALeakedLabelCopyIsRejectedByTheForbiddenFeatureCheck() throws Exception {
     Path spec = GateLakes.leakySpec(dir.resolve("spec"));
-    GateLakes.Lake lake = GateLakes.write(dir.resolve("lake"), spec, 31, 3000, null);
+    CommittedLakes.Lake lake = GateLakes.write(dir.resolve("lake"), spec, 31, 3000, null);
     Path leaky = GateLakes.train(lake, dir.resolve("leaky"), lake.from(), lake.to(), 1);
     GateOutcome o =
         GateRunner.run(
@@ -43,7 +44,7 @@ class ProofTest {
   @Test
   void aChallengerTrainedAfterDriftBeatsTheChampionOnPostDriftDataAndIsPromoted() {
     int n = 6000;
-    GateLakes.Lake lake =
+    CommittedLakes.Lake lake =
         GateLakes.write(
             dir.resolve("lake"), GateLakes.SPEC, 41, n, DriftConfig.abrupt(n / 2, 1.0, 1.0));
     long cut = lake.timeOf(n / 2);

@@ -7,6 +7,7 @@ import io.driftgate.core.lake.LakeLayout;
 import io.driftgate.core.lake.OffsetRanges;
 import io.driftgate.core.lake.ParquetFiles;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.testing.CommittedLakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ class LakeDatasetTest {
 
   @Test
   void readsEveryCommittedRowWithItsOffsets() {
-    TestLakes.Lake written = TestLakes.write(lake, 7, 600, 2, 100);
+    CommittedLakes.Lake written = TestLakes.write(lake, 7, 600, 2, 100);
     ModelSpec spec = TestLakes.spec();
     LakeDataset ds = LakeDataset.load(spec, lake, written.from(), written.to());
 
@@ -39,7 +40,7 @@ class LakeDatasetTest {
 
   @Test
   void rangeIsHalfOpenAndFiltersRows() {
-    TestLakes.Lake written = TestLakes.write(lake, 7, 600, 2, 100);
+    CommittedLakes.Lake written = TestLakes.write(lake, 7, 600, 2, 100);
     ModelSpec spec = TestLakes.spec();
     LakeDataset all = LakeDataset.load(spec, lake, written.from(), written.to());
     long cut = all.rows().get(300).eventTime();
@@ -53,7 +54,7 @@ class LakeDatasetTest {
 
   @Test
   void orphanFilesWithoutMarkerAreIgnored() throws Exception {
-    TestLakes.Lake written = TestLakes.write(lake, 7, 400, 1, 400);
+    CommittedLakes.Lake written = TestLakes.write(lake, 7, 400, 1, 400);
     ModelSpec spec = TestLakes.spec();
     // A crashed writer's file: valid Parquet with rows in range, listed by no marker.
     Path committedFile = lake.resolve(written.commits().get(0).files().get(0).path());
@@ -74,7 +75,7 @@ class LakeDatasetTest {
 
   @Test
   void temporalSplitPutsNewestRowsInValidation() {
-    TestLakes.Lake written = TestLakes.write(lake, 7, 500, 2, 100);
+    CommittedLakes.Lake written = TestLakes.write(lake, 7, 500, 2, 100);
     LakeDataset ds = LakeDataset.load(TestLakes.spec(), lake, written.from(), written.to());
     LakeDataset.Split split = ds.split(0.2);
     assertThat(split.validation()).hasSize(100);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.testing.CommittedLakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ class TrainerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path shared;
-  static TestLakes.Lake lake;
+  static CommittedLakes.Lake lake;
 
   @TempDir Path tmp;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.core.tune.StudyFiles;
 import io.driftgate.core.tune.TrialContext;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ class TrialMainTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path shared;
-  static TestLakes.Lake lake;
+  static CommittedLakes.Lake lake;
 
   @TempDir Path study;
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.core.registry.Manifest;
 import io.driftgate.core.registry.ModelDirectory;
+import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.core.tune.LocalStudyRunner;
 import io.driftgate.core.tune.SearchSpace;
 import io.driftgate.core.tune.StudyFiles;
@@ -28,7 +29,7 @@ class TuneRunnerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path shared;
-  static TestLakes.Lake lake;
+  static CommittedLakes.Lake lake;
 
   @BeforeAll
   static void writeLake() {
