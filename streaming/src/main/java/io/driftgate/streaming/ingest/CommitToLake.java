@@ -264,6 +264,9 @@ public final class CommitToLake
       }
       duplicates.inc(skipped);
       if (fresh.isEmpty()) {
+        // All replayed: a crash came between publishing the marker and committing the group's
+        // offset. Commit it now, or a caught-up partition with no new data stays behind forever.
+        commitOffset(partition, already);
         return;
       }
       String commitId = LakeLayout.newCommitId(partition, System.currentTimeMillis());

@@ -105,6 +105,34 @@ class CommitToLakeTest {
     assertThat(LakeIndex.load(lake).commits()).hasSize(commits);
   }
 
+  @Test
+  void aReplayOfOnlyCommittedOffsetsStillMovesTheGroupOffset() throws Exception {
+    try (io.driftgate.streaming.kafka.EmbeddedKafka kafka =
+        io.driftgate.streaming.kafka.EmbeddedKafka.start()) {
+      kafka.createTopic("t", 1);
+      // The lake holds 0..99 but the group never got its commit (killed in between).
+      runCommit(entries(0, 0, 100));
+      assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), "t", "g").committed())
+          .doesNotContainKey(0);
+      // The restarted job replays them all: nothing to write, yet the group moves to 100.
+      Pipeline p =
+          Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+      p.apply(Create.of(entries(0, 0, 100)).withCoder(LakeEntry.LakeEntryCoder.of()))
+          .apply(
+              CommitToLake.builder()
+                  .setLakeRoot(lake)
+                  .setModel("m")
+                  .setTopic("t")
+                  .setRowSchema(ROW)
+                  .optOffsetCommit(kafka.bootstrapServers(), java.util.Map.of(), "g")
+                  .build());
+      p.run().waitUntilFinish();
+      assertThat(LakeIndex.load(lake).commits()).hasSize(1);
+      assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), "t", "g").committed())
+          .containsEntry(0, 100L);
+    }
+  }
+
   static byte[] deadLetterBytes(int partition, long offset) {
     return DecodeAndClean.encodeDeadLetter(
         io.driftgate.schemas.DeadLetter.newBuilder()
