@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.drift.profile.KllRandom;
 import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.lake.OffsetRanges;
@@ -102,7 +103,7 @@ public final class Trainer {
       copy(request.specFile(), out.resolve(SPEC_FILE));
       writeJson(out.resolve(METRICS_FILE), outcome.validationMetrics());
       writePredictions(out.resolve(PREDICTIONS_FILE), split.validation(), outcome);
-      write(out.resolve(PROFILE_FILE), profile(spec, split.train()).toBytes());
+      write(out.resolve(PROFILE_FILE), profile(spec, split.train(), params.seed()).toBytes());
     }
     long end = System.nanoTime();
 
@@ -184,7 +185,8 @@ public final class Trainer {
   }
 
   /** The reference profile of the training split, for drift checks against this model. */
-  static DatasetProfile profile(ModelSpec spec, List<LakeDataset.Row> rows) {
+  static DatasetProfile profile(ModelSpec spec, List<LakeDataset.Row> rows, long seed) {
+    KllRandom.reseed(seed); // same seed, same sketch bytes
     List<ProfiledFeature> pf = new ArrayList<>();
     for (FeatureSpec f : spec.features()) {
       pf.add(

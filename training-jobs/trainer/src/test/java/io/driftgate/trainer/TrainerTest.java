@@ -133,6 +133,9 @@ class TrainerTest {
         .isEqualTo(Files.readString(b.resolve(Trainer.METRICS_FILE)));
     assertThat(Files.readAllLines(a.resolve(Trainer.PREDICTIONS_FILE)))
         .isEqualTo(Files.readAllLines(b.resolve(Trainer.PREDICTIONS_FILE)));
+    // The reference profile too: its KLL sketches compact with a seeded coin.
+    assertThat(Files.readAllBytes(a.resolve(Trainer.PROFILE_FILE)))
+        .isEqualTo(Files.readAllBytes(b.resolve(Trainer.PROFILE_FILE)));
     Path c = tmp.resolve("c");
     Trainer.run(request(c).optParam("epochs", "3").optSeed(6).build());
     assertThat(Files.readAllLines(c.resolve(Trainer.PREDICTIONS_FILE)))
