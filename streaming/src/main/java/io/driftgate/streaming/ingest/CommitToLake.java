@@ -217,6 +217,7 @@ public final class CommitToLake
     private transient Schema rowSchema;
     private transient LakeLayout layout;
     private transient Admin admin;
+    private transient org.apache.hadoop.conf.Configuration hadoopConf;
 
     CommitPaneFn(Config config) {
       this.config = config;
@@ -226,6 +227,9 @@ public final class CommitToLake
     public void setup() {
       rowSchema = new Schema.Parser().parse(config.rowSchemaJson());
       layout = new LakeLayout(Paths.get(config.lakeRoot()));
+      // One per DoFn instance (one thread): without it ParquetIO's sink builds a default Hadoop
+      // Configuration, parsing core-default.xml, for every file it writes.
+      hadoopConf = new org.apache.hadoop.conf.Configuration(false);
       if (config.consumerGroup() != null && config.bootstrapServers() != null) {
         Map<String, Object> props = new HashMap<>();
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-lake-committer");
@@ -294,7 +298,7 @@ public final class CommitToLake
       for (Map.Entry<String, List<LakeEntry>> g : rowsByHour.entrySet()) {
         String[] dateHour = g.getKey().split("\\|");
         String rel = LakeLayout.dataFile(dateHour[0], Integer.parseInt(dateHour[1]), commitId);
-        writeParquet(layout.resolve(rel), rowSchema, g.getValue(), nulls);
+        writeParquet(layout.resolve(rel), rowSchema, g.getValue(), nulls, hadoopConf);
         files.add(
             fileOf(rel, FileKind.DATA, dateHour[0], Integer.parseInt(dateHour[1]), g.getValue()));
         rows += g.getValue().size();
@@ -302,7 +306,8 @@ public final class CommitToLake
       long dead = 0;
       for (Map.Entry<String, List<LakeEntry>> g : deadByDate.entrySet()) {
         String rel = LakeLayout.deadLetterFile(g.getKey(), commitId);
-        writeParquet(layout.resolve(rel), DeadLetter.getClassSchema(), g.getValue(), null);
+        writeParquet(
+            layout.resolve(rel), DeadLetter.getClassSchema(), g.getValue(), null, hadoopConf);
         files.add(fileOf(rel, FileKind.DEAD_LETTERS, g.getKey(), -1, g.getValue()));
         dead += g.getValue().size();
       }
@@ -378,12 +383,16 @@ public final class CommitToLake
     }
 
     private static void writeParquet(
-        Path file, Schema schema, List<LakeEntry> entries, NullRateTracker nulls)
+        Path file,
+        Schema schema,
+        List<LakeEntry> entries,
+        NullRateTracker nulls,
+        org.apache.hadoop.conf.Configuration conf)
         throws IOException {
       Files.createDirectories(file.getParent());
       GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema);
       BinaryDecoder decoder = null;
-      ParquetIO.Sink sink = ParquetIO.sink(schema);
+      ParquetIO.Sink sink = ParquetIO.sink(schema).withConfiguration(conf);
       entries.sort(Comparator.comparingLong(LakeEntry::offset));
       try (FileChannel channel =
           FileChannel.open(
