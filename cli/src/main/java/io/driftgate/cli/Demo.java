@@ -246,7 +246,7 @@ public final class Demo {
         fileTime(
                 lake.resolve(MonitorStore.MONITOR_DIR)
                     .resolve("requests")
-                    .resolve(req.getIdempotencyKey() + ".json"))
+                    .resolve(MonitorStore.requestFileName(req.getIdempotencyKey())))
             .ifPresent(
                 t ->
                     timeline.add(

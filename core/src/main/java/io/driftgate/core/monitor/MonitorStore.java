@@ -91,8 +91,13 @@ public final class MonitorStore {
     writeAtomically(
         root.resolve(MONITOR_DIR)
             .resolve("requests")
-            .resolve(request.getIdempotencyKey() + ".json"),
+            .resolve(requestFileName(request.getIdempotencyKey())),
         toJson(request));
+  }
+
+  /** The file of a request in {@code _monitor/requests}: the key, made safe for one file name. */
+  public static String requestFileName(String idempotencyKey) {
+    return idempotencyKey.replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
   }
 
   /** Reports in window order. */
