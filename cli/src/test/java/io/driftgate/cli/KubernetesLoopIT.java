@@ -149,6 +149,9 @@ class KubernetesLoopIT {
             .contains("COMPLETED");
       }
       assertThat(Path.of(run.results().modelDir())).isEqualTo(study.resolve("best-model"));
+      // The launcher (which mounts the store here) records what won.
+      assertThat(run.results().bestParams()).containsOnlyKeys("lr", "momentum");
+      assertThat(run.results().bestTrial()).isIn(0, 1);
       ModelDirectory.verify(study.resolve("best-model"));
       assertThat(study.resolve("gate-report.html")).isNotEmptyFile();
       FileSystemModelRegistry registry =

@@ -211,10 +211,24 @@ public final class LocalStudyRunner {
    * @throws IllegalStateException when a trial's params.json is missing or differs from the study
    */
   public static StudyResult collect(StudySpec spec, Path studyDir) throws IOException {
+    StudyResult result = read(spec, studyDir);
+    List<Map<String, String>> params = new ArrayList<>();
+    result.trials().forEach(t -> params.add(t.params()));
+    report(
+        spec,
+        studyDir.toAbsolutePath(),
+        result.trials().toArray(TrialResult[]::new),
+        Map.of(),
+        params,
+        System.nanoTime());
+    return result;
+  }
+
+  /** {@link #collect} without writing anything: what the study's files say now. */
+  public static StudyResult read(StudySpec spec, Path studyDir) throws IOException {
     Path dir = studyDir.toAbsolutePath();
     int n = spec.trialCount();
     TrialResult[] results = new TrialResult[n];
-    List<Map<String, String>> params = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Path file = StudyFiles.params(dir, i);
       if (!Files.isRegularFile(file)) {
@@ -222,7 +236,6 @@ public final class LocalStudyRunner {
             "trial " + i + " of " + dir + " was never prepared: no " + file);
       }
       Map<String, String> p = prepareParams(spec, dir, i);
-      params.add(p);
       StudyFiles.StatusFile st = StudyFiles.readStatus(StudyFiles.status(dir, i));
       results[i] =
           st != null && st.status().isFinal()
@@ -246,7 +259,6 @@ public final class LocalStudyRunner {
                   0,
                   0);
     }
-    report(spec, dir, results, Map.of(), params, System.nanoTime());
     return new StudyResult(List.of(results), spec.objective(), 0, false);
   }
 

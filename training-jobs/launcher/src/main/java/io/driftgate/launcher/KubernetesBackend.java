@@ -202,7 +202,10 @@ public final class KubernetesBackend implements Backend {
     }
     if (condition(st, "Complete")) {
       if (ref.step() == RunStep.TUNE) {
-        emit(ref.key(), new RunEvent.TuningSucceeded(ref.attempt(), Map.of(), null, null));
+        BestTrial best = bestTrial(ref.key());
+        emit(
+            ref.key(),
+            new RunEvent.TuningSucceeded(ref.attempt(), best.params(), best.index(), null));
       } else if (pods != null) {
         for (Pod p : pods.getStore().list()) {
           if (ref(p).filter(ref::equals).isPresent()) {
@@ -229,6 +232,37 @@ public final class KubernetesBackend implements Backend {
                       ? ""
                       : " (" + failed.get().getMessage() + ")"),
               !deadline));
+    }
+  }
+
+  private record BestTrial(Map<String, String> params, Integer index) {}
+
+  /**
+   * The best finished trial, read from the study on the shared store when this launcher mounts it
+   * (the chart mounts the store's bucket); the run's record then shows what won. Without the store
+   * the BEST Job still finds it, and the run shows no params.
+   */
+  private BestTrial bestTrial(String key) {
+    java.nio.file.Path study = java.nio.file.Path.of(renderer.studyDir(key));
+    java.nio.file.Path json = io.driftgate.core.tune.StudyFiles.studyJson(study);
+    if (!java.nio.file.Files.isRegularFile(json)) {
+      return new BestTrial(Map.of(), null);
+    }
+    try {
+      io.driftgate.core.tune.StudySpec spec =
+          io.driftgate.core.tune.StudySpec.fromJson(java.nio.file.Files.readString(json));
+      return io.driftgate.core.tune.LocalStudyRunner.read(spec, study)
+          .best()
+          .map(
+              t -> {
+                Map<String, String> searched = new LinkedHashMap<>();
+                renderer.config().grid().keySet().forEach(k -> searched.put(k, t.params().get(k)));
+                return new BestTrial(searched, t.index());
+              })
+          .orElse(new BestTrial(Map.of(), null));
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn("cannot read study {} for run {}: {}", study, key, e.toString());
+      return new BestTrial(Map.of(), null);
     }
   }
 
