@@ -4,6 +4,7 @@ import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.RunStep;
 import io.driftgate.core.run.RunStore;
 import io.driftgate.schemas.RetrainRequest;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -168,5 +169,21 @@ final class Fixtures {
     }
     latest.setStatus(status.build());
     client.pods().inNamespace("ml").resource(latest).updateStatus();
+  }
+
+  /** Waits for the Job of attempt {@code attempt} of {@code step} of run {@code key}. */
+  static Job awaitJob(
+      io.fabric8.kubernetes.client.KubernetesClient client, String key, RunStep step, int attempt) {
+    return await(
+        () ->
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace("ml")
+                .withName(JobNames.jobName(key, step, attempt))
+                .get(),
+        j -> j != null,
+        "job " + step + " " + attempt);
   }
 }

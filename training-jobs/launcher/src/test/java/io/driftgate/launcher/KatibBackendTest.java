@@ -58,17 +58,7 @@ class KatibBackendTest {
   }
 
   Job job(RunStep step, int attempt) {
-    return Fixtures.await(
-        () ->
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace("ml")
-                .withName(JobNames.jobName(KEY, step, attempt))
-                .get(),
-        j -> j != null,
-        "job " + step + " " + attempt);
+    return Fixtures.awaitJob(client, KEY, step, attempt);
   }
 
   void setStatus(GenericKubernetesResource e, Map<String, Object> status) {

@@ -42,17 +42,7 @@ class KubernetesBackendTest {
   }
 
   Job job(RunStep step, int attempt) {
-    return Fixtures.await(
-        () ->
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace("ml")
-                .withName(JobNames.jobName(KEY, step, attempt))
-                .get(),
-        j -> j != null,
-        "job " + step + " " + attempt);
+    return Fixtures.awaitJob(client, KEY, step, attempt);
   }
 
   void setStatus(Job j, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
