@@ -4,7 +4,7 @@ import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.drift.profile.ProfiledKind;
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.ParquetFiles;
 import io.driftgate.core.spec.FeatureSpec;
 import io.driftgate.core.spec.ModelSpec;
@@ -27,7 +27,7 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * Datasets for offline drift comparison: a CSV file, a Parquet file, or a committed lake range
- * written {@code <lake dir>[@<from>..<to>]} with ISO-8601 instants, e.g. {@code
+ * written {@code <lake dir>[#<snapshot id>][@<from>..<to>]} with ISO-8601 instants, e.g. {@code
  * lake@2026-01-05T00:00:00Z..2026-01-06T00:00:00Z}.
  */
 public final class DatasetFiles {
@@ -106,7 +106,9 @@ public final class DatasetFiles {
       to = range[1].isBlank() ? null : Instant.parse(range[1]);
     }
     Path p = Path.of(path);
-    if (Files.isDirectory(p)) {
+    if (Files.isDirectory(p)
+        || (path.contains("#")
+            && Files.isDirectory(Path.of(path.substring(0, path.lastIndexOf('#')))))) {
       readLake(p, from, to, sink);
     } else if (!Files.exists(p)) {
       throw new IllegalArgumentException(
@@ -126,24 +128,39 @@ public final class DatasetFiles {
 
   private static void readLake(
       Path lake, Instant from, Instant to, Consumer<Map<String, Object>> sink) {
-    long lo = from == null ? Long.MIN_VALUE : from.toEpochMilli();
-    long hi = to == null ? Long.MAX_VALUE : to.toEpochMilli();
-    LakeIndex index = LakeIndex.load(lake);
-    if (index.commits().isEmpty()) {
-      throw new IllegalArgumentException(
-          "lake " + lake + " has no committed data (no _commits/*.json)");
+    long lo = from == null ? 0 : from.toEpochMilli();
+    long hi = to == null ? Long.MAX_VALUE / 1000 : to.toEpochMilli();
+    String dir = lake.getFileName() == null ? "" : lake.getFileName().toString();
+    Long snapshot = null;
+    int hash = dir.lastIndexOf('#');
+    if (hash > 0) {
+      snapshot = Long.parseLong(dir.substring(hash + 1));
+      lake = lake.resolveSibling(dir.substring(0, hash));
     }
-    for (var f : index.dataFiles(lo, hi)) {
-      ParquetFiles.read(
-          index.layout().resolve(f.path()),
-          r -> {
-            Object t = r.get("event_time");
-            long time = t instanceof Number n ? n.longValue() : Long.MIN_VALUE;
-            if (time >= lo && time < hi) {
-              sink.accept(toMap(r));
-            }
-          });
+    try (Lake opened = Lake.open(lake)) {
+      if (opened.isEmpty()) {
+        throw new IllegalArgumentException(
+            "lake " + lake + " has no committed data (no Iceberg snapshot yet); ingest first");
+      }
+      Lake view = snapshot == null ? opened : opened.at(snapshot);
+      if (from == null && to == null) {
+        view.scanAll(r -> sink.accept(toMap(r)));
+      } else {
+        view.scan(lo, hi, r -> sink.accept(toMap(r)));
+      }
     }
+  }
+
+  private static Map<String, Object> toMap(org.apache.iceberg.data.Record r) {
+    Map<String, Object> row = new HashMap<>();
+    for (org.apache.iceberg.types.Types.NestedField f : r.struct().fields()) {
+      Object v = r.getField(f.name());
+      if (v instanceof java.time.OffsetDateTime t) {
+        v = t.toInstant().toEpochMilli();
+      }
+      row.put(f.name(), v instanceof CharSequence cs ? cs.toString() : v);
+    }
+    return row;
   }
 
   private static Map<String, Object> toMap(GenericRecord r) {

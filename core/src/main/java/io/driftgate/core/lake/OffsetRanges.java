@@ -86,6 +86,12 @@ public final class OffsetRanges implements Serializable {
     return i >= 0 && ranges.get(i).from() <= offset && offset < ranges.get(i).to();
   }
 
+  /** True when every offset of {@code [from, to)} is in the set. */
+  public boolean containsRange(long from, long to) {
+    int i = insertionPoint(from + 1) - 1;
+    return i >= 0 && ranges.get(i).from() <= from && to <= ranges.get(i).to();
+  }
+
   /** Number of offsets in the set. */
   public long count() {
     long n = 0;

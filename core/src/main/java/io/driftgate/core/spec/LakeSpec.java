@@ -18,13 +18,25 @@ public final class LakeSpec implements Serializable {
   private final String path;
   private final Duration commitInterval;
   private final int commitMaxRecords;
+  private final io.driftgate.core.lake.LakeCatalog catalog;
+
+  public LakeSpec(Path path, Duration commitInterval, int commitMaxRecords) {
+    this(path, commitInterval, commitMaxRecords, null);
+  }
 
   /**
    * @param path root directory of this model's lake table
    * @param commitInterval commit at least this often (default 5s)
    * @param commitMaxRecords commit when this many rows are pending (default 50000)
+   * @param catalog the Iceberg catalog ({@code lake.catalog}); null for the embedded SQLite one
+   *     under {@code path}
    */
-  public LakeSpec(Path path, Duration commitInterval, int commitMaxRecords) {
+  public LakeSpec(
+      Path path,
+      Duration commitInterval,
+      int commitMaxRecords,
+      io.driftgate.core.lake.LakeCatalog catalog) {
+    this.catalog = catalog;
     this.path = Objects.requireNonNull(path, "path").toString();
     this.commitInterval = Objects.requireNonNull(commitInterval, "commitInterval");
     this.commitMaxRecords = commitMaxRecords;
@@ -32,6 +44,16 @@ public final class LakeSpec implements Serializable {
 
   public Path path() {
     return Path.of(path);
+  }
+
+  /** The lake's Iceberg catalog: the configured one, or the embedded one under {@link #path}. */
+  public io.driftgate.core.lake.LakeCatalog catalog() {
+    return catalog != null ? catalog : io.driftgate.core.lake.LakeCatalog.embedded(path());
+  }
+
+  /** True when {@code lake.catalog} is set (the lake path then only holds local state). */
+  public boolean hasConfiguredCatalog() {
+    return catalog != null;
   }
 
   public Duration commitInterval() {
@@ -43,7 +65,7 @@ public final class LakeSpec implements Serializable {
   }
 
   public LakeSpec withPath(Path newPath) {
-    return new LakeSpec(newPath, commitInterval, commitMaxRecords);
+    return new LakeSpec(newPath, commitInterval, commitMaxRecords, catalog);
   }
 
   @Override
@@ -51,12 +73,13 @@ public final class LakeSpec implements Serializable {
     return o instanceof LakeSpec l
         && path.equals(l.path)
         && commitInterval.equals(l.commitInterval)
-        && commitMaxRecords == l.commitMaxRecords;
+        && commitMaxRecords == l.commitMaxRecords
+        && Objects.equals(catalog, l.catalog);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(path, commitInterval, commitMaxRecords);
+    return Objects.hash(path, commitInterval, commitMaxRecords, catalog);
   }
 
   @Override
@@ -67,6 +90,8 @@ public final class LakeSpec implements Serializable {
         + commitInterval
         + ", commitMaxRecords="
         + commitMaxRecords
+        + ", catalog="
+        + (catalog == null ? "embedded" : catalog.describe())
         + "]";
   }
 }

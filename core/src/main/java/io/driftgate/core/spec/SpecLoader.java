@@ -79,7 +79,9 @@ public final class SpecLoader {
           "allowed",
           "normalize",
           "maxNullRate");
-  static final List<String> LAKE_KEYS = List.of("path", "commitInterval", "commitMaxRecords");
+  static final List<String> LAKE_KEYS =
+      List.of("path", "commitInterval", "commitMaxRecords", "catalog");
+  static final List<String> LAKE_CATALOG_KEYS = List.of("type", "uri", "warehouse", "properties");
   static final List<String> DRIFT_KEYS =
       List.of(
           "window",
@@ -278,6 +280,7 @@ public final class SpecLoader {
               (long) LakeSpec.DEFAULT_COMMIT_MAX_RECORDS,
               1,
               Integer.MAX_VALUE);
+      io.driftgate.core.lake.LakeCatalog lakeCatalog = lakeCatalog(lakeMap);
 
       // --- later sections
       Set<String> featureNames = new LinkedHashSet<>();
@@ -359,7 +362,7 @@ public final class SpecLoader {
           new LabelSpec(labelField, labelKind),
           idField,
           features,
-          new LakeSpec(lakePath, commitInterval, commitMax.intValue()),
+          new LakeSpec(lakePath, commitInterval, commitMax.intValue(), lakeCatalog),
           drift,
           volume,
           training,
@@ -696,6 +699,65 @@ public final class SpecLoader {
         return TrainingSpec.defaults();
       }
       return new TrainingSpec(seed, epochs.intValue(), lr, momentum, batch.intValue(), vf);
+    }
+
+    /**
+     * {@code lake.catalog}: an Iceberg JDBC (SQLite, PostgreSQL) or REST catalog; absent means the
+     * embedded SQLite catalog under {@code lake.path}.
+     */
+    private io.driftgate.core.lake.LakeCatalog lakeCatalog(Map<String, Object> lakeMap) {
+      Map<String, Object> m = section(lakeMap, "lake", "catalog", false, LAKE_CATALOG_KEYS);
+      if (m == null) {
+        return null;
+      }
+      String type = string(m, "lake.catalog", "type", false, "jdbc");
+      if (type != null && !type.equals("jdbc") && !type.equals("rest")) {
+        err(
+            "lake.catalog.type",
+            type,
+            "is not a catalog type",
+            "use jdbc (SQLite or PostgreSQL through JDBC) or rest (any Iceberg REST catalog)");
+        return null;
+      }
+      String uri = string(m, "lake.catalog", "uri", true, "jdbc:postgresql://db:5432/driftgate");
+      String warehouse = string(m, "lake.catalog", "warehouse", false, "gs://my-bucket/lake");
+      if (uri != null && "rest".equals(type) && !uri.matches("https?://.+")) {
+        err("lake.catalog.uri", uri, "is not an http(s) URL", "give the REST catalog's endpoint");
+        return null;
+      }
+      if (uri != null && !"rest".equals(type) && !uri.startsWith("jdbc:")) {
+        err(
+            "lake.catalog.uri",
+            uri,
+            "is not a JDBC URL",
+            "use e.g. jdbc:postgresql://host:5432/driftgate or jdbc:sqlite:/path/catalog.db");
+        return null;
+      }
+      if (uri != null && !"rest".equals(type) && warehouse == null) {
+        missing(
+            "lake.catalog.warehouse",
+            "a JDBC catalog needs a warehouse: add warehouse: gs://my-bucket/lake or a folder");
+        return null;
+      }
+      Map<String, String> props = new TreeMap<>();
+      Object p = m.get("properties");
+      if (p instanceof Map<?, ?> pm) {
+        pm.forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+      } else if (p != null) {
+        err(
+            "lake.catalog.properties",
+            p,
+            "is not a mapping",
+            "write Iceberg catalog property: value pairs, e.g. properties: {jdbc.user: driftgate}");
+      }
+      if (uri == null) {
+        return null;
+      }
+      if (warehouse != null && !warehouse.contains("://")) {
+        Path w = resolve("lake.catalog.warehouse", warehouse);
+        warehouse = w == null ? warehouse : w.toString();
+      }
+      return new io.driftgate.core.lake.LakeCatalog(type, uri, warehouse, props);
     }
 
     /** {@code source.kafka.properties}: Kafka client property name to a scalar value. */

@@ -5,34 +5,35 @@ import io.driftgate.core.generate.FlightStreamGenerator;
 import io.driftgate.core.generate.GeneratedRecord;
 import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.ingest.CleanResult;
-import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.ingest.RecordCleaner;
 import io.driftgate.core.ingest.SourceRef;
-import io.driftgate.core.lake.CommitMarker;
-import io.driftgate.core.lake.CommitMarker.FileKind;
-import io.driftgate.core.lake.CommitMarker.LakeFile;
-import io.driftgate.core.lake.LakeLayout;
-import io.driftgate.core.lake.ParquetFiles;
+import io.driftgate.core.lake.LakeBatch;
+import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.LakeCommitter;
+import io.driftgate.core.lake.LakeFileWriter;
+import io.driftgate.core.lake.LakeRows;
+import io.driftgate.core.lake.LakeTables;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.wire.DecodeException;
+import io.driftgate.schemas.DeadLetter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
 
 /**
  * A small committed lake of generated flight events for tests, written the way ingestion writes it:
- * generator, {@link RecordCleaner}, one Parquet file per event hour in a commit, one {@link
- * CommitMarker} published per commit through {@link LakeLayout}.
+ * generator, {@link RecordCleaner}, Iceberg data files per event hour ({@link LakeFileWriter}), one
+ * {@link LakeCommitter} commit (one records-table snapshot) per batch, in the embedded catalog.
  *
  * <p>Record {@code i} goes to Kafka partition {@code i % partitions} at offset {@code i /
  * partitions}; a partition commits every {@code rowsPerCommit} of its records and after its last
@@ -118,7 +119,11 @@ public final class CommittedLakes {
     return new CommittedLakes(spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning);
   }
 
-  /** What was written. */
+  /**
+   * What was written.
+   *
+   * @param snapshots the records table's snapshot ids, one per commit, oldest first
+   */
   public record Lake(
       Path root,
       Path spec,
@@ -126,7 +131,7 @@ public final class CommittedLakes {
       long minEventTime,
       long maxEventTime,
       int rows,
-      List<CommitMarker> commits) {
+      List<Long> snapshots) {
 
     /** The start of a range that covers every row. */
     public long from() {
@@ -142,43 +147,63 @@ public final class CommittedLakes {
     public long timeOf(long index) {
       return generated.startTimeMillis() + index * generated.eventSpacingMillis();
     }
+
+    /** The lake's records snapshot after the last commit. */
+    public long lastSnapshot() {
+      return snapshots.get(snapshots.size() - 1);
+    }
   }
 
-  /** Writes the lake under {@code root} and publishes its commits. */
+  /** Writes the lake under {@code root} (embedded catalog) and commits it. */
   public Lake write(Path root) {
     ModelSpec model = SpecLoader.load(spec);
     RecordCleaner cleaner = new RecordCleaner(model);
     GeneratorConfig config =
         GeneratorConfig.builder().seed(seed).count(count).malformedFraction(0).drift(drift).build();
     FlightStreamGenerator gen = new FlightStreamGenerator(config);
-    LakeLayout layout = new LakeLayout(root);
-    List<PendingCommit> pending = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      pending.add(new PendingCommit(p));
-    }
-    List<CommitMarker> commits = new ArrayList<>();
-    long min = Long.MAX_VALUE;
-    long max = Long.MIN_VALUE;
-    for (int i = 0; i < count; i++) {
-      GeneratedRecord g = gen.generate(i);
-      PendingCommit commit = pending.get(i % partitions);
-      long offset = i / partitions;
-      CleanResult result =
-          cleaner.clean(
-              beforeCleaning.apply(decode(gen, g)),
-              new SourceRef(TOPIC, commit.partition, offset, g.eventTimeMillis()));
-      if (!(result instanceof CleanResult.Accepted accepted)) {
-        throw new IllegalStateException("rejected: " + result);
+    Catalog catalog = LakeCatalog.embedded(root).open();
+    try {
+      Table records = LakeTables.ensureRecords(catalog, model.model(), cleaner.cleanSchema());
+      Table deadLetters =
+          LakeTables.ensureDeadLetters(catalog, model.model(), DeadLetter.getClassSchema());
+      LakeCommitter committer = new LakeCommitter(records, deadLetters, "committed-lakes");
+      LakeRows rows = new LakeRows(records.schema(), cleaner.cleanSchema());
+      List<PendingCommit> pending = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        pending.add(new PendingCommit(p));
       }
-      commit.add(offset, accepted.row());
-      min = Math.min(min, g.eventTimeMillis());
-      max = Math.max(max, g.eventTimeMillis());
-      boolean lastOfPartition = i >= count - partitions;
-      if (commit.rows.size() >= rowsPerCommit || lastOfPartition) {
-        commits.add(commit.publish(layout, model.model(), cleaner));
+      List<Long> snapshots = new ArrayList<>();
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      for (int i = 0; i < count; i++) {
+        GeneratedRecord g = gen.generate(i);
+        PendingCommit commit = pending.get(i % partitions);
+        long offset = i / partitions;
+        CleanResult result =
+            cleaner.clean(
+                beforeCleaning.apply(decode(gen, g)),
+                new SourceRef(TOPIC, commit.partition, offset, g.eventTimeMillis()));
+        if (!(result instanceof CleanResult.Accepted accepted)) {
+          throw new IllegalStateException("rejected: " + result);
+        }
+        commit.add(offset, rows.convert(accepted.row()));
+        min = Math.min(min, g.eventTimeMillis());
+        max = Math.max(max, g.eventTimeMillis());
+        boolean lastOfPartition = i >= count - partitions;
+        if (commit.rows.size() >= rowsPerCommit || lastOfPartition) {
+          snapshots.add(commit.commit(records, committer));
+        }
+      }
+      return new Lake(root, spec, config, min, max, count, List.copyOf(snapshots));
+    } finally {
+      if (catalog instanceof java.io.Closeable c) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
       }
     }
-    return new Lake(root, spec, config, min, max, count, List.copyOf(commits));
   }
 
   private static GenericRecord decode(FlightStreamGenerator gen, GeneratedRecord g) {
@@ -192,87 +217,26 @@ public final class CommittedLakes {
   /** The rows of one partition since its last commit. */
   private static final class PendingCommit {
     final int partition;
-    final List<GenericRecord> rows = new ArrayList<>();
-    long firstOffset = -1;
-    long endOffset = -1;
+    final List<Record> rows = new ArrayList<>();
+    final LakeBatch batch = new LakeBatch();
 
     PendingCommit(int partition) {
       this.partition = partition;
     }
 
-    void add(long offset, GenericRecord row) {
-      if (rows.isEmpty()) {
-        firstOffset = offset;
-      }
-      endOffset = offset + 1;
+    void add(long offset, Record row) {
+      batch.offset(TOPIC, partition, offset);
       rows.add(row);
     }
 
-    /** Writes one file per event hour, publishes the marker and starts the next commit. */
-    CommitMarker publish(LakeLayout layout, String model, RecordCleaner cleaner) {
-      // LakeLayout.newCommitId's shape, made deterministic: 1_000_000 + first offset stands in
-      // for the time, the first offset for the random suffix.
-      String commitId =
-          String.format(
-              Locale.ROOT, "%013d-p%d-%08d", 1_000_000L + firstOffset, partition, firstOffset);
-      Map<String, List<GenericRecord>> byHour = new TreeMap<>();
-      for (GenericRecord r : rows) {
-        String key = r.get(CleanSchema.EVENT_DATE) + "|" + r.get(CleanSchema.EVENT_HOUR);
-        byHour.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-      }
-      List<LakeFile> files = new ArrayList<>();
-      for (Map.Entry<String, List<GenericRecord>> e : byHour.entrySet()) {
-        String[] dateAndHour = e.getKey().split("\\|");
-        files.add(
-            writeFile(
-                layout,
-                cleaner,
-                commitId,
-                dateAndHour[0],
-                Integer.parseInt(dateAndHour[1]),
-                e.getValue()));
-      }
-      CommitMarker marker =
-          new CommitMarker(
-              commitId,
-              model,
-              1L,
-              TOPIC,
-              partition,
-              List.<long[]>of(new long[] {firstOffset, endOffset}),
-              rows.size(),
-              0,
-              Map.of(),
-              files,
-              List.of());
-      layout.publish(marker);
+    /** Writes the data files, commits them and starts the next commit; returns the snapshot. */
+    long commit(Table records, LakeCommitter committer) {
+      List<DataFile> files = LakeFileWriter.writeAll(records, partition, rows);
+      LakeBatch done = new LakeBatch().merge(batch).recordFiles(files, rows.size());
+      long snapshot = committer.commit(done).recordsSnapshotId();
       rows.clear();
-      return marker;
-    }
-
-    private static LakeFile writeFile(
-        LakeLayout layout,
-        RecordCleaner cleaner,
-        String commitId,
-        String date,
-        int hour,
-        List<GenericRecord> rows) {
-      String rel = LakeLayout.dataFile(date, hour, commitId);
-      Path file = layout.resolve(rel);
-      try {
-        Files.createDirectories(file.getParent());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      ParquetFiles.write(file, cleaner.cleanSchema(), rows);
-      long lo = Long.MAX_VALUE;
-      long hi = Long.MIN_VALUE;
-      for (GenericRecord r : rows) {
-        long t = ((Number) r.get(CleanSchema.EVENT_TIME)).longValue();
-        lo = Math.min(lo, t);
-        hi = Math.max(hi, t);
-      }
-      return new LakeFile(rel, FileKind.DATA, date, hour, rows.size(), lo, hi);
+      batch.offsets().clear();
+      return snapshot;
     }
   }
 }

@@ -1,10 +1,8 @@
 package io.driftgate.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
-import io.driftgate.core.lake.CommitMarker;
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.OffsetRanges;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,16 +20,20 @@ class CommittedLakesTest {
         CommittedLakes.of(SPEC).seed(3).count(250).partitions(2).rowsPerCommit(100).write(root);
 
     // 125 records per partition: commits of 100 and 25 each.
-    assertThat(lake.commits())
-        .extracting(CommitMarker::partition, CommitMarker::rows)
-        .containsExactlyInAnyOrder(tuple(0, 100L), tuple(1, 100L), tuple(0, 25L), tuple(1, 25L));
-    LakeIndex index = LakeIndex.load(root);
-    assertThat(index.commits()).hasSize(4);
-    assertThat(index.rows()).isEqualTo(250).isEqualTo(lake.rows());
-    assertThat(index.offsets(CommittedLakes.TOPIC, 0))
-        .isEqualTo(OffsetRanges.of(List.of(new OffsetRanges.Range(0, 125))));
-    for (CommitMarker c : lake.commits()) {
-      c.files().forEach(f -> assertThat(root.resolve(f.path())).isRegularFile());
+    assertThat(lake.snapshots()).hasSize(4).doesNotHaveDuplicates();
+    try (Lake read = Lake.open(root)) {
+      assertThat(read.snapshotId()).isEqualTo(lake.lastSnapshot());
+      assertThat(read.snapshots())
+          .extracting(Lake.SnapshotInfo::addedRows)
+          .containsExactlyInAnyOrder(100L, 100L, 25L, 25L);
+      assertThat(read.rows()).isEqualTo(250).isEqualTo(lake.rows());
+      assertThat(read.offsets(CommittedLakes.TOPIC, 0))
+          .isEqualTo(OffsetRanges.of(List.of(new OffsetRanges.Range(0, 125))));
+      long[] counted = {0};
+      read.scanAll(r -> counted[0]++);
+      assertThat(counted[0]).isEqualTo(250);
+      // Time travel: the first snapshot holds only the first commit's rows.
+      assertThat(read.at(lake.snapshots().get(0)).rows()).isEqualTo(100);
     }
     assertThat(lake.from()).isLessThan(lake.to());
   }
@@ -40,14 +42,11 @@ class CommittedLakesTest {
   void theDefaultIsOneCommitOfOnePartition() {
     CommittedLakes.Lake lake = CommittedLakes.of(SPEC).seed(1).count(50).write(root);
 
-    assertThat(lake.commits())
-        .singleElement()
-        .satisfies(
-            c -> {
-              assertThat(c.commitId()).isEqualTo("0000001000000-p0-00000000");
-              assertThat(c.offsets()).singleElement().isEqualTo(new long[] {0, 50});
-            });
-    assertThat(LakeIndex.load(root).rows()).isEqualTo(50);
+    assertThat(lake.snapshots()).hasSize(1);
+    try (Lake read = Lake.open(root)) {
+      assertThat(read.rows()).isEqualTo(50);
+      assertThat(read.offsets(CommittedLakes.TOPIC, 0).toString()).isEqualTo("[0-50]");
+    }
   }
 
   @Test

@@ -1,0 +1,143 @@
+package io.driftgate.core.lake;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+
+/**
+ * Kafka offsets in Iceberg snapshot summaries, as Iceberg's own Kafka Connect sink keeps them.
+ * Every driftgate commit records, per {@code topic-partition}, the offsets it accounts for ({@link
+ * #COMMIT}) and the cumulative offsets the table holds after it ({@link #CUMULATIVE}), as {@code
+ * [[from, to), …]} ranges. A restarted pipeline skips offsets the table already holds.
+ */
+public final class LakeOffsets {
+  /** Cumulative offsets per {@code topic-partition} after this snapshot. */
+  public static final String CUMULATIVE = "driftgate.offsets";
+
+  /** Offsets this snapshot's commit accounts for. */
+  public static final String COMMIT = "driftgate.commit-offsets";
+
+  /** Cumulative dead letters per error kind (dead-letter table). */
+  public static final String DEAD_LETTERS_BY_KIND = "driftgate.dead-letters-by-kind";
+
+  /** Rows / dead letters this commit added (the batch, whichever table). */
+  public static final String COMMIT_ROWS = "driftgate.commit-rows";
+
+  public static final String COMMIT_DEAD_LETTERS = "driftgate.commit-dead-letters";
+
+  /** Data-quality warnings seen by this commit (e.g. a null rate above the spec's limit). */
+  public static final String WARNINGS = "driftgate.warnings";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LakeOffsets() {}
+
+  /** {@code flights} + 3 → {@code flights-3}. */
+  public static String key(String topic, int partition) {
+    return topic + "-" + partition;
+  }
+
+  public static String encode(Map<String, OffsetRanges> offsets) {
+    Map<String, List<long[]>> out = new TreeMap<>();
+    offsets.forEach(
+        (k, r) -> {
+          List<long[]> pairs = new ArrayList<>();
+          r.ranges().forEach(x -> pairs.add(new long[] {x.from(), x.to()}));
+          out.put(k, pairs);
+        });
+    try {
+      return JSON.writeValueAsString(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Map<String, OffsetRanges> decode(String json) {
+    Map<String, OffsetRanges> out = new TreeMap<>();
+    if (json == null || json.isBlank()) {
+      return out;
+    }
+    try {
+      Map<String, List<long[]>> in = JSON.readValue(json, new TypeReference<>() {});
+      in.forEach(
+          (k, pairs) -> {
+            OffsetRanges r = new OffsetRanges();
+            pairs.forEach(p -> r.addRange(p[0], p[1]));
+            out.put(k, r);
+          });
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable offsets in a lake snapshot summary: " + json, e);
+    }
+  }
+
+  public static Map<String, Long> decodeCounts(String json) {
+    if (json == null || json.isBlank()) {
+      return new TreeMap<>();
+    }
+    try {
+      return new TreeMap<>(JSON.readValue(json, new TypeReference<Map<String, Long>>() {}));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String encodeCounts(Map<String, Long> counts) {
+    try {
+      return JSON.writeValueAsString(new TreeMap<>(counts));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The newest snapshot at or before {@code snapshotId} (the table's current one when null) whose
+   * summary has {@code key}: maintenance snapshots (compaction) carry it over, but older tables or
+   * foreign writers may not.
+   */
+  public static Snapshot withKey(Table table, Long snapshotId, String key) {
+    Snapshot s = snapshotId == null ? table.currentSnapshot() : table.snapshot(snapshotId);
+    while (s != null) {
+      if (s.summary().containsKey(key)) {
+        return s;
+      }
+      s = s.parentId() == null ? null : table.snapshot(s.parentId());
+    }
+    return null;
+  }
+
+  /** Cumulative offsets a table holds at a snapshot (its current one when null). */
+  public static Map<String, OffsetRanges> cumulative(Table table, Long snapshotId) {
+    Snapshot s = withKey(table, snapshotId, CUMULATIVE);
+    return s == null ? new TreeMap<>() : decode(s.summary().get(CUMULATIVE));
+  }
+
+  /** Union of two offset maps (a new map). */
+  public static Map<String, OffsetRanges> union(
+      Map<String, OffsetRanges> a, Map<String, OffsetRanges> b) {
+    Map<String, OffsetRanges> out = new TreeMap<>();
+    a.forEach((k, r) -> out.computeIfAbsent(k, x -> new OffsetRanges()).addAll(r));
+    b.forEach((k, r) -> out.computeIfAbsent(k, x -> new OffsetRanges()).addAll(r));
+    return out;
+  }
+
+  /** True when every offset of {@code part} is in {@code whole}. */
+  public static boolean contains(Map<String, OffsetRanges> whole, Map<String, OffsetRanges> part) {
+    for (Map.Entry<String, OffsetRanges> e : part.entrySet()) {
+      OffsetRanges have = whole.get(e.getKey());
+      for (OffsetRanges.Range r : e.getValue().ranges()) {
+        if (have == null || !have.containsRange(r.from(), r.to())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,82 @@
+package io.driftgate.core.lake;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Converts Avro rows (what validation produces) into Iceberg generic records of a table schema, by
+ * column name; columns the Avro schema lacks (added by a later spec) stay null.
+ */
+public final class LakeRows {
+  private final Schema schema;
+  private final int[] avroPos;
+  private final Type.TypeID[] types;
+
+  /** A converter from rows of {@code avro} into records of {@code table}. */
+  public LakeRows(Schema table, org.apache.avro.Schema avro) {
+    this.schema = table;
+    List<Types.NestedField> cols = table.columns();
+    avroPos = new int[cols.size()];
+    types = new Type.TypeID[cols.size()];
+    for (int i = 0; i < cols.size(); i++) {
+      org.apache.avro.Schema.Field f = avro.getField(cols.get(i).name());
+      avroPos[i] = f == null ? -1 : f.pos();
+      types[i] = cols.get(i).type().typeId();
+    }
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public Record convert(GenericRecord in) {
+    Record out = org.apache.iceberg.data.GenericRecord.create(schema);
+    for (int i = 0; i < avroPos.length; i++) {
+      if (avroPos[i] < 0) {
+        continue;
+      }
+      Object v = in.get(avroPos[i]);
+      if (v == null) {
+        continue;
+      }
+      out.set(
+          i,
+          switch (types[i]) {
+            case TIMESTAMP -> timestamp(((Number) v).longValue());
+            case STRING -> v.toString();
+            case BINARY -> v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
+            default -> v;
+          });
+    }
+    return out;
+  }
+
+  /** Epoch millis as the value Iceberg generics use for {@code timestamptz}. */
+  public static OffsetDateTime timestamp(long epochMillis) {
+    return Instant.ofEpochMilli(epochMillis).atOffset(ZoneOffset.UTC);
+  }
+
+  /** A {@code timestamptz} value read back (OffsetDateTime) or a number, as epoch millis. */
+  public static long millis(Object value) {
+    if (value instanceof OffsetDateTime t) {
+      return t.toInstant().toEpochMilli();
+    }
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    throw new IllegalArgumentException("not a timestamp: " + value);
+  }
+
+  /** Epoch millis as Iceberg's internal timestamp value (micros), for scan filters. */
+  public static long micros(long epochMillis) {
+    return Math.multiplyExact(epochMillis, 1000L);
+  }
+}
