@@ -75,8 +75,9 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
       p.put(CatalogProperties.FILE_IO_IMPL, GCS_FILE_IO);
     }
     if (isEmbeddedSqlite()) {
-      // SQLite holds no V2 (view) columns; WAL + a busy timeout let the trainer read while the
-      // ingest job commits.
+      // SQLite holds no V2 (view) columns. Several processes share the file (ingest commits while
+      // the trainer reads): WAL lets readers go on during a commit, and a writer waits for the
+      // lock instead of failing at once.
       p.put("jdbc.schema-version", "V1");
       p.put("jdbc.journal_mode", "WAL");
       p.put("jdbc.busy_timeout", "30000");
@@ -102,7 +103,10 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
       rest.initialize(NAME, catalogProperties());
       catalog = rest;
     } else {
-      JdbcCatalog jdbc = new JdbcCatalog();
+      JdbcCatalog jdbc =
+          isEmbeddedSqlite()
+              ? new JdbcCatalog(null, props -> new SqliteClientPool(uri, props), true)
+              : new JdbcCatalog();
       jdbc.setConf(new org.apache.hadoop.conf.Configuration(false));
       jdbc.initialize(NAME, catalogProperties());
       catalog = jdbc;

@@ -50,6 +50,21 @@ public record IngestConfig(
     return new IngestConfig(spec, bootstrapServers, lakeRoot, publishDeadLetters, on);
   }
 
+  /**
+   * The lake's Iceberg catalog: the spec's {@code lake.catalog}, else the embedded one under the
+   * (possibly overridden) lake root.
+   */
+  public io.driftgate.core.lake.LakeCatalog lakeCatalog() {
+    return spec.lake().hasConfiguredCatalog()
+        ? spec.lake().catalog()
+        : io.driftgate.core.lake.LakeCatalog.embedded(lakeRoot);
+  }
+
+  /** Opens a read view of the lake this configuration writes. */
+  public io.driftgate.core.lake.Lake openLake() {
+    return io.driftgate.core.lake.Lake.open(lakeCatalog(), spec.model());
+  }
+
   public String topic() {
     return spec.source().kafka().topic();
   }

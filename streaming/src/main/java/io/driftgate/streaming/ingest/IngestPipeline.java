@@ -1,7 +1,6 @@
 package io.driftgate.streaming.ingest;
 
 import io.driftgate.core.ingest.CleanSchema;
-import io.driftgate.core.lake.LakeIndex;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
@@ -51,8 +50,11 @@ public final class IngestPipeline {
 
   /** Parses options, resolves the spec, runs the pipeline and waits for it (bounded runs end). */
   public static IngestResult run(String... args) {
+    IngestOptions parsed =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(IngestOptions.class);
+    ModelSpec spec = SpecLoader.load(Paths.get(parsed.getSpec()));
     IngestOptions options =
-        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(args))
+        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), args))
             .withValidation()
             .as(IngestOptions.class);
     IngestConfig config = configFrom(options);
@@ -69,9 +71,7 @@ public final class IngestPipeline {
               config.clientProperties(), config.topic(), config.consumerGroup(), () -> target);
       if (config.monitor()) {
         stop =
-            stop.and(
-                StopCondition.monitorClosedAllWindows(
-                    config.lakeRoot(), config.spec().drift().window()));
+            stop.and(StopCondition.monitorClosedAllWindows(config, config.spec().drift().window()));
       }
     }
     return run(options, config, stop);
@@ -84,7 +84,7 @@ public final class IngestPipeline {
   public static IngestResult run(IngestOptions options, IngestConfig config, StopCondition stop) {
     options.setStreaming(true);
     long started = System.nanoTime();
-    LakeIndex before = LakeIndex.load(config.lakeRoot());
+    IngestResult.LakeTotals before = IngestResult.LakeTotals.of(config);
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, config);
     PipelineResult result = pipeline.run();
@@ -167,14 +167,12 @@ public final class IngestPipeline {
         .and(outcomes.get(DecodeAndClean.DEAD_LETTERS))
         .apply("AllOutcomes", Flatten.pCollections())
         .apply(
-            "CommitToLake",
-            CommitToLake.builder()
-                .setLakeRoot(config.lakeRoot())
+            "WriteToLake",
+            WriteToLake.builder()
+                .setCatalog(config.lakeCatalog())
                 .setModel(config.spec().model())
                 .setTopic(config.topic())
                 .setRowSchema(CleanSchema.of(config.spec()))
-                .optCommitInterval(config.spec().lake().commitInterval())
-                .optCommitMaxRecords(config.spec().lake().commitMaxRecords())
                 .optOffsetCommit(
                     config.bootstrapServers(), config.kafkaProperties(), config.consumerGroup())
                 .optNullRateLimits(config.spec())

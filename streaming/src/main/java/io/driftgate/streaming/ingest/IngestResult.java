@@ -1,6 +1,5 @@
 package io.driftgate.streaming.ingest;
 
-import io.driftgate.core.lake.LakeIndex;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
@@ -10,9 +9,9 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
- * What one ingestion run did. Lake figures come from the commit markers the run added (the truth);
- * {@code read}, {@code valid} and {@code duplicatesSkipped} come from the engine's counters and are
- * -1 where the runner did not report them (e.g. a cancelled detached job).
+ * What one ingestion run did. Lake figures come from the Iceberg snapshots the run added (the
+ * truth); {@code read}, {@code valid} and {@code duplicatesSkipped} come from the engine's counters
+ * and are -1 where the runner did not report them (e.g. a cancelled detached job).
  *
  * @param model spec name
  * @param read records read from Kafka, or -1
@@ -21,7 +20,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param deadLettersWritten dead letters committed by this run
  * @param deadLettersByKind dead letters committed by this run, by error kind
  * @param duplicatesSkipped re-read records the lake already held, or -1
- * @param commits commit markers this run published
+ * @param commits records-table snapshots this run committed
  * @param wallMillis wall time of the run
  */
 public record IngestResult(
@@ -35,12 +34,22 @@ public record IngestResult(
     long commits,
     long wallMillis) {
 
+  /** What the lake held at one moment (to diff before/after a run). */
+  public record LakeTotals(long rows, long deadLetters, Map<String, Long> byKind, long snapshots) {
+    public static LakeTotals of(IngestConfig config) {
+      try (io.driftgate.core.lake.Lake lake = config.openLake()) {
+        return new LakeTotals(
+            lake.rows(), lake.deadLetters(), lake.deadLettersByKind(), lake.snapshots().size());
+      }
+    }
+  }
+
   static IngestResult nothingToDo(IngestConfig config) {
     return new IngestResult(config.spec().model(), 0, 0, 0, 0, Map.of(), 0, 0, 0);
   }
 
   static IngestResult from(
-      IngestConfig config, PipelineResult result, LakeIndex before, long wallMillis) {
+      IngestConfig config, PipelineResult result, LakeTotals before, long wallMillis) {
     Map<String, Long> counters = new TreeMap<>();
     try {
       MetricQueryResults q =
@@ -56,9 +65,9 @@ public record IngestResult(
     } catch (UnsupportedOperationException e) {
       // Some runners report no metrics for detached jobs; the lake index still has the truth.
     }
-    LakeIndex after = LakeIndex.load(config.lakeRoot());
-    Map<String, Long> dead = new TreeMap<>(after.deadLettersByKind());
-    before.deadLettersByKind().forEach((k, v) -> dead.merge(k, -v, Long::sum));
+    LakeTotals after = LakeTotals.of(config);
+    Map<String, Long> dead = new TreeMap<>(after.byKind());
+    before.byKind().forEach((k, v) -> dead.merge(k, -v, Long::sum));
     dead.values().removeIf(v -> v == 0);
     boolean counted = counters.getOrDefault(IngestMetrics.READ, 0L) > 0;
     return new IngestResult(
@@ -69,7 +78,7 @@ public record IngestResult(
         after.deadLetters() - before.deadLetters(),
         dead,
         counted ? counters.getOrDefault(IngestMetrics.DUPLICATES_SKIPPED, 0L) : -1,
-        after.commits().size() - before.commits().size(),
+        after.snapshots() - before.snapshots(),
         wallMillis);
   }
 

@@ -12,6 +12,26 @@ import java.util.List;
 public final class RunnerDefaults {
   private RunnerDefaults() {}
 
+  /**
+   * The defaults plus bundles and checkpoints sized to the lake's commit settings: a bundle becomes
+   * a set of data files, and the committer commits what each completed checkpoint holds, so both
+   * follow {@code lake.commitInterval} / {@code lake.commitMaxRecords}.
+   */
+  public static String[] withDefaults(io.driftgate.core.spec.LakeSpec lake, String... args) {
+    boolean flink =
+        Arrays.stream(args).noneMatch(a -> a.startsWith("--runner=") && !a.contains("Flink"));
+    if (!flink) {
+      return withDefaults(args);
+    }
+    List<String> out = new ArrayList<>();
+    long interval = Math.max(1000, lake.commitInterval().toMillis());
+    add(out, args, "checkpointingInterval", String.valueOf(interval));
+    add(out, args, "maxBundleTimeMills", String.valueOf(interval));
+    add(out, args, "maxBundleSize", String.valueOf(lake.commitMaxRecords()));
+    out.addAll(Arrays.asList(args));
+    return withDefaults(out.toArray(String[]::new));
+  }
+
   public static String[] withDefaults(String... args) {
     List<String> out = new ArrayList<>();
     add(out, args, "runner", "FlinkRunner");

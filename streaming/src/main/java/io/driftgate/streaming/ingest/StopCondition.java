@@ -26,21 +26,19 @@ public interface StopCondition {
    * The drift monitor has closed every event-time window that holds committed rows (use after
    * {@link #caughtUpWith}, so the lake is complete).
    */
-  static StopCondition monitorClosedAllWindows(
-      java.nio.file.Path lakeRoot, java.time.Duration window) {
+  static StopCondition monitorClosedAllWindows(IngestConfig config, java.time.Duration window) {
     return () -> {
-      io.driftgate.core.lake.LakeIndex index = io.driftgate.core.lake.LakeIndex.load(lakeRoot);
-      long maxEventTime =
-          index.files(io.driftgate.core.lake.CommitMarker.FileKind.DATA).stream()
-              .mapToLong(io.driftgate.core.lake.CommitMarker.LakeFile::maxEventTime)
-              .max()
-              .orElse(Long.MIN_VALUE);
-      if (maxEventTime == Long.MIN_VALUE) {
+      java.util.Optional<long[]> range;
+      try (io.driftgate.core.lake.Lake lake = config.openLake()) {
+        range = lake.eventTimeRange();
+      }
+      if (range.isEmpty()) {
         return true;
       }
+      long maxEventTime = range.get()[1];
       long w = window.toMillis();
       long lastWindowEnd = Math.floorDiv(maxEventTime, w) * w + w;
-      return new io.driftgate.core.monitor.MonitorStore(lakeRoot).load().lastWindowEnd()
+      return new io.driftgate.core.monitor.MonitorStore(config.lakeRoot()).load().lastWindowEnd()
           >= lastWindowEnd;
     };
   }

@@ -48,7 +48,8 @@ class DriftIT {
           StreamProducer.produce(
               kafka.bootstrapServers(), spec.source().kafka().topic(), gen, 0, null);
       IngestOptions options =
-          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults("--parallelism=2"))
+          PipelineOptionsFactory.fromArgs(
+                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
               .as(IngestOptions.class);
       IngestPipeline.run(
           options,
@@ -60,7 +61,7 @@ class DriftIT {
                   produced::endOffsets)
               .and(
                   StopCondition.monitorClosedAllWindows(
-                      spec.lake().path(), spec.drift().window())));
+                      IngestConfig.of(spec), spec.drift().window())));
       MonitorStore store = new MonitorStore(spec.lake().path());
       List<RetrainRequest> requests = store.requests();
       Map<String, byte[]> published =

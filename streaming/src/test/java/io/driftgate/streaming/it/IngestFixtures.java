@@ -1,9 +1,7 @@
 package io.driftgate.streaming.it;
 
 import io.driftgate.core.generate.GeneratorConfig;
-import io.driftgate.core.lake.CommitMarker.FileKind;
-import io.driftgate.core.lake.LakeIndex;
-import io.driftgate.core.lake.ParquetFiles;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import java.nio.file.Path;
@@ -13,7 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,20 +40,16 @@ final class IngestFixtures {
         .build();
   }
 
-  /** Every committed lake row, read back with plain parquet-avro. */
-  static List<GenericRecord> lakeRows(LakeIndex index) {
-    List<GenericRecord> rows = new ArrayList<>();
-    for (var f : index.files(FileKind.DATA)) {
-      ParquetFiles.read(index.layout().resolve(f.path()), rows::add);
-    }
+  /** Every committed lake row, read back through an Iceberg scan of the current snapshot. */
+  static List<Record> lakeRows(Lake lake) {
+    List<Record> rows = new ArrayList<>();
+    lake.scanAll(r -> rows.add(r.copy()));
     return rows;
   }
 
-  static List<GenericRecord> deadLetters(LakeIndex index) {
-    List<GenericRecord> rows = new ArrayList<>();
-    for (var f : index.files(FileKind.DEAD_LETTERS)) {
-      ParquetFiles.read(index.layout().resolve(f.path()), rows::add);
-    }
+  static List<Record> deadLetters(Lake lake) {
+    List<Record> rows = new ArrayList<>();
+    lake.scanDeadLetters(r -> rows.add(r.copy()));
     return rows;
   }
 

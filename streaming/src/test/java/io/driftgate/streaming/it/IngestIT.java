@@ -3,7 +3,8 @@ package io.driftgate.streaming.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.generate.GeneratorConfig;
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.schemas.ErrorKind;
@@ -24,8 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,8 @@ class IngestIT {
       assertThat(produced.total()).isEqualTo(100_000);
 
       IngestOptions options =
-          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults("--parallelism=2"))
+          PipelineOptionsFactory.fromArgs(
+                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
               .as(IngestOptions.class);
       IngestResult result =
           IngestPipeline.run(
@@ -60,7 +62,7 @@ class IngestIT {
                   spec.source().kafka().consumerGroup(),
                   produced::endOffsets));
 
-      LakeIndex index = LakeIndex.load(spec.lake().path());
+      Lake index = Lake.open(spec);
       Map<String, Long> expectedDead = new TreeMap<>();
       produced.malformedByKind().forEach((k, v) -> expectedDead.put(k.name(), v));
       long expectedValid =
@@ -79,7 +81,9 @@ class IngestIT {
               "NON_FINITE",
               "OUT_OF_RANGE",
               "UNKNOWN_CATEGORY");
-      assertThat(index.duplicateOffsets()).isZero();
+      LakeAudit audit = LakeAudit.of(index, topic);
+      assertThat(audit.duplicatePositions()).isZero();
+      assertThat(audit.consistent()).as("data holds exactly the summary's offsets").isTrue();
       assertThat(result.deadLettersWritten()).isEqualTo(index.deadLetters());
       assertThat(result.rowsWritten()).isEqualTo(expectedValid);
       produced
@@ -89,28 +93,32 @@ class IngestIT {
                   assertThat(index.offsets(topic, partition).toString())
                       .isEqualTo("[0-" + end + "]"));
 
-      // Lake files read back with plain parquet-avro; ids unique; derived fields present.
-      List<GenericRecord> rows = IngestFixtures.lakeRows(index);
+      // Rows read back through an Iceberg scan; ids unique; derived fields present.
+      List<Record> rows = IngestFixtures.lakeRows(index);
       assertThat(rows).hasSize((int) expectedValid);
       Set<String> ids = new HashSet<>();
-      for (GenericRecord r : rows) {
-        ids.add(r.get("id").toString());
-        assertThat(r.get("event_date").toString()).startsWith("2026-01-");
-        assertThat(r.get("origin").toString()).isUpperCase();
+      for (Record r : rows) {
+        ids.add(r.getField("id").toString());
+        assertThat(r.getField("event_date").toString()).startsWith("2026-01-");
+        assertThat(r.getField("origin").toString()).isUpperCase();
       }
+      // Hidden partitioning by hours(event_time): one partition per event hour, files per bundle.
+      assertThat(index.windows()).isNotEmpty();
+      assertThat(index.windows().stream().mapToLong(Lake.Window::rows).sum())
+          .isEqualTo(expectedValid);
       assertThat(ids).hasSize(rows.size());
 
       // Each dead letter keeps the original bytes, a reason and the source offset.
       Map<String, byte[]> source =
           IngestFixtures.topicValues(kafka.bootstrapServers(), topic, produced.total());
-      List<GenericRecord> dead = IngestFixtures.deadLetters(index);
+      List<Record> dead = IngestFixtures.deadLetters(index);
       assertThat(dead).hasSize((int) index.deadLetters());
-      for (GenericRecord d : dead) {
-        String at = d.get("source_partition") + "@" + d.get("source_offset");
-        byte[] original = toBytes((ByteBuffer) d.get("original_bytes"));
+      for (Record d : dead) {
+        String at = d.getField("source_partition") + "@" + d.getField("source_offset");
+        byte[] original = toBytes((ByteBuffer) d.getField("original_bytes"));
         assertThat(original).as("original bytes of %s", at).isEqualTo(source.get(at));
-        assertThat(d.get("message").toString()).isNotBlank();
-        assertThat(ErrorKind.valueOf(d.get("error_kind").toString())).isNotNull();
+        assertThat(d.getField("message").toString()).isNotBlank();
+        assertThat(ErrorKind.valueOf(d.getField("error_kind").toString())).isNotNull();
       }
 
       // The dead-letter topic got the same dead letters, decodable as DeadLetter. The topic is
@@ -126,9 +134,10 @@ class IngestIT {
         publishedPositions.add(dl.getSourcePartition() + "@" + dl.getSourceOffset());
       }
       Set<String> lakePositions = new HashSet<>();
-      for (GenericRecord d : dead) {
-        lakePositions.add(d.get("source_partition") + "@" + d.get("source_offset"));
+      for (Record d : dead) {
+        lakePositions.add(d.getField("source_partition") + "@" + d.getField("source_offset"));
       }
+      index.close();
       assertThat(publishedPositions).isEqualTo(lakePositions);
 
       // Offsets were committed to the group only over durable output: all of them now.

@@ -2,7 +2,9 @@ package io.driftgate.streaming.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeAudit;
+import io.driftgate.core.lake.LakeFaults;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
@@ -19,13 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kill -9 the ingestion process mid-stream, start it again: the committed lake ends with every
- * valid record exactly once.
+ * Crash the ingestion process three times at different moments (a kill -9 mid-stream, a halt after
+ * data files were written but before the catalog commit, a halt between the dead-letter and the
+ * records table commits), then let it catch up: the lake ends with every valid record exactly once,
+ * and the files the crashes left behind are invisible to readers.
  */
 class RestartIT {
   @TempDir Path work;
@@ -51,17 +55,44 @@ class RestartIT {
                       4000,
                       null));
 
-      Process first = startChild(kafka.bootstrapServers(), lake, work.resolve("first.log"));
-      long committedAtKill = waitForCommits(lake, 5_000, first, work.resolve("first.log"));
+      // 1. kill -9 from outside while data is arriving.
+      Process first = startChild(kafka.bootstrapServers(), lake, work.resolve("first.log"), null);
+      long committedAtKill = waitForCommits(spec, 5_000, first, work.resolve("first.log"));
       first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       assertThat(committedAtKill).as("killed mid-stream").isLessThan(total);
 
-      ProduceResult produced = producing.get(5, TimeUnit.MINUTES);
-      LakeIndex afterKill = LakeIndex.load(lake);
-      assertThat(afterKill.rows() + afterKill.deadLetters()).isLessThan(total);
+      // 2. Halts on its second commit: data files written, catalog commit never made.
+      long before2 = accounted(spec);
+      Process second =
+          startChild(
+              kafka.bootstrapServers(),
+              lake,
+              work.resolve("second.log"),
+              LakeFaults.BEFORE_COMMIT + "@2");
+      assertThat(second.waitFor(180, TimeUnit.SECONDS)).as("second run halted itself").isTrue();
+      assertThat(second.exitValue()).isEqualTo(137);
+      assertThat(Files.readString(work.resolve("second.log")))
+          .contains("halting at " + LakeFaults.BEFORE_COMMIT);
+      long after2 = accounted(spec);
+      assertThat(after2).as("its first commit landed, the second did not").isGreaterThan(before2);
 
-      // Second run: reads what the group has not durably committed, and finishes.
-      IngestResult second =
+      // 3. Halts between the two tables' commits of its first batch with dead letters.
+      Process third =
+          startChild(
+              kafka.bootstrapServers(),
+              lake,
+              work.resolve("third.log"),
+              LakeFaults.BETWEEN_TABLE_COMMITS);
+      assertThat(third.waitFor(180, TimeUnit.SECONDS)).as("third run halted itself").isTrue();
+      assertThat(Files.readString(work.resolve("third.log")))
+          .contains("halting at " + LakeFaults.BETWEEN_TABLE_COMMITS);
+
+      ProduceResult produced = producing.get(5, TimeUnit.MINUTES);
+      long afterCrashes = accounted(spec);
+      assertThat(afterCrashes).isLessThan(total);
+
+      // Last run: reads what the group has not durably committed, and finishes.
+      IngestResult last =
           IngestPipeline.run(
               "--spec=" + IngestFixtures.EXAMPLE_SPEC,
               "--bootstrapServers=" + kafka.bootstrapServers(),
@@ -69,27 +100,65 @@ class RestartIT {
               "--untilCaughtUp=true",
               "--parallelism=2");
 
-      LakeIndex index = LakeIndex.load(lake);
-      long dead = produced.malformed();
-      assertThat(index.rows() + index.deadLetters()).isEqualTo(produced.total());
-      assertThat(index.deadLetters()).isEqualTo(dead);
-      assertThat(index.duplicateOffsets()).isZero();
-      assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), topic, group).pending()).isZero();
+      try (Lake index = Lake.open(spec)) {
+        long dead = produced.malformed();
+        assertThat(index.rows() + index.deadLetters()).isEqualTo(produced.total());
+        assertThat(index.deadLetters()).isEqualTo(dead);
+        LakeAudit audit = LakeAudit.of(index, topic);
+        assertThat(audit.duplicatePositions()).isZero();
+        assertThat(audit.consistent()).isTrue();
+        assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), topic, group).pending())
+            .isZero();
 
-      // Exactly once: each valid event id appears once in the committed lake.
-      Map<String, Integer> seen = new HashMap<>();
-      for (GenericRecord r : IngestFixtures.lakeRows(index)) {
-        seen.merge(r.get("id").toString(), 1, Integer::sum);
+        // Exactly once: each valid event id appears once in the committed lake.
+        Map<String, Integer> seen = new HashMap<>();
+        for (Record r : IngestFixtures.lakeRows(index)) {
+          seen.merge(r.getField("id").toString(), 1, Integer::sum);
+        }
+        assertThat(seen).hasSize((int) (produced.total() - dead));
+        assertThat(seen.values()).allMatch(n -> n == 1);
+        assertThat(last.rowsWritten() + last.deadLettersWritten())
+            .isEqualTo(produced.total() - afterCrashes);
+
+        // The crashes left data files no snapshot references: on disk, invisible to readers.
+        long referenced = referencedFiles(index);
+        assertThat(dataFilesOnDisk(lake))
+            .as("files on disk include the crashes' uncommitted ones")
+            .isGreaterThan(referenced);
       }
-      assertThat(seen).hasSize((int) (produced.total() - dead));
-      assertThat(seen.values()).allMatch(n -> n == 1);
-      assertThat(second.rowsWritten() + second.deadLettersWritten())
-          .isEqualTo(produced.total() - (afterKill.rows() + afterKill.deadLetters()));
     }
   }
 
+  /** Rows + dead letters the lake holds now. */
+  private static long accounted(ModelSpec spec) {
+    try (Lake lake = Lake.open(spec)) {
+      return lake.rows() + lake.deadLetters();
+    }
+  }
+
+  /** Parquet data files under the warehouse (records and dead letters). */
+  static long dataFilesOnDisk(Path lake) throws Exception {
+    try (var files = Files.walk(lake.resolve("warehouse"))) {
+      return files.filter(p -> p.toString().endsWith(".parquet")).count();
+    }
+  }
+
+  /** Data files the current snapshots of both tables reference. */
+  static long referencedFiles(Lake lake) {
+    long n = lake.files().size();
+    try (var tasks = lake.deadLetterTable().newScan().planFiles()) {
+      for (var t : tasks) {
+        n++;
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return n;
+  }
+
   /** Runs the ingestion main in its own JVM, as `driftgate ingest` would. */
-  private static Process startChild(String bootstrap, Path lake, Path log) throws Exception {
+  private static Process startChild(String bootstrap, Path lake, Path log, String fault)
+      throws Exception {
     Path argFile = Files.createTempFile("driftgate-cp", ".args");
     Files.writeString(
         argFile, "-cp\n\"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
@@ -101,6 +170,9 @@ class RestartIT {
         cmd.add(arg);
       }
     }
+    if (fault != null) {
+      cmd.add("-Ddriftgate.fault=" + fault);
+    }
     cmd.add("@" + argFile);
     cmd.add(IngestPipeline.class.getName());
     cmd.add("--spec=" + IngestFixtures.EXAMPLE_SPEC);
@@ -110,15 +182,14 @@ class RestartIT {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  private static long waitForCommits(Path lake, long atLeast, Process child, Path log)
+  private static long waitForCommits(ModelSpec spec, long atLeast, Process child, Path log)
       throws Exception {
     long deadline = System.currentTimeMillis() + 180_000;
     while (System.currentTimeMillis() < deadline) {
       if (!child.isAlive()) {
         throw new AssertionError("ingestion child exited early:\n" + Files.readString(log));
       }
-      LakeIndex idx = LakeIndex.load(lake);
-      long n = idx.rows() + idx.deadLetters();
+      long n = accounted(spec);
       if (n >= atLeast) {
         return n;
       }

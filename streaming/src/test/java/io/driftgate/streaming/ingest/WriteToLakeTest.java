@@ -2,13 +2,14 @@ package io.driftgate.streaming.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.lake.CommitMarker.FileKind;
-import io.driftgate.core.lake.LakeIndex;
-import io.driftgate.core.lake.ParquetFiles;
+import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeAudit;
+import io.driftgate.core.lake.LakeCatalog;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -22,22 +23,28 @@ import org.apache.beam.sdk.transforms.Create;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The committer on the DirectRunner: files, markers, and dedupe of replays. */
-class CommitToLakeTest {
+/** The Iceberg sink on the DirectRunner: partitioned files, one commit, dedupe of replays. */
+class WriteToLakeTest {
   static final Schema ROW =
       SchemaBuilder.record("Row")
           .fields()
-          .requiredLong("event_time")
+          .name("event_time")
+          .type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
+          .noDefault()
           .requiredString("v")
+          .requiredInt("_source_partition")
+          .requiredLong("_source_offset")
           .endRecord();
   static final long T0 = 1767571200000L; // 2026-01-05T00:00Z
 
   @TempDir Path lake;
 
-  static byte[] row(long eventTime, String v) throws Exception {
+  static byte[] row(long eventTime, String v, int partition, long offset) throws Exception {
     GenericRecord r = new GenericData.Record(ROW);
     r.put("event_time", eventTime);
     r.put("v", v);
+    r.put("_source_partition", partition);
+    r.put("_source_offset", offset);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
     new GenericDatumWriter<GenericRecord>(ROW).write(r, enc);
@@ -49,60 +56,68 @@ class CommitToLakeTest {
     List<LakeEntry> out = new ArrayList<>();
     for (long o = fromOffset; o < toOffset; o++) {
       long t = T0 + o * 60_000L; // one per minute: spans several hours
-      out.add(new LakeEntry(false, partition, o, t, "", row(t, "p" + partition + "o" + o)));
+      out.add(
+          new LakeEntry(
+              false, partition, o, t, "", row(t, "p" + partition + "o" + o, partition, o)));
     }
     return out;
   }
 
-  void runCommit(List<LakeEntry> input) {
+  WriteToLake sink() {
+    return WriteToLake.builder()
+        .setCatalog(LakeCatalog.embedded(lake))
+        .setModel("m")
+        .setTopic("t")
+        .setRowSchema(ROW)
+        .build();
+  }
+
+  void run(List<LakeEntry> input, WriteToLake sink) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(Create.of(input).withCoder(LakeEntry.LakeEntryCoder.of()))
-        .apply(
-            CommitToLake.builder()
-                .setLakeRoot(lake)
-                .setModel("m")
-                .setTopic("t")
-                .setRowSchema(ROW)
-                .build());
+    p.apply(Create.of(input).withCoder(LakeEntry.LakeEntryCoder.of())).apply(sink);
     p.run().waitUntilFinish();
   }
 
   @Test
-  void writesPartitionedFilesAndOneMarkerPerPartitionPane() throws Exception {
+  void writesHourPartitionedFilesWithOffsetsInTheSnapshotSummary() throws Exception {
     List<LakeEntry> input = new ArrayList<>(entries(0, 0, 150));
     input.addAll(entries(1, 0, 50));
     // A dead letter is accounted for alongside the rows.
     input.add(new LakeEntry(true, 1, 50, T0, "TRUNCATED", deadLetterBytes(1, 50)));
-    runCommit(input);
+    run(input, sink());
 
-    LakeIndex index = LakeIndex.load(lake);
-    assertThat(index.rows()).isEqualTo(200);
-    assertThat(index.deadLetters()).isEqualTo(1);
-    assertThat(index.offsets("t", 0).toString()).isEqualTo("[0-150]");
-    assertThat(index.offsets("t", 1).toString()).isEqualTo("[0-51]");
-    // 150 minutes of partition 0 span hours 00, 01 and 02.
-    assertThat(index.windows()).extracting(LakeIndex.Window::eventHour).containsExactly(0, 1, 2);
-    long readBack = 0;
-    for (var f : index.files(FileKind.DATA)) {
-      readBack += ParquetFiles.readAll(index.layout().resolve(f.path())).size();
+    try (Lake read = Lake.open(LakeCatalog.embedded(lake), "m")) {
+      assertThat(read.rows()).isEqualTo(200);
+      assertThat(read.deadLetters()).isEqualTo(1);
+      assertThat(read.deadLettersByKind()).containsEntry("TRUNCATED", 1L);
+      assertThat(read.offsets("t", 0).toString()).isEqualTo("[0-150]");
+      assertThat(read.offsets("t", 1).toString()).isEqualTo("[0-51]");
+      // 150 minutes of partition 0 span hours 00, 01 and 02 (hidden hour partitioning).
+      assertThat(read.windows()).extracting(Lake.Window::eventHour).containsExactly(0, 1, 2);
+      assertThat(read.windows().stream().mapToLong(Lake.Window::rows).sum()).isEqualTo(200);
+      LakeAudit audit = LakeAudit.of(read, "t");
+      assertThat(audit.rows()).isEqualTo(200);
+      assertThat(audit.consistent()).isTrue();
     }
-    assertThat(readBack).isEqualTo(200);
-    assertThat(index.files(FileKind.DEAD_LETTERS)).hasSize(1);
   }
 
   @Test
   void replayedOffsetsAreNotCommittedTwice() throws Exception {
-    runCommit(entries(0, 0, 100));
+    run(entries(0, 0, 100), sink());
     // A restart re-reads 50..149: only 100..149 are new.
-    runCommit(entries(0, 50, 150));
-    LakeIndex index = LakeIndex.load(lake);
-    assertThat(index.rows()).isEqualTo(150);
-    assertThat(index.duplicateOffsets()).isZero();
-    assertThat(index.offsets("t", 0).toString()).isEqualTo("[0-150]");
-    // Everything replayed: no new commit at all.
-    int commits = index.commits().size();
-    runCommit(entries(0, 0, 150));
-    assertThat(LakeIndex.load(lake).commits()).hasSize(commits);
+    run(entries(0, 50, 150), sink());
+    try (Lake read = Lake.open(LakeCatalog.embedded(lake), "m")) {
+      assertThat(read.rows()).isEqualTo(150);
+      assertThat(LakeAudit.of(read, "t").duplicatePositions()).isZero();
+      assertThat(read.offsets("t", 0).toString()).isEqualTo("[0-150]");
+      int snapshots = read.snapshots().size();
+      // Everything replayed: no new snapshot at all.
+      run(entries(0, 0, 150), sink());
+      try (Lake again = Lake.open(LakeCatalog.embedded(lake), "m")) {
+        assertThat(again.snapshots()).hasSize(snapshots);
+        assertThat(again.rows()).isEqualTo(150);
+      }
+    }
   }
 
   @Test
@@ -111,23 +126,27 @@ class CommitToLakeTest {
         io.driftgate.streaming.kafka.EmbeddedKafka.start()) {
       kafka.createTopic("t", 1);
       // The lake holds 0..99 but the group never got its commit (killed in between).
-      runCommit(entries(0, 0, 100));
+      run(entries(0, 0, 100), sink());
       assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), "t", "g").committed())
           .doesNotContainKey(0);
+      int snapshots;
+      try (Lake read = Lake.open(LakeCatalog.embedded(lake), "m")) {
+        snapshots = read.snapshots().size();
+      }
       // The restarted job replays them all: nothing to write, yet the group moves to 100.
-      Pipeline p =
-          Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-      p.apply(Create.of(entries(0, 0, 100)).withCoder(LakeEntry.LakeEntryCoder.of()))
-          .apply(
-              CommitToLake.builder()
-                  .setLakeRoot(lake)
-                  .setModel("m")
-                  .setTopic("t")
-                  .setRowSchema(ROW)
-                  .optOffsetCommit(kafka.bootstrapServers(), java.util.Map.of(), "g")
-                  .build());
-      p.run().waitUntilFinish();
-      assertThat(LakeIndex.load(lake).commits()).hasSize(1);
+      run(
+          entries(0, 0, 100),
+          WriteToLake.builder()
+              .setCatalog(LakeCatalog.embedded(lake))
+              .setModel("m")
+              .setTopic("t")
+              .setRowSchema(ROW)
+              .optOffsetCommit(kafka.bootstrapServers(), java.util.Map.of(), "g")
+              .build());
+      try (Lake read = Lake.open(LakeCatalog.embedded(lake), "m")) {
+        assertThat(read.snapshots()).hasSize(snapshots);
+        assertThat(read.rows()).isEqualTo(100);
+      }
       assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), "t", "g").committed())
           .containsEntry(0, 100L);
     }

@@ -1,0 +1,448 @@
+package io.driftgate.streaming.ingest;
+
+import io.driftgate.core.ingest.NullRateTracker;
+import io.driftgate.core.lake.LakeBatch;
+import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.LakeCommitter;
+import io.driftgate.core.lake.LakeFaults;
+import io.driftgate.core.lake.LakeFileWriter;
+import io.driftgate.core.lake.LakeOffsets;
+import io.driftgate.core.lake.LakeRows;
+import io.driftgate.core.lake.LakeTables;
+import io.driftgate.core.lake.OffsetRanges;
+import io.driftgate.core.spec.KafkaSourceSpec;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.schemas.DeadLetter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes ingestion outcomes into the lake's Iceberg tables, exactly once, the way Iceberg's own
+ * Flink and Kafka Connect sinks do:
+ *
+ * <ol>
+ *   <li>{@code WriteDataFiles}: each bundle's rows and dead letters go into Parquet data files of
+ *       the records and dead-letter tables (rows never cross a shuffle); the bundle emits only a
+ *       {@link LakeBatch}: the files' metadata and the Kafka offsets they account for. Offsets the
+ *       tables already hold (a replay after a restart) are skipped.
+ *   <li>{@code CommitDataFiles}: one committer (a single key; {@code @RequiresStableInput}, so on
+ *       Flink it commits what a completed checkpoint holds) appends each batch in one Iceberg
+ *       commit per table whose snapshot summary records the offsets, then moves the consumer
+ *       group's offset over what the lake now holds.
+ * </ol>
+ *
+ * Files written but never committed (a crash in between) are invisible to every reader and removed
+ * by {@code driftgate lake maintain}. Emits the records table's snapshot id per commit.
+ */
+public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PCollection<Long>> {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteToLake.class);
+
+  private final Config config;
+
+  private WriteToLake(Config config) {
+    this.config = config;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Immutable sink settings. */
+  record Config(
+      LakeCatalog catalog,
+      String model,
+      String topic,
+      String rowSchemaJson,
+      String bootstrapServers,
+      Map<String, String> kafkaProperties,
+      String consumerGroup,
+      ModelSpec nullRateSpec,
+      String runId)
+      implements Serializable {}
+
+  /** Builder: {@code set*} are required, {@code opt*} optional. */
+  public static final class Builder {
+    private LakeCatalog catalog;
+    private String model;
+    private String topic;
+    private Schema rowSchema;
+    private String bootstrapServers;
+    private Map<String, String> kafkaProperties = Map.of();
+    private String consumerGroup;
+    private ModelSpec nullRateSpec;
+
+    public Builder setCatalog(LakeCatalog catalog) {
+      this.catalog = catalog;
+      return this;
+    }
+
+    public Builder setModel(String model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder setTopic(String topic) {
+      this.topic = topic;
+      return this;
+    }
+
+    public Builder setRowSchema(Schema rowSchema) {
+      this.rowSchema = rowSchema;
+      return this;
+    }
+
+    /**
+     * Commit durable offsets to this consumer group (skipped when not set), with the spec's extra
+     * client properties ({@code source.kafka.properties}, e.g. security settings).
+     */
+    public Builder optOffsetCommit(
+        String bootstrapServers, Map<String, String> kafkaProperties, String consumerGroup) {
+      this.bootstrapServers = bootstrapServers;
+      this.kafkaProperties = new TreeMap<>(kafkaProperties);
+      this.consumerGroup = consumerGroup;
+      return this;
+    }
+
+    /** Warn in the commit's snapshot summary when a feature's null rate exceeds its limit. */
+    public Builder optNullRateLimits(ModelSpec spec) {
+      this.nullRateSpec = spec;
+      return this;
+    }
+
+    public WriteToLake build() {
+      Objects.requireNonNull(catalog, "setCatalog is required");
+      Objects.requireNonNull(model, "setModel is required");
+      Objects.requireNonNull(topic, "setTopic is required");
+      Objects.requireNonNull(rowSchema, "setRowSchema is required");
+      return new WriteToLake(
+          new Config(
+              catalog,
+              model,
+              topic,
+              rowSchema.toString(),
+              bootstrapServers,
+              kafkaProperties,
+              consumerGroup,
+              nullRateSpec,
+              UUID.randomUUID().toString()));
+    }
+  }
+
+  @Override
+  public PCollection<Long> expand(PCollection<LakeEntry> entries) {
+    // Create the tables (or evolve their schema) once, before any worker writes.
+    try (Tables t = Tables.open(config)) {
+      LOG.info("lake tables {} and {}", t.records.name(), t.deadLetters.name());
+    }
+    return entries
+        .apply("WriteDataFiles", ParDo.of(new WriteDataFilesFn(config)))
+        .setCoder(SerializableCoder.of(LakeBatch.class))
+        .apply(
+            "OneCommitter",
+            WithKeys.<Integer, LakeBatch>of(0).withKeyType(TypeDescriptors.integers()))
+        .apply(
+            "EveryBatch",
+            Window.<KV<Integer, LakeBatch>>into(new GlobalWindows())
+                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                .discardingFiredPanes()
+                .withAllowedLateness(Duration.ZERO))
+        .apply("GroupBatches", GroupByKey.create())
+        .apply("CommitDataFiles", ParDo.of(new CommitFn(config)))
+        .setCoder(VarLongCoder.of());
+  }
+
+  /** The two tables, from one catalog connection. */
+  private static final class Tables implements Closeable {
+    final Catalog catalog;
+    final Table records;
+    final Table deadLetters;
+
+    private Tables(Catalog catalog, Table records, Table deadLetters) {
+      this.catalog = catalog;
+      this.records = records;
+      this.deadLetters = deadLetters;
+    }
+
+    static Tables open(Config config) {
+      Catalog catalog = config.catalog().open();
+      Schema rows = new Schema.Parser().parse(config.rowSchemaJson());
+      return new Tables(
+          catalog,
+          LakeTables.ensureRecords(catalog, config.model(), rows),
+          LakeTables.ensureDeadLetters(catalog, config.model(), DeadLetter.getClassSchema()));
+    }
+
+    @Override
+    public void close() {
+      if (catalog instanceof Closeable c) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          LOG.debug("closing the lake catalog: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  /** Writes a bundle's entries into data files; emits their metadata + offsets, never rows. */
+  static final class WriteDataFilesFn extends DoFn<LakeEntry, LakeBatch> {
+    private final Config config;
+    private final Counter written = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.WRITTEN);
+    private final Counter deadWritten =
+        Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.DEAD_LETTERS_WRITTEN);
+    private final Counter duplicates =
+        Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.DUPLICATES_SKIPPED);
+    private final Counter dataFiles =
+        Metrics.counter(IngestMetrics.NAMESPACE, "data_files_written");
+    private transient Tables tables;
+    private transient Map<String, OffsetRanges> rowsHeld;
+    private transient Map<String, OffsetRanges> deadHeld;
+    private transient LakeRows rowConverter;
+    private transient LakeRows deadConverter;
+    private transient GenericDatumReader<GenericRecord> rowReader;
+    private transient GenericDatumReader<GenericRecord> deadReader;
+    private transient BinaryDecoder decoder;
+    private transient int taskId;
+    // Per bundle.
+    private transient LakeFileWriter rowWriter;
+    private transient LakeFileWriter deadWriter;
+    private transient LakeBatch batch;
+    private transient Map<String, OffsetRanges> seen;
+    private transient Map<String, Long> deadByKind;
+    private transient NullRateTracker nulls;
+    private transient long rows;
+    private transient long skipped;
+    private transient long minTimestamp;
+
+    WriteDataFilesFn(Config config) {
+      this.config = config;
+    }
+
+    @Setup
+    public void setup() {
+      tables = Tables.open(config);
+      // What the tables held when this instance started: a restarted job replays from the
+      // group's offset, which may trail the last commit.
+      rowsHeld = LakeOffsets.cumulative(tables.records, null);
+      deadHeld = LakeOffsets.cumulative(tables.deadLetters, null);
+      Schema rowSchema = new Schema.Parser().parse(config.rowSchemaJson());
+      rowConverter = new LakeRows(tables.records.schema(), rowSchema);
+      deadConverter = new LakeRows(tables.deadLetters.schema(), DeadLetter.getClassSchema());
+      rowReader = new GenericDatumReader<>(rowSchema);
+      deadReader = new GenericDatumReader<>(DeadLetter.getClassSchema());
+      taskId = Math.abs(UUID.randomUUID().hashCode() % 100_000);
+    }
+
+    @StartBundle
+    public void startBundle() {
+      rowWriter = null;
+      deadWriter = null;
+      batch = new LakeBatch();
+      seen = new HashMap<>();
+      deadByKind = new TreeMap<>();
+      nulls = config.nullRateSpec() == null ? null : new NullRateTracker(config.nullRateSpec());
+      rows = 0;
+      skipped = 0;
+      minTimestamp = Long.MAX_VALUE;
+    }
+
+    @ProcessElement
+    public void process(@Element LakeEntry e, @Timestamp Instant timestamp) throws IOException {
+      String key = LakeOffsets.key(config.topic(), e.partition());
+      OffsetRanges held = (e.deadLetter() ? deadHeld : rowsHeld).get(key);
+      OffsetRanges inBundle = seen.computeIfAbsent(key, k -> new OffsetRanges());
+      if ((held != null && held.contains(e.offset())) || inBundle.contains(e.offset())) {
+        skipped++;
+        return;
+      }
+      inBundle.add(e.offset());
+      batch.offset(config.topic(), e.partition(), e.offset());
+      minTimestamp = Math.min(minTimestamp, timestamp.getMillis());
+      decoder = DecoderFactory.get().binaryDecoder(e.payload(), decoder);
+      if (e.deadLetter()) {
+        GenericRecord dl = deadReader.read(null, decoder);
+        if (deadWriter == null) {
+          deadWriter = new LakeFileWriter(tables.deadLetters, taskId);
+        }
+        deadWriter.write(deadConverter.convert(dl));
+        deadByKind.merge(e.errorKind(), 1L, Long::sum);
+      } else {
+        GenericRecord row = rowReader.read(null, decoder);
+        if (nulls != null) {
+          nulls.observe(row);
+        }
+        if (rowWriter == null) {
+          rowWriter = new LakeFileWriter(tables.records, taskId);
+        }
+        rowWriter.write(rowConverter.convert(row));
+        rows++;
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      duplicates.inc(skipped);
+      if (batch.isEmpty() && skipped == 0) {
+        return;
+      }
+      if (rowWriter != null) {
+        List<org.apache.iceberg.DataFile> files = rowWriter.finish();
+        batch.recordFiles(files, rows);
+        dataFiles.inc(files.size());
+      }
+      if (deadWriter != null) {
+        List<org.apache.iceberg.DataFile> files = deadWriter.finish();
+        batch.deadLetterFiles(files, deadByKind);
+        dataFiles.inc(files.size());
+      }
+      if (nulls != null) {
+        for (NullRateTracker.Breach b : nulls.breaches()) {
+          LOG.warn("{}", b.message());
+          batch.warning(b.message());
+        }
+      }
+      written.inc(rows);
+      deadWritten.inc(batch.deadLetters());
+      // An all-replayed bundle still emits an empty batch: the committer then moves the group's
+      // offset (a crash between the catalog commit and the offset commit left it behind).
+      Instant at =
+          minTimestamp == Long.MAX_VALUE
+              ? GlobalWindow.INSTANCE.maxTimestamp()
+              : new Instant(minTimestamp);
+      context.output(batch, at, GlobalWindow.INSTANCE);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (tables != null) {
+        tables.close();
+      }
+    }
+  }
+
+  /** The single committer: one Iceberg commit per table for all batches of a pane. */
+  static final class CommitFn extends DoFn<KV<Integer, Iterable<LakeBatch>>, Long> {
+    private final Config config;
+    private final Counter commits = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.COMMITS);
+    private final Distribution commitMillis =
+        Metrics.distribution(IngestMetrics.NAMESPACE, "commit_millis");
+    private transient Tables tables;
+    private transient LakeCommitter committer;
+    private transient Admin admin;
+
+    CommitFn(Config config) {
+      this.config = config;
+    }
+
+    @Setup
+    public void setup() {
+      tables = Tables.open(config);
+      committer = new LakeCommitter(tables.records, tables.deadLetters, config.runId());
+      if (config.consumerGroup() != null && config.bootstrapServers() != null) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-lake-committer");
+        props.putAll(
+            KafkaSourceSpec.clientProperties(config.bootstrapServers(), config.kafkaProperties()));
+        admin = Admin.create(props);
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (admin != null) {
+        admin.close(java.time.Duration.ofSeconds(5));
+      }
+      if (tables != null) {
+        tables.close();
+      }
+    }
+
+    @RequiresStableInput
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<LakeBatch>> pane, OutputReceiver<Long> out) {
+      LakeBatch merged = new LakeBatch();
+      for (LakeBatch b : pane.getValue()) {
+        merged.merge(b);
+      }
+      LakeFaults.hit(LakeFaults.BEFORE_COMMIT);
+      long started = System.nanoTime();
+      LakeCommitter.Committed committed = committer.commit(merged);
+      commitMillis.update((System.nanoTime() - started) / 1_000_000);
+      if (!committed.replay()) {
+        commits.inc();
+        out.output(committed.recordsSnapshotId());
+      }
+      commitOffsets(committed.durableOffsets());
+    }
+
+    /** The group's offset moves only over offsets the lake now holds. */
+    private void commitOffsets(Map<String, OffsetRanges> durable) {
+      if (admin == null) {
+        return;
+      }
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      String prefix = config.topic() + "-";
+      durable.forEach(
+          (key, ranges) -> {
+            if (key.startsWith(prefix) && !ranges.isEmpty()) {
+              int partition = Integer.parseInt(key.substring(prefix.length()));
+              offsets.put(
+                  new TopicPartition(config.topic(), partition),
+                  new OffsetAndMetadata(ranges.contiguousEnd(0)));
+            }
+          });
+      if (offsets.isEmpty()) {
+        return;
+      }
+      try {
+        admin.alterConsumerGroupOffsets(config.consumerGroup(), offsets).all().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // The lake is the source of truth; a missed commit only means a replay, which is skipped.
+        LOG.warn("could not commit offsets {}: {}", offsets, e.getCause().toString());
+      }
+    }
+  }
+}
