@@ -1,7 +1,7 @@
 package io.driftgate.cli;
 
 import io.driftgate.core.generate.GeneratorConfig;
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
@@ -326,16 +326,27 @@ public final class Demo {
       if (promotedAt != null && onsetProduced != null) {
         onsetToPromotion = Duration.between(onsetProduced, promotedAt).toMillis();
       }
-      LakeIndex index = LakeIndex.load(lake);
+      long lakeRows;
+      long deadLetters;
+      Map<String, Long> deadLettersByKind;
+      long dataFiles;
+      long duplicateOffsets;
+      try (Lake committed = LakeCommand.open(spec)) {
+        lakeRows = committed.rows();
+        deadLetters = committed.deadLetters();
+        deadLettersByKind = new TreeMap<>(committed.deadLettersByKind());
+        dataFiles = committed.dataFiles();
+        duplicateOffsets = LakeCommand.duplicateOffsets(committed);
+      }
       Result r =
           new Result(
               produced,
               ingest,
-              index.rows(),
-              index.deadLetters(),
-              new TreeMap<>(index.deadLettersByKind()),
-              index.files(io.driftgate.core.lake.CommitMarker.FileKind.DATA).size(),
-              index.duplicateOffsets(),
+              lakeRows,
+              deadLetters,
+              deadLettersByKind,
+              (int) dataFiles,
+              duplicateOffsets,
               (System.nanoTime() - started) / 1_000_000,
               reports,
               requests,
@@ -519,8 +530,9 @@ public final class Demo {
                 boolean finished = done.get();
                 long n;
                 try {
-                  LakeIndex idx = LakeIndex.load(lake);
-                  n = idx.rows() + idx.deadLetters();
+                  try (Lake committed = Lake.open(lake)) {
+                    n = committed.rows() + committed.deadLetters();
+                  }
                 } catch (RuntimeException e) {
                   n = last;
                 }

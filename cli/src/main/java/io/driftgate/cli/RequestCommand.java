@@ -1,17 +1,15 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.lake.CommitMarker;
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.RetrainRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -73,21 +71,17 @@ final class RequestCommand implements Callable<Integer> {
             .substring(0, 32);
     Instant from = Instant.EPOCH;
     Instant to = now;
-    Path lake = spec.lake().path();
-    long records = 0;
-    if (Files.isDirectory(lake)) {
-      LakeIndex index = LakeIndex.load(lake);
-      var files = index.files(CommitMarker.FileKind.DATA);
-      if (!files.isEmpty()) {
-        from =
-            Instant.ofEpochMilli(
-                files.stream().mapToLong(CommitMarker.LakeFile::minEventTime).min().getAsLong());
-        to =
-            Instant.ofEpochMilli(
-                files.stream().mapToLong(CommitMarker.LakeFile::maxEventTime).max().getAsLong()
-                    + 1);
+    long records;
+    Long snapshot;
+    try (Lake lake = LakeCommand.open(spec)) {
+      // Pinned: the request trains on what the lake holds now, whatever is committed later.
+      snapshot = lake.snapshotId();
+      Optional<long[]> range = lake.eventTimeRange();
+      if (range.isPresent()) {
+        from = Instant.ofEpochMilli(range.get()[0]);
+        to = Instant.ofEpochMilli(range.get()[1] + 1);
       }
-      records = index.rows();
+      records = lake.rows();
     }
     RetrainRequest request =
         RetrainRequest.newBuilder()
@@ -98,7 +92,7 @@ final class RequestCommand implements Callable<Integer> {
             .setTriggerWindowEnd(to)
             .setDataFrom(from)
             .setDataTo(to)
-            .setLakeSnapshot(null)
+            .setLakeSnapshot(snapshot == null ? null : Long.toString(snapshot))
             .setValidRecordsSinceLastRun(records)
             .setRequestedAt(now)
             .build();
@@ -133,8 +127,14 @@ final class RequestCommand implements Callable<Integer> {
       }
     }
     System.out.printf(
-        "published retrain request %s (%s) for %s to %s: train on [%s, %s)%n",
-        key, reason, spec.model(), topic, from, to);
+        "published retrain request %s (%s) for %s to %s: train on [%s, %s)%s%n",
+        key,
+        reason,
+        spec.model(),
+        topic,
+        from,
+        to,
+        snapshot == null ? "" : " of lake snapshot " + snapshot);
     return 0;
   }
 }

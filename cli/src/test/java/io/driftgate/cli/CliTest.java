@@ -2,14 +2,9 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.lake.CommitMarker;
-import io.driftgate.core.lake.CommitMarker.FileKind;
-import io.driftgate.core.lake.LakeLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,37 +16,6 @@ class CliTest extends ConsoleCapture {
     assertThat(Main.execute("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("demo", "kafka", "produce", "ingest", "lake");
-  }
-
-  @Test
-  void lakeListsCommittedWindowsAndDeadLetters() {
-    new LakeLayout(dir)
-        .publish(
-            new CommitMarker(
-                "0000000000001-p0-aaaaaaaa",
-                "flight-delay",
-                1,
-                "flights",
-                0,
-                List.<long[]>of(new long[] {0, 12}),
-                10,
-                2,
-                Map.of("TRUNCATED", 2L),
-                List.of(
-                    new CommitMarker.LakeFile(
-                        "data/event_date=2026-01-05/event_hour=07/part-x.parquet",
-                        FileKind.DATA,
-                        "2026-01-05",
-                        7,
-                        10,
-                        0,
-                        1)),
-                List.of()));
-    assertThat(Main.execute("lake", "--lake", dir.toString())).isZero();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(text)
-        .contains(
-            "2026-01-05", "10 rows, 2 dead letters, 1 commits", "TRUNCATED", "flights-0", "[0-12]");
   }
 
   @Test

@@ -79,6 +79,11 @@ class SecuredKafkaIT extends ConsoleCapture {
       List<RetrainRun> stored = new FileRunStore(runs).list();
       assertThat(stored).hasSize(1);
       assertThat(stored.get(0).request().reasons()).containsExactly("commit");
+      // The request pinned the lake's snapshot at the time it was made.
+      try (io.driftgate.core.lake.Lake committed = io.driftgate.core.lake.Lake.open(lake)) {
+        assertThat(stored.get(0).request().lakeSnapshot())
+            .isEqualTo(Long.toString(committed.snapshotId()));
+      }
       assertThat(stored.get(0).state()).as(stdout()).isEqualTo(RunState.PROMOTED);
     }
   }
@@ -106,10 +111,11 @@ class SecuredKafkaIT extends ConsoleCapture {
                   concat(new String[] {"ingest", "--until-caught-up", "--no-monitor"}, common)))
           .as(stdout() + stderr())
           .isZero();
-      io.driftgate.core.lake.LakeIndex index = io.driftgate.core.lake.LakeIndex.load(lake);
-      assertThat(index.deadLetters()).isPositive();
-      assertThat(index.rows() + index.deadLetters()).isEqualTo(3000);
-      assertThat(index.duplicateOffsets()).isZero();
+      try (io.driftgate.core.lake.Lake committed = io.driftgate.core.lake.Lake.open(lake)) {
+        assertThat(committed.deadLetters()).isPositive();
+        assertThat(committed.rows() + committed.deadLetters()).isEqualTo(3000);
+        assertThat(LakeCommand.duplicateOffsets(committed)).isZero();
+      }
     }
   }
 

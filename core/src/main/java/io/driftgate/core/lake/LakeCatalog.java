@@ -103,8 +103,9 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
       rest.initialize(NAME, catalogProperties());
       catalog = rest;
     } else {
+      // SQLite: connections whose catalog-metadata result sets are closed (see SqliteClientPool).
       JdbcCatalog jdbc =
-          isEmbeddedSqlite()
+          uri.startsWith("jdbc:sqlite:")
               ? new JdbcCatalog(null, props -> new SqliteClientPool(uri, props), true)
               : new JdbcCatalog();
       jdbc.setConf(new org.apache.hadoop.conf.Configuration(false));

@@ -7,101 +7,162 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.apache.iceberg.ClientPool;
 import org.apache.iceberg.jdbc.JdbcClientPool;
 
 /**
- * The JDBC catalog's connection pool for an embedded SQLite file. Iceberg's {@code JdbcCatalog}
- * leaves some statements and result sets open (its table-existence checks at start-up); on a server
- * database that costs nothing, but in SQLite an open read statement holds the file's read lock and
- * every other connection's commit then fails with {@code SQLITE_BUSY}. This pool closes whatever a
- * catalog call opened once the call returns.
+ * The embedded catalog's SQLite connections, with one fix: {@code JdbcCatalog.initialize} checks
+ * for its tables with {@link DatabaseMetaData#getTables} and {@link DatabaseMetaData#getColumns}
+ * and never closes those result sets. On SQLite an open result set holds a read transaction, so
+ * that pooled connection keeps reading the database as it was when the catalog opened; once another
+ * connection (another process, or another catalog in this one: ingestion and {@code driftgate lake
+ * maintain}) commits, every commit through it fails with {@code SQLITE_BUSY_SNAPSHOT}. Here the
+ * metadata result sets are read at once into memory and closed.
  */
 final class SqliteClientPool extends JdbcClientPool {
 
-  SqliteClientPool(String url, Map<String, String> properties) {
-    super(url, properties);
+  SqliteClientPool(String uri, Map<String, String> properties) {
+    super(uri, properties);
   }
 
   @Override
-  public <R> R run(ClientPool.Action<R, Connection, SQLException> action)
-      throws SQLException, InterruptedException {
-    return super.run(conn -> closingAfter(conn, action));
+  protected Connection newClient() {
+    return closingMetadata(super.newClient());
   }
 
   @Override
-  public <R> R run(ClientPool.Action<R, Connection, SQLException> action, boolean retry)
-      throws SQLException, InterruptedException {
-    return super.run(conn -> closingAfter(conn, action), retry);
+  protected Connection reconnect(Connection client) {
+    close(client);
+    return newClient();
   }
 
-  private static <R> R closingAfter(
-      Connection conn, ClientPool.Action<R, Connection, SQLException> action) throws SQLException {
-    Tracker tracker = new Tracker(conn);
-    try {
-      return action.run(tracker.proxy());
-    } finally {
-      tracker.closeAll();
-    }
-  }
-
-  /** Hands out a connection whose statements and metadata result sets are remembered. */
-  private static final class Tracker implements InvocationHandler {
-    private final Connection conn;
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    Tracker(Connection conn) {
-      this.conn = conn;
-    }
-
-    Connection proxy() {
-      return (Connection)
-          Proxy.newProxyInstance(
-              Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, this);
-    }
-
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      Object result = call(conn, method, args);
-      if (result instanceof Statement s) {
-        opened.add(s);
-      } else if (result instanceof DatabaseMetaData meta) {
-        return Proxy.newProxyInstance(
-            DatabaseMetaData.class.getClassLoader(),
-            new Class<?>[] {DatabaseMetaData.class},
-            (p, m, a) -> {
-              Object r = call(meta, m, a);
-              if (r instanceof ResultSet rs) {
-                opened.add(rs);
+  static Connection closingMetadata(Connection connection) {
+    Connection[] self = new Connection[1];
+    self[0] =
+        proxy(
+            Connection.class,
+            (p, m, args) -> {
+              if (m.getName().equals("equals") && m.getParameterCount() == 1) {
+                return p == args[0];
               }
-              return r;
+              if (m.getName().equals("hashCode") && m.getParameterCount() == 0) {
+                return System.identityHashCode(p);
+              }
+              Object out = call(connection, m, args);
+              return out instanceof DatabaseMetaData md ? metadata(md, self[0]) : out;
             });
-      }
-      return result;
-    }
+    return self[0];
+  }
 
-    void closeAll() {
-      for (int i = opened.size() - 1; i >= 0; i--) {
-        try {
-          opened.get(i).close();
-        } catch (Exception e) {
-          // Already closed by its user, or the connection is gone: nothing holds the lock.
-        }
-      }
-      opened.clear();
-    }
+  private static DatabaseMetaData metadata(DatabaseMetaData md, Connection owner) {
+    return proxy(
+        DatabaseMetaData.class,
+        (p, m, args) -> {
+          if (m.getName().equals("getConnection")) {
+            return owner;
+          }
+          Object out = call(md, m, args);
+          if (out instanceof ResultSet rs) {
+            try (rs) {
+              return read(rs);
+            }
+          }
+          return out;
+        });
+  }
 
-    private static Object call(Object target, Method method, Object[] args) throws Throwable {
-      try {
-        return method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
+  /** The rows of a result set, read into memory; the original is closed by the caller. */
+  private static ResultSet read(ResultSet rs) throws SQLException {
+    ResultSetMetaData meta = rs.getMetaData();
+    int n = meta.getColumnCount();
+    List<String> labels = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      labels.add(meta.getColumnLabel(i).toLowerCase(Locale.ROOT));
     }
+    List<Object[]> rows = new ArrayList<>();
+    while (rs.next()) {
+      Object[] row = new Object[n];
+      for (int i = 0; i < n; i++) {
+        row[i] = rs.getObject(i + 1);
+      }
+      rows.add(row);
+    }
+    int[] at = {-1};
+    boolean[] closed = {false};
+    Object[] last = {null};
+    return proxy(
+        ResultSet.class,
+        (p, m, args) -> {
+          switch (m.getName()) {
+            case "next":
+              at[0]++;
+              return at[0] < rows.size();
+            case "close":
+              closed[0] = true;
+              return null;
+            case "isClosed":
+              return closed[0];
+            case "hashCode":
+              return System.identityHashCode(p);
+            case "equals":
+              return p == args[0];
+            case "toString":
+              return "catalog metadata result of " + rows.size() + " rows";
+            case "wasNull":
+              return last[0] == null;
+            case "getObject":
+            case "getString":
+            case "getInt":
+            case "getLong":
+            case "getBoolean":
+              if (at[0] < 0 || at[0] >= rows.size()) {
+                throw new SQLException("no current row");
+              }
+              int col =
+                  args[0] instanceof Integer i
+                      ? i - 1
+                      : labels.indexOf(((String) args[0]).toLowerCase(Locale.ROOT));
+              if (col < 0 || col >= n) {
+                throw new SQLException("no column " + args[0]);
+              }
+              Object v = rows.get(at[0])[col];
+              last[0] = v;
+              return convert(m.getName(), v);
+            default:
+              throw new SQLFeatureNotSupportedException(
+                  "ResultSet." + m.getName() + " on a catalog metadata result");
+          }
+        });
+  }
+
+  private static Object convert(String getter, Object v) {
+    return switch (getter) {
+      case "getString" -> v == null ? null : v.toString();
+      case "getInt" -> v == null ? 0 : ((Number) v).intValue();
+      case "getLong" -> v == null ? 0L : ((Number) v).longValue();
+      case "getBoolean" -> v != null && (v instanceof Boolean b ? b : ((Number) v).intValue() != 0);
+      default -> v;
+    };
+  }
+
+  private static Object call(Object target, Method m, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return (T)
+        Proxy.newProxyInstance(
+            SqliteClientPool.class.getClassLoader(), new Class<?>[] {type}, handler);
   }
 }
