@@ -31,7 +31,9 @@ import java.util.SplittableRandom;
  *   <li>Loads the challenger (and the champion, if any), verifying a manifest when present.
  *   <li>Loads the newest validation rows from the lake: the challenger's own validation range from
  *       its {@code training.json} ({@code lake.validationFrom} to {@code lake.toMillis}) unless the
- *       request gives one.
+ *       request gives one, at the challenger's training snapshot ({@code lake.snapshotId}) unless
+ *       the request gives one (the current snapshot when neither names one): rows committed since
+ *       do not change the verdict.
  *   <li>Scores both models on the <em>same</em> rows: per-example log-loss and correctness.
  *   <li>Explains the challenger with exact SHAP over its spec features as players (the one-hot and
  *       missing-indicator columns of a feature form one group), background = a seeded k-means
@@ -81,7 +83,22 @@ public final class GateRunner {
         ScoredModel champion =
             request.championDir() == null ? null : ScoredModel.load(request.championDir())) {
       long[] range = validationRange(request, challenger.training());
-      LakeDataset data = LakeDataset.load(spec, lake, range[0], range[1]);
+      Long snapshot = snapshot(request, challenger.training());
+      LakeDataset data =
+          LakeDataset.withLake(
+              spec,
+              lake,
+              request.metadataLocation(),
+              snapshot,
+              l -> {
+                if (l.isEmpty()) {
+                  throw new IllegalArgumentException(
+                      "the lake "
+                          + (request.metadataLocation() != null ? request.metadataLocation() : lake)
+                          + " has no committed data");
+                }
+                return LakeDataset.load(spec, l, range[0], range[1]);
+              });
       List<Map<String, Object>> rows = new ArrayList<>();
       data.rows().forEach(r -> rows.add(r.features()));
       if (rows.size() < 2) {
@@ -94,7 +111,9 @@ public final class GateRunner {
                 + range[0]
                 + ", "
                 + range[1]
-                + "); the gate needs at least 2");
+                + ") of snapshot "
+                + data.snapshotId()
+                + "; the gate needs at least 2");
       }
       int[] labels = data.rows().stream().mapToInt(LakeDataset.Row::label).toArray();
 
@@ -161,6 +180,7 @@ public final class GateRunner {
           range[0],
           range[1],
           rows.size(),
+          data.snapshotId(),
           chalMetrics,
           champMetrics,
           names,
@@ -188,6 +208,15 @@ public final class GateRunner {
               + " lake.toMillis); give one explicitly");
     }
     return new long[] {from.asLong(), to.asLong()};
+  }
+
+  /** The request's snapshot, else the challenger's training snapshot, else null (current). */
+  static Long snapshot(GateRequest r, JsonNode training) {
+    if (r.snapshotId() != null) {
+      return r.snapshotId();
+    }
+    JsonNode id = training.path("lake").path("snapshotId");
+    return id.isIntegralNumber() ? id.asLong() : null;
   }
 
   /** Exact grouped SHAP of {@code model} on the given rows, one player per spec feature. */
