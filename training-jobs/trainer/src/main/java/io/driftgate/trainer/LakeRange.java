@@ -1,6 +1,7 @@
 package io.driftgate.trainer;
 
 import io.driftgate.core.lake.Lake;
+import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -89,6 +90,19 @@ public record LakeRange(long fromMillis, long toMillis) {
       return new LakeRange(parseInstant("from", from), parseInstant("to", to));
     }
     return bounded(wholeLake(lakeRoot, snapshotId), from, to);
+  }
+
+  /**
+   * The range from optional bounds; a missing bound is taken from one snapshot (null: the current
+   * one) of the spec's lake (see {@link LakeDataset#open}: its {@code lake.catalog} when
+   * configured, else the embedded catalog under {@code lakeRoot}).
+   */
+  public static LakeRange resolve(
+      ModelSpec spec, Path lakeRoot, Long snapshotId, String from, String to) {
+    if (from != null && to != null) {
+      return new LakeRange(parseInstant("from", from), parseInstant("to", to));
+    }
+    return LakeDataset.withLake(spec, lakeRoot, null, snapshotId, l -> resolve(l, from, to));
   }
 
   /** The range from optional bounds; a missing bound is taken from the view's snapshot. */

@@ -197,6 +197,10 @@ class LakeDatasetTest {
     assertThat(first.toMillis()).isLessThan(written.to());
     assertThat(LakeRange.resolve(lake, written.snapshots().get(0), null, "2100-01-01"))
         .isEqualTo(new LakeRange(written.from(), LakeRange.parseInstant("to", "2100-01-01")));
+    assertThat(LakeRange.resolve(TestLakes.spec(), lake, written.snapshots().get(0), null, null))
+        .isEqualTo(first);
+    assertThat(LakeRange.resolve(TestLakes.spec(), lake, null, null, null))
+        .isEqualTo(new LakeRange(written.from(), written.to()));
     assertThatThrownBy(() -> LakeRange.wholeLake(lake.resolve("empty")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no committed data");
