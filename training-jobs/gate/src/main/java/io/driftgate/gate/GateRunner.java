@@ -9,6 +9,7 @@ import io.driftgate.core.gate.Gate;
 import io.driftgate.core.gate.GateConfig;
 import io.driftgate.core.gate.GateInputs;
 import io.driftgate.core.gate.GateReport;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.spec.GateSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
@@ -84,21 +85,7 @@ public final class GateRunner {
             request.championDir() == null ? null : ScoredModel.load(request.championDir())) {
       long[] range = validationRange(request, challenger.training());
       Long snapshot = snapshot(request, challenger.training());
-      LakeDataset data =
-          LakeDataset.withLake(
-              spec,
-              lake,
-              request.metadataLocation(),
-              snapshot,
-              l -> {
-                if (l.isEmpty()) {
-                  throw new IllegalArgumentException(
-                      "the lake "
-                          + (request.metadataLocation() != null ? request.metadataLocation() : lake)
-                          + " has no committed data");
-                }
-                return LakeDataset.load(spec, l, range[0], range[1]);
-              });
+      LakeDataset data = validationRows(spec, lake, request, snapshot, range);
       List<Map<String, Object>> rows = new ArrayList<>();
       data.rows().forEach(r -> rows.add(r.features()));
       if (rows.size() < 2) {
@@ -208,6 +195,30 @@ public final class GateRunner {
               + " lake.toMillis); give one explicitly");
     }
     return new long[] {from.asLong(), to.asLong()};
+  }
+
+  /** The validation rows of {@code range} at {@code snapshot} (null: the current one). */
+  private static LakeDataset validationRows(
+      ModelSpec spec, Path lake, GateRequest request, Long snapshot, long[] range) {
+    Object where = request.metadataLocation() != null ? request.metadataLocation() : lake;
+    try (Lake opened = LakeDataset.open(spec, lake, request.metadataLocation())) {
+      if (opened.isEmpty()) {
+        throw new IllegalArgumentException("the lake " + where + " has no committed data");
+      }
+      if (snapshot != null
+          && request.snapshotId() == null
+          && opened.recordsTable().snapshot(snapshot) == null) {
+        throw new IllegalArgumentException(
+            "the lake "
+                + where
+                + " does not hold the challenger's training snapshot "
+                + snapshot
+                + " (another lake, or expired by lake maintenance); give the gate a snapshot"
+                + " explicitly (run driftgate lake to list them)");
+      }
+      Lake view = opened.at(snapshot != null ? snapshot : opened.snapshotId());
+      return LakeDataset.load(spec, view, range[0], range[1]);
+    }
   }
 
   /** The request's snapshot, else the challenger's training snapshot, else null (current). */

@@ -89,6 +89,32 @@ class GateRunnerTest {
   }
 
   @Test
+  void refusesALakeWithoutTheChallengersTrainingSnapshot(@TempDir Path tmp) {
+    CommittedLakes.Lake other = GateLakes.write(tmp.resolve("other"), GateLakes.SPEC, 5, 400, null);
+    GateRequest.Builder b =
+        GateRequest.builder()
+            .setSpec(GateLakes.SPEC)
+            .optLake(other.root())
+            .setChallenger(modelA)
+            .optExplainPoints(10)
+            .optBootstrapResamples(100);
+    assertThatThrownBy(() -> GateRunner.run(b.build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "does not hold the challenger's training snapshot " + lake.lastSnapshot());
+    // Given explicitly, a snapshot of that lake is read.
+    GateOutcome o =
+        GateRunner.run(
+            b.optSnapshot(other.lastSnapshot()).optRange(other.from(), other.to()).build());
+    assertThat(o.lakeSnapshot()).isEqualTo(other.lastSnapshot());
+    assertThat(o.validationRows()).isEqualTo(400);
+    assertThatThrownBy(() -> GateRunner.run(b.optLake(tmp.resolve("none")).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has no committed data");
+    assertThat(tmp.resolve("none")).doesNotExist();
+  }
+
+  @Test
   void scoresBothModelsOnTheSameRows() {
     GateOutcome o =
         GateRunner.run(

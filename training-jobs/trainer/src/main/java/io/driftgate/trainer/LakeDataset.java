@@ -9,6 +9,7 @@ import io.driftgate.core.spec.FeatureSpec;
 import io.driftgate.core.spec.ModelSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -191,10 +192,15 @@ public final class LakeDataset {
     if (metadataLocation != null && !metadataLocation.isBlank()) {
       return Lake.fromMetadata(metadataLocation, fileIo(spec));
     }
-    if (spec.lake().hasConfiguredCatalog() || lakeRoot == null) {
+    if (spec.lake().hasConfiguredCatalog()) {
       return Lake.open(spec);
     }
-    return Lake.open(LakeCatalog.embedded(lakeRoot), spec.model());
+    Path root = lakeRoot != null ? lakeRoot : spec.lake().path();
+    if (!Files.exists(root.resolve(LakeCatalog.EMBEDDED_DB))) {
+      // Nothing ingested there yet: an empty lake, without creating a catalog as a side effect.
+      return Lake.open(root);
+    }
+    return Lake.open(LakeCatalog.embedded(root), spec.model());
   }
 
   /** The FileIO of the spec's catalog (e.g. GCS), or null for Hadoop's (local files). */
