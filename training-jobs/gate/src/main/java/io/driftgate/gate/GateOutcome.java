@@ -22,6 +22,7 @@ import java.util.Map;
  * @param validationFrom inclusive start of the validation rows (epoch millis)
  * @param validationTo exclusive end
  * @param validationRows number of rows both models were scored on
+ * @param lakeSnapshot the lake snapshot (records table) the rows were read from
  * @param challengerMetrics challenger metrics on those rows ({@link
  *     io.driftgate.core.stats.Metrics} names)
  * @param championMetrics champion metrics on the same rows; empty without a champion
@@ -47,6 +48,7 @@ public record GateOutcome(
     long validationFrom,
     long validationTo,
     int validationRows,
+    Long lakeSnapshot,
     Map<String, Double> challengerMetrics,
     Map<String, Double> championMetrics,
     List<String> featureNames,
@@ -82,6 +84,7 @@ public record GateOutcome(
     m.put("validationFrom", validationFrom);
     m.put("validationTo", validationTo);
     m.put("validationRows", validationRows);
+    m.put("lakeSnapshot", lakeSnapshot);
     List<Map<String, Object>> checks = new ArrayList<>();
     for (CheckResult c : report.checks()) {
       Map<String, Object> cm = new LinkedHashMap<>();

@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * What {@link GateRunner#run} judges: a challenger model directory against an optional champion on
- * the newest validation data of a lake. Build with {@link #builder()} (DJL style: {@code set*} for
- * required values, {@code opt*} for optional ones).
+ * the newest validation data of a lake, read at one lake snapshot (by default the challenger's
+ * training snapshot, so the gate sees exactly the rows the challenger was validated on). Build with
+ * {@link #builder()} (DJL style: {@code set*} for required values, {@code opt*} for optional ones).
  */
 public final class GateRequest {
   /** How the SHAP background is summarized. */
@@ -18,6 +19,8 @@ public final class GateRequest {
 
   private final Path specFile;
   private final Path lake;
+  private final Long snapshotId;
+  private final String metadataLocation;
   private final Path challengerDir;
   private final Path championDir;
   private final Long fromMillis;
@@ -37,6 +40,9 @@ public final class GateRequest {
   private GateRequest(Builder b) {
     this.specFile = Objects.requireNonNull(b.specFile, "spec file (setSpec)");
     this.lake = b.lake;
+    this.snapshotId = b.snapshotId;
+    this.metadataLocation =
+        b.metadataLocation == null || b.metadataLocation.isBlank() ? null : b.metadataLocation;
     this.challengerDir = Objects.requireNonNull(b.challengerDir, "challenger (setChallenger)");
     this.championDir = b.championDir;
     this.fromMillis = b.fromMillis;
@@ -73,6 +79,8 @@ public final class GateRequest {
     Builder b = new Builder();
     b.specFile = specFile;
     b.lake = lake;
+    b.snapshotId = snapshotId;
+    b.metadataLocation = metadataLocation;
     b.challengerDir = challengerDir;
     b.championDir = championDir;
     b.fromMillis = fromMillis;
@@ -98,6 +106,19 @@ public final class GateRequest {
   /** Lake root, or null for the spec's {@code lake.path}. */
   public Path lake() {
     return lake;
+  }
+
+  /**
+   * The lake snapshot (records table) to read, or null for the challenger's training snapshot (its
+   * {@code training.json} {@code lake.snapshotId}), else the current one.
+   */
+  public Long snapshotId() {
+    return snapshotId;
+  }
+
+  /** The records table's metadata file to read without the catalog, or null for the catalog. */
+  public String metadataLocation() {
+    return metadataLocation;
   }
 
   public Path challengerDir() {
@@ -170,6 +191,8 @@ public final class GateRequest {
   public static final class Builder {
     private Path specFile;
     private Path lake;
+    private Long snapshotId;
+    private String metadataLocation;
     private Path challengerDir;
     private Path championDir;
     private Long fromMillis;
@@ -200,6 +223,21 @@ public final class GateRequest {
 
     public Builder optLake(Path lake) {
       this.lake = lake;
+      return this;
+    }
+
+    /**
+     * The lake snapshot to read; null (the default) reads the challenger's training snapshot, or
+     * the current one when its training.json names none.
+     */
+    public Builder optSnapshot(Long snapshotId) {
+      this.snapshotId = snapshotId;
+      return this;
+    }
+
+    /** Reads the records table from this metadata file, without the catalog. */
+    public Builder optMetadataLocation(String metadataLocation) {
+      this.metadataLocation = metadataLocation;
       return this;
     }
 

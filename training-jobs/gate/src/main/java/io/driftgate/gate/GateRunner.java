@@ -9,6 +9,7 @@ import io.driftgate.core.gate.Gate;
 import io.driftgate.core.gate.GateConfig;
 import io.driftgate.core.gate.GateInputs;
 import io.driftgate.core.gate.GateReport;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.spec.GateSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
@@ -31,7 +32,9 @@ import java.util.SplittableRandom;
  *   <li>Loads the challenger (and the champion, if any), verifying a manifest when present.
  *   <li>Loads the newest validation rows from the lake: the challenger's own validation range from
  *       its {@code training.json} ({@code lake.validationFrom} to {@code lake.toMillis}) unless the
- *       request gives one.
+ *       request gives one, at the challenger's training snapshot ({@code lake.snapshotId}) unless
+ *       the request gives one (the current snapshot when neither names one): rows committed since
+ *       do not change the verdict.
  *   <li>Scores both models on the <em>same</em> rows: per-example log-loss and correctness.
  *   <li>Explains the challenger with exact SHAP over its spec features as players (the one-hot and
  *       missing-indicator columns of a feature form one group), background = a seeded k-means
@@ -81,7 +84,8 @@ public final class GateRunner {
         ScoredModel champion =
             request.championDir() == null ? null : ScoredModel.load(request.championDir())) {
       long[] range = validationRange(request, challenger.training());
-      LakeDataset data = LakeDataset.load(spec, lake, range[0], range[1]);
+      Long snapshot = snapshot(request, challenger.training());
+      LakeDataset data = validationRows(spec, lake, request, snapshot, range);
       List<Map<String, Object>> rows = new ArrayList<>();
       data.rows().forEach(r -> rows.add(r.features()));
       if (rows.size() < 2) {
@@ -94,7 +98,9 @@ public final class GateRunner {
                 + range[0]
                 + ", "
                 + range[1]
-                + "); the gate needs at least 2");
+                + ") of snapshot "
+                + data.snapshotId()
+                + "; the gate needs at least 2");
       }
       int[] labels = data.rows().stream().mapToInt(LakeDataset.Row::label).toArray();
 
@@ -161,6 +167,7 @@ public final class GateRunner {
           range[0],
           range[1],
           rows.size(),
+          data.snapshotId(),
           chalMetrics,
           champMetrics,
           names,
@@ -188,6 +195,39 @@ public final class GateRunner {
               + " lake.toMillis); give one explicitly");
     }
     return new long[] {from.asLong(), to.asLong()};
+  }
+
+  /** The validation rows of {@code range} at {@code snapshot} (null: the current one). */
+  private static LakeDataset validationRows(
+      ModelSpec spec, Path lake, GateRequest request, Long snapshot, long[] range) {
+    Object where = request.metadataLocation() != null ? request.metadataLocation() : lake;
+    try (Lake opened = LakeDataset.open(spec, lake, request.metadataLocation())) {
+      if (opened.isEmpty()) {
+        throw new IllegalArgumentException("the lake " + where + " has no committed data");
+      }
+      if (snapshot != null
+          && request.snapshotId() == null
+          && opened.recordsTable().snapshot(snapshot) == null) {
+        throw new IllegalArgumentException(
+            "the lake "
+                + where
+                + " does not hold the challenger's training snapshot "
+                + snapshot
+                + " (another lake, or expired by lake maintenance); give the gate a snapshot"
+                + " explicitly (run driftgate lake to list them)");
+      }
+      Lake view = opened.at(snapshot != null ? snapshot : opened.snapshotId());
+      return LakeDataset.load(spec, view, range[0], range[1]);
+    }
+  }
+
+  /** The request's snapshot, else the challenger's training snapshot, else null (current). */
+  static Long snapshot(GateRequest r, JsonNode training) {
+    if (r.snapshotId() != null) {
+      return r.snapshotId();
+    }
+    JsonNode id = training.path("lake").path("snapshotId");
+    return id.isIntegralNumber() ? id.asLong() : null;
   }
 
   /** Exact grouped SHAP of {@code model} on the given rows, one player per spec feature. */

@@ -177,7 +177,9 @@ public final class GateService {
     return f.isEmpty() ? "all checks passed" : String.join(", ", f);
   }
 
-  /** Metrics, lake range and Kafka offsets from the model directory's trainer files. */
+  /**
+   * Metrics, lake range and snapshot, and Kafka offsets from the model directory's trainer files.
+   */
   static Map<String, Object> provenance(Path dir) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (!Files.isRegularFile(dir.resolve(Trainer.TRAINING_FILE))) {
@@ -192,6 +194,9 @@ public final class GateService {
         "fromMillis", lake.path("fromMillis").isNumber() ? lake.get("fromMillis").asLong() : null);
     range.put("toMillis", lake.path("toMillis").isNumber() ? lake.get("toMillis").asLong() : null);
     range.put("rows", lake.path("rows").asLong());
+    range.put(
+        "snapshotId",
+        lake.path("snapshotId").isIntegralNumber() ? lake.get("snapshotId").asLong() : null);
     m.put("dataRange", range);
     m.put("kafkaOffsets", ScoredModel.JSON.convertValue(t.path("kafkaOffsets"), Map.class));
     m.put("seed", t.path("seed").asLong());
@@ -211,6 +216,7 @@ public final class GateService {
     JsonNode lake = ScoredModel.readJson(dir.resolve(Trainer.TRAINING_FILE)).path("lake");
     meta.put("trainedFrom", lake.path("from").asText(""));
     meta.put("trainedTo", lake.path("to").asText(""));
+    meta.put("lakeSnapshot", lake.path("snapshotId").asText(""));
     if (Files.isRegularFile(dir.resolve(Importance.FILE))) {
       return registry.register(model, dir, meta);
     }

@@ -75,6 +75,15 @@ class GateServiceTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> offsets = (Map<String, Object>) champ.details().get("kafkaOffsets");
     assertThat(offsets).containsKeys("flights-0", "flights-1");
+    // The lake snapshot the challenger trained on, and the one the gate read (the same).
+    @SuppressWarnings("unchecked")
+    Map<String, Object> dataRange = (Map<String, Object>) champ.details().get("dataRange");
+    assertThat(dataRange).containsEntry("snapshotId", lake.lastSnapshot());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> gate = (Map<String, Object>) champ.details().get("gate");
+    assertThat(gate).containsEntry("lakeSnapshot", lake.lastSnapshot());
+    assertThat(d.version().metadata())
+        .containsEntry("lakeSnapshot", Long.toString(lake.lastSnapshot()));
 
     // A second model: gated against the stored champion importance; the decision is recorded
     // either way, and champion only moves on a pass.
@@ -149,6 +158,7 @@ class GateServiceTest {
     String text = Files.readString(html);
     assertThat(text)
         .contains("<svg", "Champion vs challenger importance", "champion-challenger")
+        .contains("lake snapshot " + lake.lastSnapshot())
         .contains(o.promote() ? "PROMOTE" : "REJECT")
         .doesNotContain("<script", "http://fonts", "https://", "<link", "@import", "src=");
     for (String f : o.featureNames()) {

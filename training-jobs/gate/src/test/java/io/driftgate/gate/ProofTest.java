@@ -62,6 +62,7 @@ class ProofTest {
     System.out.println("post-drift challenger:\n  " + String.join("\n  ", o.report().reasons()));
     System.out.println("  metric deltas " + o.metricDeltas());
     assertThat(o.validationFrom()).isGreaterThanOrEqualTo(cut);
+    assertThat(o.lakeSnapshot()).isEqualTo(lake.lastSnapshot());
     CheckResult cc = o.report().check(Gate.CHAMPION_CHALLENGER).orElseThrow();
     assertThat(cc.status()).isEqualTo(Status.PASS);
     assertThat(cc.numbers().get("ciLow")).isGreaterThan(0.0);

@@ -1,35 +1,40 @@
 package io.driftgate.trainer;
 
 import io.driftgate.core.ingest.CleanSchema;
-import io.driftgate.core.lake.CommitMarker;
-import io.driftgate.core.lake.CommitMarker.FileKind;
-import io.driftgate.core.lake.CommitMarker.LakeFile;
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.LakeRows;
 import io.driftgate.core.lake.OffsetRanges;
-import io.driftgate.core.lake.ParquetFiles;
 import io.driftgate.core.spec.FeatureSpec;
 import io.driftgate.core.spec.ModelSpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import org.apache.avro.generic.GenericRecord;
+import java.util.function.Function;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.FileIO;
 
 /**
- * Committed lake rows of one model for an event-time range {@code [from, to)}, sorted by event time
- * (ties by partition and offset, so the order does not depend on file listing order).
+ * Committed lake rows of one model for an event-time range {@code [from, to)}, read from one
+ * snapshot of the lake's Iceberg records table and sorted by event time (ties by partition and
+ * offset, so the order depends neither on file listing order nor on the snapshot's file layout).
  *
- * <p>Only files listed by a published commit marker are read ({@link LakeIndex}); an orphan file
- * left by a crashed writer does not exist for training. Rows without a label are skipped and
- * counted. The Kafka offsets of the rows used are kept per {@code topic-partition}, so that a model
- * can be traced back to its source records.
+ * <p>Only rows of data files the snapshot references are read ({@link Lake}): files a crashed
+ * writer left uncommitted, and files committed after the snapshot, do not exist for training. Rows
+ * without a label are skipped and counted. The Kafka offsets of the rows used are kept per {@code
+ * topic-partition} (the topic is the spec's {@code source.kafka.topic}), so that a model can be
+ * traced back to its source records.
  */
 public final class LakeDataset {
 
@@ -61,8 +66,8 @@ public final class LakeDataset {
   private final long to;
   private final long unlabeled;
   private final Map<String, OffsetRanges> offsets;
-  private final List<String> commitIds;
-  private final List<String> files;
+  private final Long snapshotId;
+  private final String metadataLocation;
 
   private LakeDataset(
       List<Row> rows,
@@ -70,65 +75,69 @@ public final class LakeDataset {
       long to,
       long unlabeled,
       Map<String, OffsetRanges> offsets,
-      List<String> commitIds,
-      List<String> files) {
+      Long snapshotId,
+      String metadataLocation) {
     this.rows = rows;
     this.from = from;
     this.to = to;
     this.unlabeled = unlabeled;
     this.offsets = offsets;
-    this.commitIds = commitIds;
-    this.files = files;
+    this.snapshotId = snapshotId;
+    this.metadataLocation = metadataLocation;
   }
 
-  /** Loads the committed rows with event time in {@code [fromMillis, toMillis)}. */
+  /**
+   * Loads the rows with event time in {@code [fromMillis, toMillis)} from the lake's current
+   * snapshot.
+   */
   public static LakeDataset load(ModelSpec spec, Path lakeRoot, long fromMillis, long toMillis) {
+    return load(spec, lakeRoot, null, fromMillis, toMillis);
+  }
+
+  /**
+   * Loads the rows with event time in {@code [fromMillis, toMillis)} from one snapshot of the lake.
+   *
+   * @param lakeRoot the lake folder (its embedded catalog), unless the spec configures {@code
+   *     lake.catalog}
+   * @param snapshotId a snapshot of the lake's records table, or null for the current one
+   * @throws IllegalArgumentException when the snapshot does not exist
+   */
+  public static LakeDataset load(
+      ModelSpec spec, Path lakeRoot, Long snapshotId, long fromMillis, long toMillis) {
+    return withLake(
+        spec, lakeRoot, null, snapshotId, lake -> load(spec, lake, fromMillis, toMillis));
+  }
+
+  /**
+   * Loads the rows with event time in {@code [fromMillis, toMillis)} from a lake view, e.g. one
+   * opened catalog-free with {@link Lake#fromMetadata} and pinned with {@link Lake#at}: the view's
+   * snapshot is the one read.
+   */
+  public static LakeDataset load(ModelSpec spec, Lake lake, long fromMillis, long toMillis) {
     Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(lake, "lake");
     if (toMillis <= fromMillis) {
       throw new IllegalArgumentException("empty range: [" + fromMillis + ", " + toMillis + ")");
     }
-    LakeIndex index = LakeIndex.load(lakeRoot);
-    // File path -> topic of the commit that lists it.
-    Map<String, String> topicOfFile = new HashMap<>();
-    for (CommitMarker c : index.commits()) {
-      for (LakeFile f : c.files()) {
-        if (f.kind() == FileKind.DATA) {
-          topicOfFile.put(f.path(), c.topic());
-        }
-      }
-    }
+    // Resolved once: a view that follows the table must not move between scan and lineage.
+    Long snapshot = lake.snapshotId();
+    Lake pinned = snapshot == null ? lake : lake.at(snapshot);
+    String topic = spec.source().kafka().topic();
     List<FeatureSpec> features = spec.features();
     String labelField = spec.label().field();
     List<Row> rows = new ArrayList<>();
     long[] unlabeled = {0};
-    TreeSet<String> commitIds = new TreeSet<>();
-    List<String> files = new ArrayList<>();
-    for (CommitMarker c : index.commits()) {
-      for (LakeFile f : c.files()) {
-        if (f.kind() != FileKind.DATA
-            || f.maxEventTime() < fromMillis
-            || f.minEventTime() >= toMillis) {
-          continue;
-        }
-        commitIds.add(c.commitId());
-        files.add(f.path());
-        String topic = topicOfFile.get(f.path());
-        ParquetFiles.read(
-            index.layout().resolve(f.path()),
-            r -> {
-              long t = ((Number) r.get(CleanSchema.EVENT_TIME)).longValue();
-              if (t < fromMillis || t >= toMillis) {
-                return;
-              }
-              Object label = r.get(labelField);
-              if (label == null) {
-                unlabeled[0]++;
-                return;
-              }
-              rows.add(toRow(r, features, topic, t, ((Number) label).intValue()));
-            });
-      }
-    }
+    pinned.scan(
+        fromMillis,
+        toMillis,
+        r -> {
+          Object label = r.getField(labelField);
+          if (label == null) {
+            unlabeled[0]++;
+            return;
+          }
+          rows.add(toRow(r, features, topic, ((Number) label).intValue()));
+        });
     rows.sort(
         Comparator.comparingLong(Row::eventTime)
             .thenComparing(Row::topic)
@@ -149,32 +158,88 @@ public final class LakeDataset {
         toMillis,
         unlabeled[0],
         Collections.unmodifiableMap(offsets),
-        List.copyOf(commitIds),
-        List.copyOf(files));
+        snapshot,
+        lake.metadataLocation());
   }
 
-  private static Row toRow(
-      GenericRecord r, List<FeatureSpec> features, String topic, long eventTime, int label) {
+  /**
+   * Runs {@code body} on the spec's lake pinned to a snapshot, and closes the lake afterwards.
+   *
+   * @param lakeRoot the lake folder whose embedded catalog holds the tables; ignored when the spec
+   *     configures {@code lake.catalog}; null for the spec's {@code lake.path}
+   * @param metadataLocation the records table's metadata file, to read without any catalog (as a
+   *     training pod does); null to go through the catalog
+   * @param snapshotId the snapshot to pin, or null for the current one (resolved once, here)
+   */
+  public static <T> T withLake(
+      ModelSpec spec,
+      Path lakeRoot,
+      String metadataLocation,
+      Long snapshotId,
+      Function<Lake, T> body) {
+    try (Lake lake = open(spec, lakeRoot, metadataLocation)) {
+      Long id = snapshotId != null ? snapshotId : lake.snapshotId();
+      return body.apply(id == null ? lake : lake.at(id));
+    }
+  }
+
+  /**
+   * Opens the lake of a spec (following its current snapshot): catalog-free from {@code
+   * metadataLocation} when given, else the spec's {@code lake.catalog} when configured, else the
+   * embedded catalog under {@code lakeRoot} (the spec's {@code lake.path} when null).
+   */
+  public static Lake open(ModelSpec spec, Path lakeRoot, String metadataLocation) {
+    if (metadataLocation != null && !metadataLocation.isBlank()) {
+      return Lake.fromMetadata(metadataLocation, fileIo(spec));
+    }
+    if (spec.lake().hasConfiguredCatalog()) {
+      return Lake.open(spec);
+    }
+    Path root = lakeRoot != null ? lakeRoot : spec.lake().path();
+    if (!Files.exists(root.resolve(LakeCatalog.EMBEDDED_DB))) {
+      // Nothing ingested there yet: an empty lake, without creating a catalog as a side effect.
+      return Lake.open(root);
+    }
+    return Lake.open(LakeCatalog.embedded(root), spec.model());
+  }
+
+  /** The FileIO of the spec's catalog (e.g. GCS), or null for Hadoop's (local files). */
+  private static FileIO fileIo(ModelSpec spec) {
+    Map<String, String> props = spec.lake().catalog().catalogProperties();
+    String impl = props.get(CatalogProperties.FILE_IO_IMPL);
+    return impl == null
+        ? null
+        : CatalogUtil.loadFileIO(impl, props, new org.apache.hadoop.conf.Configuration(false));
+  }
+
+  private static Row toRow(Record r, List<FeatureSpec> features, String topic, int label) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (FeatureSpec f : features) {
-      Object v = r.get(f.name());
+      Object v = r.getField(f.name());
       if (v == null) {
         values.put(f.name(), null);
       } else if (f.isNumeric()) {
         values.put(f.name(), ((Number) v).doubleValue());
       } else {
-        values.put(f.name(), v.toString());
+        values.put(f.name(), text(v));
       }
     }
-    Object id = r.get(CleanSchema.ID);
+    Object id = r.getField(CleanSchema.ID);
     return new Row(
-        id == null ? null : id.toString(),
-        eventTime,
+        id == null ? null : text(id),
+        LakeRows.millis(r.getField(CleanSchema.EVENT_TIME)),
         Collections.unmodifiableMap(values),
         label,
         topic,
-        ((Number) r.get(CleanSchema.SOURCE_PARTITION)).intValue(),
-        ((Number) r.get(CleanSchema.SOURCE_OFFSET)).longValue());
+        ((Number) r.getField(CleanSchema.SOURCE_PARTITION)).intValue(),
+        ((Number) r.getField(CleanSchema.SOURCE_OFFSET)).longValue());
+  }
+
+  private static String text(Object v) {
+    if (v instanceof ByteBuffer b) {
+      return StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+    }
+    return v.toString();
   }
 
   /**
@@ -217,13 +282,13 @@ public final class LakeDataset {
     return offsets;
   }
 
-  /** Ids of the commits whose files were read. */
-  public List<String> commitIds() {
-    return commitIds;
+  /** The snapshot of the lake's records table that was read, or null when the lake was empty. */
+  public Long snapshotId() {
+    return snapshotId;
   }
 
-  /** Data files read, relative to the lake root. */
-  public List<String> files() {
-    return files;
+  /** The records table's metadata file when read (a catalog-free reader's entry point), or null. */
+  public String metadataLocation() {
+    return metadataLocation;
   }
 }

@@ -10,12 +10,14 @@ import java.util.Map;
  *
  * <pre>
  * TrainMain --spec driftgate.yaml --lake LAKE --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z
- *           --out MODEL_DIR [--seed N] [--param k=v]...
+ *           --out MODEL_DIR [--snapshot ID] [--metadata-location FILE] [--seed N] [--param k=v]...
  * </pre>
  *
- * {@code --from}/{@code --to} take ISO instants or epoch millis. Prints the validation metrics as
- * JSON. Exit status: 0 trained, 2 diverged, 64 bad usage, 1 other errors (and 3 for the {@code
- * fault=crash} test hook).
+ * {@code --from}/{@code --to} take ISO instants or epoch millis. {@code --snapshot} pins the lake
+ * snapshot (default: the current one when training starts); {@code --metadata-location} reads the
+ * records table from that metadata file without the catalog ({@code --lake} is then optional).
+ * Prints the validation metrics as JSON. Exit status: 0 trained, 2 diverged, 64 bad usage, 1 other
+ * errors (and 3 for the {@code fault=crash} test hook).
  */
 public final class TrainMain {
   private TrainMain() {}
@@ -53,6 +55,8 @@ public final class TrainMain {
         case "--from" -> from = v;
         case "--to" -> to = v;
         case "--out" -> b.setOutputDir(Path.of(v));
+        case "--snapshot" -> b.optSnapshot(snapshot(v));
+        case "--metadata-location" -> b.optMetadataLocation(v);
         case "--seed" -> b.optSeed(Long.parseLong(v));
         case "--param" -> {
           int eq = v.indexOf('=');
@@ -93,6 +97,14 @@ public final class TrainMain {
     return r.hasModel() ? 0 : 2;
   }
 
+  static long snapshot(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--snapshot: not a lake snapshot id: " + s);
+    }
+  }
+
   static Instant instant(String s) {
     try {
       return s.chars().allMatch(Character::isDigit)
@@ -105,6 +117,6 @@ public final class TrainMain {
 
   static String usage() {
     return "usage: TrainMain --spec FILE --lake DIR --from INSTANT --to INSTANT --out DIR"
-        + " [--seed N] [--param k=v]...";
+        + " [--snapshot ID] [--metadata-location FILE] [--seed N] [--param k=v]...";
   }
 }

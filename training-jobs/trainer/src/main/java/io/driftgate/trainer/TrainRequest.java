@@ -14,6 +14,8 @@ import java.util.Objects;
 public final class TrainRequest {
   private final Path specFile;
   private final Path lakeRoot;
+  private final Long snapshotId;
+  private final String metadataLocation;
   private final long fromMillis;
   private final long toMillis;
   private final Path outputDir;
@@ -24,7 +26,13 @@ public final class TrainRequest {
 
   private TrainRequest(Builder b) {
     this.specFile = Objects.requireNonNull(b.specFile, "setSpec is required");
-    this.lakeRoot = Objects.requireNonNull(b.lakeRoot, "setLake is required");
+    this.metadataLocation =
+        b.metadataLocation == null || b.metadataLocation.isBlank() ? null : b.metadataLocation;
+    this.lakeRoot =
+        metadataLocation == null
+            ? Objects.requireNonNull(b.lakeRoot, "setLake is required")
+            : b.lakeRoot;
+    this.snapshotId = b.snapshotId;
     if (b.fromMillis == null || b.toMillis == null) {
       throw new NullPointerException("setRange is required");
     }
@@ -48,8 +56,19 @@ public final class TrainRequest {
     return specFile;
   }
 
+  /** The lake root directory; null only when the lake is read from {@link #metadataLocation}. */
   public Path lakeRoot() {
     return lakeRoot;
+  }
+
+  /** The lake snapshot to train on, or null for the current one (resolved once, at the start). */
+  public Long snapshotId() {
+    return snapshotId;
+  }
+
+  /** The records table's metadata file to read without a catalog, or null to use the catalog. */
+  public String metadataLocation() {
+    return metadataLocation;
   }
 
   /** Inclusive start of the event-time range, epoch millis. */
@@ -89,6 +108,8 @@ public final class TrainRequest {
   public static final class Builder {
     private Path specFile;
     private Path lakeRoot;
+    private Long snapshotId;
+    private String metadataLocation;
     private Long fromMillis;
     private Long toMillis;
     private Path outputDir;
@@ -108,6 +129,25 @@ public final class TrainRequest {
     /** The lake root directory. */
     public Builder setLake(Path lakeRoot) {
       this.lakeRoot = lakeRoot;
+      return this;
+    }
+
+    /**
+     * The snapshot of the lake's records table to read (see {@code driftgate lake}); null (the
+     * default) reads the snapshot that is current when training starts.
+     */
+    public Builder optSnapshot(Long snapshotId) {
+      this.snapshotId = snapshotId;
+      return this;
+    }
+
+    /**
+     * Reads the lake's records table straight from this metadata file, without the catalog (as a
+     * training pod given the location by its retrain request does); {@code setLake} is then
+     * optional.
+     */
+    public Builder optMetadataLocation(String metadataLocation) {
+      this.metadataLocation = metadataLocation;
       return this;
     }
 

@@ -35,8 +35,9 @@ import java.util.stream.Stream;
  * Preprocessing#FILE_NAME}, {@value #SPEC_FILE} (a copy of the spec), {@value #METRICS_FILE}
  * (validation metrics), {@value #PREDICTIONS_FILE} (event id, event time, label, probability per
  * validation row), {@value #PROFILE_FILE} ({@link DatasetProfile#toBytes()} of the training split)
- * and {@value #TRAINING_FILE} (lake range, Kafka offsets, seed, params, epochs, durations, engine
- * and devices). No manifest: that is added after training by another module.
+ * and {@value #TRAINING_FILE} (lake range and snapshot, Kafka offsets of the rows used, seed,
+ * params, epochs, durations, engine and devices). No manifest: that is added after training by
+ * another module.
  */
 public final class Trainer {
   public static final String MODEL_NAME = "model";
@@ -67,8 +68,7 @@ public final class Trainer {
     Path out = request.outputDir();
     prepareOutputDir(out);
 
-    LakeDataset data =
-        LakeDataset.load(spec, request.lakeRoot(), request.fromMillis(), request.toMillis());
+    LakeDataset data = load(spec, request);
     LakeDataset.Split split = data.split(params.validationFraction());
     long loaded = System.nanoTime();
 
@@ -114,7 +114,13 @@ public final class Trainer {
     info.put("task", "binary");
     info.put("inputShape", sampleShape.getShape());
     Map<String, Object> lake = new LinkedHashMap<>();
-    lake.put("root", request.lakeRoot().toAbsolutePath().normalize().toString());
+    lake.put(
+        "root",
+        request.lakeRoot() == null
+            ? null
+            : request.lakeRoot().toAbsolutePath().normalize().toString());
+    lake.put("snapshotId", data.snapshotId());
+    lake.put("metadataLocation", data.metadataLocation());
     lake.put("from", Instant.ofEpochMilli(data.from()).toString());
     lake.put("to", Instant.ofEpochMilli(data.to()).toString());
     lake.put("fromMillis", data.from());
@@ -126,8 +132,6 @@ public final class Trainer {
     lake.put(
         "validationFrom",
         split.validation().isEmpty() ? null : split.validation().get(0).eventTime());
-    lake.put("commits", data.commitIds());
-    lake.put("files", data.files());
     info.put("lake", lake);
     info.put("kafkaOffsets", offsets(data.offsetRanges()));
     info.put("seed", params.seed());
@@ -164,6 +168,29 @@ public final class Trainer {
         split.validation().size(),
         outcome.devices(),
         (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * The request's rows from one lake snapshot: the requested one, else the one current now
+   * (resolved once; rows committed while training runs are not seen).
+   */
+  static LakeDataset load(ModelSpec spec, TrainRequest request) {
+    return LakeDataset.withLake(
+        spec,
+        request.lakeRoot(),
+        request.metadataLocation(),
+        request.snapshotId(),
+        lake -> {
+          if (lake.isEmpty()) {
+            throw new IllegalArgumentException(
+                "lake "
+                    + (request.metadataLocation() != null
+                        ? request.metadataLocation()
+                        : request.lakeRoot())
+                    + " has no committed data (no snapshot yet); ingest first (driftgate ingest)");
+          }
+          return LakeDataset.load(spec, lake, request.fromMillis(), request.toMillis());
+        });
   }
 
   static List<Map<String, Object>> features(List<LakeDataset.Row> rows) {

@@ -1,5 +1,7 @@
 package io.driftgate.trainer;
 
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.tune.StudyFiles;
 import io.driftgate.core.tune.StudySpec;
 import io.driftgate.core.tune.TrialContext;
@@ -22,10 +24,13 @@ import java.util.stream.Stream;
  * Kubernetes Indexed Job).
  *
  * <p>The trial's params.json carries {@value #SPEC} (the driftgate.yaml), {@value #LAKE} (the lake
- * root), optional {@value #FROM} / {@value #TO} (ISO instants, dates or epoch millis; default: the
- * whole committed lake) and training parameters ({@link TrainParams#KEYS}). The test hook {@code
- * fault.<i>=nan|crash|hang} injects a {@link Fault} into trial {@code i} only (with {@code
- * allowCrash=true} for {@code crash}, so that the process really exits with status 3).
+ * root), optional {@value #SNAPSHOT} (the lake snapshot id; default: the current one, resolved once
+ * when the trial starts), optional {@value #METADATA} (the records table's metadata file, to read
+ * without the catalog; {@value #LAKE} is then optional), optional {@value #FROM} / {@value #TO}
+ * (ISO instants, dates or epoch millis; default: the whole snapshot) and training parameters
+ * ({@link TrainParams#KEYS}). {@link TuneRunner} pins every trial of a study to one snapshot. The
+ * test hook {@code fault.<i>=nan|crash|hang} injects a {@link Fault} into trial {@code i} only
+ * (with {@code allowCrash=true} for {@code crash}, so that the process really exits with status 3).
  *
  * <p>The model goes to {@code <study>/trials/<i>/model}. Every epoch is reported to the tuner
  * (which may stop the trial, ASHA); a heartbeat thread keeps the trial alive during long epochs,
@@ -47,11 +52,17 @@ public final class TrialMain {
   /** Param: exclusive end of the event-time range. */
   public static final String TO = "to";
 
+  /** Param: the lake snapshot id (records table) to read. */
+  public static final String SNAPSHOT = "snapshot";
+
+  /** Param: the records table's metadata file, to read the lake without the catalog. */
+  public static final String METADATA = "metadataLocation";
+
   /** Prefix of the per-trial fault test hook, {@code fault.<trial index>}. */
   public static final String FAULT_PREFIX = "fault.";
 
   /** Params that are not training parameters. */
-  public static final Set<String> RESERVED = Set.of(SPEC, LAKE, FROM, TO);
+  public static final Set<String> RESERVED = Set.of(SPEC, LAKE, FROM, TO, SNAPSHOT, METADATA);
 
   /** The model directory inside the trial directory. */
   public static final String MODEL_DIR = "model";
@@ -128,20 +139,45 @@ public final class TrialMain {
     return StudyFiles.trialDir(studyDir, index).resolve(MODEL_DIR);
   }
 
-  /** The training request a trial's params describe (listener may be null). */
+  /**
+   * The training request a trial's params describe (listener may be null). The lake snapshot is
+   * resolved here, once (the params' {@value #SNAPSHOT}, else the current one): the default range
+   * and the rows trained on come from the same snapshot.
+   */
   static TrainRequest request(
       Map<String, String> params, int index, Path outputDir, EpochListener listener) {
     String spec = params.get(SPEC);
     String lake = params.get(LAKE);
-    if (spec == null || lake == null) {
+    String metadata = params.get(METADATA);
+    if (spec == null || (lake == null && metadata == null)) {
       throw new IllegalArgumentException(
-          "trial params need '" + SPEC + "' and '" + LAKE + "', got " + params.keySet());
+          "trial params need '"
+              + SPEC
+              + "' and '"
+              + LAKE
+              + "' (or '"
+              + METADATA
+              + "'), got "
+              + params.keySet());
     }
-    LakeRange range = LakeRange.resolve(Path.of(lake), params.get(FROM), params.get(TO));
+    Long snapshot = snapshot(params.get(SNAPSHOT));
+    Path lakeRoot = lake == null ? null : Path.of(lake);
+    ModelSpec model = SpecLoader.load(Path.of(spec));
+    Pinned pinned =
+        LakeDataset.withLake(
+            model,
+            lakeRoot,
+            metadata,
+            snapshot,
+            l ->
+                new Pinned(l.snapshotId(), LakeRange.resolve(l, params.get(FROM), params.get(TO))));
+    LakeRange range = pinned.range();
     TrainRequest.Builder b =
         TrainRequest.builder()
             .setSpec(Path.of(spec))
-            .setLake(Path.of(lake))
+            .setLake(lakeRoot)
+            .optSnapshot(pinned.snapshotId())
+            .optMetadataLocation(metadata)
             .setRange(range.fromMillis(), range.toMillis())
             .setOutputDir(outputDir)
             .optParams(trainingParams(params, index));
@@ -149,6 +185,22 @@ public final class TrialMain {
       b.optEpochListener(listener);
     }
     return b.build();
+  }
+
+  /** A trial's lake snapshot and the range resolved on it. */
+  private record Pinned(Long snapshotId, LakeRange range) {}
+
+  /** A snapshot id param, or null when absent. */
+  static Long snapshot(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "param '" + SNAPSHOT + "': not a lake snapshot id: " + value);
+    }
   }
 
   /**

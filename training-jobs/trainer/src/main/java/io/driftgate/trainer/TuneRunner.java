@@ -38,9 +38,13 @@ import java.util.stream.Stream;
  * model to {@code <study>/best-model} with a manifest ({@link ModelDirectory#writeManifest}) and a
  * {@value #TUNING_FILE} naming the trial.
  *
- * <p>Running again on the same study directory resumes: finished trials are kept. When no range is
- * given, a resumed study keeps the range stored in its study.json (so a grown lake does not change
- * the study); a new one takes the whole committed lake.
+ * <p>Every trial reads the same lake snapshot: the one given ({@link Builder#optSnapshot}), else
+ * the one current when the study is first set up, resolved once and stored in study.json with the
+ * range, so rows committed while the study runs change no trial.
+ *
+ * <p>Running again on the same study directory resumes: finished trials are kept. A resumed study
+ * keeps the snapshot stored in its study.json unless one is given, and, when no range is given, the
+ * stored range (so a grown lake does not change the study); a new one takes the whole snapshot.
  */
 public final class TuneRunner {
   /** The best trial's model, under the study directory. */
@@ -51,9 +55,15 @@ public final class TuneRunner {
 
   private final Builder b;
 
+  /** The snapshot and range, resolved on first use and then fixed for this runner. */
+  private Resolved resolved;
+
   private TuneRunner(Builder b) {
     this.b = b;
   }
+
+  /** The lake snapshot (records table) and event-time range every trial reads. */
+  private record Resolved(Long snapshotId, String from, String to) {}
 
   public static Builder builder() {
     return new Builder();
@@ -92,10 +102,16 @@ public final class TuneRunner {
     Path study = b.studyDir.toAbsolutePath().normalize();
     Map<String, String> base = new LinkedHashMap<>(b.baseParams);
     base.put(TrialMain.SPEC, b.spec.toAbsolutePath().normalize().toString());
-    base.put(TrialMain.LAKE, b.lake.toAbsolutePath().normalize().toString());
-    String[] range = range(study);
-    base.put(TrialMain.FROM, range[0]);
-    base.put(TrialMain.TO, range[1]);
+    if (b.lake != null) {
+      base.put(TrialMain.LAKE, b.lake.toAbsolutePath().normalize().toString());
+    }
+    if (b.metadataLocation != null) {
+      base.put(TrialMain.METADATA, b.metadataLocation);
+    }
+    Resolved r = resolve(study);
+    base.put(TrialMain.SNAPSHOT, Long.toString(r.snapshotId()));
+    base.put(TrialMain.FROM, r.from());
+    base.put(TrialMain.TO, r.to());
     if (b.asha != null && !base.containsKey("epochs") && !b.space.params().containsKey("epochs")) {
       base.put("epochs", Integer.toString(b.asha.maxEpochs()));
     }
@@ -245,6 +261,7 @@ public final class TuneRunner {
       tuning.put("trial", best.index());
       tuning.put("objective", Map.of("name", spec.objective().name(), "value", best.objective()));
       tuning.put("params", new java.util.TreeMap<>(best.params()));
+      tuning.put("lakeSnapshot", TrialMain.snapshot(spec.baseParams().get(TrialMain.SNAPSHOT)));
       Trainer.writeJson(dst.resolve(TUNING_FILE), tuning);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + src + " to " + dst, e);
@@ -253,27 +270,70 @@ public final class TuneRunner {
     return dst;
   }
 
-  /** [from, to] as ISO instants: given, stored in the study, or the whole lake. */
-  private String[] range(Path study) {
-    if (b.from != null && b.to != null) {
-      return new String[] {b.from.toString(), b.to.toString()};
+  /**
+   * The snapshot (given, stored in the study, or the lake's current one) and [from, to] as ISO
+   * instants (given, stored in the study, or the whole snapshot), resolved once per runner.
+   */
+  private synchronized Resolved resolve(Path study) {
+    if (resolved != null) {
+      return resolved;
     }
+    JsonNode stored = storedBaseParams(study);
+    Long snapshot =
+        b.snapshot != null ? b.snapshot : TrialMain.snapshot(text(stored, TrialMain.SNAPSHOT));
+    String from = b.from == null ? null : b.from.toString();
+    String to = b.to == null ? null : b.to.toString();
+    if (b.from == null
+        && b.to == null
+        && text(stored, TrialMain.FROM) != null
+        && text(stored, TrialMain.TO) != null) {
+      from = text(stored, TrialMain.FROM);
+      to = text(stored, TrialMain.TO);
+    }
+    if (snapshot == null || from == null || to == null) {
+      String f = from;
+      String t = to;
+      ModelSpec model = SpecLoader.load(b.spec);
+      resolved =
+          LakeDataset.withLake(
+              model,
+              b.lake,
+              b.metadataLocation,
+              snapshot,
+              lake -> {
+                if (lake.isEmpty()) {
+                  throw new IllegalArgumentException(
+                      "lake "
+                          + (b.metadataLocation != null ? b.metadataLocation : b.lake)
+                          + " has no committed data; ingest first (driftgate ingest)");
+                }
+                LakeRange range = f != null && t != null ? null : LakeRange.resolve(lake, f, t);
+                return new Resolved(
+                    lake.snapshotId(),
+                    f != null ? f : range.from().toString(),
+                    t != null ? t : range.to().toString());
+              });
+    } else {
+      resolved = new Resolved(snapshot, from, to);
+    }
+    return resolved;
+  }
+
+  /** The base params of the study already in the directory, or a missing node. */
+  private static JsonNode storedBaseParams(Path study) {
     Path stored = StudyFiles.studyJson(study);
-    if (b.from == null && b.to == null && Files.isRegularFile(stored)) {
-      try {
-        JsonNode bp = Trainer.JSON.readTree(stored.toFile()).path("baseParams");
-        if (bp.hasNonNull(TrialMain.FROM) && bp.hasNonNull(TrialMain.TO)) {
-          return new String[] {bp.get(TrialMain.FROM).asText(), bp.get(TrialMain.TO).asText()};
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + stored, e);
-      }
+    if (!Files.isRegularFile(stored)) {
+      return Trainer.JSON.missingNode();
     }
-    LakeRange whole = LakeRange.wholeLake(b.lake);
-    return new String[] {
-      (b.from == null ? whole.from() : b.from).toString(),
-      (b.to == null ? whole.to() : b.to).toString()
-    };
+    try {
+      return Trainer.JSON.readTree(stored.toFile()).path("baseParams");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + stored, e);
+    }
+  }
+
+  private static String text(JsonNode params, String key) {
+    return params.hasNonNull(key) ? params.get(key).asText() : null;
   }
 
   /** Fails early, with the parameter named, on what every trial would fail on. */
@@ -306,6 +366,8 @@ public final class TuneRunner {
     private SearchSpace space;
     private Instant from;
     private Instant to;
+    private Long snapshot;
+    private String metadataLocation;
     private String name = "study";
     private Algorithm algorithm = Algorithm.GRID;
     private Objective objective = Objective.DEFAULT;
@@ -347,6 +409,24 @@ public final class TuneRunner {
     public Builder optRange(Instant from, Instant to) {
       this.from = from;
       this.to = to;
+      return this;
+    }
+
+    /**
+     * The lake snapshot (records table) every trial reads; null (the default) pins the one current
+     * when the study is first set up (a resumed study keeps its stored one).
+     */
+    public Builder optSnapshot(Long v) {
+      snapshot = v;
+      return this;
+    }
+
+    /**
+     * Trials read the records table from this metadata file, without the catalog (e.g. trial pods
+     * that cannot reach it); {@code setLake} is then optional.
+     */
+    public Builder optMetadataLocation(String v) {
+      metadataLocation = v == null || v.isBlank() ? null : v;
       return this;
     }
 
@@ -408,7 +488,10 @@ public final class TuneRunner {
           (k, val) -> {
             if (TrialMain.RESERVED.contains(k)) {
               throw new IllegalArgumentException(
-                  "param '" + k + "' is set by the tuner; use --spec, --lake, --from, --to");
+                  "param '"
+                      + k
+                      + "' is set by the tuner; use --spec, --lake, --from, --to, --snapshot,"
+                      + " --metadata-location");
             }
             baseParams.put(k, val);
           });
@@ -435,13 +518,15 @@ public final class TuneRunner {
 
     public TuneRunner build() {
       Objects.requireNonNull(spec, "setSpec is required");
-      Objects.requireNonNull(lake, "setLake is required");
+      if (metadataLocation == null) {
+        Objects.requireNonNull(lake, "setLake is required");
+      }
       Objects.requireNonNull(studyDir, "setStudyDir is required");
       Objects.requireNonNull(space, "setSpace is required");
       if (!Files.isRegularFile(spec)) {
         throw new IllegalArgumentException("spec " + spec + " does not exist");
       }
-      if (!Files.isDirectory(lake)) {
+      if (lake != null && !Files.isDirectory(lake)) {
         throw new IllegalArgumentException("lake " + lake + " is not a directory");
       }
       return new TuneRunner(this);

@@ -93,6 +93,10 @@ class TrainerTest {
     JsonNode training = JSON.readTree(out.resolve(Trainer.TRAINING_FILE).toFile());
     assertThat(training.get("seed").asLong()).isEqualTo(42);
     assertThat(training.get("lake").get("fromMillis").asLong()).isEqualTo(lake.from());
+    assertThat(training.get("lake").get("snapshotId").asLong()).isEqualTo(lake.lastSnapshot());
+    assertThat(training.get("lake").get("metadataLocation").asText()).endsWith(".metadata.json");
+    assertThat(training.get("lake").get("rows").asInt()).isEqualTo(20_000);
+    assertThat(training.get("lake").has("commits")).isFalse();
     assertThat(training.get("kafkaOffsets").get("flights-0").get(0).get(0).asLong()).isZero();
     assertThat(training.get("kafkaOffsets").get("flights-2").get(0).get(1).asLong())
         .isEqualTo(20_000 / 3);
@@ -140,6 +144,103 @@ class TrainerTest {
     Trainer.run(request(c).optParam("epochs", "3").optSeed(6).build());
     assertThat(Files.readAllLines(c.resolve(Trainer.PREDICTIONS_FILE)))
         .isNotEqualTo(Files.readAllLines(a.resolve(Trainer.PREDICTIONS_FILE)));
+  }
+
+  @Test
+  void trainingTwiceOnOneSnapshotWhileMoreDataIsCommittedGivesIdenticalMetrics() throws Exception {
+    CommittedLakes.Lake small = TestLakes.write(tmp.resolve("lake"), 13, 3_000, 2, 500);
+    long[] appended = {0};
+    // A: the snapshot current at the start; ingestion commits more rows (in the same event-time
+    // range, from a new partition) while it trains.
+    TrainResult a =
+        Trainer.run(
+            pinningRequest(small, tmp.resolve("a"))
+                .optEpochListener(
+                    (epoch, metrics) -> {
+                      if (epoch == 1) {
+                        appended[0] = TestLakes.append(small.root(), 99, 1_500, 4);
+                      }
+                      return true;
+                    })
+                .build());
+    assertThat(appended[0]).isNotZero().isNotEqualTo(small.lastSnapshot());
+    // B: after the commit, pinned to the snapshot A read.
+    TrainResult b =
+        Trainer.run(
+            pinningRequest(small, tmp.resolve("b")).optSnapshot(small.lastSnapshot()).build());
+    // C: after the commit, the (new) current snapshot.
+    TrainResult c = Trainer.run(pinningRequest(small, tmp.resolve("c")).build());
+
+    assertThat(a.hasModel()).isTrue();
+    assertThat(b.metrics()).isNotEmpty().isEqualTo(a.metrics());
+    assertThat(b.trainRows()).isEqualTo(a.trainRows());
+    assertThat(b.validationRows()).isEqualTo(a.validationRows());
+    assertThat(Files.readString(tmp.resolve("b").resolve(Trainer.METRICS_FILE)))
+        .isEqualTo(Files.readString(tmp.resolve("a").resolve(Trainer.METRICS_FILE)));
+    assertThat(Files.readAllLines(tmp.resolve("b").resolve(Trainer.PREDICTIONS_FILE)))
+        .isEqualTo(Files.readAllLines(tmp.resolve("a").resolve(Trainer.PREDICTIONS_FILE)));
+    JsonNode lakeA = JSON.readTree(tmp.resolve("a").resolve(Trainer.TRAINING_FILE).toFile());
+    JsonNode lakeB = JSON.readTree(tmp.resolve("b").resolve(Trainer.TRAINING_FILE).toFile());
+    JsonNode lakeC = JSON.readTree(tmp.resolve("c").resolve(Trainer.TRAINING_FILE).toFile());
+    assertThat(lakeA.get("lake").get("snapshotId").asLong()).isEqualTo(small.lastSnapshot());
+    assertThat(lakeB.get("lake").get("snapshotId").asLong()).isEqualTo(small.lastSnapshot());
+    assertThat(lakeA.get("lake").get("rows").asInt()).isEqualTo(3_000);
+    assertThat(lakeA.get("kafkaOffsets")).isEqualTo(lakeB.get("kafkaOffsets"));
+    assertThat(fieldNames(lakeA.get("kafkaOffsets"))).containsExactly("flights-0", "flights-1");
+
+    // The later snapshot holds the appended rows: other row counts, and their offsets.
+    assertThat(lakeC.get("lake").get("snapshotId").asLong()).isEqualTo(appended[0]);
+    assertThat(lakeC.get("lake").get("rows").asInt())
+        .isGreaterThan(3_000)
+        .isLessThanOrEqualTo(4_500);
+    assertThat(c.trainRows() + c.validationRows()).isEqualTo(lakeC.get("lake").get("rows").asInt());
+    assertThat(c.trainRows()).isGreaterThan(a.trainRows());
+    assertThat(fieldNames(lakeC.get("kafkaOffsets")))
+        .containsExactly("flights-0", "flights-1", "flights-4");
+  }
+
+  private static TrainRequest.Builder pinningRequest(CommittedLakes.Lake small, Path out) {
+    return TrainRequest.builder()
+        .setSpec(TestLakes.SPEC)
+        .setLake(small.root())
+        .setRange(small.from(), small.to())
+        .setOutputDir(out)
+        .optSeed(3)
+        .optParam("epochs", "3")
+        .optParam("hidden", "16")
+        .optParam("batchSize", "64");
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void aPodReadsTheLakeFromItsMetadataFileWithoutTheCatalog() throws Exception {
+    Path out = tmp.resolve("pod");
+    long first = lake.snapshots().get(0);
+    TrainResult r =
+        Trainer.run(
+            TrainRequest.builder()
+                .setSpec(TestLakes.SPEC)
+                .optMetadataLocation(TestLakes.metadataLocation(lake.root()))
+                .optSnapshot(first)
+                .setRange(lake.from(), lake.to())
+                .setOutputDir(out)
+                .optParam("epochs", "1")
+                .optParam("hidden", "8")
+                .build());
+    JsonNode training = JSON.readTree(out.resolve(Trainer.TRAINING_FILE).toFile());
+    // The first commit: 2000 records of partition 0.
+    assertThat(training.get("lake").get("snapshotId").asLong()).isEqualTo(first);
+    assertThat(training.get("lake").get("rows").asInt()).isEqualTo(2_000);
+    assertThat(training.get("lake").get("root").isNull()).isTrue();
+    assertThat(training.get("lake").get("metadataLocation").asText())
+        .isEqualTo(TestLakes.metadataLocation(lake.root()));
+    assertThat(fieldNames(training.get("kafkaOffsets"))).containsExactly("flights-0");
+    assertThat(r.trainRows() + r.validationRows()).isEqualTo(2_000);
   }
 
   @Test
@@ -204,17 +305,31 @@ class TrainerTest {
             });
     t.start();
     long deadline = System.currentTimeMillis() + 40_000;
-    // Epoch 1 trains, then the hook sleeps.
-    while (t.getState() != Thread.State.TIMED_WAITING && System.currentTimeMillis() < deadline) {
+    // Epoch 1 trains, then the hook sleeps (reading the lake may wait briefly too: look for the
+    // hook's frame, not just a timed wait).
+    while (!sleepingInFaultHook(t) && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
     }
     Thread.sleep(300);
     assertThat(t.isAlive()).isTrue();
     assertThat(t.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+    assertThat(sleepingInFaultHook(t)).isTrue();
     t.interrupt();
     t.join(10_000);
     assertThat(t.isAlive()).isFalse();
     assertThat(thrown[0]).isInstanceOf(Fault.InjectedFaultException.class);
+  }
+
+  private static boolean sleepingInFaultHook(Thread t) {
+    if (t.getState() != Thread.State.TIMED_WAITING) {
+      return false;
+    }
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().equals(Fitter.class.getName()) && e.getMethodName().equals("fire")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
@@ -230,6 +345,13 @@ class TrainerTest {
         .hasMessageContaining("not empty");
     assertThatThrownBy(() -> TrainRequest.builder().setSpec(TestLakes.SPEC).build())
         .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Trainer.run(request(tmp.resolve("y")).optSnapshot(42L).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("snapshot 42 does not exist");
+    assertThatThrownBy(
+            () -> Trainer.run(request(tmp.resolve("z")).setLake(tmp.resolve("nolake")).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no committed data");
   }
 
   @Test
@@ -249,6 +371,7 @@ class TrainerTest {
                 "--to", Long.toString(lake.to()),
                 "--out", out.toString(),
                 "--seed", "9",
+                "--snapshot", Long.toString(lake.lastSnapshot()),
                 "--param", "epochs=2"
               });
     } finally {
@@ -258,7 +381,27 @@ class TrainerTest {
     JsonNode printed = JSON.readTree(buf.toString("UTF-8"));
     assertThat(printed.get("status").asText()).isEqualTo("COMPLETED");
     assertThat(printed.get("metrics").get("roc_auc").asDouble()).isGreaterThan(0.7);
-    assertThat(JSON.readTree(out.resolve(Trainer.TRAINING_FILE).toFile()).get("seed").asLong())
-        .isEqualTo(9);
+    JsonNode training = JSON.readTree(out.resolve(Trainer.TRAINING_FILE).toFile());
+    assertThat(training.get("seed").asLong()).isEqualTo(9);
+    assertThat(training.get("lake").get("snapshotId").asLong()).isEqualTo(lake.lastSnapshot());
+    assertThatThrownBy(
+            () ->
+                TrainMain.run(
+                    new String[] {
+                      "--spec",
+                      TestLakes.SPEC.toString(),
+                      "--lake",
+                      lake.root().toString(),
+                      "--from",
+                      "0",
+                      "--to",
+                      "1",
+                      "--out",
+                      tmp.resolve("cli2").toString(),
+                      "--snapshot",
+                      "latest"
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--snapshot");
   }
 }

@@ -72,6 +72,44 @@ class TrialMainTest {
     JsonNode training = JSON.readTree(model.resolve(Trainer.TRAINING_FILE).toFile());
     assertThat(training.get("lake").get("fromMillis").asLong()).isEqualTo(lake.from());
     assertThat(training.get("lake").get("rows").asInt()).isEqualTo(2_000);
+    // No snapshot in the params: the current one, resolved once for range and rows.
+    assertThat(training.get("lake").get("snapshotId").asLong()).isEqualTo(lake.lastSnapshot());
+  }
+
+  @Test
+  void aTrialReadsTheSnapshotItsParamsNameAlsoWithoutTheCatalog() throws Exception {
+    long first = lake.snapshots().get(0);
+    Map<String, String> p = params(Map.of(TrialMain.SNAPSHOT, Long.toString(first)));
+    // A pod without the catalog: the records table's metadata file instead of the lake root.
+    p.remove(TrialMain.LAKE);
+    p.put(TrialMain.METADATA, TestLakes.metadataLocation(lake.root()));
+    StudyFiles.writeParams(StudyFiles.params(study, 0), p);
+
+    assertThat(TrialMain.run(TrialContext.open(study, 0))).isZero();
+
+    assertThat(status(0).get("status").asText()).isEqualTo("COMPLETED");
+    JsonNode training =
+        JSON.readTree(TrialMain.modelDir(study, 0).resolve(Trainer.TRAINING_FILE).toFile());
+    // The first commit holds the first 1000 records; without from/to the range is that
+    // snapshot's.
+    assertThat(training.get("lake").get("snapshotId").asLong()).isEqualTo(first);
+    assertThat(training.get("lake").get("rows").asInt()).isEqualTo(1_000);
+    assertThat(training.get("lake").get("fromMillis").asLong()).isEqualTo(lake.from());
+    assertThat(training.get("lake").get("toMillis").asLong()).isLessThan(lake.to());
+    assertThat(training.get("kafkaOffsets").get("flights-0").get(0).get(1).asLong())
+        .isEqualTo(1_000);
+
+    TrainRequest r =
+        TrialMain.request(params(Map.of(TrialMain.SNAPSHOT, Long.toString(first))), 0, study, null);
+    assertThat(r.snapshotId()).isEqualTo(first);
+    assertThat(TrialMain.request(params(Map.of()), 0, study, null).snapshotId())
+        .isEqualTo(lake.lastSnapshot());
+    assertThatThrownBy(
+            () -> TrialMain.request(params(Map.of(TrialMain.SNAPSHOT, "x")), 0, study, null))
+        .hasMessageContaining("not a lake snapshot id");
+    assertThatThrownBy(
+            () -> TrialMain.request(params(Map.of(TrialMain.SNAPSHOT, "7")), 0, study, null))
+        .hasMessageContaining("snapshot 7 does not exist");
   }
 
   @Test
@@ -93,8 +131,11 @@ class TrialMainTest {
   @Test
   void faultHooksApplyToTheirTrialOnly() {
     Map<String, String> p = params(Map.of("fault.1", "nan", "fault.2", "crash"));
+    p.put(TrialMain.SNAPSHOT, "1");
+    p.put(TrialMain.METADATA, "/m.metadata.json");
     assertThat(TrialMain.trainingParams(p, 0))
         .doesNotContainKeys("fault", "fault.1", "spec", "lake")
+        .doesNotContainKeys(TrialMain.SNAPSHOT, TrialMain.METADATA)
         .containsEntry("epochs", "2");
     assertThat(TrialMain.trainingParams(p, 1)).containsEntry("fault", "nan");
     assertThat(TrialMain.trainingParams(p, 2))

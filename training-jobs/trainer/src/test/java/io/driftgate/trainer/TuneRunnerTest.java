@@ -96,6 +96,10 @@ class TuneRunnerTest {
       assertThat(t.objective()).isEqualTo(m.get("log_loss").asDouble());
       assertThat(t.epochs()).isEqualTo(2);
       assertThat(Files.readAllLines(StudyFiles.metrics(study, t.index()))).hasSize(2);
+      JsonNode training =
+          JSON.readTree(
+              TrialMain.modelDir(study, t.index()).resolve(Trainer.TRAINING_FILE).toFile());
+      assertThat(training.get("lake").get("snapshotId").asLong()).isEqualTo(lake.lastSnapshot());
       bestSeen = Math.min(bestSeen, t.objective());
     }
     TrialResult best = r.best().orElseThrow();
@@ -114,6 +118,7 @@ class TuneRunnerTest {
     JsonNode tuning = JSON.readTree(r.bestModel().resolve("tuning.json").toFile());
     assertThat(tuning.get("trial").asInt()).isEqualTo(best.index());
     assertThat(tuning.get("params").get("lr").asText()).isEqualTo(best.params().get("lr"));
+    assertThat(tuning.get("lakeSnapshot").asLong()).isEqualTo(lake.lastSnapshot());
 
     List<String> table = Files.readAllLines(r.table());
     assertThat(table).hasSize(10);
@@ -152,6 +157,8 @@ class TuneRunnerTest {
     assertThat(Path.of(p.get(TrialMain.LAKE))).isEqualTo(lake.root().toAbsolutePath().normalize());
     assertThat(LakeRange.parseInstant("from", p.get(TrialMain.FROM))).isEqualTo(lake.from());
     assertThat(LakeRange.parseInstant("to", p.get(TrialMain.TO))).isEqualTo(lake.to());
+    assertThat(p.get(TrialMain.SNAPSHOT)).isEqualTo(Long.toString(lake.lastSnapshot()));
+    assertThat(p).doesNotContainKey(TrialMain.METADATA);
     assertThat(p).containsEntry("lr", "0.1").containsEntry("momentum", "0.9");
 
     assertThatThrownBy(
@@ -171,5 +178,61 @@ class TuneRunnerTest {
                     .build()
                     .studySpec())
         .hasMessageContaining("trial 0: momentum must be in [0, 1)");
+    assertThatThrownBy(() -> grid(tmp.resolve("v")).optBaseParams(Map.of(TrialMain.SNAPSHOT, "1")))
+        .hasMessageContaining("is set by the tuner");
+  }
+
+  @Test
+  void everyTrialReadsTheSnapshotResolvedOnceAndAResumedStudyKeepsIt(@TempDir Path tmp)
+      throws Exception {
+    Path root = tmp.resolve("lake");
+    CommittedLakes.Lake small = TestLakes.write(root, 3, 400, 1, 200);
+    Path study = tmp.resolve("study");
+    TuneRunner runner = grid(study).setLake(root).build();
+    StudySpec prepared = runner.prepare();
+    long pinned = small.lastSnapshot();
+    for (int i = 0; i < prepared.trialCount(); i++) {
+      assertThat(StudyFiles.readParams(StudyFiles.params(study, i)))
+          .containsEntry(TrialMain.SNAPSHOT, Long.toString(pinned));
+    }
+
+    // More rows are committed (event times inside the study's range) while the study runs.
+    long appended = TestLakes.append(root, 8, 100, 3);
+    // The same runner (resolved once) and a runner resuming the directory keep the snapshot and
+    // range; trial params resolve to the same training request.
+    assertThat(runner.studySpec().paramsFor(0)).isEqualTo(prepared.paramsFor(0));
+    Map<String, String> resumed = grid(study).setLake(root).build().studySpec().paramsFor(0);
+    assertThat(resumed).isEqualTo(prepared.paramsFor(0));
+    assertThat(grid(study).setLake(root).build().prepare().trialCount()).isEqualTo(9);
+    TrainRequest request = TrialMain.request(resumed, 0, tmp.resolve("m"), null);
+    assertThat(request.snapshotId()).isEqualTo(pinned);
+    assertThat(LakeDataset.load(TestLakes.spec(), root, pinned, small.from(), small.to()).rows())
+        .hasSize(400);
+
+    // A new study pins the new current snapshot; an explicit one wins over the stored one.
+    Map<String, String> fresh =
+        grid(tmp.resolve("fresh")).setLake(root).build().studySpec().paramsFor(0);
+    assertThat(fresh).containsEntry(TrialMain.SNAPSHOT, Long.toString(appended));
+    assertThat(
+            grid(study)
+                .setLake(root)
+                .optSnapshot(small.snapshots().get(0))
+                .build()
+                .studySpec()
+                .paramsFor(0))
+        .containsEntry(TrialMain.SNAPSHOT, Long.toString(small.snapshots().get(0)));
+    // Catalog-free trials: the metadata file goes to every trial.
+    String metadata = TestLakes.metadataLocation(root);
+    Map<String, String> pod =
+        grid(tmp.resolve("pod"))
+            .setLake(null)
+            .optMetadataLocation(metadata)
+            .build()
+            .studySpec()
+            .paramsFor(0);
+    assertThat(pod)
+        .containsEntry(TrialMain.METADATA, metadata)
+        .containsEntry(TrialMain.SNAPSHOT, Long.toString(appended))
+        .doesNotContainKey(TrialMain.LAKE);
   }
 }
