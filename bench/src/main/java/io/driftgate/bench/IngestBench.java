@@ -5,13 +5,20 @@ import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.ingest.RecordCleaner;
 import io.driftgate.core.ingest.SourceRef;
-import io.driftgate.core.lake.LakeIndex;
+import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeBatch;
+import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.LakeCommitter;
+import io.driftgate.core.lake.LakeFileWriter;
+import io.driftgate.core.lake.LakeRows;
+import io.driftgate.core.lake.LakeTables;
 import io.driftgate.core.lake.ParquetFiles;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.wire.DecodeException;
 import io.driftgate.core.wire.RecordDecoder;
 import io.driftgate.core.wire.RecordDecoders;
+import io.driftgate.schemas.DeadLetter;
 import io.driftgate.streaming.ingest.IngestConfig;
 import io.driftgate.streaming.ingest.IngestOptions;
 import io.driftgate.streaming.ingest.IngestPipeline;
@@ -31,6 +38,8 @@ import java.util.Properties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,18 +47,24 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Ingest throughput: the Beam pipeline on the FlinkRunner (embedded local cluster) against a
- * baseline in the same process — a plain KafkaConsumer that decodes, validates and preprocesses
- * with the same core code and writes the same rows to Parquet. Prints records/s of both and the
- * ratio. Usage: {@code ./driftgate-bench [records] [partitions]} or run this main directly.
+ * Ingest throughput: the Beam pipeline on the FlinkRunner (embedded local cluster) against two
+ * baselines in the same process, both a plain KafkaConsumer that decodes, validates and
+ * preprocesses with the same core code: one writes the rows to plain Parquet files, the other
+ * writes them with the same Iceberg writer and commits them with the same committer the pipeline
+ * uses. Each measurement is the median of {@code runs} (default 3); a baseline run re-reads the
+ * topic until it has run at least 5 s. Usage: {@code bench/run IngestBench [records] [partitions]
+ * [spec] [runs]}.
  */
 public final class IngestBench {
+  private static final long MIN_NANOS = 5_000_000_000L;
+
   private IngestBench() {}
 
   public static void main(String[] args) throws Exception {
     long records = args.length > 0 ? Long.parseLong(args[0]) : 200_000;
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     Path spec = Path.of(args.length > 2 ? args[2] : "examples/flight-delay/driftgate.yaml");
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     Path work = Files.createTempDirectory("driftgate-bench");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ModelSpec base = SpecLoader.load(spec).withBootstrapServers(kafka.bootstrapServers());
@@ -69,45 +84,77 @@ public final class IngestBench {
           StreamProducer.produce(kafka.bootstrapServers(), topic, gen, 0, null);
       System.out.printf("produced %,d records to %d partitions%n", produced.total(), partitions);
 
-      // Warm-up of both paths on a small slice, so neither pays for class loading alone.
-      baseline(
-          base, kafka.bootstrapServers(), Math.min(20_000, records), work.resolve("warm-baseline"));
+      // Warm-up of every path on a small slice, so none pays for class loading alone.
+      baseline(base, kafka.bootstrapServers(), Math.min(20_000, records), work, false, 0);
+      baseline(base, kafka.bootstrapServers(), Math.min(20_000, records), work, true, 0);
 
-      double baseline = baseline(base, kafka.bootstrapServers(), records, work.resolve("baseline"));
-      double ingestOnly =
-          beamOnFlink(base, false, records, produced.endOffsets(), work.resolve("lake-ingest"));
-      forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
-      double withMonitor =
-          beamOnFlink(base, true, records, produced.endOffsets(), work.resolve("lake-monitor"));
+      List<Double> parquet = new ArrayList<>();
+      List<Double> iceberg = new ArrayList<>();
+      List<Double> ingest = new ArrayList<>();
+      List<Double> monitor = new ArrayList<>();
+      for (int run = 0; run < runs; run++) {
+        parquet.add(baseline(base, kafka.bootstrapServers(), records, work, false, MIN_NANOS));
+        iceberg.add(baseline(base, kafka.bootstrapServers(), records, work, true, MIN_NANOS));
+        forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
+        ingest.add(
+            beamOnFlink(base, false, records, produced.endOffsets(), work.resolve("lake-" + run)));
+        forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
+        monitor.add(
+            beamOnFlink(base, true, records, produced.endOffsets(), work.resolve("lake-m-" + run)));
+        System.out.printf(
+            "run %d: parquet %,.0f  iceberg %,.0f  ingest %,.0f  ingest+monitor %,.0f records/s%n",
+            run + 1, parquet.get(run), iceberg.get(run), ingest.get(run), monitor.get(run));
+      }
+      double p = median(parquet);
+      double i = median(iceberg);
+      double b = median(ingest);
+      double m = median(monitor);
       String beam = org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion();
       System.out.printf(
-          "baseline (plain KafkaConsumer -> Parquet):        %,8.0f records/s%n", baseline);
+          "medians of %d runs, %,d records, %d partitions:%n", runs, records, partitions);
       System.out.printf(
-          "driftgate ingest (Beam %s, FlinkRunner):       %,8.0f records/s  ratio %.2f%n",
-          beam, ingestOnly, ingestOnly / baseline);
+          "baseline: plain KafkaConsumer -> Parquet files:          %,8.0f records/s%n", p);
       System.out.printf(
-          "driftgate ingest + drift monitor (one pipeline): %,8.0f records/s  ratio %.2f%n",
-          withMonitor, withMonitor / baseline);
+          "baseline: plain KafkaConsumer -> Iceberg writer+commit:  %,8.0f records/s  ratio %.2f%n",
+          i, i / p);
+      System.out.printf(
+          "driftgate ingest (Beam %s, FlinkRunner):              %,8.0f records/s  ratio %.2f"
+              + " (vs Iceberg baseline %.2f)%n",
+          beam, b, b / p, b / i);
+      System.out.printf(
+          "driftgate ingest + drift monitor (one pipeline):        %,8.0f records/s  ratio %.2f"
+              + " (vs Iceberg baseline %.2f)%n",
+          m, m / p, m / i);
       System.out.println(
           "(Beam figures include job start-up on the embedded Flink cluster and the last commit.)");
     }
   }
 
-  /** Records/s of the pipeline, bounded to the produced records, start to last commit. */
+  static double median(List<Double> xs) {
+    List<Double> sorted = new ArrayList<>(xs);
+    java.util.Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
   static void forgetGroup(String bootstrap, String group) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     try (org.apache.kafka.clients.admin.Admin admin =
         org.apache.kafka.clients.admin.Admin.create(p)) {
       admin.deleteConsumerGroups(List.of(group)).all().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // No such group yet.
     }
   }
 
+  /** Records/s of the pipeline, bounded to the produced records, start to last commit. */
   static double beamOnFlink(
       ModelSpec base, boolean monitor, long records, Map<Integer, Long> ends, Path lake) {
     ModelSpec spec = base.withLakePath(lake);
     IngestOptions options =
-        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults()).as(IngestOptions.class);
+        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake()))
+            .as(IngestOptions.class);
     long t0 = System.nanoTime();
     IngestPipeline.run(
         options,
@@ -118,16 +165,36 @@ public final class IngestBench {
             spec.source().kafka().consumerGroup(),
             () -> ends));
     double secs = (System.nanoTime() - t0) / 1e9;
-    LakeIndex index = LakeIndex.load(lake);
-    if (index.rows() + index.deadLetters() != records) {
-      throw new IllegalStateException(
-          "pipeline accounted for " + (index.rows() + index.deadLetters()) + " of " + records);
+    try (Lake read = Lake.open(spec)) {
+      if (read.rows() + read.deadLetters() != records) {
+        throw new IllegalStateException(
+            "pipeline accounted for " + (read.rows() + read.deadLetters()) + " of " + records);
+      }
     }
     return records / secs;
   }
 
-  /** The same work without an engine: poll, decode, clean, write Parquet per partition batch. */
-  static double baseline(ModelSpec spec, String bootstrap, long records, Path out)
+  /**
+   * The same work without an engine: poll, decode, clean, then write Parquet files per partition
+   * batch ({@code iceberg=false}) or Iceberg data files committed with offsets every {@code
+   * lake.commitMaxRecords} records ({@code iceberg=true}). Re-reads the topic until at least {@code
+   * minNanos} have passed; returns records/s over all passes.
+   */
+  static double baseline(
+      ModelSpec spec, String bootstrap, long records, Path work, boolean iceberg, long minNanos)
+      throws Exception {
+    long t0 = System.nanoTime();
+    long total = 0;
+    int pass = 0;
+    do {
+      Path out = work.resolve((iceberg ? "iceberg-" : "parquet-") + System.nanoTime());
+      total += onePass(spec, bootstrap, records, out, iceberg, pass++);
+    } while (System.nanoTime() - t0 < minNanos);
+    return total / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static long onePass(
+      ModelSpec spec, String bootstrap, long records, Path out, boolean iceberg, int pass)
       throws Exception {
     Files.createDirectories(out);
     Schema rowSchema = CleanSchema.of(spec);
@@ -142,7 +209,8 @@ public final class IngestBench {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
-    long t0 = System.nanoTime();
+    IcebergSink sink = iceberg ? new IcebergSink(spec, out, rowSchema) : null;
+    int commitEvery = spec.lake().commitMaxRecords();
     long seen = 0;
     int file = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
@@ -160,20 +228,33 @@ public final class IngestBench {
           if (seen++ >= records) {
             break;
           }
+          if (sink != null) {
+            sink.batch.offset(topic, r.partition(), r.offset());
+          }
           try {
             GenericRecord decoded = decoder.decode(r.value());
             CleanResult c =
                 cleaner.clean(
                     decoded, new SourceRef(r.topic(), r.partition(), r.offset(), r.timestamp()));
             if (c instanceof CleanResult.Accepted accepted) {
-              batch.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(accepted.row());
+              if (sink != null) {
+                sink.write(accepted.row());
+              } else {
+                batch.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(accepted.row());
+              }
             }
           } catch (DecodeException e) {
-            // counted as a dead letter; the baseline does not store them
+            // counted as a dead letter; the baselines do not store them
           }
         }
+        if (sink != null) {
+          if (sink.pending >= commitEvery || seen >= records) {
+            sink.commit();
+          }
+          continue;
+        }
         for (Map.Entry<Integer, List<GenericRecord>> e : batch.entrySet()) {
-          if (e.getValue().size() >= 50_000 || seen >= records) {
+          if (e.getValue().size() >= commitEvery || seen >= records) {
             ParquetFiles.write(
                 out.resolve("part-" + e.getKey() + "-" + (file++) + ".parquet"),
                 rowSchema,
@@ -182,7 +263,56 @@ public final class IngestBench {
           }
         }
       }
+    } finally {
+      if (sink != null) {
+        sink.close();
+      }
     }
-    return records / ((System.nanoTime() - t0) / 1e9);
+    return Math.min(seen, records);
+  }
+
+  /** The pipeline's writer and committer, driven by a plain loop. */
+  private static final class IcebergSink implements AutoCloseable {
+    final Catalog catalog;
+    final Table records;
+    final LakeCommitter committer;
+    final LakeRows rows;
+    LakeFileWriter writer;
+    LakeBatch batch = new LakeBatch();
+    long pending;
+
+    IcebergSink(ModelSpec spec, Path lake, Schema rowSchema) {
+      catalog = LakeCatalog.embedded(lake).open();
+      records = LakeTables.ensureRecords(catalog, spec.model(), rowSchema);
+      Table dead = LakeTables.ensureDeadLetters(catalog, spec.model(), DeadLetter.getClassSchema());
+      committer = new LakeCommitter(records, dead, "bench");
+      rows = new LakeRows(records.schema(), rowSchema);
+    }
+
+    void write(GenericRecord row) {
+      if (writer == null) {
+        writer = new LakeFileWriter(records, 1);
+      }
+      writer.write(rows.convert(row));
+      pending++;
+    }
+
+    void commit() {
+      if (batch.isEmpty()) {
+        return;
+      }
+      batch.recordFiles(writer == null ? List.of() : writer.finish(), pending);
+      committer.commit(batch);
+      writer = null;
+      batch = new LakeBatch();
+      pending = 0;
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (catalog instanceof AutoCloseable c) {
+        c.close();
+      }
+    }
   }
 }

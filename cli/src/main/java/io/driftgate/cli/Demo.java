@@ -189,9 +189,9 @@ public final class Demo {
                   spec.source().kafka().consumerGroup(),
                   () -> producing.isDone() ? producing.join().endOffsets() : null)
               // ... and the drift monitor has closed the last event-time window.
-              .and(StopCondition.monitorClosedAllWindows(lake, spec.drift().window()));
+              .and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
       IngestOptions options =
-          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(pipelineArgs))
+          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), pipelineArgs))
               .as(IngestOptions.class);
       AtomicBoolean done = new AtomicBoolean();
       Thread bar = progress ? progressBar(lake, generator.count(), out, done) : null;

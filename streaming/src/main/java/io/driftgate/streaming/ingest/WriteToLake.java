@@ -193,7 +193,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
   }
 
   /** The two tables, from one catalog connection. */
-  private static final class Tables implements Closeable {
+  static final class Tables implements Closeable {
     final Catalog catalog;
     final Table records;
     final Table deadLetters;
@@ -290,15 +290,23 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     @ProcessElement
     public void process(@Element LakeEntry e, @Timestamp Instant timestamp) throws IOException {
       String key = LakeOffsets.key(config.topic(), e.partition());
-      OffsetRanges held = (e.deadLetter() ? deadHeld : rowsHeld).get(key);
+      OffsetRanges held = rowsHeld.get(key);
       OffsetRanges inBundle = seen.computeIfAbsent(key, k -> new OffsetRanges());
       if ((held != null && held.contains(e.offset())) || inBundle.contains(e.offset())) {
+        // The records table (the commit point) accounts for it already, or this bundle has it.
         skipped++;
         return;
       }
       inBundle.add(e.offset());
       batch.offset(config.topic(), e.partition(), e.offset());
       minTimestamp = Math.min(minTimestamp, timestamp.getMillis());
+      OffsetRanges deadStored = deadHeld.get(key);
+      if (e.deadLetter() && deadStored != null && deadStored.contains(e.offset())) {
+        // Stored by a dead-letter commit whose records commit never happened (a crash in
+        // between): not written again, but this batch accounts for its offset.
+        skipped++;
+        return;
+      }
       decoder = DecoderFactory.get().binaryDecoder(e.payload(), decoder);
       if (e.deadLetter()) {
         GenericRecord dl = deadReader.read(null, decoder);

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.LakeFileWriter;
+import io.driftgate.core.lake.LakeOffsets;
+import io.driftgate.core.lake.LakeRows;
+import io.driftgate.core.lake.OffsetRanges;
+import io.driftgate.schemas.DeadLetter;
+import io.driftgate.streaming.ingest.WriteToLake.Tables;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,9 +19,11 @@ import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -150,6 +158,55 @@ class WriteToLakeTest {
       assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), "t", "g").committed())
           .containsEntry(0, 100L);
     }
+  }
+
+  @Test
+  void aDeadLetterCommitWithoutItsRecordsCommitIsCompletedNotDoubled() throws Exception {
+    // A crash after the dead-letter table committed a batch and before the records table did:
+    // the dead letter at offset 50 is stored, the rows 0..99 are not.
+    try (Tables tables = Tables.open(sinkConfig())) {
+      LakeRows dl = new LakeRows(tables.deadLetters.schema(), DeadLetter.getClassSchema());
+      GenericRecord stored =
+          new GenericDatumReader<GenericRecord>(DeadLetter.getClassSchema())
+              .read(null, DecoderFactory.get().binaryDecoder(deadLetterBytes(0, 50), null));
+      var files = LakeFileWriter.writeAll(tables.deadLetters, 1, List.of(dl.convert(stored)));
+      var append = tables.deadLetters.newFastAppend();
+      files.forEach(append::appendFile);
+      append
+          .set(
+              LakeOffsets.CUMULATIVE,
+              LakeOffsets.encode(
+                  java.util.Map.of(
+                      "t-0", OffsetRanges.of(List.of(new OffsetRanges.Range(0, 100))))))
+          .set(LakeOffsets.DEAD_LETTERS_BY_KIND, "{\"TRUNCATED\":1}")
+          .commit();
+    }
+    List<LakeEntry> replay = new ArrayList<>(entries(0, 0, 50));
+    replay.add(new LakeEntry(true, 0, 50, T0, "TRUNCATED", deadLetterBytes(0, 50)));
+    replay.addAll(entries(0, 51, 100));
+    run(replay, sink());
+
+    try (Lake read = Lake.open(LakeCatalog.embedded(lake), "m")) {
+      assertThat(read.rows()).isEqualTo(99);
+      assertThat(read.deadLetters()).isEqualTo(1);
+      assertThat(read.offsets("t", 0).toString()).isEqualTo("[0-100]");
+      LakeAudit audit = LakeAudit.of(read, "t");
+      assertThat(audit.duplicatePositions()).isZero();
+      assertThat(audit.consistent()).isTrue();
+    }
+  }
+
+  WriteToLake.Config sinkConfig() {
+    return new WriteToLake.Config(
+        LakeCatalog.embedded(lake),
+        "m",
+        "t",
+        ROW.toString(),
+        null,
+        java.util.Map.of(),
+        null,
+        null,
+        "test");
   }
 
   static byte[] deadLetterBytes(int partition, long offset) {
