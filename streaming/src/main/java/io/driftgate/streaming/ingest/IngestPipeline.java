@@ -187,6 +187,7 @@ public final class IngestPipeline {
                   DetectDrift.builder()
                       .setModelSpec(config.spec())
                       .setLakeRoot(config.lakeRoot())
+                      .optReportTable(config.lakeCatalog())
                       .build());
       publish(
           monitored.get(DetectDrift.REPORTS),

@@ -45,10 +45,12 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
 
   private final ModelSpec spec;
   private final String lakeRoot;
+  private final io.driftgate.core.lake.LakeCatalog catalog;
 
   private DetectDrift(Builder b) {
     this.spec = Objects.requireNonNull(b.spec, "setModelSpec is required");
     this.lakeRoot = Objects.requireNonNull(b.lakeRoot, "setLakeRoot is required").toString();
+    this.catalog = b.catalog;
   }
 
   public static Builder builder() {
@@ -59,6 +61,13 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
   public static final class Builder {
     private ModelSpec spec;
     private Path lakeRoot;
+    private io.driftgate.core.lake.LakeCatalog catalog;
+
+    /** Also append every report to the lake's {@code drift_reports} Iceberg table. */
+    public Builder optReportTable(io.driftgate.core.lake.LakeCatalog catalog) {
+      this.catalog = catalog;
+      return this;
+    }
 
     public Builder setModelSpec(ModelSpec spec) {
       this.spec = spec;
@@ -83,7 +92,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
             .apply("Global", Window.<KV<String, WindowedProfile>>into(new GlobalWindows()))
             .apply(
                 "Monitor",
-                ParDo.of(new MonitorFn(spec, lakeRoot))
+                ParDo.of(new MonitorFn(spec, lakeRoot, catalog))
                     .withOutputTags(REPORTS, TupleTagList.of(REQUESTS)));
     out.get(REPORTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
     out.get(REQUESTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
@@ -93,6 +102,9 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
   static final class MonitorFn extends DoFn<KV<String, WindowedProfile>, KV<String, byte[]>> {
     private final ModelSpec spec;
     private final String lakeRoot;
+    private final io.driftgate.core.lake.LakeCatalog catalog;
+    private transient org.apache.iceberg.catalog.Catalog openCatalog;
+    private transient org.apache.iceberg.Table reportTable;
     private final Counter windows = Metrics.counter("driftgate.monitor", "windows");
     private final Counter drifted = Metrics.counter("driftgate.monitor", "drifted_windows");
     private final Counter requests = Metrics.counter("driftgate.monitor", "retrain_requests");
@@ -103,14 +115,26 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     @StateId("seen")
     private final StateSpec<ValueState<Long>> seen = StateSpecs.value();
 
-    MonitorFn(ModelSpec spec, String lakeRoot) {
+    MonitorFn(ModelSpec spec, String lakeRoot, io.driftgate.core.lake.LakeCatalog catalog) {
       this.spec = spec;
       this.lakeRoot = lakeRoot;
+      this.catalog = catalog;
     }
 
     @Setup
     public void setup() {
       store = new MonitorStore(Paths.get(lakeRoot));
+      if (catalog != null) {
+        openCatalog = catalog.open();
+        reportTable = io.driftgate.core.lake.DriftReportTable.ensure(openCatalog, spec.model());
+      }
+    }
+
+    @Teardown
+    public void teardown() throws Exception {
+      if (openCatalog instanceof AutoCloseable c) {
+        c.close();
+      }
     }
 
     @ProcessElement
@@ -135,6 +159,9 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
           .ifPresent(
               r -> {
                 store.writeReport(r);
+                if (reportTable != null) {
+                  io.driftgate.core.lake.DriftReportTable.append(reportTable, r);
+                }
                 if (r.getDriftedShare() > 0) {
                   drifted.inc();
                 }

@@ -69,6 +69,15 @@ class DriftIT {
               kafka.bootstrapServers(),
               spec.drift().requestsTopicOr(spec.model()),
               requests.size());
+      // Every report is also in the lake's drift_reports table, one row per feature.
+      try (var catalog = (java.io.Closeable) IngestConfig.of(spec).lakeCatalog().open()) {
+        var rows =
+            io.driftgate.core.lake.DriftReportTable.read(
+                (org.apache.iceberg.catalog.Catalog) catalog, spec.model());
+        assertThat(rows).hasSize(store.reports().size() * spec.features().size());
+        assertThat(rows.stream().map(r -> r.getField("report_id")).distinct().count())
+            .isEqualTo(store.reports().size());
+      }
       return new Run(store.reports(), requests, published);
     }
   }
