@@ -6,18 +6,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
@@ -63,26 +60,8 @@ public final class DriftReportTable {
 
   /** Loads the table, creating it (and the namespace) first when needed. */
   public static Table ensure(Catalog catalog, String model) {
-    TableIdentifier id = id(model);
-    if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace())) {
-      try {
-        ns.createNamespace(id.namespace(), Map.of());
-      } catch (AlreadyExistsException e) {
-        // Created concurrently.
-      }
-    }
-    if (!catalog.tableExists(id)) {
-      try {
-        return catalog
-            .buildTable(id, SCHEMA)
-            .withPartitionSpec(PartitionSpec.builderFor(SCHEMA).day("window_start").build())
-            .withProperty("format-version", "2")
-            .create();
-      } catch (AlreadyExistsException e) {
-        // Created concurrently.
-      }
-    }
-    return catalog.loadTable(id);
+    return LakeTables.ensure(
+        catalog, id(model), SCHEMA, PartitionSpec.builderFor(SCHEMA).day("window_start").build());
   }
 
   /** Appends one report (one row per feature) in one commit. */

@@ -92,7 +92,9 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
       try {
         Path db = Path.of(uri.substring("jdbc:sqlite:".length()));
         Files.createDirectories(db.toAbsolutePath().getParent());
-        Files.createDirectories(Path.of(warehouse));
+        if (warehouse != null && !warehouse.contains("://")) {
+          Files.createDirectories(Path.of(warehouse));
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the embedded lake catalog at " + uri, e);
       }

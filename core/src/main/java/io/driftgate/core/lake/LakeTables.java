@@ -128,8 +128,8 @@ public final class LakeTables {
     return false;
   }
 
-  private static Table ensure(
-      Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+  /** Loads a lake table, creating it (and its namespace) or evolving its schema first. */
+  static Table ensure(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
     if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace())) {
       try {
         ns.createNamespace(id.namespace(), Map.of());

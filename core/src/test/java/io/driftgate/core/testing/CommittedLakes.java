@@ -58,6 +58,7 @@ public final class CommittedLakes {
   private final int rowsPerCommit;
   private final DriftConfig drift;
   private final UnaryOperator<GenericRecord> beforeCleaning;
+  private final int firstPartition;
 
   private CommittedLakes(
       Path spec,
@@ -66,7 +67,9 @@ public final class CommittedLakes {
       int partitions,
       int rowsPerCommit,
       DriftConfig drift,
-      UnaryOperator<GenericRecord> beforeCleaning) {
+      UnaryOperator<GenericRecord> beforeCleaning,
+      int firstPartition) {
+    this.firstPartition = firstPartition;
     this.spec = Objects.requireNonNull(spec, "spec");
     if (count < 0 || partitions < 1 || rowsPerCommit < 1) {
       throw new IllegalArgumentException(
@@ -87,28 +90,34 @@ public final class CommittedLakes {
 
   /** 1000 records of seed 0 for the model of {@code spec}: one partition, one commit, no drift. */
   public static CommittedLakes of(Path spec) {
-    return new CommittedLakes(spec, 0, 1000, 1, Integer.MAX_VALUE, null, UnaryOperator.identity());
+    return new CommittedLakes(
+        spec, 0, 1000, 1, Integer.MAX_VALUE, null, UnaryOperator.identity(), 0);
   }
 
   public CommittedLakes seed(long seed) {
-    return new CommittedLakes(spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning);
+    return new CommittedLakes(
+        spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning, firstPartition);
   }
 
   public CommittedLakes count(int count) {
-    return new CommittedLakes(spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning);
+    return new CommittedLakes(
+        spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning, firstPartition);
   }
 
   public CommittedLakes partitions(int partitions) {
-    return new CommittedLakes(spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning);
+    return new CommittedLakes(
+        spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning, firstPartition);
   }
 
   public CommittedLakes rowsPerCommit(int rowsPerCommit) {
-    return new CommittedLakes(spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning);
+    return new CommittedLakes(
+        spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning, firstPartition);
   }
 
   /** The generator's drift; null for none. */
   public CommittedLakes drift(DriftConfig drift) {
-    return new CommittedLakes(spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning);
+    return new CommittedLakes(
+        spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning, firstPartition);
   }
 
   /**
@@ -116,7 +125,8 @@ public final class CommittedLakes {
    * variant of the spec reads but the generator does not write.
    */
   public CommittedLakes beforeCleaning(UnaryOperator<GenericRecord> beforeCleaning) {
-    return new CommittedLakes(spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning);
+    return new CommittedLakes(
+        spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning, firstPartition);
   }
 
   /**
@@ -170,7 +180,7 @@ public final class CommittedLakes {
       LakeRows rows = new LakeRows(records.schema(), cleaner.cleanSchema());
       List<PendingCommit> pending = new ArrayList<>();
       for (int p = 0; p < partitions; p++) {
-        pending.add(new PendingCommit(p));
+        pending.add(new PendingCommit(firstPartition + p));
       }
       List<Long> snapshots = new ArrayList<>();
       long min = Long.MAX_VALUE;

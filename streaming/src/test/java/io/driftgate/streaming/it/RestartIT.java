@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.lake.LakeFaults;
+import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
@@ -125,6 +126,29 @@ class RestartIT {
         assertThat(dataFilesOnDisk(lake))
             .as("files on disk include the crashes' uncommitted ones")
             .isGreaterThan(referenced);
+      }
+      // Lake maintenance removes them (and compacts); the lake's content is unchanged.
+      try (Lake index = Lake.open(spec)) {
+        LakeMaintenance.Result done =
+            LakeMaintenance.maintain(
+                index,
+                java.util.Set.of(),
+                LakeMaintenance.Options.defaults().withOrphanGrace(java.time.Duration.ZERO));
+        assertThat(done.records().orphansRemoved() + done.deadLetters().orphansRemoved())
+            .isPositive();
+      }
+      try (Lake index = Lake.open(spec)) {
+        assertThat(index.rows() + index.deadLetters()).isEqualTo(produced.total());
+        assertThat(LakeAudit.of(index, topic).consistent()).isTrue();
+        LakeMaintenance.Result again =
+            LakeMaintenance.maintain(
+                index,
+                java.util.Set.of(),
+                LakeMaintenance.Options.defaults()
+                    .withOrphanGrace(java.time.Duration.ZERO)
+                    .withDryRun(true));
+        assertThat(again.records().orphans()).isEmpty();
+        assertThat(again.deadLetters().orphans()).isEmpty();
       }
     }
   }

@@ -1,40 +1,19 @@
 package io.driftgate.gate;
 
 import io.driftgate.core.generate.DriftConfig;
-import io.driftgate.core.generate.FlightStreamGenerator;
-import io.driftgate.core.generate.GeneratedRecord;
-import io.driftgate.core.generate.GeneratorConfig;
-import io.driftgate.core.ingest.CleanResult;
-import io.driftgate.core.ingest.RecordCleaner;
-import io.driftgate.core.ingest.SourceRef;
-import io.driftgate.core.lake.LakeBatch;
-import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeCommitter;
-import io.driftgate.core.lake.LakeFileWriter;
-import io.driftgate.core.lake.LakeRows;
-import io.driftgate.core.lake.LakeTables;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.testing.CommittedLakes;
-import io.driftgate.core.wire.DecodeException;
-import io.driftgate.schemas.DeadLetter;
 import io.driftgate.trainer.TrainRequest;
 import io.driftgate.trainer.TrainResult;
 import io.driftgate.trainer.Trainer;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.Record;
 
 /**
  * Small committed lakes of generated flight events (as ingestion writes them), optionally with a
@@ -131,49 +110,12 @@ final class GateLakes {
    * @return the records snapshot of the commit
    */
   static long append(Path root, long seed, int count, int partition) {
-    ModelSpec model = SpecLoader.load(SPEC);
-    RecordCleaner cleaner = new RecordCleaner(model);
-    FlightStreamGenerator gen =
-        new FlightStreamGenerator(
-            GeneratorConfig.builder().seed(seed).count(count).malformedFraction(0).build());
-    Catalog catalog = LakeCatalog.embedded(root).open();
-    try {
-      Table records = LakeTables.ensureRecords(catalog, model.model(), cleaner.cleanSchema());
-      Table deadLetters =
-          LakeTables.ensureDeadLetters(catalog, model.model(), DeadLetter.getClassSchema());
-      LakeRows rows = new LakeRows(records.schema(), cleaner.cleanSchema());
-      LakeBatch batch = new LakeBatch();
-      List<Record> converted = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        GeneratedRecord g = gen.generate(i);
-        CleanResult result;
-        try {
-          result =
-              cleaner.clean(
-                  gen.decoder().decode(g.value()),
-                  new SourceRef(CommittedLakes.TOPIC, partition, i, g.eventTimeMillis()));
-        } catch (DecodeException e) {
-          throw new IllegalStateException("generated a bad record", e);
-        }
-        if (!(result instanceof CleanResult.Accepted accepted)) {
-          throw new IllegalStateException("rejected: " + result);
-        }
-        converted.add(rows.convert(accepted.row()));
-        batch.offset(CommittedLakes.TOPIC, partition, i);
-      }
-      List<DataFile> files = LakeFileWriter.writeAll(records, partition, converted);
-      return new LakeCommitter(records, deadLetters, "test-append")
-          .commit(batch.recordFiles(files, count))
-          .recordsSnapshotId();
-    } finally {
-      if (catalog instanceof Closeable c) {
-        try {
-          c.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
+    return CommittedLakes.of(SPEC)
+        .seed(seed)
+        .count(count)
+        .firstPartition(partition)
+        .write(root)
+        .lastSnapshot();
   }
 
   /** Trains a tiny MLP (hidden 16, 3 epochs) on {@code [from, to)}. */
