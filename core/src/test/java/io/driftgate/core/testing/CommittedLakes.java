@@ -130,6 +130,15 @@ public final class CommittedLakes {
   }
 
   /**
+   * Numbers the Kafka partitions from {@code first} on, e.g. to append to an existing lake from a
+   * partition it does not hold yet ({@link #write} into an existing lake adds commits to it).
+   */
+  public CommittedLakes firstPartition(int first) {
+    return new CommittedLakes(
+        spec, seed, count, partitions, rowsPerCommit, drift, beforeCleaning, first);
+  }
+
+  /**
    * What was written.
    *
    * @param snapshots the records table's snapshot ids, one per commit, oldest first
