@@ -21,8 +21,8 @@ import org.apache.iceberg.types.Types;
 /**
  * The lake's {@code drift_reports} table: one row per (window report, feature), so that a query
  * engine can chart a feature's score over time without unnesting. Partitioned by {@code
- * days(window_start)}; one small append per report (the monitor closes a window at a time; {@code
- * driftgate lake maintain} compacts them).
+ * days(window_start)}; one append per bundle of reports (the monitor closes a few windows per
+ * bundle; {@code driftgate lake maintain} compacts the small files).
  */
 public final class DriftReportTable {
   public static final String NAME = "drift_reports";
@@ -66,6 +66,28 @@ public final class DriftReportTable {
 
   /** Appends one report (one row per feature) in one commit. */
   public static void append(Table table, DriftReport report) {
+    append(table, List.of(report));
+  }
+
+  /** Appends reports (one row per report and feature) in one commit. */
+  public static void append(Table table, List<DriftReport> reports) {
+    List<Record> rows = new ArrayList<>();
+    for (DriftReport report : reports) {
+      rows.addAll(rows(table, report));
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    AppendFiles append = table.newFastAppend();
+    LakeFileWriter.writeAll(table, 0, rows).forEach(append::appendFile);
+    append
+        .set(
+            "driftgate.report-ids",
+            String.join(",", reports.stream().map(r -> r.getReportId()).toList()))
+        .commit();
+  }
+
+  private static List<Record> rows(Table table, DriftReport report) {
     List<Record> rows = new ArrayList<>();
     for (FeatureDrift f : report.getFeatures()) {
       Record r = GenericRecord.create(table.schema());
@@ -87,12 +109,7 @@ public final class DriftReportTable {
       r.setField("reference_null_rate", f.getReferenceNullRate());
       rows.add(r);
     }
-    if (rows.isEmpty()) {
-      return;
-    }
-    AppendFiles append = table.newFastAppend();
-    LakeFileWriter.writeAll(table, 0, rows).forEach(append::appendFile);
-    append.set("driftgate.report-id", report.getReportId()).commit();
+    return rows;
   }
 
   /** Every stored row of the table (current snapshot), or none when it does not exist. */

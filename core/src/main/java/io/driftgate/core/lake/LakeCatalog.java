@@ -105,17 +105,37 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
       rest.initialize(NAME, catalogProperties());
       catalog = rest;
     } else {
-      // SQLite: connections whose catalog-metadata result sets are closed (see SqliteClientPool).
-      JdbcCatalog jdbc =
-          uri.startsWith("jdbc:sqlite:")
-              ? new JdbcCatalog(null, props -> new SqliteClientPool(uri, props), true)
-              : new JdbcCatalog();
-      jdbc.setConf(new org.apache.hadoop.conf.Configuration(false));
-      jdbc.initialize(NAME, catalogProperties());
-      catalog = jdbc;
+      catalog = openJdbc(true);
     }
     return catalog;
   }
+
+  private JdbcCatalog openJdbc(boolean retry) {
+    // SQLite: connections whose catalog-metadata result sets are closed (see SqliteClientPool).
+    JdbcCatalog jdbc =
+        uri.startsWith("jdbc:sqlite:")
+            ? new JdbcCatalog(null, props -> new SqliteClientPool(uri, props), true)
+            : new JdbcCatalog();
+    jdbc.setConf(new org.apache.hadoop.conf.Configuration(false));
+    try {
+      // The first open creates the catalog's tables and migrates them (an ALTER TABLE): two
+      // opens at once in one JVM wait for each other ...
+      synchronized (INIT_LOCKS.computeIfAbsent(uri, k -> new Object())) {
+        jdbc.initialize(NAME, catalogProperties());
+      }
+    } catch (org.apache.iceberg.jdbc.UncheckedSQLException e) {
+      // ... and one that lost the race to another process finds the tables made: open again.
+      if (!retry) {
+        throw e;
+      }
+      jdbc.close();
+      return openJdbc(false);
+    }
+    return jdbc;
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> INIT_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The catalog's JDBC URL or REST endpoint, without credentials, for messages and docs. */
   public String describe() {

@@ -105,6 +105,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private final io.driftgate.core.lake.LakeCatalog catalog;
     private transient org.apache.iceberg.catalog.Catalog openCatalog;
     private transient org.apache.iceberg.Table reportTable;
+    private transient java.util.List<DriftReport> pendingReports;
     private final Counter windows = Metrics.counter("driftgate.monitor", "windows");
     private final Counter drifted = Metrics.counter("driftgate.monitor", "drifted_windows");
     private final Counter requests = Metrics.counter("driftgate.monitor", "retrain_requests");
@@ -127,6 +128,20 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       if (catalog != null) {
         openCatalog = catalog.open();
         reportTable = io.driftgate.core.lake.DriftReportTable.ensure(openCatalog, spec.model());
+      }
+    }
+
+    @StartBundle
+    public void startBundle() {
+      pendingReports = new java.util.ArrayList<>();
+    }
+
+    /** One lake commit per bundle: a commit per window would throttle a catching-up monitor. */
+    @FinishBundle
+    public void finishBundle() {
+      if (reportTable != null && !pendingReports.isEmpty()) {
+        io.driftgate.core.lake.DriftReportTable.append(reportTable, pendingReports);
+        pendingReports.clear();
       }
     }
 
@@ -160,7 +175,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
               r -> {
                 store.writeReport(r);
                 if (reportTable != null) {
-                  io.driftgate.core.lake.DriftReportTable.append(reportTable, r);
+                  pendingReports.add(r);
                 }
                 if (r.getDriftedShare() > 0) {
                   drifted.inc();
