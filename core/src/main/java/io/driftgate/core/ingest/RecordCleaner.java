@@ -1,11 +1,18 @@
 package io.driftgate.core.ingest;
 
+import io.driftgate.core.spec.Durations;
+import io.driftgate.core.spec.EventTimeSpec;
 import io.driftgate.core.spec.FeatureSpec;
+import io.driftgate.core.spec.IdSpec;
 import io.driftgate.core.spec.LabelKind;
+import io.driftgate.core.spec.LabelNullPolicy;
+import io.driftgate.core.spec.LabelSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.ErrorKind;
 import io.driftgate.schemas.Stage;
 import java.io.Serializable;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -22,7 +29,9 @@ import org.apache.avro.generic.GenericRecord;
  * <p>Checks, in this order (the first failure wins; the data generator relies on this order):
  *
  * <ol>
- *   <li>event time missing, negative or unparseable: {@code BAD_EVENT_TIME};
+ *   <li>event time missing, negative, unparseable or after year 9999: {@code BAD_EVENT_TIME}; more
+ *       than {@code eventTime.maxFutureSkew} ahead of the wall clock: {@code EVENT_TIME_IN_FUTURE};
+ *       more than {@code eventTime.maxAge} (when set) behind it: {@code EVENT_TIME_TOO_OLD};
  *   <li>then for each feature in spec order:
  *       <ul>
  *         <li>null and required: {@code MISSING_REQUIRED};
@@ -30,13 +39,22 @@ import org.apache.avro.generic.GenericRecord;
  *             makes it null (a required feature then gives {@code NON_FINITE}); {@code keep} keeps
  *             it and skips the range check;
  *         <li>numeric outside [min, max]: {@code OUT_OF_RANGE};
+ *         <li>categorical longer than {@code maxLength} characters (before trim): {@code TOO_LONG};
  *         <li>categorical, after trim and normalization, not in a non-empty {@code allowed}: {@code
- *             UNKNOWN_CATEGORY}.
+ *             UNKNOWN_CATEGORY};
  *       </ul>
+ *   <li>id (when the spec has one) empty or blank: {@code EMPTY_ID}; longer than {@code
+ *       id.maxLength}: {@code TOO_LONG} (a null id is kept);
+ *   <li>label null with {@code label.onNull: reject}: {@code MISSING_LABEL}; a value that its kind
+ *       does not allow: {@code INVALID_LABEL} (binary: 0 or 1, a boolean, or a key of {@code
+ *       label.mapping}; multiclass: one of {@code label.classes} (any class {@code >= 0} when not
+ *       declared) or a key of {@code label.mapping}; regression: finite and within {@code
+ *       label.min}/{@code label.max}).
  * </ol>
  *
  * All these are stage {@code VALIDATE}. A value of an unexpected Java type (which a schema checked
- * by the loader does not produce) gives {@code INTERNAL} at stage {@code PREPROCESS}.
+ * by the loader does not produce) gives {@code INTERNAL} at stage {@code PREPROCESS}. Values quoted
+ * in messages are shortened to {@value #SHOWN_CHARS} characters.
  *
  * <p>Accepted rows get trimmed and normalized categories, numeric features as doubles, {@code
  * event_date} and {@code event_hour} derived in UTC, the label copied (null allowed) and the source
@@ -48,11 +66,25 @@ public final class RecordCleaner implements Serializable {
   /** 9999-12-31T23:59:59.999Z: later event times cannot be written as yyyy-MM-dd. */
   static final long MAX_EVENT_TIME = 253_402_300_799_999L;
 
+  /** The longest part of a value quoted in a rejection message. */
+  static final int SHOWN_CHARS = 64;
+
   private final ModelSpec spec;
+  private final Clock clock;
   private transient volatile Schema cleanSchema;
 
+  /** Checks event times against the system clock. */
   public RecordCleaner(ModelSpec spec) {
+    this(spec, Clock.systemUTC());
+  }
+
+  /**
+   * Checks event times against {@code clock} ({@code eventTime.maxFutureSkew}, {@code maxAge}). The
+   * clock must be serializable when the cleaner is (the system and fixed clocks are).
+   */
+  public RecordCleaner(ModelSpec spec, Clock clock) {
     this.spec = Objects.requireNonNull(spec, "spec");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   public ModelSpec spec() {
@@ -104,7 +136,7 @@ public final class RecordCleaner implements Serializable {
             etField,
             etField
                 + " = \""
-                + cs
+                + shorten(cs.toString())
                 + "\" cannot be parsed; expected epoch milliseconds or an ISO-8601 instant");
       }
       eventTime = parsed;
@@ -113,7 +145,7 @@ public final class RecordCleaner implements Serializable {
           etField,
           etField
               + " = "
-              + etRaw
+              + shorten(String.valueOf(etRaw))
               + " has unsupported type "
               + etRaw.getClass().getSimpleName()
               + "; expected epoch milliseconds");
@@ -123,6 +155,10 @@ public final class RecordCleaner implements Serializable {
     }
     if (eventTime > MAX_EVENT_TIME) {
       return bad(etField, etField + " = " + eventTime + " is after year 9999");
+    }
+    CleanResult outOfBounds = checkClock(etField, eventTime);
+    if (outOfBounds != null) {
+      return outOfBounds;
     }
     ZonedDateTime utc = Instant.ofEpochMilli(eventTime).atZone(ZoneOffset.UTC);
     row.put(CleanSchema.EVENT_TIME, eventTime);
@@ -148,7 +184,7 @@ public final class RecordCleaner implements Serializable {
               f.name(),
               f.name()
                   + " = "
-                  + raw
+                  + shorten(String.valueOf(raw))
                   + " has type "
                   + raw.getClass().getSimpleName()
                   + "; expected a number");
@@ -190,6 +226,18 @@ public final class RecordCleaner implements Serializable {
         row.put(f.name(), d);
       } else if (f.isCategorical()) {
         String s = raw.toString();
+        if (f.maxLength() != null && longerThan(s, f.maxLength())) {
+          return reject(
+              ErrorKind.TOO_LONG,
+              f,
+              f.name()
+                  + " = \""
+                  + shorten(s)
+                  + "\" has "
+                  + s.codePointCount(0, s.length())
+                  + " characters; maxLength is "
+                  + f.maxLength());
+        }
         String norm = f.normalize().apply(s);
         if (!f.allowed().isEmpty() && !f.allowed().contains(norm)) {
           return reject(
@@ -197,9 +245,9 @@ public final class RecordCleaner implements Serializable {
               f,
               f.name()
                   + " = \""
-                  + s
+                  + shorten(s)
                   + "\""
-                  + (norm.equals(s) ? "" : " (normalized \"" + norm + "\")")
+                  + (norm.equals(s) ? "" : " (normalized \"" + shorten(norm) + "\")")
                   + " is not an allowed category; allowed: "
                   + String.join(", ", f.allowed()));
         }
@@ -214,14 +262,52 @@ public final class RecordCleaner implements Serializable {
     }
 
     // 3. id, label, source columns
-    if (spec.idField() != null) {
-      Object id = get(decoded, spec.idField());
-      row.put(CleanSchema.ID, id == null ? null : id.toString());
+    IdSpec idSpec = spec.id();
+    if (idSpec != null) {
+      Object id = get(decoded, idSpec.field());
+      String idText = id == null ? null : id.toString();
+      if (idText != null && idText.isBlank()) {
+        return CleanResult.rejected(
+            ErrorKind.EMPTY_ID,
+            Stage.VALIDATE,
+            idSpec.field(),
+            idSpec.field()
+                + (idText.isEmpty()
+                    ? " is empty"
+                    : " = \"" + shorten(idText) + "\" is blank (only whitespace)")
+                + "; an id must have at least one visible character");
+      }
+      if (idText != null && longerThan(idText, idSpec.maxLength())) {
+        return CleanResult.rejected(
+            ErrorKind.TOO_LONG,
+            Stage.VALIDATE,
+            idSpec.field(),
+            idSpec.field()
+                + " = \""
+                + shorten(idText)
+                + "\" has "
+                + idText.codePointCount(0, idText.length())
+                + " characters; id.maxLength is "
+                + idSpec.maxLength());
+      }
+      row.put(CleanSchema.ID, idText);
     }
-    String labelField = spec.label().field();
+    LabelSpec labelSpec = spec.label();
+    String labelField = labelSpec.field();
     Object label = get(decoded, labelField);
-    if (label != null) {
-      Object converted = convertLabel(label, spec.label().kind());
+    if (label == null) {
+      if (labelSpec.onNull() == LabelNullPolicy.REJECT) {
+        return CleanResult.rejected(
+            ErrorKind.MISSING_LABEL,
+            Stage.VALIDATE,
+            labelField,
+            labelField + " is missing (null) and label.onNull is reject");
+      }
+    } else {
+      Object converted = convertLabel(label, labelSpec);
+      if (converted instanceof CleanResult.Rejected rejected) {
+        return rejected;
+      }
       if (converted == null) {
         return CleanResult.rejected(
             ErrorKind.INTERNAL,
@@ -229,11 +315,11 @@ public final class RecordCleaner implements Serializable {
             labelField,
             labelField
                 + " = "
-                + label
+                + shorten(String.valueOf(label))
                 + " has type "
                 + label.getClass().getSimpleName()
                 + ", which cannot be stored as a "
-                + spec.label().kind().configName()
+                + labelSpec.kind().configName()
                 + " label");
       }
       label = converted;
@@ -245,17 +331,153 @@ public final class RecordCleaner implements Serializable {
     return CleanResult.accepted(row);
   }
 
-  private static Object convertLabel(Object label, LabelKind kind) {
+  /**
+   * The label as stored (Integer or Double), a {@link CleanResult.Rejected} when its kind does not
+   * allow the value, or null when the value has a Java type no label can have.
+   */
+  private static Object convertLabel(Object label, LabelSpec ls) {
+    String field = ls.field();
+    LabelKind kind = ls.kind();
     if (kind == LabelKind.REGRESSION) {
-      return label instanceof Number n ? n.doubleValue() : null;
+      if (!(label instanceof Number n)) {
+        return null;
+      }
+      double d = n.doubleValue();
+      if (!Double.isFinite(d)) {
+        return invalidLabel(
+            field, field + " = " + d + " is not finite; a regression label must be");
+      }
+      if (ls.min() != null && d < ls.min()) {
+        return invalidLabel(field, field + " = " + d + " is below label.min " + ls.min());
+      }
+      if (ls.max() != null && d > ls.max()) {
+        return invalidLabel(field, field + " = " + d + " is above label.max " + ls.max());
+      }
+      return d;
     }
-    if (label instanceof Integer || label instanceof Long) {
-      return ((Number) label).intValue();
+    long cls;
+    if (!ls.mapping().isEmpty()) {
+      String text = labelText(label);
+      Integer mapped = text == null ? null : ls.mapping().get(text);
+      if (mapped == null) {
+        return invalidLabel(
+            field,
+            field
+                + " = "
+                + quote(label)
+                + " is not a key of label.mapping; mapped values: "
+                + String.join(", ", ls.mapping().keySet()));
+      }
+      cls = mapped;
+    } else if (label instanceof Integer || label instanceof Long) {
+      cls = ((Number) label).longValue();
+    } else if (label instanceof Boolean b && kind == LabelKind.BINARY) {
+      cls = b ? 1 : 0;
+    } else {
+      return null;
     }
-    if (label instanceof Boolean b && kind == LabelKind.BINARY) {
-      return b ? 1 : 0;
+    if (kind == LabelKind.BINARY && cls != 0 && cls != 1) {
+      return invalidLabel(field, field + " = " + cls + " is not a binary label; expected 0 or 1");
+    }
+    if (kind == LabelKind.MULTICLASS) {
+      if (!ls.classes().isEmpty()
+          && !(cls <= Integer.MAX_VALUE && ls.classes().contains((int) cls))) {
+        return invalidLabel(
+            field, field + " = " + cls + " is not one of the declared classes " + ls.classes());
+      }
+      if (cls < 0 || cls > Integer.MAX_VALUE) {
+        return invalidLabel(
+            field,
+            field
+                + " = "
+                + cls
+                + " is not a class; expected a class number 0.."
+                + Integer.MAX_VALUE);
+      }
+    }
+    return (int) cls;
+  }
+
+  /** The text a label value is looked up by in {@code label.mapping}, or null for other types. */
+  private static String labelText(Object label) {
+    if (label instanceof CharSequence
+        || label instanceof GenericData.EnumSymbol
+        || label instanceof Boolean
+        || label instanceof Integer
+        || label instanceof Long) {
+      return label.toString().trim();
     }
     return null;
+  }
+
+  private static String quote(Object v) {
+    return v instanceof CharSequence || v instanceof GenericData.EnumSymbol
+        ? "\"" + shorten(v.toString()) + "\""
+        : shorten(String.valueOf(v));
+  }
+
+  private static CleanResult.Rejected invalidLabel(String field, String message) {
+    return CleanResult.rejected(ErrorKind.INVALID_LABEL, Stage.VALIDATE, field, message);
+  }
+
+  /** EVENT_TIME_IN_FUTURE or EVENT_TIME_TOO_OLD against the clock, or null when in bounds. */
+  private CleanResult checkClock(String field, long eventTime) {
+    EventTimeSpec et = spec.eventTime();
+    long now = clock.millis();
+    long skew = et.maxFutureSkewMillis();
+    if (eventTime > now && eventTime - now > skew) {
+      return CleanResult.rejected(
+          ErrorKind.EVENT_TIME_IN_FUTURE,
+          Stage.VALIDATE,
+          field,
+          field
+              + " = "
+              + eventTime
+              + " ("
+              + Instant.ofEpochMilli(eventTime)
+              + ") is "
+              + Durations.format(Duration.ofMillis(eventTime - now))
+              + " ahead of the clock ("
+              + Instant.ofEpochMilli(now)
+              + "); eventTime.maxFutureSkew is "
+              + Durations.format(et.maxFutureSkew()));
+    }
+    long maxAge = et.maxAgeMillis();
+    if (maxAge >= 0 && eventTime < now && now - eventTime > maxAge) {
+      return CleanResult.rejected(
+          ErrorKind.EVENT_TIME_TOO_OLD,
+          Stage.VALIDATE,
+          field,
+          field
+              + " = "
+              + eventTime
+              + " ("
+              + Instant.ofEpochMilli(eventTime)
+              + ") is "
+              + Durations.format(Duration.ofMillis(now - eventTime))
+              + " behind the clock ("
+              + Instant.ofEpochMilli(now)
+              + "); eventTime.maxAge is "
+              + Durations.format(et.maxAge()));
+    }
+    return null;
+  }
+
+  /** Whether {@code s} has more than {@code max} code points (no counting when clearly shorter). */
+  static boolean longerThan(String s, int max) {
+    return s.length() > max && s.codePointCount(0, s.length()) > max;
+  }
+
+  /** {@code s}, or its first {@value #SHOWN_CHARS} characters and how long it is. */
+  static String shorten(String s) {
+    if (s.length() <= SHOWN_CHARS) {
+      return s;
+    }
+    int end = SHOWN_CHARS;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end) + "... (" + s.length() + " chars)";
   }
 
   /** The value of {@code field}, or null when the record's schema lacks it. */

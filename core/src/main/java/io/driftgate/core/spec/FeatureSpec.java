@@ -18,6 +18,9 @@ import java.util.Set;
  * @param nonFinite what to do with NaN and infinities (numeric features)
  * @param normalize case normalization (categorical features)
  * @param maxNullRate warn when the share of nulls in a lake commit exceeds this, or null
+ * @param maxLength categorical features: the longest value accepted, in characters (Unicode code
+ *     points, before trim), longer ones are dead letters {@code TOO_LONG}; defaults to {@link
+ *     #DEFAULT_MAX_LENGTH}. Null for numeric features
  */
 public record FeatureSpec(
     String name,
@@ -28,8 +31,12 @@ public record FeatureSpec(
     Set<String> allowed,
     NonFinitePolicy nonFinite,
     Normalize normalize,
-    Double maxNullRate)
+    Double maxNullRate,
+    Integer maxLength)
     implements Serializable {
+
+  /** 1024 characters: far above any category name, far below a payload smuggled into one. */
+  public static final int DEFAULT_MAX_LENGTH = 1024;
 
   public FeatureSpec {
     Objects.requireNonNull(name, "name");
@@ -40,17 +47,26 @@ public record FeatureSpec(
             : Collections.unmodifiableSet(new LinkedHashSet<>(allowed));
     nonFinite = nonFinite == null ? NonFinitePolicy.REJECT : nonFinite;
     normalize = normalize == null ? Normalize.NONE : normalize;
+    if (kind == FeatureKind.CATEGORICAL) {
+      maxLength = maxLength == null ? DEFAULT_MAX_LENGTH : maxLength;
+      if (maxLength < 1) {
+        throw new IllegalArgumentException("maxLength must be >= 1: " + maxLength);
+      }
+    } else {
+      maxLength = null;
+    }
   }
 
   /** A numeric feature with no bounds, policy REJECT. */
   public static FeatureSpec numeric(String name, boolean required) {
-    return new FeatureSpec(name, FeatureKind.NUMERIC, required, null, null, null, null, null, null);
+    return new FeatureSpec(
+        name, FeatureKind.NUMERIC, required, null, null, null, null, null, null, null);
   }
 
   /** A categorical feature accepting any value, no normalization. */
   public static FeatureSpec categorical(String name, boolean required) {
     return new FeatureSpec(
-        name, FeatureKind.CATEGORICAL, required, null, null, null, null, null, null);
+        name, FeatureKind.CATEGORICAL, required, null, null, null, null, null, null, null);
   }
 
   public boolean isNumeric() {

@@ -24,9 +24,9 @@ public final class ModelSpec implements Serializable {
 
   private final String model;
   private final SourceSpec source;
-  private final String eventTimeField;
+  private final EventTimeSpec eventTime;
   private final LabelSpec label;
-  private final String idField;
+  private final IdSpec id;
   private final List<FeatureSpec> features;
   private final LakeSpec lake;
   private final DriftSpec drift;
@@ -52,9 +52,9 @@ public final class ModelSpec implements Serializable {
   public ModelSpec(
       String model,
       SourceSpec source,
-      String eventTimeField,
+      EventTimeSpec eventTime,
       LabelSpec label,
-      String idField,
+      IdSpec id,
       List<FeatureSpec> features,
       LakeSpec lake,
       DriftSpec drift,
@@ -66,9 +66,9 @@ public final class ModelSpec implements Serializable {
       Map<Integer, String> registrySchemaJson) {
     this.model = Objects.requireNonNull(model, "model");
     this.source = Objects.requireNonNull(source, "source");
-    this.eventTimeField = Objects.requireNonNull(eventTimeField, "eventTimeField");
+    this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
     this.label = Objects.requireNonNull(label, "label");
-    this.idField = idField;
+    this.id = id;
     this.features = List.copyOf(Objects.requireNonNull(features, "features"));
     this.lake = Objects.requireNonNull(lake, "lake");
     this.drift = drift == null ? DriftSpec.defaults() : drift;
@@ -87,9 +87,9 @@ public final class ModelSpec implements Serializable {
     return new ModelSpec(
         model,
         newSource,
-        eventTimeField,
+        eventTime,
         label,
-        idField,
+        id,
         features,
         newLake,
         drift,
@@ -123,7 +123,12 @@ public final class ModelSpec implements Serializable {
 
   /** Name of the event-time field (long or int, epoch milliseconds) in the reader schema. */
   public String eventTimeField() {
-    return eventTimeField;
+    return eventTime.field();
+  }
+
+  /** The event-time field and its bounds against the wall clock. */
+  public EventTimeSpec eventTime() {
+    return eventTime;
   }
 
   public LabelSpec label() {
@@ -132,7 +137,12 @@ public final class ModelSpec implements Serializable {
 
   /** Name of the record id field in the reader schema, or null when the spec has none. */
   public String idField() {
-    return idField;
+    return id == null ? null : id.field();
+  }
+
+  /** The record id and its rules, or null when the spec has none. */
+  public IdSpec id() {
+    return id;
   }
 
   /** Features in spec order (the validator checks them in this order). */
@@ -215,9 +225,9 @@ public final class ModelSpec implements Serializable {
     return o instanceof ModelSpec s
         && model.equals(s.model)
         && source.equals(s.source)
-        && eventTimeField.equals(s.eventTimeField)
+        && eventTime.equals(s.eventTime)
         && label.equals(s.label)
-        && Objects.equals(idField, s.idField)
+        && Objects.equals(id, s.id)
         && features.equals(s.features)
         && lake.equals(s.lake)
         && drift.equals(s.drift)
@@ -234,9 +244,9 @@ public final class ModelSpec implements Serializable {
     return Objects.hash(
         model,
         source,
-        eventTimeField,
+        eventTime,
         label,
-        idField,
+        id,
         features,
         lake,
         drift,
@@ -252,12 +262,12 @@ public final class ModelSpec implements Serializable {
         + model
         + ", source="
         + source
-        + ", eventTimeField="
-        + eventTimeField
+        + ", eventTime="
+        + eventTime
         + ", label="
         + label
-        + ", idField="
-        + idField
+        + ", id="
+        + id
         + ", features="
         + featureNames()
         + ", lake="

@@ -19,6 +19,20 @@ public final class SourceSpec implements Serializable {
   private final String schemaFile;
   private final List<String> schemaHistory;
   private final String schemaRegistryDir;
+  private final int maxRecordBytes;
+
+  /** 1 MiB, the Kafka broker's default largest message ({@code message.max.bytes}). */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+  /** With the default {@link #maxRecordBytes()}. */
+  public SourceSpec(
+      KafkaSourceSpec kafka,
+      WireFormat format,
+      Path schemaFile,
+      List<Path> schemaHistory,
+      Path schemaRegistryDir) {
+    this(kafka, format, schemaFile, schemaHistory, schemaRegistryDir, DEFAULT_MAX_RECORD_BYTES);
+  }
 
   /**
    * @param kafka Kafka coordinates
@@ -26,19 +40,26 @@ public final class SourceSpec implements Serializable {
    * @param schemaFile the reader schema (.avsc)
    * @param schemaHistory older writer schemas that must still decode (may be empty)
    * @param schemaRegistryDir directory of {@code <id>.avsc} files for the confluent format, or null
+   * @param maxRecordBytes the largest record value accepted, checked before decoding; larger ones
+   *     are dead letters {@code RECORD_TOO_LARGE}
    */
   public SourceSpec(
       KafkaSourceSpec kafka,
       WireFormat format,
       Path schemaFile,
       List<Path> schemaHistory,
-      Path schemaRegistryDir) {
+      Path schemaRegistryDir,
+      int maxRecordBytes) {
     this.kafka = Objects.requireNonNull(kafka, "kafka");
     this.format = Objects.requireNonNull(format, "format");
     this.schemaFile = Objects.requireNonNull(schemaFile, "schemaFile").toString();
     this.schemaHistory =
         schemaHistory == null ? List.of() : schemaHistory.stream().map(Path::toString).toList();
     this.schemaRegistryDir = schemaRegistryDir == null ? null : schemaRegistryDir.toString();
+    if (maxRecordBytes < 1) {
+      throw new IllegalArgumentException("maxRecordBytes must be >= 1: " + maxRecordBytes);
+    }
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   public KafkaSourceSpec kafka() {
@@ -62,8 +83,14 @@ public final class SourceSpec implements Serializable {
     return schemaRegistryDir == null ? null : Path.of(schemaRegistryDir);
   }
 
+  /** The largest record value (Kafka record value, in bytes) accepted; checked before decoding. */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
   public SourceSpec withKafka(KafkaSourceSpec newKafka) {
-    return new SourceSpec(newKafka, format, schemaFile(), schemaHistory(), schemaRegistryDir());
+    return new SourceSpec(
+        newKafka, format, schemaFile(), schemaHistory(), schemaRegistryDir(), maxRecordBytes);
   }
 
   @Override
@@ -73,12 +100,14 @@ public final class SourceSpec implements Serializable {
         && format == s.format
         && schemaFile.equals(s.schemaFile)
         && schemaHistory.equals(s.schemaHistory)
-        && Objects.equals(schemaRegistryDir, s.schemaRegistryDir);
+        && Objects.equals(schemaRegistryDir, s.schemaRegistryDir)
+        && maxRecordBytes == s.maxRecordBytes;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kafka, format, schemaFile, schemaHistory, schemaRegistryDir);
+    return Objects.hash(
+        kafka, format, schemaFile, schemaHistory, schemaRegistryDir, maxRecordBytes);
   }
 
   @Override
@@ -93,6 +122,8 @@ public final class SourceSpec implements Serializable {
         + schemaHistory
         + ", schemaRegistryDir="
         + schemaRegistryDir
+        + ", maxRecordBytes="
+        + maxRecordBytes
         + "]";
   }
 }

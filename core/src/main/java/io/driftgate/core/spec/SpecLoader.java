@@ -59,15 +59,17 @@ public final class SpecLoader {
           "gate",
           "launcher");
   static final List<String> SOURCE_KEYS =
-      List.of("kafka", "format", "schema", "schemaHistory", "schemaRegistryDir");
+      List.of("kafka", "format", "schema", "schemaHistory", "schemaRegistryDir", "maxRecordBytes");
   static final List<String> KAFKA_KEYS =
       List.of("bootstrapServers", "topic", "consumerGroup", "deadLetterTopic", "properties");
 
   /** Kafka client property names: dotted lower-case words, e.g. {@code security.protocol}. */
   private static final Pattern KAFKA_PROPERTY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-  static final List<String> FIELD_KEYS = List.of("field");
-  static final List<String> LABEL_KEYS = List.of("field", "kind");
+  static final List<String> EVENT_TIME_KEYS = List.of("field", "maxFutureSkew", "maxAge");
+  static final List<String> ID_KEYS = List.of("field", "maxLength");
+  static final List<String> LABEL_KEYS =
+      List.of("field", "kind", "onNull", "mapping", "classes", "min", "max");
   static final List<String> FEATURE_KEYS =
       List.of(
           "name",
@@ -78,7 +80,8 @@ public final class SpecLoader {
           "nonFinite",
           "allowed",
           "normalize",
-          "maxNullRate");
+          "maxNullRate",
+          "maxLength");
   static final List<String> LAKE_KEYS =
       List.of("path", "commitInterval", "commitMaxRecords", "catalog");
   static final List<String> LAKE_CATALOG_KEYS = List.of("type", "uri", "warehouse", "properties");
@@ -250,10 +253,21 @@ public final class SpecLoader {
       Path schemaPath = path(src, "source", "schema", true, "schemas/MyEvent.avsc");
       List<Path> historyPaths = pathList(src, "source", "schemaHistory");
       Path registryDir = path(src, "source", "schemaRegistryDir", false, "registry");
+      Long maxRecordBytes =
+          whole(
+              src,
+              "source",
+              "maxRecordBytes",
+              (long) SourceSpec.DEFAULT_MAX_RECORD_BYTES,
+              1,
+              Integer.MAX_VALUE);
 
       // --- event time, label, id
-      Map<String, Object> et = section(root, "", "eventTime", true, FIELD_KEYS);
+      Map<String, Object> et = section(root, "", "eventTime", true, EVENT_TIME_KEYS);
       String eventTimeField = string(et, "eventTime", "field", true, "event_time");
+      Duration maxFutureSkew =
+          duration(et, "eventTime", "maxFutureSkew", EventTimeSpec.DEFAULT_MAX_FUTURE_SKEW, true);
+      Duration maxEventAge = duration(et, "eventTime", "maxAge", null, false);
       Map<String, Object> lbl = section(root, "", "label", true, LABEL_KEYS);
       String labelField = string(lbl, "label", "field", true, "delayed");
       LabelKind labelKind =
@@ -261,8 +275,11 @@ public final class SpecLoader {
       if (lbl != null && labelKind == null && lbl.get("kind") == null) {
         missing("label.kind", "add kind: one of " + LabelKind.allowedNames());
       }
-      Map<String, Object> idMap = section(root, "", "id", false, FIELD_KEYS);
+      LabelSpec labelSpec = labelRules(lbl, labelField, labelKind);
+      Map<String, Object> idMap = section(root, "", "id", false, ID_KEYS);
       String idField = string(idMap, "id", "field", true, "event_id");
+      Long idMaxLength =
+          whole(idMap, "id", "maxLength", (long) IdSpec.DEFAULT_MAX_LENGTH, 1, Integer.MAX_VALUE);
 
       // --- features
       List<FeatureSpec> features = features(root);
@@ -315,7 +332,7 @@ public final class SpecLoader {
       List<String> reserved = new ArrayList<>(CleanSchema.RESERVED_COLUMNS);
       if (reader != null) {
         checkEventTime(reader, eventTimeField);
-        checkLabel(reader, labelField, labelKind);
+        checkLabel(reader, labelField, labelKind, labelSpec);
         checkId(reader, idField);
         checkFeatures(reader, features);
       }
@@ -354,13 +371,15 @@ public final class SpecLoader {
               group != null ? group : "driftgate-ingest-" + model,
               dlt != null ? dlt : topic + ".deadletters",
               kafkaProperties);
-      SourceSpec source = new SourceSpec(kafka, format, schemaPath, historyPaths, registryDir);
+      SourceSpec source =
+          new SourceSpec(
+              kafka, format, schemaPath, historyPaths, registryDir, maxRecordBytes.intValue());
       return new ModelSpec(
           model,
           source,
-          eventTimeField,
-          new LabelSpec(labelField, labelKind),
-          idField,
+          new EventTimeSpec(eventTimeField, maxFutureSkew, maxEventAge),
+          labelSpec,
+          idField == null ? null : new IdSpec(idField, idMaxLength.intValue()),
           features,
           new LakeSpec(lakePath, commitInterval, commitMax.intValue(), lakeCatalog),
           drift,
@@ -441,6 +460,7 @@ public final class SpecLoader {
                 Normalize.allowedNames());
         List<String> allowed = strings(m, p, "allowed");
         Double maxNullRate = number(m, p, "maxNullRate", null);
+        Long maxLength = whole(m, p, "maxLength", null, 1, Integer.MAX_VALUE);
         if (maxNullRate != null && (maxNullRate < 0 || maxNullRate > 1)) {
           err(
               p + ".maxNullRate",
@@ -456,7 +476,7 @@ public final class SpecLoader {
               "make min less than or equal to max");
         }
         if (kind == FeatureKind.NUMERIC) {
-          for (String k : List.of("allowed", "normalize")) {
+          for (String k : List.of("allowed", "normalize", "maxLength")) {
             if (m.get(k) != null) {
               err(
                   p + "." + k,
@@ -488,6 +508,14 @@ public final class SpecLoader {
                 "write it as \"" + norm + "\"");
           } else if (norm.isEmpty()) {
             err(p + ".allowed[" + j + "]", a, "is empty", "remove it or write a category");
+          } else if (kind == FeatureKind.CATEGORICAL
+              && norm.codePointCount(0, norm.length())
+                  > (maxLength != null ? maxLength : FeatureSpec.DEFAULT_MAX_LENGTH)) {
+            err(
+                p + ".allowed[" + j + "]",
+                a,
+                "is longer than the feature's maxLength and can never match",
+                "raise " + p + ".maxLength or remove the category");
           }
           allowedSet.add(norm);
         }
@@ -512,10 +540,124 @@ public final class SpecLoader {
                   allowedSet,
                   nonFinite,
                   normalize,
-                  maxNullRate));
+                  maxNullRate,
+                  maxLength == null ? null : maxLength.intValue()));
         }
       }
       return out;
+    }
+
+    // ------------------------------------------------------------------ label rules
+
+    /**
+     * {@code label.onNull}, {@code mapping}, {@code classes}, {@code min} and {@code max}; null
+     * when the label section, its field or its kind is missing (already reported).
+     */
+    private LabelSpec labelRules(Map<String, Object> m, String field, LabelKind kind) {
+      if (m == null) {
+        return null;
+      }
+      LabelNullPolicy onNull =
+          choice(
+              m,
+              "label",
+              "onNull",
+              LabelNullPolicy.KEEP,
+              LabelNullPolicy::fromConfigName,
+              LabelNullPolicy.allowedNames());
+      Double min = number(m, "label", "min", null);
+      Double max = number(m, "label", "max", null);
+      if (kind != null && kind != LabelKind.REGRESSION) {
+        for (String k : List.of("min", "max")) {
+          if (m.get(k) != null) {
+            err(
+                "label." + k,
+                m.get(k),
+                "only applies to regression labels",
+                "remove it; a "
+                    + kind.configName()
+                    + " label is checked against its classes (label.classes, label.mapping)");
+          }
+        }
+      }
+      if (min != null && max != null && min > max) {
+        err(
+            "label.min",
+            m.get("min"),
+            "is greater than max " + m.get("max"),
+            "make min less than or equal to max");
+      }
+      Set<Integer> classes = new java.util.TreeSet<>();
+      Object cv = m.get("classes");
+      if (cv != null) {
+        if (kind == LabelKind.BINARY || kind == LabelKind.REGRESSION) {
+          err(
+              "label.classes",
+              cv,
+              "only applies to multiclass labels",
+              kind == LabelKind.BINARY
+                  ? "remove it; binary classes are always 0 and 1"
+                  : "remove it; bound a regression label with label.min and label.max");
+        } else if (!(cv instanceof List<?> list) || list.isEmpty()) {
+          err(
+              "label.classes",
+              cv,
+              "is not a non-empty list",
+              "list the class numbers, e.g. classes: [0, 1, 2]");
+        } else {
+          for (int i = 0; i < list.size(); i++) {
+            String key = "label.classes[" + i + "]";
+            Long c = wholeValue(key, list.get(i), 0, Integer.MAX_VALUE);
+            if (c != null && !classes.add(c.intValue())) {
+              err(key, list.get(i), "is listed twice", "list each class once");
+            }
+          }
+        }
+      }
+      Map<String, Integer> mapping = new LinkedHashMap<>();
+      Object mv = m.get("mapping");
+      if (mv != null) {
+        String example = "map each raw label value to its class, e.g. mapping: {yes: 1, no: 0}";
+        if (kind == LabelKind.REGRESSION) {
+          err(
+              "label.mapping",
+              mv,
+              "only applies to binary and multiclass labels",
+              "remove it; a regression label must be a number");
+        } else if (!(mv instanceof Map<?, ?> mm) || mm.isEmpty()) {
+          err("label.mapping", mv, "is not a non-empty mapping", example);
+        } else {
+          for (Map.Entry<?, ?> e : mm.entrySet()) {
+            Object k = e.getKey();
+            String text = k == null ? "" : String.valueOf(k).trim();
+            if (k instanceof Map<?, ?> || k instanceof List<?> || text.isEmpty()) {
+              err("label.mapping", k, "is not a label value", example);
+              continue;
+            }
+            String key = "label.mapping." + text;
+            long hi = kind == LabelKind.BINARY ? 1 : Integer.MAX_VALUE;
+            Long c = wholeValue(key, e.getValue(), 0, hi);
+            if (c == null) {
+              continue;
+            }
+            if (kind == LabelKind.MULTICLASS
+                && !classes.isEmpty()
+                && !classes.contains(c.intValue())) {
+              err(
+                  key,
+                  e.getValue(),
+                  "is not one of label.classes " + classes,
+                  "map it to a declared class or add the class to label.classes");
+            } else if (mapping.putIfAbsent(text, c.intValue()) != null) {
+              err(key, k, "is mapped twice (keys are compared after trimming)", "keep one of them");
+            }
+          }
+        }
+      }
+      if (field == null || kind == null) {
+        return null;
+      }
+      return new LabelSpec(field, kind, onNull, mapping, classes, min, max);
     }
 
     // ------------------------------------------------------------------ later sections
@@ -1015,7 +1157,7 @@ public final class SpecLoader {
       }
     }
 
-    private void checkLabel(Schema reader, String field, LabelKind kind) {
+    private void checkLabel(Schema reader, String field, LabelKind kind, LabelSpec rules) {
       if (field == null) {
         return;
       }
@@ -1025,11 +1167,16 @@ public final class SpecLoader {
       }
       FieldType t = fieldType(f.schema());
       Schema.Type ty = t.type() == null ? null : t.type().getType();
+      boolean text = ty == Schema.Type.STRING || ty == Schema.Type.ENUM;
+      boolean mapped = rules != null && !rules.mapping().isEmpty();
       boolean ok =
           switch (kind) {
             case BINARY ->
-                ty == Schema.Type.INT || ty == Schema.Type.LONG || ty == Schema.Type.BOOLEAN;
-            case MULTICLASS -> ty == Schema.Type.INT || ty == Schema.Type.LONG;
+                ty == Schema.Type.INT
+                    || ty == Schema.Type.LONG
+                    || ty == Schema.Type.BOOLEAN
+                    || (text && mapped);
+            case MULTICLASS -> ty == Schema.Type.INT || ty == Schema.Type.LONG || (text && mapped);
             case REGRESSION ->
                 ty == Schema.Type.INT
                     || ty == Schema.Type.LONG
@@ -1039,15 +1186,23 @@ public final class SpecLoader {
       if (!ok) {
         String expected =
             switch (kind) {
-              case BINARY -> "int, long or boolean";
-              case MULTICLASS -> "int or long";
+              case BINARY ->
+                  "int, long or boolean, or a string or enum with label.mapping from each value"
+                      + " to 0 or 1 (e.g. mapping: {yes: 1, no: 0})";
+              case MULTICLASS ->
+                  "int or long, or a string or enum with label.mapping from each value to its"
+                      + " class (e.g. mapping: {cat: 0, dog: 1, bird: 2})";
               case REGRESSION -> "int, long, float or double";
             };
         err(
             "label.field",
             field,
-            "has type " + t.description() + ", which does not fit label.kind " + kind.configName(),
-            "a " + kind.configName() + " label must be " + expected + ", optionally nullable");
+            "has type "
+                + t.description()
+                + ", which does not fit label.kind "
+                + kind.configName()
+                + (text && kind != LabelKind.REGRESSION ? " without label.mapping" : ""),
+            "a " + kind.configName() + " label must be " + expected + "; it may be nullable");
       }
     }
 
@@ -1287,7 +1442,12 @@ public final class SpecLoader {
       if (v == null) {
         return def;
       }
-      String key = join(path, name);
+      Long out = wholeValue(join(path, name), v, lo, hi);
+      return out == null ? def : out;
+    }
+
+    /** A whole number in [lo, hi], or null after reporting why {@code v} is not one. */
+    private Long wholeValue(String key, Object v, long lo, long hi) {
       String range =
           hi == Long.MAX_VALUE
               ? (lo == Long.MIN_VALUE ? "any whole number" : "a whole number >= " + lo)
@@ -1311,11 +1471,11 @@ public final class SpecLoader {
             v,
             v instanceof Number ? "is not a whole number in range" : "is not a whole number",
             "expected " + range);
-        return def;
+        return null;
       }
       if (out < lo || out > hi) {
         err(key, v, "is out of range", "expected " + range);
-        return def;
+        return null;
       }
       return out;
     }

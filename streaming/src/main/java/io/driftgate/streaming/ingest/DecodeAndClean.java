@@ -2,12 +2,11 @@ package io.driftgate.streaming.ingest;
 
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.CleanSchema;
+import io.driftgate.core.ingest.RecordClassifier;
 import io.driftgate.core.ingest.RecordCleaner;
 import io.driftgate.core.ingest.SourceRef;
 import io.driftgate.core.spec.ModelSpec;
-import io.driftgate.core.wire.DecodeException;
 import io.driftgate.core.wire.RecordDecoder;
-import io.driftgate.core.wire.RecordDecoders;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.schemas.ErrorKind;
 import io.driftgate.schemas.Stage;
@@ -35,10 +34,11 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Decode -> validate -> preprocess, in one pass. Every input leaves on exactly one of two tagged
- * outputs: {@link #ROWS} (cleaned lake rows) or {@link #DEAD_LETTERS} (the original bytes, the
- * reason and the source offset). Bad data never throws: Beam 2.51 predates the bad-record router,
- * so routing is a tagged multi-output {@code ParDo}.
+ * Decode -> validate -> preprocess, in one pass ({@link RecordClassifier}: size limit, decoder,
+ * {@link RecordCleaner}). Every input leaves on exactly one of two tagged outputs: {@link #ROWS}
+ * (cleaned lake rows) or {@link #DEAD_LETTERS} (the original bytes, the reason and the source
+ * offset). Bad data never throws: Beam 2.51 predates the bad-record router, so routing is a tagged
+ * multi-output {@code ParDo}.
  */
 public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   public static final TupleTag<LakeEntry> ROWS = new TupleTag<>("rows") {};
@@ -70,10 +70,7 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
 
   /** The decoder the spec's wire format calls for. */
   static RecordDecoder decoderFor(ModelSpec spec) {
-    return switch (spec.source().format()) {
-      case SINGLE_OBJECT -> RecordDecoders.singleObject(spec.readerSchema(), spec.historySchemas());
-      case CONFLUENT -> RecordDecoders.confluent(spec.readerSchema(), spec.registrySchemas());
-    };
+    return RecordClassifier.decoderFor(spec);
   }
 
   @Override
@@ -106,7 +103,7 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     private final ModelSpec spec;
     private final RecordDecoder decoder;
     private final String cleanSchemaJson;
-    private transient RecordCleaner cleaner;
+    private transient RecordClassifier classifier;
     private transient GenericDatumWriter<GenericRecord> rowWriter;
     private transient ByteArrayOutputStream buffer;
     private transient BinaryEncoder encoder;
@@ -126,7 +123,7 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
 
     @Setup
     public void setup() {
-      cleaner = new RecordCleaner(spec);
+      classifier = new RecordClassifier(spec, decoder, new RecordCleaner(spec));
       rowWriter = new GenericDatumWriter<>(new Schema.Parser().parse(cleanSchemaJson));
       buffer = new ByteArrayOutputStream(512);
     }
@@ -135,27 +132,7 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     public void process(@Element SourceRecord in, MultiOutputReceiver out) {
       read.inc();
       SourceRef ref = new SourceRef(in.topic(), in.partition(), in.offset(), in.timestampMillis());
-      GenericRecord decoded;
-      try {
-        if (in.value() == null) {
-          throw new DecodeException(ErrorKind.CORRUPT_BYTES, "record has no value (tombstone)");
-        }
-        decoded = decoder.decode(in.value());
-      } catch (DecodeException e) {
-        emitDead(out, in, e.kind(), Stage.DECODE, null, e.getMessage());
-        return;
-      } catch (RuntimeException e) {
-        emitDead(out, in, ErrorKind.CORRUPT_BYTES, Stage.DECODE, null, "undecodable: " + e);
-        return;
-      }
-      CleanResult result;
-      try {
-        result = cleaner.clean(decoded, ref);
-      } catch (RuntimeException e) {
-        // A bug must not lose the record: it is kept, with the exception as the reason.
-        emitDead(out, in, ErrorKind.INTERNAL, Stage.PREPROCESS, null, "internal error: " + e);
-        return;
-      }
+      CleanResult result = classifier.classify(in.value(), ref);
       if (result instanceof CleanResult.Accepted accepted) {
         valid.inc();
         GenericRecord row = accepted.row();

@@ -17,6 +17,12 @@ import org.joda.time.Instant;
  * of older data late.
  */
 final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
+  /** How far the watermark trails the newest event time, and the wall clock at most. */
+  static final Duration MAX_DELAY = Duration.standardMinutes(1);
+
+  /** Wall time after which a partition with no backlog stops holding the watermark back. */
+  static final Duration IDLE_TIMEOUT = Duration.standardSeconds(10);
+
   private final Duration maxDelay;
   private final Duration idleTimeout;
   private Instant maxEventTime;

@@ -12,7 +12,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.joda.time.Duration;
 
 /**
  * Reads raw Kafka records with KafkaIO and hands them on as {@link SourceRecord}s. Starts from the
@@ -90,7 +89,7 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
             .withConsumerConfigUpdates(consumer)
             // Producers stamp records with their event time; it drives the drift windows.
             .withTimestampPolicyFactory(
-                EventTimePolicy.factory(Duration.standardMinutes(1), Duration.standardSeconds(10)));
+                EventTimePolicy.factory(EventTimePolicy.MAX_DELAY, EventTimePolicy.IDLE_TIMEOUT));
     return input
         .apply("KafkaIO", read)
         .apply("ToSourceRecord", MapElements.via(new ToSourceRecord()))

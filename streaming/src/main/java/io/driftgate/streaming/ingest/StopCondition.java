@@ -23,23 +23,34 @@ public interface StopCondition {
   }
 
   /**
-   * The drift monitor has closed every event-time window that holds committed rows (use after
-   * {@link #caughtUpWith}, so the lake is complete).
+   * The drift monitor has closed every event-time window that holds committed rows and that the
+   * watermark can close by now (use after {@link #caughtUpWith}, so the lake is complete). Windows
+   * ahead of the watermark cap (wall clock minus {@link EventTimePolicy#MAX_DELAY}), which hold
+   * rows with event times up to {@code eventTime.maxFutureSkew} in the future, are not waited for:
+   * see {@link MonitorProgress}.
    */
   static StopCondition monitorClosedAllWindows(IngestConfig config, java.time.Duration window) {
+    return monitorClosedAllWindows(config, window, java.time.Clock.systemUTC());
+  }
+
+  /** {@link #monitorClosedAllWindows(IngestConfig, java.time.Duration)} on {@code clock}. */
+  static StopCondition monitorClosedAllWindows(
+      IngestConfig config, java.time.Duration window, java.time.Clock clock) {
     return () -> {
-      java.util.Optional<long[]> range;
+      long closed =
+          new io.driftgate.core.monitor.MonitorStore(config.lakeRoot()).load().lastWindowEnd();
       try (io.driftgate.core.lake.Lake lake = config.openLake()) {
-        range = lake.eventTimeRange();
+        java.util.Optional<long[]> range = lake.eventTimeRange();
+        if (range.isEmpty()) {
+          return true;
+        }
+        return MonitorProgress.closedAllWindows(
+            range.get()[1],
+            closed,
+            window.toMillis(),
+            clock.millis() - EventTimePolicy.MAX_DELAY.getMillis(),
+            (from, to) -> MonitorProgress.rowsBetween(lake, from, to));
       }
-      if (range.isEmpty()) {
-        return true;
-      }
-      long maxEventTime = range.get()[1];
-      long w = window.toMillis();
-      long lastWindowEnd = Math.floorDiv(maxEventTime, w) * w + w;
-      return new io.driftgate.core.monitor.MonitorStore(config.lakeRoot()).load().lastWindowEnd()
-          >= lastWindowEnd;
     };
   }
 
