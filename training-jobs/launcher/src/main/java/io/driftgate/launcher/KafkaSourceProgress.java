@@ -30,6 +30,9 @@ public final class KafkaSourceProgress implements LakeSnapshotResolver.SourcePro
   public KafkaSourceProgress(Map<String, ?> clientProperties, String topic, String group) {
     this.props = new HashMap<>();
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-launcher-lake");
+    // A check that cannot reach the broker gives up soon: the launcher checks again.
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     props.putAll(clientProperties);
     this.topic = topic;
     this.group = group;

@@ -111,9 +111,6 @@ public final class LakeSnapshotResolver implements SnapshotResolver {
 
   @Override
   public Resolution resolve(String key, Instant from, Instant to) {
-    // The source's end offsets are read before the lake, at the first check of a request: every
-    // record the monitor had read when it emitted the request lies below them.
-    Map<Integer, Long> target = source == null ? null : target(key);
     long end = to.toEpochMilli() - 1;
     String newest;
     try (Lake l = lake.get()) {
@@ -142,7 +139,21 @@ public final class LakeSnapshotResolver implements SnapshotResolver {
                     + ")";
       }
     }
-    if (target != null && caughtUp(target, source.committed())) {
+    if (source == null) {
+      return Resolution.notYet(newest);
+    }
+    // The source's end offsets, read at the first check that needs them (after the monitor emitted
+    // the request: every record it had read lies below them), then fixed for the request.
+    Map<Integer, Long> target;
+    Map<Integer, Long> committed;
+    try {
+      target = target(key);
+      committed = source.committed();
+    } catch (RuntimeException e) {
+      LOG.debug("request {}: cannot read the source's offsets: {}", key, e.toString());
+      return Resolution.notYet(newest + "; the source's offsets cannot be read: " + e.getMessage());
+    }
+    if (caughtUp(target, committed)) {
       try (Lake l = lake.get()) { // read after the group's offsets: it holds what they cover
         Long id = l.snapshotId();
         if (id != null) {
@@ -151,7 +162,7 @@ public final class LakeSnapshotResolver implements SnapshotResolver {
               id,
               location(l),
               "ingestion has committed every source record up to end offsets "
-                  + target
+                  + new java.util.TreeMap<>(target)
                   + " (the source's end when the run was first checked); "
                   + newest);
         }

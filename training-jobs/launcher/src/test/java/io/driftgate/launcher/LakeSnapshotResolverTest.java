@@ -133,6 +133,31 @@ class LakeSnapshotResolverTest {
   }
 
   @Test
+  void anUnreachableSourceLeavesTheLakeTestWorking() {
+    CommittedLakes.Lake lake = lake();
+    LakeSnapshotResolver.SourceProgress down =
+        new LakeSnapshotResolver.SourceProgress() {
+          @Override
+          public Map<Integer, Long> endOffsets() {
+            throw new IllegalStateException("broker down");
+          }
+
+          @Override
+          public Map<Integer, Long> committed() {
+            throw new IllegalStateException("broker down");
+          }
+        };
+    try (LakeSnapshotResolver r = resolver(false, down)) {
+      assertThat(r.resolve("k", at(lake.from()), at(lake.to())).snapshotId())
+          .isEqualTo(lake.lastSnapshot());
+      SnapshotResolver.Resolution later = r.resolve("k2", at(lake.from()), at(lake.to() + 1));
+      assertThat(later.covered()).isFalse();
+      assertThat(later.detail())
+          .contains("newest event time is", "the source's offsets cannot be read: broker down");
+    }
+  }
+
+  @Test
   void theMetadataLocationHoldsThePinnedSnapshotForCatalogFreeReaders() {
     CommittedLakes.Lake lake = lake();
     try (LakeSnapshotResolver r = resolver(true, null)) {
