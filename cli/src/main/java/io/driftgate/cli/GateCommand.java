@@ -41,6 +41,22 @@ final class GateCommand implements Callable<Integer> {
 
   @Mixin GateOptions gateOptions;
 
+  @Option(
+      names = "--snapshot",
+      paramLabel = "ID",
+      description =
+          "Lake snapshot (records table) to read the validation rows from. Default: the"
+              + " challenger's training snapshot (its training.json), else the current one.")
+  Long snapshot;
+
+  @Option(
+      names = "--metadata-location",
+      paramLabel = "FILE",
+      description =
+          "Read the records table from this metadata file, without the lake's catalog (e.g. a"
+              + " pod whose lake volume is read-only).")
+  String metadataLocation;
+
   @Option(names = "--report", description = "Write the HTML report here.")
   Path report;
 
@@ -68,7 +84,13 @@ final class GateCommand implements Callable<Integer> {
     GateService service = new GateService(registryOptions.open(spec));
     GateService.Decision d =
         service.gate(
-            spec.model(), gateOptions.request(specOption, spec).setChallenger(model).build());
+            spec.model(),
+            gateOptions
+                .request(specOption, spec)
+                .setChallenger(model)
+                .optSnapshot(snapshot)
+                .optMetadataLocation(metadataLocation)
+                .build());
     print(d.outcome());
     System.out.printf(
         "registered %s; %s%n",

@@ -13,8 +13,9 @@ import java.util.Objects;
 
 /**
  * {@link GateStep} over {@link GateService}: gates the run's best model against the registry's
- * champion (absolute floors only while there is none), registers it, moves {@code champion} when it
- * passes, and writes the HTML report next to the run ({@code <reports>/<key>.gate.html}).
+ * champion (absolute floors only while there is none) on the run's pinned lake snapshot, registers
+ * it, moves {@code champion} when it passes, and writes the HTML report next to the run ({@code
+ * <reports>/<key>.gate.html}).
  */
 public final class GateServiceStep implements GateStep {
   private final Path specFile;
@@ -61,6 +62,8 @@ public final class GateServiceStep implements GateStep {
             .optExplainPoints(explainPoints)
             .optBackground(GateRequest.BackgroundMethod.KMEANS, 16)
             .optBootstrapResamples(bootstrapResamples)
+            .optSnapshot(run.request().lakeSnapshotId())
+            .optMetadataLocation(run.request().lakeMetadataLocation())
             .build();
     GateService.Decision d = new GateService(registry).gate(run.model(), request);
     Path report = reportFile(run.key());

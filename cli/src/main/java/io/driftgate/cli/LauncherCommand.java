@@ -9,12 +9,15 @@ import io.driftgate.core.run.RunStep;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.launcher.Backend;
 import io.driftgate.launcher.JobRenderer;
+import io.driftgate.launcher.KafkaSourceProgress;
 import io.driftgate.launcher.KatibBackend;
 import io.driftgate.launcher.KatibRenderer;
 import io.driftgate.launcher.KubernetesBackend;
+import io.driftgate.launcher.LakeSnapshotResolver;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LauncherHttp;
 import io.driftgate.launcher.RequestConsumer;
+import io.driftgate.launcher.SnapshotResolver;
 import io.driftgate.schemas.RetrainRequest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,6 +40,9 @@ import picocli.CommandLine.Option;
       "Consume RetrainRequests from the spec's requests topic and drive each run (tuning study,"
           + " best model, gate) on the local or Kubernetes backend; runs are persisted in"
           + " --runs-dir and resumed on restart.",
+      "Every run reads one lake snapshot: the request's, else the newest one that covers its"
+          + " range, waited for (up to 10m) while the lake trails the drift monitor; the snapshot"
+          + " of a promoted model is tagged so that 'driftgate lake maintain' keeps it.",
       "--once: drain the topic, wait for those runs to finish, exit (0 when none FAILED).",
       "--dry-run (kubernetes, katib): print the Job (katib: Experiment and best-model Job) YAML"
           + " for the requests in the lake's monitor store (lake/_monitor/requests), touching"
@@ -157,7 +163,7 @@ final class LauncherCommand implements Callable<Integer> {
               seed,
               2000,
               200);
-      loop = new LocalLoop(spec.model(), config, o);
+      loop = new LocalLoop(spec.model(), config, o, snapshots(spec, false));
       launcher = loop.launcher();
     } else {
       Clock clock = Clock.systemUTC();
@@ -174,7 +180,9 @@ final class LauncherCommand implements Callable<Integer> {
               backend,
               Math.max(1, spec.volume().maxInFlight()),
               clock,
-              Duration.ofSeconds(5));
+              Duration.ofSeconds(5),
+              // Job pods without the lake's catalog read the snapshot from its metadata file.
+              Launcher.Pinning.of(snapshots(spec, !spec.lake().hasConfiguredCatalog())));
     }
     System.out.printf(
         "launcher %s (%s backend): requests from '%s' at %s, runs in %s%n",
@@ -225,6 +233,19 @@ final class LauncherCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The spec's lake, and its source topic and ingest consumer group to tell when ingestion has
+   * committed everything (see {@link LakeSnapshotResolver}).
+   */
+  static SnapshotResolver snapshots(ModelSpec spec, boolean metadataLocations) {
+    var kafka = spec.source().kafka();
+    return LakeSnapshotResolver.forSpec(
+        spec,
+        spec.lake().path(),
+        metadataLocations,
+        new KafkaSourceProgress(kafka.clientProperties(), kafka.topic(), kafka.consumerGroup()));
+  }
+
   private LauncherHttp serve(Launcher l, AtomicBoolean ready, Path runs) throws IOException {
     LauncherHttp http = LauncherHttp.start(l, httpHost, httpPort, ready::get);
     Path file;
@@ -245,29 +266,66 @@ final class LauncherCommand implements Callable<Integer> {
       System.out.println("no retrain requests in " + spec.lake().path() + "/_monitor/requests");
       return 0;
     }
-    if (config.backend() == LauncherConfig.Backend.LOCAL) {
-      for (RetrainRequest r : requests) {
-        System.out.printf(
-            "would run %s locally: tune on [%s, %s), then gate%n",
-            r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo());
-      }
-      return 0;
-    }
     JobRenderer renderer = new JobRenderer(config, spec.model());
     RunMachine machine = new RunMachine(config.policy(), Clock.systemUTC());
-    for (RetrainRequest r : requests) {
-      RetrainRun run = machine.request(r.getIdempotencyKey(), spec.model(), RunRequest.from(r));
-      if (config.backend() == LauncherConfig.Backend.KATIB) {
-        printKatib(new KatibRenderer(config, spec.model()), run);
-        continue;
+    // The lake only (no Kafka): a request the lake does not cover yet shows a placeholder.
+    try (SnapshotResolver lake =
+        LakeSnapshotResolver.forSpec(
+            spec,
+            spec.lake().path(),
+            config.backend() != LauncherConfig.Backend.LOCAL && !spec.lake().hasConfiguredCatalog(),
+            null)) {
+      for (RetrainRequest r : requests) {
+        RunRequest what = pinOnce(lake, r);
+        if (config.backend() == LauncherConfig.Backend.LOCAL) {
+          System.out.printf(
+              "would run %s locally: tune on [%s, %s) of lake snapshot %s, then gate%n",
+              r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo(), what.lakeSnapshot());
+          continue;
+        }
+        RetrainRun run = machine.request(r.getIdempotencyKey(), spec.model(), what);
+        if (config.backend() == LauncherConfig.Backend.KATIB) {
+          printKatib(new KatibRenderer(config, spec.model()), run);
+          continue;
+        }
+        System.out.println("# run " + run.key() + ": tuning Job");
+        System.out.println(renderer.yaml(run, RunStep.TUNE, 1));
+        System.out.println("---");
+        System.out.println("# run " + run.key() + ": best model + gate Job");
+        System.out.println(renderer.yaml(run, RunStep.BEST, 1));
       }
-      System.out.println("# run " + run.key() + ": tuning Job");
-      System.out.println(renderer.yaml(run, RunStep.TUNE, 1));
-      System.out.println("---");
-      System.out.println("# run " + run.key() + ": best model + gate Job");
-      System.out.println(renderer.yaml(run, RunStep.BEST, 1));
     }
     return 0;
+  }
+
+  /** Placeholder of a snapshot the launcher would pin later, in dry-run output. */
+  static final String SNAPSHOT_PLACEHOLDER = "<lake-snapshot>";
+
+  /**
+   * The request's snapshot, else the one the lake would pin now, else {@link #SNAPSHOT_PLACEHOLDER}
+   * (the launcher waits for the lake to cover the range).
+   */
+  private static RunRequest pinOnce(SnapshotResolver lake, RetrainRequest r) {
+    RunRequest what = RunRequest.from(r);
+    if (what.lakeSnapshot() != null) {
+      return what;
+    }
+    SnapshotResolver.Resolution p;
+    try {
+      p = lake.resolve(r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo());
+    } catch (RuntimeException e) {
+      p = SnapshotResolver.Resolution.notYet("the lake cannot be read: " + e.getMessage());
+    }
+    if (p.covered()) {
+      System.out.printf(
+          "# run %s: lake snapshot %d (%s)%n", r.getIdempotencyKey(), p.snapshotId(), p.detail());
+      return what.withLakeSnapshot(Long.toString(p.snapshotId()), p.metadataLocation());
+    }
+    System.out.printf(
+        "# run %s: no lake snapshot covers [%s, %s) yet (%s); the launcher waits for one, shown"
+            + " as %s%n",
+        r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo(), p.detail(), SNAPSHOT_PLACEHOLDER);
+    return what.withLakeSnapshot(SNAPSHOT_PLACEHOLDER, null);
   }
 
   private static void printKatib(KatibRenderer katib, RetrainRun run) {

@@ -6,6 +6,7 @@ import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunMachine;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LocalBackend;
+import io.driftgate.launcher.SnapshotResolver;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.Map;
 
 /**
  * An in-process launcher on the {@link LocalBackend}: tuning with {@link TuneRunnerStep}, gating
- * with {@link GateServiceStep}, runs persisted in a {@link FileRunStore}.
+ * with {@link GateServiceStep}, runs persisted in a {@link FileRunStore}, each run pinned to a lake
+ * snapshot by a {@link SnapshotResolver} when one is given.
  */
 public final class LocalLoop implements AutoCloseable {
 
@@ -53,7 +55,16 @@ public final class LocalLoop implements AutoCloseable {
   private final GateServiceStep gate;
   private final Launcher launcher;
 
+  /** A loop whose runs read the lake's current data (no snapshot pinning). */
   public LocalLoop(String model, LauncherConfig config, Options o) {
+    this(model, config, o, null);
+  }
+
+  /**
+   * @param snapshots pins each run to a lake snapshot before its study starts (waiting up to {@link
+   *     Launcher.Pinning#DEFAULT_TIMEOUT} for the lake to cover its range); null: no pinning
+   */
+  public LocalLoop(String model, LauncherConfig config, Options o, SnapshotResolver snapshots) {
     this.store = new FileRunStore(o.runsDir());
     this.registry = new FileSystemModelRegistry(o.registry());
     TuneRunnerStep tune =
@@ -84,7 +95,8 @@ public final class LocalLoop implements AutoCloseable {
             new LocalBackend(tune, gate, 2),
             1,
             clock,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            snapshots == null ? null : Launcher.Pinning.of(snapshots));
   }
 
   public Launcher launcher() {

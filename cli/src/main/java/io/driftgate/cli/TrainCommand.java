@@ -1,9 +1,11 @@
 package io.driftgate.cli;
 
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.registry.Manifest;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.tune.TrialContext;
+import io.driftgate.trainer.LakeDataset;
 import io.driftgate.trainer.LakeRange;
 import io.driftgate.trainer.TrainRequest;
 import io.driftgate.trainer.TrainResult;
@@ -26,8 +28,8 @@ import picocli.CommandLine.Option;
     description = {
       "Train a model (DJL) on committed lake rows and write a model directory with a manifest"
           + " (sha256 of every file).",
-      "  driftgate train --spec S --lake L [--from ISO --to ISO] --out DIR [--seed N]"
-          + " [--param k=v]...",
+      "  driftgate train --spec S --lake L [--from ISO --to ISO] [--snapshot ID]"
+          + " [--metadata-location FILE] --out DIR [--seed N] [--param k=v]...",
       "Or run one trial of a tuning study (what a Kubernetes Indexed Job runs per trial):",
       "  driftgate train --trial I --study DIR"
     })
@@ -41,6 +43,22 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--to", description = "End (exclusive). Default range: the whole lake.")
   String to;
+
+  @Option(
+      names = "--snapshot",
+      paramLabel = "ID",
+      description =
+          "Lake snapshot (records table) to train on. Default: the current one, resolved once at"
+              + " the start (see 'driftgate lake').")
+  Long snapshot;
+
+  @Option(
+      names = "--metadata-location",
+      paramLabel = "FILE",
+      description =
+          "Read the records table from this metadata file, without the lake's catalog (e.g. a"
+              + " pod whose lake volume is read-only); it must hold --snapshot.")
+  String metadataLocation;
 
   @Option(names = "--out", description = "Model directory to create (must not exist or be empty).")
   Path out;
@@ -72,10 +90,16 @@ final class TrainCommand implements Callable<Integer> {
       if (trial == null || study == null) {
         throw new IllegalArgumentException("--trial and --study go together");
       }
-      if (out != null || !params.isEmpty() || seed != null || from != null || to != null) {
+      if (out != null
+          || !params.isEmpty()
+          || seed != null
+          || from != null
+          || to != null
+          || snapshot != null
+          || metadataLocation != null) {
         throw new IllegalArgumentException(
-            "--trial runs with the study's params; --out, --param, --seed, --from and --to"
-                + " do not apply");
+            "--trial runs with the study's params; --out, --param, --seed, --from, --to,"
+                + " --snapshot and --metadata-location do not apply");
       }
       return TrialMain.run(TrialContext.open(study, trial));
     }
@@ -84,18 +108,31 @@ final class TrainCommand implements Callable<Integer> {
     }
     ModelSpec spec = specOption.load();
     Path lake = specOption.lake != null ? specOption.lake : spec.lake().path();
-    LakeRange range = LakeRange.resolve(lake, from, to);
+    // One snapshot for the range and the rows: a commit in between changes neither.
+    Long s =
+        snapshot != null
+            ? snapshot
+            : LakeDataset.withLake(spec, lake, metadataLocation, null, Lake::snapshotId);
+    LakeRange range =
+        metadataLocation == null
+            ? LakeRange.resolve(spec, lake, s, from, to)
+            : LakeDataset.withLake(
+                spec, lake, metadataLocation, s, l -> LakeRange.resolve(l, from, to));
     TrainRequest.Builder b =
         TrainRequest.builder()
             .setSpec(specOption.spec)
             .setLake(lake)
             .setRange(range.fromMillis(), range.toMillis())
             .setOutputDir(out)
-            .optParams(params);
+            .optParams(params)
+            .optSnapshot(s)
+            .optMetadataLocation(metadataLocation);
     if (seed != null) {
       b.optSeed(seed);
     }
-    System.out.printf("training %s on lake %s, range %s%n", spec.model(), lake, range);
+    System.out.printf(
+        "training %s on lake %s, snapshot %s, range %s%n",
+        spec.model(), metadataLocation != null ? metadataLocation : lake, s, range);
     TrainResult r = Trainer.run(b.build());
     printHistory(r.history());
     if (!r.hasModel()) {

@@ -108,6 +108,22 @@ final class TuneCommand implements Callable<Integer> {
   String to;
 
   @Option(
+      names = "--snapshot",
+      paramLabel = "ID",
+      description =
+          "Lake snapshot (records table) every trial reads. Default: the one stored in the study,"
+              + " else the current one when the study is set up.")
+  Long snapshot;
+
+  @Option(
+      names = "--metadata-location",
+      paramLabel = "FILE",
+      description =
+          "Trials read the records table from this metadata file, without the lake's catalog"
+              + " (e.g. pods whose lake volume is read-only); it must hold --snapshot.")
+  String metadataLocation;
+
+  @Option(
       names = "--trial-heap",
       description = "-Xmx of each trial JVM. Default: ${DEFAULT-VALUE}.")
   String trialHeap = "2g";
@@ -131,10 +147,15 @@ final class TuneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (collect) {
-      if (prepareOnly || !grid.isEmpty() || !uniform.isEmpty() || !logUniform.isEmpty()) {
+      if (prepareOnly
+          || !grid.isEmpty()
+          || !uniform.isEmpty()
+          || !logUniform.isEmpty()
+          || snapshot != null
+          || metadataLocation != null) {
         throw new IllegalArgumentException(
-            "--collect reads the study's own study.json: drop --prepare-only, --grid, --uniform"
-                + " and --log-uniform");
+            "--collect reads the study's own study.json: drop --prepare-only, --grid, --uniform,"
+                + " --log-uniform, --snapshot and --metadata-location");
       }
       TuneRunner.Result r = TuneRunner.collect(study);
       System.out.printf("study %s collected: %d trials%n", study, r.study().trials().size());
@@ -152,7 +173,9 @@ final class TuneCommand implements Callable<Integer> {
     TuneRunner.Builder b =
         TuneRunner.builder()
             .setSpec(specOption.spec)
-            .setLake(lake)
+            // with --metadata-location the lake folder is optional (a pod may not mount it)
+            .setLake(
+                metadataLocation == null || java.nio.file.Files.isDirectory(lake) ? lake : null)
             .setStudyDir(study)
             .setSpace(space)
             .optName(spec.model())
@@ -163,7 +186,9 @@ final class TuneCommand implements Callable<Integer> {
             .optObjective(maximize ? Objective.maximize(objective) : Objective.minimize(objective))
             .optBaseParams(params)
             .optTrialHeap(trialHeap)
-            .optRange(instant("--from", from), instant("--to", to));
+            .optRange(instant("--from", from), instant("--to", to))
+            .optSnapshot(snapshot)
+            .optMetadataLocation(metadataLocation);
     if (random != null && maxTrials > 0) {
       throw new IllegalArgumentException(
           "--random N already sets the trial count; drop --max-trials");

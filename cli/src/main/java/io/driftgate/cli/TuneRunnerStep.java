@@ -15,8 +15,9 @@ import java.util.Objects;
 
 /**
  * {@link TuningStep} over the trainer's {@link TuneRunner}: a grid study (child-JVM trials) on the
- * run's data range, in {@code <studies>/<run key>} (a retried attempt resumes the same study). The
- * best trial's model, published to {@code <study>/best-model}, is the candidate.
+ * run's data range, in {@code <studies>/<run key>} (a retried attempt resumes the same study),
+ * every trial reading the run's pinned lake snapshot. The best trial's model, published to {@code
+ * <study>/best-model}, is the candidate.
  */
 public final class TuneRunnerStep implements TuningStep {
   /** The default grid: learning rate x momentum, 2 x 2 (the same as the Kubernetes backend's). */
@@ -78,6 +79,8 @@ public final class TuneRunnerStep implements TuningStep {
             // C2's compile threads, ~25% less wall time per trial on 2 cores (bench/README).
             .optJvmFlags(List.of("-XX:TieredStopAtLevel=1"))
             .optRange(run.request().dataFrom(), run.request().dataTo())
+            .optSnapshot(run.request().lakeSnapshotId())
+            .optMetadataLocation(run.request().lakeMetadataLocation())
             .build()
             .run();
     if (r.bestModel() == null || r.best().isEmpty()) {

@@ -2,6 +2,8 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.registry.FileSystemModelRegistry;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.run.FileRunStore;
@@ -14,6 +16,7 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.launcher.JobRenderer;
 import io.driftgate.launcher.KubernetesBackend;
+import io.driftgate.launcher.LakeSnapshotResolver;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.trainer.LakeRange;
@@ -107,7 +110,9 @@ class KubernetesLoopIT {
                 new KubernetesBackend(client, renderer, spec.model()),
                 1,
                 clock,
-                Duration.ofMillis(200))) {
+                Duration.ofMillis(200),
+                // pods read the pinned snapshot from its metadata file, as with a read-only lake
+                Launcher.Pinning.of(LakeSnapshotResolver.forSpec(spec, lake, true, null)))) {
       kubelet.start();
       launcher.start();
       assertThat(launcher.accept(request)).isTrue();
@@ -141,6 +146,21 @@ class KubernetesLoopIT {
       assertThat(steps).filteredOn(s -> s.contains("/train-best exit=")).hasSize(1);
       assertThat(steps).filteredOn(s -> s.contains("/gate exit=")).hasSize(1);
 
+      // Every step read the snapshot the launcher pinned, through its metadata file.
+      long pinned;
+      String metadata;
+      try (Lake l = Lake.open(lake)) {
+        pinned = l.snapshotId();
+        metadata = l.metadataLocation();
+      }
+      assertThat(run.request().lakeSnapshotId()).isEqualTo(pinned);
+      assertThat(run.request().lakeMetadataLocation()).isEqualTo(metadata);
+      String lakeArgs = "--snapshot " + pinned + " --metadata-location " + metadata;
+      assertThat(steps)
+          .filteredOn(s -> s.contains("/prepare exit=") || s.contains("/gate exit="))
+          .hasSize(3)
+          .allMatch(s -> s.contains(lakeArgs), lakeArgs);
+
       // The files on the shared store that carried the run between the pods.
       Path study = Path.of(renderer.studyDir(KEY));
       assertThat(study).startsWith(store);
@@ -158,6 +178,19 @@ class KubernetesLoopIT {
           new FileSystemModelRegistry(Path.of(config.registryOrDefault()));
       assertThat(registry.alias(spec.model(), "champion").orElseThrow().versionId())
           .isEqualTo(run.results().modelVersion());
+      assertThat(
+              registry.version(spec.model(), run.results().modelVersion()).orElseThrow().metadata())
+          .containsEntry("lakeSnapshot", Long.toString(pinned));
+      // The promoted model's snapshot is tagged: lake maintenance keeps it.
+      boolean tagged = false;
+      for (long end = System.nanoTime() + 10_000_000_000L;
+          !tagged && System.nanoTime() < end;
+          Thread.sleep(50)) {
+        try (Lake l = Lake.open(lake)) {
+          tagged = l.recordsTable().refs().containsKey(LakeMaintenance.keepTag(pinned));
+        }
+      }
+      assertThat(tagged).as("keep tag of snapshot " + pinned).isTrue();
     }
   }
 

@@ -2,7 +2,9 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.schemas.RetrainRequest;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -26,6 +28,10 @@ class LauncherDryRunTest extends ConsoleCapture {
   @TempDir Path work;
 
   Path specWithOneRequest() throws Exception {
+    return specWithOneRequest(FROM, TO);
+  }
+
+  Path specWithOneRequest(Instant from, Instant to) throws Exception {
     Path lake = Files.createDirectories(work.resolve("lake"));
     new MonitorStore(lake)
         .writeRequest(
@@ -33,14 +39,59 @@ class LauncherDryRunTest extends ConsoleCapture {
                 .setIdempotencyKey("flight-delay/2026-01-05T15:00Z/drift")
                 .setModel("flight-delay")
                 .setReasons(List.of("drift"))
-                .setTriggerWindowEnd(TO)
-                .setDataFrom(FROM)
-                .setDataTo(TO)
+                .setTriggerWindowEnd(to)
+                .setDataFrom(from)
+                .setDataTo(to)
                 .setValidRecordsSinceLastRun(32_400L)
-                .setRequestedAt(TO)
+                .setRequestedAt(to)
                 .build());
     return Files.writeString(
         work.resolve("driftgate.yaml"), KubernetesLoopIT.spec(lake, Path.of("/data/store")));
+  }
+
+  List<Job> jobs() {
+    KubernetesSerialization yaml = new KubernetesSerialization();
+    return Arrays.stream(stdout().split("(?m)^---$"))
+        .map(doc -> doc.replaceAll("(?m)^# .*$", "")) // the launcher's comments
+        .filter(doc -> doc.contains("kind: \"Job\""))
+        .map(doc -> yaml.unmarshal(doc, Job.class))
+        .toList();
+  }
+
+  @Test
+  void theJobsReadTheSnapshotTheLakeWouldBePinnedToFromItsMetadataFile() throws Exception {
+    CommittedLakes.Lake lake =
+        CommittedLakes.of(TinyLake.SPEC)
+            .seed(2)
+            .count(300)
+            .rowsPerCommit(100)
+            .write(work.resolve("lake"));
+    String metadata;
+    try (Lake l = Lake.open(lake.root())) {
+      metadata = l.metadataLocation();
+    }
+    Path spec =
+        specWithOneRequest(Instant.ofEpochMilli(lake.from()), Instant.ofEpochMilli(lake.to()));
+    assertThat(Main.execute("launcher", "--dry-run", "--spec", spec.toString()))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout()).contains("lake snapshot " + lake.lastSnapshot());
+    List<Job> jobs = jobs();
+    assertThat(jobs).hasSize(2);
+    String id = Long.toString(lake.lastSnapshot());
+    // the lake's embedded catalog is on the launcher's disk: pods read the metadata file
+    assertThat(jobs.get(0).getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
+        .startsWith("tune", "--prepare-only")
+        .containsSubsequence("--snapshot", id, "--metadata-location", metadata);
+    assertThat(jobs.get(1).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .startsWith("gate")
+        .containsSubsequence("--snapshot", id, "--metadata-location", metadata);
+
+    out.reset();
+    assertThat(
+            Main.execute("launcher", "--dry-run", "--backend", "local", "--spec", spec.toString()))
+        .isZero();
+    assertThat(stdout()).contains("of lake snapshot " + id + ", then gate");
   }
 
   @Test
@@ -49,19 +100,18 @@ class LauncherDryRunTest extends ConsoleCapture {
     assertThat(Main.execute("launcher", "--dry-run", "--spec", spec.toString()))
         .as(stderr())
         .isZero();
-    KubernetesSerialization yaml = new KubernetesSerialization();
-    List<Job> jobs =
-        Arrays.stream(stdout().split("(?m)^---$"))
-            .filter(doc -> doc.contains("kind: \"Job\""))
-            .map(doc -> yaml.unmarshal(doc, Job.class))
-            .toList();
+    // no lake data yet: the launcher would wait for a snapshot, shown as a placeholder
+    assertThat(stdout()).contains("no lake snapshot covers", "the lake has no commit yet");
+    List<Job> jobs = jobs();
     assertThat(jobs).hasSize(2);
     Job tune = jobs.get(0);
     assertThat(tune.getSpec().getCompletionMode()).isEqualTo("Indexed");
     assertThat(tune.getSpec().getCompletions()).isEqualTo(2); // lr 2 x momentum 1
     assertThat(tune.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
         .startsWith("tune", "--prepare-only")
-        .containsSubsequence("--from", FROM.toString(), "--to", TO.toString());
+        .containsSubsequence("--from", FROM.toString(), "--to", TO.toString())
+        .containsSubsequence("--snapshot", LauncherCommand.SNAPSHOT_PLACEHOLDER)
+        .doesNotContain("--metadata-location");
     assertThat(tune.getSpec().getTemplate().getSpec().getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .extracting(v -> v.getPersistentVolumeClaim().getClaimName())

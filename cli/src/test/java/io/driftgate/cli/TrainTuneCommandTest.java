@@ -2,7 +2,11 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftgate.core.lake.Lake;
 import io.driftgate.core.registry.ModelDirectory;
+import io.driftgate.core.testing.CommittedLakes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,6 +172,105 @@ class TrainTuneCommandTest extends ConsoleCapture {
   }
 
   @Test
+  void trainTuneAndGateReadTheSnapshotTheyAreGivenAlsoWithoutTheCatalog() throws Exception {
+    // Two commits of 600 rows: the first snapshot holds the older half only.
+    CommittedLakes.Lake two =
+        CommittedLakes.of(TinyLake.SPEC).seed(4).count(1_200).rowsPerCommit(600).write(dir);
+    long first = two.snapshots().get(0);
+    String metadata;
+    try (Lake l = Lake.open(dir)) {
+      metadata = l.metadataLocation();
+    }
+    Path model = dir.resolve("model");
+    assertThat(
+            Main.execute(
+                "train",
+                "--spec",
+                TinyLake.SPEC.toString(),
+                "--lake",
+                dir.resolve("no-such-lake").toString(), // the metadata file is all it reads
+                "--snapshot",
+                Long.toString(first),
+                "--metadata-location",
+                metadata,
+                "--out",
+                model.toString(),
+                "--param",
+                "epochs=1",
+                "--param",
+                "hidden=8",
+                "--param",
+                "batchSize=64"))
+        .as(stdout() + err.toString(StandardCharsets.UTF_8))
+        .isZero();
+    assertThat(stdout()).contains("snapshot " + first, "range " + at(two.from()));
+    JsonNode lakeInfo =
+        new ObjectMapper().readTree(model.resolve("training.json").toFile()).path("lake");
+    assertThat(lakeInfo.path("snapshotId").asLong()).isEqualTo(first);
+    assertThat(lakeInfo.path("metadataLocation").asText()).isEqualTo(metadata);
+    // the whole range of the first snapshot: up to its newest row, not the lake's
+    assertThat(lakeInfo.path("toMillis").asLong()).isLessThan(two.to());
+    assertThat(lakeInfo.path("rows").asLong() + lakeInfo.path("unlabeledRows").asLong())
+        .isEqualTo(600);
+
+    // A study prepared on a snapshot: every trial reads it, from the metadata file.
+    Path study = dir.resolve("study");
+    assertThat(
+            Main.execute(
+                "tune",
+                "--spec",
+                TinyLake.SPEC.toString(),
+                "--lake",
+                dir.toString(),
+                "--study",
+                study.toString(),
+                "--grid",
+                "lr=0.05,0.1",
+                "--snapshot",
+                Long.toString(first),
+                "--metadata-location",
+                metadata,
+                "--prepare-only"))
+        .as(err.toString(StandardCharsets.UTF_8))
+        .isZero();
+    JsonNode base =
+        new ObjectMapper().readTree(study.resolve("study.json").toFile()).path("baseParams");
+    assertThat(base.path("snapshot").asText()).isEqualTo(Long.toString(first));
+    assertThat(base.path("metadataLocation").asText()).isEqualTo(metadata);
+
+    // The gate on the newer snapshot (its validation rows are the newest of that snapshot).
+    Path report = dir.resolve("gate.html");
+    assertThat(
+            Main.execute(
+                "gate",
+                "--spec",
+                TinyLake.SPEC.toString(),
+                "--model",
+                model.toString(),
+                "--registry",
+                dir.resolve("registry").toString(),
+                "--snapshot",
+                Long.toString(two.lastSnapshot()),
+                "--metadata-location",
+                metadata,
+                "--bootstrap",
+                "200",
+                "--explain-points",
+                "20",
+                "--background",
+                "8",
+                "--report",
+                report.toString()))
+        .as(stdout() + err.toString(StandardCharsets.UTF_8))
+        .isBetween(0, 1);
+    assertThat(Files.readString(report)).contains("of lake snapshot " + two.lastSnapshot());
+  }
+
+  private static java.time.Instant at(long millis) {
+    return java.time.Instant.ofEpochMilli(millis);
+  }
+
+  @Test
   void usageErrorsAreClearMessages() {
     assertThat(Main.execute("--help")).isZero();
     assertThat(stdout()).contains("train", "tune");
@@ -179,6 +282,10 @@ class TrainTuneCommandTest extends ConsoleCapture {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--out is required");
     assertThat(Main.execute("train", "--trial", "0", "--study", dir.toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a trial of this study");
+    assertThat(Main.execute("train", "--trial", "0", "--study", dir.toString(), "--snapshot", "12"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--snapshot and --metadata-location do not apply");
     assertThat(
             Main.execute(
                 "tune",

@@ -132,6 +132,24 @@ public record RetrainRun(
         failure);
   }
 
+  RetrainRun withRequest(RunRequest r) {
+    return new RetrainRun(
+        key,
+        model,
+        r,
+        state,
+        attempt,
+        submitted,
+        retryAt,
+        createdAt,
+        stateEnteredAt,
+        updatedAt,
+        history,
+        handles,
+        results,
+        failure);
+  }
+
   RetrainRun withHandles(Map<String, String> more) {
     Map<String, String> h = new TreeMap<>(handles);
     h.putAll(more);

@@ -11,6 +11,18 @@ public sealed interface RunEvent {
   /** A free in-flight slot: start the run (REQUESTED → TUNING). */
   record Admit() implements RunEvent {}
 
+  /**
+   * The launcher pinned the run to a lake snapshot that covers its range (TUNING, before the study
+   * is submitted): the snapshot is stored with the run's request and the study submitted.
+   *
+   * @param attempt the tuning attempt waiting for it
+   * @param snapshotId the records-table snapshot id
+   * @param metadataLocation the records table's metadata file holding it, or null
+   * @param detail why it covers the range
+   */
+  record LakePinned(int attempt, String snapshotId, String metadataLocation, String detail)
+      implements RunEvent {}
+
   /** The backend accepted (or adopted) a step; {@code handles} name what it created. */
   record Submitted(RunStep step, int attempt, Map<String, String> handles) implements RunEvent {
     public Submitted {

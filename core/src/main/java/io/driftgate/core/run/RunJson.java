@@ -39,6 +39,9 @@ public final class RunJson {
     put(req, "dataTo", r.request().dataTo());
     req.put("lakeSnapshot", r.request().lakeSnapshot());
     put(req, "requestedAt", r.request().requestedAt());
+    if (r.request().lakeMetadataLocation() != null) {
+      req.put("lakeMetadataLocation", r.request().lakeMetadataLocation());
+    }
     ObjectNode h = n.putObject("handles");
     r.handles().forEach(h::put);
     ObjectNode res = n.putObject("results");
@@ -81,7 +84,8 @@ public final class RunJson {
               instant(req, "dataFrom"),
               instant(req, "dataTo"),
               text(req, "lakeSnapshot"),
-              instant(req, "requestedAt"));
+              instant(req, "requestedAt"),
+              text(req, "lakeMetadataLocation"));
       JsonNode res = n.path("results");
       RunResults results =
           new RunResults(

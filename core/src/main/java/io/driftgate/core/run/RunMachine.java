@@ -3,6 +3,7 @@ package io.driftgate.core.run;
 import io.driftgate.core.run.RunEvent.Admit;
 import io.driftgate.core.run.RunEvent.Cancel;
 import io.driftgate.core.run.RunEvent.GateDecided;
+import io.driftgate.core.run.RunEvent.LakePinned;
 import io.driftgate.core.run.RunEvent.StepFailed;
 import io.driftgate.core.run.RunEvent.Submitted;
 import io.driftgate.core.run.RunEvent.Tick;
@@ -26,6 +27,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@link Admit}: REQUESTED → TUNING, submit the study (attempt 1).
+ *   <li>{@link LakePinned}: TUNING, study not submitted yet, no snapshot pinned: the snapshot is
+ *       stored with the request and the study submitted (the launcher pins a run before its study
+ *       starts when the request names no snapshot).
  *   <li>{@link TuningSucceeded}: TUNING → TRAINING_BEST, submit train-best + gate.
  *   <li>{@link TrainingSucceeded}: TRAINING_BEST → GATING.
  *   <li>{@link GateDecided}: GATING (or TRAINING_BEST, passing through GATING) → PROMOTED |
@@ -66,6 +70,8 @@ public final class RunMachine {
     Instant now = clock.instant();
     if (event instanceof Admit) {
       return admit(run, now);
+    } else if (event instanceof LakePinned p) {
+      return pinned(run, p, now);
     } else if (event instanceof Submitted s) {
       return submitted(run, s, now);
     } else if (event instanceof TuningSucceeded t) {
@@ -118,6 +124,28 @@ public final class RunMachine {
     RetrainRun next =
         run.withAttempt(1, false, null).moveTo(RunState.TUNING, now, "admitted: tuning study");
     return Outcome.changed(next, RunAction.submit(RunStep.TUNE, 1));
+  }
+
+  private Outcome pinned(RetrainRun run, LakePinned p, Instant now) {
+    if (run.state() != RunState.TUNING
+        || p.attempt() != run.attempt()
+        || run.submitted()
+        || run.retryAt() != null
+        || run.request().lakeSnapshot() != null
+        || p.snapshotId() == null
+        || p.snapshotId().isBlank()) {
+      return Outcome.unchanged(run);
+    }
+    RetrainRun next =
+        run.withRequest(run.request().withLakeSnapshot(p.snapshotId(), p.metadataLocation()))
+            .moveTo(
+                run.state(),
+                now,
+                "lake snapshot "
+                    + p.snapshotId()
+                    + " pinned"
+                    + (p.detail() == null || p.detail().isBlank() ? "" : ": " + p.detail()));
+    return Outcome.changed(next, RunAction.submit(RunStep.TUNE, run.attempt()));
   }
 
   private Outcome submitted(RetrainRun run, Submitted s, Instant now) {

@@ -49,6 +49,28 @@ class FileRunStoreTest {
   }
 
   @Test
+  void pinnedLakeSnapshotSurvivesARestart() {
+    FileRunStore store = new FileRunStore(dir);
+    RetrainRun admitted =
+        machine
+            .apply(machine.request("k", "flight-delay", RunMachineTest.request()), new Admit())
+            .run();
+    store.create(admitted);
+    RetrainRun pinned =
+        machine
+            .apply(admitted, new RunEvent.LakePinned(1, "99", "/l/metadata/00007.json", "covers"))
+            .run();
+    store.save(pinned);
+    RetrainRun read = new FileRunStore(dir).get("k").orElseThrow();
+    assertThat(read).isEqualTo(pinned);
+    assertThat(read.request().lakeSnapshot()).isEqualTo("99");
+    assertThat(read.request().lakeMetadataLocation()).isEqualTo("/l/metadata/00007.json");
+    // a run stored before metadata locations existed reads back without one
+    String old = RunJson.write(admitted).replace("\"lakeMetadataLocation\"", "\"ignored\"");
+    assertThat(RunJson.read(old).request().lakeMetadataLocation()).isNull();
+  }
+
+  @Test
   void createDeduplicatesAlsoAcrossRestart() {
     FileRunStore store = new FileRunStore(dir);
     RetrainRun r = richRun();

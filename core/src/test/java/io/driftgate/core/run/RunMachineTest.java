@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftgate.core.run.RunEvent.Admit;
 import io.driftgate.core.run.RunEvent.Cancel;
 import io.driftgate.core.run.RunEvent.GateDecided;
+import io.driftgate.core.run.RunEvent.LakePinned;
 import io.driftgate.core.run.RunEvent.StepFailed;
 import io.driftgate.core.run.RunEvent.Submitted;
 import io.driftgate.core.run.RunEvent.Tick;
@@ -110,6 +111,36 @@ class RunMachineTest {
             RunState.PROMOTED);
     assertThat(gated.run().history().get(6).reason()).contains("gate passed", "v7", "auc +0.02");
     assertThat(machine.nextWakeup(gated.run())).isEmpty();
+  }
+
+  @Test
+  void lakePinnedStoresTheSnapshotThenSubmitsTheStudy() {
+    RetrainRun admitted = apply(run("k1"), new Admit()).run();
+    clock.advance(Duration.ofSeconds(3));
+    Outcome pinned =
+        apply(admitted, new LakePinned(1, "4711", "/lake/records/metadata/3.json", "covers it"));
+    assertThat(pinned.changed()).isTrue();
+    assertThat(pinned.actions()).containsExactly(RunAction.submit(RunStep.TUNE, 1));
+    assertThat(pinned.run().state()).isEqualTo(RunState.TUNING);
+    assertThat(pinned.run().submitted()).isFalse();
+    assertThat(pinned.run().request().lakeSnapshot()).isEqualTo("4711");
+    assertThat(pinned.run().request().lakeSnapshotId()).isEqualTo(4711L);
+    assertThat(pinned.run().request().lakeMetadataLocation())
+        .isEqualTo("/lake/records/metadata/3.json");
+    assertThat(pinned.run().request().dataFrom()).isEqualTo(request().dataFrom());
+    // the wait counts against the TUNING timeout: the state did not restart
+    assertThat(pinned.run().stateEnteredAt()).isEqualTo(admitted.stateEnteredAt());
+    Transition last = pinned.run().history().get(pinned.run().history().size() - 1);
+    assertThat(last.reason()).isEqualTo("lake snapshot 4711 pinned: covers it");
+    assertThat(last.at()).isEqualTo(clock.instant());
+
+    // A second pin, a pin of another attempt or of a submitted study change nothing.
+    assertThat(apply(pinned.run(), new LakePinned(1, "4712", null, "x")).changed()).isFalse();
+    assertThat(apply(admitted, new LakePinned(2, "4712", null, "x")).changed()).isFalse();
+    RetrainRun submitted =
+        apply(admitted, new Submitted(RunStep.TUNE, 1, Map.of("tuneJob", "j"))).run();
+    assertThat(apply(submitted, new LakePinned(1, "4712", null, "x")).changed()).isFalse();
+    assertThat(apply(run("k2"), new LakePinned(0, "4712", null, "x")).changed()).isFalse();
   }
 
   @Test

@@ -49,9 +49,14 @@ import java.util.Objects;
  *       k=v ...}).
  * </ul>
  *
- * Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}), the store and
- * the registry through {@code volumes}; GPU pods get the GPU request, the accelerator selector, the
- * GPU taint's toleration and a node affinity over {@code gpuPools}.
+ * Every container that reads the lake gets the run's pinned snapshot ({@code --snapshot ID}, and
+ * {@code --metadata-location FILE} when the launcher pinned it with the records table's metadata
+ * file, for pods that read the lake without its catalog): all trials, the best model and the gate
+ * read the same rows.
+ *
+ * <p>Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}), the store
+ * and the registry through {@code volumes}; GPU pods get the GPU request, the accelerator selector,
+ * the GPU taint's toleration and a node affinity over {@code gpuPools}.
  */
 public final class JobRenderer {
   public static final String LABEL_RUN = "driftgate.io/run";
@@ -175,6 +180,7 @@ public final class JobRenderer {
             run.request().dataTo().toString(),
             "--parallelism",
             Integer.toString(config.parallelism())));
+    a.addAll(lakeArgs(run));
     config.grid().forEach((k, v) -> a.addAll(List.of("--grid", k + "=" + String.join(",", v))));
     config.params().forEach((k, v) -> a.addAll(List.of("--param", k + "=" + v)));
     return a;
@@ -195,6 +201,7 @@ public final class JobRenderer {
             run.request().dataFrom().toString(),
             "--to",
             run.request().dataTo().toString()));
+    a.addAll(lakeArgs(run));
     searched.forEach((k, v) -> a.addAll(List.of("--param", k + "=" + v)));
     config
         .params()
@@ -205,6 +212,42 @@ public final class JobRenderer {
               }
             });
     a.addAll(List.of("--out", out));
+    return a;
+  }
+
+  /**
+   * {@code --snapshot ID} and {@code --metadata-location FILE} of the run's pinned lake snapshot;
+   * none for a run without one (the steps then read the lake's current snapshot).
+   */
+  public static List<String> lakeArgs(RetrainRun run) {
+    List<String> a = new ArrayList<>();
+    if (run.request().lakeSnapshot() != null) {
+      a.addAll(List.of("--snapshot", run.request().lakeSnapshot()));
+      if (run.request().lakeMetadataLocation() != null) {
+        a.addAll(List.of("--metadata-location", run.request().lakeMetadataLocation()));
+      }
+    }
+    return a;
+  }
+
+  /** The arguments of {@code driftgate gate} on the BEST attempt's model. */
+  public List<String> gateArgs(RetrainRun run, int attempt) {
+    String key = run.key();
+    List<String> a = new ArrayList<>();
+    a.addAll(
+        List.of(
+            "gate",
+            "--spec",
+            LauncherConfig.SPEC_PATH,
+            "--registry",
+            config.registryOrDefault(),
+            "--model",
+            modelDir(key, attempt),
+            "--report",
+            reportFile(key),
+            "--verdict",
+            TERMINATION_LOG));
+    a.addAll(lakeArgs(run));
     return a;
   }
 
@@ -259,18 +302,7 @@ public final class JobRenderer {
                 .build();
     Container gate =
         container(GATE_CONTAINER, false)
-            .withArgs(
-                "gate",
-                "--spec",
-                LauncherConfig.SPEC_PATH,
-                "--registry",
-                config.registryOrDefault(),
-                "--model",
-                modelDir(key, attempt),
-                "--report",
-                reportFile(key),
-                "--verdict",
-                TERMINATION_LOG)
+            .withArgs(gateArgs(run, attempt))
             .withTerminationMessagePath(TERMINATION_LOG)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();

@@ -7,6 +7,7 @@ import io.driftgate.core.run.RunEvent;
 import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.RunStep;
 import io.driftgate.core.run.RunStore;
 import io.driftgate.schemas.RetrainRequest;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * REQUESTED), hands their steps to a {@link Backend} and persists every transition before acting on
  * it. All run changes happen on one thread, in order. {@link #start()} resumes every run the store
  * holds: in-flight steps are submitted again, which the backend turns into adoption.
+ *
+ * <p>With a {@link Pinning}, every run reads one lake snapshot: before the study of a run whose
+ * request names no snapshot is submitted, the launcher asks the {@link SnapshotResolver} for one
+ * that covers the request's range, every {@link Pinning#poll()} on a thread of its own, and stores
+ * it with the run ({@link RunEvent.LakePinned}, persisted), so every step and a restarted launcher
+ * use the same one. When none covers the range within {@link Pinning#timeout()}, the run FAILS with
+ * a message naming the request, its range and what the lake holds. Once a run is PROMOTED, its
+ * snapshot is tagged so that lake maintenance never expires it.
  */
 public final class Launcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -46,10 +56,49 @@ public final class Launcher implements AutoCloseable {
   private final Duration tickInterval;
   private final ScheduledExecutorService loop;
   private final Map<String, RetrainRun> runs = new LinkedHashMap<>();
+  private final Pinning pinning;
+  private final ScheduledExecutorService lakeThread;
+
+  /** Runs waiting for a lake snapshot: key → the tuning attempt waiting. */
+  private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
+
   private volatile boolean started;
   private volatile boolean resumed; // start() has loaded and resumed the stored runs
 
   /**
+   * How runs are pinned to lake snapshots.
+   *
+   * @param resolver finds the snapshot that covers a request's range
+   * @param poll how often a run waiting for the lake checks again
+   * @param timeout how long a run may wait before it fails
+   */
+  public record Pinning(SnapshotResolver resolver, Duration poll, Duration timeout) {
+    /** A waiting run checks the lake every second. */
+    public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
+
+    /**
+     * A run waits at most 10 minutes: the lake trails the monitor by about a commit interval
+     * (seconds), so a longer wait means ingestion is not committing.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+    public Pinning {
+      Objects.requireNonNull(resolver, "resolver");
+      Objects.requireNonNull(poll, "poll");
+      Objects.requireNonNull(timeout, "timeout");
+      if (poll.isNegative() || poll.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("poll must be > 0 and timeout >= 0");
+      }
+    }
+
+    public static Pinning of(SnapshotResolver resolver) {
+      return new Pinning(resolver, DEFAULT_POLL, DEFAULT_TIMEOUT);
+    }
+  }
+
+  /**
+   * A launcher that runs requests on whatever lake data their steps find (no pinning).
+   *
    * @param tickInterval how often due retries and timeouts are checked (a timer, not a poll of the
    *     backend)
    */
@@ -61,6 +110,23 @@ public final class Launcher implements AutoCloseable {
       int maxInFlight,
       Clock clock,
       Duration tickInterval) {
+    this(model, store, machine, backend, maxInFlight, clock, tickInterval, null);
+  }
+
+  /**
+   * @param tickInterval how often due retries and timeouts are checked (a timer, not a poll of the
+   *     backend)
+   * @param pinning how runs are pinned to lake snapshots; null: not at all
+   */
+  public Launcher(
+      String model,
+      RunStore store,
+      RunMachine machine,
+      Backend backend,
+      int maxInFlight,
+      Clock clock,
+      Duration tickInterval,
+      Pinning pinning) {
     this.model = Objects.requireNonNull(model, "model");
     this.store = Objects.requireNonNull(store, "store");
     this.machine = Objects.requireNonNull(machine, "machine");
@@ -78,6 +144,16 @@ public final class Launcher implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.pinning = pinning;
+    this.lakeThread =
+        pinning == null
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "driftgate-lake-" + model);
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   public String model() {
@@ -251,6 +327,12 @@ public final class Launcher implements AutoCloseable {
     if (o.run().state() != run.state()) {
       LOG.info("run {}: {} -> {} ({})", key, run.state(), o.run().state(), last(o.run()));
     }
+    if (o.run().state().terminal()) {
+      waiting.remove(key);
+    }
+    if (o.run().state() == RunState.PROMOTED && run.state() != RunState.PROMOTED) {
+      keepSnapshot(o.run());
+    }
     for (RunAction a : o.actions()) {
       act(key, a);
     }
@@ -259,10 +341,118 @@ public final class Launcher implements AutoCloseable {
     }
   }
 
+  /** Whether the run must wait for a lake snapshot before its study is submitted. */
+  private boolean needsSnapshot(RetrainRun run, RunAction a) {
+    return pinning != null && a.step() == RunStep.TUNE && run.request().lakeSnapshot() == null;
+  }
+
+  /** Starts waiting for a snapshot that covers the run's range (once per attempt). */
+  private void awaitSnapshot(RetrainRun run, int attempt) {
+    String key = run.key();
+    Integer before = waiting.put(key, attempt);
+    if (before != null && before == attempt) {
+      return;
+    }
+    Instant from = run.request().dataFrom();
+    Instant to = run.request().dataTo();
+    LOG.info("run {}: pinning a lake snapshot that covers [{}, {})", key, from, to);
+    long deadline = System.nanoTime() + pinning.timeout().toNanos();
+    onLakeThread(() -> checkSnapshot(key, attempt, from, to, deadline), Duration.ZERO);
+  }
+
+  /** One check, on the lake thread; reports the result on the launcher thread or checks again. */
+  private void checkSnapshot(String key, int attempt, Instant from, Instant to, long deadline) {
+    if (!Objects.equals(waiting.get(key), attempt)) {
+      return; // cancelled, failed or pinned meanwhile
+    }
+    SnapshotResolver.Resolution r;
+    try {
+      r = pinning.resolver().resolve(key, from, to);
+    } catch (RuntimeException e) {
+      LOG.warn("run {}: cannot read the lake: {}", key, e.toString());
+      r = SnapshotResolver.Resolution.notYet("the lake cannot be read: " + e.getMessage());
+    }
+    if (r.covered()) {
+      RunEvent pinned =
+          new RunEvent.LakePinned(
+              attempt, Long.toString(r.snapshotId()), r.metadataLocation(), r.detail());
+      onLauncherThread(
+          () -> {
+            if (waiting.remove(key, attempt)) {
+              handle(key, pinned);
+            }
+          });
+    } else if (System.nanoTime() - deadline >= 0) {
+      String why =
+          "no lake snapshot covers request "
+              + key
+              + " (range ["
+              + from
+              + ", "
+              + to
+              + ")) after waiting "
+              + io.driftgate.core.spec.Durations.format(pinning.timeout())
+              + ": "
+              + r.detail()
+              + "; is ingestion committing to the lake?";
+      onLauncherThread(
+          () -> {
+            if (waiting.remove(key, attempt)) {
+              handle(key, new RunEvent.StepFailed(RunStep.TUNE, attempt, why, false));
+            }
+          });
+    } else {
+      LOG.debug("run {}: lake does not cover [{}, {}) yet: {}", key, from, to, r.detail());
+      onLakeThread(() -> checkSnapshot(key, attempt, from, to, deadline), pinning.poll());
+    }
+  }
+
+  /** Tags the snapshot of a promoted run; a failure is logged (lake maintenance tags it too). */
+  private void keepSnapshot(RetrainRun run) {
+    String snapshot = run.request().lakeSnapshot();
+    if (pinning == null || snapshot == null) {
+      return;
+    }
+    onLakeThread(
+        () -> {
+          try {
+            pinning.resolver().keep(Long.parseLong(snapshot.trim()));
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "run {}: cannot tag lake snapshot {} of the promoted model: {} ('driftgate lake"
+                    + " maintain' with the registry protects it)",
+                run.key(),
+                snapshot,
+                e.toString());
+          }
+        },
+        Duration.ZERO);
+  }
+
+  private void onLakeThread(Runnable r, Duration delay) {
+    try {
+      lakeThread.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("launcher closed; lake check dropped (repeated on restart)");
+    }
+  }
+
+  private void onLauncherThread(Runnable r) {
+    try {
+      loop.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("launcher closed; lake result dropped (repeated on restart)");
+    }
+  }
+
   private void act(String key, RunAction a) {
     RetrainRun run = runs.get(key);
     switch (a.kind()) {
       case SUBMIT -> {
+        if (needsSnapshot(run, a)) {
+          awaitSnapshot(run, a.attempt());
+          return;
+        }
         Map<String, String> handles;
         try {
           handles = backend.submit(run, a.step(), a.attempt());
@@ -328,10 +518,19 @@ public final class Launcher implements AutoCloseable {
   public void close() {
     backend.close();
     loop.shutdownNow();
+    if (lakeThread != null) {
+      lakeThread.shutdownNow();
+    }
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
+      if (lakeThread != null) {
+        lakeThread.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (pinning != null) {
+      pinning.resolver().close();
     }
   }
 

@@ -67,6 +67,37 @@ final class Fixtures {
 
   static Launcher launcher(
       RunStore store, Backend backend, LauncherConfig config, int maxInFlight) {
+    return launcher(store, backend, config, maxInFlight, null);
+  }
+
+  /** The snapshot {@link #pinnedLake()} pins every run to, and its metadata file. */
+  static final long SNAPSHOT = 4711L;
+
+  static final String METADATA =
+      "/data/lake/warehouse/flight_delay/records/metadata/00042-a1.metadata.json";
+
+  /** A lake that covers every range: pins {@link #SNAPSHOT} with {@link #METADATA} at once. */
+  static Launcher.Pinning pinnedLake() {
+    return new Launcher.Pinning(
+        new SnapshotResolver() {
+          @Override
+          public Resolution resolve(String key, Instant from, Instant to) {
+            return Resolution.pinned(SNAPSHOT, METADATA, "covers " + to);
+          }
+
+          @Override
+          public void keep(long snapshotId) {}
+        },
+        Duration.ofMillis(20),
+        Duration.ofSeconds(10));
+  }
+
+  static Launcher launcher(
+      RunStore store,
+      Backend backend,
+      LauncherConfig config,
+      int maxInFlight,
+      Launcher.Pinning pinning) {
     Clock clock = Clock.systemUTC();
     return new Launcher(
         MODEL,
@@ -75,7 +106,8 @@ final class Fixtures {
         backend,
         maxInFlight,
         clock,
-        Duration.ofMillis(20));
+        Duration.ofMillis(20),
+        pinning);
   }
 
   static RetrainRun await(Launcher l, String key, RunState state) {

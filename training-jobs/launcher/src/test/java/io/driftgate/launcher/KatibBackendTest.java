@@ -34,7 +34,7 @@ class KatibBackendTest {
   Launcher launcher() {
     KatibBackend b =
         new KatibBackend(client, new KatibRenderer(config, Fixtures.MODEL), Fixtures.MODEL);
-    return Fixtures.launcher(new FileRunStore(dir), b, config, 2);
+    return Fixtures.launcher(new FileRunStore(dir), b, config, 2, Fixtures.pinnedLake());
   }
 
   List<GenericKubernetesResource> experiments() {
@@ -213,6 +213,10 @@ class KatibBackendTest {
               "2024-02-01T00:00:00Z",
               "--to",
               "2024-03-01T10:00:00Z",
+              "--snapshot",
+              Long.toString(Fixtures.SNAPSHOT),
+              "--metadata-location",
+              Fixtures.METADATA,
               "--param",
               "lr=${trialParameters.lr}",
               "--param",
@@ -266,6 +270,10 @@ class KatibBackendTest {
               "2024-02-01T00:00:00Z",
               "--to",
               "2024-03-01T10:00:00Z",
+              "--snapshot",
+              Long.toString(Fixtures.SNAPSHOT),
+              "--metadata-location",
+              Fixtures.METADATA,
               "--param",
               "lr=0.05",
               "--param",
@@ -278,7 +286,12 @@ class KatibBackendTest {
           .containsEntry("nvidia.com/gpu", new Quantity("1"));
       assertThat(ps.getContainers().get(0).getArgs())
           .containsSequence("--model", TRIALS + "/best-model-1")
-          .containsSequence("--verdict", "/dev/termination-log");
+          .containsSequence("--verdict", "/dev/termination-log")
+          .containsSequence(
+              "--snapshot",
+              Long.toString(Fixtures.SNAPSHOT),
+              "--metadata-location",
+              Fixtures.METADATA);
       assertThat(experiments()).hasSize(1);
 
       // the BEST Job's pod events, handled as by the kubernetes backend

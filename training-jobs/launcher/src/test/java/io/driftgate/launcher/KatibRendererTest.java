@@ -64,4 +64,23 @@ class KatibRendererTest {
     assertThat(best)
         .contains("kind: \"Job\"", "lr=<best-lr>", "momentum=<best-momentum>", "epochs=5");
   }
+
+  @Test
+  void trialsAndTheBestModelReadThePinnedSnapshot() {
+    RetrainRun pinned =
+        RetrainRun.requested(
+            "k",
+            Fixtures.MODEL,
+            RunRequest.from(Fixtures.request("k")).withLakeSnapshot("123", null),
+            Instant.EPOCH);
+    KatibRenderer r = new KatibRenderer(Fixtures.k8sConfig(), Fixtures.MODEL);
+    assertThat(r.yaml(pinned, 1)).contains("- \"--snapshot\"\n", "- \"123\"\n");
+    assertThat(r.yaml(pinned, 1)).doesNotContain("--metadata-location");
+    assertThat(r.jobs().trainArgs(pinned, Map.of("lr", "0.1"), "/out"))
+        .containsSequence("--snapshot", "123", "--param", "lr=0.1")
+        .doesNotContain("--metadata-location");
+    assertThat(r.jobs().gateArgs(pinned, 1)).endsWith("--snapshot", "123");
+    // an unpinned run (a resumed run of an older launcher) reads the lake's current snapshot
+    assertThat(r.jobs().trainArgs(run("k"), Map.of(), "/out")).doesNotContain("--snapshot");
+  }
 }

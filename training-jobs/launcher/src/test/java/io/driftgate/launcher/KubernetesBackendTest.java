@@ -34,7 +34,7 @@ class KubernetesBackendTest {
   Launcher launcher() {
     KubernetesBackend b =
         new KubernetesBackend(client, new JobRenderer(config, Fixtures.MODEL), Fixtures.MODEL);
-    return Fixtures.launcher(new FileRunStore(dir), b, config, 2);
+    return Fixtures.launcher(new FileRunStore(dir), b, config, 2, Fixtures.pinnedLake());
   }
 
   List<Job> jobs() {
@@ -142,6 +142,10 @@ class KubernetesBackendTest {
               "2024-03-01T10:00:00Z",
               "--parallelism",
               "2",
+              "--snapshot",
+              Long.toString(Fixtures.SNAPSHOT),
+              "--metadata-location",
+              Fixtures.METADATA,
               "--grid",
               "lr=0.01,0.05,0.1",
               "--grid",
@@ -167,6 +171,7 @@ class KubernetesBackendTest {
       assertThat(c.getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("1"));
       assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
       RetrainRun r = Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      assertThat(r.request().lakeSnapshotId()).isEqualTo(Fixtures.SNAPSHOT);
       assertThat(r.handle("tuneJob")).isEqualTo(job.getMetadata().getName());
       assertThat(r.handle("studyDir")).isEqualTo(study);
     }
@@ -200,7 +205,11 @@ class KubernetesBackendTest {
               "--report",
               study + "/gate-report.html",
               "--verdict",
-              "/dev/termination-log");
+              "/dev/termination-log",
+              "--snapshot",
+              Long.toString(Fixtures.SNAPSHOT),
+              "--metadata-location",
+              Fixtures.METADATA);
       assertThat(jobs()).hasSize(2);
 
       Pod pod = createPod(best);
