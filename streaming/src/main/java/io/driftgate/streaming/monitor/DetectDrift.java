@@ -136,12 +136,18 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       pendingReports = new java.util.ArrayList<>();
     }
 
-    /** One lake commit per bundle: a commit per window would throttle a catching-up monitor. */
+    /**
+     * One lake commit per bundle (a commit per window would throttle a catching-up monitor), then
+     * the monitor's state: whoever sees a window closed in the state finds its report in the table.
+     */
     @FinishBundle
     public void finishBundle() {
       if (reportTable != null && !pendingReports.isEmpty()) {
         io.driftgate.core.lake.DriftReportTable.append(reportTable, pendingReports);
         pendingReports.clear();
+      }
+      if (monitor != null) {
+        store.save(monitor.state());
       }
     }
 
@@ -190,7 +196,8 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
                 requests.inc();
                 out.get(REQUESTS).output(KV.of(r.getIdempotencyKey(), bytes(encode(r))));
               });
-      store.save(monitor.state());
+      // The state (what `--until-caught-up` waits on) is saved in finishBundle, after the
+      // bundle's reports are in the lake table.
     }
 
     private static byte[] bytes(ByteBuffer b) {
