@@ -50,9 +50,13 @@ public final class IngestPipeline {
 
   /** Parses options, resolves the spec, runs the pipeline and waits for it (bounded runs end). */
   public static IngestResult run(String... args) {
-    IngestOptions parsed =
-        PipelineOptionsFactory.fromArgs(args).withValidation().as(IngestOptions.class);
-    ModelSpec spec = SpecLoader.load(Paths.get(parsed.getSpec()));
+    // The spec sizes bundles and checkpoints (RunnerDefaults), so read it before the options.
+    ModelSpec spec =
+        java.util.Arrays.stream(args)
+            .filter(a -> a.startsWith("--spec="))
+            .reduce((a, b) -> b)
+            .map(a -> SpecLoader.load(Paths.get(a.substring("--spec=".length()))))
+            .orElseThrow(() -> new IllegalArgumentException("--spec=<driftgate.yaml> is required"));
     IngestOptions options =
         PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), args))
             .withValidation()
