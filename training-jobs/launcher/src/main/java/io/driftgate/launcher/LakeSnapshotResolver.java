@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,12 +195,32 @@ public final class LakeSnapshotResolver implements SnapshotResolver {
     return metadataLocations ? l.metadataLocation() : null;
   }
 
+  /** Tag commits that meet a concurrent commit (ingestion appends every few seconds) retry. */
+  static final int TAG_ATTEMPTS = 10;
+
   @Override
   public void keep(long snapshotId) {
+    String tag = LakeMaintenance.keepTag(snapshotId);
     try (Lake l = lake.get()) {
-      LakeMaintenance.tagSnapshot(l, LakeMaintenance.keepTag(snapshotId), snapshotId);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          LakeMaintenance.tagSnapshot(l, tag, snapshotId); // refreshes the table first
+          break;
+        } catch (CommitFailedException e) {
+          if (attempt >= TAG_ATTEMPTS) {
+            throw e;
+          }
+          LOG.debug("tagging lake snapshot {} met a concurrent commit; again", snapshotId);
+          try {
+            Thread.sleep(50L * attempt);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+        }
+      }
     }
-    LOG.info("lake snapshot {} tagged {}", snapshotId, LakeMaintenance.keepTag(snapshotId));
+    LOG.info("lake snapshot {} tagged {}", snapshotId, tag);
   }
 
   @Override

@@ -62,6 +62,9 @@ public final class Launcher implements AutoCloseable {
   /** Runs waiting for a lake snapshot: key → the tuning attempt waiting. */
   private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
 
+  /** Waiting runs whose lake check failed (warned once). */
+  private final java.util.Set<String> unreadable = ConcurrentHashMap.newKeySet();
+
   /** Snapshot tags not written yet; {@link #close()} lets them finish. */
   private final java.util.Set<java.util.concurrent.Future<?>> tagging =
       ConcurrentHashMap.newKeySet();
@@ -372,9 +375,14 @@ public final class Launcher implements AutoCloseable {
     SnapshotResolver.Resolution r;
     try {
       r = pinning.resolver().resolve(key, from, to);
-    } catch (RuntimeException e) {
-      LOG.warn("run {}: cannot read the lake: {}", key, e.toString());
-      r = SnapshotResolver.Resolution.notYet("the lake cannot be read: " + e.getMessage());
+    } catch (RuntimeException | LinkageError e) { // the run goes on waiting, then fails
+      if (unreadable.add(key)) {
+        LOG.warn("run {}: cannot read the lake (checking again): {}", key, e.toString());
+      }
+      r = SnapshotResolver.Resolution.notYet("the lake cannot be read: " + e);
+    }
+    if (r.covered() || System.nanoTime() - deadline >= 0) {
+      unreadable.remove(key);
     }
     if (r.covered()) {
       RunEvent pinned =
