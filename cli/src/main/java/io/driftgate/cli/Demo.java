@@ -39,9 +39,11 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The whole embedded loop, as far as it exists: broker -> producer (with an injected drift) ->
- * ingestion (Beam on a local Flink cluster) -> lake, drift reports and retrain requests, with an
- * accounting check at the end.
+ * The whole embedded loop: broker -> producer (with an injected drift) -> ingestion (Beam on a
+ * local Flink cluster) -> lake, drift reports and retrain requests -> launcher (tune, train best,
+ * gate, promote), with an accounting check at the end. The launcher runs alongside ingestion: it
+ * consumes a retrain request as soon as the monitor emits it and pins the run to the newest lake
+ * snapshot that covers the request's range, while ingestion keeps appending.
  */
 public final class Demo {
 
@@ -76,8 +78,9 @@ public final class Demo {
   public record Event(Instant at, String what) {}
 
   /**
-   * The training half of the demo: an in-process launcher (local backend) consumes the retrain
-   * request from Kafka, tunes, gates and promotes.
+   * The training half of the demo: an in-process launcher (local backend), started before
+   * ingestion, consumes the retrain request from Kafka, pins its lake snapshot, tunes, gates and
+   * promotes.
    *
    * @param specFile the spec file the trials and the gate read (the lake path is passed apart)
    * @param grid searched parameters
@@ -130,7 +133,8 @@ public final class Demo {
   }
 
   /**
-   * The demo; with {@code training} non-null the loop runs on to a promoted (or rejected) model.
+   * The demo; with {@code training} non-null the loop runs on to a promoted (or rejected) model: an
+   * in-process launcher starts before ingestion and runs alongside it ({@link LiveLauncher}).
    */
   public static Result run(
       ModelSpec exampleSpec,
@@ -154,154 +158,148 @@ public final class Demo {
       ModelSpec spec =
           exampleSpec.withBootstrapServers(kafka.bootstrapServers()).withLakePath(lake);
       String topic = spec.source().kafka().topic();
+      String requestsTopic = spec.drift().requestsTopicOr(spec.model());
       kafka.createTopicsFor(spec, partitions);
-      out.printf(
-          "[%5.1fs] producing %,d records (%.1f%% malformed) to '%s' (%d partitions) while ingesting%n",
-          secs(started), generator.count(), generator.malformedFraction() * 100, topic, partitions);
-      long driftAt = generator.drift() == null ? -1 : generator.drift().startAt();
-      AtomicReference<Instant> beforeOnset = new AtomicReference<>(Instant.now());
-      AtomicReference<Instant> onsetSent = new AtomicReference<>();
-      AtomicReference<Instant> producerDone = new AtomicReference<>();
-      ProgressListener onsetWatch =
-          (sent, total, elapsed) -> {
-            Instant now = Instant.now();
-            if (driftAt >= 0 && onsetSent.get() == null) {
-              if (sent > driftAt) {
-                onsetSent.set(now);
-              } else {
-                beforeOnset.set(now);
+      // The launcher first, so that it consumes the retrain request as soon as it is emitted.
+      try (LiveLauncher live =
+          training == null ? null : LiveLauncher.start(spec, training, workDir, requestsTopic)) {
+        if (live != null) {
+          out.printf(
+              "[%5.1fs] launcher (local backend) consuming retrain requests from '%s' while"
+                  + " ingesting; each run waits for a lake snapshot that covers its range; study"
+                  + " %s, parallelism %d, params %s%n",
+              secs(started),
+              requestsTopic,
+              training.grid(),
+              training.parallelism(),
+              new TreeMap<>(training.baseParams()));
+          timeline.add(new Event(Instant.now(), "launcher started (consuming retrain requests)"));
+        }
+        out.printf(
+            "[%5.1fs] producing %,d records (%.1f%% malformed) to '%s' (%d partitions) while"
+                + " ingesting%n",
+            secs(started),
+            generator.count(),
+            generator.malformedFraction() * 100,
+            topic,
+            partitions);
+        long driftAt = generator.drift() == null ? -1 : generator.drift().startAt();
+        AtomicReference<Instant> beforeOnset = new AtomicReference<>(Instant.now());
+        AtomicReference<Instant> onsetSent = new AtomicReference<>();
+        AtomicReference<Instant> producerDone = new AtomicReference<>();
+        ProgressListener onsetWatch =
+            (sent, total, elapsed) -> {
+              Instant now = Instant.now();
+              if (driftAt >= 0 && onsetSent.get() == null) {
+                if (sent > driftAt) {
+                  onsetSent.set(now);
+                } else {
+                  beforeOnset.set(now);
+                }
               }
-            }
-          };
-      timeline.add(new Event(Instant.now(), "producer started"));
-      CompletableFuture<ProduceResult> producing =
-          CompletableFuture.supplyAsync(
-                  () ->
-                      StreamProducer.produce(
-                          kafka.bootstrapServers(), topic, generator, 0, onsetWatch))
-              .whenComplete((p, e) -> producerDone.set(Instant.now()));
-      IngestConfig config = IngestConfig.of(spec);
-      // Stop once everything the producer wrote is durably committed.
-      StopCondition caughtUp =
-          StopCondition.caughtUpWith(
-                  kafka.bootstrapServers(),
-                  topic,
-                  spec.source().kafka().consumerGroup(),
-                  () -> producing.isDone() ? producing.join().endOffsets() : null)
-              // ... and the drift monitor has closed the last event-time window.
-              .and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
-      IngestOptions options =
-          PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), pipelineArgs))
-              .as(IngestOptions.class);
-      AtomicBoolean done = new AtomicBoolean();
-      Thread bar = progress ? progressBar(lake, generator.count(), out, done) : null;
-      out.printf(
-          "[%5.1fs] ingestion started: Beam %s on %s%n",
-          secs(started),
-          org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
-          options.getRunner().getSimpleName());
-      IngestResult ingest = IngestPipeline.run(options, config, caughtUp);
-      done.set(true);
-      if (bar != null) {
-        bar.join();
-      }
-      ProduceResult produced = producing.get();
-      timeline.add(new Event(Instant.now(), "ingestion stopped (caught up, all windows closed)"));
-      Instant onsetProduced = onsetSent.get();
-      if (onsetProduced != null) {
+            };
+        timeline.add(new Event(Instant.now(), "producer started"));
+        CompletableFuture<ProduceResult> producing =
+            CompletableFuture.supplyAsync(
+                    () ->
+                        StreamProducer.produce(
+                            kafka.bootstrapServers(), topic, generator, 0, onsetWatch))
+                .whenComplete((p, e) -> producerDone.set(Instant.now()));
+        IngestConfig config = IngestConfig.of(spec);
+        // Stop once everything the producer wrote is durably committed.
+        StopCondition caughtUp =
+            StopCondition.caughtUpWith(
+                    kafka.bootstrapServers(),
+                    topic,
+                    spec.source().kafka().consumerGroup(),
+                    () -> producing.isDone() ? producing.join().endOffsets() : null)
+                // ... and the drift monitor has closed the last event-time window.
+                .and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
+        IngestOptions options =
+            PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), pipelineArgs))
+                .as(IngestOptions.class);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread bar = progress ? progressBar(lake, generator.count(), out, done) : null;
+        out.printf(
+            "[%5.1fs] ingestion started: Beam %s on %s%n",
+            secs(started),
+            org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
+            options.getRunner().getSimpleName());
+        IngestResult ingest = IngestPipeline.run(options, config, caughtUp);
+        done.set(true);
+        if (bar != null) {
+          bar.join();
+        }
+        ProduceResult produced = producing.get();
+        timeline.add(new Event(Instant.now(), "ingestion stopped (caught up, all windows closed)"));
+        Instant onsetProduced = onsetSent.get();
+        if (onsetProduced != null) {
+          timeline.add(
+              new Event(
+                  onsetProduced,
+                  String.format(
+                      "drift onset: record %,d (event time %s) handed to the producer"
+                          + " (between %s and this instant; producer reports once a second)",
+                      driftAt,
+                      Instant.ofEpochMilli(
+                          generator.startTimeMillis() + driftAt * generator.eventSpacingMillis()),
+                      beforeOnset.get())));
+        }
         timeline.add(
             new Event(
-                onsetProduced,
-                String.format(
-                    "drift onset: record %,d (event time %s) handed to the producer"
-                        + " (between %s and this instant; producer reports once a second)",
-                    driftAt,
-                    Instant.ofEpochMilli(
-                        generator.startTimeMillis() + driftAt * generator.eventSpacingMillis()),
-                    beforeOnset.get())));
-      }
-      timeline.add(
-          new Event(
-              producerDone.get(), String.format("producer done: %,d records", produced.total())));
-      List<DriftReport> reports = new MonitorStore(lake).reports();
-      List<RetrainRequest> requests = new MonitorStore(lake).requests();
-      reports.stream()
-          .filter(rep -> rep.getDriftedShare() >= spec.drift().driftedShare())
-          .findFirst()
-          .ifPresent(
-              rep ->
-                  fileTime(
-                          lake.resolve(MonitorStore.REPORTS_DIR)
-                              .resolve(rep.getWindowStart().toEpochMilli() + ".json"))
-                      .ifPresent(
-                          t ->
-                              timeline.add(
-                                  new Event(
-                                      t,
-                                      String.format(
-                                          "first drifted report written: window %s, %.0f%% of"
-                                              + " features drifted",
-                                          rep.getWindowStart(), rep.getDriftedShare() * 100)))));
-      for (RetrainRequest req : requests) {
-        fileTime(
-                lake.resolve(MonitorStore.MONITOR_DIR)
-                    .resolve("requests")
-                    .resolve(MonitorStore.requestFileName(req.getIdempotencyKey())))
+                producerDone.get(), String.format("producer done: %,d records", produced.total())));
+        List<DriftReport> reports = new MonitorStore(lake).reports();
+        List<RetrainRequest> requests = new MonitorStore(lake).requests();
+        reports.stream()
+            .filter(rep -> rep.getDriftedShare() >= spec.drift().driftedShare())
+            .findFirst()
             .ifPresent(
-                t ->
-                    timeline.add(
-                        new Event(
-                            t,
-                            "retrain request emitted: "
-                                + req.getIdempotencyKey()
-                                + " (topic "
-                                + spec.drift().requestsTopicOr(spec.model())
-                                + ")")));
-      }
-      List<RetrainRun> runs = List.of();
-      Path registry = null;
-      Path gateReport = null;
-      if (training != null && !requests.isEmpty()) {
-        registry = workDir.resolve("registry");
-        LocalLoop.Options o =
-            new LocalLoop.Options(
-                training.specFile(),
-                lake,
-                workDir.resolve("runs"),
-                workDir.resolve("studies"),
-                registry,
-                training.grid(),
-                training.baseParams(),
-                training.parallelism(),
-                training.trialHeap(),
-                training.seed(),
-                training.bootstrapResamples(),
-                training.explainPoints());
-        out.printf(
-            "[%5.1fs] launcher (local backend) consuming retrain requests from '%s'; study %s,"
-                + " parallelism %d, params %s%n",
-            secs(started),
-            spec.drift().requestsTopicOr(spec.model()),
-            training.grid(),
-            training.parallelism(),
-            new TreeMap<>(training.baseParams()));
-        try (LocalLoop loop =
-                new LocalLoop(spec.model(), LauncherConfig.load(training.specFile()), o);
-            RequestConsumer consumer =
-                new RequestConsumer(
-                    kafka.bootstrapServers(),
-                    spec.drift().requestsTopicOr(spec.model()),
-                    loop.launcher())) {
-          loop.launcher().start();
-          int n = consumer.drain(Duration.ofSeconds(60));
-          timeline.add(new Event(Instant.now(), "launcher consumed " + n + " request(s)"));
-          if (!loop.launcher().awaitAllTerminal(training.timeout())) {
+                rep ->
+                    fileTime(
+                            lake.resolve(MonitorStore.REPORTS_DIR)
+                                .resolve(rep.getWindowStart().toEpochMilli() + ".json"))
+                        .ifPresent(
+                            t ->
+                                timeline.add(
+                                    new Event(
+                                        t,
+                                        String.format(
+                                            "first drifted report written: window %s, %.0f%% of"
+                                                + " features drifted",
+                                            rep.getWindowStart(), rep.getDriftedShare() * 100)))));
+        for (RetrainRequest req : requests) {
+          fileTime(
+                  lake.resolve(MonitorStore.MONITOR_DIR)
+                      .resolve("requests")
+                      .resolve(MonitorStore.requestFileName(req.getIdempotencyKey())))
+              .ifPresent(
+                  t ->
+                      timeline.add(
+                          new Event(
+                              t,
+                              "retrain request emitted: "
+                                  + req.getIdempotencyKey()
+                                  + " (topic "
+                                  + requestsTopic
+                                  + ")")));
+        }
+        List<RetrainRun> runs = List.of();
+        Path registry = null;
+        Path gateReport = null;
+        if (live != null) {
+          registry = workDir.resolve("registry");
+          // Requests emitted at the very end of ingestion may still be on their way.
+          live.awaitConsumed(requests.size(), Duration.ofSeconds(60));
+          if (!live.loop().launcher().awaitAllTerminal(training.timeout())) {
             out.printf("runs not finished after %s; giving up%n", training.timeout());
           }
-          runs = loop.launcher().runs();
+          timeline.addAll(live.events());
+          runs = live.loop().launcher().runs();
           for (RetrainRun run : runs) {
             for (Transition t : run.history()) {
-              if (t.from() != t.to() || t.to() == RunState.REQUESTED) {
+              if (t.from() != t.to()
+                  || t.to() == RunState.REQUESTED
+                  || t.reason().startsWith("lake snapshot")) {
                 timeline.add(
                     new Event(
                         t.at(),
@@ -309,58 +307,152 @@ public final class Demo {
               }
             }
             if (run.state() == RunState.PROMOTED || run.state() == RunState.REJECTED) {
-              gateReport = loop.gate().reportFile(run.key());
+              gateReport = live.loop().gate().reportFile(run.key());
             }
           }
         }
+        timeline.sort(Comparator.comparing(Event::at));
+        Long onsetToPromotion = null;
+        Instant promotedAt =
+            runs.stream()
+                .flatMap(r -> r.history().stream())
+                .filter(t -> t.to() == RunState.PROMOTED && t.from() != RunState.PROMOTED)
+                .map(Transition::at)
+                .findFirst()
+                .orElse(null);
+        if (promotedAt != null && onsetProduced != null) {
+          onsetToPromotion = Duration.between(onsetProduced, promotedAt).toMillis();
+        }
+        long lakeRows;
+        long deadLetters;
+        Map<String, Long> deadLettersByKind;
+        long dataFiles;
+        long duplicateOffsets;
+        try (Lake committed = LakeCommand.open(spec)) {
+          lakeRows = committed.rows();
+          deadLetters = committed.deadLetters();
+          deadLettersByKind = new TreeMap<>(committed.deadLettersByKind());
+          dataFiles = committed.dataFiles();
+          duplicateOffsets = LakeCommand.duplicateOffsets(committed);
+        }
+        Result r =
+            new Result(
+                produced,
+                ingest,
+                lakeRows,
+                deadLetters,
+                deadLettersByKind,
+                (int) dataFiles,
+                duplicateOffsets,
+                (System.nanoTime() - started) / 1_000_000,
+                reports,
+                requests,
+                runs,
+                timeline,
+                registry,
+                gateReport,
+                onsetToPromotion);
+        printDrift(r, generator, spec, out);
+        if (training != null) {
+          printLoop(r, out);
+        }
+        printSummary(r, lake, out);
+        return r;
       }
-      timeline.sort(Comparator.comparing(Event::at));
-      Long onsetToPromotion = null;
-      Instant promotedAt =
-          runs.stream()
-              .flatMap(r -> r.history().stream())
-              .filter(t -> t.to() == RunState.PROMOTED && t.from() != RunState.PROMOTED)
-              .map(Transition::at)
-              .findFirst()
-              .orElse(null);
-      if (promotedAt != null && onsetProduced != null) {
-        onsetToPromotion = Duration.between(onsetProduced, promotedAt).toMillis();
+    }
+  }
+
+  /**
+   * The demo's launcher: a {@link LocalLoop} whose runs are pinned to lake snapshots, fed by a
+   * thread that polls the requests topic from before ingestion starts until {@link #close()}.
+   */
+  static final class LiveLauncher implements AutoCloseable {
+    private final LocalLoop loop;
+    private final Thread poller;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger consumed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private LiveLauncher(LocalLoop loop, String bootstrapServers, String requestsTopic) {
+      this.loop = loop;
+      this.poller =
+          new Thread(
+              () -> {
+                try (RequestConsumer consumer =
+                    new RequestConsumer(bootstrapServers, requestsTopic, loop.launcher())) {
+                  while (!stop.get()) {
+                    int n = consumer.pollOnce(Duration.ofMillis(100));
+                    if (n > 0) {
+                      consumed.addAndGet(n);
+                      events.add(
+                          new Event(Instant.now(), "launcher consumed " + n + " request(s)"));
+                    }
+                  }
+                } catch (RuntimeException e) {
+                  failure.set(e);
+                }
+              },
+              "demo-launcher");
+      poller.setDaemon(true);
+    }
+
+    static LiveLauncher start(
+        ModelSpec spec, Training training, Path workDir, String requestsTopic) {
+      LocalLoop.Options o =
+          new LocalLoop.Options(
+              training.specFile(),
+              spec.lake().path(),
+              workDir.resolve("runs"),
+              workDir.resolve("studies"),
+              workDir.resolve("registry"),
+              training.grid(),
+              training.baseParams(),
+              training.parallelism(),
+              training.trialHeap(),
+              training.seed(),
+              training.bootstrapResamples(),
+              training.explainPoints());
+      LocalLoop loop =
+          new LocalLoop(
+              spec.model(),
+              LauncherConfig.load(training.specFile()),
+              o,
+              LauncherCommand.snapshots(spec, false));
+      LiveLauncher live =
+          new LiveLauncher(loop, spec.source().kafka().bootstrapServers(), requestsTopic);
+      loop.launcher().start();
+      live.poller.start();
+      return live;
+    }
+
+    LocalLoop loop() {
+      return loop;
+    }
+
+    /** Waits until {@code n} requests were consumed (at most {@code maxWait}). */
+    void awaitConsumed(int n, Duration maxWait) throws InterruptedException {
+      long end = System.nanoTime() + maxWait.toNanos();
+      while (consumed.get() < n && System.nanoTime() < end && failure.get() == null) {
+        Thread.sleep(50);
       }
-      long lakeRows;
-      long deadLetters;
-      Map<String, Long> deadLettersByKind;
-      long dataFiles;
-      long duplicateOffsets;
-      try (Lake committed = LakeCommand.open(spec)) {
-        lakeRows = committed.rows();
-        deadLetters = committed.deadLetters();
-        deadLettersByKind = new TreeMap<>(committed.deadLettersByKind());
-        dataFiles = committed.dataFiles();
-        duplicateOffsets = LakeCommand.duplicateOffsets(committed);
+      if (failure.get() != null) {
+        throw new IllegalStateException("the launcher's consumer failed", failure.get());
       }
-      Result r =
-          new Result(
-              produced,
-              ingest,
-              lakeRows,
-              deadLetters,
-              deadLettersByKind,
-              (int) dataFiles,
-              duplicateOffsets,
-              (System.nanoTime() - started) / 1_000_000,
-              reports,
-              requests,
-              runs,
-              timeline,
-              registry,
-              gateReport,
-              onsetToPromotion);
-      printDrift(r, generator, spec, out);
-      if (training != null) {
-        printLoop(r, out);
+    }
+
+    List<Event> events() {
+      synchronized (events) {
+        return new ArrayList<>(events);
       }
-      printSummary(r, lake, out);
-      return r;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      poller.join(10_000);
+      loop.close();
     }
   }
 

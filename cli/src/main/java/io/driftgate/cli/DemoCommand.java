@@ -168,10 +168,27 @@ final class DemoCommand implements Callable<Integer> {
     if (requests.isEmpty()) {
       System.out.println("no retrain request: no Jobs to show");
     }
+    // The snapshot the launcher would pin in the demo's lake (read by the pods from its metadata
+    // file: the demo's lake has the embedded catalog).
+    Path lake = workDir.resolve("lake");
+    try (io.driftgate.launcher.SnapshotResolver snapshots =
+        io.driftgate.launcher.LakeSnapshotResolver.forSpec(
+            spec.withLakePath(lake), lake, !spec.lake().hasConfiguredCatalog(), null)) {
+      printJobs(requests, snapshots, spec, renderer, machine, placeholders);
+    }
+  }
+
+  private static void printJobs(
+      List<io.driftgate.schemas.RetrainRequest> requests,
+      io.driftgate.launcher.SnapshotResolver snapshots,
+      ModelSpec spec,
+      io.driftgate.launcher.JobRenderer renderer,
+      io.driftgate.core.run.RunMachine machine,
+      List<String> placeholders) {
     for (io.driftgate.schemas.RetrainRequest req : requests) {
       io.driftgate.core.run.RetrainRun run =
           machine.request(
-              req.getIdempotencyKey(), spec.model(), io.driftgate.core.run.RunRequest.from(req));
+              req.getIdempotencyKey(), spec.model(), LauncherCommand.pinOnce(snapshots, req));
       System.out.printf(
           "%n# Jobs 'driftgate launcher --kubernetes' creates for %s%s%n",
           run.key(),

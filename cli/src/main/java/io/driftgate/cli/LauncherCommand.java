@@ -305,7 +305,7 @@ final class LauncherCommand implements Callable<Integer> {
    * The request's snapshot, else the one the lake would pin now, else {@link #SNAPSHOT_PLACEHOLDER}
    * (the launcher waits for the lake to cover the range).
    */
-  private static RunRequest pinOnce(SnapshotResolver lake, RetrainRequest r) {
+  static RunRequest pinOnce(SnapshotResolver lake, RetrainRequest r) {
     RunRequest what = RunRequest.from(r);
     if (what.lakeSnapshot() != null) {
       return what;

@@ -138,14 +138,15 @@ final class RunsCommand implements Callable<Integer> {
         return 0;
       }
       System.out.printf(
-          "run %s (%s): %s, attempt %d%n  request %s on [%s, %s)%n",
+          "run %s (%s): %s, attempt %d%n  request %s on [%s, %s), lake snapshot %s%n",
           r.key(),
           r.model(),
           r.state(),
           r.attempt(),
           r.request().reasons(),
           r.request().dataFrom(),
-          r.request().dataTo());
+          r.request().dataTo(),
+          r.request().lakeSnapshot() == null ? "not pinned yet" : r.request().lakeSnapshot());
       for (Transition t : r.history()) {
         System.out.printf("  %s  %-13s -> %-13s %s%n", t.at(), t.from(), t.to(), t.reason());
       }

@@ -38,9 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The Kubernetes path end to end, short of a cluster: a retrain request → the launcher's Kubernetes
  * backend creates the Jobs in fabric8's CRUD mock API server → {@link InProcessKubelet} runs every
  * container's args with this build's CLI (prepare, the Indexed Job's trials, collect, gate) on a
- * spec mounted from a ConfigMap and a store on a PersistentVolumeClaim → the status it writes back
- * moves the run to a gate decision. Proves that the rendered Jobs chain into a promoted model with
- * nothing but the files on the shared store between them.
+ * spec mounted from a ConfigMap, a store and the lake (read-only) on PersistentVolumeClaims → the
+ * status it writes back moves the run to a gate decision. Every step reads the lake snapshot the
+ * launcher pinned, from its metadata file. Proves that the rendered Jobs chain into a promoted
+ * model with nothing but the files on the shared store between them.
  */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesLoopIT {
@@ -70,22 +71,24 @@ class KubernetesLoopIT {
                 .addToData("driftgate.yaml", specText)
                 .build())
         .create();
-    client
-        .persistentVolumeClaims()
-        .inNamespace(NS)
-        .resource(
-            new PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                .withName("driftgate-store")
-                .endMetadata()
-                .withNewSpec()
-                .withAccessModes("ReadWriteMany")
-                .withNewResources()
-                .addToRequests("storage", new Quantity("10Gi"))
-                .endResources()
-                .endSpec()
-                .build())
-        .create();
+    for (String claim : List.of("driftgate-store", "driftgate-lake")) {
+      client
+          .persistentVolumeClaims()
+          .inNamespace(NS)
+          .resource(
+              new PersistentVolumeClaimBuilder()
+                  .withNewMetadata()
+                  .withName(claim)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withAccessModes("ReadWriteMany")
+                  .withNewResources()
+                  .addToRequests("storage", new Quantity("10Gi"))
+                  .endResources()
+                  .endSpec()
+                  .build())
+          .create();
+    }
 
     LakeRange range = LakeRange.wholeLake(lake);
     RetrainRequest request =
@@ -215,6 +218,10 @@ class KubernetesLoopIT {
         + "    - {name: store, mountPath: "
         + store
         + ", claimName: driftgate-store}\n"
+        // the lake, read-only as in production: pods read the pinned snapshot's metadata file
+        + "    - {name: lake, mountPath: "
+        + lake.toAbsolutePath()
+        + ", claimName: driftgate-lake, readOnly: true}\n"
         + "  grid: {lr: [0.05, 0.1], momentum: [0.9]}\n"
         + "  params: {epochs: 3, hidden: 16, batchSize: 64}\n"
         + "  parallelism: 2\n"

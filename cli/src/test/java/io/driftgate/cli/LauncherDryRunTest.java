@@ -115,7 +115,7 @@ class LauncherDryRunTest extends ConsoleCapture {
     assertThat(tune.getSpec().getTemplate().getSpec().getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .extracting(v -> v.getPersistentVolumeClaim().getClaimName())
-        .containsExactly("driftgate-store");
+        .containsExactly("driftgate-store", "driftgate-lake");
     Job best = jobs.get(1);
     assertThat(best.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
         .startsWith("tune", "--collect");

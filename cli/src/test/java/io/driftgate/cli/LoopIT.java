@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.generate.DriftConfig;
 import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.registry.FileSystemModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.ModelRegistry;
@@ -80,6 +82,25 @@ class LoopIT {
             RunState.GATING,
             RunState.PROMOTED);
     assertThat(run.results().bestParams()).containsOnlyKeys("lr", "momentum");
+    // The launcher ran alongside ingestion and pinned the run to a snapshot covering its range.
+    Long pinned = run.request().lakeSnapshotId();
+    assertThat(pinned).as(out).isNotNull();
+    assertThat(run.history())
+        .extracting(Transition::reason)
+        .anyMatch(reason -> reason.startsWith("lake snapshot " + pinned + " pinned"));
+    try (Lake lake = Lake.open(work.resolve("lake"))) {
+      // every source partition (4) has committed rows at the range end in the pinned snapshot
+      java.util.Set<Integer> reaching = new java.util.TreeSet<>();
+      long end = req.getDataTo().toEpochMilli() - 1;
+      lake.at(pinned)
+          .scan(
+              end,
+              end + java.time.Duration.ofDays(365).toMillis(),
+              row -> reaching.add(((Number) row.getField("_source_partition")).intValue()));
+      assertThat(reaching).as(out).containsExactly(0, 1, 2, 3);
+      // the promoted model's snapshot is tagged: lake maintenance never expires it
+      assertThat(lake.recordsTable().refs()).containsKey(LakeMaintenance.keepTag(pinned));
+    }
 
     // The registry's champion is the run's model, and the ledger links it to data and offsets.
     FileSystemModelRegistry registry = new FileSystemModelRegistry(work.resolve("registry"));
@@ -101,6 +122,7 @@ class LoopIT {
     assertThat(((Number) range.get("toMillis")).longValue())
         .isEqualTo(req.getDataTo().toEpochMilli());
     assertThat(((Number) range.get("rows")).longValue()).isPositive();
+    assertThat(((Number) range.get("snapshotId")).longValue()).isEqualTo(pinned);
     Map<?, ?> offsets = (Map<?, ?>) champion.details().get("kafkaOffsets");
     assertThat(offsets).as(champion.details().toString()).isNotEmpty();
 

@@ -44,6 +44,8 @@ class MinimalValuesTest {
     Volume models = RenderedChartTest.volume(launcher.getSpec().getTemplate().getSpec(), "models");
     assertThat(models.getCsi()).isNull();
     assertThat(models.getPersistentVolumeClaim().getClaimName()).isEqualTo("driftgate-models");
+    Volume lake = RenderedChartTest.volume(launcher.getSpec().getTemplate().getSpec(), "lake");
+    assertThat(lake.getPersistentVolumeClaim().getClaimName()).isEqualTo("driftgate-lake");
     Map<String, Object> section =
         (Map<String, Object>) RenderedChartTest.renderedSpec(docs).get("launcher");
     assertThat(section)

@@ -150,9 +150,11 @@ class RenderedChartTest {
     // The spec at /etc/driftgate, the models bucket at /data/models through Cloud Storage FUSE.
     assertThat(mountPaths(c))
         .containsEntry("spec", "/etc/driftgate")
-        .containsEntry("models", "/data/models");
+        .containsEntry("models", "/data/models")
+        .containsEntry("lake", "/data/lake"); // pins runs to lake snapshots, tags promoted ones
     assertThat(volume(pod, "spec").getConfigMap().getName()).isEqualTo(PREFIX + "-spec");
     assertGcsfuseVolume(volume(pod, "models"), "my-project-driftgate-models", false);
+    assertGcsfuseVolume(volume(pod, "lake"), "my-project-driftgate-lake", false);
     assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("gke-gcsfuse/volumes", "true");
     assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));

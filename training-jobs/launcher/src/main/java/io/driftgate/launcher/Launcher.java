@@ -62,6 +62,13 @@ public final class Launcher implements AutoCloseable {
   /** Runs waiting for a lake snapshot: key → the tuning attempt waiting. */
   private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
 
+  /** Waiting runs whose lake check failed (warned once). */
+  private final java.util.Set<String> unreadable = ConcurrentHashMap.newKeySet();
+
+  /** Snapshot tags not written yet; {@link #close()} lets them finish. */
+  private final java.util.Set<java.util.concurrent.Future<?>> tagging =
+      ConcurrentHashMap.newKeySet();
+
   private volatile boolean started;
   private volatile boolean resumed; // start() has loaded and resumed the stored runs
 
@@ -368,9 +375,14 @@ public final class Launcher implements AutoCloseable {
     SnapshotResolver.Resolution r;
     try {
       r = pinning.resolver().resolve(key, from, to);
-    } catch (RuntimeException e) {
-      LOG.warn("run {}: cannot read the lake: {}", key, e.toString());
-      r = SnapshotResolver.Resolution.notYet("the lake cannot be read: " + e.getMessage());
+    } catch (RuntimeException | LinkageError e) { // the run goes on waiting, then fails
+      if (unreadable.add(key)) {
+        LOG.warn("run {}: cannot read the lake (checking again): {}", key, e.toString());
+      }
+      r = SnapshotResolver.Resolution.notYet("the lake cannot be read: " + e);
+    }
+    if (r.covered() || System.nanoTime() - deadline >= 0) {
+      unreadable.remove(key);
     }
     if (r.covered()) {
       RunEvent pinned =
@@ -413,27 +425,38 @@ public final class Launcher implements AutoCloseable {
     if (pinning == null || snapshot == null) {
       return;
     }
-    onLakeThread(
-        () -> {
-          try {
-            pinning.resolver().keep(Long.parseLong(snapshot.trim()));
-          } catch (RuntimeException e) {
-            LOG.warn(
-                "run {}: cannot tag lake snapshot {} of the promoted model: {} ('driftgate lake"
-                    + " maintain' with the registry protects it)",
-                run.key(),
-                snapshot,
-                e.toString());
-          }
-        },
-        Duration.ZERO);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    tagging.add(done);
+    boolean queued =
+        onLakeThread(
+            () -> {
+              try {
+                pinning.resolver().keep(Long.parseLong(snapshot.trim()));
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "run {}: cannot tag lake snapshot {} of the promoted model: {} ('driftgate lake"
+                        + " maintain' with the registry protects it)",
+                    run.key(),
+                    snapshot,
+                    e.toString());
+              } finally {
+                done.complete(null);
+                tagging.remove(done);
+              }
+            },
+            Duration.ZERO);
+    if (!queued) {
+      tagging.remove(done);
+    }
   }
 
-  private void onLakeThread(Runnable r, Duration delay) {
+  private boolean onLakeThread(Runnable r, Duration delay) {
     try {
       lakeThread.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      LOG.debug("launcher closed; lake check dropped (repeated on restart)");
+      LOG.debug("launcher closed; lake work dropped (pinning is repeated on restart)");
+      return false;
     }
   }
 
@@ -518,6 +541,16 @@ public final class Launcher implements AutoCloseable {
   public void close() {
     backend.close();
     loop.shutdownNow();
+    for (java.util.concurrent.Future<?> f : new ArrayList<>(tagging)) {
+      try { // a promoted model's snapshot tag is worth a short wait
+        f.get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("a lake snapshot tag did not finish before the launcher closed: {}", e.toString());
+      }
+    }
     if (lakeThread != null) {
       lakeThread.shutdownNow();
     }

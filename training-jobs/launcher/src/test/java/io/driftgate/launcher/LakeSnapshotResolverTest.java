@@ -10,11 +10,15 @@ import io.driftgate.core.testing.CommittedLakes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.iceberg.Snapshot;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,10 +53,78 @@ class LakeSnapshotResolverTest {
       assertThat(inside.snapshotId()).isEqualTo(lake.lastSnapshot());
       assertThat(inside.metadataLocation()).isNull();
       assertThat(inside.detail())
-          .contains("newest event time " + at(lake.maxEventTime()), "reaches the range end");
+          .isEqualTo(
+              "every source partition [0] holds rows at its range end "
+                  + at(lake.timeOf(100))
+                  + " (newest event time "
+                  + at(lake.maxEventTime())
+                  + ")");
       // the range ends with the newest row: covered exactly
       assertThat(r.resolve("k2", at(lake.from()), at(lake.to())).snapshotId())
           .isEqualTo(lake.lastSnapshot());
+    }
+  }
+
+  final List<Lake> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeViews() {
+    opened.forEach(Lake::close);
+  }
+
+  /** The lake as it was at one of its snapshots, as if that were the current one. */
+  Supplier<Lake> asOf(long snapshotId) {
+    return () -> {
+      Lake base = Lake.open(root);
+      opened.add(base);
+      return base.at(snapshotId);
+    };
+  }
+
+  @Test
+  void aPartitionThatHasNotReachedTheRangeEndHoldsThePinBack() {
+    // Two partitions committing in turn, 100 rows at a time: p0 records 0..198, p1 1..199,
+    // p0 200..398, p1 201..399, p0 400..598, p1 401..599.
+    CommittedLakes.Lake lake =
+        CommittedLakes.of(SPEC).seed(3).count(600).partitions(2).rowsPerCommit(100).write(root);
+    assertThat(lake.snapshots()).hasSize(6);
+    Instant to = at(lake.timeOf(500));
+    // After p0's third commit the lake's newest row is past the range end, p1's is not.
+    try (LakeSnapshotResolver r =
+        new LakeSnapshotResolver(asOf(lake.snapshots().get(4)), false, null)) {
+      SnapshotResolver.Resolution skewed = r.resolve("k", at(lake.from()), to);
+      assertThat(skewed.covered()).isFalse();
+      assertThat(skewed.detail())
+          .startsWith(
+              "source partitions [1] hold no committed row at "
+                  + at(lake.timeOf(500) - 1)
+                  + " or later yet; the lake's newest event time is ");
+    }
+    try (LakeSnapshotResolver r =
+        new LakeSnapshotResolver(asOf(lake.snapshots().get(5)), false, null)) {
+      SnapshotResolver.Resolution both = r.resolve("k", at(lake.from()), to);
+      assertThat(both.snapshotId()).isEqualTo(lake.snapshots().get(5));
+      assertThat(both.detail()).startsWith("every source partition [0, 1] holds rows");
+    }
+  }
+
+  @Test
+  void theSourceNamesPartitionsTheLakeHasNotSeenYet() {
+    CommittedLakes.Lake lake =
+        CommittedLakes.of(SPEC).seed(3).count(600).partitions(2).rowsPerCommit(100).write(root);
+    long onlyP0 = lake.snapshots().get(0); // p0's first 100 rows, nothing of p1
+    Instant to = at(lake.timeOf(100));
+    try (LakeSnapshotResolver lakeOnly = new LakeSnapshotResolver(asOf(onlyP0), false, null)) {
+      // the lake alone cannot know of partition 1
+      assertThat(lakeOnly.resolve("k", at(lake.from()), to).snapshotId()).isEqualTo(onlyP0);
+    }
+    FakeSource source = new FakeSource();
+    source.end.put(0, 300L);
+    source.end.put(1, 300L);
+    try (LakeSnapshotResolver withSource = new LakeSnapshotResolver(asOf(onlyP0), false, source)) {
+      SnapshotResolver.Resolution r = withSource.resolve("k", at(lake.from()), to);
+      assertThat(r.covered()).isFalse();
+      assertThat(r.detail()).startsWith("source partitions [1] hold no committed row");
     }
   }
 

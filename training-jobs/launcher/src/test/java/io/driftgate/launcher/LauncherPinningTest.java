@@ -34,7 +34,7 @@ class LauncherPinningTest {
   final LauncherConfig config = LauncherConfig.parse(Map.of("maxAttempts", 2));
 
   /** Says "not yet" {@code misses} times per request, then pins {@code snapshot}. */
-  static final class ScriptedResolver implements SnapshotResolver {
+  static class ScriptedResolver implements SnapshotResolver {
     final int misses;
     final long snapshot;
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -126,6 +126,25 @@ class LauncherPinningTest {
           .isEqualTo("4711");
     }
     assertThat(lake.closed).isTrue();
+  }
+
+  @Test
+  void closingRightAfterAPromotionStillTagsItsSnapshot() throws Exception {
+    Steps steps = new Steps();
+    ScriptedResolver slowTags =
+        new ScriptedResolver(0, 99) {
+          @Override
+          public void keep(long snapshotId) {
+            Fixtures.sleep(300); // a catalog commit
+            super.keep(snapshotId);
+          }
+        };
+    Launcher l = launcher(new FileRunStore(dir), steps, slowTags, Duration.ofMinutes(1));
+    l.start();
+    l.accept(request("k"));
+    Fixtures.await(l, "k", RunState.PROMOTED);
+    l.close();
+    assertThat(slowTags.kept).containsExactly(99L);
   }
 
   @Test
