@@ -103,7 +103,9 @@ class RestartIT {
 
       try (Lake index = Lake.open(spec)) {
         long dead = produced.malformed();
-        assertThat(index.rows() + index.deadLetters()).isEqualTo(produced.total());
+        assertThat(index.rows() + index.deadLetters())
+            .as(() -> diagnosis(index, kafka.bootstrapServers(), topic, group))
+            .isEqualTo(produced.total());
         assertThat(index.deadLetters()).isEqualTo(dead);
         LakeAudit audit = LakeAudit.of(index, topic);
         assertThat(audit.duplicatePositions()).isZero();
@@ -151,6 +153,50 @@ class RestartIT {
         assertThat(again.deadLetters().orphans()).isEmpty();
       }
     }
+  }
+
+  /**
+   * What a failed accounting check needs to be explained: the offsets the data holds against those
+   * the summaries claim, where the group stands, and each table's commit history.
+   */
+  private String diagnosis(Lake lake, String bootstrap, String topic, String group) {
+    StringBuilder out = new StringBuilder("\n");
+    LakeAudit audit = LakeAudit.of(lake, topic);
+    out.append("data positions: ").append(audit.positions()).append('\n');
+    out.append("records claim:  ").append(audit.claimed()).append('\n');
+    out.append("dead letters claim: ").append(lake.deadLetterOffsets()).append('\n');
+    out.append("group committed: ")
+        .append(KafkaOffsets.positions(bootstrap, topic, group).committed())
+        .append('\n');
+    for (org.apache.iceberg.Table t : List.of(lake.recordsTable(), lake.deadLetterTable())) {
+      out.append(t.name()).append(" history:\n");
+      for (org.apache.iceberg.Snapshot s : t.snapshots()) {
+        out.append("  ")
+            .append(s.snapshotId())
+            .append(" parent=")
+            .append(s.parentId())
+            .append(' ')
+            .append(s.summary().get("driftgate.writer"))
+            .append(" added=")
+            .append(s.summary().get("added-records"))
+            .append(" commit=")
+            .append(s.summary().get("driftgate.commit-offsets"))
+            .append('\n');
+      }
+    }
+    for (String log : List.of("first.log", "second.log", "third.log")) {
+      try {
+        List<String> lines = Files.readAllLines(work.resolve(log));
+        out.append("-- ").append(log).append(" (warnings and errors):\n");
+        lines.stream()
+            .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception"))
+            .limit(40)
+            .forEach(l -> out.append("  ").append(l).append('\n'));
+      } catch (java.io.IOException e) {
+        out.append("-- ").append(log).append(": ").append(e).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   /** Rows + dead letters the lake holds now. */
