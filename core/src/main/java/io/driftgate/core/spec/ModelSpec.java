@@ -36,6 +36,7 @@ public final class ModelSpec implements Serializable {
   private final String readerSchemaJson;
   private final List<String> historySchemaJson;
   private final Map<Integer, String> registrySchemaJson;
+  private final StateSpec state;
 
   private transient volatile Schema readerSchema;
   private transient volatile List<Schema> historySchemas;
@@ -64,6 +65,46 @@ public final class ModelSpec implements Serializable {
       String readerSchemaJson,
       List<String> historySchemaJson,
       Map<Integer, String> registrySchemaJson) {
+    this(
+        model,
+        source,
+        eventTime,
+        label,
+        id,
+        features,
+        lake,
+        drift,
+        volume,
+        training,
+        gate,
+        readerSchemaJson,
+        historySchemaJson,
+        registrySchemaJson,
+        null);
+  }
+
+  /**
+   * {@link #ModelSpec(String, SourceSpec, EventTimeSpec, LabelSpec, IdSpec, List, LakeSpec,
+   * DriftSpec, VolumeSpec, TrainingSpec, GateSpec, String, List, Map)} with the {@code state}
+   * section (null: the lake's database and storage, see {@link StateSpec#of}).
+   */
+  public ModelSpec(
+      String model,
+      SourceSpec source,
+      EventTimeSpec eventTime,
+      LabelSpec label,
+      IdSpec id,
+      List<FeatureSpec> features,
+      LakeSpec lake,
+      DriftSpec drift,
+      VolumeSpec volume,
+      TrainingSpec training,
+      GateSpec gate,
+      String readerSchemaJson,
+      List<String> historySchemaJson,
+      Map<Integer, String> registrySchemaJson,
+      StateSpec state) {
+    this.state = state;
     this.model = Objects.requireNonNull(model, "model");
     this.source = Objects.requireNonNull(source, "source");
     this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
@@ -98,7 +139,8 @@ public final class ModelSpec implements Serializable {
         gate,
         readerSchemaJson,
         historySchemaJson,
-        registrySchemaJson);
+        registrySchemaJson,
+        state);
   }
 
   /** A copy with {@code source.kafka.bootstrapServers} replaced (CLI override). */
@@ -158,6 +200,16 @@ public final class ModelSpec implements Serializable {
   /** Feature names in spec order. */
   public List<String> featureNames() {
     return features.stream().map(FeatureSpec::name).toList();
+  }
+
+  /** The configured {@code state} section, or the lake's database and storage by default. */
+  public StateSpec state() {
+    return state != null ? state : StateSpec.of(lake.catalog());
+  }
+
+  /** True when the spec has a {@code state} section. */
+  public boolean hasConfiguredState() {
+    return state != null;
   }
 
   public LakeSpec lake() {
@@ -236,7 +288,8 @@ public final class ModelSpec implements Serializable {
         && gate.equals(s.gate)
         && readerSchemaJson.equals(s.readerSchemaJson)
         && historySchemaJson.equals(s.historySchemaJson)
-        && registrySchemaJson.equals(s.registrySchemaJson);
+        && registrySchemaJson.equals(s.registrySchemaJson)
+        && Objects.equals(state, s.state);
   }
 
   @Override

@@ -57,7 +57,10 @@ public final class SpecLoader {
           "volume",
           "training",
           "gate",
-          "launcher");
+          "launcher",
+          "state");
+  static final List<String> STATE_KEYS = List.of("database", "artifacts");
+  static final List<String> STATE_DATABASE_KEYS = List.of("url", "properties");
   static final List<String> SOURCE_KEYS =
       List.of("kafka", "format", "schema", "schemaHistory", "schemaRegistryDir", "maxRecordBytes");
   static final List<String> KAFKA_KEYS =
@@ -388,7 +391,79 @@ public final class SpecLoader {
           gate,
           reader.toString(),
           historyJson,
-          registryJson);
+          registryJson,
+          stateSpec(root, lakeCatalog, lakePath));
+    }
+
+    /**
+     * {@code state}: the control plane's database and artifact store; absent means the lake's (its
+     * catalog database, {@code artifacts/} beside its warehouse).
+     */
+    private StateSpec stateSpec(
+        Map<String, Object> root, io.driftgate.core.lake.LakeCatalog lakeCatalog, Path lakePath) {
+      Map<String, Object> m = section(root, "", "state", false, STATE_KEYS);
+      if (m == null) {
+        if (lakeCatalog != null && !lakeCatalog.type().equals("jdbc")) {
+          missing(
+              "state.database.url",
+              "a REST lake catalog has no database to share: add state: {database: {url:"
+                  + " jdbc:postgresql://host:5432/driftgate}}");
+        }
+        return null;
+      }
+      Map<String, Object> db = section(m, "state", "database", false, STATE_DATABASE_KEYS);
+      String url =
+          string(db, "state.database", "url", false, "jdbc:postgresql://db:5432/driftgate");
+      if (url != null && !url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+        err(
+            "state.database.url",
+            url,
+            "is not a supported database",
+            "use jdbc:postgresql://host:5432/driftgate (production) or jdbc:sqlite:/path/state.db");
+        return null;
+      }
+      Map<String, String> props = new TreeMap<>();
+      Object p = db == null ? null : db.get("properties");
+      if (p instanceof Map<?, ?> pm) {
+        pm.forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+      } else if (p != null) {
+        err(
+            "state.database.properties",
+            p,
+            "is not a mapping",
+            "write JDBC property: value pairs, e.g. properties: {user: driftgate}");
+      }
+      String artifacts = string(m, "state", "artifacts", false, "gs://my-bucket/artifacts");
+      if (artifacts != null && !artifacts.contains("://")) {
+        Path a = resolve("state.artifacts", artifacts);
+        artifacts = a == null ? artifacts : a.toString();
+      }
+      StateSpec fallback = null;
+      if (lakeCatalog != null && lakeCatalog.type().equals("jdbc")) {
+        fallback = StateSpec.of(lakeCatalog);
+      } else if (lakeCatalog == null && lakePath != null) {
+        fallback = StateSpec.of(io.driftgate.core.lake.LakeCatalog.embedded(lakePath));
+      }
+      if (url == null && fallback == null) {
+        missing(
+            "state.database.url",
+            "a REST lake catalog has no database to share: add url: jdbc:postgresql://...");
+        return null;
+      }
+      if (artifacts == null && fallback == null) {
+        missing(
+            "state.artifacts",
+            "a REST lake catalog has no warehouse folder here: add artifacts: gs://bucket/prefix");
+        return null;
+      }
+      if (url != null && url.startsWith("jdbc:sqlite:")) {
+        Path f = resolve("state.database.url", url.substring("jdbc:sqlite:".length()));
+        url = f == null ? url : "jdbc:sqlite:" + f;
+      }
+      return new StateSpec(
+          url != null ? url : fallback.url(),
+          url != null ? props : fallback.properties(),
+          artifacts != null ? artifacts : fallback.artifacts());
     }
 
     // ------------------------------------------------------------------ features
