@@ -86,6 +86,15 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
     return p;
   }
 
+  /**
+   * {@link #catalogProperties()} with {@code ${env:NAME}} and {@code ${file:PATH}} values read
+   * (credentials from a Secret): only a process that opens the catalog needs them.
+   */
+  Map<String, String> connectionProperties() {
+    return io.driftgate.core.spec.ConfigValues.resolveAll(
+        "lake.catalog.properties.", catalogProperties());
+  }
+
   /** Opens the catalog (creating the embedded SQLite file and warehouse when needed). */
   public Catalog open() {
     if (isEmbeddedSqlite()) {
@@ -102,7 +111,7 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
     Catalog catalog;
     if (type.equals(REST)) {
       RESTCatalog rest = new RESTCatalog();
-      rest.initialize(NAME, catalogProperties());
+      rest.initialize(NAME, connectionProperties());
       catalog = rest;
     } else {
       catalog = openJdbc(true);
@@ -121,7 +130,7 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
       // The first open creates the catalog's tables and migrates them (an ALTER TABLE): two
       // opens at once in one JVM wait for each other ...
       synchronized (INIT_LOCKS.computeIfAbsent(uri, k -> new Object())) {
-        jdbc.initialize(NAME, catalogProperties());
+        jdbc.initialize(NAME, connectionProperties());
       }
     } catch (org.apache.iceberg.jdbc.UncheckedSQLException e) {
       // ... and one that lost the race to another process finds the tables made: open again.

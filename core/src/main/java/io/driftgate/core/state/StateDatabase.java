@@ -51,7 +51,9 @@ public final class StateDatabase {
     this.spec = spec;
     this.dialect = spec.isSqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
     this.properties = new Properties();
-    spec.properties().forEach(properties::setProperty);
+    // ${env:NAME} and ${file:PATH} values (credentials from a Secret) are read here, at open
+    io.driftgate.core.spec.ConfigValues.resolveAll("state.database.properties.", spec.properties())
+        .forEach(properties::setProperty);
     if (dialect == Dialect.SQLITE) {
       // Ingestion commits the lake catalog in the same file: wait for its lock instead of failing,
       // let readers go on during a write, and take the write lock when a transaction begins (a
