@@ -149,15 +149,9 @@ final class DemoCommand implements Callable<Integer> {
       section.put("image", "driftgate-trainer:" + version() + "-cpu");
       placeholders.add("image");
     }
-    if (!section.containsKey("store")) {
-      section.putIfAbsent(
-          "volumes",
-          List.of(
-              java.util.Map.of(
-                  "name", "store", "mountPath", "/data", "claimName", "driftgate-store")));
-      section.putIfAbsent("specConfigMap", "driftgate-spec");
-      section.put("store", "/data/_work");
-      placeholders.add("store, volumes, specConfigMap");
+    if (!section.containsKey("specConfigMap")) {
+      section.put("specConfigMap", "driftgate-spec");
+      placeholders.add("specConfigMap");
     }
     io.driftgate.core.run.LauncherConfig config =
         io.driftgate.core.run.LauncherConfig.parse(section);

@@ -136,11 +136,7 @@ final class LauncherCommand implements Callable<Integer> {
       }
       config = config.withBackend(b);
     }
-    // --registry, else the spec's launcher.registry (the chart sets it), else next to the lake
-    Path registry =
-        registryOptions.registry == null && config.registry() != null
-            ? Path.of(config.registry())
-            : registryOptions.root(spec);
+    Path registry = registryOptions.root(spec);
     Path runs = runsDir != null ? runsDir : registry.resolveSibling("runs");
     String topic = spec.drift().requestsTopicOr(spec.model());
     if (dryRun) {
@@ -181,8 +177,9 @@ final class LauncherCommand implements Callable<Integer> {
               Math.max(1, spec.volume().maxInFlight()),
               clock,
               Duration.ofSeconds(5),
-              // Job pods without the lake's catalog read the snapshot from its metadata file.
-              Launcher.Pinning.of(snapshots(spec, !spec.lake().hasConfiguredCatalog())));
+              // Job pods have no database (the catalog's): they read the pinned snapshot from its
+              // metadata file, through the warehouse's FileIO.
+              Launcher.Pinning.of(snapshots(spec, true)));
     }
     System.out.printf(
         "launcher %s (%s backend): requests from '%s' at %s, runs in %s%n",

@@ -168,7 +168,7 @@ class KubernetesLoopIT {
           .allMatch(s -> s.contains(lakeArgs), lakeArgs);
 
       // The files on the shared store that carried the run between the pods.
-      Path study = Path.of(renderer.studyDir(KEY));
+      Path study = store.resolve("artifacts").resolve(renderer.studyKey(KEY));
       assertThat(study).startsWith(store);
       for (int i = 0; i < 2; i++) {
         assertThat(Files.readString(study.resolve("trials/" + i + "/status.json")))
@@ -180,8 +180,7 @@ class KubernetesLoopIT {
       assertThat(run.results().bestTrial()).isIn(0, 1);
       ModelDirectory.verify(study.resolve("best-model"));
       assertThat(study.resolve("gate-report.html")).isNotEmptyFile();
-      FileSystemModelRegistry registry =
-          new FileSystemModelRegistry(Path.of(config.registryOrDefault()));
+      FileSystemModelRegistry registry = new FileSystemModelRegistry(store.resolve("registry"));
       assertThat(registry.alias(spec.model(), "champion").orElseThrow().versionId())
           .isEqualTo(run.results().modelVersion());
       assertThat(

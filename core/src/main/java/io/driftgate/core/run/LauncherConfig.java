@@ -25,12 +25,9 @@ import java.util.regex.Pattern;
  *   image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu  # runs the driftgate CLI
  *   serviceAccount: driftgate-trainer
  *   specConfigMap: driftgate-spec  # ConfigMap (key driftgate.yaml) mounted at /etc/driftgate
- *   store: /data/models/_work    # studies and run models: a path inside the Job pods
- *   registry: /data/models/registry  # model registry root inside the pods (default: store/registry)
- *   volumes:                     # mounted in every Job pod
- *     - {name: lake, mountPath: /data/lake, bucket: my-lake-bucket, readOnly: true}  # GCS FUSE CSI
- *     - {name: models, mountPath: /data/models, bucket: my-models-bucket}
- *     # or {name: work, mountPath: /data, claimName: my-pvc}
+ *   volumes:                     # PersistentVolumeClaims mounted in every Job pod: only for a
+ *     - {name: data, mountPath: /data, claimName: driftgate-data}  # state.artifacts and a lake
+ *                                # warehouse that are folders (no object storage)
  *   gpuType: nvidia-l4           # nodeSelector cloud.google.com/gke-accelerator; omit for CPU-only
  *   gpuCount: 1
  *   gpuPools: [l4-spot, t4-ondemand]  # node affinity on driftgate.io/pool, preferred in this order
@@ -49,9 +46,16 @@ import java.util.regex.Pattern;
  *   ttlAfterFinished: 1d
  * </pre>
  *
- * The {@code katib} backend needs the same keys as {@code kubernetes}: it runs the study as a Katib
- * {@code Experiment} (grid algorithm, the trials as Jobs built like the kubernetes backend's trial
- * pods) and the best model and gate as the same Job.
+ * Job pods need no database and no shared folder: they read the run's lake snapshot from its table
+ * metadata file (through the warehouse's FileIO) and write studies, trial results, heartbeats,
+ * models and gate reports to the artifact store ({@code state.artifacts}); the launcher alone
+ * writes the state database. With object storage ({@code gs://}) they mount nothing but the spec;
+ * {@code volumes} (PersistentVolumeClaims) are for clusters without it, where the warehouse and the
+ * artifact store are folders on a ReadWriteMany claim mounted at the same path everywhere.
+ *
+ * <p>The {@code katib} backend needs the same keys as {@code kubernetes}: it runs the study as a
+ * Katib {@code Experiment} (grid algorithm, the trials as Jobs built like the kubernetes backend's
+ * trial pods) and the best model and gate as the same Job.
  *
  * @param grid searched parameter to its values, in order; the study has one trial per combination
  *     (the completions of the indexed tuning Job, or of the Katib Experiment)
@@ -63,8 +67,6 @@ public record LauncherConfig(
     String image,
     String serviceAccount,
     String specConfigMap,
-    String store,
-    String registry,
     List<Volume> volumes,
     String gpuType,
     int gpuCount,
@@ -100,12 +102,8 @@ public record LauncherConfig(
     }
   }
 
-  /**
-   * A volume of every Job pod: a Cloud Storage bucket through the GKE Cloud Storage FUSE CSI
-   * driver, or a PersistentVolumeClaim; exactly one of {@code bucket} and {@code claimName} is set.
-   */
-  public record Volume(
-      String name, String mountPath, String bucket, String claimName, boolean readOnly) {}
+  /** A PersistentVolumeClaim mounted in every Job pod. */
+  public record Volume(String name, String mountPath, String claimName, boolean readOnly) {}
 
   /** Where every Job pod sees the spec (the {@code specConfigMap} is mounted on its folder). */
   public static final String SPEC_PATH = "/etc/driftgate/driftgate.yaml";
@@ -120,8 +118,6 @@ public record LauncherConfig(
           "image",
           "serviceAccount",
           "specConfigMap",
-          "store",
-          "registry",
           "volumes",
           "gpuType",
           "gpuCount",
@@ -141,7 +137,18 @@ public record LauncherConfig(
           "ttlAfterFinished");
 
   private static final List<String> VOLUME_KEYS =
-      List.of("name", "mountPath", "bucket", "claimName", "readOnly");
+      List.of("name", "mountPath", "claimName", "readOnly");
+
+  /** Keys of earlier versions, refused with what replaced them. */
+  private static final Map<String, String> REMOVED_KEYS =
+      Map.of(
+          "store",
+          "studies, trial results and run models are in the artifact store (state.artifacts);"
+              + " remove launcher.store",
+          "registry",
+          "the model registry is in the state database and the artifact store (state.database,"
+              + " state.artifacts); remove launcher.registry");
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern QUANTITY =
       Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?");
@@ -169,8 +176,6 @@ public record LauncherConfig(
     return new LauncherConfig(
         Backend.LOCAL,
         "default",
-        null,
-        null,
         null,
         null,
         null,
@@ -202,15 +207,6 @@ public record LauncherConfig(
     return (int) Math.min(Integer.MAX_VALUE, n);
   }
 
-  /** The registry root inside the Job pods: {@code registry}, or {@code <store>/registry}. */
-  public String registryOrDefault() {
-    if (registry != null) {
-      return registry;
-    }
-    String s = store == null ? "/var/lib/driftgate" : store;
-    return (s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/registry";
-  }
-
   /** The state machine's retry and timeout rules. */
   public RunPolicy policy() {
     return new RunPolicy(
@@ -232,8 +228,6 @@ public record LauncherConfig(
         image,
         serviceAccount,
         specConfigMap,
-        store,
-        registry,
         volumes,
         gpuType,
         gpuCount,
@@ -303,7 +297,14 @@ public record LauncherConfig(
       return d;
     }
     for (Object k : m.keySet()) {
-      if (!(k instanceof String s) || !KEYS.contains(s)) {
+      if (k instanceof String s && REMOVED_KEYS.containsKey(s)) {
+        errors.add(
+            new SpecError(
+                "launcher." + s,
+                String.valueOf(m.get(s)),
+                REMOVED_KEYS.get(s),
+                "launcher." + s + ": no longer used; " + REMOVED_KEYS.get(s)));
+      } else if (!(k instanceof String s) || !KEYS.contains(s)) {
         String key = "launcher." + k;
         String allowed = "allowed keys: " + String.join(", ", KEYS);
         errors.add(
@@ -325,8 +326,6 @@ public record LauncherConfig(
     String sa = dns(m, "serviceAccount", null, errors);
     String specConfigMap = dns(m, "specConfigMap", null, errors);
     List<Volume> volumes = volumes(m.get("volumes"), errors);
-    String store = podPath(m, "store", volumes, errors);
-    String registry = podPath(m, "registry", volumes, errors);
     String gpuType = text(m, "gpuType", errors);
     int gpuCount = whole(m, "gpuCount", gpuType == null ? 0 : 1, 0, 16, errors);
     List<String> gpuPools = gpuPools(m.get("gpuPools"), errors);
@@ -362,15 +361,6 @@ public record LauncherConfig(
                 + name
                 + " backend needs the trainer image, e.g. image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
       }
-      if (store == null && m.get("store") == null) {
-        missing(
-            errors,
-            "launcher.store",
-            "the "
-                + name
-                + " backend needs a shared store for studies and models, a path inside the"
-                + " Job pods under one of launcher.volumes, e.g. store: /data/models/_work");
-      }
     }
     return new LauncherConfig(
         backend,
@@ -378,8 +368,6 @@ public record LauncherConfig(
         image,
         sa,
         specConfigMap,
-        store,
-        registry,
         volumes,
         gpuType,
         gpuCount,
@@ -404,8 +392,8 @@ public record LauncherConfig(
       return List.of();
     }
     String fix =
-        "a list of {name, mountPath, bucket | claimName, readOnly}, e.g."
-            + " [{name: models, mountPath: /data/models, bucket: my-models-bucket}]";
+        "a list of {name, mountPath, claimName, readOnly}, e.g."
+            + " [{name: data, mountPath: /data, claimName: driftgate-data}]";
     if (!(v instanceof List<?> list)) {
       err(errors, "launcher.volumes", v, "is not a list", fix);
       return List.of();
@@ -421,7 +409,7 @@ public record LauncherConfig(
       }
       int before = errors.size();
       for (Object k : vm.keySet()) {
-        if (!VOLUME_KEYS.contains(k)) {
+        if (!VOLUME_KEYS.contains(k) && !"bucket".equals(k)) {
           err(
               errors,
               key + "." + k,
@@ -437,7 +425,7 @@ public record LauncherConfig(
             key + ".name",
             name,
             name == null ? "is missing" : "is not a Kubernetes name",
-            "use lower-case letters, digits and '-', e.g. models");
+            "use lower-case letters, digits and '-', e.g. data");
       } else if (!names.add(n)) {
         err(errors, key + ".name", n, "is used twice", "give every volume its own name");
       }
@@ -448,29 +436,27 @@ public record LauncherConfig(
             key + ".mountPath",
             mp,
             mp == null ? "is missing" : "is not an absolute path",
-            "an absolute path inside the pods other than /, e.g. /data/models");
+            "an absolute path inside the pods other than /, e.g. /data");
       } else if (!paths.add(p)) {
         err(errors, key + ".mountPath", p, "is used twice", "mount every volume elsewhere");
       }
-      Object bucket = vm.get("bucket");
       Object claim = vm.get("claimName");
-      if ((bucket == null) == (claim == null)) {
-        err(
-            errors,
-            key,
-            "a mapping",
-            bucket == null ? "has neither bucket nor claimName" : "has both bucket and claimName",
-            "set exactly one: bucket (a Cloud Storage bucket name, mounted with the GKE Cloud"
-                + " Storage FUSE CSI driver) or claimName (a PersistentVolumeClaim)");
-      }
-      if (bucket != null
-          && !(bucket instanceof String bs && bs.matches("[a-z0-9][-a-z0-9_.]{1,221}[a-z0-9]"))) {
+      if (vm.containsKey("bucket")) {
         err(
             errors,
             key + ".bucket",
-            bucket,
-            "is not a bucket name",
-            "the bucket's name without gs://, e.g. my-project-driftgate-models");
+            vm.get("bucket"),
+            "is no longer supported (Cloud Storage FUSE volumes were removed)",
+            "Job pods reach the lake through lake.catalog (a gs:// warehouse) and artifacts"
+                + " through state.artifacts (gs://bucket/prefix); remove the volume, or use"
+                + " claimName for a ReadWriteMany PersistentVolumeClaim");
+      } else if (claim == null) {
+        err(
+            errors,
+            key + ".claimName",
+            null,
+            "is missing",
+            "the PersistentVolumeClaim's name, e.g. driftgate-data");
       }
       if (claim != null && !(claim instanceof String cs && DNS_LABEL.matcher(cs).matches())) {
         err(
@@ -478,7 +464,7 @@ public record LauncherConfig(
             key + ".claimName",
             claim,
             "is not a Kubernetes name",
-            "the PersistentVolumeClaim's name, e.g. driftgate-store");
+            "the PersistentVolumeClaim's name, e.g. driftgate-data");
       }
       Object ro = vm.get("readOnly");
       if (ro != null && !(ro instanceof Boolean)) {
@@ -487,56 +473,10 @@ public record LauncherConfig(
       if (errors.size() == before) {
         out.add(
             new Volume(
-                (String) name,
-                trimSlash((String) mp),
-                (String) bucket,
-                (String) claim,
-                Boolean.TRUE.equals(ro)));
+                (String) name, trimSlash((String) mp), (String) claim, Boolean.TRUE.equals(ro)));
       }
     }
     return out;
-  }
-
-  /** A path as the Job pods see it: absolute, and under a volume when volumes are listed. */
-  private static String podPath(
-      Map<?, ?> m, String name, List<Volume> volumes, List<SpecError> errors) {
-    String s = text(m, name, errors);
-    if (s == null) {
-      return null;
-    }
-    String key = "launcher." + name;
-    if (s.contains("://")) {
-      err(
-          errors,
-          key,
-          s,
-          "is a URL, not a path inside the Job pods",
-          "mount the bucket through launcher.volumes (e.g. {name: models, mountPath: /data/models,"
-              + " bucket: BUCKET}) and use a path under it, e.g. /data/models/_work");
-      return null;
-    }
-    if (!s.startsWith("/")) {
-      err(errors, key, s, "is not an absolute path", "an absolute path, e.g. /data/models/_work");
-      return null;
-    }
-    s = trimSlash(s);
-    if (!volumes.isEmpty()) {
-      String path = s;
-      boolean under =
-          volumes.stream()
-              .anyMatch(v -> path.equals(v.mountPath()) || path.startsWith(v.mountPath() + "/"));
-      if (!under) {
-        err(
-            errors,
-            key,
-            s,
-            "is not under any of launcher.volumes",
-            "use a path under a mountPath ("
-                + String.join(", ", volumes.stream().map(Volume::mountPath).toList())
-                + "), or it is lost with the pod");
-      }
-    }
-    return s;
   }
 
   private static String trimSlash(String s) {

@@ -34,12 +34,11 @@ class LauncherConfigTest {
     m.put("image", "repo/driftgate:1");
     m.put("serviceAccount", "trainer");
     m.put("specConfigMap", "driftgate-spec");
-    m.put("store", "/data/models/_work/");
     m.put(
         "volumes",
         List.of(
-            Map.of("name", "lake", "mountPath", "/data/lake", "bucket", "p-lake", "readOnly", true),
-            Map.of("name", "models", "mountPath", "/data/models", "bucket", "p-models")));
+            Map.of("name", "data", "mountPath", "/data/", "claimName", "driftgate-data"),
+            Map.of("name", "ref", "mountPath", "/ref", "claimName", "ref", "readOnly", true)));
     m.put("gpuType", "nvidia-tesla-t4");
     m.put("gpuPools", List.of("l4-spot", "t4-ondemand"));
     m.put("cpu", 4);
@@ -63,12 +62,10 @@ class LauncherConfigTest {
     assertThat(c.trials()).isEqualTo(12);
     assertThat(c.grid().get("lr")).containsExactly("0.01", "0.05", "0.1");
     assertThat(c.params()).containsEntry("epochs", "5");
-    assertThat(c.store()).isEqualTo("/data/models/_work");
-    assertThat(c.registryOrDefault()).isEqualTo("/data/models/_work/registry");
     assertThat(c.volumes())
         .containsExactly(
-            new LauncherConfig.Volume("lake", "/data/lake", "p-lake", null, true),
-            new LauncherConfig.Volume("models", "/data/models", "p-models", null, false));
+            new LauncherConfig.Volume("data", "/data", "driftgate-data", false),
+            new LauncherConfig.Volume("ref", "/ref", "ref", true));
     assertThat(c.gpuPools()).containsExactly("l4-spot", "t4-ondemand");
     assertThat(c.cpu()).isEqualTo("4");
     assertThat(c.memory()).isEqualTo("16Gi");
@@ -111,15 +108,16 @@ class LauncherConfigTest {
   }
 
   @Test
-  void storageErrorsSayHowToMount() {
+  void storageErrorsSayWhereThingsAreNow() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("store", "gs://b/dg");
-    m.put("registry", "/elsewhere/registry");
+    m.put("store", "/data/models/_work");
+    m.put("registry", "/data/models/registry");
     m.put(
         "volumes",
         List.of(
             Map.of("name", "models", "mountPath", "/data/models", "bucket", "p-models"),
-            Map.of("name", "Work", "mountPath", "data", "bucket", "bkt", "claimName", "c")));
+            Map.of("name", "Work", "mountPath", "data"),
+            Map.of("name", "x", "mountPath", "/x", "claimName", "Not_A_Name")));
     m.put("gpuPools", List.of("l4-spot", "l4-spot"));
     m.put("cpu", "four");
     m.put("grid", Map.of("lr", List.of()));
@@ -129,17 +127,23 @@ class LauncherConfigTest {
         .containsExactlyInAnyOrder(
             "launcher.store",
             "launcher.registry",
+            "launcher.volumes[0].bucket",
             "launcher.volumes[1].name",
             "launcher.volumes[1].mountPath",
-            "launcher.volumes[1]",
+            "launcher.volumes[1].claimName",
+            "launcher.volumes[2].claimName",
             "launcher.gpuPools[1]",
             "launcher.cpu",
             "launcher.grid.lr");
     assertThat(e.getMessage())
-        .contains("launcher.store: value \"gs://b/dg\" is a URL, not a path inside the Job pods")
-        .contains("mount the bucket through launcher.volumes")
-        .contains("launcher.registry: value \"/elsewhere/registry\" is not under any of")
-        .contains("has both bucket and claimName; set exactly one");
+        .contains("launcher.store: no longer used; studies, trial results and run models are in")
+        .contains("the artifact store (state.artifacts)")
+        .contains("launcher.registry: no longer used; the model registry is in the state database")
+        .contains(
+            "launcher.volumes[0].bucket: value \"p-models\" is no longer supported (Cloud Storage"
+                + " FUSE volumes were removed)")
+        .contains("through state.artifacts (gs://bucket/prefix)")
+        .contains("launcher.volumes[1].claimName: value null is missing");
   }
 
   @Test
@@ -150,11 +154,9 @@ class LauncherConfigTest {
   }
 
   @Test
-  void kubernetesNeedsImageAndStore() {
+  void kubernetesNeedsTheImageOnly() {
     SpecException e = assertThrowsSpec(Map.of("backend", "kubernetes"));
-    assertThat(e.errors())
-        .extracting(SpecError::key)
-        .containsExactly("launcher.image", "launcher.store");
+    assertThat(e.errors()).extracting(SpecError::key).containsExactly("launcher.image");
     assertThat(e.getMessage())
         .contains("launcher.image: missing required key; the kubernetes backend needs");
   }
@@ -162,14 +164,10 @@ class LauncherConfigTest {
   @Test
   void katibNeedsTheSameKeysAsKubernetes() {
     SpecException e = assertThrowsSpec(Map.of("backend", "katib"));
-    assertThat(e.errors())
-        .extracting(SpecError::key)
-        .containsExactly("launcher.image", "launcher.store");
+    assertThat(e.errors()).extracting(SpecError::key).containsExactly("launcher.image");
     assertThat(e.getMessage())
         .contains("launcher.image: missing required key; the katib backend needs");
-    LauncherConfig c =
-        LauncherConfig.parse(
-            Map.of("backend", "katib", "image", "trainer:1", "store", "/data/models/_work"));
+    LauncherConfig c = LauncherConfig.parse(Map.of("backend", "katib", "image", "trainer:1"));
     assertThat(c.backend()).isEqualTo(LauncherConfig.Backend.KATIB);
     assertThat(LauncherConfig.Backend.fromConfigName("katib"))
         .isEqualTo(LauncherConfig.Backend.KATIB);

@@ -35,28 +35,36 @@ import java.util.Objects;
 
 /**
  * Renders the Jobs of a run's steps; every container runs the driftgate CLI of the trainer image.
+ * Pods need no database and no shared folder: what passes between them is in the artifact store
+ * ({@code state.artifacts} of the spec, written as whole objects), under the run's prefix {@link
+ * #runKey}.
  *
  * <ul>
  *   <li>TUNE: one Indexed Job, one completion per trial of the grid. Each pod's init container
- *       writes the study ({@code driftgate tune --prepare-only}: idempotent, so every pod may run
- *       it) and its container runs one trial ({@code driftgate train --trial
- *       $(JOB_COMPLETION_INDEX) --study <dir>}).
- *   <li>BEST: one Job whose init container collects the finished study and publishes the best
- *       trial's model ({@code driftgate tune --collect}) and whose container gates that model
- *       ({@code driftgate gate}), writing its verdict as the termination message. With {@link
- *       Tuner#KATIB} the study ran as a Katib Experiment (see {@link KatibRenderer}) and the init
- *       container instead trains the best parameters Katib reported ({@code driftgate train --param
- *       k=v ...}).
+ *       writes the study to the store ({@code driftgate tune --prepare-only --study-key K}:
+ *       idempotent, so every pod may run it) and its container runs one trial ({@code driftgate
+ *       train --trial $(JOB_COMPLETION_INDEX) --study-key K}), which writes its heartbeats,
+ *       metrics, model and final status there.
+ *   <li>BEST: one Job whose init container collects the finished study from the store and writes
+ *       the best trial's model to the pod's {@code /work} and to the store ({@code driftgate tune
+ *       --collect}), and whose container gates that model ({@code driftgate gate}) against the
+ *       champion the launcher named in the store ({@link #championKey}), writes the challenger, the
+ *       decision and the HTML report to the store ({@link #gateKey}) and its verdict as the
+ *       termination message. The launcher registers the challenger and moves the aliases: the gate
+ *       pod never writes the registry. With {@link Tuner#KATIB} the study ran as a Katib Experiment
+ *       (see {@link KatibRenderer}) and the init container instead trains the best parameters Katib
+ *       reported ({@code driftgate train --param k=v ...}).
  * </ul>
  *
  * Every container that reads the lake gets the run's pinned snapshot ({@code --snapshot ID}, and
  * {@code --metadata-location FILE} when the launcher pinned it with the records table's metadata
- * file, for pods that read the lake without its catalog): all trials, the best model and the gate
- * read the same rows.
+ * file, which pods read through the warehouse's FileIO without the catalog): all trials, the best
+ * model and the gate read the same rows.
  *
- * <p>Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}), the store
- * and the registry through {@code volumes}; GPU pods get the GPU request, the accelerator selector,
- * the GPU taint's toleration and a node affinity over {@code gpuPools}.
+ * <p>Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}) and, on
+ * clusters without object storage, the PersistentVolumeClaims of {@code volumes}; GPU pods get the
+ * GPU request, the accelerator selector, the GPU taint's toleration and a node affinity over {@code
+ * gpuPools}.
  */
 public final class JobRenderer {
   public static final String LABEL_RUN = "driftgate.io/run";
@@ -69,8 +77,6 @@ public final class JobRenderer {
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
   public static final String ACCELERATOR_SELECTOR = "cloud.google.com/gke-accelerator";
   public static final String POOL_LABEL = "driftgate.io/pool";
-  public static final String GCSFUSE_ANNOTATION = "gke-gcsfuse/volumes";
-  public static final String GCSFUSE_DRIVER = "gcsfuse.csi.storage.gke.io";
   public static final String PREPARE_CONTAINER = "prepare";
   public static final String TRAIN_CONTAINER = "train-best";
   public static final String GATE_CONTAINER = "gate";
@@ -80,13 +86,31 @@ public final class JobRenderer {
   /** Kubernetes keeps at most 4096 bytes of a termination message. */
   public static final int MAX_TERMINATION_MESSAGE = 4096;
 
+  /**
+   * The BEST pod's folder shared by its containers (an emptyDir): the init container writes the
+   * challenger to {@link #BEST_MODEL}, the gate reads it there.
+   */
+  public static final String WORK_DIR = "/work";
+
+  /** The challenger's folder in the BEST pod. */
+  public static final String BEST_MODEL = WORK_DIR + "/best-model";
+
+  /**
+   * Object names under {@link #gateKey}: written by the gate pod or, the champion, the launcher.
+   */
+  public static final String CHAMPION_OBJECT = "champion.json";
+
+  public static final String DECISION_OBJECT = "decision.json";
+  public static final String REPORT_OBJECT = "report.html";
+
   private static final String SPEC_VOLUME = "spec";
   private static final String TMP_VOLUME = "tmp";
+  private static final String WORK_VOLUME = "work";
 
-  /** What ran the study: decides where a run's files go and how BEST gets its model. */
+  /** What ran the study: decides where a run's objects go and how BEST gets its model. */
   public enum Tuner {
     /** The TUNE Indexed Job: BEST publishes the study's best trial ({@code tune --collect}). */
-    INDEXED_JOB("studies"),
+    INDEXED_JOB("study"),
     /** A Katib Experiment: BEST trains the best parameters it reported ({@code train}). */
     KATIB("katib");
 
@@ -100,15 +124,32 @@ public final class JobRenderer {
   private final LauncherConfig config;
   private final String model;
   private final Tuner tuner;
+  private final String artifactsRoot;
 
   public JobRenderer(LauncherConfig config, String model) {
     this(config, model, Tuner.INDEXED_JOB);
   }
 
   public JobRenderer(LauncherConfig config, String model, Tuner tuner) {
+    this(config, model, tuner, null);
+  }
+
+  /**
+   * @param artifactsRoot the artifact store's root ({@code state.artifacts}), to show where a run's
+   *     objects are ({@link #location}); null shows keys
+   */
+  public JobRenderer(LauncherConfig config, String model, Tuner tuner, String artifactsRoot) {
     this.config = Objects.requireNonNull(config, "config");
     this.model = Objects.requireNonNull(model, "model");
     this.tuner = Objects.requireNonNull(tuner, "tuner");
+    this.artifactsRoot =
+        artifactsRoot == null || !artifactsRoot.endsWith("/")
+            ? artifactsRoot
+            : artifactsRoot.substring(0, artifactsRoot.length() - 1);
+  }
+
+  public Tuner tuner() {
+    return tuner;
   }
 
   public String model() {
@@ -119,31 +160,51 @@ public final class JobRenderer {
     return config;
   }
 
-  /**
-   * The study directory of a run on the shared store (one per run: a retry resumes the study); with
-   * Katib, the folder of its trials' models.
-   */
-  public String studyDir(String key) {
-    return store() + "/" + model + "/" + tuner.folder + "/" + JobNames.runLabel(key);
+  /** The prefix of a run's objects in the artifact store: {@code runs/<model>/<run label>}. */
+  public String runKey(String key) {
+    return "runs/" + model + "/" + JobNames.runLabel(key);
   }
 
   /**
-   * The best model's directory of a BEST attempt: the study's published best trial; with Katib, one
-   * per attempt, as {@code train} refuses a non-empty --out and a retry must not meet the model a
-   * failed attempt left half-written.
+   * The study of a run in the artifact store (one per run: a retry resumes it); with Katib, the
+   * prefix of its trials' models.
    */
-  public String modelDir(String key, int attempt) {
-    return studyDir(key) + (tuner == Tuner.KATIB ? "/best-model-" + attempt : "/best-model");
+  public String studyKey(String key) {
+    return runKey(key) + "/" + tuner.folder;
   }
 
-  /** The gate's HTML report of a run. */
-  public String reportFile(String key) {
-    return studyDir(key) + "/gate-report.html";
+  /**
+   * The best model of a BEST attempt in the store: the study's best trial, or with Katib the model
+   * trained on the best parameters; one per attempt, written once.
+   */
+  public String bestKey(String key, int attempt) {
+    return runKey(key) + "/best-" + attempt;
   }
 
-  private String store() {
-    String s = config.store() == null ? "/var/lib/driftgate" : config.store();
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  /**
+   * The gate of a BEST attempt in the store: {@value #CHAMPION_OBJECT} (the champion the launcher
+   * chose before submitting), {@value #DECISION_OBJECT} (the verdict and the challenger's manifest,
+   * whose files are content-addressed blobs) and {@value #REPORT_OBJECT}.
+   */
+  public String gateKey(String key, int attempt) {
+    return runKey(key) + "/gate-" + attempt;
+  }
+
+  public String championKey(String key, int attempt) {
+    return gateKey(key, attempt) + "/" + CHAMPION_OBJECT;
+  }
+
+  public String decisionKey(String key, int attempt) {
+    return gateKey(key, attempt) + "/" + DECISION_OBJECT;
+  }
+
+  public String reportKey(String key, int attempt) {
+    return gateKey(key, attempt) + "/" + REPORT_OBJECT;
+  }
+
+  /** Where a key is: its URL or folder under the artifact store's root (the key without one). */
+  public String location(String objectKey) {
+    return artifactsRoot == null ? objectKey : artifactsRoot + "/" + objectKey;
   }
 
   public Map<String, String> labels(String key, RunStep step, int attempt) {
@@ -172,8 +233,8 @@ public final class JobRenderer {
             "--prepare-only",
             "--spec",
             LauncherConfig.SPEC_PATH,
-            "--study",
-            studyDir(run.key()),
+            "--study-key",
+            studyKey(run.key()),
             "--from",
             run.request().dataFrom().toString(),
             "--to",
@@ -230,21 +291,21 @@ public final class JobRenderer {
     return a;
   }
 
-  /** The arguments of {@code driftgate gate} on the BEST attempt's model. */
+  /**
+   * The arguments of {@code driftgate gate} on the BEST attempt's model: the champion from the
+   * store, the decision to the store, the verdict as the termination message; no registry.
+   */
   public List<String> gateArgs(RetrainRun run, int attempt) {
-    String key = run.key();
     List<String> a = new ArrayList<>();
     a.addAll(
         List.of(
             "gate",
             "--spec",
             LauncherConfig.SPEC_PATH,
-            "--registry",
-            config.registryOrDefault(),
             "--model",
-            modelDir(key, attempt),
-            "--report",
-            reportFile(key),
+            BEST_MODEL,
+            "--decision-key",
+            gateKey(run.key(), attempt),
             "--verdict",
             TERMINATION_LOG));
     a.addAll(lakeArgs(run));
@@ -257,7 +318,14 @@ public final class JobRenderer {
     Container prepare = container(PREPARE_CONTAINER, false).withArgs(prepareArgs(run)).build();
     Container trial =
         trialContainer(
-                List.of("train", "--trial", "$(JOB_COMPLETION_INDEX)", "--study", studyDir(key)))
+                List.of(
+                    "train",
+                    "--spec",
+                    LauncherConfig.SPEC_PATH,
+                    "--trial",
+                    "$(JOB_COMPLETION_INDEX)",
+                    "--study-key",
+                    studyKey(key)))
             .withEnv(completionIndexEnv())
             .build();
     int trials = config.trials();
@@ -292,14 +360,26 @@ public final class JobRenderer {
     String key = run.key();
     Map<String, String> labels = labels(key, RunStep.BEST, attempt);
     // the Katib init container trains, so it gets the GPU; collecting a study only copies files
+    List<String> trainBestArgs;
+    if (tuner == Tuner.KATIB) {
+      trainBestArgs = new ArrayList<>(trainArgs(run, run.results().bestParams(), BEST_MODEL));
+      trainBestArgs.addAll(List.of("--out-key", bestKey(key, attempt)));
+    } else {
+      trainBestArgs =
+          List.of(
+              "tune",
+              "--collect",
+              "--spec",
+              LauncherConfig.SPEC_PATH,
+              "--study-key",
+              studyKey(key),
+              "--out",
+              BEST_MODEL,
+              "--out-key",
+              bestKey(key, attempt));
+    }
     Container trainBest =
-        tuner == Tuner.KATIB
-            ? container(TRAIN_CONTAINER, true)
-                .withArgs(trainArgs(run, run.results().bestParams(), modelDir(key, attempt)))
-                .build()
-            : container(TRAIN_CONTAINER, false)
-                .withArgs("tune", "--collect", "--study", studyDir(key))
-                .build();
+        container(TRAIN_CONTAINER, tuner == Tuner.KATIB).withArgs(trainBestArgs).build();
     Container gate =
         container(GATE_CONTAINER, false)
             .withArgs(gateArgs(run, attempt))
@@ -316,9 +396,9 @@ public final class JobRenderer {
         .withNewSpec()
         .withCompletions(1)
         .withParallelism(1)
-        // Katib: a second pod would meet the first one's model in --out, which train refuses;
-        // a failed pod fails the attempt, and the run's next attempt trains into a new folder
-        .withBackoffLimit(tuner == Tuner.KATIB ? 0 : config.backoffLimitPerIndex())
+        // every pod starts from an empty /work; the attempt's objects in the store are written
+        // once (a retried pod finds them and checks they are the same)
+        .withBackoffLimit(config.backoffLimitPerIndex())
         .withActiveDeadlineSeconds(
             config.trainingTimeout().plus(config.gatingTimeout()).toSeconds())
         .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
@@ -334,14 +414,11 @@ public final class JobRenderer {
         .build();
   }
 
-  /** Pod annotations: the run's key (null: none, see {@link KatibRenderer}) and GCS FUSE's. */
+  /** Pod annotations: the run's key (null: none, see {@link KatibRenderer}). */
   Map<String, String> podAnnotations(String key) {
     Map<String, String> a = new LinkedHashMap<>();
     if (key != null) {
       a.put(ANNOTATION_KEY, key);
-    }
-    if (config.volumes().stream().anyMatch(v -> v.bucket() != null)) {
-      a.put(GCSFUSE_ANNOTATION, "true"); // GKE injects the Cloud Storage FUSE sidecar
     }
     return a;
   }
@@ -382,6 +459,7 @@ public final class JobRenderer {
               .build());
     }
     mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
+    mounts.add(new VolumeMountBuilder().withName(WORK_VOLUME).withMountPath(WORK_DIR).build());
     return new ContainerBuilder()
         .withName(name)
         .withImage(config.image())
@@ -445,22 +523,17 @@ public final class JobRenderer {
               .build());
     }
     for (LauncherConfig.Volume v : config.volumes()) {
-      VolumeBuilder vb = new VolumeBuilder().withName(v.name());
-      if (v.bucket() != null) {
-        vb.withNewCsi()
-            .withDriver(GCSFUSE_DRIVER)
-            .withReadOnly(v.readOnly())
-            .withVolumeAttributes(Map.of("bucketName", v.bucket(), "mountOptions", "implicit-dirs"))
-            .endCsi();
-      } else {
-        vb.withNewPersistentVolumeClaim()
-            .withClaimName(v.claimName())
-            .withReadOnly(v.readOnly())
-            .endPersistentVolumeClaim();
-      }
-      volumes.add(vb.build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName(v.name())
+              .withNewPersistentVolumeClaim()
+              .withClaimName(v.claimName())
+              .withReadOnly(v.readOnly())
+              .endPersistentVolumeClaim()
+              .build());
     }
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName(WORK_VOLUME).withNewEmptyDir().endEmptyDir().build());
     return b.withVolumes(volumes);
   }
 

@@ -48,11 +48,17 @@ public final class KatibBackend implements Backend {
   private volatile Events events;
   private SharedIndexInformer<GenericKubernetesResource> experiments;
 
+  /** A backend that takes gate verdicts as reported (see {@link StepArtifacts#reportedOnly()}). */
   public KatibBackend(KubernetesClient client, KatibRenderer renderer, String model) {
+    this(client, renderer, model, StepArtifacts.reportedOnly());
+  }
+
+  public KatibBackend(
+      KubernetesClient client, KatibRenderer renderer, String model, StepArtifacts artifacts) {
     this.client = Objects.requireNonNull(client, "client");
     this.renderer = Objects.requireNonNull(renderer, "renderer");
     this.model = Objects.requireNonNull(model, "model");
-    this.bestJobs = new KubernetesBackend(client, renderer.jobs(), model);
+    this.bestJobs = new KubernetesBackend(client, renderer.jobs(), model, artifacts);
   }
 
   private String ns() {
@@ -103,7 +109,7 @@ public final class KatibBackend implements Backend {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("namespace", ns());
     h.put("tuneExperiment", name);
-    h.put("studyDir", renderer.trialsDir(run.key()));
+    h.put("trials", renderer.jobs().location(renderer.trialsKey(run.key())));
     return h;
   }
 

@@ -64,9 +64,17 @@ public final class KatibRenderer {
   private final JobRenderer jobs;
 
   public KatibRenderer(LauncherConfig config, String model) {
+    this(config, model, null);
+  }
+
+  /**
+   * @param artifactsRoot the artifact store's root, to show where objects are (see {@link
+   *     JobRenderer#location})
+   */
+  public KatibRenderer(LauncherConfig config, String model, String artifactsRoot) {
     this.config = Objects.requireNonNull(config, "config");
     this.model = Objects.requireNonNull(model, "model");
-    this.jobs = new JobRenderer(config, model, JobRenderer.Tuner.KATIB);
+    this.jobs = new JobRenderer(config, model, JobRenderer.Tuner.KATIB, artifactsRoot);
   }
 
   /** The renderer of the BEST Job (and of the trial pods). */
@@ -79,11 +87,11 @@ public final class KatibRenderer {
   }
 
   /**
-   * The folder of a run: its trials write to {@code <trial>/<pod>} below it, BEST to {@code
-   * best-model-<attempt>}.
+   * The prefix of a run's trial models in the artifact store: each trial pod writes its model to
+   * {@code <trial>/<pod>} below it (BEST trains again, to {@link JobRenderer#bestKey}).
    */
-  public String trialsDir(String key) {
-    return jobs.studyDir(key);
+  public String trialsKey(String key) {
+    return jobs.studyKey(key);
   }
 
   public GenericKubernetesResource experiment(RetrainRun run, int attempt) {
@@ -199,9 +207,9 @@ public final class KatibRenderer {
             "${trialSpec.Name}",
             "description",
             "the trial's name: its model's folder"));
-    // one folder per pod: train refuses a non-empty --out, and the Job retries a failed pod
-    String out =
-        trialsDir(run.key())
+    // one prefix per pod in the store (the Job retries a failed pod); the pod trains in /work
+    String outKey =
+        trialsKey(run.key())
             + "/${trialParameters."
             + TRIAL_NAME_PARAMETER
             + "}/$("
@@ -212,7 +220,7 @@ public final class KatibRenderer {
     t.put("successCondition", SUCCESS_CONDITION);
     t.put("failureCondition", FAILURE_CONDITION);
     t.put("trialParameters", trialParameters);
-    t.put("trialSpec", SERIALIZATION.convertValue(trialJob(run, searched, out), Map.class));
+    t.put("trialSpec", SERIALIZATION.convertValue(trialJob(run, searched, outKey), Map.class));
     return t;
   }
 
@@ -221,7 +229,10 @@ public final class KatibRenderer {
    * model labels but not the key annotation nor step and attempt labels, so the Job and Pod
    * handlers of the BEST step never take a trial for a step of the run.
    */
-  private Job trialJob(RetrainRun run, Map<String, String> searched, String out) {
+  private Job trialJob(RetrainRun run, Map<String, String> searched, String outKey) {
+    List<String> args =
+        new ArrayList<>(jobs.trainArgs(run, searched, JobRenderer.WORK_DIR + "/model"));
+    args.addAll(List.of("--out-key", outKey));
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(JobRenderer.LABEL_RUN, JobNames.runLabel(run.key()));
     labels.put(JobRenderer.LABEL_MODEL, model);
@@ -242,7 +253,7 @@ public final class KatibRenderer {
         .withSpec(
             jobs.podSpec()
                 .withContainers(
-                    jobs.trialContainer(jobs.trainArgs(run, searched, out))
+                    jobs.trialContainer(args)
                         .addNewEnv()
                         .withName(POD_NAME_ENV)
                         .withNewValueFrom()

@@ -34,8 +34,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>tuning Job Complete → {@code TuningSucceeded}; failed indexes (after {@code
  *       backoffLimitPerIndex} retries each) → {@code StepFailed} naming them, not retryable;
- *   <li>best Job: init container {@code train-best} exited 0 → {@code TrainingSucceeded}; container
- *       {@code gate} exited 0 with a JSON verdict as termination message → {@code GateDecided};
+ *   <li>best Job: before it is created the launcher writes the champion its gate compares with to
+ *       the artifact store ({@link StepArtifacts#prepareGate}); init container {@code train-best}
+ *       exited 0 → {@code TrainingSucceeded}; container {@code gate} exited 0 with a JSON verdict
+ *       as termination message → the launcher applies the decision the pod left in the store
+ *       (registers the challenger, moves the aliases: {@link StepArtifacts#applyGate}, on a thread
+ *       of its own) → {@code GateDecided};
  *   <li>a Job Failed for another reason → {@code StepFailed}, retryable unless the deadline passed;
  *       evicted pods are recreated by the Job (its pod failure policy ignores disruptions).
  * </ul>
@@ -47,14 +51,34 @@ public final class KubernetesBackend implements Backend {
   private final KubernetesClient client;
   private final JobRenderer renderer;
   private final String model;
+  private final StepArtifacts artifacts;
+  private final java.util.concurrent.ExecutorService gates;
+
+  /** Gate attempts whose decision is being applied or was applied (repeated pod events). */
+  private final java.util.Set<Ref> decided = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private volatile Events events;
   private SharedIndexInformer<Job> jobs;
   private SharedIndexInformer<Pod> pods;
 
+  /** A backend that takes gate verdicts as reported (see {@link StepArtifacts#reportedOnly()}). */
   public KubernetesBackend(KubernetesClient client, JobRenderer renderer, String model) {
+    this(client, renderer, model, StepArtifacts.reportedOnly());
+  }
+
+  public KubernetesBackend(
+      KubernetesClient client, JobRenderer renderer, String model, StepArtifacts artifacts) {
     this.client = Objects.requireNonNull(client, "client");
     this.renderer = Objects.requireNonNull(renderer, "renderer");
     this.model = Objects.requireNonNull(model, "model");
+    this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
+    this.gates =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "driftgate-gate-decisions-" + model);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   private String ns() {
@@ -108,6 +132,10 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public Map<String, String> submit(RetrainRun run, RunStep step, int attempt) {
+    if (step == RunStep.BEST) {
+      // before the Job: its gate reads the champion from the store
+      artifacts.prepareGate(run, attempt, renderer.championKey(run.key(), attempt));
+    }
     Job job = renderer.render(run, step, attempt);
     String name = job.getMetadata().getName();
     Job current;
@@ -129,9 +157,10 @@ public final class KubernetesBackend implements Backend {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("namespace", ns());
     h.put(step.label() + "Job", name);
-    h.put("studyDir", renderer.studyDir(run.key()));
+    h.put("study", renderer.location(renderer.studyKey(run.key())));
     if (step == RunStep.BEST) {
-      h.put("modelDir", renderer.modelDir(run.key(), attempt));
+      h.put("model", renderer.location(renderer.bestKey(run.key(), attempt)));
+      h.put("gate", renderer.location(renderer.gateKey(run.key(), attempt)));
     }
     return h;
   }
@@ -202,7 +231,7 @@ public final class KubernetesBackend implements Backend {
     }
     if (condition(st, "Complete")) {
       if (ref.step() == RunStep.TUNE) {
-        BestTrial best = bestTrial(ref.key());
+        StepArtifacts.BestTrial best = bestTrial(ref.key());
         emit(
             ref.key(),
             new RunEvent.TuningSucceeded(ref.attempt(), best.params(), best.index(), null));
@@ -235,34 +264,33 @@ public final class KubernetesBackend implements Backend {
     }
   }
 
-  private record BestTrial(Map<String, String> params, Integer index) {}
-
   /**
-   * The best finished trial, read from the study on the shared store when this launcher mounts it
-   * (the chart mounts the store's bucket); the run's record then shows what won. Without the store
-   * the BEST Job still finds it, and the run shows no params.
+   * The best finished trial, read from the study in the artifact store, for the run's record (what
+   * won); none when it cannot be read (the BEST Job still finds it).
    */
-  private BestTrial bestTrial(String key) {
-    java.nio.file.Path study = java.nio.file.Path.of(renderer.studyDir(key));
-    java.nio.file.Path json = io.driftgate.core.tune.StudyFiles.studyJson(study);
-    if (!java.nio.file.Files.isRegularFile(json)) {
-      return new BestTrial(Map.of(), null);
-    }
+  private StepArtifacts.BestTrial bestTrial(String key) {
     try {
-      io.driftgate.core.tune.StudySpec spec =
-          io.driftgate.core.tune.StudySpec.fromJson(java.nio.file.Files.readString(json));
-      return io.driftgate.core.tune.LocalStudyRunner.read(spec, study)
-          .best()
+      return artifacts
+          .bestTrial(key, renderer.studyKey(key))
           .map(
               t -> {
                 Map<String, String> searched = new LinkedHashMap<>();
-                renderer.config().grid().keySet().forEach(k -> searched.put(k, t.params().get(k)));
-                return new BestTrial(searched, t.index());
+                renderer
+                    .config()
+                    .grid()
+                    .keySet()
+                    .forEach(
+                        k -> {
+                          if (t.params().containsKey(k)) {
+                            searched.put(k, t.params().get(k));
+                          }
+                        });
+                return new StepArtifacts.BestTrial(searched, t.index());
               })
-          .orElse(new BestTrial(Map.of(), null));
-    } catch (java.io.IOException | RuntimeException e) {
-      LOG.warn("cannot read study {} for run {}: {}", study, key, e.toString());
-      return new BestTrial(Map.of(), null);
+          .orElse(new StepArtifacts.BestTrial(Map.of(), null));
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the study of run {}: {}", key, e.toString());
+      return new StepArtifacts.BestTrial(Map.of(), null);
     }
   }
 
@@ -287,24 +315,23 @@ public final class KubernetesBackend implements Backend {
         emit(
             ref.key(),
             new RunEvent.TrainingSucceeded(
-                ref.attempt(), renderer.modelDir(ref.key(), ref.attempt())));
+                ref.attempt(), renderer.location(renderer.bestKey(ref.key(), ref.attempt()))));
       }
     }
     for (ContainerStatus cs : list(pod.getStatus().getContainerStatuses())) {
       if (JobRenderer.GATE_CONTAINER.equals(cs.getName()) && exitedZero(cs)) {
         String msg = cs.getState().getTerminated().getMessage();
+        GateStep.Verdict reported;
         try {
           JsonNode v = JSON.readTree(msg == null ? "" : msg);
           if (v == null || !v.has("promoted")) {
             throw new IllegalArgumentException("no \"promoted\" field");
           }
-          emit(
-              ref.key(),
-              new RunEvent.GateDecided(
-                  ref.attempt(),
+          reported =
+              new GateStep.Verdict(
                   v.get("promoted").asBoolean(),
                   v.hasNonNull("version") ? v.get("version").asText() : null,
-                  v.hasNonNull("reason") ? v.get("reason").asText() : null));
+                  v.hasNonNull("reason") ? v.get("reason").asText() : null);
         } catch (Exception e) {
           emit(
               ref.key(),
@@ -316,8 +343,58 @@ public final class KubernetesBackend implements Backend {
                       + " unreadable: "
                       + e.getMessage(),
                   false));
+          continue;
         }
+        decide(ref, reported);
       }
+    }
+  }
+
+  /**
+   * Applies the gate decision of a BEST attempt once per launcher (pod updates repeat), on the
+   * decisions thread: registering a challenger reads its files from the store.
+   */
+  private void decide(Ref ref, GateStep.Verdict reported) {
+    if (!decided.add(ref)) {
+      return;
+    }
+    String decisionKey = renderer.decisionKey(ref.key(), ref.attempt());
+    try {
+      gates.execute(
+          () -> {
+            try {
+              GateStep.Verdict v =
+                  artifacts.applyGate(ref.key(), ref.attempt(), decisionKey, reported);
+              emit(
+                  ref.key(),
+                  new RunEvent.GateDecided(
+                      ref.attempt(), v.promoted(), v.modelVersion(), v.reason()));
+            } catch (StepException e) {
+              decided.remove(ref); // a retry of the attempt may bring the pod's verdict again
+              emit(
+                  ref.key(),
+                  new RunEvent.StepFailed(
+                      RunStep.BEST,
+                      ref.attempt(),
+                      "cannot apply the gate decision "
+                          + renderer.location(decisionKey)
+                          + ": "
+                          + e.getMessage(),
+                      e.retryable()));
+            } catch (RuntimeException e) {
+              decided.remove(ref);
+              LOG.error("cannot apply the gate decision {} of run {}", decisionKey, ref.key(), e);
+              emit(
+                  ref.key(),
+                  new RunEvent.StepFailed(
+                      RunStep.BEST,
+                      ref.attempt(),
+                      "cannot apply the gate decision " + renderer.location(decisionKey) + ": " + e,
+                      true));
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      decided.remove(ref); // closed: a restarted launcher applies it
     }
   }
 
@@ -367,6 +444,15 @@ public final class KubernetesBackend implements Backend {
     }
     if (pods != null) {
       pods.close();
+    }
+    gates.shutdown();
+    try { // a decision being applied finishes its database transaction
+      if (!gates.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        gates.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      gates.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -46,13 +46,6 @@ final class Fixtures {
     m.put("image", "europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
     m.put("serviceAccount", "driftgate-trainer");
     m.put("specConfigMap", "driftgate-spec");
-    m.put("store", "/data/models/_work");
-    m.put(
-        "volumes",
-        java.util.List.of(
-            Map.of(
-                "name", "lake", "mountPath", "/data/lake", "bucket", "dg-lake", "readOnly", true),
-            Map.of("name", "models", "mountPath", "/data/models", "bucket", "dg-models")));
     m.put("gpuType", "nvidia-tesla-t4");
     m.put("gpuPools", java.util.List.of("t4-spot", "t4-ondemand"));
     m.put("cpu", "4");

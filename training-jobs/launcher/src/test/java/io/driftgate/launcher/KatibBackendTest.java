@@ -29,7 +29,8 @@ class KatibBackendTest {
 
   final LauncherConfig config = Fixtures.k8sConfig().withBackend(LauncherConfig.Backend.KATIB);
   static final String KEY = "flight-delay/2024-03-01T10:00Z/drift";
-  static final String TRIALS = "/data/models/_work/flight-delay/katib/" + JobNames.runLabel(KEY);
+  static final String RUN = "runs/flight-delay/" + JobNames.runLabel(KEY);
+  static final String TRIALS = RUN + "/katib";
 
   Launcher launcher() {
     KatibBackend b =
@@ -171,8 +172,7 @@ class KatibBackendTest {
       // no key annotation, step or attempt label: the BEST handlers never take it for a step
       assertThat(trial.getSpec().getTemplate().getMetadata().getLabels())
           .containsOnlyKeys("driftgate.io/run", "driftgate.io/model");
-      assertThat(trial.getSpec().getTemplate().getMetadata().getAnnotations())
-          .containsOnlyKeys("gke-gcsfuse/volumes");
+      assertThat(trial.getSpec().getTemplate().getMetadata().getAnnotations()).isNullOrEmpty();
       PodSpec pod = trial.getSpec().getTemplate().getSpec();
       assertThat(pod.getRestartPolicy()).isEqualTo("Never");
       assertThat(pod.getServiceAccountName()).isEqualTo("driftgate-trainer");
@@ -193,7 +193,7 @@ class KatibBackendTest {
           .containsExactly("t4-spot", "t4-ondemand");
       assertThat(pod.getVolumes())
           .extracting(v -> v.getName())
-          .containsExactly("spec", "lake", "models", "tmp");
+          .containsExactly("spec", "tmp", "work");
       assertThat(pod.getInitContainers()).isEmpty();
       var c = pod.getContainers().get(0);
       assertThat(c.getName()).isEqualTo("trial");
@@ -203,7 +203,7 @@ class KatibBackendTest {
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getVolumeMounts())
           .extracting(m -> m.getMountPath())
-          .containsExactly("/etc/driftgate", "/data/lake", "/data/models", "/tmp");
+          .containsExactly("/etc/driftgate", "/tmp", "/work");
       assertThat(c.getArgs())
           .containsExactly(
               "train",
@@ -224,6 +224,8 @@ class KatibBackendTest {
               "--param",
               "epochs=5",
               "--out",
+              "/work/model",
+              "--out-key",
               TRIALS + "/${trialParameters.katibTrialName}/$(POD_NAME)");
       assertThat(c.getEnv())
           .singleElement()
@@ -236,7 +238,7 @@ class KatibBackendTest {
 
       RetrainRun r = Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
       assertThat(r.handle("tuneExperiment")).isEqualTo(e.getMetadata().getName());
-      assertThat(r.handle("studyDir")).isEqualTo(TRIALS);
+      assertThat(r.handle("trials")).isEqualTo(TRIALS);
     }
   }
 
@@ -257,7 +259,8 @@ class KatibBackendTest {
           .isEqualTo(Map.of("lr", "0.05", "momentum", "0.9"));
 
       Job best = job(RunStep.BEST, 1);
-      assertThat(best.getSpec().getBackoffLimit()).isZero(); // retried as a new attempt
+      // a retried pod trains again into its own /work and rewrites the attempt's objects
+      assertThat(best.getSpec().getBackoffLimit()).isEqualTo(2);
       PodSpec ps = best.getSpec().getTemplate().getSpec();
       var train = ps.getInitContainers().get(0);
       assertThat(train.getName()).isEqualTo("train-best");
@@ -281,11 +284,14 @@ class KatibBackendTest {
               "--param",
               "epochs=5",
               "--out",
-              TRIALS + "/best-model-1");
+              "/work/best-model",
+              "--out-key",
+              RUN + "/best-1");
       assertThat(train.getResources().getLimits())
           .containsEntry("nvidia.com/gpu", new Quantity("1"));
       assertThat(ps.getContainers().get(0).getArgs())
-          .containsSequence("--model", TRIALS + "/best-model-1")
+          .containsSequence("--model", "/work/best-model")
+          .containsSequence("--decision-key", RUN + "/gate-1")
           .containsSequence("--verdict", "/dev/termination-log")
           .containsSequence(
               "--snapshot",
@@ -298,7 +304,7 @@ class KatibBackendTest {
       Pod pod = createPod(best);
       updatePod(pod, null);
       RetrainRun gating = Fixtures.await(l, KEY, RunState.GATING);
-      assertThat(gating.results().modelDir()).isEqualTo(TRIALS + "/best-model-1");
+      assertThat(gating.results().modelDir()).isEqualTo(RUN + "/best-1");
       updatePod(pod, "{\"promoted\":true,\"version\":\"v7\",\"reason\":\"auc +0.02\"}");
       RetrainRun done = Fixtures.await(l, KEY, RunState.PROMOTED);
       assertThat(done.results().modelVersion()).isEqualTo("v7");

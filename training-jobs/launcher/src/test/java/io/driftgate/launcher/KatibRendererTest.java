@@ -23,8 +23,7 @@ class KatibRendererTest {
     grid.put("lr", List.of(0.05, 0.1));
     grid.put("optimizer", List.of("sgd", "adam"));
     LauncherConfig c =
-        LauncherConfig.parse(
-            Map.of("backend", "katib", "image", "t:1", "store", "/data/w", "grid", grid));
+        LauncherConfig.parse(Map.of("backend", "katib", "image", "t:1", "grid", grid));
     var e = new KatibRenderer(c, Fixtures.MODEL).experiment(run("k"), 1);
     List<Map<String, Object>> parameters =
         KatibBackendTest.at(e.getAdditionalProperties(), "spec", "parameters");

@@ -114,19 +114,19 @@ class KubernetesBackendTest {
       assertThat(affinity.getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getWeight())
           .isGreaterThan(
               affinity.getPreferredDuringSchedulingIgnoredDuringExecution().get(1).getWeight());
+      // No FUSE, no shared folder: the spec and the pod's own scratch folders only; the study is
+      // in the artifact store.
       assertThat(s.getTemplate().getMetadata().getAnnotations())
-          .containsEntry("gke-gcsfuse/volumes", "true");
+          .containsOnlyKeys("driftgate.io/key");
       assertThat(pod.getVolumes())
           .extracting(v -> v.getName())
-          .containsExactly("spec", "lake", "models", "tmp");
+          .containsExactly("spec", "tmp", "work");
+      assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getCsi()).isNull());
       assertThat(pod.getVolumes().get(0).getConfigMap().getName()).isEqualTo("driftgate-spec");
-      assertThat(pod.getVolumes().get(1).getCsi().getDriver())
-          .isEqualTo("gcsfuse.csi.storage.gke.io");
-      assertThat(pod.getVolumes().get(1).getCsi().getVolumeAttributes())
-          .containsEntry("bucketName", "dg-lake");
-      assertThat(pod.getVolumes().get(1).getCsi().getReadOnly()).isTrue();
+      assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
+      assertThat(pod.getVolumes().get(2).getEmptyDir()).isNotNull();
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-      String study = "/data/models/_work/flight-delay/studies/" + JobNames.runLabel(KEY);
+      String study = "runs/flight-delay/" + JobNames.runLabel(KEY) + "/study";
       var prepare = pod.getInitContainers().get(0);
       assertThat(prepare.getArgs())
           .containsExactly(
@@ -134,7 +134,7 @@ class KubernetesBackendTest {
               "--prepare-only",
               "--spec",
               "/etc/driftgate/driftgate.yaml",
-              "--study",
+              "--study-key",
               study,
               "--from",
               "2024-02-01T00:00:00Z",
@@ -157,10 +157,17 @@ class KubernetesBackendTest {
       assertThat(c.getImage())
           .isEqualTo("europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
       assertThat(c.getArgs())
-          .containsExactly("train", "--trial", "$(JOB_COMPLETION_INDEX)", "--study", study);
+          .containsExactly(
+              "train",
+              "--spec",
+              "/etc/driftgate/driftgate.yaml",
+              "--trial",
+              "$(JOB_COMPLETION_INDEX)",
+              "--study-key",
+              study);
       assertThat(c.getVolumeMounts())
           .extracting(m -> m.getMountPath())
-          .containsExactly("/etc/driftgate", "/data/lake", "/data/models", "/tmp");
+          .containsExactly("/etc/driftgate", "/tmp", "/work");
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getResources().getRequests())
           .containsEntry("cpu", new Quantity("4"))
@@ -173,7 +180,7 @@ class KubernetesBackendTest {
       RetrainRun r = Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
       assertThat(r.request().lakeSnapshotId()).isEqualTo(Fixtures.SNAPSHOT);
       assertThat(r.handle("tuneJob")).isEqualTo(job.getMetadata().getName());
-      assertThat(r.handle("studyDir")).isEqualTo(study);
+      assertThat(r.handle("study")).isEqualTo(study); // no artifacts root given: the key
     }
   }
 
@@ -190,20 +197,29 @@ class KubernetesBackendTest {
       Fixtures.await(l, KEY, RunState.TRAINING_BEST);
       Job best = job(RunStep.BEST, 1);
       PodSpec ps = best.getSpec().getTemplate().getSpec();
-      String study = "/data/models/_work/flight-delay/studies/" + JobNames.runLabel(KEY);
+      String run = "runs/flight-delay/" + JobNames.runLabel(KEY);
       assertThat(ps.getInitContainers().get(0).getArgs())
-          .containsExactly("tune", "--collect", "--study", study);
+          .containsExactly(
+              "tune",
+              "--collect",
+              "--spec",
+              "/etc/driftgate/driftgate.yaml",
+              "--study-key",
+              run + "/study",
+              "--out",
+              "/work/best-model",
+              "--out-key",
+              run + "/best-1");
+      // the gate gets no registry: the champion and its decision are objects in the store
       assertThat(ps.getContainers().get(0).getArgs())
           .containsExactly(
               "gate",
               "--spec",
               "/etc/driftgate/driftgate.yaml",
-              "--registry",
-              "/data/models/_work/registry",
               "--model",
-              study + "/best-model",
-              "--report",
-              study + "/gate-report.html",
+              "/work/best-model",
+              "--decision-key",
+              run + "/gate-1",
               "--verdict",
               "/dev/termination-log",
               "--snapshot",
@@ -215,7 +231,7 @@ class KubernetesBackendTest {
       Pod pod = createPod(best);
       updatePod(pod, true, null);
       RetrainRun gating = Fixtures.await(l, KEY, RunState.GATING);
-      assertThat(gating.results().modelDir()).endsWith(JobNames.runLabel(KEY) + "/best-model");
+      assertThat(gating.results().modelDir()).isEqualTo(run + "/best-1");
 
       updatePod(pod, true, "{\"promoted\":true,\"version\":\"v4\",\"reason\":\"auc +0.03\"}");
       setStatus(best, complete(1));
