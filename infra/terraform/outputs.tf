@@ -91,13 +91,14 @@ output "helm_values" {
     kafka = {
       bootstrapServers = local.kafka_bootstrap_servers
     }
-    # Bucket names: the chart mounts them with Cloud Storage FUSE (lake at /data/lake, models at
-    # /data/models); Flink state stays a gs:// URL (Flink's own GCS filesystem).
+    # gs:// URLs, reached through their APIs (Iceberg's GCSFileIO; no FUSE mount): the lake's
+    # Iceberg warehouse, the artifact store (models, studies, gate reports) and Flink's state. The
+    # state database (database.url, Secret database.secretName) is set by whoever provisions it.
     storage = {
-      lakeBucket   = google_storage_bucket.lake.name
-      lakePrefix   = "lake"
-      modelsBucket = google_storage_bucket.registry.name
-      statePath    = google_storage_bucket.state.url
+      lakeWarehouse = "${google_storage_bucket.lake.url}/lake"
+      artifacts     = "${google_storage_bucket.registry.url}/artifacts"
+      claim         = ""
+      statePath     = google_storage_bucket.state.url
     }
     serviceAccounts = {
       ingest   = { name = var.workloads.ingest_ksa, gcpServiceAccount = google_service_account.ingest.email }

@@ -57,96 +57,148 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- printf "%s-spec" (include "driftgate.fullname" .) }}
 {{- end }}
 
-{{/* Mount points of the data volumes, the same in the Flink pods, the launcher and every Job. */}}
-{{- define "driftgate.lakeMount" -}}/data/lake{{- end }}
-{{- define "driftgate.modelsMount" -}}/data/models{{- end }}
+{{/* Where storage.claim is mounted, the same in the Flink pods, the launcher and every Job. */}}
+{{- define "driftgate.dataMount" -}}/data{{- end }}
 
-{{/* The spec's lake.path: the lake prefix under the lake mount. */}}
+{{/* Checks the storage choice: object storage (lakeWarehouse and artifacts) or storage.claim. */}}
+{{- define "driftgate.checkStorage" -}}
+{{- $s := .Values.storage }}
+{{- if $s.claim }}
+{{- if or $s.lakeWarehouse $s.artifacts }}
+{{- fail "storage: with storage.claim (a PVC) leave storage.lakeWarehouse and storage.artifacts empty" }}
+{{- end }}
+{{- else if not (and $s.lakeWarehouse $s.artifacts) }}
+{{- fail "storage: set storage.lakeWarehouse and storage.artifacts (gs://bucket/prefix), or storage.claim (a ReadWriteMany PVC)" }}
+{{- end }}
+{{- end }}
+
+{{/* The lake's Iceberg warehouse: storage.lakeWarehouse, or a folder on the claim. */}}
+{{- define "driftgate.lakeWarehouse" -}}
+{{- include "driftgate.checkStorage" . }}
+{{- if .Values.storage.claim }}
+{{- printf "%s/lake/warehouse" (include "driftgate.dataMount" .) }}
+{{- else }}
+{{- trimSuffix "/" .Values.storage.lakeWarehouse }}
+{{- end }}
+{{- end }}
+
+{{/* The artifact store: storage.artifacts, or a folder on the claim. */}}
+{{- define "driftgate.artifacts" -}}
+{{- include "driftgate.checkStorage" . }}
+{{- if .Values.storage.claim }}
+{{- printf "%s/artifacts" (include "driftgate.dataMount" .) }}
+{{- else }}
+{{- trimSuffix "/" .Values.storage.artifacts }}
+{{- end }}
+{{- end }}
+
+{{/* The spec's lake.path: local state only (the catalog is in the database); on the claim with one. */}}
 {{- define "driftgate.lakePath" -}}
-{{- $prefix := trimAll "/" .Values.storage.lakePrefix }}
-{{- if $prefix }}
-{{- printf "%s/%s" (include "driftgate.lakeMount" .) $prefix }}
-{{- else }}
-{{- include "driftgate.lakeMount" . }}
-{{- end }}
+{{- if .Values.storage.claim }}
+{{- printf "%s/lake" (include "driftgate.dataMount" .) }}
+{{- else }}/tmp/driftgate/lake{{- end }}
 {{- end }}
 
-{{/* Bucket or PVC of a data volume: include "driftgate.dataSource" (list . "lake"); exactly one is set. */}}
-{{- define "driftgate.dataSource" -}}
-{{- $root := index . 0 }}
-{{- $name := index . 1 }}
-{{- $bucket := index $root.Values.storage (printf "%sBucket" $name) }}
-{{- $claim := index $root.Values.storage (printf "%sClaim" $name) }}
-{{- if and $bucket $claim }}
-{{- fail (printf "storage: set %sBucket or %sClaim, not both" $name $name) }}
-{{- else if $bucket }}
-{{- dict "bucket" $bucket | toJson }}
-{{- else if $claim }}
-{{- dict "claimName" $claim | toJson }}
-{{- else }}
-{{- fail (printf "storage: set %sBucket (Cloud Storage FUSE) or %sClaim (a PVC)" $name $name) }}
-{{- end }}
-{{- end }}
-
-{{/* True (non-empty) when any volume is a bucket: pods then need the gcsfuse sidecar annotation. */}}
-{{- define "driftgate.usesGcsfuse" -}}
-{{- if or .Values.storage.lakeBucket .Values.storage.modelsBucket }}true{{- end }}
-{{- end }}
-
-{{/* A pod volume for a data volume: include "driftgate.dataVolume" (list . "lake" true).
-The bucket is a Cloud Storage FUSE CSI ephemeral volume (implicit-dirs: prefixes written by other
-clients show as directories); with the pod's fsGroup the driver makes the mount group-writable. */}}
+{{/* The claim as a pod volume (nothing without storage.claim). */}}
 {{- define "driftgate.dataVolume" -}}
-{{- $root := index . 0 }}
-{{- $name := index . 1 }}
-{{- $readOnly := index . 2 }}
-{{- $source := include "driftgate.dataSource" (list $root $name) | fromJson }}
-- name: {{ $name }}
-{{- if $source.bucket }}
-  csi:
-    driver: gcsfuse.csi.storage.gke.io
-    readOnly: {{ $readOnly }}
-    volumeAttributes:
-      bucketName: {{ $source.bucket }}
-      mountOptions: implicit-dirs
-{{- else }}
+{{- with .Values.storage.claim }}
+- name: data
   persistentVolumeClaim:
-    claimName: {{ $source.claimName }}
-    readOnly: {{ $readOnly }}
+    claimName: {{ . }}
 {{- end }}
+{{- end }}
+
+{{/* The claim's mount (nothing without storage.claim). */}}
+{{- define "driftgate.dataVolumeMount" -}}
+{{- if .Values.storage.claim }}
+- name: data
+  mountPath: {{ include "driftgate.dataMount" . }}
+{{- end }}
+{{- end }}
+
+{{/* Where database.credentials=file mounts the Secret. */}}
+{{- define "driftgate.dbSecretMount" -}}/etc/driftgate/db{{- end }}
+
+{{/* A database credential as the spec refers to it: include "driftgate.dbCredential" (list . "user"). */}}
+{{- define "driftgate.dbCredential" -}}
+{{- $root := index . 0 }}
+{{- $which := index . 1 }}
+{{- $db := $root.Values.database }}
+{{- if eq $db.credentials "file" }}
+{{- printf "${file:%s/%s}" (include "driftgate.dbSecretMount" $root) (ternary $db.userKey $db.passwordKey (eq $which "user")) }}
+{{- else }}
+{{- printf "${env:%s}" (ternary "DRIFTGATE_DB_USER" "DRIFTGATE_DB_PASSWORD" (eq $which "user")) }}
+{{- end }}
+{{- end }}
+
+{{/* Environment of a container that connects to the database (credentials=env). */}}
+{{- define "driftgate.dbEnv" -}}
+{{- $db := .Values.database }}
+{{- if eq $db.credentials "env" }}
+- name: DRIFTGATE_DB_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ $db.secretName }}
+      key: {{ $db.userKey }}
+- name: DRIFTGATE_DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $db.secretName }}
+      key: {{ $db.passwordKey }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret as a pod volume (credentials=file). */}}
+{{- define "driftgate.dbVolume" -}}
+{{- $db := .Values.database }}
+{{- if eq $db.credentials "file" }}
+- name: db-credentials
+  secret:
+    secretName: {{ $db.secretName }}
+    defaultMode: 0440
+    items:
+      - key: {{ $db.userKey }}
+        path: {{ $db.userKey }}
+      - key: {{ $db.passwordKey }}
+        path: {{ $db.passwordKey }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret's mount (credentials=file). */}}
+{{- define "driftgate.dbVolumeMount" -}}
+{{- if eq .Values.database.credentials "file" }}
+- name: db-credentials
+  mountPath: {{ include "driftgate.dbSecretMount" . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* The name of the launchers' Lease (coordination.k8s.io/v1). */}}
+{{- define "driftgate.leaseName" -}}
+{{- printf "%s-launcher" (include "driftgate.fullname" .) }}
 {{- end }}
 
 {{/* The spec's launcher section: the kubernetes backend as the chart deploys it (see
 core/.../run/LauncherConfig.java for the keys). Every Job pod mounts the spec ConfigMap at
-/etc/driftgate and the volumes below. */}}
+/etc/driftgate and, with storage.claim, the claim at /data; nothing else. */}}
 {{- define "driftgate.launcherSection" -}}
 {{- $t := .Values.launcher.trainer }}
 {{- $variant := printf "-%s" $t.variant }}
-{{- $volumes := list }}
-{{- range $v := list (list "lake" (include "driftgate.lakeMount" .) true) (list "models" (include "driftgate.modelsMount" .) false) }}
-{{- $source := include "driftgate.dataSource" (list $ (index $v 0)) | fromJson }}
-{{- $volume := merge (dict "name" (index $v 0) "mountPath" (index $v 1)) $source }}
-{{- if index $v 2 }}
-{{- $_ := set $volume "readOnly" true }}
-{{- end }}
-{{- $volumes = append $volumes $volume }}
-{{- end }}
-{{- $models := include "driftgate.modelsMount" . }}
 {{- $l := dict
   "backend" "kubernetes"
   "namespace" .Release.Namespace
   "image" (include "driftgate.image" (list . $t.repository $variant))
   "serviceAccount" (include "driftgate.serviceAccountName" (list . "trainer"))
   "specConfigMap" (include "driftgate.specConfigMap" .)
-  "store" (printf "%s/_work" $models)
-  "registry" (printf "%s/registry" $models)
-  "volumes" $volumes
   "gpuCount" $t.gpuCount
   "cpu" (toString $t.cpu)
   "memory" $t.memory
   "grid" $t.grid
   "params" $t.params
 }}
+{{- with .Values.storage.claim }}
+{{- $_ := set $l "volumes" (list (dict "name" "data" "mountPath" (include "driftgate.dataMount" $) "claimName" .)) }}
+{{- end }}
 {{- with $t.gpuType }}
 {{- $_ := set $l "gpuType" . }}
 {{- end }}
@@ -161,10 +213,22 @@ core/.../run/LauncherConfig.java for the keys). Every Job pod mounts the spec Co
 {{- toYaml $l }}
 {{- end }}
 
-{{/* The model spec with the deployment's lake path, Kafka servers and client properties (kafka.properties win over the spec's) and launcher section. */}}
+{{/* The model spec with the deployment's lake (catalog in the database, warehouse), state
+(database, artifact store), Kafka servers and client properties (kafka.properties win over the
+spec's) and launcher section. */}}
 {{- define "driftgate.spec" -}}
 {{- $spec := deepCopy .Values.spec }}
+{{- $user := include "driftgate.dbCredential" (list . "user") }}
+{{- $password := include "driftgate.dbCredential" (list . "password") }}
 {{- $_ := set $spec.lake "path" (include "driftgate.lakePath" .) }}
+{{- $_ := set $spec.lake "catalog" (dict
+  "type" "jdbc"
+  "uri" .Values.database.url
+  "warehouse" (include "driftgate.lakeWarehouse" .)
+  "properties" (dict "jdbc.user" $user "jdbc.password" $password)) }}
+{{- $_ := set $spec "state" (dict
+  "database" (dict "url" .Values.database.url "properties" (dict "user" $user "password" $password))
+  "artifacts" (include "driftgate.artifacts" .)) }}
 {{- $_ := set $spec.source.kafka "bootstrapServers" .Values.kafka.bootstrapServers }}
 {{- with .Values.kafka.properties }}
 {{- $_ := set $spec.source.kafka "properties" (merge (deepCopy .) ($spec.source.kafka.properties | default dict)) }}

@@ -2,7 +2,10 @@ package io.driftgate.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -13,8 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart with helm/driftgate/ci/minimal-values.yaml: launcher only, no Workload Identity, PVCs
- * instead of buckets, CPU trainer, Katib allowed.
+ * The chart with helm/driftgate/ci/minimal-values.yaml: launcher only, no Workload Identity, one
+ * ReadWriteMany PVC instead of object storage, database credentials mounted as files, CPU trainer,
+ * Katib allowed.
  */
 class MinimalValuesTest {
   @Test
@@ -38,25 +42,67 @@ class MinimalValuesTest {
     assertThat(launcher.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("localhost:5000/driftgate/driftgate-launcher:dev");
 
-    // PVCs instead of buckets: no Cloud Storage FUSE sidecar, claims in the pod and in the Jobs.
+    // The PVC option: one claim at /data in the launcher and in every Job, holding the lake's
+    // warehouse and the artifact store as folders; nothing of Cloud Storage FUSE.
+    PodSpec pod = launcher.getSpec().getTemplate().getSpec();
+    assertThat(launcher.getSpec().getReplicas()).isEqualTo(1);
     assertThat(launcher.getSpec().getTemplate().getMetadata().getAnnotations())
-        .doesNotContainKey("gke-gcsfuse/volumes");
-    Volume models = RenderedChartTest.volume(launcher.getSpec().getTemplate().getSpec(), "models");
-    assertThat(models.getCsi()).isNull();
-    assertThat(models.getPersistentVolumeClaim().getClaimName()).isEqualTo("driftgate-models");
-    Volume lake = RenderedChartTest.volume(launcher.getSpec().getTemplate().getSpec(), "lake");
-    assertThat(lake.getPersistentVolumeClaim().getClaimName()).isEqualTo("driftgate-lake");
-    Map<String, Object> section =
-        (Map<String, Object>) RenderedChartTest.renderedSpec(docs).get("launcher");
+        .containsOnlyKeys("checksum/spec");
+    Volume data = RenderedChartTest.volume(pod, "data");
+    assertThat(data.getCsi()).isNull();
+    assertThat(data.getPersistentVolumeClaim().getClaimName()).isEqualTo("driftgate-data");
+    Container c = pod.getContainers().get(0);
+    assertThat(RenderedChartTest.mountPaths(c))
+        .containsEntry("data", "/data")
+        .containsEntry("db-credentials", "/etc/driftgate/db")
+        .doesNotContainKeys("models", "lake");
+    Map<String, Object> spec = RenderedChartTest.renderedSpec(docs);
+    Map<String, Object> lake = (Map<String, Object>) spec.get("lake");
+    assertThat(lake).containsEntry("path", "/data/lake");
+    assertThat((Map<String, Object>) lake.get("catalog"))
+        .containsEntry("uri", "jdbc:postgresql://postgres.db.svc.cluster.local:5432/driftgate")
+        .containsEntry("warehouse", "/data/lake/warehouse");
+    Map<String, Object> state = (Map<String, Object>) spec.get("state");
+    assertThat(state).containsEntry("artifacts", "/data/artifacts");
+
+    // database.credentials=file: the Secret mounted read-only, the spec names the files, no
+    // credential in an environment variable.
+    Volume secret = RenderedChartTest.volume(pod, "db-credentials");
+    assertThat(secret.getSecret().getSecretName()).isEqualTo("postgres-driftgate");
+    assertThat(secret.getSecret().getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("user->user", "password->password");
+    assertThat(c.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("db-credentials"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("DRIFTGATE_DB_PASSWORD");
+    assertThat(
+            (Map<String, Object>) ((Map<String, Object>) state.get("database")).get("properties"))
+        .isEqualTo(
+            Map.of(
+                "user", "${file:/etc/driftgate/db/user}",
+                "password", "${file:/etc/driftgate/db/password}"));
+
+    Map<String, Object> section = (Map<String, Object>) spec.get("launcher");
     assertThat(section)
         .containsEntry("image", "localhost:5000/driftgate/driftgate-trainer:dev-cpu")
         .containsEntry("gpuCount", 0)
         .containsEntry("cpu", "2")
         .containsEntry("grid", Map.of("lr", List.of(0.05)))
-        .doesNotContainKeys("gpuPools", "gpuType");
+        .doesNotContainKeys("gpuPools", "gpuType", "store", "registry");
     assertThat((List<Map<String, Object>>) section.get("volumes"))
-        .extracting(v -> v.get("claimName"))
-        .containsExactly("driftgate-lake", "driftgate-models");
+        .containsExactly(
+            Map.of("name", "data", "mountPath", "/data", "claimName", "driftgate-data"));
+    io.driftgate.core.run.LauncherConfig config =
+        io.driftgate.core.run.LauncherConfig.parse(section);
+    assertThat(config.volumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.claimName()).isEqualTo("driftgate-data");
+              assertThat(v.mountPath()).isEqualTo("/data");
+            });
 
     // launcher.katib.enabled adds exactly the experiments rule.
     Role role =
@@ -65,8 +111,8 @@ class MinimalValuesTest {
             .map(Role.class::cast)
             .findFirst()
             .orElseThrow();
-    assertThat(role.getRules()).hasSize(3);
-    PolicyRule katib = role.getRules().get(2);
+    assertThat(role.getRules()).hasSize(5);
+    PolicyRule katib = role.getRules().get(4);
     assertThat(katib.getApiGroups()).containsExactly("kubeflow.org");
     assertThat(katib.getResources()).containsExactly("experiments");
     assertThat(katib.getVerbs())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -70,9 +71,9 @@ class RenderedChartTest {
   }
 
   @Test
-  void launcherRoleAllowsOnlyJobsAndPodReads() {
+  void launcherRoleAllowsOnlyJobsPodReadsAndItsLease() {
     Role role = one(Role.class, PREFIX + "-launcher");
-    assertThat(role.getRules()).hasSize(2);
+    assertThat(role.getRules()).hasSize(4);
     PolicyRule jobs = role.getRules().get(0);
     assertThat(jobs.getApiGroups()).containsExactly("batch");
     assertThat(jobs.getResources()).containsExactly("jobs");
@@ -82,9 +83,32 @@ class RenderedChartTest {
     assertThat(pods.getApiGroups()).containsExactly("");
     assertThat(pods.getResources()).containsExactlyInAnyOrder("pods", "pods/log");
     assertThat(pods.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+    // Leader election: create a Lease (create cannot be limited by name), read and renew only the
+    // launchers' one, the name the Deployment passes as --lease-name.
+    PolicyRule createLease = role.getRules().get(2);
+    assertThat(createLease.getApiGroups()).containsExactly("coordination.k8s.io");
+    assertThat(createLease.getResources()).containsExactly("leases");
+    assertThat(createLease.getVerbs()).containsExactly("create");
+    assertThat(createLease.getResourceNames()).isNullOrEmpty();
+    PolicyRule lease = role.getRules().get(3);
+    assertThat(lease.getApiGroups()).containsExactly("coordination.k8s.io");
+    assertThat(lease.getResources()).containsExactly("leases");
+    assertThat(lease.getResourceNames()).containsExactly(PREFIX + "-launcher");
+    assertThat(lease.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
+    Container c =
+        one(Deployment.class, PREFIX + "-launcher")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(c.getArgs()).contains("--lease-name=" + PREFIX + "-launcher");
     assertThat(role.getRules())
         .flatMap(PolicyRule::getVerbs)
-        .doesNotContain("*", "update", "patch", "escalate", "bind", "impersonate");
+        .doesNotContain("*", "escalate", "bind", "impersonate");
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getVerbs().contains("update") || r.getVerbs().contains("patch"))
+        .allSatisfy(r -> assertThat(r.getResources()).containsExactly("leases"));
 
     RoleBinding binding = one(RoleBinding.class, PREFIX + "-launcher");
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
@@ -137,8 +161,12 @@ class RenderedChartTest {
         .containsExactly(
             "launcher",
             "--spec=/etc/driftgate/driftgate.yaml",
-            "--runs-dir=/data/models/_runs",
-            "--http-port=8080");
+            "--http-port=8080",
+            "--leader-election=kubernetes",
+            "--lease-name=" + PREFIX + "-launcher",
+            "--lease-duration=15s",
+            "--renew-deadline=10s",
+            "--retry-period=2s");
     assertThat(c.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
     for (var probe : List.of(c.getLivenessProbe(), c.getStartupProbe())) {
       assertThat(probe.getHttpGet().getPath()).isEqualTo("/healthz");
@@ -147,18 +175,35 @@ class RenderedChartTest {
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
 
-    // The spec at /etc/driftgate, the models bucket at /data/models through Cloud Storage FUSE.
+    // Two replicas, one leading on the Lease; the standby prefers another node.
+    assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(d.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(env(c).get("POD_NAME").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.name");
+    var anti =
+        pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution();
+    assertThat(anti)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getPodAffinityTerm().getTopologyKey())
+                  .isEqualTo("kubernetes.io/hostname");
+              assertThat(t.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                  .isEqualTo(d.getSpec().getSelector().getMatchLabels());
+            });
+
+    // The database credentials come from the Secret, as environment variables by default.
+    assertDbSecretEnv(c, "driftgate-db", "username", "password");
+
+    // The spec at /etc/driftgate and a /tmp emptyDir, no data volume: the lake through its
+    // catalog and gs:// warehouse, artifacts through their API, state in the database.
     assertThat(mountPaths(c))
-        .containsEntry("spec", "/etc/driftgate")
-        .containsEntry("models", "/data/models")
-        .containsEntry("lake", "/data/lake"); // pins runs to lake snapshots, tags promoted ones
+        .containsOnly(Map.entry("spec", "/etc/driftgate"), Map.entry("tmp", "/tmp"));
     assertThat(volume(pod, "spec").getConfigMap().getName()).isEqualTo(PREFIX + "-spec");
-    assertGcsfuseVolume(volume(pod, "models"), "my-project-driftgate-models", false);
-    assertGcsfuseVolume(volume(pod, "lake"), "my-project-driftgate-lake", false);
-    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsEntry("gke-gcsfuse/volumes", "true");
-    assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
     assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
+    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("spec", "tmp");
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsOnlyKeys("checksum/spec");
 
     // The checksum is the sha256 of the spec ConfigMap template's output, as Helm computes it
     // (the output keeps the newlines around the {{- if }} block, which helm template trims).
@@ -191,14 +236,32 @@ class RenderedChartTest {
         .collect(Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
   }
 
-  /** A GKE Cloud Storage FUSE CSI ephemeral volume of {@code bucket}. */
-  static void assertGcsfuseVolume(Volume v, String bucket, boolean readOnly) {
-    assertThat(v.getCsi()).as("CSI volume %s", v.getName()).isNotNull();
-    assertThat(v.getCsi().getDriver()).isEqualTo("gcsfuse.csi.storage.gke.io");
-    assertThat(v.getCsi().getReadOnly()).isEqualTo(readOnly);
-    assertThat(v.getCsi().getVolumeAttributes())
-        .containsEntry("bucketName", bucket)
-        .containsEntry("mountOptions", "implicit-dirs");
+  static Map<String, EnvVar> env(Container c) {
+    return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+  }
+
+  /** DRIFTGATE_DB_USER and DRIFTGATE_DB_PASSWORD from the Secret's keys, no literal value. */
+  static void assertDbSecretEnv(Container c, String secret, String userKey, String passwordKey) {
+    Map<String, EnvVar> env = env(c);
+    for (Map.Entry<String, String> e :
+        Map.of("DRIFTGATE_DB_USER", userKey, "DRIFTGATE_DB_PASSWORD", passwordKey).entrySet()) {
+      EnvVar v = env.get(e.getKey());
+      assertThat(v).as(e.getKey()).isNotNull();
+      assertThat(v.getValue()).isNull();
+      assertThat(v.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret);
+      assertThat(v.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(e.getValue());
+    }
+  }
+
+  /** Nothing of Cloud Storage FUSE: no CSI volume, no sidecar annotation, not in any text. */
+  static void assertNoGcsfuse(String rendered, List<HasMetadata> docs) {
+    assertThat(rendered.toLowerCase(java.util.Locale.ROOT)).doesNotContain("gcsfuse", "fuse");
+    assertThat(rendered).doesNotContain("csi:", "bucketName");
+    for (HasMetadata d : docs) {
+      Map<String, String> annotations = d.getMetadata().getAnnotations();
+      assertThat(annotations == null ? Map.<String, String>of() : annotations)
+          .doesNotContainKey("gke-gcsfuse/volumes");
+    }
   }
 
   /** The spec ConfigMap's driftgate.yaml, parsed; it is the ConfigMap's only key. */
@@ -216,12 +279,63 @@ class RenderedChartTest {
   }
 
   @Test
-  void specConfigMapCarriesTheDeploymentsLakeAndKafka() {
+  void noCloudStorageFuseAnywhere() throws Exception {
+    assertNoGcsfuse(rendered, docs);
+    for (String set : List.of("minimal", "gcp-kafka")) {
+      assertNoGcsfuse(RenderedManifests.text(set), RenderedManifests.load(set));
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void specConfigMapCarriesTheDeploymentsLakeStateAndKafka() {
     Map<String, Object> spec = renderedSpec(docs);
     assertThat(spec).containsEntry("model", "flight-delay");
-    assertThat(((Map<?, ?>) spec.get("lake")).get("path")).isEqualTo("/data/lake/lake");
+    Map<String, Object> lake = (Map<String, Object>) spec.get("lake");
+    // lake.path holds local state only: the tables are in the catalog and the warehouse.
+    assertThat(lake.get("path")).isEqualTo("/tmp/driftgate/lake");
+    assertThat((Map<String, Object>) lake.get("catalog"))
+        .containsEntry("type", "jdbc")
+        .containsEntry("uri", "jdbc:postgresql://10.20.0.3:5432/driftgate")
+        .containsEntry("warehouse", "gs://my-project-driftgate-lake/lake")
+        .containsEntry(
+            "properties",
+            Map.of(
+                "jdbc.user", "${env:DRIFTGATE_DB_USER}",
+                "jdbc.password", "${env:DRIFTGATE_DB_PASSWORD}"));
+    Map<String, Object> state = (Map<String, Object>) spec.get("state");
+    assertThat(state).containsEntry("artifacts", "gs://my-project-driftgate-models/artifacts");
+    assertThat((Map<String, Object>) state.get("database"))
+        .containsEntry("url", "jdbc:postgresql://10.20.0.3:5432/driftgate")
+        .containsEntry(
+            "properties",
+            Map.of("user", "${env:DRIFTGATE_DB_USER}", "password", "${env:DRIFTGATE_DB_PASSWORD}"));
     Map<?, ?> kafka = (Map<?, ?>) ((Map<?, ?>) spec.get("source")).get("kafka");
     assertThat(kafka.get("bootstrapServers")).isEqualTo("kafka.kafka.svc:9092");
+  }
+
+  @Test
+  void storageAndDatabaseValuesAreChecked() throws Exception {
+    // A URL that carries credentials is refused: they belong in the Secret.
+    RenderedManifests.Result withPassword =
+        RenderedManifests.render(
+            List.of("--set", "database.url=jdbc:postgresql://db:5432/d?password=hunter2"));
+    assertThat(withPassword.exitCode()).isNotZero();
+    assertThat(withPassword.output()).contains("database.url");
+    // Object storage and a claim at once are refused, as is neither.
+    RenderedManifests.Result both =
+        RenderedManifests.render(List.of("--set", "storage.claim=driftgate-data"));
+    assertThat(both.exitCode()).isNotZero();
+    assertThat(both.output()).contains("leave storage.lakeWarehouse and storage.artifacts empty");
+    RenderedManifests.Result neither =
+        RenderedManifests.render(
+            List.of("--set", "storage.lakeWarehouse=", "--set", "storage.artifacts="));
+    assertThat(neither.exitCode()).isNotZero();
+    assertThat(neither.output()).contains("or storage.claim");
+    RenderedManifests.Result credentials =
+        RenderedManifests.render(List.of("--set", "database.credentials=inline"));
+    assertThat(credentials.exitCode()).isNotZero();
+    assertThat(credentials.output()).contains("database.credentials");
   }
 
   @Test
@@ -233,8 +347,6 @@ class RenderedChartTest {
         .containsEntry("namespace", RenderedManifests.NAMESPACE)
         .containsEntry("serviceAccount", "driftgate-trainer")
         .containsEntry("specConfigMap", PREFIX + "-spec")
-        .containsEntry("store", "/data/models/_work")
-        .containsEntry("registry", "/data/models/registry")
         .containsEntry("gpuCount", 1)
         .containsEntry("gpuPools", List.of("l4-spot", "t4-ondemand"))
         .containsEntry("cpu", "4")
@@ -242,33 +354,27 @@ class RenderedChartTest {
         .containsEntry("params", Map.of("epochs", 5))
         .containsEntry("parallelism", 2)
         .containsEntry("ttlAfterFinished", "1d")
-        .doesNotContainKeys("trials", "gpuType", "poolLabel", "pendingTimeoutSeconds");
+        // Job pods mount nothing but the spec: no shared store, registry folder or volume
+        .doesNotContainKeys(
+            "trials",
+            "gpuType",
+            "poolLabel",
+            "pendingTimeoutSeconds",
+            "store",
+            "registry",
+            "volumes");
     assertThat(launcher.get("image"))
         .asString()
         .endsWith("/driftgate-trainer:" + pomVersion() + "-gpu");
     assertThat(launcher.get("grid"))
         .isEqualTo(Map.of("lr", List.of(0.05, 0.1), "momentum", List.of(0.5, 0.9)));
-    assertThat((List<Map<String, Object>>) launcher.get("volumes"))
-        .containsExactly(
-            Map.of(
-                "name", "lake",
-                "mountPath", "/data/lake",
-                "bucket", "my-project-driftgate-lake",
-                "readOnly", true),
-            Map.of(
-                "name", "models",
-                "mountPath", "/data/models",
-                "bucket", "my-project-driftgate-models"));
 
     // What the launcher makes of it: its own parser accepts every key the chart renders.
     io.driftgate.core.run.LauncherConfig config =
         io.driftgate.core.run.LauncherConfig.parse(launcher);
     assertThat(config.backend()).isEqualTo(io.driftgate.core.run.LauncherConfig.Backend.KUBERNETES);
     assertThat(config.trials()).isEqualTo(4);
-    assertThat(config.registryOrDefault()).isEqualTo("/data/models/registry");
-    assertThat(config.volumes())
-        .extracting(v -> v.bucket())
-        .containsExactly("my-project-driftgate-lake", "my-project-driftgate-models");
+    assertThat(config.volumes()).isEmpty();
   }
 
   @Test
@@ -297,7 +403,7 @@ class RenderedChartTest {
     assertThat(job).containsEntry("entryClass", "io.driftgate.streaming.ingest.IngestPipeline");
     assertThat((List<String>) job.get("args"))
         .contains("--spec=/etc/driftgate/driftgate.yaml", "--runner=FlinkRunner")
-        .contains("--lakePath=/data/lake/lake")
+        .contains("--lakePath=/tmp/driftgate/lake")
         .anySatisfy(a -> assertThat(a).startsWith("--bootstrapServers="));
 
     // Every --add-opens of the POM's driftgate.jvm.opens reaches every Flink JVM.
@@ -331,10 +437,13 @@ class RenderedChartTest {
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     Container main = pod.getContainers().get(0);
     assertThat(main.getName()).isEqualTo("flink-main-container");
-    // The ingest writes the lake through a Cloud Storage FUSE mount (local paths).
-    assertThat(annotations).containsEntry("gke-gcsfuse/volumes", "true");
-    assertThat(mountPaths(main)).containsEntry("lake", "/data/lake");
-    assertGcsfuseVolume(volume(pod, "lake"), "my-project-driftgate-lake", false);
+    // The ingest writes the lake through Iceberg's FileIO and commits in the catalog, in the
+    // state database: no data volume, the database credentials from the Secret.
+    assertThat(annotations).containsOnlyKeys("checksum/spec");
+    assertThat(mountPaths(main))
+        .containsOnly(Map.entry("spec", "/etc/driftgate"), Map.entry("tmp", "/tmp"));
+    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("spec", "tmp");
+    assertDbSecretEnv(main, "driftgate-db", "username", "password");
     assertThat(main.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(main.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
   }

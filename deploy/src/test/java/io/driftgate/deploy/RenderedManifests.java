@@ -102,6 +102,39 @@ final class RenderedManifests {
     Files.write(out, bytes);
   }
 
+  /** What {@code helm template} said and how it exited. */
+  record Result(int exitCode, String output) {}
+
+  /**
+   * Renders the chart with the default values and {@code extraArgs} (e.g. {@code --set k=v}),
+   * returning the exit code and output instead of failing: for values the chart must refuse.
+   */
+  static Result render(List<String> extraArgs) throws IOException, InterruptedException {
+    Path helm = findHelm();
+    if (helm == null) {
+      String msg = "no helm binary: run deploy/scripts/validate.sh (it installs helm)";
+      if (System.getenv("CI") != null) {
+        throw new IllegalStateException(msg);
+      }
+      abort(msg);
+    }
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                helm.toString(), "template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
+    cmd.addAll(extraArgs);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    byte[] bytes;
+    try (InputStream in = p.getInputStream()) {
+      bytes = in.readAllBytes();
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("helm template did not finish in 60s");
+    }
+    return new Result(p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+  }
+
   private static Path findHelm() {
     Path local = REPO_ROOT.resolve("deploy/.tools/bin/helm");
     if (Files.isExecutable(local)) {
