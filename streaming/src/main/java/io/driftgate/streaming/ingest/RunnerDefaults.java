@@ -45,7 +45,9 @@ public final class RunnerDefaults {
           args,
           "parallelism",
           String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
-      add(out, args, "fasterCopy", "true");
+      // No fasterCopy: the heap state backend's asynchronous snapshots rely on the serializer's
+      // copy of mutable state (the monitor's sketch accumulators); without it a checkpoint
+      // serialises an accumulator while it is being updated, fails, and the job fails over.
       // Detached, so the launcher holds a handle that can cancel the job once it caught up.
       add(out, args, "attachedMode", "false");
     }
