@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The state database backends every store test runs on: a fresh, migrated database per call.
  *
- * <p>Use as {@code @ParameterizedTest @EnumSource(StateBackend.class)}.
+ * <p>Use as {@code @ParameterizedTest @EnumSource(StateBackend.class)}: every case runs on the
+ * embedded SQLite file and on a real PostgreSQL.
  */
 public enum StateBackend {
   /** The embedded default: a SQLite file (here a fresh one under the test's folder). */
@@ -19,6 +20,22 @@ public enum StateBackend {
           "jdbc:sqlite:" + dir.toAbsolutePath().resolve("state-" + next() + ".db"),
           Map.of(),
           dir.toAbsolutePath().resolve("artifacts").toString());
+    }
+  },
+
+  /** Production's: a fresh database on the JVM's real PostgreSQL server ({@link RealPostgres}). */
+  POSTGRESQL {
+    @Override
+    public StateSpec spec(Path dir) {
+      RealPostgres pg = RealPostgres.shared();
+      try {
+        return new StateSpec(
+            pg.newDatabase(),
+            Map.of("user", pg.user(), "password", pg.password()),
+            dir.toAbsolutePath().resolve("artifacts").toString());
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot create a PostgreSQL database", e);
+      }
     }
   };
 
