@@ -134,11 +134,7 @@ class RenderedChartTest {
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(c.getImage()).endsWith("/driftgate-launcher:" + pomVersion());
     assertThat(c.getArgs())
-        .containsExactly(
-            "launcher",
-            "--spec=/etc/driftgate/driftgate.yaml",
-            "--runs-dir=/data/models/_runs",
-            "--http-port=8080");
+        .containsExactly("launcher", "--spec=/etc/driftgate/driftgate.yaml", "--http-port=8080");
     assertThat(c.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
     for (var probe : List.of(c.getLivenessProbe(), c.getStartupProbe())) {
       assertThat(probe.getHttpGet().getPath()).isEqualTo("/healthz");
