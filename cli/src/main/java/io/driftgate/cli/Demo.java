@@ -248,40 +248,34 @@ public final class Demo {
         timeline.add(
             new Event(
                 producerDone.get(), String.format("producer done: %,d records", produced.total())));
-        List<DriftReport> reports = new MonitorStore(lake).reports();
-        List<RetrainRequest> requests = new MonitorStore(lake).requests();
-        reports.stream()
-            .filter(rep -> rep.getDriftedShare() >= spec.drift().driftedShare())
+        MonitorStore monitor = MonitorStore.open(spec.state(), spec.model());
+        List<MonitorStore.Written<DriftReport>> reportLog = monitor.reportLog();
+        List<MonitorStore.Written<RetrainRequest>> requestLog = monitor.requestLog();
+        List<DriftReport> reports = reportLog.stream().map(MonitorStore.Written::value).toList();
+        List<RetrainRequest> requests =
+            requestLog.stream().map(MonitorStore.Written::value).toList();
+        reportLog.stream()
+            .filter(rep -> rep.value().getDriftedShare() >= spec.drift().driftedShare())
             .findFirst()
             .ifPresent(
                 rep ->
-                    fileTime(
-                            lake.resolve(MonitorStore.REPORTS_DIR)
-                                .resolve(rep.getWindowStart().toEpochMilli() + ".json"))
-                        .ifPresent(
-                            t ->
-                                timeline.add(
-                                    new Event(
-                                        t,
-                                        String.format(
-                                            "first drifted report written: window %s, %.0f%% of"
-                                                + " features drifted",
-                                            rep.getWindowStart(), rep.getDriftedShare() * 100)))));
-        for (RetrainRequest req : requests) {
-          fileTime(
-                  lake.resolve(MonitorStore.MONITOR_DIR)
-                      .resolve("requests")
-                      .resolve(MonitorStore.requestFileName(req.getIdempotencyKey())))
-              .ifPresent(
-                  t ->
-                      timeline.add(
-                          new Event(
-                              t,
-                              "retrain request emitted: "
-                                  + req.getIdempotencyKey()
-                                  + " (topic "
-                                  + requestsTopic
-                                  + ")")));
+                    timeline.add(
+                        new Event(
+                            rep.writtenAt(),
+                            String.format(
+                                "first drifted report written: window %s, %.0f%% of"
+                                    + " features drifted",
+                                rep.value().getWindowStart(),
+                                rep.value().getDriftedShare() * 100))));
+        for (MonitorStore.Written<RetrainRequest> req : requestLog) {
+          timeline.add(
+              new Event(
+                  req.writtenAt(),
+                  "retrain request emitted: "
+                      + req.value().getIdempotencyKey()
+                      + " (topic "
+                      + requestsTopic
+                      + ")"));
         }
         List<RetrainRun> runs = List.of();
         Path registry = null;
@@ -404,7 +398,8 @@ public final class Demo {
           new LocalLoop.Options(
               training.specFile(),
               spec.lake().path(),
-              workDir.resolve("runs"),
+              spec.state(),
+              workDir.resolve("gate-reports"),
               workDir.resolve("studies"),
               workDir.resolve("registry"),
               training.grid(),
@@ -503,14 +498,6 @@ public final class Demo {
 
   private static String clip(String s) {
     return s == null ? "" : s.length() > 140 ? s.substring(0, 137) + "..." : s;
-  }
-
-  private static java.util.Optional<Instant> fileTime(Path f) {
-    try {
-      return java.util.Optional.of(Files.getLastModifiedTime(f).toInstant());
-    } catch (IOException e) {
-      return java.util.Optional.empty();
-    }
   }
 
   static void printSummary(Result r, Path lake, PrintStream out) {

@@ -1,13 +1,18 @@
 package io.driftgate.cli;
 
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunStep;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.state.DatabaseLease;
+import io.driftgate.core.state.Endpoints;
+import io.driftgate.core.state.StateDatabase;
 import io.driftgate.launcher.Backend;
+import io.driftgate.launcher.DatabaseLeaderElection;
 import io.driftgate.launcher.JobRenderer;
 import io.driftgate.launcher.KafkaSourceProgress;
 import io.driftgate.launcher.KatibBackend;
@@ -16,6 +21,7 @@ import io.driftgate.launcher.KubernetesBackend;
 import io.driftgate.launcher.LakeSnapshotResolver;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LauncherHttp;
+import io.driftgate.launcher.LeaderElection;
 import io.driftgate.launcher.RequestConsumer;
 import io.driftgate.launcher.SnapshotResolver;
 import io.driftgate.schemas.RetrainRequest;
@@ -38,18 +44,22 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Consume RetrainRequests from the spec's requests topic and drive each run (tuning study,"
-          + " best model, gate) on the local or Kubernetes backend; runs are persisted in"
-          + " --runs-dir and resumed on restart.",
+          + " best model, gate) on the local or Kubernetes backend; runs are persisted in the"
+          + " state database (the spec's state.database, by default the lake catalog's database)"
+          + " and resumed on restart.",
+      "Outside Kubernetes, launchers of one model on one state database elect a leader through a"
+          + " lease in it: one runs requests, the others wait and take over once it stops (or"
+          + " within --lease-ttl of its crash).",
       "Every run reads one lake snapshot: the request's, else the newest one that covers its"
           + " range, waited for (up to 10m) while the lake trails the drift monitor; the snapshot"
           + " of a promoted model is tagged so that 'driftgate lake maintain' keeps it.",
       "--once: drain the topic, wait for those runs to finish, exit (0 when none FAILED).",
       "--dry-run (kubernetes, katib): print the Job (katib: Experiment and best-model Job) YAML"
-          + " for the requests in the lake's monitor store (lake/_monitor/requests), touching"
-          + " neither Kafka nor a cluster.",
+          + " for the monitor's retrain requests in the state database, touching neither Kafka"
+          + " nor a cluster.",
       "--http-port: serve GET /healthz, /readyz, /runs, /runs/{key} and POST"
-          + " /runs/{key}/cancel, and write <runs-dir>/launcher.endpoint for 'driftgate runs"
-          + " cancel'."
+          + " /runs/{key}/cancel, and (while leading) publish the endpoint in the state database"
+          + " for 'driftgate runs cancel'."
     })
 final class LauncherCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -67,10 +77,16 @@ final class LauncherCommand implements Callable<Integer> {
       defaultValue = "false")
   boolean kubernetes;
 
-  @Option(
-      names = "--runs-dir",
-      description = "Run store directory. Default: 'runs' next to the registry.")
+  @Option(names = "--runs-dir", hidden = true, description = "Gone: runs are in the database.")
   Path runsDir;
+
+  @Option(
+      names = "--lease-ttl",
+      description =
+          "Leader election outside Kubernetes: how long the leader's lease in the state database"
+              + " holds without a renewal (a crashed leader is replaced within it). Default:"
+              + " ${DEFAULT-VALUE}.")
+  Duration leaseTtl = DatabaseLeaderElection.DEFAULT_TTL;
 
   @Option(
       names = "--studies-dir",
@@ -124,6 +140,7 @@ final class LauncherCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    RunsCommand.legacyRunsDir(runsDir);
     ModelSpec spec = specOption.load();
     LauncherConfig config = LauncherConfig.load(specOption.spec);
     if (kubernetes) {
@@ -137,11 +154,11 @@ final class LauncherCommand implements Callable<Integer> {
       config = config.withBackend(b);
     }
     Path registry = registryOptions.root(spec);
-    Path runs = runsDir != null ? runsDir : registry.resolveSibling("runs");
     String topic = spec.drift().requestsTopicOr(spec.model());
     if (dryRun) {
       return dryRun(spec, config);
     }
+    StateDatabase state = StateDatabase.open(spec.state());
     Launcher launcher;
     LocalLoop loop = null;
     if (config.backend() == LauncherConfig.Backend.LOCAL) {
@@ -149,7 +166,8 @@ final class LauncherCommand implements Callable<Integer> {
           new LocalLoop.Options(
               specOption.spec,
               spec.lake().path(),
-              runs,
+              spec.state(),
+              registry.resolveSibling("gate-reports"),
               studiesDir != null ? studiesDir : registry.resolveSibling("studies"),
               registry,
               grid.isEmpty() ? config.grid() : grid(grid),
@@ -171,7 +189,7 @@ final class LauncherCommand implements Callable<Integer> {
       launcher =
           new Launcher(
               spec.model(),
-              new io.driftgate.core.run.FileRunStore(runs),
+              new JdbcRunStore(state),
               new RunMachine(config.policy(), clock),
               backend,
               Math.max(1, spec.volume().maxInFlight()),
@@ -187,47 +205,100 @@ final class LauncherCommand implements Callable<Integer> {
         config.backend().name().toLowerCase(java.util.Locale.ROOT),
         topic,
         spec.source().kafka().bootstrapServers(),
-        runs);
-    // Ready once the consumer has subscribed; the endpoint starts first so that liveness answers
-    // while stored runs are resumed.
+        state.describe());
+    // Ready once leading and the consumer has subscribed; the endpoint starts first so that
+    // liveness answers while this launcher waits for the leadership and resumes stored runs.
     AtomicBoolean subscribed = new AtomicBoolean();
-    try (Launcher l = launcher;
-        LauncherHttp http = httpPort == null ? null : serve(l, subscribed, runs);
-        RequestConsumer consumer =
-            new RequestConsumer(
-                spec.source().kafka().bootstrapServers(),
-                spec.source().kafka().properties(),
-                topic,
-                l)) {
-      subscribed.set(true);
-      l.start();
-      if (once) {
-        int n = consumer.drain(Duration.ofSeconds(60));
-        System.out.printf("%d request(s) read; waiting for the runs to finish%n", n);
-        boolean done = l.awaitAllTerminal(timeout);
-        List<RetrainRun> all = l.runs();
-        RunsCommand.printTable(all);
-        if (!done) {
-          System.out.println("runs not finished after " + timeout);
-          return 1;
-        }
-        return all.stream().anyMatch(r -> r.state() == io.driftgate.core.run.RunState.FAILED)
-            ? 1
-            : 0;
+    AtomicBoolean lost = new AtomicBoolean();
+    // Closed in reverse: the launcher stops before the lease is released.
+    try (LeaderElection election = leaderElection(spec.model(), state, leaseTtl, System.getenv());
+        Launcher l = launcher;
+        LauncherHttp http = httpPort == null ? null : serve(l, subscribed)) {
+      System.out.println("leader election: " + election.describe());
+      if (!election.awaitLeadership(once ? timeout : Duration.ofDays(36_500))) {
+        System.out.println("not leading after " + timeout + ": " + election.describe());
+        return 1;
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
-      try {
-        while (true) {
-          consumer.pollOnce(Duration.ofSeconds(1));
+      System.out.println("leading: " + election.describe());
+      if (http != null) {
+        String name = http.publishEndpoint(new Endpoints(state));
+        System.out.printf("http endpoint %s published as %s%n", http.localUri(), name);
+      }
+      try (RequestConsumer consumer =
+          new RequestConsumer(
+              spec.source().kafka().bootstrapServers(),
+              spec.source().kafka().properties(),
+              topic,
+              l)) {
+        election.onLost(
+            () -> {
+              lost.set(true);
+              consumer.wakeup();
+            });
+        subscribed.set(true);
+        l.start();
+        if (once) {
+          int n = consumer.drain(Duration.ofSeconds(60));
+          System.out.printf("%d request(s) read; waiting for the runs to finish%n", n);
+          long end = System.nanoTime() + timeout.toNanos();
+          while (!l.allTerminal() && !lost.get() && System.nanoTime() < end) {
+            Thread.sleep(20);
+          }
+          if (lost.get()) {
+            return lostLeadership(election);
+          }
+          boolean done = l.allTerminal();
+          List<RetrainRun> all = l.runs();
+          RunsCommand.printTable(all);
+          if (!done) {
+            System.out.println("runs not finished after " + timeout);
+            return 1;
+          }
+          return all.stream().anyMatch(r -> r.state() == io.driftgate.core.run.RunState.FAILED)
+              ? 1
+              : 0;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
+        try {
+          while (true) {
+            consumer.pollOnce(Duration.ofSeconds(1));
+          }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+          return lost.get() ? lostLeadership(election) : 0;
         }
       } catch (org.apache.kafka.common.errors.WakeupException e) {
-        return 0;
+        if (lost.get()) {
+          return lostLeadership(election);
+        }
+        throw e;
       }
     } finally {
       if (loop != null) {
         loop.close();
       }
     }
+  }
+
+  private static int lostLeadership(LeaderElection election) {
+    System.out.println(
+        "lost the leadership ("
+            + election.describe()
+            + "); stopping: another launcher runs the requests now");
+    return 1;
+  }
+
+  /**
+   * In Kubernetes (where the Deployment runs one launcher), no election; elsewhere a lease {@code
+   * launcher/<model>} in the state database.
+   */
+  static LeaderElection leaderElection(
+      String model, StateDatabase state, Duration ttl, Map<String, String> env) {
+    if (env.get("KUBERNETES_SERVICE_HOST") != null) {
+      return LeaderElection.alone();
+    }
+    return new DatabaseLeaderElection(
+        new DatabaseLease(
+            state, Endpoints.launcher(model), DatabaseLeaderElection.processHolder(), ttl));
   }
 
   /**
@@ -243,24 +314,21 @@ final class LauncherCommand implements Callable<Integer> {
         new KafkaSourceProgress(kafka.clientProperties(), kafka.topic(), kafka.consumerGroup()));
   }
 
-  private LauncherHttp serve(Launcher l, AtomicBoolean ready, Path runs) throws IOException {
+  private LauncherHttp serve(Launcher l, AtomicBoolean ready) throws IOException {
     LauncherHttp http = LauncherHttp.start(l, httpHost, httpPort, ready::get);
-    Path file;
-    try {
-      file = http.publishEndpoint(runs);
-    } catch (RuntimeException e) {
-      http.close();
-      throw e;
-    }
-    System.out.printf(
-        "http endpoint on %s:%d (%s names %s)%n", httpHost, http.port(), file, http.localUri());
+    System.out.printf("http endpoint on %s:%d (%s)%n", httpHost, http.port(), http.localUri());
     return http;
   }
 
   private int dryRun(ModelSpec spec, LauncherConfig config) {
-    List<RetrainRequest> requests = new MonitorStore(spec.lake().path()).requests();
+    MonitorStore monitor = MonitorStore.open(spec.state(), spec.model());
+    List<RetrainRequest> requests = monitor.requests();
     if (requests.isEmpty()) {
-      System.out.println("no retrain requests in " + spec.lake().path() + "/_monitor/requests");
+      System.out.println(
+          "no retrain requests of "
+              + spec.model()
+              + " in the state database "
+              + spec.state().describe());
       return 0;
     }
     JobRenderer renderer = new JobRenderer(config, spec.model());

@@ -1,9 +1,10 @@
 package io.driftgate.cli;
 
 import io.driftgate.core.registry.FileSystemModelRegistry;
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.spec.StateSpec;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LocalBackend;
 import io.driftgate.launcher.SnapshotResolver;
@@ -15,8 +16,8 @@ import java.util.Map;
 
 /**
  * An in-process launcher on the {@link LocalBackend}: tuning with {@link TuneRunnerStep}, gating
- * with {@link GateServiceStep}, runs persisted in a {@link FileRunStore}, each run pinned to a lake
- * snapshot by a {@link SnapshotResolver} when one is given.
+ * with {@link GateServiceStep}, runs persisted in the state database ({@link JdbcRunStore}), each
+ * run pinned to a lake snapshot by a {@link SnapshotResolver} when one is given.
  */
 public final class LocalLoop implements AutoCloseable {
 
@@ -25,7 +26,8 @@ public final class LocalLoop implements AutoCloseable {
    *
    * @param specFile the model spec file (trials and the gate read it)
    * @param lake the lake directory
-   * @param runsDir the run store (gate reports go next to the runs)
+   * @param state the state database that keeps the runs
+   * @param gateReports where the gate's HTML reports go
    * @param studiesDir where tuning studies go
    * @param registry the model registry directory
    * @param grid searched parameters (null: {@link TuneRunnerStep#DEFAULT_GRID})
@@ -39,7 +41,8 @@ public final class LocalLoop implements AutoCloseable {
   public record Options(
       Path specFile,
       Path lake,
-      Path runsDir,
+      StateSpec state,
+      Path gateReports,
       Path studiesDir,
       Path registry,
       Map<String, List<String>> grid,
@@ -50,7 +53,7 @@ public final class LocalLoop implements AutoCloseable {
       int bootstrapResamples,
       int explainPoints) {}
 
-  private final FileRunStore store;
+  private final JdbcRunStore store;
   private final FileSystemModelRegistry registry;
   private final GateServiceStep gate;
   private final Launcher launcher;
@@ -65,7 +68,7 @@ public final class LocalLoop implements AutoCloseable {
    *     Launcher.Pinning#DEFAULT_TIMEOUT} for the lake to cover its range); null: no pinning
    */
   public LocalLoop(String model, LauncherConfig config, Options o, SnapshotResolver snapshots) {
-    this.store = new FileRunStore(o.runsDir());
+    this.store = JdbcRunStore.open(o.state());
     this.registry = new FileSystemModelRegistry(o.registry());
     TuneRunnerStep tune =
         new TuneRunnerStep(
@@ -82,7 +85,7 @@ public final class LocalLoop implements AutoCloseable {
             o.specFile(),
             o.lake(),
             registry,
-            o.runsDir(),
+            o.gateReports(),
             o.seed(),
             o.bootstrapResamples(),
             o.explainPoints());
@@ -103,7 +106,7 @@ public final class LocalLoop implements AutoCloseable {
     return launcher;
   }
 
-  public FileRunStore store() {
+  public JdbcRunStore store() {
     return store;
   }
 

@@ -1,10 +1,17 @@
 package io.driftgate.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftgate.core.monitor.AvroJson;
 import io.driftgate.core.monitor.MonitorState;
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
-import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +26,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the streaming drift monitor (inside the ingestion pipeline), or with --status print"
-          + " its drift reports and retrain requests from the lake."
+          + " its state, drift reports and retrain requests from the state database (the spec's"
+          + " state.database, by default the lake catalog's database)."
     })
 final class MonitorCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -31,6 +39,9 @@ final class MonitorCommand implements Callable<Integer> {
 
   @Option(names = "--until-caught-up", description = "Process what the topic holds now, then stop.")
   boolean untilCaughtUp;
+
+  @Option(names = "--json", description = "With --status: print it as one JSON object.")
+  boolean json;
 
   @Option(
       names = "--last",
@@ -46,16 +57,23 @@ final class MonitorCommand implements Callable<Integer> {
       ingest.untilCaughtUp = untilCaughtUp;
       return ingest.call();
     }
-    Path lake = specOption.lake != null ? specOption.lake : specOption.load().lake().path();
-    MonitorStore store = new MonitorStore(lake);
+    ModelSpec spec = specOption.load();
+    MonitorStore store = MonitorStore.open(spec.state(), spec.model());
     MonitorState state = store.load();
+    List<MonitorStore.Written<DriftReport>> reports = store.reportLog();
+    reports = reports.subList(Math.max(0, reports.size() - last), reports.size());
+    List<MonitorStore.Written<RetrainRequest>> requests = store.requestLog();
+    if (json) {
+      System.out.println(json(spec, state, reports, requests));
+      return 0;
+    }
     System.out.printf(
-        "monitor at %s: %d windows processed, reference %s%n",
-        lake,
+        "monitor of %s in %s: %d windows processed, reference %s%n",
+        spec.model(),
+        spec.state().describe(),
         state.windows(),
         state.referenceComplete() ? state.referenceId() : "still accumulating");
-    var reports = store.reports();
-    for (DriftReport r : reports.subList(Math.max(0, reports.size() - last), reports.size())) {
+    for (DriftReport r : reports.stream().map(MonitorStore.Written::value).toList()) {
       System.out.printf(
           "  %s  rows %5d  drifted %3.0f%%  %s%n",
           r.getWindowStart(),
@@ -63,11 +81,54 @@ final class MonitorCommand implements Callable<Integer> {
           r.getDriftedShare() * 100,
           r.getFeatures().stream().filter(f -> f.getDrifted()).map(f -> f.getName()).toList());
     }
-    for (RetrainRequest q : store.requests()) {
+    for (RetrainRequest q : requests.stream().map(MonitorStore.Written::value).toList()) {
       System.out.printf(
           "retrain request %s: %s, trigger %s, evidence %s%n",
           q.getIdempotencyKey(), q.getReasons(), q.getTriggerWindowEnd(), q.getEvidenceReportIds());
     }
     return 0;
+  }
+
+  /** The status as one JSON object: state, the last reports and every request (Avro JSON). */
+  static String json(
+      ModelSpec spec,
+      MonitorState state,
+      List<MonitorStore.Written<DriftReport>> reports,
+      List<MonitorStore.Written<RetrainRequest>> requests) {
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode out = m.createObjectNode();
+    out.put("model", spec.model());
+    out.put("database", spec.state().describe());
+    out.put("windows", state.windows());
+    out.put(
+        "lastWindowEnd",
+        state.lastWindowEnd() == 0 ? null : Instant.ofEpochMilli(state.lastWindowEnd()).toString());
+    out.put("referenceComplete", state.referenceComplete());
+    out.put("referenceId", state.referenceId());
+    ArrayNode rs = out.putArray("reports");
+    for (MonitorStore.Written<DriftReport> r : reports) {
+      ObjectNode n = rs.addObject();
+      n.put("writtenAt", r.writtenAt().toString());
+      n.set("report", tree(m, AvroJson.write(r.value())));
+    }
+    ArrayNode qs = out.putArray("requests");
+    for (MonitorStore.Written<RetrainRequest> q : requests) {
+      ObjectNode n = qs.addObject();
+      n.put("writtenAt", q.writtenAt().toString());
+      n.set("request", tree(m, AvroJson.write(q.value())));
+    }
+    try {
+      return m.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode tree(ObjectMapper m, String json) {
+    try {
+      return m.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -1,14 +1,17 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.Outcome;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunEvent;
 import io.driftgate.core.run.RunJson;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.StaleRunException;
 import io.driftgate.core.run.Transition;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.state.Endpoints;
+import io.driftgate.core.state.StateDatabase;
 import io.driftgate.launcher.LauncherHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Parameters;
     name = "runs",
     mixinStandardHelpOptions = true,
     description =
-        "Inspect or cancel retraining runs: in the launcher's run store, or through a running"
+        "Inspect or cancel retraining runs: in the state database of the spec (its"
+            + " state.database, by default the lake catalog's database), or through a running"
             + " launcher's HTTP endpoint (--launcher).",
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Cancel.class})
 final class RunsCommand implements Callable<Integer> {
@@ -38,27 +42,42 @@ final class RunsCommand implements Callable<Integer> {
     return 2;
   }
 
-  /** --runs-dir and the spec, shared by the subcommands. */
+  /** The spec whose state database holds the runs, shared by the subcommands. */
   static final class StoreOptions {
     @Mixin SpecOption specOption;
 
-    @Mixin GateCommand.RegistryOptions registryOptions;
+    @Option(names = "--runs-dir", hidden = true, description = "Gone: runs are in the database.")
+    Path legacyRunsDir;
 
-    @Option(
-        names = "--runs-dir",
-        description = "Run store directory. Default: 'runs' next to the registry.")
-    Path runsDir;
+    private ModelSpec spec;
 
-    FileRunStore open() {
-      return new FileRunStore(dir());
+    ModelSpec spec() {
+      legacyRunsDir(legacyRunsDir);
+      if (spec == null) {
+        spec = specOption.load();
+      }
+      return spec;
     }
 
-    Path dir() {
-      if (runsDir != null) {
-        return runsDir;
-      }
-      ModelSpec spec = specOption.load();
-      return registryOptions.root(spec).resolveSibling("runs");
+    /** The state database of the spec ({@code state.database}, else the lake catalog's). */
+    StateDatabase database() {
+      return StateDatabase.open(spec().state());
+    }
+
+    JdbcRunStore open() {
+      return new JdbcRunStore(database());
+    }
+  }
+
+  /** A clear error for the removed {@code --runs-dir} option. */
+  static void legacyRunsDir(Path dir) {
+    if (dir != null) {
+      throw new IllegalArgumentException(
+          "--runs-dir "
+              + dir
+              + ": runs are no longer files; they are in the state database (the spec's"
+              + " state.database.url, by default the lake catalog's database). Drop --runs-dir"
+              + " and pass --spec (and --lake) instead");
     }
   }
 
@@ -95,10 +114,22 @@ final class RunsCommand implements Callable<Integer> {
 
     @Mixin LauncherOption launcherOption;
 
+    @Option(names = "--json", description = "Print the runs as a JSON array.")
+    boolean json;
+
     @Override
     public Integer call() {
       URI launcher = launcherOption.launcher;
-      printTable(launcher != null ? new LauncherClient(launcher).runs() : store.open().list());
+      List<RetrainRun> runs =
+          launcher != null ? new LauncherClient(launcher).runs() : store.open().list();
+      if (json) {
+        System.out.print(
+            runs.stream()
+                .map(r -> RunJson.write(r).trim())
+                .collect(java.util.stream.Collectors.joining(",\n", "[", "]\n")));
+        return 0;
+      }
+      printTable(runs);
       return 0;
     }
   }
@@ -171,14 +202,14 @@ final class RunsCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Cancel a run that has not finished.",
-        "With --launcher URL, or else when <runs-dir>/launcher.endpoint (written by a local"
-            + " 'driftgate launcher --http-port') names a launcher that answers, the running"
+        "With --launcher URL, or else when a launcher of the model published its endpoint in the"
+            + " state database (a 'driftgate launcher --http-port') and answers there, the running"
             + " launcher cancels the run: it persists CANCELLED and stops the run's running step"
             + " (a local trial is interrupted, a Kubernetes Job deleted).",
-        "Only when no launcher is reachable this edits the run store directly: a launcher that"
-            + " runs elsewhere keeps its own copy and is not told, and a step already running is"
-            + " not stopped (a restarted launcher loads the CANCELLED run and submits nothing for"
-            + " it). An explicit --launcher that does not answer is an error, not a fallback.",
+        "Only when no launcher is reachable this edits the run in the state database directly: a"
+            + " launcher running elsewhere finds its next change of that run refused (the run"
+            + " changed under it) and goes on from CANCELLED, but a step already running is not"
+            + " stopped. An explicit --launcher that does not answer is an error, not a fallback.",
         "For a launcher in Kubernetes: kubectl port-forward deploy/<release>-driftgate-launcher"
             + " 8080, then --launcher http://localhost:8080."
       })
@@ -207,28 +238,34 @@ final class RunsCommand implements Callable<Integer> {
                   + "); nothing cancelled. Is the port-forward running?");
         }
       }
-      Path dir = store.dir();
-      Optional<URI> published = LauncherHttp.publishedEndpoint(dir);
+      StateDatabase db = store.database();
+      String model = store.spec().model();
+      Optional<URI> published = LauncherHttp.publishedEndpoint(new Endpoints(db), model);
       String why;
       if (published.isPresent()) {
         try {
           return throughLauncher(new LauncherClient(published.get()));
         } catch (IOException e) {
-          // A launcher that died without deleting its file; the store is all there is.
+          // A launcher that died without withdrawing its endpoint; the store is all there is.
           why =
-              dir.resolve(LauncherHttp.ENDPOINT_FILE)
-                  + " names "
+              "the launcher of "
+                  + model
+                  + " published "
                   + published.get()
                   + " but nothing answered there ("
                   + e.getClass().getSimpleName()
                   + ")";
         }
       } else {
-        why = "no " + dir.resolve(LauncherHttp.ENDPOINT_FILE) + " (no local launcher endpoint)";
+        why = "no launcher of " + model + " published an endpoint in " + db.describe();
       }
       System.out.println(
-          "no running launcher reachable: " + why + "; editing the run store " + dir + " only");
-      return inStore(new FileRunStore(dir));
+          "no running launcher reachable: "
+              + why
+              + "; editing the run store "
+              + db.describe()
+              + " only");
+      return inStore(new JdbcRunStore(db));
     }
 
     private int throughLauncher(LauncherClient launcher) throws IOException {
@@ -260,7 +297,7 @@ final class RunsCommand implements Callable<Integer> {
       }
     }
 
-    private int inStore(FileRunStore s) {
+    private int inStore(JdbcRunStore s) {
       RetrainRun r = s.get(key).orElseThrow(() -> new IllegalArgumentException("no run " + key));
       if (r.state().terminal()) {
         System.out.printf("run %s already finished: %s%n", key, r.state());
@@ -268,13 +305,20 @@ final class RunsCommand implements Callable<Integer> {
       }
       RunMachine machine = new RunMachine(LauncherConfig.defaults().policy(), Clock.systemUTC());
       Outcome o = machine.apply(r, new RunEvent.Cancel(reason));
-      s.save(o.run());
+      try {
+        s.save(o.run());
+      } catch (StaleRunException e) {
+        System.out.printf(
+            "run %s changed while it was being cancelled (%s); nothing written, try again%n",
+            key, e.getMessage());
+        return 1;
+      }
       System.out.printf("run %s: %s -> %s in the run store%n", key, r.state(), o.run().state());
       if (!o.actions().isEmpty()) {
         System.out.println(
             "note: the run's current step was not stopped by this command ("
                 + o.actions()
-                + "); a launcher running elsewhere is not told (use --launcher URL)");
+                + "); a launcher running elsewhere is not told: use --launcher URL to stop it");
       }
       return 0;
     }

@@ -6,7 +6,7 @@ import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.registry.FileSystemModelRegistry;
 import io.driftgate.core.registry.ModelDirectory;
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunMachine;
@@ -108,7 +108,7 @@ class KubernetesLoopIT {
         Launcher launcher =
             new Launcher(
                 spec.model(),
-                new FileRunStore(work.resolve("runs")),
+                JdbcRunStore.open(spec.state()),
                 new RunMachine(config.policy(), clock),
                 new KubernetesBackend(client, renderer, spec.model()),
                 1,

@@ -3,7 +3,9 @@ package io.driftgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.Lake;
+import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.spec.StateSpec;
 import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.schemas.RetrainRequest;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code driftgate launcher --dry-run}: the Jobs (or the Katib Experiment) for the requests in the
- * lake's monitor store, printed as YAML that parses back into the objects the backend would create,
- * touching neither Kafka nor a cluster.
+ * monitor's request log (state database), printed as YAML that parses back into the objects the
+ * backend would create, touching neither Kafka nor a cluster.
  */
 class LauncherDryRunTest extends ConsoleCapture {
   static final Instant FROM = Instant.parse("2026-01-05T06:00:00Z");
@@ -33,7 +35,7 @@ class LauncherDryRunTest extends ConsoleCapture {
 
   Path specWithOneRequest(Instant from, Instant to) throws Exception {
     Path lake = Files.createDirectories(work.resolve("lake"));
-    new MonitorStore(lake)
+    MonitorStore.open(StateSpec.of(LakeCatalog.embedded(lake)), "flight-delay")
         .writeRequest(
             RetrainRequest.newBuilder()
                 .setIdempotencyKey("flight-delay/2026-01-05T15:00Z/drift")

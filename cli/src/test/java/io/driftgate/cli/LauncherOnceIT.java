@@ -3,7 +3,7 @@ package io.driftgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.registry.FileSystemModelRegistry;
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
@@ -25,7 +25,6 @@ class LauncherOnceIT extends ConsoleCapture {
   void onceDrainsTheTopicFinishesTheRunAndARestartDoesNothingTwice() throws Exception {
     Path lake = TinyLake.write(work.resolve("lake"), 17, 5000);
     Path spec = Files.writeString(work.resolve("driftgate.yaml"), TinyLake.specFor(lake));
-    Path runs = work.resolve("runs");
     Path registry = work.resolve("registry");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bs = kafka.bootstrapServers();
@@ -52,8 +51,6 @@ class LauncherOnceIT extends ConsoleCapture {
         spec.toString(),
         "--bootstrap-servers",
         bs,
-        "--runs-dir",
-        runs.toString(),
         "--registry",
         registry.toString(),
         "--studies-dir",
@@ -72,7 +69,8 @@ class LauncherOnceIT extends ConsoleCapture {
       assertThat(Main.execute(launcher)).as(stdout() + stderr()).isZero();
       assertThat(stdout()).contains("2 request(s) read").contains("PROMOTED");
 
-      List<RetrainRun> stored = new FileRunStore(runs).list();
+      List<RetrainRun> stored =
+          JdbcRunStore.open(io.driftgate.core.spec.SpecLoader.load(spec).state()).list();
       assertThat(stored).hasSize(1);
       RetrainRun run = stored.get(0);
       assertThat(run.state()).isEqualTo(RunState.PROMOTED);
@@ -86,7 +84,8 @@ class LauncherOnceIT extends ConsoleCapture {
       out.reset();
       assertThat(Main.execute(launcher)).as(stdout() + stderr()).isZero();
       assertThat(stdout()).contains("0 request(s) read");
-      assertThat(new FileRunStore(runs).list()).hasSize(1);
+      assertThat(JdbcRunStore.open(io.driftgate.core.spec.SpecLoader.load(spec).state()).list())
+          .hasSize(1);
     }
   }
 }

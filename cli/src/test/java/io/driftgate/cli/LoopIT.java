@@ -9,7 +9,7 @@ import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.registry.FileSystemModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.ModelRegistry;
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.Transition;
@@ -64,7 +64,8 @@ class LoopIT {
     RetrainRequest req = r.requests().get(0);
 
     // The run store shows the whole lifecycle, in order.
-    List<RetrainRun> stored = new FileRunStore(work.resolve("runs")).list();
+    List<RetrainRun> stored =
+        JdbcRunStore.open(SpecLoader.load(SPEC).withLakePath(work.resolve("lake")).state()).list();
     assertThat(stored).as(out).hasSize(1);
     RetrainRun run = stored.get(0);
     assertThat(run.key()).isEqualTo(req.getIdempotencyKey());

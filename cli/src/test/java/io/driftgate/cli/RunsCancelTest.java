@@ -2,12 +2,19 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.FileRunStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunJson;
 import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.core.spec.StateSpec;
+import io.driftgate.core.state.Endpoints;
+import io.driftgate.core.state.StateDatabase;
 import io.driftgate.launcher.GateStep;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LauncherHttp;
@@ -15,6 +22,7 @@ import io.driftgate.launcher.LocalBackend;
 import io.driftgate.launcher.TuningStep;
 import io.driftgate.schemas.RetrainRequest;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +43,8 @@ class RunsCancelTest extends ConsoleCapture {
   static final String MODEL = "flight-delay";
 
   @TempDir Path dir;
-  Path runsDir;
+  Path spec;
+  StateSpec state;
 
   /** Keys whose tuning started and keys whose tuning was interrupted (the step stopped). */
   final Map<String, CountDownLatch> started = new ConcurrentHashMap<>();
@@ -46,7 +55,8 @@ class RunsCancelTest extends ConsoleCapture {
 
   @BeforeEach
   void startLauncher() throws Exception {
-    runsDir = dir.resolve("runs");
+    spec = Files.writeString(dir.resolve("driftgate.yaml"), TinyLake.specFor(dir.resolve("lake")));
+    state = SpecLoader.load(spec).state();
     TuningStep blocking =
         (run, attempt) -> {
           latch(started, run.key()).countDown();
@@ -63,7 +73,7 @@ class RunsCancelTest extends ConsoleCapture {
     launcher =
         new Launcher(
             MODEL,
-            new FileRunStore(runsDir),
+            JdbcRunStore.open(state),
             new RunMachine(LauncherConfig.defaults().policy(), clock),
             new LocalBackend(blocking, gate, 2),
             2,
@@ -71,7 +81,7 @@ class RunsCancelTest extends ConsoleCapture {
             Duration.ofMillis(50));
     launcher.start();
     http = LauncherHttp.start(launcher, "127.0.0.1", 0, () -> true);
-    http.publishEndpoint(runsDir);
+    http.publishEndpoint(new Endpoints(StateDatabase.open(state)));
   }
 
   @AfterEach
@@ -105,12 +115,12 @@ class RunsCancelTest extends ConsoleCapture {
   }
 
   @Test
-  void cancelFindsTheLocalLauncherThroughItsEndpointFileAndStopsTheStep() throws Exception {
+  void cancelFindsTheLocalLauncherThroughItsPublishedEndpointAndStopsTheStep() throws Exception {
     String key = "flight-delay:2024-03-01T10:00:00Z";
     tuning(key);
     assertThat(
             Main.execute(
-                "runs", "cancel", key, "--runs-dir", runsDir.toString(), "--reason", "bad window"))
+                "runs", "cancel", key, "--spec", spec.toString(), "--reason", "bad window"))
         .isZero();
     assertThat(stdout())
         .contains(
@@ -122,14 +132,13 @@ class RunsCancelTest extends ConsoleCapture {
     assertThat(run.state()).isEqualTo(RunState.CANCELLED);
     assertThat(run.failure()).isEqualTo("cancelled: bad window");
     assertThat(latch(interrupted, key).await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(new FileRunStore(runsDir).get(key).orElseThrow().state())
+    assertThat(JdbcRunStore.open(state).get(key).orElseThrow().state())
         .isEqualTo(RunState.CANCELLED);
 
     // Again: the launcher says it has finished.
-    assertThat(Main.execute("runs", "cancel", key, "--runs-dir", runsDir.toString())).isOne();
+    assertThat(Main.execute("runs", "cancel", key, "--spec", spec.toString())).isOne();
     assertThat(stdout()).contains("run " + key + " already finished: CANCELLED");
-    assertThat(Main.execute("runs", "cancel", "nope", "--runs-dir", runsDir.toString()))
-        .isEqualTo(2);
+    assertThat(Main.execute("runs", "cancel", "nope", "--spec", spec.toString())).isEqualTo(2);
     assertThat(stderr()).contains("no run nope in the launcher at " + http.localUri());
   }
 
@@ -150,32 +159,38 @@ class RunsCancelTest extends ConsoleCapture {
 
   @Test
   void withoutAReachableLauncherCancelEditsTheStoreAndSaysSo() throws Exception {
-    Path offline = dir.resolve("offline-runs");
-    FileRunStore store = new FileRunStore(offline);
+    Path offlineSpec =
+        Files.writeString(
+            dir.resolve("offline.yaml"), TinyLake.specFor(dir.resolve("offline-lake")));
+    StateSpec offline = SpecLoader.load(offlineSpec).state();
+    JdbcRunStore store = JdbcRunStore.open(offline);
     RunMachine machine = new RunMachine(LauncherConfig.defaults().policy(), Clock.systemUTC());
     store.create(machine.request("k1", MODEL, RunRequest.from(request("k1"))));
     store.create(machine.request("k2", MODEL, RunRequest.from(request("k2"))));
 
-    // No endpoint file at all.
-    assertThat(Main.execute("runs", "cancel", "k1", "--runs-dir", offline.toString())).isZero();
+    // No endpoint published at all.
+    assertThat(Main.execute("runs", "cancel", "k1", "--spec", offlineSpec.toString())).isZero();
     assertThat(stdout())
         .contains(
-            "no running launcher reachable: no " + offline.resolve(LauncherHttp.ENDPOINT_FILE),
-            "editing the run store " + offline + " only",
+            "no running launcher reachable: no launcher of "
+                + MODEL
+                + " published an endpoint in "
+                + offline.describe(),
+            "editing the run store " + offline.describe() + " only",
             "run k1: REQUESTED -> CANCELLED in the run store");
     assertThat(store.get("k1").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
 
-    // A stale endpoint file (a launcher that died): falls back too.
+    // A stale endpoint (a launcher that died without withdrawing it): falls back too.
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Files.writeString(
-        offline.resolve(LauncherHttp.ENDPOINT_FILE), "http://127.0.0.1:" + closedPort + "\n");
-    assertThat(Main.execute("runs", "cancel", "k2", "--runs-dir", offline.toString())).isZero();
+    new Endpoints(StateDatabase.open(offline))
+        .publish(Endpoints.launcher(MODEL), URI.create("http://127.0.0.1:" + closedPort), "dead");
+    assertThat(Main.execute("runs", "cancel", "k2", "--spec", offlineSpec.toString())).isZero();
     assertThat(stdout())
         .contains(
-            "names http://127.0.0.1:" + closedPort + " but nothing answered there",
+            "published http://127.0.0.1:" + closedPort + " but nothing answered there",
             "run k2: REQUESTED -> CANCELLED in the run store");
     assertThat(store.get("k2").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
 
@@ -186,19 +201,47 @@ class RunsCancelTest extends ConsoleCapture {
                 "runs",
                 "cancel",
                 "k3",
-                "--runs-dir",
-                offline.toString(),
+                "--spec",
+                offlineSpec.toString(),
                 "--launcher",
                 "http://127.0.0.1:" + closedPort))
         .isEqualTo(2);
     assertThat(stderr()).contains("no launcher answered at http://127.0.0.1:" + closedPort);
     assertThat(store.get("k3").orElseThrow().state()).isEqualTo(RunState.REQUESTED);
+
+    // list and show read the same database; list --json prints every run.
+    out.reset();
+    assertThat(Main.execute("runs", "list", "--spec", offlineSpec.toString())).isZero();
+    assertThat(stdout()).contains("k1", "k2", "k3", "CANCELLED", "REQUESTED");
+    out.reset();
+    assertThat(Main.execute("runs", "list", "--json", "--spec", offlineSpec.toString())).isZero();
+    JsonNode runs = new ObjectMapper().readTree(stdout());
+    assertThat(runs.isArray()).isTrue();
+    assertThat(runs.findValuesAsText("key")).containsExactly("k1", "k2", "k3");
+    assertThat(RunJson.read(runs.get(2).toString())).isEqualTo(store.get("k3").orElseThrow());
+    out.reset();
+    assertThat(Main.execute("runs", "show", "k2", "--spec", offlineSpec.toString())).isZero();
+    assertThat(stdout()).contains("run k2 (flight-delay): CANCELLED");
+  }
+
+  @Test
+  void theRemovedRunsDirOptionSaysWhereRunsAreNow() {
+    assertThat(Main.execute("runs", "list", "--runs-dir", dir.resolve("runs").toString()))
+        .isEqualTo(2);
+    assertThat(stderr()).contains("runs are no longer files", "state database");
+    assertThat(
+            Main.execute(
+                "launcher", "--spec", spec.toString(), "--runs-dir", dir.resolve("r").toString()))
+        .isEqualTo(2);
+    assertThat(stderr()).contains("Drop --runs-dir");
   }
 
   @Test
   void theLauncherCommandDescribesTheEndpointAndCancelItsReach() {
     assertThat(Main.execute("launcher", "--help")).isZero();
-    assertThat(stdout()).contains("--http-port", "--http-host", "launcher.endpoint");
+    assertThat(stdout())
+        .contains("--http-port", "--http-host", "--lease-ttl", "publish the endpoint in the state")
+        .doesNotContain("--runs-dir");
     assertThat(Main.execute("runs", "cancel", "--help")).isZero();
     assertThat(stdout()).contains("--launcher", "Kubernetes Job deleted", "kubectl port-forward");
   }

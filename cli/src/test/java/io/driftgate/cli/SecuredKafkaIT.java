@@ -2,7 +2,7 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.spec.SpecLoader;
@@ -33,7 +33,6 @@ class SecuredKafkaIT extends ConsoleCapture {
     Path securedSpec =
         Files.writeString(
             work.resolve("secured.yaml"), withKafkaProperties(plain, USER.clientProperties()));
-    Path runs = work.resolve("runs");
     try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(USER)) {
       String bs = kafka.bootstrapServers();
       kafka.createTopicsFor(SpecLoader.load(securedSpec), 1);
@@ -57,8 +56,6 @@ class SecuredKafkaIT extends ConsoleCapture {
         securedSpec.toString(),
         "--bootstrap-servers",
         bs,
-        "--runs-dir",
-        runs.toString(),
         "--registry",
         work.resolve("registry").toString(),
         "--studies-dir",
@@ -76,7 +73,7 @@ class SecuredKafkaIT extends ConsoleCapture {
       };
       assertThat(Main.execute(launcher)).as(stdout() + stderr()).isZero();
       assertThat(stdout()).as(stderr()).contains("1 request(s) read");
-      List<RetrainRun> stored = new FileRunStore(runs).list();
+      List<RetrainRun> stored = JdbcRunStore.open(SpecLoader.load(securedSpec).state()).list();
       assertThat(stored).hasSize(1);
       assertThat(stored.get(0).request().reasons()).containsExactly("commit");
       // The request pinned the lake's snapshot at the time it was made.

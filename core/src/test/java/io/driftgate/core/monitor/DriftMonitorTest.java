@@ -15,6 +15,7 @@ import io.driftgate.core.ingest.RecordCleaner;
 import io.driftgate.core.ingest.SourceRef;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.TestSpecs;
+import io.driftgate.core.testing.StateBackend;
 import io.driftgate.core.wire.DecodeException;
 import io.driftgate.schemas.RetrainRequest;
 import java.nio.file.Path;
@@ -128,8 +129,8 @@ class DriftMonitorTest {
     List<String> again = keys(run(new DriftMonitor(SPEC, MonitorState.initial()), ws));
     assertThat(once).isNotEmpty().isEqualTo(again);
 
-    // Stop half-way, persist through the lake store, resume in a new monitor.
-    MonitorStore store = new MonitorStore(lake);
+    // Stop half-way, persist through the state database, resume in a new monitor.
+    MonitorStore store = MonitorStore.open(StateBackend.SQLITE.spec(lake), SPEC.model());
     DriftMonitor first = new DriftMonitor(SPEC, MonitorState.initial());
     List<DriftMonitor.Outcome> part = new ArrayList<>(run(first, ws.subList(0, 25)));
     store.save(first.state());
@@ -146,7 +147,7 @@ class DriftMonitorTest {
   @Test
   void storeRoundTripsReportsAndRequests() throws Exception {
     List<Window> ws = windows(stream(4, DriftConfig.abrupt(40_000, 1.0, 1.0)));
-    MonitorStore store = new MonitorStore(lake);
+    MonitorStore store = MonitorStore.open(StateBackend.SQLITE.spec(lake), SPEC.model());
     for (DriftMonitor.Outcome o : run(new DriftMonitor(SPEC, MonitorState.initial()), ws)) {
       o.report().ifPresent(store::writeReport);
       o.request().ifPresent(store::writeRequest);
@@ -155,6 +156,12 @@ class DriftMonitorTest {
     assertThat(store.reports().get(0).getWindowStart())
         .isBefore(store.reports().get(1).getWindowStart());
     assertThat(store.requests()).hasSize(1);
+    // What the monitor produced reads back as it was (Avro JSON in the database).
+    List<DriftMonitor.Outcome> again = run(new DriftMonitor(SPEC, MonitorState.initial()), ws);
+    assertThat(store.requests())
+        .containsExactlyElementsOf(again.stream().flatMap(o -> o.request().stream()).toList());
+    assertThat(store.reports())
+        .containsExactlyElementsOf(again.stream().flatMap(o -> o.report().stream()).toList());
   }
 
   private static List<String> keys(List<DriftMonitor.Outcome> out) {

@@ -60,6 +60,16 @@ public record IngestConfig(
         : io.driftgate.core.lake.LakeCatalog.embedded(lakeRoot);
   }
 
+  /**
+   * The state database (monitor state, reports, requests): the spec's {@code state} section, else
+   * the database of {@link #lakeCatalog()} (so that a lake root override moves it too).
+   */
+  public io.driftgate.core.spec.StateSpec stateSpec() {
+    return spec.hasConfiguredState()
+        ? spec.state()
+        : io.driftgate.core.spec.StateSpec.of(lakeCatalog());
+  }
+
   /** Opens a read view of the lake this configuration writes. */
   public io.driftgate.core.lake.Lake openLake() {
     return io.driftgate.core.lake.Lake.open(lakeCatalog(), spec.model());

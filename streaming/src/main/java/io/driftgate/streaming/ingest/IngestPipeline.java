@@ -190,7 +190,7 @@ public final class IngestPipeline {
                   "DetectDrift",
                   DetectDrift.builder()
                       .setModelSpec(config.spec())
-                      .setLakeRoot(config.lakeRoot())
+                      .setState(config.stateSpec())
                       .optReportTable(config.lakeCatalog())
                       .build());
       publish(

@@ -38,7 +38,9 @@ public interface StopCondition {
       IngestConfig config, java.time.Duration window, java.time.Clock clock) {
     return () -> {
       long closed =
-          new io.driftgate.core.monitor.MonitorStore(config.lakeRoot()).load().lastWindowEnd();
+          io.driftgate.core.monitor.MonitorStore.open(config.stateSpec(), config.spec().model())
+              .load()
+              .lastWindowEnd();
       try (io.driftgate.core.lake.Lake lake = config.openLake()) {
         java.util.Optional<long[]> range = lake.eventTimeRange();
         if (range.isEmpty()) {

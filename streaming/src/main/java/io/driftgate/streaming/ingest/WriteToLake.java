@@ -4,7 +4,6 @@ import io.driftgate.core.ingest.NullRateTracker;
 import io.driftgate.core.lake.LakeBatch;
 import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeCommitter;
-import io.driftgate.core.lake.LakeFaults;
 import io.driftgate.core.lake.LakeFileWriter;
 import io.driftgate.core.lake.LakeOffsets;
 import io.driftgate.core.lake.LakeRows;
@@ -427,7 +426,6 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       for (LakeBatch b : pane.getValue()) {
         merged.merge(b);
       }
-      LakeFaults.hit(LakeFaults.BEFORE_COMMIT);
       long started = System.nanoTime();
       LakeCommitter.Committed committed = committer.commit(merged);
       commitMillis.update((System.nanoTime() - started) / 1_000_000);

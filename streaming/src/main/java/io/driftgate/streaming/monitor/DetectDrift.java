@@ -9,8 +9,6 @@ import io.driftgate.schemas.RetrainRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -36,20 +34,20 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Window profiles in, drift reports and retrain requests out. One stateful step per model: the
  * {@link DriftMonitor} (core) decides; this transform persists its state, reports and requests in
- * the lake (so a restarted pipeline resumes) and emits them as KV(key, Avro single-object bytes)
- * for the report and request topics.
+ * the state database ({@link MonitorStore}, so a restarted pipeline resumes) and emits them as
+ * KV(key, Avro single-object bytes) for the report and request topics.
  */
 public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, PCollectionTuple> {
   public static final TupleTag<KV<String, byte[]>> REPORTS = new TupleTag<>("drift-reports") {};
   public static final TupleTag<KV<String, byte[]>> REQUESTS = new TupleTag<>("retrain-requests") {};
 
   private final ModelSpec spec;
-  private final String lakeRoot;
+  private final io.driftgate.core.spec.StateSpec state;
   private final io.driftgate.core.lake.LakeCatalog catalog;
 
   private DetectDrift(Builder b) {
     this.spec = Objects.requireNonNull(b.spec, "setModelSpec is required");
-    this.lakeRoot = Objects.requireNonNull(b.lakeRoot, "setLakeRoot is required").toString();
+    this.state = Objects.requireNonNull(b.state, "setState is required");
     this.catalog = b.catalog;
   }
 
@@ -60,7 +58,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
   /** {@code set*} required. */
   public static final class Builder {
     private ModelSpec spec;
-    private Path lakeRoot;
+    private io.driftgate.core.spec.StateSpec state;
     private io.driftgate.core.lake.LakeCatalog catalog;
 
     /** Also append every report to the lake's {@code drift_reports} Iceberg table. */
@@ -74,8 +72,9 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       return this;
     }
 
-    public Builder setLakeRoot(Path lakeRoot) {
-      this.lakeRoot = lakeRoot.toAbsolutePath().normalize();
+    /** The state database that keeps the monitor's state, reports and requests. */
+    public Builder setState(io.driftgate.core.spec.StateSpec state) {
+      this.state = state;
       return this;
     }
 
@@ -92,7 +91,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
             .apply("Global", Window.<KV<String, WindowedProfile>>into(new GlobalWindows()))
             .apply(
                 "Monitor",
-                ParDo.of(new MonitorFn(spec, lakeRoot, catalog))
+                ParDo.of(new MonitorFn(spec, state, catalog))
                     .withOutputTags(REPORTS, TupleTagList.of(REQUESTS)));
     out.get(REPORTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
     out.get(REQUESTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
@@ -101,7 +100,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
 
   static final class MonitorFn extends DoFn<KV<String, WindowedProfile>, KV<String, byte[]>> {
     private final ModelSpec spec;
-    private final String lakeRoot;
+    private final io.driftgate.core.spec.StateSpec state;
     private final io.driftgate.core.lake.LakeCatalog catalog;
     private transient org.apache.iceberg.catalog.Catalog openCatalog;
     private transient org.apache.iceberg.Table reportTable;
@@ -116,15 +115,20 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     @StateId("seen")
     private final StateSpec<ValueState<Long>> seen = StateSpecs.value();
 
-    MonitorFn(ModelSpec spec, String lakeRoot, io.driftgate.core.lake.LakeCatalog catalog) {
+    MonitorFn(
+        ModelSpec spec,
+        io.driftgate.core.spec.StateSpec state,
+        io.driftgate.core.lake.LakeCatalog catalog) {
       this.spec = spec;
-      this.lakeRoot = lakeRoot;
+      this.state = state;
       this.catalog = catalog;
     }
 
     @Setup
     public void setup() {
-      store = new MonitorStore(Paths.get(lakeRoot));
+      // Opened from the serializable spec on the worker; the store holds no connection between
+      // calls.
+      store = MonitorStore.open(state, spec.model());
       if (catalog != null) {
         openCatalog = catalog.open();
         reportTable = io.driftgate.core.lake.DriftReportTable.ensure(openCatalog, spec.model());

@@ -62,7 +62,7 @@ class DriftIT {
               .and(
                   StopCondition.monitorClosedAllWindows(
                       IngestConfig.of(spec), spec.drift().window())));
-      MonitorStore store = new MonitorStore(spec.lake().path());
+      MonitorStore store = MonitorStore.open(IngestConfig.of(spec).stateSpec(), spec.model());
       List<RetrainRequest> requests = store.requests();
       Map<String, byte[]> published =
           IngestFixtures.topicValues(

@@ -9,6 +9,7 @@ import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStep;
 import io.driftgate.core.run.RunStore;
+import io.driftgate.core.run.StaleRunException;
 import io.driftgate.schemas.RetrainRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -329,7 +330,25 @@ public final class Launcher implements AutoCloseable {
     if (!o.changed()) {
       return;
     }
-    store.save(o.run()); // persisted before any action
+    try {
+      store.save(o.run()); // persisted before any action
+    } catch (StaleRunException e) {
+      // Another process changed the run since this launcher read it: its transition stands.
+      Optional<RetrainRun> stored = store.get(key);
+      LOG.error(
+          "run {}: {}; not acting on {} and going on from the stored run ({}); is a second"
+              + " launcher running on this state database?",
+          key,
+          e.getMessage(),
+          event,
+          stored.map(r -> r.state().name()).orElse("gone"));
+      if (stored.isPresent()) {
+        runs.put(key, stored.get());
+      } else {
+        runs.remove(key);
+      }
+      return;
+    }
     runs.put(key, o.run());
     if (o.run().state() != run.state()) {
       LOG.info("run {}: {} -> {} ({})", key, run.state(), o.run().state(), last(o.run()));

@@ -6,19 +6,15 @@ import com.sun.net.httpserver.HttpServer;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunJson;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.state.Endpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,9 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class LauncherHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LauncherHttp.class);
 
-  /** The file in the runs directory that names a running launcher's endpoint. */
-  public static final String ENDPOINT_FILE = "launcher.endpoint";
-
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +56,7 @@ public final class LauncherHttp implements AutoCloseable {
   private final Duration healthTimeout;
   private final HttpServer server;
   private final ExecutorService handlers;
-  private volatile Path publishedFile;
+  private volatile Publication published;
 
   private LauncherHttp(
       Launcher launcher, String host, int port, BooleanSupplier ready, Duration healthTimeout)
@@ -129,55 +122,38 @@ public final class LauncherHttp implements AutoCloseable {
   }
 
   /**
-   * Writes {@link #localUri()} to {@code runsDir/}{@value #ENDPOINT_FILE} (atomically, so a reader
-   * never sees half a URL) for a local {@code driftgate runs cancel} to find; {@link #close()}
-   * deletes it again.
+   * Publishes {@link #localUri()} as {@code launcher/<model>} in the state database ({@link
+   * Endpoints}) for {@code driftgate runs cancel} to find; {@link #close()} withdraws it unless a
+   * launcher started since has replaced it.
+   *
+   * @return the name it is published under
    */
-  public Path publishEndpoint(Path runsDir) {
-    try {
-      Files.createDirectories(runsDir);
-      Path file = runsDir.resolve(ENDPOINT_FILE);
-      Path tmp = Files.createTempFile(runsDir, ENDPOINT_FILE, ".tmp");
-      Files.writeString(tmp, localUri() + "\n");
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      publishedFile = file;
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + runsDir.resolve(ENDPOINT_FILE), e);
-    }
+  public String publishEndpoint(Endpoints endpoints) {
+    String name = Endpoints.launcher(launcher.model());
+    String holder = DatabaseLeaderElection.processHolder();
+    endpoints.publish(name, localUri(), holder);
+    published = new Publication(endpoints, name, holder);
+    return name;
   }
 
-  /** The endpoint a launcher published in {@code runsDir}, if the file is there. */
-  public static Optional<URI> publishedEndpoint(Path runsDir) {
-    Path file = runsDir.resolve(ENDPOINT_FILE);
-    try {
-      String text = Files.readString(file).trim();
-      return text.isEmpty() ? Optional.empty() : Optional.of(URI.create(text));
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException | IllegalArgumentException e) {
-      LOG.warn("ignoring unreadable {}: {}", file, e.toString());
-      return Optional.empty();
-    }
+  /** The endpoint a launcher of {@code model} published in the state database, if any. */
+  public static Optional<URI> publishedEndpoint(Endpoints endpoints, String model) {
+    return endpoints.lookup(Endpoints.launcher(model)).map(Endpoints.Published::url);
   }
+
+  private record Publication(Endpoints endpoints, String name, String holder) {}
 
   @Override
   public void close() {
     server.stop(0);
     handlers.shutdownNow();
-    Path file = publishedFile;
-    if (file != null) {
-      // Only our own: a launcher started since may have replaced it.
-      if (publishedEndpoint(file.getParent()).filter(localUri()::equals).isPresent()) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          LOG.warn("cannot delete {}: {}", file, e.toString());
-        }
+    Publication p = published;
+    if (p != null) {
+      published = null;
+      try {
+        p.endpoints().withdraw(p.name(), p.holder()); // only our own
+      } catch (RuntimeException e) {
+        LOG.warn("cannot withdraw endpoint {}: {}", p.name(), e.toString());
       }
     }
   }

@@ -1,16 +1,19 @@
 package io.driftgate.launcher;
 
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunMachine;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStep;
 import io.driftgate.core.run.RunStore;
+import io.driftgate.core.state.StateDatabase;
 import io.driftgate.schemas.RetrainRequest;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +59,15 @@ final class Fixtures {
     m.put("backoffLimitPerIndex", 2);
     m.put("initialBackoff", "0s");
     return LauncherConfig.parse(m);
+  }
+
+  /**
+   * A run store on the state database in {@code dir} (a SQLite file there): every store of one
+   * folder shares it, as a restarted launcher does.
+   */
+  static JdbcRunStore store(Path dir) {
+    return new JdbcRunStore(
+        StateDatabase.open("jdbc:sqlite:" + dir.toAbsolutePath().resolve("state.db"), Map.of()));
   }
 
   static Launcher launcher(

@@ -3,7 +3,6 @@ package io.driftgate.launcher;
 import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.FileRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
@@ -34,7 +33,7 @@ class KubernetesBackendTest {
   Launcher launcher() {
     KubernetesBackend b =
         new KubernetesBackend(client, new JobRenderer(config, Fixtures.MODEL), Fixtures.MODEL);
-    return Fixtures.launcher(new FileRunStore(dir), b, config, 2, Fixtures.pinnedLake());
+    return Fixtures.launcher(Fixtures.store(dir), b, config, 2, Fixtures.pinnedLake());
   }
 
   List<Job> jobs() {

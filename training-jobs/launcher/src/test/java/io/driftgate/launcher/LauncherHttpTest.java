@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftgate.core.run.FileRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStep;
+import io.driftgate.core.state.Endpoints;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,7 +101,7 @@ class LauncherHttpTest {
   LauncherHttp http;
 
   void startHttp(int maxInFlight) throws Exception {
-    launcher = Fixtures.launcher(new FileRunStore(dir), backend, config, maxInFlight);
+    launcher = Fixtures.launcher(Fixtures.store(dir), backend, config, maxInFlight);
     http = LauncherHttp.start(launcher, "127.0.0.1", 0, consumerReady::get, Duration.ofMillis(300));
   }
 
@@ -219,7 +218,7 @@ class LauncherHttpTest {
     assertThat(backend.cancels).containsExactly("slow:1 tune 1");
     assertThat(slowInterrupted.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(launcher.run("slow:1").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
-    assertThat(new FileRunStore(dir).get("slow:1").orElseThrow().state())
+    assertThat(Fixtures.store(dir).get("slow:1").orElseThrow().state())
         .isEqualTo(RunState.CANCELLED);
     Fixtures.await(launcher, "queued", RunState.PROMOTED); // its slot was freed
 
@@ -255,29 +254,29 @@ class LauncherHttpTest {
   }
 
   @Test
-  void theEndpointFileIsPublishedAtomicallyAndRemovedOnClose() throws Exception {
+  void theEndpointIsPublishedInTheStateDatabaseAndWithdrawnOnClose() throws Exception {
     startHttp(1);
-    Path runs = dir.resolve("runs");
-    Path file = http.publishEndpoint(runs);
-    assertThat(file).isEqualTo(runs.resolve(LauncherHttp.ENDPOINT_FILE));
-    assertThat(Files.readString(file)).isEqualTo("http://127.0.0.1:" + http.port() + "\n");
-    assertThat(LauncherHttp.publishedEndpoint(runs)).hasValue(http.localUri());
-    try (var files = Files.list(runs)) {
-      assertThat(files).containsExactly(file); // no temporary file left behind
-    }
+    Endpoints endpoints = new Endpoints(Fixtures.store(dir).database());
+    assertThat(LauncherHttp.publishedEndpoint(endpoints, Fixtures.MODEL)).isEmpty();
+    assertThat(http.publishEndpoint(endpoints)).isEqualTo("launcher/" + Fixtures.MODEL);
+    assertThat(LauncherHttp.publishedEndpoint(endpoints, Fixtures.MODEL))
+        .hasValue(URI.create("http://127.0.0.1:" + http.port()))
+        .hasValue(http.localUri());
+    assertThat(LauncherHttp.publishedEndpoint(endpoints, "other-model")).isEmpty();
     http.close();
-    assertThat(file).doesNotExist();
-    assertThat(LauncherHttp.publishedEndpoint(runs)).isEmpty();
+    assertThat(LauncherHttp.publishedEndpoint(endpoints, Fixtures.MODEL)).isEmpty();
   }
 
   @Test
-  void closeLeavesAnotherLaunchersEndpointFileAlone() throws Exception {
+  void closeLeavesAnotherLaunchersEndpointAlone() throws Exception {
     startHttp(1);
-    Path runs = dir.resolve("runs");
-    Path file = http.publishEndpoint(runs);
-    Files.writeString(file, "http://127.0.0.1:1\n"); // a launcher started since replaced it
+    Endpoints endpoints = new Endpoints(Fixtures.store(dir).database());
+    String name = http.publishEndpoint(endpoints);
+    // a launcher started since replaced it
+    endpoints.publish(name, URI.create("http://127.0.0.1:1"), "the-successor");
     http.close();
-    assertThat(Files.readString(file)).isEqualTo("http://127.0.0.1:1\n");
+    assertThat(LauncherHttp.publishedEndpoint(endpoints, Fixtures.MODEL))
+        .hasValue(URI.create("http://127.0.0.1:1"));
   }
 
   int statusOf(String path) {

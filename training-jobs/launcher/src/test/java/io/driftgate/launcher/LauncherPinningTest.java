@@ -4,7 +4,7 @@ import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.LakeMaintenance;
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunEvent;
@@ -87,7 +87,7 @@ class LauncherPinningTest {
     }
   }
 
-  Launcher launcher(FileRunStore store, Steps steps, SnapshotResolver r, Duration timeout) {
+  Launcher launcher(JdbcRunStore store, Steps steps, SnapshotResolver r, Duration timeout) {
     Clock clock = Clock.systemUTC();
     return new Launcher(
         Fixtures.MODEL,
@@ -105,7 +105,7 @@ class LauncherPinningTest {
       throws Exception {
     Steps steps = new Steps();
     ScriptedResolver lake = new ScriptedResolver(3, 4711);
-    try (Launcher l = launcher(new FileRunStore(dir), steps, lake, Duration.ofMinutes(1))) {
+    try (Launcher l = launcher(Fixtures.store(dir), steps, lake, Duration.ofMinutes(1))) {
       l.start();
       assertThat(l.accept(request("k"))).isTrue();
       RetrainRun done = Fixtures.await(l, "k", RunState.PROMOTED);
@@ -122,7 +122,7 @@ class LauncherPinningTest {
               "lake snapshot 4711 pinned: covers 2024-03-01T10:00:00Z",
               "submitted tune attempt 1 {tuneTask=local:k:tune:1}");
       Fixtures.await(() -> lake.kept, k -> k.contains(4711L), "snapshot kept");
-      assertThat(new FileRunStore(dir).get("k").orElseThrow().request().lakeSnapshot())
+      assertThat(Fixtures.store(dir).get("k").orElseThrow().request().lakeSnapshot())
           .isEqualTo("4711");
     }
     assertThat(lake.closed).isTrue();
@@ -139,7 +139,7 @@ class LauncherPinningTest {
             super.keep(snapshotId);
           }
         };
-    Launcher l = launcher(new FileRunStore(dir), steps, slowTags, Duration.ofMinutes(1));
+    Launcher l = launcher(Fixtures.store(dir), steps, slowTags, Duration.ofMinutes(1));
     l.start();
     l.accept(request("k"));
     Fixtures.await(l, "k", RunState.PROMOTED);
@@ -152,7 +152,7 @@ class LauncherPinningTest {
     Steps steps = new Steps();
     ScriptedResolver lake = new ScriptedResolver(1000, 1);
     RetrainRequest pinned = RetrainRequest.newBuilder(request("k")).setLakeSnapshot("77").build();
-    try (Launcher l = launcher(new FileRunStore(dir), steps, lake, Duration.ofMinutes(1))) {
+    try (Launcher l = launcher(Fixtures.store(dir), steps, lake, Duration.ofMinutes(1))) {
       l.start();
       l.accept(pinned);
       RetrainRun done = Fixtures.await(l, "k", RunState.PROMOTED);
@@ -167,7 +167,7 @@ class LauncherPinningTest {
   void aRunTheLakeNeverCoversFailsNamingTheRequestTheRangeAndTheNewestEventTime() throws Exception {
     Steps steps = new Steps();
     ScriptedResolver lake = new ScriptedResolver(Integer.MAX_VALUE, 1);
-    try (Launcher l = launcher(new FileRunStore(dir), steps, lake, Duration.ofMillis(300))) {
+    try (Launcher l = launcher(Fixtures.store(dir), steps, lake, Duration.ofMillis(300))) {
       l.start();
       l.accept(request("k"));
       RetrainRun failed = Fixtures.await(l, "k", RunState.FAILED);
@@ -190,7 +190,7 @@ class LauncherPinningTest {
   void cancellingAWaitingRunStopsTheChecks() throws Exception {
     Steps steps = new Steps();
     ScriptedResolver lake = new ScriptedResolver(Integer.MAX_VALUE, 1);
-    try (Launcher l = launcher(new FileRunStore(dir), steps, lake, Duration.ofMinutes(1))) {
+    try (Launcher l = launcher(Fixtures.store(dir), steps, lake, Duration.ofMinutes(1))) {
       l.start();
       l.accept(request("k"));
       Fixtures.await(() -> lake.calls("k"), n -> n >= 2, "waiting for the lake");
@@ -205,7 +205,7 @@ class LauncherPinningTest {
 
   @Test
   void aRestartedLauncherReusesThePinnedSnapshotAndPinsAWaitingRun() throws Exception {
-    FileRunStore store = new FileRunStore(dir);
+    JdbcRunStore store = Fixtures.store(dir);
     RunMachine machine = new RunMachine(config.policy(), Clock.systemUTC());
     RunRequest what = RunRequest.from(request("x"));
     // "pinned": pinned, then the launcher stopped before the study was submitted
@@ -257,7 +257,7 @@ class LauncherPinningTest {
         LakeSnapshotResolver.forSpec(
             SpecLoader.load(spec).withLakePath(lakeRoot), lakeRoot, false, null);
     try (Launcher l =
-        launcher(new FileRunStore(dir.resolve("runs")), steps, resolver, Duration.ofMinutes(1))) {
+        launcher(Fixtures.store(dir.resolve("runs")), steps, resolver, Duration.ofMinutes(1))) {
       l.start();
       l.accept(req);
       Fixtures.sleep(300);

@@ -3,7 +3,7 @@ package io.driftgate.launcher;
 import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
@@ -55,9 +55,48 @@ class LocalBackendTest {
               : new GateStep.Verdict(false, null, "no significant gain");
 
   @Test
+  void anotherWritersTransitionWinsOverTheLaunchersStaleCopy() throws Exception {
+    CountDownLatch tuning = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger gated = new AtomicInteger();
+    TuningStep held =
+        (run, attempt) -> {
+          tuning.countDown();
+          release.await(30, TimeUnit.SECONDS);
+          return new TuningStep.Result(Map.of("lr", "0.1"), 0, "/models/good", null);
+        };
+    GateStep gate =
+        (run, modelDir) -> {
+          gated.incrementAndGet();
+          return new GateStep.Verdict(true, "v1", "better");
+        };
+    try (Launcher l =
+        Fixtures.launcher(Fixtures.store(dir), new LocalBackend(held, gate, 1), config, 1)) {
+      l.start();
+      assertThat(l.accept(request("k"))).isTrue();
+      assertThat(tuning.await(10, TimeUnit.SECONDS)).isTrue();
+      // Meanwhile another process (an operator's 'runs cancel' on the store) cancels the run.
+      JdbcRunStore other = Fixtures.store(dir);
+      RetrainRun stored = other.get("k").orElseThrow();
+      RetrainRun cancelled =
+          new io.driftgate.core.run.RunMachine(config.policy(), java.time.Clock.systemUTC())
+              .apply(stored, new io.driftgate.core.run.RunEvent.Cancel("elsewhere"))
+              .run();
+      other.save(cancelled);
+      release.countDown();
+      // The launcher's transition (tuning succeeded) is refused: it goes on from the stored run.
+      RetrainRun after = Fixtures.await(l, "k", RunState.CANCELLED);
+      assertThat(after.failure()).isEqualTo("cancelled: elsewhere");
+      Thread.sleep(300);
+      assertThat(gated).hasValue(0);
+      assertThat(Fixtures.store(dir).get("k").orElseThrow()).isEqualTo(cancelled);
+    }
+  }
+
+  @Test
   void runsThroughTuningAndGateToPromotedOrRejected() throws Exception {
     LocalBackend backend = new LocalBackend(new FlakyTuning(0), GATE, 2);
-    try (Launcher l = Fixtures.launcher(new FileRunStore(dir), backend, config, 2)) {
+    try (Launcher l = Fixtures.launcher(Fixtures.store(dir), backend, config, 2)) {
       l.start();
       assertThat(l.accept(request("good"))).isTrue();
       assertThat(l.accept(request("meh"))).isTrue();
@@ -71,7 +110,7 @@ class LocalBackendTest {
           .containsSubsequence(
               RunState.TUNING, RunState.TRAINING_BEST, RunState.GATING, RunState.PROMOTED);
       assertThat(meh.results().gateReason()).isEqualTo("no significant gain");
-      assertThat(new FileRunStore(dir).get("good").orElseThrow()).isEqualTo(good);
+      assertThat(Fixtures.store(dir).get("good").orElseThrow()).isEqualTo(good);
     }
   }
 
@@ -79,7 +118,7 @@ class LocalBackendTest {
   void transientFailuresAreRetriedWithBackoffThenFail() throws Exception {
     try (Launcher l =
         Fixtures.launcher(
-            new FileRunStore(dir), new LocalBackend(new FlakyTuning(2), GATE, 1), config, 1)) {
+            Fixtures.store(dir), new LocalBackend(new FlakyTuning(2), GATE, 1), config, 1)) {
       l.start();
       l.accept(request("good"));
       RetrainRun r = Fixtures.await(l, "good", RunState.PROMOTED);
@@ -90,7 +129,7 @@ class LocalBackendTest {
     }
     try (Launcher l =
         Fixtures.launcher(
-            new FileRunStore(dir.resolve("b")),
+            Fixtures.store(dir.resolve("b")),
             new LocalBackend(new FlakyTuning(5), GATE, 1),
             config,
             1)) {
@@ -120,7 +159,7 @@ class LocalBackendTest {
           return new TuningStep.Result(Map.of(), 0, "/m/good", null);
         };
     LocalBackend backend = new LocalBackend(blocking, GATE, 2);
-    try (Launcher l = Fixtures.launcher(new FileRunStore(dir), backend, config, 1)) {
+    try (Launcher l = Fixtures.launcher(Fixtures.store(dir), backend, config, 1)) {
       l.start();
       l.accept(request("slow"));
       l.accept(request("queued"));
@@ -147,7 +186,7 @@ class LocalBackendTest {
           return null;
         };
     try (Launcher l =
-        Fixtures.launcher(new FileRunStore(dir), new LocalBackend(hang, GATE, 1), config, 1)) {
+        Fixtures.launcher(Fixtures.store(dir), new LocalBackend(hang, GATE, 1), config, 1)) {
       l.start();
       l.accept(request("good"));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -159,7 +198,7 @@ class LocalBackendTest {
           return new TuningStep.Result(Map.of(), 1, "/m/good", null);
         };
     try (Launcher l =
-        Fixtures.launcher(new FileRunStore(dir), new LocalBackend(ok, GATE, 1), config, 1)) {
+        Fixtures.launcher(Fixtures.store(dir), new LocalBackend(ok, GATE, 1), config, 1)) {
       l.start();
       assertThat(l.accept(request("good"))).isFalse();
       Fixtures.await(l, "good", RunState.PROMOTED);

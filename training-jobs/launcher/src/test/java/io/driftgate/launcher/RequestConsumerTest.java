@@ -3,7 +3,7 @@ package io.driftgate.launcher;
 import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.FileRunStore;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.schemas.RetrainRequest;
@@ -51,7 +51,7 @@ class RequestConsumerTest {
         }
       }
       LauncherConfig config = LauncherConfig.defaults();
-      FileRunStore store = new FileRunStore(dir);
+      JdbcRunStore store = Fixtures.store(dir);
       try (Launcher l =
               Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
           RequestConsumer consumer = new RequestConsumer(kafka.bootstrapServers(), TOPIC, l)) {
