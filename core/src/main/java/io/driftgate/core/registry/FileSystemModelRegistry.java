@@ -439,7 +439,7 @@ public final class FileSystemModelRegistry implements ModelRegistry {
       }
       if (recordedSeq > state.lastSeq) {
         throw new LedgerCorruptedException(
-            ledgerFile(model),
+            ledgerFile(model).toString(),
             state.lastSeq + 1,
             "ledger ends at seq "
                 + state.lastSeq
@@ -473,7 +473,7 @@ public final class FileSystemModelRegistry implements ModelRegistry {
       }
       if (end == bytes.length) {
         throw new LedgerCorruptedException(
-            file, lineNo, "last line is not terminated (torn write?)");
+            file.toString(), lineNo, "last line is not terminated (torn write?)");
       }
       byte[] lineBytes = Arrays.copyOfRange(bytes, start, end);
       LedgerEntry entry = parseLine(file, lineNo, lineBytes);
@@ -487,13 +487,15 @@ public final class FileSystemModelRegistry implements ModelRegistry {
     String line = new String(lineBytes, StandardCharsets.UTF_8);
     int idx = line.lastIndexOf(HASH_MEMBER);
     if (idx < 0 || !line.endsWith("\"}")) {
-      throw new LedgerCorruptedException(file, lineNo, "no trailing \"hash\" member");
+      throw new LedgerCorruptedException(file.toString(), lineNo, "no trailing \"hash\" member");
     }
     String hash = line.substring(idx + HASH_MEMBER.length(), line.length() - 2);
     String body = line.substring(0, idx) + "}";
     if (!Sha256.isHex64(hash) || !Sha256.of(body).equals(hash)) {
       throw new LedgerCorruptedException(
-          file, lineNo, "line hash mismatch: stored " + hash + ", computed " + Sha256.of(body));
+          file.toString(),
+          lineNo,
+          "line hash mismatch: stored " + hash + ", computed " + Sha256.of(body));
     }
     try {
       JsonNode n = LINE.readTree(line);
@@ -516,7 +518,8 @@ public final class FileSystemModelRegistry implements ModelRegistry {
           text(n, "prevHash"),
           text(n, "hash"));
     } catch (IOException | RuntimeException e) {
-      throw new LedgerCorruptedException(file, lineNo, "unparseable line: " + e.getMessage(), e);
+      throw new LedgerCorruptedException(
+          file.toString(), lineNo, "unparseable line: " + e.getMessage(), e);
     }
   }
 
@@ -530,11 +533,13 @@ public final class FileSystemModelRegistry implements ModelRegistry {
       Path file, long lineNo, String model, LedgerState state, LedgerEntry e, byte[] lineBytes) {
     if (e.seq() != state.lastSeq + 1) {
       throw new LedgerCorruptedException(
-          file, lineNo, "seq " + e.seq() + " where " + (state.lastSeq + 1) + " was expected");
+          file.toString(),
+          lineNo,
+          "seq " + e.seq() + " where " + (state.lastSeq + 1) + " was expected");
     }
     if (!state.lastLineHash.equals(e.prevHash())) {
       throw new LedgerCorruptedException(
-          file,
+          file.toString(),
           lineNo,
           "hash chain broken: prevHash "
               + e.prevHash()
@@ -542,19 +547,19 @@ public final class FileSystemModelRegistry implements ModelRegistry {
               + state.lastLineHash);
     }
     if (!model.equals(e.model())) {
-      throw new LedgerCorruptedException(file, lineNo, "entry for model " + e.model());
+      throw new LedgerCorruptedException(file.toString(), lineNo, "entry for model " + e.model());
     }
     if (e.alias() == null
         || !ALIAS_NAME.matcher(e.alias()).matches()
         || e.toVersion() == null
         || !VERSION_ID.matcher(e.toVersion()).matches()) {
-      throw new LedgerCorruptedException(file, lineNo, "bad alias or target version");
+      throw new LedgerCorruptedException(file.toString(), lineNo, "bad alias or target version");
     }
     Deque<StackItem> stack = state.stacks.computeIfAbsent(e.alias(), a -> new ArrayDeque<>());
     String current = stack.isEmpty() ? null : stack.peekFirst().version;
     if (!Objects.equals(current, e.fromVersion())) {
       throw new LedgerCorruptedException(
-          file,
+          file.toString(),
           lineNo,
           "alias " + e.alias() + " moves from " + e.fromVersion() + " but was " + current);
     }
@@ -564,12 +569,13 @@ public final class FileSystemModelRegistry implements ModelRegistry {
       }
     } else {
       if (stack.size() < 2) {
-        throw new LedgerCorruptedException(file, lineNo, "rollback without a previous version");
+        throw new LedgerCorruptedException(
+            file.toString(), lineNo, "rollback without a previous version");
       }
       stack.pop();
       if (!stack.peekFirst().version.equals(e.toVersion())) {
         throw new LedgerCorruptedException(
-            file,
+            file.toString(),
             lineNo,
             "rollback to " + e.toVersion() + " but previous was " + stack.peekFirst().version);
       }
