@@ -1,6 +1,6 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.FileRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunMachine;
@@ -27,7 +27,7 @@ public final class LocalLoop implements AutoCloseable {
    * @param lake the lake directory
    * @param runsDir the run store (gate reports go next to the runs)
    * @param studiesDir where tuning studies go
-   * @param registry the model registry directory
+   * @param registry the model registry
    * @param grid searched parameters (null: {@link TuneRunnerStep#DEFAULT_GRID})
    * @param baseParams training parameters of every trial (epochs, hidden, ...)
    * @param parallelism trials at once
@@ -41,7 +41,7 @@ public final class LocalLoop implements AutoCloseable {
       Path lake,
       Path runsDir,
       Path studiesDir,
-      Path registry,
+      JdbcModelRegistry registry,
       Map<String, List<String>> grid,
       Map<String, String> baseParams,
       int parallelism,
@@ -51,7 +51,7 @@ public final class LocalLoop implements AutoCloseable {
       int explainPoints) {}
 
   private final FileRunStore store;
-  private final FileSystemModelRegistry registry;
+  private final JdbcModelRegistry registry;
   private final GateServiceStep gate;
   private final Launcher launcher;
 
@@ -66,7 +66,7 @@ public final class LocalLoop implements AutoCloseable {
    */
   public LocalLoop(String model, LauncherConfig config, Options o, SnapshotResolver snapshots) {
     this.store = new FileRunStore(o.runsDir());
-    this.registry = new FileSystemModelRegistry(o.registry());
+    this.registry = o.registry();
     TuneRunnerStep tune =
         new TuneRunnerStep(
             o.specFile(),
@@ -107,7 +107,7 @@ public final class LocalLoop implements AutoCloseable {
     return store;
   }
 
-  public FileSystemModelRegistry registry() {
+  public JdbcModelRegistry registry() {
     return registry;
   }
 

@@ -107,6 +107,26 @@ public final class JdbcModelRegistry implements ModelRegistry {
   }
 
   /**
+   * A standalone registry in one local folder: SQLite {@code state.db}, artifacts in {@code
+   * artifacts/}, loaded versions in {@code cache/} (tests, local experiments; {@code --registry
+   * DIR}).
+   */
+  public static JdbcModelRegistry embedded(Path dir) {
+    Path d = dir.toAbsolutePath().normalize();
+    StateSpec spec =
+        new StateSpec(
+            "jdbc:sqlite:" + d.resolve(EMBEDDED_DB), Map.of(), d.resolve("artifacts").toString());
+    return new JdbcModelRegistry(
+        StateDatabase.open(spec),
+        ArtifactStore.open(spec.artifacts()),
+        Clock.systemUTC(),
+        d.resolve("cache"));
+  }
+
+  /** File name of the state database of an {@link #embedded} registry. */
+  public static final String EMBEDDED_DB = "state.db";
+
+  /**
    * Where loaded versions go: {@code $DRIFTGATE_MODEL_CACHE}, else {@code
    * <java.io.tmpdir>/driftgate-models-<user>}.
    */

@@ -198,8 +198,6 @@ class KubernetesBackendTest {
               "gate",
               "--spec",
               "/etc/driftgate/driftgate.yaml",
-              "--registry",
-              "/data/models/_work/registry",
               "--model",
               study + "/best-model",
               "--report",
