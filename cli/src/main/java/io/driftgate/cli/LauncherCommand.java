@@ -153,6 +153,9 @@ final class LauncherCommand implements Callable<Integer> {
       }
       config = config.withBackend(b);
     }
+    // Studies and gate reports of the local backend default to siblings of --registry, else of
+    // 'registry' next to the lake; the registry itself is the spec's state database and artifact
+    // store unless --registry names a standalone one.
     Path registry = registryOptions.root(spec);
     String topic = spec.drift().requestsTopicOr(spec.model());
     if (dryRun) {
@@ -169,7 +172,7 @@ final class LauncherCommand implements Callable<Integer> {
               spec.state(),
               registry.resolveSibling("gate-reports"),
               studiesDir != null ? studiesDir : registry.resolveSibling("studies"),
-              registry,
+              registryOptions.open(spec),
               grid.isEmpty() ? config.grid() : grid(grid),
               mergedParams(config),
               parallelism != null ? parallelism : config.parallelism(),
