@@ -97,6 +97,18 @@ public final class JdbcModelRegistry implements ModelRegistry {
     this.cache = Objects.requireNonNull(cache, "cache").toAbsolutePath().normalize();
   }
 
+  /**
+   * The registry of a model spec: its {@code state} database and artifact store, the store with the
+   * lake's object storage settings ({@link ArtifactStore#open(io.driftgate.core.spec.ModelSpec)}).
+   */
+  public static JdbcModelRegistry open(io.driftgate.core.spec.ModelSpec spec) {
+    return new JdbcModelRegistry(
+        StateDatabase.open(spec.state()),
+        ArtifactStore.open(spec),
+        Clock.systemUTC(),
+        defaultCache());
+  }
+
   /** The registry of a spec's {@code state} section, loading into {@link #defaultCache()}. */
   public static JdbcModelRegistry open(StateSpec state) {
     return new JdbcModelRegistry(
@@ -291,7 +303,8 @@ public final class JdbcModelRegistry implements ModelRegistry {
     return List.copyOf(keys);
   }
 
-  static String manifestKey(String model, String contentHash) {
+  /** The key of a registered version's manifest object in the artifact store. */
+  public static String manifestKey(String model, String contentHash) {
     return MANIFESTS + model + "/" + contentHash + ".json";
   }
 

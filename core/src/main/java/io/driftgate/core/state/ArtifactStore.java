@@ -65,9 +65,44 @@ public final class ArtifactStore implements AutoCloseable {
    * default credentials), anything else a local folder (created when missing).
    */
   public static ArtifactStore open(String root) {
+    return open(root, Map.of());
+  }
+
+  /**
+   * The store of a spec's {@code state.artifacts}, with the object storage settings of its lake
+   * ({@code io-impl} and {@code gcs.*} of {@code lake.catalog.properties}: the same bucket
+   * configuration reaches the warehouse and the artifacts).
+   */
+  public static ArtifactStore open(io.driftgate.core.spec.ModelSpec spec) {
+    Map<String, String> io = new java.util.TreeMap<>();
+    if (spec.lake().hasConfiguredCatalog()) {
+      spec.lake()
+          .catalog()
+          .properties()
+          .forEach(
+              (k, v) -> {
+                if (k.equals(IO_IMPL) || k.startsWith("gcs.")) {
+                  io.put(k, v);
+                }
+              });
+    }
+    return open(spec.state().artifacts(), io);
+  }
+
+  /** Iceberg's catalog property naming the FileIO class. */
+  public static final String IO_IMPL = "io-impl";
+
+  /**
+   * The store at {@code root}; a {@code gs://} root's FileIO gets {@code ioProperties} ({@value
+   * #IO_IMPL} names another FileIO than {@code GCSFileIO}, e.g. one on a fake of Cloud Storage).
+   */
+  public static ArtifactStore open(String root, Map<String, String> ioProperties) {
     Objects.requireNonNull(root, "state.artifacts");
     if (root.startsWith("gs://")) {
-      return new ArtifactStore(root, CatalogUtil.loadFileIO(GCS_FILE_IO, Map.of(), null));
+      return new ArtifactStore(
+          root,
+          CatalogUtil.loadFileIO(
+              ioProperties.getOrDefault(IO_IMPL, GCS_FILE_IO), ioProperties, null));
     }
     if (root.contains("://") && !root.startsWith("file://")) {
       throw new IllegalArgumentException(
@@ -184,6 +219,30 @@ public final class ArtifactStore implements AutoCloseable {
           "cannot write " + location(key) + " to the artifact store: " + e.getMessage(), e);
     }
     return true;
+  }
+
+  /**
+   * Writes an object as a whole, replacing one that is there: for objects that change, as a trial's
+   * heartbeat, its metrics so far and its status. Cloud Storage replaces an object at once; in a
+   * folder the file is rewritten in place (readers of such objects tolerate a torn one).
+   */
+  public void put(String key, byte[] bytes) {
+    try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
+      write(key, in, true);
+    } catch (IOException e) {
+      throw new StateStoreException(
+          "cannot write " + location(key) + " to the artifact store: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #put(String, byte[])} of a file's content. */
+  public void putFile(String key, Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      write(key, in, true);
+    } catch (IOException e) {
+      throw new StateStoreException(
+          "cannot write " + file + " to " + location(key) + ": " + e.getMessage(), e);
+    }
   }
 
   /**
