@@ -98,10 +98,12 @@ public final class JobRenderer {
   /**
    * Object names under {@link #gateKey}: written by the gate pod or, the champion, the launcher.
    */
-  public static final String CHAMPION_OBJECT = "champion.json";
+  public static final String CHAMPION_OBJECT =
+      io.driftgate.core.registry.GateDecision.CHAMPION_OBJECT;
 
-  public static final String DECISION_OBJECT = "decision.json";
-  public static final String REPORT_OBJECT = "report.html";
+  public static final String DECISION_OBJECT =
+      io.driftgate.core.registry.GateDecision.DECISION_OBJECT;
+  public static final String REPORT_OBJECT = io.driftgate.core.registry.GateDecision.REPORT_OBJECT;
 
   private static final String SPEC_VOLUME = "spec";
   private static final String TMP_VOLUME = "tmp";
