@@ -403,7 +403,7 @@ public final class Demo {
               spec.state(),
               workDir.resolve("gate-reports"),
               workDir.resolve("studies"),
-              JdbcModelRegistry.open(spec.state()),
+              JdbcModelRegistry.open(spec),
               training.grid(),
               training.baseParams(),
               training.parallelism(),

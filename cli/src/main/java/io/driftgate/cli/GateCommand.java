@@ -2,10 +2,14 @@ package io.driftgate.cli;
 
 import io.driftgate.core.gate.CheckResult;
 import io.driftgate.core.gate.RankPolicy;
+import io.driftgate.core.registry.GateDecision;
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
+import io.driftgate.core.registry.Manifest;
+import io.driftgate.core.registry.ModelObjects;
 import io.driftgate.core.registry.TamperedModelException;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.state.ArtifactStore;
 import io.driftgate.gate.GateOutcome;
 import io.driftgate.gate.GateReportHtml;
 import io.driftgate.gate.GateRequest;
@@ -61,6 +65,16 @@ final class GateCommand implements Callable<Integer> {
   Path report;
 
   @Option(
+      names = "--decision-key",
+      paramLabel = "KEY",
+      description =
+          "Gate without the registry, as a Kubernetes gate pod (no database): compare with the"
+              + " champion the launcher named in the spec's artifact store (KEY/champion.json),"
+              + " write the challenger's files as blobs, KEY/decision.json and KEY/report.html"
+              + " there; the launcher registers the challenger and moves the aliases.")
+  String decisionKey;
+
+  @Option(
       names = "--verdict",
       description =
           "Write the verdict as JSON {promoted, version, reason} here (e.g. a Kubernetes"
@@ -81,6 +95,13 @@ final class GateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--model: " + model + " is not a directory");
     }
     ModelSpec spec = specOption.load();
+    if (decisionKey != null) {
+      if (registryOptions.registry != null) {
+        throw new IllegalArgumentException(
+            "--decision-key gates without the registry: drop --registry");
+      }
+      return withoutRegistry(spec);
+    }
     GateService service = new GateService(registryOptions.open(spec));
     GateService.Decision d =
         service.gate(
@@ -111,21 +132,98 @@ final class GateCommand implements Callable<Integer> {
       System.out.println("report: " + report.toAbsolutePath().normalize());
     }
     if (verdict != null) {
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("promoted", d.promoted());
-      v.put("version", d.version().versionId());
-      v.put("reason", String.join("; ", d.outcome().report().reasons()));
-      String text = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v);
-      int over = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - VERDICT_LIMIT;
-      if (over > 0) { // Kubernetes keeps 4096 bytes of a termination message: shorten the reason
-        String reason = (String) v.get("reason");
-        v.put("reason", reason.substring(0, Math.max(0, reason.length() - over - 8)) + " [...]");
-      }
-      Files.writeString(
-          verdict, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v));
+      writeVerdict(
+          verdict,
+          d.promoted(),
+          d.version().versionId(),
+          String.join("; ", d.outcome().report().reasons()));
       return 0;
     }
     return d.promoted() ? 0 : 1;
+  }
+
+  /**
+   * The gate of a pod: the champion from the artifact store, the decision to it, the verdict to
+   * {@code --verdict}; nothing written to the database.
+   */
+  private Integer withoutRegistry(ModelSpec spec) throws Exception {
+    Path scratch = Files.createTempDirectory("driftgate-gate-");
+    try (ArtifactStore store = ArtifactStore.open(spec)) {
+      String championKey = decisionKey + "/" + GateDecision.CHAMPION_OBJECT;
+      GateDecision.Champion champion;
+      try {
+        champion = GateDecision.Champion.fromJson(store.read(championKey));
+      } catch (java.util.NoSuchElementException e) {
+        throw new IllegalStateException(
+            "no champion named at "
+                + store.location(championKey)
+                + ": the launcher writes it before it creates the gate's Job");
+      }
+      Path championDir =
+          champion.version() == null
+              ? null
+              : ModelObjects.materialize(store, champion.manifest(), scratch.resolve("champion"));
+      GateService.Judgement j =
+          GateService.judge(
+              spec.model(),
+              gateOptions
+                  .request(specOption, spec)
+                  .setChallenger(model)
+                  .optSnapshot(snapshot)
+                  .optMetadataLocation(metadataLocation)
+                  .build(),
+              champion.version(),
+              championDir,
+              store.location(decisionKey),
+              Files.createDirectories(scratch.resolve("stage")),
+              java.time.Clock.systemUTC());
+      print(j.outcome());
+      Path html = scratch.resolve("report.html");
+      GateReportHtml.write(j.outcome(), html);
+      String reportKey = decisionKey + "/" + GateDecision.REPORT_OBJECT;
+      store.putFile(reportKey, html);
+      if (report != null) {
+        Files.copy(html, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      Manifest manifest = ModelObjects.putBlobs(store, j.challenger());
+      GateDecision decision = j.decision(manifest, reportKey);
+      String decisionObject = decisionKey + "/" + GateDecision.DECISION_OBJECT;
+      store.put(decisionObject, decision.toJson());
+      System.out.printf(
+          "decision on %s against champion %s: %s (written to %s; the launcher registers it)%n",
+          decision.challengerVersion(),
+          champion.version() == null ? "none" : champion.version(),
+          decision.promote() ? "PROMOTE" : "REJECT",
+          store.location(decisionObject));
+      System.out.println("report: " + store.location(reportKey));
+      if (verdict != null) {
+        writeVerdict(
+            verdict,
+            decision.promote(),
+            decision.challengerVersion(),
+            String.join("; ", decision.reasons()));
+        return 0;
+      }
+      return decision.promote() ? 0 : 1;
+    } finally {
+      GateDecision.deleteTree(scratch);
+    }
+  }
+
+  /** Writes {promoted, version, reason}, within what Kubernetes keeps of a termination message. */
+  static void writeVerdict(Path file, boolean promoted, String version, String reason)
+      throws java.io.IOException {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("promoted", promoted);
+    v.put("version", version);
+    v.put("reason", reason);
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String text = json.writeValueAsString(v);
+    int over = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - VERDICT_LIMIT;
+    if (over > 0) { // Kubernetes keeps 4096 bytes of a termination message: shorten the reason
+      v.put("reason", reason.substring(0, Math.max(0, reason.length() - over - 8)) + " [...]");
+    }
+    Files.writeString(file, json.writeValueAsString(v));
   }
 
   /** A tampered model is a clear error (exit 2), not a stack trace. */
@@ -179,7 +277,7 @@ final class GateCommand implements Callable<Integer> {
       if (registry != null) {
         return JdbcModelRegistry.embedded(registry);
       }
-      return JdbcModelRegistry.open(spec.state());
+      return JdbcModelRegistry.open(spec);
     }
 
     /**

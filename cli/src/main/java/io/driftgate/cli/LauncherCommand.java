@@ -18,12 +18,14 @@ import io.driftgate.launcher.KafkaSourceProgress;
 import io.driftgate.launcher.KatibBackend;
 import io.driftgate.launcher.KatibRenderer;
 import io.driftgate.launcher.KubernetesBackend;
+import io.driftgate.launcher.KubernetesLeaderElection;
 import io.driftgate.launcher.LakeSnapshotResolver;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LauncherHttp;
 import io.driftgate.launcher.LeaderElection;
 import io.driftgate.launcher.RequestConsumer;
 import io.driftgate.launcher.SnapshotResolver;
+import io.driftgate.launcher.StoreStepArtifacts;
 import io.driftgate.schemas.RetrainRequest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,9 +49,15 @@ import picocli.CommandLine.Option;
           + " best model, gate) on the local or Kubernetes backend; runs are persisted in the"
           + " state database (the spec's state.database, by default the lake catalog's database)"
           + " and resumed on restart.",
-      "Outside Kubernetes, launchers of one model on one state database elect a leader through a"
-          + " lease in it: one runs requests, the others wait and take over once it stops (or"
-          + " within --lease-ttl of its crash).",
+      "Launchers of one model elect a leader: one runs requests, the others wait and take over"
+          + " the in-flight runs from the state database once it stops. In Kubernetes"
+          + " (--leader-election=kubernetes, the default there) on a coordination.k8s.io Lease"
+          + " (a dead leader is replaced within --lease-duration); elsewhere through a lease in"
+          + " the state database (within --lease-ttl).",
+      "The kubernetes and katib backends' Jobs get no database: they read the run's lake"
+          + " snapshot from its metadata file and leave studies, models and gate decisions in the"
+          + " artifact store (state.artifacts); this launcher registers the challengers and moves"
+          + " the aliases.",
       "Every run reads one lake snapshot: the request's, else the newest one that covers its"
           + " range, waited for (up to 10m) while the lake trails the drift monitor; the snapshot"
           + " of a promoted model is tagged so that 'driftgate lake maintain' keeps it.",
@@ -87,6 +95,42 @@ final class LauncherCommand implements Callable<Integer> {
               + " holds without a renewal (a crashed leader is replaced within it). Default:"
               + " ${DEFAULT-VALUE}.")
   Duration leaseTtl = DatabaseLeaderElection.DEFAULT_TTL;
+
+  @Option(
+      names = "--leader-election",
+      paramLabel = "KIND",
+      description =
+          "kubernetes (a Lease in the launcher's namespace, fabric8 LeaderElector), database (a"
+              + " lease in the state database) or none (this launcher always leads). Default:"
+              + " kubernetes inside a cluster, else database.")
+  String leaderElection;
+
+  @Option(
+      names = "--lease-name",
+      description =
+          "--leader-election=kubernetes: the Lease's name. Default: driftgate-launcher-<model>.")
+  String leaseName;
+
+  @Option(
+      names = "--lease-duration",
+      description =
+          "--leader-election=kubernetes: how long the Lease holds without renewal (whole"
+              + " seconds). Default: ${DEFAULT-VALUE}.")
+  Duration leaseDuration = io.driftgate.launcher.KubernetesLeaderElection.DEFAULT_LEASE_DURATION;
+
+  @Option(
+      names = "--renew-deadline",
+      description =
+          "--leader-election=kubernetes: a leader that cannot renew for this long stops."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration renewDeadline = io.driftgate.launcher.KubernetesLeaderElection.DEFAULT_RENEW_DEADLINE;
+
+  @Option(
+      names = "--retry-period",
+      description =
+          "--leader-election=kubernetes: how often candidates try and the leader renews."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration retryPeriod = io.driftgate.launcher.KubernetesLeaderElection.DEFAULT_RETRY_PERIOD;
 
   @Option(
       names = "--studies-dir",
@@ -164,6 +208,8 @@ final class LauncherCommand implements Callable<Integer> {
     StateDatabase state = StateDatabase.open(spec.state());
     Launcher launcher;
     LocalLoop loop = null;
+    io.fabric8.kubernetes.client.KubernetesClient client = null;
+    io.driftgate.core.registry.JdbcModelRegistry kubernetesRegistry = null;
     if (config.backend() == LauncherConfig.Backend.LOCAL) {
       LocalLoop.Options o =
           new LocalLoop.Options(
@@ -184,11 +230,23 @@ final class LauncherCommand implements Callable<Integer> {
       launcher = loop.launcher();
     } else {
       Clock clock = Clock.systemUTC();
-      var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+      client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+      // the launcher alone writes the registry: it applies what the gate pods decided
+      kubernetesRegistry = registryOptions.open(spec);
+      StoreStepArtifacts artifacts = new StoreStepArtifacts(kubernetesRegistry, spec.model());
       Backend backend =
           config.backend() == LauncherConfig.Backend.KATIB
-              ? new KatibBackend(client, new KatibRenderer(config, spec.model()), spec.model())
-              : new KubernetesBackend(client, new JobRenderer(config, spec.model()), spec.model());
+              ? new KatibBackend(
+                  client,
+                  new KatibRenderer(config, spec.model(), artifacts.root()),
+                  spec.model(),
+                  artifacts)
+              : new KubernetesBackend(
+                  client,
+                  new JobRenderer(
+                      config, spec.model(), JobRenderer.Tuner.INDEXED_JOB, artifacts.root()),
+                  spec.model(),
+                  artifacts);
       launcher =
           new Launcher(
               spec.model(),
@@ -212,13 +270,25 @@ final class LauncherCommand implements Callable<Integer> {
     // Ready once leading and the consumer has subscribed; the endpoint starts first so that
     // liveness answers while this launcher waits for the leadership and resumes stored runs.
     AtomicBoolean subscribed = new AtomicBoolean();
+    // a standby is ready too (it is healthy and waiting): a rolling update of two replicas must
+    // not wait for the standby to lead
+    AtomicBoolean standingBy = new AtomicBoolean();
     AtomicBoolean lost = new AtomicBoolean();
     // Closed in reverse: the launcher stops before the lease is released.
-    try (LeaderElection election = leaderElection(spec.model(), state, leaseTtl, System.getenv());
+    try (LeaderElection election =
+            leaderElection(spec.model(), config, state, client, System.getenv());
         Launcher l = launcher;
-        LauncherHttp http = httpPort == null ? null : serve(l, subscribed)) {
+        LauncherHttp http =
+            httpPort == null ? null : serve(l, () -> subscribed.get() || standingBy.get())) {
       System.out.println("leader election: " + election.describe());
-      if (!election.awaitLeadership(once ? timeout : Duration.ofDays(36_500))) {
+      standingBy.set(true);
+      boolean leading;
+      try {
+        leading = election.awaitLeadership(once ? timeout : Duration.ofDays(36_500));
+      } finally {
+        standingBy.set(false);
+      }
+      if (!leading) {
         System.out.println("not leading after " + timeout + ": " + election.describe());
         return 1;
       }
@@ -279,6 +349,9 @@ final class LauncherCommand implements Callable<Integer> {
       if (loop != null) {
         loop.close();
       }
+      if (client != null) {
+        client.close();
+      }
     }
   }
 
@@ -291,17 +364,49 @@ final class LauncherCommand implements Callable<Integer> {
   }
 
   /**
-   * In Kubernetes (where the Deployment runs one launcher), no election; elsewhere a lease {@code
-   * launcher/<model>} in the state database.
+   * The election of {@code --leader-election}: a Lease in the launcher's namespace (kubernetes, the
+   * default inside a cluster), a lease {@code launcher/<model>} in the state database (database,
+   * the default elsewhere) or none.
    */
-  static LeaderElection leaderElection(
-      String model, StateDatabase state, Duration ttl, Map<String, String> env) {
-    if (env.get("KUBERNETES_SERVICE_HOST") != null) {
-      return LeaderElection.alone();
+  LeaderElection leaderElection(
+      String model,
+      LauncherConfig config,
+      StateDatabase state,
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      Map<String, String> env) {
+    String kind =
+        leaderElection != null
+            ? leaderElection
+            : env.get("KUBERNETES_SERVICE_HOST") != null ? "kubernetes" : "database";
+    switch (kind) {
+      case "none":
+        return LeaderElection.alone();
+      case "database":
+        return new DatabaseLeaderElection(
+            new DatabaseLease(
+                state,
+                Endpoints.launcher(model),
+                DatabaseLeaderElection.processHolder(),
+                leaseTtl));
+      case "kubernetes":
+        String ns =
+            env.get("POD_NAMESPACE") != null && !env.get("POD_NAMESPACE").isBlank()
+                ? env.get("POD_NAMESPACE")
+                : config.namespace();
+        return new KubernetesLeaderElection(
+            client != null
+                ? client
+                : new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(),
+            ns,
+            leaseName != null ? leaseName : "driftgate-launcher-" + model,
+            KubernetesLeaderElection.defaultIdentity(env),
+            leaseDuration,
+            renewDeadline,
+            retryPeriod);
+      default:
+        throw new IllegalArgumentException(
+            "--leader-election: \"" + kind + "\" is not kubernetes, database or none");
     }
-    return new DatabaseLeaderElection(
-        new DatabaseLease(
-            state, Endpoints.launcher(model), DatabaseLeaderElection.processHolder(), ttl));
   }
 
   /**
@@ -317,8 +422,9 @@ final class LauncherCommand implements Callable<Integer> {
         new KafkaSourceProgress(kafka.clientProperties(), kafka.topic(), kafka.consumerGroup()));
   }
 
-  private LauncherHttp serve(Launcher l, AtomicBoolean ready) throws IOException {
-    LauncherHttp http = LauncherHttp.start(l, httpHost, httpPort, ready::get);
+  private LauncherHttp serve(Launcher l, java.util.function.BooleanSupplier ready)
+      throws IOException {
+    LauncherHttp http = LauncherHttp.start(l, httpHost, httpPort, ready);
     System.out.printf("http endpoint on %s:%d (%s)%n", httpHost, http.port(), http.localUri());
     return http;
   }

@@ -3,7 +3,10 @@ package io.driftgate.cli;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.registry.Manifest;
 import io.driftgate.core.registry.ModelDirectory;
+import io.driftgate.core.registry.ModelObjects;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.state.ArtifactStore;
+import io.driftgate.core.tune.StudyObjects;
 import io.driftgate.core.tune.TrialContext;
 import io.driftgate.trainer.LakeDataset;
 import io.driftgate.trainer.LakeRange;
@@ -30,8 +33,10 @@ import picocli.CommandLine.Option;
           + " (sha256 of every file).",
       "  driftgate train --spec S --lake L [--from ISO --to ISO] [--snapshot ID]"
           + " [--metadata-location FILE] --out DIR [--seed N] [--param k=v]...",
-      "Or run one trial of a tuning study (what a Kubernetes Indexed Job runs per trial):",
-      "  driftgate train --trial I --study DIR"
+      "Or run one trial of a tuning study (what a Kubernetes Indexed Job runs per trial), in a"
+          + " folder or in the spec's artifact store:",
+      "  driftgate train --trial I --study DIR",
+      "  driftgate train --spec S --trial I --study-key KEY"
     })
 final class TrainCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -81,14 +86,40 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--study", description = "Study directory (with --trial).")
   Path study;
 
+  @Option(
+      names = "--study-key",
+      paramLabel = "KEY",
+      description =
+          "With --trial: the study in the spec's artifact store (state.artifacts) under this key."
+              + " The trial runs in a local copy; its heartbeat and metrics are written to the store"
+              + " while it runs, its model and then its status when it ends. No database.")
+  String studyKey;
+
+  @Option(
+      names = "--out-key",
+      paramLabel = "KEY",
+      description =
+          "Also write the trained model (--out) to the spec's artifact store under this key"
+              + " (every file, manifest.json last).")
+  String outKey;
+
+  /** How often a trial in the artifact store writes its heartbeat (tests shorten it). */
+  static java.time.Duration syncInterval =
+      io.driftgate.core.tune.StudyObjects.DEFAULT_SYNC_INTERVAL;
+
   @Override
-  public Integer call() {
-    if (study != null && trial == null && System.getenv("JOB_COMPLETION_INDEX") != null) {
+  public Integer call() throws Exception {
+    if ((study != null || studyKey != null)
+        && trial == null
+        && System.getenv("JOB_COMPLETION_INDEX") != null) {
       trial = Integer.parseInt(System.getenv("JOB_COMPLETION_INDEX").trim());
     }
-    if (trial != null || study != null) {
-      if (trial == null || study == null) {
-        throw new IllegalArgumentException("--trial and --study go together");
+    if (study != null && studyKey != null) {
+      throw new IllegalArgumentException("give --study DIR or --study-key KEY, not both");
+    }
+    if (trial != null || study != null || studyKey != null) {
+      if (trial == null || (study == null && studyKey == null)) {
+        throw new IllegalArgumentException("--trial and --study (or --study-key) go together");
       }
       if (out != null
           || !params.isEmpty()
@@ -100,6 +131,12 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--trial runs with the study's params; --out, --param, --seed, --from, --to,"
                 + " --snapshot and --metadata-location do not apply");
+      }
+      if (outKey != null) {
+        throw new IllegalArgumentException("--out-key goes with --out, not --trial");
+      }
+      if (studyKey != null) {
+        return trialInStore();
       }
       return TrialMain.run(TrialContext.open(study, trial));
     }
@@ -155,7 +192,37 @@ final class TrainCommand implements Callable<Integer> {
     System.out.printf(
         "model: %s (%d files in manifest.json, content hash %s)%n",
         out, manifest.files().size(), manifest.contentHash());
+    if (outKey != null) {
+      try (ArtifactStore store = ArtifactStore.open(spec)) {
+        ModelObjects.putFolder(store, outKey, out);
+        System.out.println("model written to " + store.location(outKey));
+      }
+    }
     return 0;
+  }
+
+  /**
+   * One trial of a study in the artifact store: a local copy of its study.json and params, the
+   * trial run there while its heartbeat and metrics go to the store, then its files and status.
+   */
+  private int trialInStore() throws java.io.IOException {
+    ModelSpec spec = specOption.load();
+    Path local = java.nio.file.Files.createTempDirectory("driftgate-trial-");
+    try (ArtifactStore store = ArtifactStore.open(spec)) {
+      StudyObjects objects = new StudyObjects(store, studyKey);
+      objects.downloadTrial(local, trial);
+      TrialContext ctx = TrialContext.open(local, trial);
+      int rc;
+      try (StudyObjects.TrialSync sync = objects.sync(local, trial, syncInterval)) {
+        rc = TrialMain.run(ctx);
+        sync.finish();
+      }
+      System.out.printf(
+          "trial %d of %s: exit %d, results written to the store%n", trial, objects.location(), rc);
+      return rc;
+    } finally {
+      io.driftgate.core.registry.GateDecision.deleteTree(local);
+    }
   }
 
   static void printHistory(List<Map<String, Double>> history) {

@@ -1,15 +1,23 @@
 package io.driftgate.cli;
 
+import io.driftgate.core.registry.ModelObjects;
 import io.driftgate.core.spec.Durations;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.state.ArtifactStore;
 import io.driftgate.core.tune.Algorithm;
 import io.driftgate.core.tune.Asha;
 import io.driftgate.core.tune.Objective;
 import io.driftgate.core.tune.SearchSpace;
+import io.driftgate.core.tune.StudyFiles;
+import io.driftgate.core.tune.StudyObjects;
+import io.driftgate.core.tune.StudySpec;
 import io.driftgate.core.tune.TrialResult;
 import io.driftgate.core.tune.TrialStatus;
 import io.driftgate.trainer.LakeRange;
+import io.driftgate.trainer.TrialMain;
 import io.driftgate.trainer.TuneRunner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,8 +47,31 @@ import picocli.CommandLine.Option;
 final class TuneCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
 
-  @Option(names = "--study", required = true, description = "Study directory (created/resumed).")
+  @Option(names = "--study", description = "Study directory (created/resumed).")
   Path study;
+
+  @Option(
+      names = "--study-key",
+      paramLabel = "KEY",
+      description =
+          "The study in the spec's artifact store (state.artifacts) under this key instead of a"
+              + " folder, with --prepare-only or --collect: what Kubernetes pods share, whole"
+              + " objects only (no shared disk, no database).")
+  String studyKey;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "--collect: also copy the best trial's model (with its manifest) here.")
+  Path out;
+
+  @Option(
+      names = "--out-key",
+      paramLabel = "KEY",
+      description =
+          "--collect: also write the best trial's model to the artifact store under this key"
+              + " (every file, manifest.json last).")
+  String outKey;
 
   @Option(
       names = "--grid",
@@ -146,6 +178,100 @@ final class TuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ((study == null) == (studyKey == null)) {
+      throw new IllegalArgumentException("give --study DIR or --study-key KEY (one of them)");
+    }
+    if (studyKey != null && !prepareOnly && !collect) {
+      throw new IllegalArgumentException(
+          "--study-key goes with --prepare-only or --collect: the trials of a study in the"
+              + " artifact store run elsewhere (driftgate train --trial I --study-key KEY)");
+    }
+    if ((out != null || outKey != null) && !collect) {
+      throw new IllegalArgumentException("--out and --out-key go with --collect");
+    }
+    if (studyKey != null) {
+      return inStore();
+    }
+    return inFolder(study);
+  }
+
+  /**
+   * A study in the artifact store: prepared or collected in a local copy, exchanged as whole
+   * objects.
+   */
+  private Integer inStore() throws Exception {
+    ModelSpec spec = specOption.load();
+    Path local = Files.createTempDirectory("driftgate-study-");
+    try (ArtifactStore store = ArtifactStore.open(spec)) {
+      StudyObjects objects = new StudyObjects(store, studyKey);
+      if (prepareOnly) {
+        if (objects.prepared()) {
+          objects.downloadPrepared(local);
+          int n = StudySpec.fromJson(Files.readString(StudyFiles.studyJson(local))).trialCount();
+          System.out.printf("study %s already prepared: %d trials%n", objects.location(), n);
+          return 0;
+        }
+        int rc = inFolder(local);
+        if (rc == 0) {
+          objects.uploadPrepared(local);
+          System.out.printf("study written to %s%n", objects.location());
+        }
+        return rc;
+      }
+      // --collect: the trials' results, then the best one's model only
+      Optional<TrialResult> best = objects.best(local);
+      if (best.isEmpty()) {
+        if (!objects.prepared()) {
+          throw new IllegalStateException(
+              "no study at " + objects.location() + " (prepare it with --prepare-only)");
+        }
+      } else {
+        objects.downloadTrialModel(local, best.get().index(), TrialMain.MODEL_DIR);
+      }
+      TuneRunner.Result r = TuneRunner.collect(local, objects.location());
+      System.out.printf(
+          "study %s collected: %d trials%n", objects.location(), r.study().trials().size());
+      printTable(
+          r, StudySpec.fromJson(Files.readString(StudyFiles.studyJson(r.studyDir()))).space());
+      objects.uploadReports(local);
+      if (r.bestModel() != null) {
+        if (out != null) {
+          copyModel(r.bestModel(), out);
+          System.out.println("best model: " + out.toAbsolutePath().normalize());
+        }
+        if (outKey != null) {
+          ModelObjects.putFolder(store, outKey, r.bestModel());
+          System.out.println("best model written to " + store.location(outKey));
+        }
+      }
+      return r.count(TrialStatus.COMPLETED) > 0 ? 0 : 1;
+    } finally {
+      io.driftgate.core.registry.GateDecision.deleteTree(local);
+    }
+  }
+
+  /** Copies a model folder into {@code to} (created; must be empty or absent). */
+  static void copyModel(Path from, Path to) throws IOException {
+    if (Files.isDirectory(to)) {
+      try (var s = Files.list(to)) {
+        if (s.findAny().isPresent()) {
+          throw new IllegalArgumentException("--out: " + to + " is not empty");
+        }
+      }
+    }
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private Integer inFolder(Path study) throws Exception {
     if (collect) {
       if (prepareOnly
           || !grid.isEmpty()
@@ -158,6 +284,9 @@ final class TuneCommand implements Callable<Integer> {
                 + " --log-uniform, --snapshot and --metadata-location");
       }
       TuneRunner.Result r = TuneRunner.collect(study);
+      if (out != null && r.bestModel() != null) {
+        copyModel(r.bestModel(), out);
+      }
       System.out.printf("study %s collected: %d trials%n", study, r.study().trials().size());
       printTable(
           r,
@@ -208,9 +337,10 @@ final class TuneCommand implements Callable<Integer> {
     TuneRunner runner = b.build();
     if (prepareOnly) {
       int n = runner.prepare().trialCount();
+      String where = studyKey != null ? "--study-key " + studyKey : "--study " + study;
       System.out.printf(
-          "study %s prepared: %d trials; run each with: driftgate train --trial <0..%d> --study %s%n",
-          study, n, n - 1, study);
+          "study %s prepared: %d trials; run each with: driftgate train --trial <0..%d> %s%n",
+          studyKey != null ? studyKey : study, n, n - 1, where);
       return 0;
     }
     System.out.printf(

@@ -173,6 +173,117 @@ public final class GateService {
     return new Decision(outcome, version, championBefore, outcome.promote(), entries, file);
   }
 
+  /**
+   * A gate run without the registry, as a gate pod does it: what it found and what the launcher is
+   * to register and record.
+   *
+   * @param outcome the gate run
+   * @param champion the champion's version it compared with, or null
+   * @param challenger the challenger to register: the gated directory with its importance
+   * @param metadata the challenger's registry metadata
+   * @param details the ledger details of the alias moves
+   */
+  public record Judgement(
+      GateOutcome outcome,
+      String champion,
+      Path challenger,
+      Map<String, String> metadata,
+      Map<String, Object> details,
+      long decidedAtMillis) {
+
+    /**
+     * The decision to apply once the challenger's files are in the artifact store under {@code
+     * manifest} (see {@link io.driftgate.core.registry.GateDecision#apply}).
+     */
+    public io.driftgate.core.registry.GateDecision decision(
+        io.driftgate.core.registry.Manifest manifest, String reportKey) {
+      JsonNode lake = ScoredModel.readJson(challenger.resolve(Trainer.TRAINING_FILE)).path("lake");
+      return new io.driftgate.core.registry.GateDecision(
+          outcome.model(),
+          outcome.promote(),
+          champion,
+          ModelVersion.idFor(manifest.contentHash()),
+          manifest,
+          metadata,
+          (outcome.promote() ? "gate passed: " : "gate rejected: ") + failed(outcome),
+          String.join("; ", outcome.report().reasons()),
+          details,
+          outcome.report().reasons(),
+          outcome.metricDeltas(),
+          lake.path("fromMillis").asLong(),
+          lake.path("toMillis").asLong(),
+          decidedAtMillis,
+          reportKey);
+    }
+  }
+
+  /**
+   * Gates a challenger directory against a champion directory without touching the registry (a gate
+   * pod has no database): runs the gate and stages the challenger with its {@value Importance#FILE}
+   * in {@code stage}, with the metadata and ledger details the registry path gives. Nothing is
+   * registered.
+   *
+   * @param champion the champion's version id, or null when there is none
+   * @param championDir its files (verified by the caller), or null
+   * @param source where the challenger came from, for its metadata
+   * @param stage an empty folder for the staged challenger
+   */
+  public static Judgement judge(
+      String model,
+      GateRequest request,
+      String champion,
+      Path championDir,
+      String source,
+      Path stage,
+      Clock clock) {
+    GateRequest r = request.toBuilder().optChampion(championDir).build();
+    Path dir = r.challengerDir();
+    if (Files.exists(dir.resolve(ModelDirectory.MANIFEST))) {
+      ModelDirectory.verify(dir); // refuse a tampered source before any work
+    }
+    GateOutcome outcome = GateRunner.run(r);
+    if (!outcome.model().equals(model)) {
+      throw new IllegalArgumentException(
+          "the spec's model is " + outcome.model() + ", the gated model is " + model);
+    }
+    Path staged;
+    if (Files.isRegularFile(dir.resolve(Importance.FILE))) {
+      staged = dir;
+    } else {
+      staged = stage.resolve("model");
+      try {
+        copyTree(dir, staged);
+        Files.deleteIfExists(staged.resolve(ModelDirectory.MANIFEST));
+        new Importance(
+                outcome.featureNames(),
+                outcome.challengerImportance(),
+                outcome.explanations().size(),
+                outcome.config().seed())
+            .write(staged);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot stage " + dir, e);
+      }
+    }
+    Map<String, String> meta = metadata(dir, source);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("decision", outcome.promote() ? "promoted" : "rejected");
+    details.put("champion", champion);
+    details.putAll(provenance(staged));
+    details.put("gate", outcome.summary());
+    return new Judgement(outcome, champion, staged, meta, details, clock.millis());
+  }
+
+  /** The registry metadata of a challenger: its source and training data. */
+  static Map<String, String> metadata(Path dir, String source) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("source", source);
+    JsonNode lake = ScoredModel.readJson(dir.resolve(Trainer.TRAINING_FILE)).path("lake");
+    meta.put("trainedFrom", lake.path("from").asText(""));
+    meta.put("trainedTo", lake.path("to").asText(""));
+    meta.put("lakeSnapshot", lake.path("snapshotId").asText(""));
+    return meta;
+  }
+
   private static String failed(GateOutcome o) {
     List<String> f =
         o.report().checks().stream()
@@ -216,12 +327,7 @@ public final class GateService {
 
   /** Copies the challenger, adds its importance and registers the copy. */
   private ModelVersion registerWithImportance(String model, Path dir, GateOutcome outcome) {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("source", dir.toAbsolutePath().normalize().toString());
-    JsonNode lake = ScoredModel.readJson(dir.resolve(Trainer.TRAINING_FILE)).path("lake");
-    meta.put("trainedFrom", lake.path("from").asText(""));
-    meta.put("trainedTo", lake.path("to").asText(""));
-    meta.put("lakeSnapshot", lake.path("snapshotId").asText(""));
+    Map<String, String> meta = metadata(dir, dir.toAbsolutePath().normalize().toString());
     if (Files.isRegularFile(dir.resolve(Importance.FILE))) {
       return registry.register(model, dir, meta);
     }

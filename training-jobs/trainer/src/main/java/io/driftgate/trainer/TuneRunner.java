@@ -194,7 +194,7 @@ public final class TuneRunner {
             .jvmFlags(trialJvmFlags())
             .environment(env)
             .build();
-    return finish(spec, study, b.runner.run(spec, study, launcher));
+    return finish(spec, study, b.runner.run(spec, study, launcher), study.toString());
   }
 
   /**
@@ -204,6 +204,14 @@ public final class TuneRunner {
    * @throws IllegalStateException when the directory holds no prepared study
    */
   public static Result collect(Path studyDir) throws IOException {
+    return collect(studyDir, null);
+  }
+
+  /**
+   * {@link #collect(Path)} of a local copy of a study kept elsewhere (the artifact store): the best
+   * model's {@value #TUNING_FILE} names {@code studyLocation}, not the copy.
+   */
+  public static Result collect(Path studyDir, String studyLocation) throws IOException {
     Path study = studyDir.toAbsolutePath().normalize();
     Path json = StudyFiles.studyJson(study);
     if (!Files.isRegularFile(json)) {
@@ -215,11 +223,16 @@ public final class TuneRunner {
               + " is missing (prepare it with driftgate tune --prepare-only)");
     }
     StudySpec spec = StudySpec.fromJson(Files.readString(json));
-    return finish(spec, study, LocalStudyRunner.collect(spec, study));
+    return finish(
+        spec,
+        study,
+        LocalStudyRunner.collect(spec, study),
+        studyLocation == null ? study.toString() : studyLocation);
   }
 
   /** Counts the trials and publishes the best one's model. */
-  private static Result finish(StudySpec spec, Path study, StudyResult result) {
+  private static Result finish(
+      StudySpec spec, Path study, StudyResult result, String studyLocation) {
     Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
     for (TrialResult t : result.trials()) {
       counts.merge(t.status(), 1L, Long::sum);
@@ -227,7 +240,7 @@ public final class TuneRunner {
     Path bestModel = null;
     Optional<TrialResult> best = result.best();
     if (best.isPresent()) {
-      bestModel = publishBest(spec, study, best.get());
+      bestModel = publishBest(spec, study, best.get(), studyLocation);
     }
     return new Result(
         study,
@@ -238,7 +251,8 @@ public final class TuneRunner {
         bestModel);
   }
 
-  private static Path publishBest(StudySpec spec, Path study, TrialResult best) {
+  private static Path publishBest(
+      StudySpec spec, Path study, TrialResult best, String studyLocation) {
     Path src = TrialMain.modelDir(study, best.index());
     if (!Files.isDirectory(src)) {
       throw new IllegalStateException(
@@ -257,7 +271,7 @@ public final class TuneRunner {
       }
       Map<String, Object> tuning = new LinkedHashMap<>();
       tuning.put("study", spec.name());
-      tuning.put("studyDir", study.toString());
+      tuning.put("studyDir", studyLocation);
       tuning.put("trial", best.index());
       tuning.put("objective", Map.of("name", spec.objective().name(), "value", best.objective()));
       tuning.put("params", new java.util.TreeMap<>(best.params()));
