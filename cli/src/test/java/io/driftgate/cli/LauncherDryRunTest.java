@@ -47,8 +47,22 @@ class LauncherDryRunTest extends ConsoleCapture {
                 .setValidRecordsSinceLastRun(32_400L)
                 .setRequestedAt(to)
                 .build());
-    return Files.writeString(
-        work.resolve("driftgate.yaml"), KubernetesLoopIT.spec(lake, Path.of("/data/store")));
+    return Files.writeString(work.resolve("driftgate.yaml"), spec(lake));
+  }
+
+  /** The example spec on {@code lake} with a kubernetes launcher section on a claim (no FUSE). */
+  static String spec(Path lake) throws Exception {
+    return TinyLake.specFor(lake)
+        + "\nlauncher:\n"
+        + "  backend: kubernetes\n"
+        + "  namespace: ml\n"
+        + "  image: driftgate-trainer:test-cpu\n"
+        + "  serviceAccount: driftgate-trainer\n"
+        + "  specConfigMap: driftgate-spec\n"
+        + "  volumes:\n"
+        + "    - {name: data, mountPath: /data, claimName: driftgate-data}\n"
+        + "  grid: {lr: [0.05, 0.1], momentum: [0.9]}\n"
+        + "  params: {epochs: 3, hidden: 16, batchSize: 64}\n";
   }
 
   List<Job> jobs() {
@@ -117,7 +131,9 @@ class LauncherDryRunTest extends ConsoleCapture {
     assertThat(tune.getSpec().getTemplate().getSpec().getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .extracting(v -> v.getPersistentVolumeClaim().getClaimName())
-        .containsExactly("driftgate-store", "driftgate-lake");
+        .containsExactly("driftgate-data");
+    assertThat(tune.getSpec().getTemplate().getSpec().getVolumes())
+        .allSatisfy(v -> assertThat(v.getCsi()).isNull());
     Job best = jobs.get(1);
     assertThat(best.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
         .startsWith("tune", "--collect");

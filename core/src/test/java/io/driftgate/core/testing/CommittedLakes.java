@@ -175,12 +175,20 @@ public final class CommittedLakes {
 
   /** Writes the lake under {@code root} (embedded catalog) and commits it. */
   public Lake write(Path root) {
+    return write(root, LakeCatalog.embedded(root));
+  }
+
+  /**
+   * Writes the lake in {@code lakeCatalog} (e.g. PostgreSQL with a {@code gs://} warehouse) and
+   * commits it; {@code root} is what {@link Lake#root()} reports.
+   */
+  public Lake write(Path root, LakeCatalog lakeCatalog) {
     ModelSpec model = SpecLoader.load(spec);
     RecordCleaner cleaner = new RecordCleaner(model);
     GeneratorConfig config =
         GeneratorConfig.builder().seed(seed).count(count).malformedFraction(0).drift(drift).build();
     FlightStreamGenerator gen = new FlightStreamGenerator(config);
-    Catalog catalog = LakeCatalog.embedded(root).open();
+    Catalog catalog = lakeCatalog.open();
     try {
       Table records = LakeTables.ensureRecords(catalog, model.model(), cleaner.cleanSchema());
       Table deadLetters =
