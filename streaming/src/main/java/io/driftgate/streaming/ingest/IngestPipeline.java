@@ -162,6 +162,7 @@ public final class IngestPipeline {
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopic(config.topic())
                 .setConsumerGroup(config.consumerGroup())
+                .setModelSpec(config.spec())
                 .optKafkaProperties(config.kafkaProperties())
                 .build());
     PCollectionTuple outcomes =
