@@ -67,7 +67,9 @@ import picocli.CommandLine.Option;
           + " nor a cluster.",
       "--http-port: serve GET /healthz, /readyz, /runs, /runs/{key} and POST"
           + " /runs/{key}/cancel, and (while leading) publish the endpoint in the state database"
-          + " for 'driftgate runs cancel'."
+          + " for 'driftgate runs cancel'. It binds 127.0.0.1 unless --listen says otherwise;"
+          + " --http-token-file and/or --http-token-review require a bearer token on /runs (the"
+          + " probes stay open), and a cancel from a browser on another site is refused."
     })
 final class LauncherCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -177,10 +179,7 @@ final class LauncherCommand implements Callable<Integer> {
               + " Default: off.")
   Integer httpPort;
 
-  @Option(
-      names = "--http-host",
-      description = "Address the HTTP endpoint binds. Default: ${DEFAULT-VALUE}.")
-  String httpHost = "0.0.0.0";
+  @Mixin LauncherHttpOptions httpOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -424,8 +423,9 @@ final class LauncherCommand implements Callable<Integer> {
 
   private LauncherHttp serve(Launcher l, java.util.function.BooleanSupplier ready)
       throws IOException {
-    LauncherHttp http = LauncherHttp.start(l, httpHost, httpPort, ready);
-    System.out.printf("http endpoint on %s:%d (%s)%n", httpHost, http.port(), http.localUri());
+    LauncherHttp http = httpOptions.start(l, httpPort, ready);
+    System.out.printf(
+        "http endpoint on %s:%d (%s)%n", httpOptions.host, http.port(), http.localUri());
     return http;
   }
 
