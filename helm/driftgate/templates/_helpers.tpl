@@ -186,3 +186,11 @@ core/.../run/LauncherConfig.java for the keys). Every Job pod mounts the spec Co
 {{- define "driftgate.specChecksum" -}}
 {{- include (print .Template.BasePath "/launcher/configmap.yaml") . | sha256sum }}
 {{- end }}
+
+{{/* The Secret that holds the launcher endpoint's bearer token: launcher.http.auth.token.existingSecret, else the chart's own. */}}
+{{- define "driftgate.launcherTokenSecret" -}}
+{{- default (printf "%s-launcher-http" (include "driftgate.fullname" .)) .Values.launcher.http.auth.token.existingSecret }}
+{{- end }}
+
+{{/* Where the launcher reads its bearer token (the Secret's key, mounted as a file). */}}
+{{- define "driftgate.launcherTokenDir" -}}/var/run/secrets/driftgate/launcher-http{{- end }}

@@ -31,7 +31,11 @@ import picocli.CommandLine.Option;
       "A dataset is a .csv or .parquet file, or a lake directory with an optional event-time"
           + " range: LAKE@2026-01-05T00:00:00Z..2026-01-06T00:00:00Z.",
       "Features come from --spec when it exists, else they are inferred (numeric columns vs"
-          + " the rest)."
+          + " the rest).",
+      "A .csv file is RFC 4180 with a header line: a quoted cell may hold commas, quotes and"
+          + " line breaks. Columns are read as the features' kinds: a numeric feature's cell must"
+          + " be a number (empty: missing; anything else is an error naming the file, line,"
+          + " column and value), a categorical feature's cell stays text (007 is not 7)."
     })
 final class DriftCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;

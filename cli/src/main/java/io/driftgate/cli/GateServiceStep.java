@@ -45,7 +45,7 @@ public final class GateServiceStep implements GateStep {
 
   /** Where the HTML report of a run goes. */
   public Path reportFile(String runKey) {
-    return reports.resolve(runKey.replaceAll("[^A-Za-z0-9._-]", "_") + ".gate.html");
+    return reports.resolve(io.driftgate.core.run.IdempotencyKey.storageName(runKey) + ".gate.html");
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunJson;
+import io.driftgate.launcher.LauncherHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,12 +37,22 @@ final class LauncherClient {
   }
 
   private final URI base;
+  private final String token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   LauncherClient(URI base) {
+    this(base, null);
+  }
+
+  /**
+   * @param token the bearer token of a launcher that requires one (--http-token-file, a service
+   *     account token for --http-token-review), else null
+   */
+  LauncherClient(URI base, String token) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.token = token;
   }
 
   URI base() {
@@ -57,6 +68,8 @@ final class LauncherClient {
     return send(
         HttpRequest.newBuilder(uri("/runs/" + segment(key) + "/cancel"))
             .header("Content-Type", "application/x-www-form-urlencoded")
+            // Not a cross-site form post: the launcher refuses mutating requests without it.
+            .header(LauncherHttp.REQUEST_HEADER, "driftgate-cli")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
                     "reason=" + URLEncoder.encode(reason, StandardCharsets.UTF_8))));
@@ -66,8 +79,7 @@ final class LauncherClient {
   List<RetrainRun> runs() {
     Answer a = answerOrFail(HttpRequest.newBuilder(uri("/runs")).GET());
     if (a.status() != 200) {
-      throw new IllegalStateException(
-          "the launcher at " + base + " answered " + a.status() + ": " + a.error());
+      throw refused(a);
     }
     List<RetrainRun> runs = new ArrayList<>();
     try {
@@ -87,10 +99,24 @@ final class LauncherClient {
       return Optional.empty();
     }
     if (a.status() != 200) {
-      throw new IllegalStateException(
-          "the launcher at " + base + " answered " + a.status() + ": " + a.error());
+      throw refused(a);
     }
     return Optional.of(a);
+  }
+
+  /** An unexpected answer, with what to do about 401 and 403. */
+  IllegalStateException refused(Answer a) {
+    String hint =
+        switch (a.status()) {
+          case 401 ->
+              token == null
+                  ? " (the launcher requires a token: give --launcher-token-file)"
+                  : " (the token was not sent as expected)";
+          case 403 -> token == null ? "" : " (the token in --launcher-token-file is not accepted)";
+          default -> "";
+        };
+    return new IllegalStateException(
+        "the launcher at " + base + " answered " + a.status() + ": " + a.error() + hint);
   }
 
   /** For reads: no answer is a user error (exit 2), not a stack trace. */
@@ -103,6 +129,9 @@ final class LauncherClient {
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     try {
       HttpResponse<String> r =
           http.send(

@@ -49,7 +49,9 @@ import picocli.CommandLine.Option;
           + " neither Kafka nor a cluster.",
       "--http-port: serve GET /healthz, /readyz, /runs, /runs/{key} and POST"
           + " /runs/{key}/cancel, and write <runs-dir>/launcher.endpoint for 'driftgate runs"
-          + " cancel'."
+          + " cancel'. It binds 127.0.0.1 unless --listen says otherwise; --http-token-file"
+          + " and/or --http-token-review require a bearer token on /runs (the probes stay"
+          + " open), and a cancel from a browser on another site is refused."
     })
 final class LauncherCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -117,10 +119,7 @@ final class LauncherCommand implements Callable<Integer> {
               + " Default: off.")
   Integer httpPort;
 
-  @Option(
-      names = "--http-host",
-      description = "Address the HTTP endpoint binds. Default: ${DEFAULT-VALUE}.")
-  String httpHost = "0.0.0.0";
+  @Mixin LauncherHttpOptions httpOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -249,7 +248,7 @@ final class LauncherCommand implements Callable<Integer> {
   }
 
   private LauncherHttp serve(Launcher l, AtomicBoolean ready, Path runs) throws IOException {
-    LauncherHttp http = LauncherHttp.start(l, httpHost, httpPort, ready::get);
+    LauncherHttp http = httpOptions.start(l, httpPort, ready::get);
     Path file;
     try {
       file = http.publishEndpoint(runs);
@@ -258,7 +257,8 @@ final class LauncherCommand implements Callable<Integer> {
       throw e;
     }
     System.out.printf(
-        "http endpoint on %s:%d (%s names %s)%n", httpHost, http.port(), file, http.localUri());
+        "http endpoint on %s:%d (%s names %s)%n",
+        httpOptions.host, http.port(), file, http.localUri());
     return http;
   }
 

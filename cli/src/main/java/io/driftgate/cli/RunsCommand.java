@@ -12,6 +12,8 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.launcher.LauncherHttp;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -71,6 +73,35 @@ final class RunsCommand implements Callable<Integer> {
             "A running launcher's HTTP endpoint (driftgate launcher --http-port), e.g."
                 + " http://localhost:8080 through kubectl port-forward.")
     URI launcher;
+
+    @Option(
+        names = "--launcher-token-file",
+        paramLabel = "FILE",
+        defaultValue = "${env:DRIFTGATE_LAUNCHER_TOKEN_FILE}",
+        description =
+            "The bearer token of a launcher that requires one: the token of its"
+                + " --http-token-file (in Kubernetes, the chart's Secret), or a service account"
+                + " token (kubectl create token) for --http-token-review. Default: the file"
+                + " named by DRIFTGATE_LAUNCHER_TOKEN_FILE.")
+    Path tokenFile;
+
+    /** A client of {@code url} that sends the token, when one is given. */
+    LauncherClient client(URI url) {
+      if (tokenFile == null) {
+        return new LauncherClient(url);
+      }
+      String token;
+      try {
+        token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--launcher-token-file: cannot read " + tokenFile + " (" + e + ")");
+      }
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException("--launcher-token-file: " + tokenFile + " is empty");
+      }
+      return new LauncherClient(url, token);
+    }
   }
 
   static void printTable(List<RetrainRun> runs) {
@@ -98,7 +129,7 @@ final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       URI launcher = launcherOption.launcher;
-      printTable(launcher != null ? new LauncherClient(launcher).runs() : store.open().list());
+      printTable(launcher != null ? launcherOption.client(launcher).runs() : store.open().list());
       return 0;
     }
   }
@@ -123,7 +154,8 @@ final class RunsCommand implements Callable<Integer> {
       RetrainRun r;
       if (launcherOption.launcher != null) {
         r =
-            new LauncherClient(launcherOption.launcher)
+            launcherOption
+                .client(launcherOption.launcher)
                 .run(key)
                 .orElseThrow(
                     () ->
@@ -180,7 +212,8 @@ final class RunsCommand implements Callable<Integer> {
             + " not stopped (a restarted launcher loads the CANCELLED run and submits nothing for"
             + " it). An explicit --launcher that does not answer is an error, not a fallback.",
         "For a launcher in Kubernetes: kubectl port-forward deploy/<release>-driftgate-launcher"
-            + " 8080, then --launcher http://localhost:8080."
+            + " 8080, then --launcher http://localhost:8080 --launcher-token-file FILE (the token"
+            + " of the Secret <release>-driftgate-launcher-http, see the chart's notes)."
       })
   static final class Cancel implements Callable<Integer> {
     @Mixin StoreOptions store;
@@ -197,7 +230,7 @@ final class RunsCommand implements Callable<Integer> {
     public Integer call() {
       if (launcherOption.launcher != null) {
         try {
-          return throughLauncher(new LauncherClient(launcherOption.launcher));
+          return throughLauncher(launcherOption.client(launcherOption.launcher));
         } catch (IOException e) {
           throw new IllegalStateException(
               "no launcher answered at "
@@ -212,7 +245,7 @@ final class RunsCommand implements Callable<Integer> {
       String why;
       if (published.isPresent()) {
         try {
-          return throughLauncher(new LauncherClient(published.get()));
+          return throughLauncher(launcherOption.client(published.get()));
         } catch (IOException e) {
           // A launcher that died without deleting its file; the store is all there is.
           why =
@@ -249,14 +282,7 @@ final class RunsCommand implements Callable<Integer> {
         case 404 ->
             throw new IllegalArgumentException(
                 "no run " + key + " in the launcher at " + launcher.base());
-        default ->
-            throw new IllegalStateException(
-                "the launcher at "
-                    + launcher.base()
-                    + " answered "
-                    + a.status()
-                    + ": "
-                    + a.error());
+        default -> throw launcher.refused(a);
       }
     }
 

@@ -54,7 +54,7 @@ public final class TuneRunnerStep implements TuningStep {
 
   /** The study directory of a run. */
   public Path studyDir(RetrainRun run) {
-    return studies.resolve(run.key().replaceAll("[^A-Za-z0-9._-]", "_"));
+    return studies.resolve(io.driftgate.core.run.IdempotencyKey.storageName(run.key()));
   }
 
   @Override

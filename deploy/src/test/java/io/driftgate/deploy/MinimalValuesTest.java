@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.util.List;
@@ -71,5 +73,76 @@ class MinimalValuesTest {
     assertThat(katib.getResources()).containsExactly("experiments");
     assertThat(katib.getVerbs())
         .containsExactlyInAnyOrder("get", "list", "watch", "create", "delete");
+  }
+
+  @Test
+  void launcherEndpointWithAnExistingSecretTokenReviewsAndAnotherClientNamespace()
+      throws Exception {
+    List<HasMetadata> docs = RenderedManifests.load("minimal");
+    Deployment launcher =
+        docs.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    var pod = launcher.getSpec().getTemplate().getSpec();
+    // The existing Secret's key is mounted as the token file; the chart makes no Secret.
+    assertThat(docs).noneMatch(d -> d.getKind().equals("Secret"));
+    Volume token = RenderedChartTest.volume(pod, "http-token");
+    assertThat(token.getSecret().getSecretName()).isEqualTo("launcher-token");
+    assertThat(token.getSecret().getItems().get(0).getKey()).isEqualTo("api-token");
+    assertThat(token.getSecret().getItems().get(0).getPath()).isEqualTo("token");
+    assertThat(pod.getContainers().get(0).getArgs())
+        .containsSubsequence(
+            "--listen=0.0.0.0",
+            "--http-token-file=/var/run/secrets/driftgate/launcher-http/token",
+            "--http-token-review",
+            "--http-allow=system:serviceaccount:driftgate:ops",
+            "--http-allow=system:serviceaccounts:ci",
+            "--http-token-audience=driftgate-launcher");
+
+    // TokenReviews need system:auth-delegator, bound to the launcher's service account only.
+    ClusterRoleBinding review =
+        docs.stream()
+            .filter(ClusterRoleBinding.class::isInstance)
+            .map(ClusterRoleBinding.class::cast)
+            .collect(
+                java.util.stream.Collectors.collectingAndThen(
+                    java.util.stream.Collectors.toList(),
+                    l -> {
+                      assertThat(l).hasSize(1);
+                      return l.get(0);
+                    }));
+    assertThat(review.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(review.getRoleRef().getName()).isEqualTo("system:auth-delegator");
+    assertThat(review.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo("driftgate-launcher");
+              assertThat(s.getNamespace()).isEqualTo(RenderedManifests.NAMESPACE);
+            });
+
+    // The replaced client label, from this namespace and from namespace ci.
+    NetworkPolicy np =
+        docs.stream()
+            .filter(NetworkPolicy.class::isInstance)
+            .map(NetworkPolicy.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(np.getSpec().getIngress().get(0).getFrom())
+        .satisfiesExactly(
+            here -> {
+              assertThat(here.getPodSelector().getMatchLabels())
+                  .isEqualTo(Map.of("role", "driftgate-operator"));
+              assertThat(here.getNamespaceSelector()).isNull();
+            },
+            ci -> {
+              assertThat(ci.getPodSelector().getMatchLabels())
+                  .isEqualTo(Map.of("role", "driftgate-operator"));
+              assertThat(ci.getNamespaceSelector().getMatchLabels())
+                  .isEqualTo(Map.of("kubernetes.io/metadata.name", "ci"));
+            });
   }
 }

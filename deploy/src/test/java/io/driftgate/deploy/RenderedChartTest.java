@@ -7,10 +7,14 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -19,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +143,9 @@ class RenderedChartTest {
             "launcher",
             "--spec=/etc/driftgate/driftgate.yaml",
             "--runs-dir=/data/models/_runs",
-            "--http-port=8080");
+            "--http-port=8080",
+            "--listen=0.0.0.0",
+            "--http-token-file=/var/run/secrets/driftgate/launcher-http/token");
     assertThat(c.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
     for (var probe : List.of(c.getLivenessProbe(), c.getStartupProbe())) {
       assertThat(probe.getHttpGet().getPath()).isEqualTo("/healthz");
@@ -340,6 +347,88 @@ class RenderedChartTest {
   }
 
   @Test
+  void launcherEndpointTakesTheSecretsTokenAndOnlyLabelledPodsReachIt() {
+    Deployment d = one(Deployment.class, PREFIX + "-launcher");
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+
+    // The token: the chart's Secret, one key mounted read-only as the file --http-token-file reads.
+    Secret secret = one(Secret.class, PREFIX + "-launcher-http");
+    assertThat(secret.getData()).containsOnlyKeys("token");
+    String token =
+        new String(
+            Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    assertThat(token).matches("[A-Za-z0-9]{48}");
+    Volume tokenVolume = volume(pod, "http-token");
+    assertThat(tokenVolume.getSecret().getSecretName()).isEqualTo(secret.getMetadata().getName());
+    assertThat(tokenVolume.getSecret().getDefaultMode()).isEqualTo(0440);
+    assertThat(tokenVolume.getSecret().getItems())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getKey()).isEqualTo("token");
+              assertThat(i.getPath()).isEqualTo("token");
+            });
+    VolumeMount mount =
+        c.getVolumeMounts().stream()
+            .filter(m -> m.getName().equals("http-token"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mount.getMountPath()).isEqualTo("/var/run/secrets/driftgate/launcher-http");
+    assertThat(mount.getReadOnly()).isTrue();
+    assertThat(c.getArgs())
+        .contains("--listen=0.0.0.0", "--http-token-file=" + mount.getMountPath() + "/" + "token")
+        .noneMatch(a -> a.startsWith("--http-token-review") || a.startsWith("--http-allow"));
+    // `driftgate runs cancel` run in the pod (kubectl exec) finds the token by itself.
+    assertThat(c.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("DRIFTGATE_LAUNCHER_TOKEN_FILE");
+              assertThat(e.getValue()).isEqualTo(mount.getMountPath() + "/token");
+            });
+
+    // The NetworkPolicy selects the launcher pods and admits only labelled pods of this
+    // namespace, on the endpoint's port only.
+    NetworkPolicy np = one(NetworkPolicy.class, PREFIX + "-launcher");
+    assertThat(np.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(d.getSpec().getSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/component", "launcher");
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    NetworkPolicyIngressRule rule = np.getSpec().getIngress().get(0);
+    assertThat(np.getSpec().getIngress()).hasSize(1);
+    assertThat(rule.getFrom())
+        .singleElement()
+        .satisfies(
+            peer -> {
+              assertThat(peer.getPodSelector().getMatchLabels())
+                  .isEqualTo(Map.of("driftgate.io/launcher-client", "true"));
+              assertThat(peer.getNamespaceSelector()).isNull();
+              assertThat(peer.getIpBlock()).isNull();
+            });
+    assertThat(rule.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getProtocol()).isEqualTo("TCP");
+              assertThat(p.getPort().getStrVal()).isEqualTo("http");
+            });
+    assertThat(c.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+
+    // In-cluster clients use the Service; no TokenReview binding by default.
+    Service svc = one(Service.class, PREFIX + "-launcher");
+    assertThat(svc.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+    assertThat(svc.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
+    assertThat(docs).noneMatch(x -> x.getKind().equals("ClusterRoleBinding"));
+  }
+
+  @Test
   void rendersExactlyTheExpectedObjects() {
     List<String> kinds =
         docs.stream().map(HasMetadata::getKind).sorted().collect(Collectors.toList());
@@ -348,10 +437,13 @@ class RenderedChartTest {
             "ConfigMap",
             "Deployment",
             "FlinkDeployment",
+            "NetworkPolicy",
             "Role",
             "Role",
             "RoleBinding",
             "RoleBinding",
+            "Secret",
+            "Service",
             "ServiceAccount",
             "ServiceAccount",
             "ServiceAccount");

@@ -2,13 +2,11 @@ package io.driftgate.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import com.sun.security.auth.module.UnixSystem;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeTables;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.driftgate.core.testing.RealPostgres;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,11 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,16 +30,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The lake's JDBC catalog on its two databases: the embedded SQLite file (the default) and
  * PostgreSQL (production's {@code lake.catalog.uri: jdbc:postgresql://...}, here a real PostgreSQL
- * server started from a jar, with password authentication). The same write, commit and read-back
- * assertions run on both.
+ * server, {@link RealPostgres}, with password authentication; it runs as root too). The same write,
+ * commit and read-back assertions run on both.
  */
 class CatalogBackendsTest {
-  /** One PostgreSQL server for the class (started on first use); a new database per test. */
-  private static EmbeddedPostgres postgres;
-
-  private static String password;
-  private static final AtomicInteger databases = new AtomicInteger();
-
   @TempDir Path dir;
 
   enum Backend {
@@ -115,13 +104,22 @@ class CatalogBackendsTest {
     LakeCatalog config = catalog(Backend.POSTGRESQL);
     Map<String, String> noPassword = config.properties();
     noPassword.remove("jdbc.password");
-    LakeCatalog wrong =
+    LakeCatalog missing =
         new LakeCatalog(config.type(), config.uri(), config.warehouse(), noPassword);
+    Map<String, String> wrongPassword = config.properties();
+    wrongPassword.put("jdbc.password", "not-" + RealPostgres.shared().password());
+    LakeCatalog wrong =
+        new LakeCatalog(config.type(), config.uri(), config.warehouse(), wrongPassword);
 
-    assertThatThrownBy(() -> close(wrong.open()))
+    assertThatThrownBy(() -> close(missing.open()))
         .hasRootCauseInstanceOf(SQLException.class)
         .hasStackTraceContaining("password");
-    assertThat(config.describe()).doesNotContain(password);
+    assertThatThrownBy(() -> close(wrong.open()))
+        .hasRootCauseInstanceOf(SQLException.class)
+        .hasStackTraceContaining("password authentication failed");
+    assertThat(config.describe()).doesNotContain(RealPostgres.shared().password());
+    // The catalog with its password opens.
+    close(config.open());
   }
 
   /** The lake catalog of a backend: a new SQLite file, or a new PostgreSQL database. */
@@ -129,18 +127,13 @@ class CatalogBackendsTest {
     return switch (backend) {
       case SQLITE -> LakeCatalog.embedded(dir.resolve("lake"));
       case POSTGRESQL -> {
-        EmbeddedPostgres pg = postgres();
-        String database = "lake_" + databases.incrementAndGet();
-        try (Connection c = admin(pg, "postgres");
-            Statement s = c.createStatement()) {
-          s.execute("CREATE DATABASE " + database);
-        }
+        RealPostgres pg = RealPostgres.shared();
         Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
         yield new LakeCatalog(
             LakeCatalog.JDBC,
-            "jdbc:postgresql://localhost:" + pg.getPort() + "/" + database,
+            pg.newDatabase(),
             warehouse.toString(),
-            Map.of("jdbc.user", "postgres", "jdbc.password", password));
+            Map.of("jdbc.user", pg.user(), "jdbc.password", pg.password()));
       }
     };
   }
@@ -150,8 +143,8 @@ class CatalogBackendsTest {
       throws SQLException {
     Properties credentials = new Properties();
     if (backend == Backend.POSTGRESQL) {
-      credentials.setProperty("user", "postgres");
-      credentials.setProperty("password", password);
+      credentials.setProperty("user", RealPostgres.shared().user());
+      credentials.setProperty("password", RealPostgres.shared().password());
     }
     List<String> tables = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(config.uri(), credentials);
@@ -166,58 +159,6 @@ class CatalogBackendsTest {
       }
     }
     return tables;
-  }
-
-  /**
-   * Starts PostgreSQL once, then turns on password authentication for TCP connections (the embedded
-   * server trusts everyone by default), so the catalog's {@code jdbc.password} matters.
-   */
-  private static synchronized EmbeddedPostgres postgres() throws Exception {
-    // PostgreSQL refuses to run as root (initdb: "cannot be run as root"); CI runs as a user.
-    assumeThat(new UnixSystem().getUid())
-        .as("PostgreSQL does not run as root: run this test as an unprivileged user")
-        .isNotZero();
-    if (postgres == null) {
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-      String secret = UUID.randomUUID().toString();
-      try (Connection c = pg.getPostgresDatabase().getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("ALTER ROLE postgres PASSWORD '" + secret + "'");
-        String hba;
-        try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
-          rs.next();
-          hba = rs.getString(1);
-        }
-        Files.writeString(
-            Path.of(hba),
-            String.join(
-                "\n",
-                "local all all trust",
-                "host all all 127.0.0.1/32 scram-sha-256",
-                "host all all ::1/128 scram-sha-256",
-                ""));
-        s.execute("SELECT pg_reload_conf()");
-      }
-      postgres = pg;
-      password = secret;
-    }
-    return postgres;
-  }
-
-  private static Connection admin(EmbeddedPostgres pg, String database) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", "postgres");
-    p.setProperty("password", password);
-    return DriverManager.getConnection(
-        "jdbc:postgresql://localhost:" + pg.getPort() + "/" + database, p);
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-      postgres = null;
-    }
   }
 
   private static void close(Catalog catalog) throws IOException {

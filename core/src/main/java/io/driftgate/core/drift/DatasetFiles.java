@@ -17,13 +17,21 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 
 /**
  * Datasets for offline drift comparison: a CSV file, a Parquet file, or a committed lake range
@@ -33,10 +41,14 @@ import org.apache.avro.generic.GenericRecord;
 public final class DatasetFiles {
   private DatasetFiles() {}
 
-  /** Profiles a dataset over the given features. */
+  /**
+   * Profiles a dataset over the given features. A CSV file's cells are read as the features' kinds:
+   * a numeric feature's cell must be a number (or empty: null), a categorical feature's cell stays
+   * the string it is ({@code 007} is not {@code 7}).
+   */
   public static DatasetProfile profile(String source, List<ProfiledFeature> features) {
     ProfileBuilder builder = new ProfileBuilder(features);
-    forEachRow(source, builder::accept);
+    forEachRow(source, features, builder::accept);
     return builder.build();
   }
 
@@ -93,8 +105,23 @@ public final class DatasetFiles {
     }
   }
 
-  /** Streams rows as column → value maps (numbers as Double where they parse). */
+  /**
+   * Streams rows as column → value maps. A CSV file's cells are strings (empty: null); Parquet
+   * files and lakes keep their columns' types.
+   */
   public static void forEachRow(String source, Consumer<Map<String, Object>> sink) {
+    forEachRow(source, List.of(), sink);
+  }
+
+  /**
+   * Streams rows as column → value maps; a CSV file's columns named by a numeric feature of {@code
+   * types} are parsed as Double, any other CSV cell stays a string (empty cells: null).
+   *
+   * @throws IllegalArgumentException for a CSV file that is not valid CSV, or a numeric feature's
+   *     cell that is not a number, naming the file, line, column and value
+   */
+  public static void forEachRow(
+      String source, List<ProfiledFeature> types, Consumer<Map<String, Object>> sink) {
     String path = source;
     Instant from = null;
     Instant to = null;
@@ -117,7 +144,7 @@ public final class DatasetFiles {
               + " does not exist; expected a .csv or .parquet file or a lake"
               + " directory (optionally with @<from>..<to>)");
     } else if (path.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      readCsv(p, sink);
+      readCsv(p, types, sink);
     } else if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
       ParquetFiles.read(p, r -> sink.accept(toMap(r)));
     } else {
@@ -172,73 +199,143 @@ public final class DatasetFiles {
     return row;
   }
 
-  private static void readCsv(Path file, Consumer<Map<String, Object>> sink) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      if (header == null) {
-        return;
+  /** RFC 4180 with a header line; blank lines are skipped, header names must be unique. */
+  private static final CSVFormat CSV =
+      CSVFormat.RFC4180
+          .builder()
+          .setHeader()
+          .setSkipHeaderRecord(true)
+          .setIgnoreEmptyLines(true)
+          .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
+          .get();
+
+  private static void readCsv(
+      Path file, List<ProfiledFeature> types, Consumer<Map<String, Object>> sink) {
+    Set<String> numeric = new HashSet<>();
+    for (ProfiledFeature f : types) {
+      if (f.kind() == ProfiledKind.NUMERIC) {
+        numeric.add(f.name());
       }
-      List<String> names = splitCsv(header);
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        List<String> cells = splitCsv(line);
-        Map<String, Object> row = new HashMap<>();
+    }
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      in.mark(1);
+      if (in.read() != '\uFEFF') { // a byte order mark is not part of the first column's name
+        in.reset();
+      }
+      CSVParser parser;
+      try {
+        parser = CSV.parse(in);
+      } catch (IllegalArgumentException | UncheckedIOException e) {
+        throw new IllegalArgumentException(file + " line 1 (header): " + message(e), e);
+      }
+      try (parser) {
+        List<String> names = parser.getHeaderNames();
+        boolean[] isNumeric = new boolean[names.size()];
         for (int i = 0; i < names.size(); i++) {
-          String cell = i < cells.size() ? cells.get(i) : "";
-          row.put(names.get(i), cell.isEmpty() ? null : parseCell(cell));
+          isNumeric[i] = numeric.contains(names.get(i));
         }
-        sink.accept(row);
+        Iterator<CSVRecord> records = parser.iterator();
+        while (true) {
+          CSVRecord record;
+          try {
+            if (!records.hasNext()) {
+              break;
+            }
+            record = records.next();
+          } catch (UncheckedIOException | IllegalStateException e) {
+            // Commons CSV reports a broken record (an unterminated quote, text after a closing
+            // quote) with the line number it had reached.
+            throw new IllegalArgumentException(file + ": not valid CSV: " + message(e), e);
+          }
+          long lastLine = parser.getCurrentLineNumber();
+          if (record.size() != names.size()) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "%s line %d: %d cell(s), but the header line has %d column(s) (%s)",
+                    file,
+                    lineOf(record, 0, lastLine),
+                    record.size(),
+                    names.size(),
+                    String.join(",", names)));
+          }
+          Map<String, Object> row = new HashMap<>();
+          for (int i = 0; i < names.size(); i++) {
+            String cell = record.get(i);
+            Object value;
+            if (cell.isEmpty()) {
+              value = null;
+            } else if (isNumeric[i]) {
+              value = parseNumber(cell);
+              if (value == null) {
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "%s line %d, column %d (%s): \"%s\" is not a number, and %s is a numeric"
+                            + " feature (leave the cell empty for a missing value)",
+                        file,
+                        lineOf(record, i, lastLine),
+                        i + 1,
+                        names.get(i),
+                        abbreviate(cell),
+                        names.get(i)));
+              }
+            } else {
+              value = cell;
+            }
+            row.put(names.get(i), value);
+          }
+          sink.accept(row);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
-  private static Object parseCell(String cell) {
-    return parsesAsNumber(cell) ? (Object) Double.parseDouble(cell) : cell;
+  /**
+   * The line (1-based) where cell {@code column} of {@code record} starts: the record ends on
+   * {@code lastLine}, and only quoted cells hold line breaks.
+   */
+  private static long lineOf(CSVRecord record, int column, long lastLine) {
+    long breaks = 0;
+    for (int i = column; i < record.size(); i++) {
+      breaks += lineBreaks(record.get(i));
+    }
+    return lastLine - breaks;
+  }
+
+  private static long lineBreaks(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 == s.length() || s.charAt(i + 1) != '\n'))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static final Pattern NUMBER =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(NaN|Infinity)");
+
+  /** A decimal number (NaN and infinities included), surrounding spaces allowed; else null. */
+  static Double parseNumber(String cell) {
+    String s = cell.strip();
+    return NUMBER.matcher(s).matches() ? Double.valueOf(s) : null;
+  }
+
+  private static String abbreviate(String cell) {
+    String s = cell.replace("\r", "\\r").replace("\n", "\\n");
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+
+  private static String message(Exception e) {
+    Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
   private static boolean parsesAsNumber(String s) {
-    if (s.isEmpty()) {
-      return true;
-    }
-    try {
-      Double.parseDouble(s);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  /** Splits one CSV line (RFC 4180 quotes; no embedded newlines). */
-  static List<String> splitCsv(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
-    }
-    out.add(cell.toString());
-    return out;
+    return s.isEmpty() || parseNumber(s) != null;
   }
 }

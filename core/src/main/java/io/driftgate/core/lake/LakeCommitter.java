@@ -41,6 +41,7 @@ public final class LakeCommitter {
       Snapshot s = records.currentSnapshot();
       return new Committed(s == null ? -1 : s.snapshotId(), held, true);
     }
+    LakeFaults.hit(LakeFaults.BEFORE_COMMIT);
     String commitOffsets = LakeOffsets.encode(batch.offsets());
     if (!batch.deadLetterFiles().isEmpty()) {
       deadLetters.refresh();

@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * production.
  */
 public final class LakeFaults {
-  /** After data files are written, before the catalog commit. */
+  /**
+   * After data files are written, before the catalog commit of a batch with offsets the lake does
+   * not hold yet (replayed batches, which commit nothing, do not count as hits).
+   */
   public static final String BEFORE_COMMIT = "lake.before-commit";
 
   /** After the dead-letter table committed, before the records table did. */

@@ -119,6 +119,40 @@ public final class LakeOffsets {
     return s == null ? new TreeMap<>() : decode(s.summary().get(CUMULATIVE));
   }
 
+  /**
+   * The consumer-group offsets that the lake's {@code held} offsets allow, per partition of {@code
+   * topic}: from where the group stands ({@code positions}; a partition without a committed offset
+   * starts at its earliest offset, {@code earliest}) over the offsets held contiguously from there.
+   * Partitions whose group offset would not move are left out.
+   */
+  public static Map<Integer, Long> groupAdvance(
+      String topic,
+      Map<String, OffsetRanges> held,
+      Map<Integer, Long> positions,
+      Map<Integer, Long> earliest) {
+    Map<Integer, Long> out = new TreeMap<>();
+    String prefix = topic + "-";
+    held.forEach(
+        (key, ranges) -> {
+          if (!key.startsWith(prefix)) {
+            return;
+          }
+          int partition;
+          try {
+            partition = Integer.parseInt(key.substring(prefix.length()));
+          } catch (NumberFormatException e) {
+            return; // another topic whose name extends this one's, e.g. flights-eu-0
+          }
+          Long at = positions.get(partition);
+          long start = at != null ? at : earliest.getOrDefault(partition, 0L);
+          long next = ranges.resumeFrom(start);
+          if (next > start) {
+            out.put(partition, next);
+          }
+        });
+    return out;
+  }
+
   /** Union of two offset maps (a new map). */
   public static Map<String, OffsetRanges> union(
       Map<String, OffsetRanges> a, Map<String, OffsetRanges> b) {

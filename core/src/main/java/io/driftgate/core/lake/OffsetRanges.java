@@ -106,12 +106,17 @@ public final class OffsetRanges implements Serializable {
   }
 
   /**
-   * The end of the contiguous run that starts at the lowest offset in the set, or {@code fallback}
-   * when empty: every offset below it (from the lowest one on) is accounted for, so a consumer may
-   * resume there.
+   * Where a consumer standing at {@code position} may resume: the end of the range that holds
+   * {@code position}, or {@code position} itself when the set does not hold it. Offsets held above
+   * a gap never count: batches may be committed out of offset order, and a consumer that skipped
+   * the gap would lose it.
    */
-  public long contiguousEnd(long fallback) {
-    return ranges.isEmpty() ? fallback : ranges.get(0).to();
+  public long resumeFrom(long position) {
+    int i = insertionPoint(position + 1) - 1;
+    if (i >= 0 && ranges.get(i).from() <= position && position < ranges.get(i).to()) {
+      return ranges.get(i).to();
+    }
+    return position;
   }
 
   public List<Range> ranges() {

@@ -18,13 +18,17 @@ import java.util.TreeMap;
  * @param properties extra Kafka client properties (security settings, timeouts) applied to every
  *     consumer, producer and admin client driftgate creates for this spec; never one of {@link
  *     #DRIFTGATE_OWNED_PROPERTIES}
+ * @param createTopics whether the ingestion job creates a topic it reads or writes that does not
+ *     exist (with the broker's default partitions and replication); otherwise a missing topic stops
+ *     it before it starts. Off by default: in production, topics are provisioned (Terraform)
  */
 public record KafkaSourceSpec(
     String bootstrapServers,
     String topic,
     String consumerGroup,
     String deadLetterTopic,
-    Map<String, String> properties)
+    Map<String, String> properties,
+    boolean createTopics)
     implements Serializable {
 
   /**
@@ -58,19 +62,35 @@ public record KafkaSourceSpec(
     }
   }
 
-  /** Without extra client properties (a plaintext broker). */
+  /** Without extra client properties (a plaintext broker); topics are not created. */
   public KafkaSourceSpec(
       String bootstrapServers, String topic, String consumerGroup, String deadLetterTopic) {
     this(bootstrapServers, topic, consumerGroup, deadLetterTopic, Map.of());
   }
 
+  /** Topics are not created ({@code createTopics: false}). */
+  public KafkaSourceSpec(
+      String bootstrapServers,
+      String topic,
+      String consumerGroup,
+      String deadLetterTopic,
+      Map<String, String> properties) {
+    this(bootstrapServers, topic, consumerGroup, deadLetterTopic, properties, false);
+  }
+
   public KafkaSourceSpec withBootstrapServers(String servers) {
-    return new KafkaSourceSpec(servers, topic, consumerGroup, deadLetterTopic, properties);
+    return new KafkaSourceSpec(
+        servers, topic, consumerGroup, deadLetterTopic, properties, createTopics);
   }
 
   public KafkaSourceSpec withProperties(Map<String, String> clientProperties) {
     return new KafkaSourceSpec(
-        bootstrapServers, topic, consumerGroup, deadLetterTopic, clientProperties);
+        bootstrapServers, topic, consumerGroup, deadLetterTopic, clientProperties, createTopics);
+  }
+
+  public KafkaSourceSpec withCreateTopics(boolean create) {
+    return new KafkaSourceSpec(
+        bootstrapServers, topic, consumerGroup, deadLetterTopic, properties, create);
   }
 
   /**

@@ -149,6 +149,11 @@ public final class ModelSpec implements Serializable {
     return with(source.withKafka(source.kafka().withBootstrapServers(bootstrapServers)), lake);
   }
 
+  /** A copy with {@code source.kafka.createTopics} replaced. */
+  public ModelSpec withCreateTopics(boolean create) {
+    return with(source.withKafka(source.kafka().withCreateTopics(create)), lake);
+  }
+
   /** A copy with {@code lake.path} replaced (CLI override); relative paths are made absolute. */
   public ModelSpec withLakePath(Path lakePath) {
     return with(source, lake.withPath(lakePath.toAbsolutePath().normalize()));

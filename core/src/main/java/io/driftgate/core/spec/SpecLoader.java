@@ -64,7 +64,13 @@ public final class SpecLoader {
   static final List<String> SOURCE_KEYS =
       List.of("kafka", "format", "schema", "schemaHistory", "schemaRegistryDir", "maxRecordBytes");
   static final List<String> KAFKA_KEYS =
-      List.of("bootstrapServers", "topic", "consumerGroup", "deadLetterTopic", "properties");
+      List.of(
+          "bootstrapServers",
+          "topic",
+          "consumerGroup",
+          "deadLetterTopic",
+          "properties",
+          "createTopics");
 
   /** Kafka client property names: dotted lower-case words, e.g. {@code security.protocol}. */
   private static final Pattern KAFKA_PROPERTY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -245,6 +251,7 @@ public final class SpecLoader {
       String dlt =
           string(kafkaMap, "source.kafka", "deadLetterTopic", false, "flights.deadletters");
       Map<String, String> kafkaProperties = kafkaProperties(kafkaMap);
+      Boolean createTopics = bool(kafkaMap, "source.kafka", "createTopics", false);
       WireFormat format =
           choice(
               src,
@@ -373,7 +380,8 @@ public final class SpecLoader {
               topic,
               group != null ? group : "driftgate-ingest-" + model,
               dlt != null ? dlt : topic + ".deadletters",
-              kafkaProperties);
+              kafkaProperties,
+              createTopics);
       SourceSpec source =
           new SourceSpec(
               kafka, format, schemaPath, historyPaths, registryDir, maxRecordBytes.intValue());

@@ -41,14 +41,19 @@ class OffsetRangesTest {
   }
 
   @Test
-  void contiguousEndIsTheFirstRunsEnd() {
+  void aConsumerResumesOnlyOverOffsetsHeldFromItsPosition() {
     OffsetRanges r = new OffsetRanges();
-    assertThat(r.contiguousEnd(17)).isEqualTo(17);
-    r.addRange(0, 100);
+    assertThat(r.resumeFrom(17)).isEqualTo(17);
+    // A batch of later offsets committed first (out of order): the gap below it is not skipped.
     r.addRange(150, 200);
-    assertThat(r.contiguousEnd(0)).isEqualTo(100);
+    assertThat(r.resumeFrom(0)).isZero();
+    r.addRange(0, 100);
+    assertThat(r.resumeFrom(0)).isEqualTo(100);
+    assertThat(r.resumeFrom(100)).isEqualTo(100);
+    assertThat(r.resumeFrom(160)).isEqualTo(200);
     r.addRange(100, 150);
-    assertThat(r.contiguousEnd(0)).isEqualTo(200);
+    assertThat(r.resumeFrom(0)).isEqualTo(200);
+    assertThat(r.resumeFrom(200)).isEqualTo(200);
   }
 
   @Test

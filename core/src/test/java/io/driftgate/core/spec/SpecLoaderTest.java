@@ -47,7 +47,9 @@ class SpecLoaderTest {
                 "localhost:9092",
                 "flights",
                 "driftgate-ingest-flight-delay",
-                "flights.deadletters"));
+                "flights.deadletters",
+                java.util.Map.of(),
+                true));
     assertThat(spec.source().format()).isEqualTo(WireFormat.SINGLE_OBJECT);
     assertThat(spec.source().schemaFile())
         .isEqualTo(TestSpecs.READER_SCHEMA.toAbsolutePath().normalize());
@@ -215,6 +217,29 @@ class SpecLoaderTest {
     SpecException e = specError(() -> SpecLoader.load(tmp.resolve("nope.yaml")));
     assertThat(e.key()).isEqualTo("(file)");
     assertThat(e.getMessage()).contains("nope.yaml").contains("does not exist");
+  }
+
+  // ------------------------------------------------------------------ source.kafka.createTopics
+
+  @Test
+  void topicsAreNotCreatedUnlessTheSpecSaysSo() {
+    assertThat(TestSpecs.parse(MINIMAL).source().kafka().createTopics()).isFalse();
+    assertThat(
+            TestSpecs.parse(
+                    MINIMAL.replace(
+                        "    topic: flights\n", "    topic: flights\n    createTopics: true\n"))
+                .source()
+                .kafka()
+                .createTopics())
+        .isTrue();
+    SpecException e =
+        parseError(
+            MINIMAL.replace(
+                "    topic: flights\n", "    topic: flights\n    createTopics: sometimes\n"));
+    assertThat(e.getMessage())
+        .contains("source.kafka.createTopics")
+        .contains("is not a boolean")
+        .contains("true or false");
   }
 
   // ------------------------------------------------------------------ source.kafka.properties

@@ -66,6 +66,46 @@ class StateDatabaseTest {
   }
 
   @Test
+  void migratesARealPostgresqlAndRefusesAWrongPassword() throws Exception {
+    io.driftgate.core.testing.RealPostgres pg = io.driftgate.core.testing.RealPostgres.shared();
+    String url = pg.newDatabase();
+    StateDatabase db =
+        StateDatabase.open(url, Map.of("user", pg.user(), "password", pg.password()));
+    assertThat(db.dialect()).isEqualTo(StateDatabase.Dialect.POSTGRESQL);
+    // Two writers race for one lease row: the primary key lets exactly one in.
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.List<java.util.concurrent.Future<Boolean>> tries = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String holder = "h" + i;
+      tries.add(
+          pool.submit(
+              () ->
+                  db.<Boolean>transaction(
+                      c ->
+                          c.createStatement()
+                                  .executeUpdate(
+                                      "INSERT INTO dg_leases(name, holder, acquired_ms,"
+                                          + " renewed_ms, expires_at_ms) VALUES ('launcher', '"
+                                          + holder
+                                          + "', 1, 1, 2) ON CONFLICT (name) DO NOTHING")
+                              == 1)));
+    }
+    int won = 0;
+    for (var t : tries) {
+      won += t.get() ? 1 : 0;
+    }
+    pool.shutdown();
+    assertThat(won).isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                StateDatabase.open(url, Map.of("user", pg.user(), "password", "wrong"))
+                    .execute("SELECT 1"))
+        .isInstanceOf(StateStoreException.class)
+        .hasMessageContaining("password authentication failed");
+  }
+
+  @Test
   void aFailedTransactionLeavesNothingAndNamesTheDatabase() {
     StateDatabase db = StateDatabase.open("jdbc:sqlite:" + dir.resolve("state.db"), Map.of());
     assertThatThrownBy(

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -21,7 +20,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -62,6 +60,8 @@ public final class IngestPipeline {
             .withValidation()
             .as(IngestOptions.class);
     IngestConfig config = configFrom(options);
+    // Before anything reads the topics (the caught-up target below), and again in run().
+    KafkaTopics.ensure(config);
     StopCondition stop = null;
     if (options.getUntilCaughtUp()) {
       KafkaOffsets.Positions now =
@@ -87,21 +87,26 @@ public final class IngestPipeline {
    */
   public static IngestResult run(IngestOptions options, IngestConfig config, StopCondition stop) {
     options.setStreaming(true);
+    // Every topic the job reads or writes exists (or is created when the spec allows it) before
+    // the job starts; a missing one fails here, naming the topic and the fix.
+    KafkaTopics.ensure(config);
     long started = System.nanoTime();
     IngestResult.LakeTotals before = IngestResult.LakeTotals.of(config);
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, config);
     PipelineResult result = pipeline.run();
     if (stop == null) {
-      result.waitUntilFinish();
+      PipelineResult.State state = result.waitUntilFinish();
+      if (state == PipelineResult.State.FAILED) {
+        throw JobFailure.of(result, "ingestion job failed");
+      }
       return IngestResult.from(config, result, before, millisSince(started));
     }
     try {
       while (!stop.reached()) {
         PipelineResult.State state = stateOf(result);
         if (state.isTerminal()) {
-          throw new IllegalStateException(
-              "ingestion job ended (" + state + ") before it caught up; see the log above");
+          throw JobFailure.of(result, "ingestion job ended (" + state + ") before it caught up");
         }
         Thread.sleep(1000);
       }
@@ -162,6 +167,7 @@ public final class IngestPipeline {
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopic(config.topic())
                 .setConsumerGroup(config.consumerGroup())
+                .setModelSpec(config.spec())
                 .optKafkaProperties(config.kafkaProperties())
                 .build());
     PCollectionTuple outcomes =
@@ -197,12 +203,16 @@ public final class IngestPipeline {
           monitored.get(DetectDrift.REPORTS),
           "PublishDriftReports",
           config,
-          config.spec().drift().reportsTopicOr(config.topic()));
+          config.spec().drift().reportsTopicOr(config.topic()),
+          "drift reports",
+          "drift.reportsTopic");
       publish(
           monitored.get(DetectDrift.REQUESTS),
           "PublishRetrainRequests",
           config,
-          config.spec().drift().requestsTopicOr(config.spec().model()));
+          config.spec().drift().requestsTopicOr(config.spec().model()),
+          "retrain requests",
+          "drift.requestsTopic");
     }
     String deadLetterTopic = config.spec().source().kafka().deadLetterTopic();
     if (config.publishDeadLetters() && deadLetterTopic != null) {
@@ -212,31 +222,33 @@ public final class IngestPipeline {
           .setCoder(KvCoder.of(NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of()))
           .apply(
               "PublishDeadLetters",
-              KafkaIO.<byte[], byte[]>write()
-                  .withBootstrapServers(config.bootstrapServers())
-                  .withProducerConfigUpdates(producerUpdates(config))
-                  .withTopic(deadLetterTopic)
-                  .withKeySerializer(ByteArraySerializer.class)
-                  .withValueSerializer(ByteArraySerializer.class));
+              PublishToKafka.<byte[], byte[]>builder()
+                  .setBootstrapServers(config.bootstrapServers())
+                  .setTopic(deadLetterTopic)
+                  .setRole("dead letters", "source.kafka.deadLetterTopic")
+                  .setSerializers(ByteArraySerializer.class, ByteArraySerializer.class)
+                  .optKafkaProperties(config.kafkaProperties())
+                  .build());
     }
     return pipeline;
   }
 
   private static void publish(
-      PCollection<KV<String, byte[]>> records, String name, IngestConfig config, String topic) {
+      PCollection<KV<String, byte[]>> records,
+      String name,
+      IngestConfig config,
+      String topic,
+      String role,
+      String specKey) {
     records.apply(
         name,
-        KafkaIO.<String, byte[]>write()
-            .withBootstrapServers(config.bootstrapServers())
-            .withProducerConfigUpdates(producerUpdates(config))
-            .withTopic(topic)
-            .withKeySerializer(StringSerializer.class)
-            .withValueSerializer(ByteArraySerializer.class));
-  }
-
-  /** The spec's extra client properties (e.g. security settings) for a KafkaIO write. */
-  private static Map<String, Object> producerUpdates(IngestConfig config) {
-    return new HashMap<>(config.kafkaProperties());
+        PublishToKafka.<String, byte[]>builder()
+            .setBootstrapServers(config.bootstrapServers())
+            .setTopic(topic)
+            .setRole(role, specKey)
+            .setSerializers(StringSerializer.class, ByteArraySerializer.class)
+            .optKafkaProperties(config.kafkaProperties())
+            .build());
   }
 
   /** Dead letters on the topic: original key, value in Avro single-object encoding. */

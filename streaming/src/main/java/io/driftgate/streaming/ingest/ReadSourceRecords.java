@@ -1,5 +1,6 @@
 package io.driftgate.streaming.ingest;
 
+import io.driftgate.core.spec.ModelSpec;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,18 +18,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads raw Kafka records with KafkaIO and hands them on as {@link SourceRecord}s. Starts from the
  * consumer group's committed offsets (which the lake committer moves only over durable output),
  * else from the earliest offset. KafkaIO itself commits nothing.
+ *
+ * <p>Element timestamps and the watermark are the spec's event time ({@code eventTime.field}), the
+ * clock the lake partitions by, never the Kafka record timestamp (see {@link EventTimePolicy}); the
+ * records keep their Kafka timestamp as {@link SourceRecord#timestampMillis()}.
  */
 public final class ReadSourceRecords extends PTransform<PBegin, PCollection<SourceRecord>> {
   private final String bootstrapServers;
   private final String topic;
   private final String consumerGroup;
   private final Map<String, String> kafkaProperties;
+  private final ModelSpec spec;
+  private final long maxRecords;
 
   private ReadSourceRecords(Builder b) {
     this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "setBootstrapServers");
     this.topic = Objects.requireNonNull(b.topic, "setTopic");
     this.consumerGroup = Objects.requireNonNull(b.consumerGroup, "setConsumerGroup");
     this.kafkaProperties = b.kafkaProperties;
+    this.spec = Objects.requireNonNull(b.spec, "setModelSpec");
+    this.maxRecords = b.maxRecords;
   }
 
   public static Builder builder() {
@@ -41,6 +50,8 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
     private String topic;
     private String consumerGroup;
     private Map<String, String> kafkaProperties = Map.of();
+    private ModelSpec spec;
+    private long maxRecords = -1;
 
     public Builder setBootstrapServers(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -54,6 +65,18 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
 
     public Builder setConsumerGroup(String consumerGroup) {
       this.consumerGroup = consumerGroup;
+      return this;
+    }
+
+    /** The spec whose {@code eventTime.field} (and validation rules) give each record its time. */
+    public Builder setModelSpec(ModelSpec spec) {
+      this.spec = spec;
+      return this;
+    }
+
+    /** Stops after this many records: a bounded read, for tests and one-off tools. */
+    public Builder optMaxRecords(long maxRecords) {
+      this.maxRecords = maxRecords;
       return this;
     }
 
@@ -87,9 +110,13 @@ public final class ReadSourceRecords extends PTransform<PBegin, PCollection<Sour
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)
             .withConsumerConfigUpdates(consumer)
-            // Producers stamp records with their event time; it drives the drift windows.
+            // The spec's event time, as the lake has it, drives the drift windows and watermark.
             .withTimestampPolicyFactory(
-                EventTimePolicy.factory(EventTimePolicy.MAX_DELAY, EventTimePolicy.IDLE_TIMEOUT));
+                EventTimePolicy.factory(
+                    spec, EventTimePolicy.MAX_DELAY, EventTimePolicy.IDLE_TIMEOUT));
+    if (maxRecords >= 0) {
+      read = read.withMaxNumRecords(maxRecords);
+    }
     return input
         .apply("KafkaIO", read)
         .apply("ToSourceRecord", MapElements.via(new ToSourceRecord()))

@@ -45,12 +45,63 @@ public final class RunnerDefaults {
           args,
           "parallelism",
           String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
-      add(out, args, "fasterCopy", "true");
+      // No fasterCopy: the heap state backend's asynchronous snapshots rely on the serializer's
+      // copy of mutable state (the monitor's sketch accumulators); without it a checkpoint
+      // serialises an accumulator while it is being updated, fails, and the job fails over.
       // Detached, so the launcher holds a handle that can cancel the job once it caught up.
       add(out, args, "attachedMode", "false");
+      if (isLocal(args)
+          && !has(args, "flinkConfDir")
+          && !has(args, "numberOfExecutionRetries")
+          && System.getenv("FLINK_CONF_DIR") == null) {
+        add(out, args, "flinkConfDir", LocalFlinkConf.DIR.toString());
+      }
     }
     out.addAll(Arrays.asList(args));
     return out.toArray(String[]::new);
+  }
+
+  private static boolean isLocal(String[] args) {
+    return Arrays.stream(args)
+        .filter(a -> a.startsWith("--flinkMaster="))
+        .allMatch(a -> a.equals("--flinkMaster=[local]") || a.equals("--flinkMaster=[auto]"));
+  }
+
+  private static boolean has(String[] args, String name) {
+    return Arrays.stream(args).anyMatch(a -> a.startsWith("--" + name + "="));
+  }
+
+  /**
+   * The embedded cluster's restart strategy. Flink's default with checkpointing restarts a failing
+   * job forever (every second), so a fault that cannot heal (an output topic that does not take
+   * writes, a bug) would leave {@code driftgate ingest} running and doing nothing. With a failure
+   * rate, a transient fault is still restarted from the last checkpoint, while a persistent one
+   * ends the job FAILED and the command reports why ({@link JobFailure}). A cluster's own
+   * configuration decides there (the Helm chart's {@code flinkConfiguration}).
+   */
+  static final class LocalFlinkConf {
+    static final String CONTENT =
+        String.join(
+            "\n",
+            "restart-strategy: failure-rate",
+            "restart-strategy.failure-rate.max-failures-per-interval: 3",
+            "restart-strategy.failure-rate.failure-rate-interval: 5 min",
+            "restart-strategy.failure-rate.delay: 2 s",
+            "");
+    static final java.nio.file.Path DIR = write();
+
+    private static java.nio.file.Path write() {
+      try {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("driftgate-flink-conf-");
+        java.nio.file.Path file = dir.resolve("flink-conf.yaml");
+        java.nio.file.Files.writeString(file, CONTENT);
+        file.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return dir;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write the local Flink configuration", e);
+      }
+    }
   }
 
   private static void add(List<String> out, String[] args, String name, String value) {

@@ -4,7 +4,6 @@ import io.driftgate.core.ingest.NullRateTracker;
 import io.driftgate.core.lake.LakeBatch;
 import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeCommitter;
-import io.driftgate.core.lake.LakeFaults;
 import io.driftgate.core.lake.LakeFileWriter;
 import io.driftgate.core.lake.LakeOffsets;
 import io.driftgate.core.lake.LakeRows;
@@ -50,6 +49,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Duration;
@@ -369,6 +369,19 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     }
   }
 
+  /** The partition of a {@code topic-partition} key of this sink's topic, or -1. */
+  private static int partitionOf(String key, String topic) {
+    String prefix = topic + "-";
+    if (!key.startsWith(prefix)) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(key.substring(prefix.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** The single committer: one Iceberg commit per table for all batches of a pane. */
   static final class CommitFn extends DoFn<KV<Integer, Iterable<LakeBatch>>, Long> {
     private final Config config;
@@ -413,7 +426,6 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       for (LakeBatch b : pane.getValue()) {
         merged.merge(b);
       }
-      LakeFaults.hit(LakeFaults.BEFORE_COMMIT);
       long started = System.nanoTime();
       LakeCommitter.Committed committed = committer.commit(merged);
       commitMillis.update((System.nanoTime() - started) / 1_000_000);
@@ -424,22 +436,59 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       commitOffsets(committed.durableOffsets());
     }
 
-    /** The group's offset moves only over offsets the lake now holds. */
+    /**
+     * The group's offset moves only over offsets the lake now holds contiguously from where the
+     * group stands: batches may commit out of offset order (e.g. the runner's stable-input buffer
+     * replays an aborted checkpoint's batches late), and skipping a gap would lose it on a restart.
+     */
     private void commitOffsets(Map<String, OffsetRanges> durable) {
       if (admin == null) {
         return;
       }
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      String prefix = config.topic() + "-";
-      durable.forEach(
-          (key, ranges) -> {
-            if (key.startsWith(prefix) && !ranges.isEmpty()) {
-              int partition = Integer.parseInt(key.substring(prefix.length()));
-              offsets.put(
-                  new TopicPartition(config.topic(), partition),
-                  new OffsetAndMetadata(ranges.contiguousEnd(0)));
-            }
-          });
+      try {
+        Map<Integer, Long> positions = new HashMap<>();
+        admin
+            .listConsumerGroupOffsets(config.consumerGroup())
+            .partitionsToOffsetAndMetadata()
+            .get()
+            .forEach(
+                (tp, om) -> {
+                  if (tp.topic().equals(config.topic()) && om != null) {
+                    positions.put(tp.partition(), om.offset());
+                  }
+                });
+        Map<Integer, Long> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> unknown = new HashMap<>();
+        durable
+            .keySet()
+            .forEach(
+                key -> {
+                  int p = partitionOf(key, config.topic());
+                  if (p >= 0 && !positions.containsKey(p)) {
+                    unknown.put(new TopicPartition(config.topic(), p), OffsetSpec.earliest());
+                  }
+                });
+        if (!unknown.isEmpty()) {
+          admin
+              .listOffsets(unknown)
+              .all()
+              .get()
+              .forEach((tp, info) -> earliest.put(tp.partition(), info.offset()));
+        }
+        LakeOffsets.groupAdvance(config.topic(), durable, positions, earliest)
+            .forEach(
+                (partition, next) ->
+                    offsets.put(
+                        new TopicPartition(config.topic(), partition),
+                        new OffsetAndMetadata(next)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        LOG.warn("could not read the group's offsets: {}", e.getCause().toString());
+        return;
+      }
       if (offsets.isEmpty()) {
         return;
       }

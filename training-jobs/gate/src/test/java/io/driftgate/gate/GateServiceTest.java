@@ -175,6 +175,12 @@ class GateServiceTest {
                 .start()
                 .waitFor()
             == 0;
+    // The e2e profile (CI) requires it: deploy/scripts/validate.sh installs it first.
+    if (!chromium && Boolean.getBoolean("driftgate.requireChromium")) {
+      throw new AssertionError(
+          "chromium is required here (driftgate.requireChromium): run deploy/scripts/validate.sh"
+              + " or apt-get install -y chromium");
+    }
     assumeTrue(
         chromium,
         "chromium is not installed (apt-get install -y chromium): skipping the headless render");

@@ -232,9 +232,13 @@ public final class Launcher implements AutoCloseable {
    * (so that the caller may commit the request's offset).
    *
    * @return true for a new run, false for a duplicate (or a request for another model)
+   * @throws io.driftgate.core.run.InvalidIdempotencyKeyException for a key that is not one
    */
   public boolean accept(RetrainRequest request) {
-    String key = request.getIdempotencyKey();
+    // Every way in (Kafka, HTTP, CLI) passes here: a key that is not a key never names a run.
+    String key =
+        io.driftgate.core.run.IdempotencyKey.validate(
+            request.getIdempotencyKey(), "retrain request for " + request.getModel());
     if (!model.equals(request.getModel())) {
       LOG.warn(
           "ignoring request {} for model {} (this launcher runs {})",

@@ -45,6 +45,25 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Keys are percent-decoded path segments ({@code a:b} and {@code a%3Ab} are the same run).
+ *
+ * <p>Access:
+ *
+ * <ul>
+ *   <li>The probes ({@code /healthz}, {@code /readyz}) are always open: the kubelet calls them
+ *       without credentials, and they tell nothing about runs.
+ *   <li>With an {@link HttpAuth} configured, every {@code /runs} request, reads included (a run
+ *       shows its data range, parameters and failures), needs {@code Authorization: Bearer
+ *       <token>}: none (or another scheme) is 401, a token that no check accepts 403, and a check
+ *       that cannot be made (the API server did not answer) 503.
+ *   <li>Every request that is not GET or HEAD (cancel) is refused (403) when it comes from a
+ *       browser on another site: {@code Sec-Fetch-Site} other than same-origin or none, an {@code
+ *       Origin} that is not the endpoint's own, or neither the {@value #REQUEST_HEADER} header nor
+ *       {@code Content-Type: application/json} (a page cannot send either cross-site without a CORS
+ *       preflight, which is never granted). This holds with or without authentication.
+ *   <li>Bound to a loopback address, requests must name a loopback host ({@code localhost}, {@code
+ *       127.0.0.1}, {@code [::1]}) in {@code Host}: a page whose DNS name was rebound to 127.0.0.1
+ *       is refused (403).
+ * </ul>
  */
 public final class LauncherHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LauncherHttp.class);
@@ -58,20 +77,42 @@ public final class LauncherHttp implements AutoCloseable {
 
   private static final String DEFAULT_CANCEL_REASON = "cancelled through the launcher endpoint";
 
+  /**
+   * The header a non-browser client sends with a mutating request (any value), to show it is not a
+   * cross-site form post: browsers send custom headers cross-site only after a CORS preflight.
+   */
+  public static final String REQUEST_HEADER = "X-Driftgate-Request";
+
   private final Launcher launcher;
   private final BooleanSupplier ready;
   private final Duration healthTimeout;
+  private final HttpAuth auth;
+  private final boolean loopback;
   private final HttpServer server;
   private final ExecutorService handlers;
   private volatile Path publishedFile;
 
   private LauncherHttp(
-      Launcher launcher, String host, int port, BooleanSupplier ready, Duration healthTimeout)
+      Launcher launcher,
+      String host,
+      int port,
+      BooleanSupplier ready,
+      Duration healthTimeout,
+      HttpAuth auth)
       throws IOException {
     this.launcher = Objects.requireNonNull(launcher, "launcher");
     this.ready = Objects.requireNonNull(ready, "ready");
     this.healthTimeout = Objects.requireNonNull(healthTimeout, "healthTimeout");
+    this.auth = Objects.requireNonNull(auth, "auth");
     this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    this.loopback = server.getAddress().getAddress().isLoopbackAddress();
+    if (!loopback && !auth.enabled()) {
+      LOG.warn(
+          "the launcher endpoint listens on {} without authentication: anyone who reaches it can"
+              + " read and cancel runs; bind a loopback address, or configure a token file or a"
+              + " TokenReview",
+          server.getAddress());
+    }
     AtomicInteger n = new AtomicInteger();
     // A few threads, so that a probe still answers while a cancel waits for the launcher thread.
     this.handlers =
@@ -103,7 +144,31 @@ public final class LauncherHttp implements AutoCloseable {
   public static LauncherHttp start(
       Launcher launcher, String host, int port, BooleanSupplier ready, Duration healthTimeout)
       throws IOException {
-    return new LauncherHttp(launcher, host, port, ready, healthTimeout);
+    return start(launcher, host, port, ready, healthTimeout, HttpAuth.none());
+  }
+
+  /**
+   * @param auth who may read and cancel runs ({@link HttpAuth#none()}: whoever reaches the port)
+   */
+  public static LauncherHttp start(
+      Launcher launcher,
+      String host,
+      int port,
+      BooleanSupplier ready,
+      Duration healthTimeout,
+      HttpAuth auth)
+      throws IOException {
+    return new LauncherHttp(launcher, host, port, ready, healthTimeout, auth);
+  }
+
+  /** Whether the endpoint is bound to a loopback address (reachable from this machine only). */
+  public boolean loopback() {
+    return loopback;
+  }
+
+  /** Whether callers must authenticate to read or cancel runs. */
+  public boolean authenticated() {
+    return auth.enabled();
   }
 
   /** The bound port. */
@@ -183,7 +248,7 @@ public final class LauncherHttp implements AutoCloseable {
   }
 
   private void healthz(HttpExchange x) throws IOException {
-    if (!exactPath(x, "/healthz") || !onlyGet(x)) {
+    if (!hostAllowed(x) || !exactPath(x, "/healthz") || !onlyGet(x)) {
       return;
     }
     if (launcher.alive(healthTimeout)) {
@@ -194,7 +259,7 @@ public final class LauncherHttp implements AutoCloseable {
   }
 
   private void readyz(HttpExchange x) throws IOException {
-    if (!exactPath(x, "/readyz") || !onlyGet(x)) {
+    if (!hostAllowed(x) || !exactPath(x, "/readyz") || !onlyGet(x)) {
       return;
     }
     if (!launcher.isStarted()) {
@@ -207,6 +272,20 @@ public final class LauncherHttp implements AutoCloseable {
   }
 
   private void runs(HttpExchange x) throws IOException {
+    String subject;
+    try {
+      if (!hostAllowed(x) || (!safeMethod(x) && !notCrossSite(x))) {
+        return;
+      }
+      subject = authenticate(x);
+      if (subject == null) {
+        return;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{} {} failed", x.getRequestMethod(), x.getRequestURI(), e);
+      error(x, 503, "launcher: " + e.getMessage());
+      return;
+    }
     try {
       // Raw path: a key's encoded '/' must not split it.
       String rest = x.getRequestURI().getRawPath().substring("/runs".length());
@@ -233,7 +312,7 @@ public final class LauncherHttp implements AutoCloseable {
         }
       } else if (segments.length == 2 && !segments[0].isEmpty() && segments[1].equals("cancel")) {
         if (x.getRequestMethod().equals("POST")) {
-          cancel(x, decodeSegment(segments[0]));
+          cancel(x, decodeSegment(segments[0]), subject);
         } else {
           methodNotAllowed(x, "POST");
         }
@@ -248,7 +327,7 @@ public final class LauncherHttp implements AutoCloseable {
     }
   }
 
-  private void cancel(HttpExchange x, String key) throws IOException {
+  private void cancel(HttpExchange x, String key, String subject) throws IOException {
     String reason = reason(x);
     Optional<RetrainRun> before = launcher.run(key);
     if (before.isEmpty()) {
@@ -263,12 +342,134 @@ public final class LauncherHttp implements AutoCloseable {
     // It may have finished on its own between the look-up and the cancel.
     int status = after.state() == RunState.CANCELLED ? 200 : 409;
     if (status == 200) {
-      LOG.info("run {} cancelled through the HTTP endpoint ({})", key, reason);
+      LOG.info("run {} cancelled through the HTTP endpoint by {} ({})", key, subject, reason);
     }
     send(x, status, "application/json", RunJson.write(after));
   }
 
-  /** The {@code reason} query parameter, else a form field or plain-text body, else a default. */
+  /**
+   * The caller's identity for the log: "anonymous" without authentication, else the subject a check
+   * accepted; null once the request has been answered (401, 403 or 503).
+   */
+  private String authenticate(HttpExchange x) throws IOException {
+    if (!auth.enabled()) {
+      return "anonymous";
+    }
+    String header = x.getRequestHeaders().getFirst("Authorization");
+    String token = null;
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = header.substring(7).strip();
+    }
+    if (token == null || token.isEmpty()) {
+      x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"driftgate-launcher\"");
+      error(x, 401, "authentication required: send Authorization: Bearer <token>");
+      return null;
+    }
+    HttpAuth.Verdict v = auth.authenticate(token);
+    switch (v.outcome()) {
+      case ACCEPTED -> {
+        return v.subject();
+      }
+      case UNAVAILABLE -> {
+        LOG.warn("cannot check the token of {}: {}", x.getRemoteAddress(), v.reason());
+        error(x, 503, "cannot check the token now; try again");
+        return null;
+      }
+      default -> {
+        LOG.warn(
+            "refused {} {} from {}: {}",
+            x.getRequestMethod(),
+            x.getRequestURI().getRawPath(),
+            x.getRemoteAddress(),
+            v.reason());
+        x.getResponseHeaders()
+            .set(
+                "WWW-Authenticate", "Bearer realm=\"driftgate-launcher\", error=\"invalid_token\"");
+        error(x, 403, "the token is not accepted");
+        return null;
+      }
+    }
+  }
+
+  private static boolean safeMethod(HttpExchange x) {
+    return x.getRequestMethod().equals("GET") || x.getRequestMethod().equals("HEAD");
+  }
+
+  /**
+   * Refuses (403) a request that a browser sends on behalf of another site: a mutating request must
+   * not be cross-site by {@code Sec-Fetch-Site}, must carry no foreign {@code Origin}, and must
+   * carry {@value #REQUEST_HEADER} or a JSON content type, neither of which a page can send
+   * cross-site without a CORS preflight.
+   */
+  private static boolean notCrossSite(HttpExchange x) throws IOException {
+    var h = x.getRequestHeaders();
+    String site = h.getFirst("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      return refuseCrossSite(x, "Sec-Fetch-Site: " + site);
+    }
+    String origin = h.getFirst("Origin");
+    String host = h.getFirst("Host");
+    if (origin != null && (host == null || !origin.equalsIgnoreCase("http://" + host))) {
+      return refuseCrossSite(x, "Origin " + origin + " is not this endpoint's");
+    }
+    String requested = h.getFirst(REQUEST_HEADER);
+    if ((requested == null || requested.isBlank()) && !isJson(h.getFirst("Content-Type"))) {
+      return refuseCrossSite(
+          x,
+          "a "
+              + x.getRequestMethod()
+              + " needs the header "
+              + REQUEST_HEADER
+              + " (any value) or Content-Type: application/json");
+    }
+    return true;
+  }
+
+  private static boolean refuseCrossSite(HttpExchange x, String why) throws IOException {
+    LOG.warn(
+        "refused a cross-site {} {} from {}: {}",
+        x.getRequestMethod(),
+        x.getRequestURI().getRawPath(),
+        x.getRemoteAddress(),
+        why);
+    error(x, 403, "cross-site request refused: " + why);
+    return false;
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String media = (semi < 0 ? contentType : contentType.substring(0, semi)).strip();
+    return media.equalsIgnoreCase("application/json");
+  }
+
+  private static final java.util.regex.Pattern LOOPBACK_HOST =
+      java.util.regex.Pattern.compile(
+          "(?i)(localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1\\])(:\\d+)?");
+
+  /**
+   * On a loopback address: refuses (403) a request whose {@code Host} is not a loopback name, which
+   * is what a browser sends to a DNS name rebound to 127.0.0.1. No {@code Host} (HTTP/1.0) passes.
+   */
+  private boolean hostAllowed(HttpExchange x) throws IOException {
+    if (!loopback) {
+      return true;
+    }
+    String host = x.getRequestHeaders().getFirst("Host");
+    if (host == null || LOOPBACK_HOST.matcher(host.strip()).matches()) {
+      return true;
+    }
+    LOG.warn("refused a request for host {} on the loopback endpoint", host);
+    error(x, 403, "the launcher endpoint answers only for localhost, not for " + host);
+    return false;
+  }
+
+  /**
+   * The {@code reason} query parameter, else a JSON body's {@code reason}, a form field or a
+   * plain-text body, else a default.
+   */
   private static String reason(HttpExchange x) throws IOException {
     String fromQuery = formField(x.getRequestURI().getRawQuery(), "reason");
     if (fromQuery != null) {
@@ -282,6 +483,18 @@ public final class LauncherHttp implements AutoCloseable {
       return DEFAULT_CANCEL_REASON;
     }
     String type = x.getRequestHeaders().getFirst("Content-Type");
+    if (isJson(type)) {
+      com.fasterxml.jackson.databind.JsonNode json;
+      try {
+        json = JSON.readTree(body);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
+      }
+      com.fasterxml.jackson.databind.JsonNode r = json == null ? null : json.get("reason");
+      return r != null && r.isTextual() && !r.asText().isBlank()
+          ? r.asText()
+          : DEFAULT_CANCEL_REASON;
+    }
     if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
       String fromForm = formField(body, "reason");
       return fromForm != null ? fromForm : DEFAULT_CANCEL_REASON;

@@ -87,6 +87,22 @@ public final class RequestConsumer implements AutoCloseable {
             new OffsetAndMetadata(rec.offset() + 1));
         continue;
       }
+      String keyProblem = io.driftgate.core.run.IdempotencyKey.problem(req.getIdempotencyKey());
+      if (keyProblem != null) {
+        // A key that is not a key: never let it name a run, a folder or an object.
+        LOG.error(
+            "refusing retrain request {}-{}@{}: its idempotency key {}; keys are 1-{} letters,"
+                + " digits and . _ : @ / + = -",
+            rec.topic(),
+            rec.partition(),
+            rec.offset(),
+            keyProblem,
+            io.driftgate.core.run.IdempotencyKey.MAX_LENGTH);
+        commit.put(
+            new TopicPartition(rec.topic(), rec.partition()),
+            new OffsetAndMetadata(rec.offset() + 1));
+        continue;
+      }
       if (rec.key() != null && !rec.key().equals(req.getIdempotencyKey())) {
         LOG.warn(
             "record key {} differs from idempotency key {}; using the latter",

@@ -124,6 +124,7 @@ class LauncherHttpTest {
     return send(
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "text/plain")
+            .header(LauncherHttp.REQUEST_HEADER, "test") // not a cross-site form post
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
