@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
+import io.driftgate.core.registry.LegacyRegistryImport;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.registry.ModelVersion;
 import io.driftgate.core.spec.Durations;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       ModelsCommand.ListCommand.class,
       ModelsCommand.ShowCommand.class,
-      ModelsCommand.GcCommand.class
+      ModelsCommand.GcCommand.class,
+      ModelsCommand.ImportLegacyCommand.class
     })
 final class ModelsCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec cmd;
@@ -288,6 +290,65 @@ final class ModelsCommand implements Runnable {
         out.add(m);
       }
       return out;
+    }
+  }
+
+  @Command(
+      name = "import-legacy",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Import a registry folder in the layout before the state database"
+            + " (<dir>/<model>/versions/, ledger.jsonl) into the registry: every version is"
+            + " verified and registered with its original time and metadata, the ledger's lines"
+            + " are verified and copied verbatim (same hashes). Running it again changes nothing.",
+        "The folder is only read; remove it yourself once the import is checked."
+      })
+  static final class ImportLegacyCommand implements Callable<Integer> {
+    @Mixin SpecOption specOption;
+    @Mixin GateCommand.RegistryOptions registryOptions;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The old registry folder.")
+    Path dir;
+
+    @Option(names = "--all", description = "Every model in DIR, not only the spec's model.")
+    boolean all;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      return GateCommand.refuseTampered(this::run);
+    }
+
+    private Integer run() throws Exception {
+      ModelSpec spec = specOption.load();
+      JdbcModelRegistry reg = registryOptions.open(spec);
+      List<String> models = all ? LegacyRegistryImport.models(dir) : List.of(spec.model());
+      List<LegacyRegistryImport.Result> results = new ArrayList<>();
+      for (String m : models) {
+        results.add(LegacyRegistryImport.run(dir, m, reg));
+      }
+      if (json) {
+        System.out.println(JSON.writeValueAsString(results));
+        return 0;
+      }
+      for (LegacyRegistryImport.Result r : results) {
+        for (String v : r.versions()) {
+          System.out.printf(
+              "%s %s %s%n",
+              r.model(), v, r.registered().contains(v) ? "imported" : "already registered");
+        }
+        System.out.printf(
+            "%s: %d versions (%d new), ledger %d entries (%s)%n",
+            r.model(),
+            r.versions().size(),
+            r.registered().size(),
+            r.ledgerEntries(),
+            r.ledgerWritten() > 0 ? r.ledgerWritten() + " written" : "already there");
+      }
+      System.out.println("into " + reg.describe());
+      return 0;
     }
   }
 }

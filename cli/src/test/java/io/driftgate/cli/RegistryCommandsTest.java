@@ -201,13 +201,51 @@ class RegistryCommandsTest extends ConsoleCapture {
   }
 
   @Test
+  void importLegacyRegistersAnOldRegistryFoldersVersionsOnce() throws Exception {
+    // the folder layout before the state database:
+    // <dir>/<model>/versions/<hex16>/{model,version.json}
+    Path src = source("legacy");
+    io.driftgate.core.registry.Manifest m =
+        io.driftgate.core.registry.ModelDirectory.writeManifest(src);
+    String hex = m.contentHash().substring(0, 16);
+    Path old = dir.resolve("old-registry");
+    Path v = Files.createDirectories(old.resolve("flight-delay/versions/" + hex));
+    Files.createDirectories(v.resolve("model"));
+    for (String f : new String[] {"weights.bin", "training.json", "manifest.json"}) {
+      Files.copy(src.resolve(f), v.resolve("model").resolve(f));
+    }
+    Files.writeString(
+        v.resolve("version.json"),
+        "{\"model\":\"flight-delay\",\"versionId\":\"sha256:"
+            + hex
+            + "\",\"contentHash\":\""
+            + m.contentHash()
+            + "\",\"registeredAt\":\"2024-02-03T04:05:06Z\",\"metadata\":{\"source\":\"old\"}}");
+
+    assertThat(run("models", "import-legacy", old.toString())).as(stderr()).isZero();
+    assertThat(stdout())
+        .contains(
+            "flight-delay sha256:" + hex + " imported",
+            "flight-delay: 1 versions (1 new), ledger 0 entries");
+    out.reset();
+    assertThat(run("models", "import-legacy", old.toString(), "--all")).isZero();
+    assertThat(stdout()).contains("already registered", "(0 new)");
+    out.reset();
+    JsonNode list = json(run("models", "list", "--json"));
+    assertThat(list).hasSize(1);
+    assertThat(list.get(0).get("registeredAt").asText()).isEqualTo("2024-02-03T04:05:06Z");
+    assertThat(list.get(0).get("metadata").get("source").asText()).isEqualTo("old");
+  }
+
+  @Test
   void helpListsTheGateCommands() {
     assertThat(Main.execute("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("gate", "models", "promote", "rollback", "ledger");
     out.reset();
     assertThat(Main.execute("models", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("list", "show", "gc");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("list", "show", "gc", "import-legacy");
   }
 
   private static void deleteTree(Path p) throws Exception {

@@ -9,7 +9,6 @@ import io.driftgate.core.state.StateDatabase;
 import io.driftgate.core.state.StateStoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -180,6 +179,12 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
   @Override
   public ModelVersion register(String model, Path modelDir, Map<String, String> metadata) {
+    return register(model, modelDir, metadata, null);
+  }
+
+  /** {@link #register} with the registration time given (null: now), for imports. */
+  ModelVersion register(
+      String model, Path modelDir, Map<String, String> metadata, Instant registeredAt) {
     checkModel(model);
     Objects.requireNonNull(modelDir, "modelDir");
     if (!Files.isDirectory(modelDir)) {
@@ -201,7 +206,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
     }
     writeObjects(model, manifest, files);
     afterObjectsWritten.accept(versionId);
-    long now = clock.millis();
+    long now = registeredAt != null ? registeredAt.toEpochMilli() : clock.millis();
     String metaJson = json(new TreeMap<>(metadata == null ? Map.of() : metadata));
     String manifestJson = json(manifest);
     String manifestKey = manifestKey(model, manifest.contentHash());
@@ -803,6 +808,83 @@ public final class JdbcModelRegistry implements ModelRegistry {
     }
   }
 
+  /**
+   * Imports a whole ledger, entry texts verbatim (the hash chain of a ledger file is the same as
+   * this table's), into a model without ledger rows; a model whose rows are exactly these entries
+   * is left alone. Every entry is verified and its versions must be registered.
+   *
+   * @return the number of entries written (0 when they were already there)
+   * @throws LedgerCorruptedException when the entries do not verify
+   * @throws IllegalStateException when the model already has other ledger rows
+   */
+  int importLedger(String model, String source, List<String> lines) {
+    checkModel(model);
+    LedgerChain.State imported = new LedgerChain.State();
+    long lineNo = 0;
+    for (String line : lines) {
+      lineNo++;
+      LedgerEntry e = LedgerChain.parse(source, lineNo, line);
+      LedgerChain.apply(source, lineNo, model, imported, e, line);
+    }
+    return writing(
+        model,
+        () ->
+            db.transaction(
+                c -> {
+                  LedgerChain.State state = replay(c, model);
+                  if (!state.entries.isEmpty()) {
+                    if (state.entries.equals(imported.entries)) {
+                      return 0;
+                    }
+                    throw new IllegalStateException(
+                        "the ledger of "
+                            + model
+                            + " already has "
+                            + state.entries.size()
+                            + " entries that are not those of "
+                            + source);
+                  }
+                  try (PreparedStatement ps =
+                      c.prepareStatement(
+                          "INSERT INTO dg_model_ledger(model, seq, time_ms, alias, action,"
+                              + " from_version, to_version, actor, line, prev_hash, hash)"
+                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (int i = 0; i < lines.size(); i++) {
+                      LedgerEntry e = imported.entries.get(i);
+                      ps.setString(1, model);
+                      ps.setLong(2, e.seq());
+                      ps.setLong(3, e.time().toEpochMilli());
+                      ps.setString(4, e.alias());
+                      ps.setString(5, e.action().name());
+                      ps.setString(6, e.fromVersion());
+                      ps.setString(7, e.toVersion());
+                      ps.setString(8, e.actor());
+                      ps.setString(9, lines.get(i));
+                      ps.setString(10, e.prevHash());
+                      ps.setString(11, e.hash());
+                      ps.addBatch();
+                    }
+                    ps.executeBatch();
+                  }
+                  Map<String, Long> seqs = imported.aliasSeqs();
+                  try (PreparedStatement ps =
+                      c.prepareStatement(
+                          "INSERT INTO dg_model_aliases(model, alias, version_id, ledger_seq)"
+                              + " VALUES (?, ?, ?, ?)")) {
+                    for (Map.Entry<String, String> a : imported.aliases().entrySet()) {
+                      ps.setString(1, model);
+                      ps.setString(2, a.getKey());
+                      ps.setString(3, a.getValue());
+                      ps.setLong(4, seqs.get(a.getKey()));
+                      ps.addBatch();
+                    }
+                    ps.executeBatch();
+                  }
+                  replay(c, model); // as a later read will see it
+                  return lines.size();
+                }));
+  }
+
   // ---------------------------------------------------------------- garbage collection
 
   /**
@@ -831,7 +913,10 @@ public final class JdbcModelRegistry implements ModelRegistry {
    * failed between writing objects and committing their rows left behind. Objects created less than
    * {@code grace} ago are kept (they may belong to a registration in progress), and so are objects
    * whose creation time the store does not report, unless {@code grace} is zero. Each object is
-   * checked for references again just before it is deleted.
+   * checked for references again just before it is deleted. What remains is a narrow race with a
+   * registration of the same bytes as an old orphan (it finds the object, and gc deletes it after
+   * that registration's commit and check): the version then fails to load with the file named as
+   * removed, and registering the same directory again writes the object back.
    */
   public GcReport gc(Duration grace, boolean dryRun) {
     if (grace.isNegative()) {
@@ -959,9 +1044,5 @@ public final class JdbcModelRegistry implements ModelRegistry {
     } catch (IOException e) {
       // best effort: a leftover temporary folder in the cache is harmless
     }
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -4,6 +4,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.driftgate.core.state.ArtifactStore;
 import io.driftgate.core.state.StateDatabase;
+import io.driftgate.core.testing.RealPostgres;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +23,10 @@ final class Backends {
 
   /** A state database for one test. */
   enum Db {
-    SQLITE;
+    /** A fresh SQLite file. */
+    SQLITE,
+    /** A fresh database on the JVM's real PostgreSQL server ({@link RealPostgres}). */
+    POSTGRESQL;
 
     /**
      * What an administrator can do and the registry never does: lift the triggers that keep the
@@ -34,6 +38,8 @@ final class Backends {
           db.execute("DROP TRIGGER dg_model_ledger_no_update");
           db.execute("DROP TRIGGER dg_model_ledger_no_delete");
         }
+        case POSTGRESQL ->
+            db.execute("DROP TRIGGER dg_model_ledger_append_only ON dg_model_ledger");
       }
     }
 
@@ -43,6 +49,15 @@ final class Backends {
         case SQLITE ->
             StateDatabase.open(
                 "jdbc:sqlite:" + dir.resolve("state-" + System.nanoTime() + ".db"), Map.of());
+        case POSTGRESQL -> {
+          RealPostgres pg = RealPostgres.shared();
+          try {
+            yield StateDatabase.open(
+                pg.newDatabase(), Map.of("user", pg.user(), "password", pg.password()));
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create a PostgreSQL database", e);
+          }
+        }
       };
     }
   }
