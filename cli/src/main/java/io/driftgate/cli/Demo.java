@@ -3,11 +3,13 @@ package io.driftgate.cli;
 import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.Transition;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.StateSpec;
 import io.driftgate.launcher.RequestConsumer;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
@@ -61,7 +63,7 @@ public final class Demo {
       List<RetrainRequest> requests,
       List<RetrainRun> runs,
       List<Event> timeline,
-      Path registry,
+      StateSpec registry,
       Path gateReport,
       Long onsetToPromotionMillis) {
     public boolean balanced() {
@@ -278,10 +280,10 @@ public final class Demo {
                       + ")"));
         }
         List<RetrainRun> runs = List.of();
-        Path registry = null;
+        StateSpec registry = null;
         Path gateReport = null;
         if (live != null) {
-          registry = workDir.resolve("registry");
+          registry = spec.state();
           // Requests emitted at the very end of ingestion may still be on their way.
           live.awaitConsumed(requests.size(), Duration.ofSeconds(60));
           if (!live.loop().launcher().awaitAllTerminal(training.timeout())) {
@@ -348,7 +350,7 @@ public final class Demo {
                 onsetToPromotion);
         printDrift(r, generator, spec, out);
         if (training != null) {
-          printLoop(r, out);
+          printLoop(r, lake, out);
         }
         printSummary(r, lake, out);
         return r;
@@ -401,7 +403,7 @@ public final class Demo {
               spec.state(),
               workDir.resolve("gate-reports"),
               workDir.resolve("studies"),
-              workDir.resolve("registry"),
+              JdbcModelRegistry.open(spec.state()),
               training.grid(),
               training.baseParams(),
               training.parallelism(),
@@ -451,7 +453,7 @@ public final class Demo {
     }
   }
 
-  static void printLoop(Result r, PrintStream out) {
+  static void printLoop(Result r, Path lake, PrintStream out) {
     out.println();
     out.println("== timeline (wall clock) ==");
     Instant first = r.timeline().isEmpty() ? Instant.now() : r.timeline().get(0).at();
@@ -484,11 +486,13 @@ public final class Demo {
     if (r.registry() != null) {
       out.println(
           "registry: "
-              + r.registry()
-              + "   (inspect: ./driftgate models --registry "
-              + r.registry()
-              + "; ./driftgate ledger --registry "
-              + r.registry()
+              + r.registry().describe()
+              + ", artifacts "
+              + r.registry().artifacts()
+              + "   (inspect: ./driftgate models list --lake "
+              + lake
+              + "; ./driftgate ledger --lake "
+              + lake
               + ")");
     }
     if (r.gateReport() != null) {

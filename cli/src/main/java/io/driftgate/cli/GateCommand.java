@@ -2,7 +2,7 @@ package io.driftgate.cli;
 
 import io.driftgate.core.gate.CheckResult;
 import io.driftgate.core.gate.RankPolicy;
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.TamperedModelException;
 import io.driftgate.core.spec.ModelSpec;
@@ -162,20 +162,30 @@ final class GateCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code --registry}: the registry root, by default {@code .driftgate/registry} next to the lake.
+   * The model registry: the spec's {@code state} (its database and artifact store; by default the
+   * lake catalog's database and {@code artifacts/} beside the warehouse), or a standalone registry
+   * folder given with {@code --registry}.
    */
   static final class RegistryOptions {
     @Option(
         names = "--registry",
+        paramLabel = "DIR",
         description =
-            "Model registry directory. Default: 'registry' next to the spec's lake directory's"
-                + " parent (.driftgate/registry for the example).")
+            "A standalone registry folder (SQLite state.db, artifacts/, cache/) instead of the"
+                + " spec's state database and artifact store. For local experiments and tests.")
     Path registry;
 
-    FileSystemModelRegistry open(ModelSpec spec) {
-      return new FileSystemModelRegistry(root(spec));
+    JdbcModelRegistry open(ModelSpec spec) {
+      if (registry != null) {
+        return JdbcModelRegistry.embedded(registry);
+      }
+      return JdbcModelRegistry.open(spec.state());
     }
 
+    /**
+     * The folder that runs and studies default to siblings of: {@code --registry}, else {@code
+     * registry} next to the lake's parent ({@code .driftgate/registry} for the example).
+     */
     Path root(ModelSpec spec) {
       if (registry != null) {
         return registry;

@@ -1,6 +1,6 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.gate.GateReportHtml;
 import io.driftgate.gate.GateRequest;
@@ -20,7 +20,7 @@ import java.util.Objects;
 public final class GateServiceStep implements GateStep {
   private final Path specFile;
   private final Path lake;
-  private final FileSystemModelRegistry registry;
+  private final JdbcModelRegistry registry;
   private final Path reports;
   private final long seed;
   private final int bootstrapResamples;
@@ -29,7 +29,7 @@ public final class GateServiceStep implements GateStep {
   public GateServiceStep(
       Path specFile,
       Path lake,
-      FileSystemModelRegistry registry,
+      JdbcModelRegistry registry,
       Path reports,
       long seed,
       int bootstrapResamples,

@@ -5,7 +5,7 @@ import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.lake.OffsetRanges;
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.ModelRegistry;
 import io.driftgate.core.registry.ModelVersion;
 import io.driftgate.core.spec.Durations;
@@ -221,7 +221,7 @@ final class LakeCommand implements Callable<Integer> {
       for (String key : List.of("lakeSnapshotId", "lakeSnapshot")) {
         addId(out, v.metadata().get(key));
       }
-      Path training = v.path().resolve(TRAINING_FILE);
+      Path training = registry.load(model, v.versionId()).resolve(TRAINING_FILE); // verified
       if (!Files.isRegularFile(training)) {
         continue;
       }
@@ -330,11 +330,11 @@ final class LakeCommand implements Callable<Integer> {
       String registry = null;
       if (!noRegistry && (specOption.lake == null || Files.exists(specOption.spec))) {
         ModelSpec spec = specOption.load();
-        Path root = registryOptions.root(spec);
-        Set<Long> fromModels = modelSnapshots(new FileSystemModelRegistry(root), spec.model());
+        JdbcModelRegistry reg = registryOptions.open(spec);
+        Set<Long> fromModels = modelSnapshots(reg, spec.model());
         models = fromModels.size();
         kept.addAll(fromModels);
-        registry = root.toString();
+        registry = reg.describe();
       }
       LakeMaintenance.Result r;
       try (Lake lake = open(specOption)) {

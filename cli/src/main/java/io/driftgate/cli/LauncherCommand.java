@@ -152,7 +152,9 @@ final class LauncherCommand implements Callable<Integer> {
       }
       config = config.withBackend(b);
     }
-    // --registry, else the spec's launcher.registry (the chart sets it), else next to the lake
+    // Runs and studies default to siblings of --registry, else of the spec's launcher.registry
+    // (the chart sets it), else of 'registry' next to the lake; the registry itself is the spec's
+    // state database and artifact store unless --registry names a standalone one.
     Path registry =
         registryOptions.registry == null && config.registry() != null
             ? Path.of(config.registry())
@@ -172,7 +174,7 @@ final class LauncherCommand implements Callable<Integer> {
               spec.state(),
               registry.resolveSibling("gate-reports"),
               studiesDir != null ? studiesDir : registry.resolveSibling("studies"),
-              registry,
+              registryOptions.open(spec),
               grid.isEmpty() ? config.grid() : grid(grid),
               mergedParams(config),
               parallelism != null ? parallelism : config.parallelism(),

@@ -1,6 +1,6 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.spec.ModelSpec;
 import java.util.List;
@@ -24,10 +24,10 @@ final class LedgerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelSpec spec = specOption.load();
-    FileSystemModelRegistry reg = registryOptions.open(spec);
+    JdbcModelRegistry reg = registryOptions.open(spec);
     List<LedgerEntry> entries = reg.ledger(spec.model()); // verifies the chain
     if (json) {
-      System.out.println(ModelsCommand.JSON.writeValueAsString(entries));
+      System.out.println(ModelsCommand.JSON.writeValueAsString(ModelsCommand.json(entries)));
       return 0;
     }
     for (LedgerEntry e : entries) {
@@ -45,7 +45,7 @@ final class LedgerCommand implements Callable<Integer> {
           e.reason());
     }
     System.out.printf(
-        "%d entries, hash chain verified (%s)%n", entries.size(), reg.ledgerFile(spec.model()));
+        "%d entries, hash chain verified (%s)%n", entries.size(), reg.ledgerLocation(spec.model()));
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunMachine;
@@ -29,7 +29,7 @@ public final class LocalLoop implements AutoCloseable {
    * @param state the state database that keeps the runs
    * @param gateReports where the gate's HTML reports go
    * @param studiesDir where tuning studies go
-   * @param registry the model registry directory
+   * @param registry the model registry
    * @param grid searched parameters (null: {@link TuneRunnerStep#DEFAULT_GRID})
    * @param baseParams training parameters of every trial (epochs, hidden, ...)
    * @param parallelism trials at once
@@ -44,7 +44,7 @@ public final class LocalLoop implements AutoCloseable {
       StateSpec state,
       Path gateReports,
       Path studiesDir,
-      Path registry,
+      JdbcModelRegistry registry,
       Map<String, List<String>> grid,
       Map<String, String> baseParams,
       int parallelism,
@@ -54,7 +54,7 @@ public final class LocalLoop implements AutoCloseable {
       int explainPoints) {}
 
   private final JdbcRunStore store;
-  private final FileSystemModelRegistry registry;
+  private final JdbcModelRegistry registry;
   private final GateServiceStep gate;
   private final Launcher launcher;
 
@@ -69,7 +69,7 @@ public final class LocalLoop implements AutoCloseable {
    */
   public LocalLoop(String model, LauncherConfig config, Options o, SnapshotResolver snapshots) {
     this.store = JdbcRunStore.open(o.state());
-    this.registry = new FileSystemModelRegistry(o.registry());
+    this.registry = o.registry();
     TuneRunnerStep tune =
         new TuneRunnerStep(
             o.specFile(),
@@ -110,7 +110,7 @@ public final class LocalLoop implements AutoCloseable {
     return store;
   }
 
-  public FileSystemModelRegistry registry() {
+  public JdbcModelRegistry registry() {
     return registry;
   }
 

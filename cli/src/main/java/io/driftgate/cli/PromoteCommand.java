@@ -5,6 +5,9 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.gate.GateReportHtml;
 import io.driftgate.gate.GateService;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +43,12 @@ final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--report", description = "Write the gate's HTML report here.")
   Path report;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the result as JSON: {promoted, version, championBefore, reasons, ledger}.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     return GateCommand.refuseTampered(this::run);
@@ -62,6 +71,16 @@ final class PromoteCommand implements Callable<Integer> {
               version,
               actor != null ? actor : System.getProperty("user.name", "user"),
               reason);
+      if (json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("promoted", true);
+        out.put("forced", true);
+        out.put("version", e.toVersion());
+        out.put("championBefore", e.fromVersion());
+        out.put("ledger", ModelsCommand.json(List.of(e)));
+        System.out.println(ModelsCommand.JSON.writeValueAsString(out));
+        return 0;
+      }
       System.out.printf(
           "forced: champion %s -> %s (ledger #%d, actor %s)%n",
           e.fromVersion(), e.toVersion(), e.seq(), e.actor());
@@ -72,9 +91,24 @@ final class PromoteCommand implements Callable<Integer> {
             spec.model(),
             version,
             gateOptions.request(specOption, spec).setChallenger(Path.of(".")).build());
-    GateCommand.print(d.outcome());
     if (report != null) {
       GateReportHtml.write(d.outcome(), report);
+    }
+    if (json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("promoted", d.promoted());
+      out.put("forced", false);
+      out.put("version", version);
+      out.put("championBefore", d.championBefore());
+      out.put("reasons", d.outcome().report().reasons());
+      out.put("ledger", ModelsCommand.json(d.entries()));
+      out.put("decision", d.decision());
+      out.put("report", report == null ? null : report.toAbsolutePath().normalize().toString());
+      System.out.println(ModelsCommand.JSON.writeValueAsString(out));
+      return d.promoted() ? 0 : 1;
+    }
+    GateCommand.print(d.outcome());
+    if (report != null) {
       System.out.println("report: " + report.toAbsolutePath().normalize());
     }
     System.out.println(

@@ -1,6 +1,6 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.spec.ModelSpec;
 import java.util.Optional;
@@ -27,16 +27,23 @@ final class RollbackCommand implements Callable<Integer> {
   @Option(names = "--actor", description = "Who; default: the user name.")
   String actor;
 
+  @Option(names = "--json", description = "Print the ledger entry written as JSON.")
+  boolean json;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     ModelSpec spec = specOption.load();
-    FileSystemModelRegistry reg = registryOptions.open(spec);
+    JdbcModelRegistry reg = registryOptions.open(spec);
     Optional<LedgerEntry> e =
         reg.rollback(
             spec.model(), actor != null ? actor : System.getProperty("user.name", "user"), reason);
     if (e.isEmpty()) {
       throw new IllegalStateException(
           "no previous champion of " + spec.model() + " to roll back to");
+    }
+    if (json) {
+      System.out.println(ModelsCommand.JSON.writeValueAsString(ModelsCommand.json(e.get())));
+      return 0;
     }
     System.out.printf(
         "rolled back: champion %s -> %s (ledger #%d)%n",

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeMaintenance;
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
@@ -180,8 +180,10 @@ class KubernetesLoopIT {
       assertThat(run.results().bestTrial()).isIn(0, 1);
       ModelDirectory.verify(study.resolve("best-model"));
       assertThat(study.resolve("gate-report.html")).isNotEmptyFile();
-      FileSystemModelRegistry registry =
-          new FileSystemModelRegistry(Path.of(config.registryOrDefault()));
+      // The gate pod registered and promoted through the spec's state (database and artifacts on
+      // the store volume here; PostgreSQL and gs:// in production), not the read-only lake.
+      JdbcModelRegistry registry = JdbcModelRegistry.open(spec.state());
+      assertThat(registry.artifacts().root()).startsWith(store.toString());
       assertThat(registry.alias(spec.model(), "champion").orElseThrow().versionId())
           .isEqualTo(run.results().modelVersion());
       assertThat(
@@ -203,6 +205,13 @@ class KubernetesLoopIT {
   /** The example spec with absolute schema paths, the test's lake and a launcher section. */
   static String spec(Path lake, Path store) throws Exception {
     return TinyLake.specFor(lake)
+        + "\nstate:\n"
+        + "  database: {url: 'jdbc:sqlite:"
+        + store.resolve("state.db")
+        + "'}\n"
+        + "  artifacts: "
+        + store.resolve("artifacts")
+        + "\n"
         + "\nlauncher:\n"
         + "  backend: kubernetes\n"
         + "  namespace: "

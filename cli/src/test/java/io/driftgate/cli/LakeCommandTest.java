@@ -11,7 +11,7 @@ import io.driftgate.core.lake.LakeCommitter;
 import io.driftgate.core.lake.LakeFileWriter;
 import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.lake.LakeTables;
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.testing.CommittedLakes;
 import java.io.Closeable;
 import java.nio.file.Files;
@@ -109,7 +109,7 @@ class LakeCommandTest extends ConsoleCapture {
     Files.writeString(
         model.resolve(LakeCommand.TRAINING_FILE),
         "{\"lake\": {\"snapshotId\": " + trainedOn + "}}");
-    new FileSystemModelRegistry(registry).register("flight-delay", model, Map.of());
+    JdbcModelRegistry.embedded(registry).register("flight-delay", model, Map.of());
 
     int code =
         Main.execute(
@@ -189,7 +189,7 @@ class LakeCommandTest extends ConsoleCapture {
 
   @Test
   void modelSnapshotsReadsEveryKnownLineageSpelling() throws Exception {
-    FileSystemModelRegistry registry = new FileSystemModelRegistry(dir.resolve("registry"));
+    JdbcModelRegistry registry = JdbcModelRegistry.embedded(dir.resolve("registry"));
     List<String> lineages =
         List.of(
             "{\"lake\": {\"snapshotId\": 11}}",

@@ -2,7 +2,7 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
@@ -75,7 +75,7 @@ class LauncherOnceIT extends ConsoleCapture {
       RetrainRun run = stored.get(0);
       assertThat(run.state()).isEqualTo(RunState.PROMOTED);
       assertThat(run.request().reasons()).containsExactly("commit");
-      assertThat(new FileSystemModelRegistry(registry).alias("flight-delay", "champion"))
+      assertThat(JdbcModelRegistry.embedded(registry).alias("flight-delay", "champion"))
           .get()
           .extracting(v -> v.versionId())
           .isEqualTo(run.results().modelVersion());

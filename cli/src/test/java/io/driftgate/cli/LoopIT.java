@@ -6,7 +6,7 @@ import io.driftgate.core.generate.DriftConfig;
 import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeMaintenance;
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.ModelRegistry;
 import io.driftgate.core.run.JdbcRunStore;
@@ -104,7 +104,8 @@ class LoopIT {
     }
 
     // The registry's champion is the run's model, and the ledger links it to data and offsets.
-    FileSystemModelRegistry registry = new FileSystemModelRegistry(work.resolve("registry"));
+    // the demo's registry: its spec's state (the lake catalog's database, artifacts beside it)
+    JdbcModelRegistry registry = JdbcModelRegistry.open(r.registry());
     String model = run.model();
     assertThat(registry.alias(model, ModelRegistry.CHAMPION))
         .get()

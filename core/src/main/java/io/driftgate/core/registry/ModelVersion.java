@@ -14,8 +14,9 @@ import java.util.TreeMap;
  * @param contentHash the manifest's content hash (64 hex)
  * @param registeredAt when this content was first registered (re-registering keeps it)
  * @param metadata free-form metadata given at first registration
- * @param path the model directory inside the registry (files + manifest.json); read it through
- *     {@link ModelRegistry#load} to have it verified
+ * @param path the local model directory (files + manifest.json) that {@link ModelRegistry#load}
+ *     copies the version into and verifies; it exists once the version was loaded on this machine,
+ *     and is only to be read through {@code load}
  */
 public record ModelVersion(
     String model,

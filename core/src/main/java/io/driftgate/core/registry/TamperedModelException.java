@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A model directory does not match its manifest: a file was added, removed or changed, or the
- * manifest itself is missing or inconsistent. {@link #file()}, {@link #expectedSha256()} and {@link
- * #actualSha256()} describe the first problem (in path order); {@link #problems()} lists them all.
+ * A model directory, or a registered version's objects in the artifact store, do not match the
+ * manifest: a file was added, removed or changed, or the manifest itself is missing or
+ * inconsistent. {@link #file()}, {@link #expectedSha256()} and {@link #actualSha256()} describe the
+ * first problem (in path order); {@link #problems()} lists them all.
  */
 public class TamperedModelException extends RuntimeException {
 
@@ -51,28 +52,48 @@ public class TamperedModelException extends RuntimeException {
   }
 
   private final Path directory;
+  private final String location;
   private final List<Problem> problems;
 
   public TamperedModelException(Path directory, List<Problem> problems) {
-    super(message(directory, problems));
+    this(directory, "model directory " + directory, problems);
+  }
+
+  /**
+   * Objects of a registered version that do not match its manifest.
+   *
+   * @param location what was read, e.g. the version and the artifact store's root
+   */
+  public TamperedModelException(String location, List<Problem> problems) {
+    this(null, location, problems);
+  }
+
+  private TamperedModelException(Path directory, String location, List<Problem> problems) {
+    super(message(location, problems));
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("no problems");
     }
     this.directory = directory;
+    this.location = location;
     this.problems = List.copyOf(problems);
   }
 
-  private static String message(Path directory, List<Problem> problems) {
-    StringBuilder sb =
-        new StringBuilder("model directory ").append(directory).append(" tampered: ");
+  private static String message(String location, List<Problem> problems) {
+    StringBuilder sb = new StringBuilder(location).append(" tampered: ");
     for (int i = 0; i < problems.size(); i++) {
       sb.append(i == 0 ? "" : "; ").append(problems.get(i));
     }
     return sb.toString();
   }
 
+  /** The local model directory that failed verification; null for objects in the store. */
   public Path directory() {
     return directory;
+  }
+
+  /** What failed verification, for messages. */
+  public String location() {
+    return location;
   }
 
   public List<Problem> problems() {

@@ -3,9 +3,13 @@ package io.driftgate.core.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftgate.core.state.ArtifactStore;
+import io.driftgate.core.state.StateStoreException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,27 +21,34 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * Alias moves, rollback semantics and the ledger's hash chain, on every database (the tamper tests
+ * act as an administrator who lifts the append-only triggers).
+ */
 class PromotionLedgerTest {
 
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
   private static final String M = "fraud";
+  private static final String DBS = "io.driftgate.core.registry.Backends#databases";
+  private static final String ALL = "io.driftgate.core.registry.Backends#all";
 
   @TempDir Path tmp;
   private TestModels.TickingClock clock;
-  private FileSystemModelRegistry registry;
+  private Backends.Env env;
+  private JdbcModelRegistry registry;
   private String a;
   private String b;
   private String c;
   private String d;
 
-  @BeforeEach
-  void setUp() {
+  private void open(Backends.Backend backend) {
     clock = new TestModels.TickingClock(T0);
-    registry = new FileSystemModelRegistry(tmp.resolve("registry"), clock);
+    env = backend.create(tmp.resolve("state"));
+    registry = env.registry(clock);
     a = registry.register(M, TestModels.modelDir(tmp, "a", "a", true), Map.of()).versionId();
     b = registry.register(M, TestModels.modelDir(tmp, "b", "b", true), Map.of()).versionId();
     c = registry.register(M, TestModels.modelDir(tmp, "c", "c", true), Map.of()).versionId();
@@ -48,16 +59,37 @@ class PromotionLedgerTest {
     return registry.moveAlias(M, "champion", version, "ci", "gate passed", Map.of());
   }
 
+  /** The ledger's stored lines, in seq order. */
   private List<String> lines() throws Exception {
-    return Files.readAllLines(registry.ledgerFile(M), StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>();
+    try (Connection conn = env.db().connect();
+        PreparedStatement ps =
+            conn.prepareStatement(
+                "SELECT line FROM dg_model_ledger WHERE model = ? ORDER BY seq")) {
+      ps.setString(1, M);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+    }
+    return out;
   }
 
-  private void writeLines(List<String> lines) throws Exception {
-    Files.writeString(registry.ledgerFile(M), String.join("\n", lines) + "\n");
+  private void sql(String statement, Object... params) throws Exception {
+    try (Connection conn = env.db().connect();
+        PreparedStatement ps = conn.prepareStatement(statement)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    }
   }
 
-  @Test
-  void aliasMovesAreRecordedWithAllFields() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void aliasMovesAreRecordedWithAllFields(Backends.Backend backend) throws Exception {
+    open(backend);
     Map<String, Object> details =
         Map.of(
             "gate", Map.of("passed", true, "shapDrift", 0.12),
@@ -95,10 +127,27 @@ class PromotionLedgerTest {
     assertThat(registry.ledger(M)).containsExactly(first, second);
     assertThat(registry.alias(M, "champion")).map(ModelVersion::versionId).contains(b);
     assertThat(registry.alias(M, "challenger")).isEmpty();
+    // The queryable columns say what the lines say.
+    try (Connection conn = env.db().connect();
+        ResultSet r =
+            conn.createStatement()
+                .executeQuery(
+                    "SELECT seq, alias, action, from_version, to_version, actor, time_ms"
+                        + " FROM dg_model_ledger ORDER BY seq")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(2)).isEqualTo("champion");
+      assertThat(r.getString(3)).isEqualTo("MOVE");
+      assertThat(r.getString(4)).isNull();
+      assertThat(r.getString(5)).isEqualTo(a);
+      assertThat(r.getString(6)).isEqualTo("alice");
+      assertThat(r.getLong(7)).isEqualTo(expectedTime.toEpochMilli());
+    }
   }
 
-  @Test
-  void aliasesAreIndependent() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void aliasesAreIndependent(Backends.Backend backend) {
+    open(backend);
     promote(a);
     registry.moveAlias(M, "challenger", c, "ci", "shadow", Map.of());
     promote(b);
@@ -109,13 +158,16 @@ class PromotionLedgerTest {
     assertThat(registry.aliases(M)).containsEntry("challenger", c).containsEntry("champion", a);
   }
 
-  @Test
-  void moveToUnknownOrTamperedVersionIsRefusedAndWritesNothing() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(ALL)
+  void moveToUnknownOrTamperedVersionIsRefusedAndWritesNothing(Backends.Backend backend)
+      throws Exception {
+    open(backend);
     promote(a);
     assertThatThrownBy(() -> promote("sha256:0123456789abcdef"))
         .isInstanceOf(NoSuchElementException.class);
-    Path params = registry.version(M, b).orElseThrow().path().resolve("params.bin");
-    TestModels.write(params, "poisoned");
+    env.overwrite(
+        ArtifactStore.blobKey(Sha256.of("weights-b")), "poisoned".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> promote(b)).isInstanceOf(TamperedModelException.class);
     assertThatThrownBy(() -> registry.moveAlias(M, "Champion!", a, "ci", "x", Map.of()))
         .isInstanceOf(IllegalArgumentException.class);
@@ -124,8 +176,10 @@ class PromotionLedgerTest {
     assertThat(lines()).hasSize(1);
   }
 
-  @Test
-  void rollbackWalksBackThroughPreviousChampions() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void rollbackWalksBackThroughPreviousChampions(Backends.Backend backend) throws Exception {
+    open(backend);
     promote(a);
     promote(b);
     LedgerEntry toC = promote(c);
@@ -148,17 +202,19 @@ class PromotionLedgerTest {
     assertThat(r2.toVersion()).as("goes further back, never back to c").isEqualTo(a);
     assertThat(registry.alias(M, "champion")).map(ModelVersion::versionId).contains(a);
 
-    byte[] before = Files.readAllBytes(registry.ledgerFile(M));
+    List<String> before = lines();
     assertThat(registry.rollback(M, "oncall", "again")).isEmpty();
-    assertThat(Files.readAllBytes(registry.ledgerFile(M))).isEqualTo(before);
+    assertThat(lines()).isEqualTo(before);
     assertThat(registry.alias(M, "champion")).map(ModelVersion::versionId).contains(a);
     registry.verifyLedger(M);
   }
 
-  @Test
-  void rollbackWithoutPreviousChampionWritesNothing() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void rollbackWithoutPreviousChampionWritesNothing(Backends.Backend backend) throws Exception {
+    open(backend);
     assertThat(registry.rollback(M, "ops", "nothing yet")).isEmpty();
-    assertThat(Files.exists(registry.ledgerFile(M))).isFalse();
+    assertThat(lines()).isEmpty();
     assertThat(registry.rollback("never-registered", "ops", "x")).isEmpty();
 
     promote(a);
@@ -168,8 +224,10 @@ class PromotionLedgerTest {
     assertThat(registry.alias(M, "champion")).map(ModelVersion::versionId).contains(a);
   }
 
-  @Test
-  void rolledBackVersionOnlyReturnsByExplicitPromotion() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void rolledBackVersionOnlyReturnsByExplicitPromotion(Backends.Backend backend) {
+    open(backend);
     promote(a);
     promote(b);
     promote(c);
@@ -184,47 +242,102 @@ class PromotionLedgerTest {
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
   }
 
-  @Test
-  void rollbackRefusesATamperedTarget() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(ALL)
+  void rollbackRefusesATamperedTarget(Backends.Backend backend) throws Exception {
+    open(backend);
     promote(a);
     promote(b);
+    // the loaded copy of a changes on this machine
     TestModels.write(registry.version(M, a).orElseThrow().path().resolve("metrics.json"), "{}");
     assertThatThrownBy(() -> registry.rollback(M, "ops", "x"))
         .isInstanceOf(TamperedModelException.class)
         .hasMessageContaining("metrics.json");
+    // and in the store, as another machine (its own cache) sees it
+    env.overwrite(
+        ArtifactStore.blobKey(Sha256.of("weights-a")), "evil".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> env.registry(clock, "other").rollback(M, "ops", "x"))
+        .isInstanceOf(TamperedModelException.class)
+        .hasMessageContaining("params.bin");
     assertThat(lines()).hasSize(2);
   }
 
-  @Test
-  void editedLineIsDetected() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void theDatabaseRefusesToChangeOrRemoveLedgerRows(Backends.Backend backend) throws Exception {
+    open(backend);
+    promote(a);
+    promote(b);
+    assertThatThrownBy(() -> sql("UPDATE dg_model_ledger SET actor = 'mallory' WHERE seq = 1"))
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(() -> sql("DELETE FROM dg_model_ledger WHERE seq = 2"))
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(() -> sql("UPDATE dg_model_versions SET content_hash = 'x'"))
+        .hasMessageContaining("dg_model_versions");
+    assertThatThrownBy(() -> sql("DELETE FROM dg_model_objects"))
+        .hasMessageContaining("dg_model_objects");
+    assertThat(lines()).hasSize(2);
+    registry.verifyLedger(M);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void editedLineIsDetected(Backends.Backend backend) throws Exception {
+    open(backend);
     promote(a);
     promote(b);
     promote(c);
-    List<String> lines = new ArrayList<>(lines());
-    lines.set(1, lines.get(1).replace("\"actor\":\"ci\"", "\"actor\":\"mallory\""));
-    writeLines(lines);
+    backend.db().dropLedgerGuards(env.db());
+    String line = lines().get(1);
+    sql(
+        "UPDATE dg_model_ledger SET line = ? WHERE model = ? AND seq = 2",
+        line.replace("\"actor\":\"ci\"", "\"actor\":\"mallory\""),
+        M);
 
     assertThatThrownBy(() -> registry.verifyLedger(M))
         .isInstanceOfSatisfying(
             LedgerCorruptedException.class, e -> assertThat(e.lineNumber()).isEqualTo(2))
         .hasMessageContaining("hash mismatch");
     assertThatThrownBy(() -> registry.ledger(M)).isInstanceOf(LedgerCorruptedException.class);
+    assertThatThrownBy(() -> registry.aliases(M)).isInstanceOf(LedgerCorruptedException.class);
     assertThatThrownBy(() -> promote(d)).isInstanceOf(LedgerCorruptedException.class);
     assertThatThrownBy(() -> registry.rollback(M, "ops", "x"))
         .isInstanceOf(LedgerCorruptedException.class);
+    assertThat(lines()).hasSize(3);
   }
 
-  @Test
-  void editedLineWithRecomputedOwnHashBreaksTheChain() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void editedColumnIsDetected(Backends.Backend backend) throws Exception {
+    open(backend);
+    promote(a);
+    promote(b);
+    backend.db().dropLedgerGuards(env.db());
+    sql("UPDATE dg_model_ledger SET to_version = ? WHERE model = ? AND seq = 2", c, M);
+
+    assertThatThrownBy(() -> registry.verifyLedger(M))
+        .isInstanceOfSatisfying(
+            LedgerCorruptedException.class, e -> assertThat(e.lineNumber()).isEqualTo(2))
+        .hasMessageContaining("to_version");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void editedLineWithRecomputedOwnHashBreaksTheChain(Backends.Backend backend) throws Exception {
+    open(backend);
     promote(a);
     promote(b);
     promote(c);
-    List<String> lines = new ArrayList<>(lines());
-    String edited = lines.get(1).replace("gate passed", "forced");
+    backend.db().dropLedgerGuards(env.db());
+    String edited = lines().get(1).replace("gate passed", "forced");
     int idx = edited.lastIndexOf(",\"hash\":\"");
     String body = edited.substring(0, idx) + "}";
-    lines.set(1, edited.substring(0, idx) + ",\"hash\":\"" + Sha256.of(body) + "\"}");
-    writeLines(lines);
+    String hash = Sha256.of(body);
+    sql(
+        "UPDATE dg_model_ledger SET line = ?, hash = ? WHERE model = ? AND seq = 2",
+        edited.substring(0, idx) + ",\"hash\":\"" + hash + "\"}",
+        hash,
+        M);
 
     assertThatThrownBy(() -> registry.verifyLedger(M))
         .isInstanceOfSatisfying(
@@ -232,57 +345,104 @@ class PromotionLedgerTest {
         .hasMessageContaining("hash chain broken");
   }
 
-  @Test
-  void removedOrTruncatedOrTornLinesAreDetected() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void removedTruncatedOrForgedRowsAreDetected(Backends.Backend backend) throws Exception {
+    open(backend);
     promote(a);
     promote(b);
     promote(c);
-    List<String> original = lines();
+    backend.db().dropLedgerGuards(env.db());
+    List<Row> original = rows();
 
-    writeLines(List.of(original.get(0), original.get(2)));
+    sql("DELETE FROM dg_model_ledger WHERE model = ? AND seq = 2", M);
     assertThatThrownBy(() -> registry.verifyLedger(M))
         .isInstanceOf(LedgerCorruptedException.class)
         .hasMessageContaining("seq 3 where 2 was expected");
 
-    writeLines(original.subList(0, 2));
-    assertThatThrownBy(() -> registry.verifyLedger(M))
-        .isInstanceOf(LedgerCorruptedException.class)
-        .hasMessageContaining("truncated");
-
-    Files.writeString(
-        registry.ledgerFile(M), String.join("\n", original) + "\n" + "{\"seq\":4,\"ti");
+    sql("DELETE FROM dg_model_ledger WHERE model = ? AND seq = 3", M);
+    insert(original.get(1));
     assertThatThrownBy(() -> registry.verifyLedger(M))
         .isInstanceOfSatisfying(
-            LedgerCorruptedException.class, e -> assertThat(e.lineNumber()).isEqualTo(4));
+            LedgerCorruptedException.class, e -> assertThat(e.lineNumber()).isEqualTo(3))
+        .hasMessageContaining("entries removed");
 
-    writeLines(original);
+    // a forged, correctly chained entry (the chain has no secret) that moves champion back to a:
+    // the alias table, written in the registry's own transactions, does not agree
+    LedgerChain.State state = new LedgerChain.State();
+    for (String line : lines()) {
+      LedgerChain.apply("t", 0, M, state, LedgerChain.parse("t", 0, line), line);
+    }
+    String forged =
+        LedgerChain.next(
+            state,
+            clock.peek(),
+            M,
+            "champion",
+            LedgerEntry.Action.MOVE,
+            b,
+            d,
+            "mallory",
+            "forged",
+            Map.of());
+    LedgerEntry f = LedgerChain.parse("t", 3, forged);
+    insert(
+        new Row(
+            3,
+            f.time().toEpochMilli(),
+            "champion",
+            "MOVE",
+            b,
+            d,
+            "mallory",
+            forged,
+            f.prevHash(),
+            f.hash()));
+    assertThatThrownBy(() -> registry.verifyLedger(M))
+        .isInstanceOf(LedgerCorruptedException.class)
+        .hasMessageContaining("disagrees with the ledger's replay");
+    assertThatThrownBy(() -> registry.alias(M, "champion"))
+        .isInstanceOf(LedgerCorruptedException.class);
+
+    // a garbage row
+    sql("DELETE FROM dg_model_ledger WHERE model = ? AND seq = 3", M);
+    insert(new Row(3, 0, "champion", "MOVE", b, c, "x", "{\"seq\":3,\"ti", "0", "0"));
+    assertThatThrownBy(() -> registry.verifyLedger(M))
+        .isInstanceOfSatisfying(
+            LedgerCorruptedException.class, e -> assertThat(e.lineNumber()).isEqualTo(3));
+
+    // the original rows back: intact again
+    sql("DELETE FROM dg_model_ledger WHERE model = ? AND seq = 3", M);
+    insert(original.get(2));
     registry.verifyLedger(M);
+    assertThat(registry.alias(M, "champion")).map(ModelVersion::versionId).contains(c);
   }
 
-  @Test
-  void aliasesAreRecomputedFromTheLedger() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void anAliasChangedBehindTheLedgersBackIsDetected(Backends.Backend backend) throws Exception {
+    open(backend);
     promote(a);
     promote(b);
     registry.moveAlias(M, "challenger", c, "ci", "shadow", Map.of());
-    Path aliases = registry.aliasesFile(M);
-    assertThat(Files.readString(aliases)).contains("\"champion\" : \"" + b + "\"");
+    sql("UPDATE dg_model_aliases SET version_id = ? WHERE model = ? AND alias = 'champion'", a, M);
 
-    Files.writeString(aliases, Files.readString(aliases).replace(b, a));
-    assertThat(registry.alias(M, "champion")).map(ModelVersion::versionId).contains(b);
+    assertThatThrownBy(() -> registry.alias(M, "champion"))
+        .isInstanceOf(LedgerCorruptedException.class)
+        .hasMessageContaining("dg_model_aliases")
+        .hasMessageContaining("champion=" + a);
+    assertThatThrownBy(() -> promote(d)).isInstanceOf(LedgerCorruptedException.class);
 
-    Files.delete(aliases);
+    sql("UPDATE dg_model_aliases SET version_id = ? WHERE model = ? AND alias = 'champion'", b, M);
     assertThat(registry.aliases(M)).containsEntry("champion", b).containsEntry("challenger", c);
-    assertThat(registry.rebuildAliases(M)).containsEntry("champion", b);
-    assertThat(Files.readString(aliases))
-        .contains(
-            "\"champion\" : \"" + b + "\"", "\"challenger\" : \"" + c + "\"", "\"ledgerSeq\" : 3");
-
-    Files.writeString(aliases, "not json");
-    assertThat(registry.alias(M, "challenger")).map(ModelVersion::versionId).contains(c);
+    sql("DELETE FROM dg_model_aliases WHERE model = ? AND alias = 'challenger'", M);
+    assertThatThrownBy(() -> registry.verifyLedger(M)).isInstanceOf(LedgerCorruptedException.class);
   }
 
-  @Test
-  void injectableClockGivesDeterministicTimes() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void injectableClockGivesDeterministicTimes(Backends.Backend backend) {
+    open(backend);
     Instant t = clock.peek();
     promote(a);
     promote(b);
@@ -292,16 +452,30 @@ class PromotionLedgerTest {
         .containsExactly(t, t.plusSeconds(1), t.plusSeconds(2));
   }
 
-  @Test
-  void concurrentMovesFromTwoThreadsKeepAGapFreeChain() throws Exception {
-    // two registry instances on one root, as two services would have
-    FileSystemModelRegistry other = new FileSystemModelRegistry(registry.root(), clock);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void detailsThatAreNotJsonAreRefused(Backends.Backend backend) throws Exception {
+    open(backend);
+    assertThatThrownBy(
+            () -> registry.moveAlias(M, "champion", a, "ci", "x", Map.of("bad", new Object())))
+        .isInstanceOfAny(IllegalArgumentException.class, StateStoreException.class)
+        .hasMessageContaining("not JSON-serializable");
+    assertThat(lines()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DBS)
+  void concurrentMovesFromTwoRegistriesKeepAGapFreeChain(Backends.Backend backend)
+      throws Exception {
+    open(backend);
+    // two registry instances on one database, as two services would have
+    JdbcModelRegistry other = env.registry(clock, "cache-other");
     int perThread = 25;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (FileSystemModelRegistry r : List.of(registry, other)) {
+      for (JdbcModelRegistry r : List.of(registry, other)) {
         String alias = r == registry ? "champion" : "challenger";
         futures.add(
             pool.submit(
@@ -317,7 +491,7 @@ class PromotionLedgerTest {
       }
       start.countDown();
       for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
+        f.get(120, TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
@@ -339,5 +513,63 @@ class PromotionLedgerTest {
             .orElseThrow()
             .toVersion();
     assertThat(champion).map(ModelVersion::versionId).contains(lastChampionMove);
+  }
+
+  /** A ledger row as stored. */
+  private record Row(
+      long seq,
+      long timeMs,
+      String alias,
+      String action,
+      String from,
+      String to,
+      String actor,
+      String line,
+      String prevHash,
+      String hash) {}
+
+  private List<Row> rows() throws Exception {
+    List<Row> out = new ArrayList<>();
+    try (Connection conn = env.db().connect();
+        PreparedStatement ps =
+            conn.prepareStatement(
+                "SELECT seq, time_ms, alias, action, from_version, to_version, actor, line,"
+                    + " prev_hash, hash FROM dg_model_ledger WHERE model = ? ORDER BY seq")) {
+      ps.setString(1, M);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new Row(
+                  r.getLong(1),
+                  r.getLong(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getString(5),
+                  r.getString(6),
+                  r.getString(7),
+                  r.getString(8),
+                  r.getString(9),
+                  r.getString(10)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void insert(Row row) throws Exception {
+    sql(
+        "INSERT INTO dg_model_ledger(model, seq, time_ms, alias, action, from_version,"
+            + " to_version, actor, line, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        M,
+        row.seq(),
+        row.timeMs(),
+        row.alias(),
+        row.action(),
+        row.from(),
+        row.to(),
+        row.actor(),
+        row.line(),
+        row.prevHash(),
+        row.hash());
   }
 }

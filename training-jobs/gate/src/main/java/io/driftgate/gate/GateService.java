@@ -1,14 +1,16 @@
 package io.driftgate.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.registry.ModelRegistry;
 import io.driftgate.core.registry.ModelVersion;
 import io.driftgate.schemas.PromotionDecision;
 import io.driftgate.trainer.Trainer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -24,33 +26,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * The gate acting on the registry: registers a challenger (with its {@value Importance#FILE}), sets
  * alias {@code challenger}, and moves {@code champion} when the gate promotes (actor {@value
  * #GATE_ACTOR}); every decision, promotion or rejection, is the {@code challenger} alias move's
- * ledger details and a {@link PromotionDecision} Avro file under {@code <model>/decisions/}.
+ * ledger details and a {@link PromotionDecision} Avro object {@code decisions/<model>/...avro} in
+ * the registry's artifact store.
  */
 public final class GateService {
   public static final String GATE_ACTOR = "gate";
   public static final String CHALLENGER = "challenger";
   public static final String DECISIONS_DIR = "decisions";
 
-  private final FileSystemModelRegistry registry;
+  private final JdbcModelRegistry registry;
   private final Clock clock;
 
-  public GateService(FileSystemModelRegistry registry) {
+  public GateService(JdbcModelRegistry registry) {
     this(registry, Clock.systemUTC());
   }
 
-  public GateService(FileSystemModelRegistry registry, Clock clock) {
+  public GateService(JdbcModelRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
   }
 
-  public FileSystemModelRegistry registry() {
+  public JdbcModelRegistry registry() {
     return registry;
   }
 
@@ -62,7 +67,7 @@ public final class GateService {
    * @param championBefore the champion it was compared with, or null
    * @param promoted whether champion now points at the challenger
    * @param entries the ledger entries written
-   * @param decisionFile the {@link PromotionDecision} file
+   * @param decision the {@link PromotionDecision} object's location in the artifact store
    */
   public record Decision(
       GateOutcome outcome,
@@ -70,7 +75,7 @@ public final class GateService {
       String championBefore,
       boolean promoted,
       List<LedgerEntry> entries,
-      Path decisionFile) {}
+      String decision) {}
 
   /**
    * Gates a challenger directory against the current champion: the request's champion is replaced
@@ -155,7 +160,7 @@ public final class GateService {
               String.join("; ", reasons),
               details));
     }
-    Path file =
+    String file =
         writeDecision(
             model,
             version.versionId(),
@@ -242,7 +247,7 @@ public final class GateService {
     }
   }
 
-  private Path writeDecision(
+  private String writeDecision(
       String model,
       String versionId,
       String championBefore,
@@ -273,39 +278,51 @@ public final class GateService {
             .setDataTo(java.time.Instant.ofEpochMilli(lake.path("toMillis").asLong()))
             .setDecidedAt(java.time.Instant.ofEpochMilli(now))
             .build();
-    Path out =
-        registry
-            .ledgerFile(model)
-            .getParent()
-            .resolve(DECISIONS_DIR)
-            .resolve(
-                String.format(
-                    "%013d-%s-%s.avro",
-                    now, versionId.replace(':', '-'), promoted ? "promoted" : "rejected"));
-    try {
-      Files.createDirectories(out.getParent());
-      try (DataFileWriter<PromotionDecision> w =
-          new DataFileWriter<>(new SpecificDatumWriter<>(PromotionDecision.class))) {
-        w.create(PromotionDecision.getClassSchema(), out.toFile());
-        w.append(rec);
-      }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataFileWriter<PromotionDecision> w =
+        new DataFileWriter<>(new SpecificDatumWriter<>(PromotionDecision.class))) {
+      w.create(PromotionDecision.getClassSchema(), bytes);
+      w.append(rec);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out, e);
+      throw new UncheckedIOException("cannot encode the decision on " + versionId, e);
     }
-    return out;
+    // One whole object per decision; the id makes two decisions of one millisecond distinct.
+    String key =
+        DECISIONS_DIR
+            + "/"
+            + model
+            + "/"
+            + String.format(
+                "%013d-%s-%s-%s.avro",
+                now,
+                versionId.replace(':', '-'),
+                promoted ? "promoted" : "rejected",
+                rec.getDecisionId().substring(0, 8));
+    registry.artifacts().create(key, bytes.toByteArray());
+    return registry.artifacts().location(key);
   }
 
-  /** Decision files of a model, oldest first. */
-  public List<Path> decisionFiles(String model) {
-    Path d = registry.ledgerFile(model).getParent().resolve(DECISIONS_DIR);
-    if (!Files.isDirectory(d)) {
-      return List.of();
+  /** Keys of a model's decision objects in the artifact store, oldest first. */
+  public List<String> decisionKeys(String model) {
+    return registry.artifacts().list(DECISIONS_DIR + "/" + model + "/").stream()
+        .map(io.driftgate.core.state.ArtifactStore.StoredObject::key)
+        .sorted()
+        .toList();
+  }
+
+  /** A model's decisions, oldest first. */
+  public List<PromotionDecision> decisions(String model) {
+    List<PromotionDecision> out = new ArrayList<>();
+    for (String key : decisionKeys(model)) {
+      try (InputStream in = registry.artifacts().openStream(key);
+          DataFileStream<PromotionDecision> r =
+              new DataFileStream<>(in, new SpecificDatumReader<>(PromotionDecision.class))) {
+        r.forEach(out::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + registry.artifacts().location(key), e);
+      }
     }
-    try (Stream<Path> s = Files.list(d)) {
-      return s.sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return out;
   }
 
   static void copyTree(Path from, Path to) throws IOException {

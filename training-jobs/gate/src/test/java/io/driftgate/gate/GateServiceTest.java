@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.driftgate.core.registry.FileSystemModelRegistry;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.registry.ModelRegistry;
@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +47,7 @@ class GateServiceTest {
   @Test
   void firstModelBecomesChampionWithItsImportanceAndTheLedgerRecordsWhy(@TempDir Path reg)
       throws Exception {
-    GateService service = new GateService(new FileSystemModelRegistry(reg));
+    GateService service = new GateService(JdbcModelRegistry.embedded(reg));
     GateService.Decision d = service.gate("flight-delay", request(first));
     assertThat(d.promoted()).as(String.join("\n", d.outcome().report().reasons())).isTrue();
     assertThat(d.championBefore()).isNull();
@@ -94,18 +92,21 @@ class GateServiceTest {
         .isEqualTo(d2.version().versionId());
     assertThat(r.alias("flight-delay", "champion").orElseThrow().versionId())
         .isEqualTo(d2.promoted() ? d2.version().versionId() : d.version().versionId());
-    List<Path> decisions = service.decisionFiles("flight-delay");
+    // One whole Avro object per decision in the artifact store.
+    assertThat(service.decisionKeys("flight-delay"))
+        .hasSize(2)
+        .allSatisfy(k -> assertThat(k).startsWith("decisions/flight-delay/").endsWith(".avro"));
+    assertThat(d2.decision())
+        .isEqualTo(
+            service.registry().artifacts().location(service.decisionKeys("flight-delay").get(1)));
+    List<PromotionDecision> decisions = service.decisions("flight-delay");
     assertThat(decisions).hasSize(2);
-    try (DataFileReader<PromotionDecision> in =
-        new DataFileReader<>(
-            decisions.get(1).toFile(), new SpecificDatumReader<>(PromotionDecision.class))) {
-      PromotionDecision pd = in.next();
-      assertThat(pd.getChallengerVersion()).isEqualTo(d2.version().versionId());
-      assertThat(pd.getChampionVersion()).isEqualTo(d.version().versionId());
-      assertThat(pd.getPromoted()).isEqualTo(d2.promoted());
-      assertThat(pd.getReasons()).hasSize(6);
-      assertThat(pd.getMetricDeltas()).containsKeys("auc", "logloss");
-    }
+    PromotionDecision pd = decisions.get(1);
+    assertThat(pd.getChallengerVersion()).isEqualTo(d2.version().versionId());
+    assertThat(pd.getChampionVersion()).isEqualTo(d.version().versionId());
+    assertThat(pd.getPromoted()).isEqualTo(d2.promoted());
+    assertThat(pd.getReasons()).hasSize(6);
+    assertThat(pd.getMetricDeltas()).containsKeys("auc", "logloss");
 
     // --force needs a reason; with one it moves champion with the user as actor; rollback undoes.
     String target = d2.promoted() ? d.version().versionId() : d2.version().versionId();
@@ -130,7 +131,7 @@ class GateServiceTest {
     assertThatThrownBy(() -> ScoredModel.load(copy))
         .isInstanceOf(TamperedModelException.class)
         .hasMessageContaining("metrics.json");
-    GateService service = new GateService(new FileSystemModelRegistry(tmp.resolve("reg")));
+    GateService service = new GateService(JdbcModelRegistry.embedded(tmp.resolve("reg")));
     assertThatThrownBy(() -> service.gate("flight-delay", request(copy)))
         .isInstanceOf(TamperedModelException.class);
     assertThat(service.registry().versions("flight-delay")).isEmpty();

@@ -54,8 +54,9 @@ import java.util.Objects;
  * file, for pods that read the lake without its catalog): all trials, the best model and the gate
  * read the same rows.
  *
- * <p>Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}), the store
- * and the registry through {@code volumes}; GPU pods get the GPU request, the accelerator selector,
+ * <p>Pods see the spec at {@link LauncherConfig#SPEC_PATH} (the {@code specConfigMap}) and the
+ * store through {@code volumes}; the gate reaches the model registry through the spec's {@code
+ * state} (its database and artifact store); GPU pods get the GPU request, the accelerator selector,
  * the GPU taint's toleration and a node affinity over {@code gpuPools}.
  */
 public final class JobRenderer {
@@ -239,8 +240,6 @@ public final class JobRenderer {
             "gate",
             "--spec",
             LauncherConfig.SPEC_PATH,
-            "--registry",
-            config.registryOrDefault(),
             "--model",
             modelDir(key, attempt),
             "--report",

@@ -197,8 +197,6 @@ class KubernetesBackendTest {
               "gate",
               "--spec",
               "/etc/driftgate/driftgate.yaml",
-              "--registry",
-              "/data/models/_work/registry",
               "--model",
               study + "/best-model",
               "--report",
