@@ -9,7 +9,6 @@ import io.driftgate.core.state.StateDatabase;
 import io.driftgate.core.state.StateStoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -901,7 +900,10 @@ public final class JdbcModelRegistry implements ModelRegistry {
    * failed between writing objects and committing their rows left behind. Objects created less than
    * {@code grace} ago are kept (they may belong to a registration in progress), and so are objects
    * whose creation time the store does not report, unless {@code grace} is zero. Each object is
-   * checked for references again just before it is deleted.
+   * checked for references again just before it is deleted. What remains is a narrow race with a
+   * registration of the same bytes as an old orphan (it finds the object, and gc deletes it after
+   * that registration's commit and check): the version then fails to load with the file named as
+   * removed, and registering the same directory again writes the object back.
    */
   public GcReport gc(Duration grace, boolean dryRun) {
     if (grace.isNegative()) {
@@ -1029,9 +1031,5 @@ public final class JdbcModelRegistry implements ModelRegistry {
     } catch (IOException e) {
       // best effort: a leftover temporary folder in the cache is harmless
     }
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
