@@ -3,9 +3,8 @@ package io.driftgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.Lake;
-import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.monitor.MonitorStore;
-import io.driftgate.core.spec.StateSpec;
+import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.schemas.RetrainRequest;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -35,7 +34,9 @@ class LauncherDryRunTest extends ConsoleCapture {
 
   Path specWithOneRequest(Instant from, Instant to) throws Exception {
     Path lake = Files.createDirectories(work.resolve("lake"));
-    MonitorStore.open(StateSpec.of(LakeCatalog.embedded(lake)), "flight-delay")
+    Path spec = Files.writeString(work.resolve("driftgate.yaml"), spec(lake));
+    // The monitor's request, in the state database the spec names (the launcher reads it there).
+    MonitorStore.open(SpecLoader.load(spec).state(), "flight-delay")
         .writeRequest(
             RetrainRequest.newBuilder()
                 .setIdempotencyKey("flight-delay/2026-01-05T15:00Z/drift")
@@ -47,7 +48,7 @@ class LauncherDryRunTest extends ConsoleCapture {
                 .setValidRecordsSinceLastRun(32_400L)
                 .setRequestedAt(to)
                 .build());
-    return Files.writeString(work.resolve("driftgate.yaml"), spec(lake));
+    return spec;
   }
 
   /** The example spec on {@code lake} with a kubernetes launcher section on a claim (no FUSE). */
