@@ -268,6 +268,12 @@ public final class Launcher implements AutoCloseable {
 
   /** Cancels a run (no-op for an unknown or finished one). Returns the run afterwards. */
   public Optional<RetrainRun> cancel(String key, String reason) {
+    if (!started) {
+      throw new IllegalStateException(
+          "this launcher stands by (another one leads and runs the runs): cancel through the"
+              + " leader, e.g. with 'driftgate runs cancel', which finds its endpoint in the state"
+              + " database");
+    }
     return call(
         () -> {
           handle(key, new RunEvent.Cancel(reason));
@@ -284,12 +290,25 @@ public final class Launcher implements AutoCloseable {
     }
   }
 
-  /** Snapshot of every run of this model, oldest first. */
+  /**
+   * Snapshot of every run of this model, oldest first; before {@link #start()} (a launcher standing
+   * by while another leads) read from the store, where the leader keeps every transition.
+   */
   public List<RetrainRun> runs() {
+    if (!started) { // a standby: what the leader stored
+      return store.list().stream().filter(r -> r.model().equals(model)).toList();
+    }
     return call(() -> new ArrayList<>(runs.values()));
   }
 
+  /**
+   * A run of this model; before {@link #start()} (a launcher standing by while another leads) read
+   * from the store, where the leader keeps every transition.
+   */
   public Optional<RetrainRun> run(String key) {
+    if (!started) {
+      return store.get(key).filter(r -> r.model().equals(model));
+    }
     return call(() -> Optional.ofNullable(runs.get(key)));
   }
 

@@ -41,14 +41,16 @@ class KubernetesLeaderElectionTest {
   static final String NS = "ml";
   static final String LEASE = "driftgate-launcher";
   static final String KEY = "flight-delay/2024-03-01T10:00Z/drift";
-  static final Duration LEASE_DURATION = Duration.ofSeconds(3);
+
+  /** Long enough that a leader on a loaded test machine still renews in time. */
+  static final Duration LEASE_DURATION = Duration.ofSeconds(5);
 
   KubernetesClient client;
   @TempDir Path dir;
 
   KubernetesLeaderElection candidate(String identity) {
     return new KubernetesLeaderElection(
-        client, NS, LEASE, identity, LEASE_DURATION, Duration.ofSeconds(2), Duration.ofMillis(200));
+        client, NS, LEASE, identity, LEASE_DURATION, Duration.ofSeconds(4), Duration.ofMillis(250));
   }
 
   Lease lease() {
@@ -147,20 +149,30 @@ class KubernetesLeaderElectionTest {
       AtomicInteger lost = new AtomicInteger();
       a.onLost(lost::incrementAndGet);
       assertThat(a.awaitLeadership(Duration.ofSeconds(10))).isTrue();
-      // someone else holds the Lease now (e.g. the leader was partitioned away and it expired)
-      Lease l = lease();
-      client
-          .leases()
-          .inNamespace(NS)
-          .resource(
-              new LeaseBuilder(l)
-                  .editSpec()
-                  .withHolderIdentity("launcher-c")
-                  .withAcquireTime(ZonedDateTime.now())
-                  .withRenewTime(ZonedDateTime.now())
-                  .endSpec()
-                  .build())
-          .update();
+      // someone else holds the Lease now (e.g. the leader was partitioned away and it expired);
+      // the leader renews meanwhile, so the write may meet a newer version: try again
+      for (int attempt = 0; ; attempt++) {
+        Lease l = lease();
+        try {
+          client
+              .leases()
+              .inNamespace(NS)
+              .resource(
+                  new LeaseBuilder(l)
+                      .editSpec()
+                      .withHolderIdentity("launcher-c")
+                      .withAcquireTime(ZonedDateTime.now())
+                      .withRenewTime(ZonedDateTime.now().plusMinutes(5))
+                      .endSpec()
+                      .build())
+              .update();
+          break;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          if (e.getCode() != 409 || attempt > 50) {
+            throw e;
+          }
+        }
+      }
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (a.isLeader() && System.nanoTime() < end) {
         Thread.sleep(20);
@@ -221,6 +233,14 @@ class KubernetesLeaderElectionTest {
       String tuneUid = job(RunStep.TUNE).getMetadata().getUid();
       assertThat(new JdbcRunStore(db).get(KEY).orElseThrow().state()).isEqualTo(RunState.TUNING);
       assertThat(b.awaitLeadership(Duration.ofMillis(500))).isFalse();
+      // B stands by: it answers reads from the state database (its HTTP endpoint is ready too)
+      // and refuses to act
+      Launcher launcherB = launcher(new JdbcRunStore(db));
+      assertThat(launcherB.run(KEY)).get().extracting(RetrainRun::state).isEqualTo(RunState.TUNING);
+      assertThat(launcherB.runs()).extracting(RetrainRun::key).containsExactly(KEY);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> launcherB.cancel(KEY, "no"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("stands by");
 
       // A dies: its threads stop, the Lease is not given up, its Job goes on in the cluster
       a.crash();
@@ -228,7 +248,7 @@ class KubernetesLeaderElectionTest {
 
       // B waits for the Lease, then resumes the run the database holds and adopts A's Job
       assertThat(b.awaitLeadership(Duration.ofSeconds(20))).isTrue();
-      try (Launcher launcherB = launcher(new JdbcRunStore(db))) {
+      try (launcherB) {
         launcherB.start();
         RetrainRun resumed = Fixtures.awaitRun(launcherB, KEY, RetrainRun::submitted, "resumed");
         assertThat(resumed.state()).isEqualTo(RunState.TUNING);
