@@ -202,13 +202,25 @@ class RenderedChartTest {
     // The database credentials come from the Secret, as environment variables by default.
     assertDbSecretEnv(c, "driftgate-db", "username", "password");
 
-    // The spec at /etc/driftgate and a /tmp emptyDir, no data volume: the lake through its
-    // catalog and gs:// warehouse, artifacts through their API, state in the database.
+    // The spec at /etc/driftgate, a /tmp emptyDir and the endpoint's token, no data volume: the
+    // lake through its catalog and gs:// warehouse, artifacts through their API, state in the
+    // database.
     assertThat(mountPaths(c))
-        .containsOnly(Map.entry("spec", "/etc/driftgate"), Map.entry("tmp", "/tmp"));
+        .containsOnly(
+            Map.entry("spec", "/etc/driftgate"),
+            Map.entry("tmp", "/tmp"),
+            Map.entry("http-token", "/var/run/secrets/driftgate/launcher-http"));
     assertThat(volume(pod, "spec").getConfigMap().getName()).isEqualTo(PREFIX + "-spec");
     assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
-    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("spec", "tmp");
+    assertThat(pod.getVolumes())
+        .extracting(Volume::getName)
+        .containsExactly("spec", "tmp", "http-token");
+    assertThat(pod.getVolumes())
+        .allSatisfy(
+            v -> {
+              assertThat(v.getPersistentVolumeClaim()).isNull();
+              assertThat(v.getCsi()).isNull();
+            });
     assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsOnlyKeys("checksum/spec");
 
