@@ -357,7 +357,7 @@ public final class ArtifactStore implements AutoCloseable {
     try {
       for (FileInfo f : ((SupportsPrefixOperations) io).listPrefix(base)) {
         String loc = f.location();
-        // HadoopFileIO lists file:/root/..., GCSFileIO gs://bucket/prefix/...
+        // HadoopFileIO lists file:/path/..., GCSFileIO gs://bucket/prefix/...
         int at = loc.indexOf(rootPrefix);
         if (at < 0) {
           continue;
