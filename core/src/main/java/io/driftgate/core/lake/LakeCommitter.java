@@ -1,5 +1,6 @@
 package io.driftgate.core.lake;
 
+import io.driftgate.core.fault.Faults;
 import java.util.Map;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.Snapshot;
@@ -41,7 +42,7 @@ public final class LakeCommitter {
       Snapshot s = records.currentSnapshot();
       return new Committed(s == null ? -1 : s.snapshotId(), held, true);
     }
-    LakeFaults.hit(LakeFaults.BEFORE_COMMIT);
+    Faults.hit(Faults.LAKE_BEFORE_COMMIT);
     String commitOffsets = LakeOffsets.encode(batch.offsets());
     if (!batch.deadLetterFiles().isEmpty()) {
       deadLetters.refresh();
@@ -65,7 +66,7 @@ public final class LakeCommitter {
             .commit();
       }
     }
-    LakeFaults.hit(LakeFaults.BETWEEN_TABLE_COMMITS);
+    Faults.hit(Faults.LAKE_BETWEEN_TABLE_COMMITS);
     Map<String, OffsetRanges> durable = LakeOffsets.union(held, batch.offsets());
     AppendFiles rows = records.newFastAppend();
     batch.recordFiles().forEach(rows::appendFile);

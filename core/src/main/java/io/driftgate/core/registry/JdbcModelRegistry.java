@@ -3,6 +3,7 @@ package io.driftgate.core.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftgate.core.fault.Faults;
 import io.driftgate.core.spec.StateSpec;
 import io.driftgate.core.state.ArtifactStore;
 import io.driftgate.core.state.StateDatabase;
@@ -206,6 +207,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
     }
     writeObjects(model, manifest, files);
     afterObjectsWritten.accept(versionId);
+    Faults.hit(Faults.REGISTRY_BEFORE_COMMIT);
     long now = registeredAt != null ? registeredAt.toEpochMilli() : clock.millis();
     String metaJson = json(new TreeMap<>(metadata == null ? Map.of() : metadata));
     String manifestJson = json(manifest);

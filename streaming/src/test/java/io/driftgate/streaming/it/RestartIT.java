@@ -2,9 +2,9 @@ package io.driftgate.streaming.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftgate.core.fault.Faults;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeAudit;
-import io.driftgate.core.lake.LakeFaults;
 import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.streaming.ingest.IngestPipeline;
@@ -69,11 +69,11 @@ class RestartIT {
               kafka.bootstrapServers(),
               lake,
               work.resolve("second.log"),
-              LakeFaults.BEFORE_COMMIT + "@2");
+              Faults.LAKE_BEFORE_COMMIT + "@2");
       assertThat(second.waitFor(180, TimeUnit.SECONDS)).as("second run halted itself").isTrue();
       assertThat(second.exitValue()).isEqualTo(137);
       assertThat(Files.readString(work.resolve("second.log")))
-          .contains("halting at " + LakeFaults.BEFORE_COMMIT);
+          .contains("halting at " + Faults.LAKE_BEFORE_COMMIT);
       long after2 = accounted(spec);
       assertThat(after2).as("its first commit landed, the second did not").isGreaterThan(before2);
 
@@ -83,10 +83,10 @@ class RestartIT {
               kafka.bootstrapServers(),
               lake,
               work.resolve("third.log"),
-              LakeFaults.BETWEEN_TABLE_COMMITS);
+              Faults.LAKE_BETWEEN_TABLE_COMMITS);
       assertThat(third.waitFor(180, TimeUnit.SECONDS)).as("third run halted itself").isTrue();
       assertThat(Files.readString(work.resolve("third.log")))
-          .contains("halting at " + LakeFaults.BETWEEN_TABLE_COMMITS);
+          .contains("halting at " + Faults.LAKE_BETWEEN_TABLE_COMMITS);
 
       ProduceResult produced = producing.get(5, TimeUnit.MINUTES);
       long afterCrashes = accounted(spec);

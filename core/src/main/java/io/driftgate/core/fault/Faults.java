@@ -1,26 +1,29 @@
-package io.driftgate.core.lake;
+package io.driftgate.core.fault;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fault hooks for crash tests: when the system property {@code driftgate.fault} names a point
  * ({@code point} or {@code point@N} for its N-th hit), the JVM halts there as a kill -9 would, so a
- * test can crash a writer between writing data files and the catalog commit. Never set in
- * production.
+ * test can crash a process between writing objects and committing the rows that make them visible
+ * (the lake's catalog commit, the registry's version rows). Never set in production.
  */
-public final class LakeFaults {
+public final class Faults {
   /**
    * After data files are written, before the catalog commit of a batch with offsets the lake does
    * not hold yet (replayed batches, which commit nothing, do not count as hits).
    */
-  public static final String BEFORE_COMMIT = "lake.before-commit";
+  public static final String LAKE_BEFORE_COMMIT = "lake.before-commit";
 
   /** After the dead-letter table committed, before the records table did. */
-  public static final String BETWEEN_TABLE_COMMITS = "lake.between-table-commits";
+  public static final String LAKE_BETWEEN_TABLE_COMMITS = "lake.between-table-commits";
+
+  /** After a model version's objects are in the artifact store, before its rows commit. */
+  public static final String REGISTRY_BEFORE_COMMIT = "registry.before-commit";
 
   private static final AtomicInteger HITS = new AtomicInteger();
 
-  private LakeFaults() {}
+  private Faults() {}
 
   public static void hit(String point) {
     String fault = System.getProperty("driftgate.fault");
