@@ -31,7 +31,9 @@ import java.util.stream.Collectors;
  *       a critical feature drifted; {@link RetrainReason#VOLUME} when the valid records since the
  *       latest request reach {@code minNewRecords}; {@link RetrainReason#MAX_AGE} when {@code
  *       windowEnd - anchor >= maxAge}, anchor being the latest run start or request, else the first
- *       window start.
+ *       window start; {@link RetrainReason#PERFORMANCE_DRIFT} when the window carries performance
+ *       evidence (a detector on the champion's labelled errors fired; the detector is its own
+ *       hysteresis, so one window suffices).
  *   <li>If something triggered: {@link SuppressionReason#MAX_IN_FLIGHT} when {@code maxInFlight}
  *       requests are in flight, else {@link SuppressionReason#COOLDOWN} when {@code windowEnd <
  *       lastRunStart + cooldown}. A suppressed decision is returned with {@code suppressedBy} set
@@ -104,13 +106,21 @@ public final class RetrainPolicy {
         && Duration.between(anchor, obs.windowEnd()).compareTo(config.maxAge()) >= 0) {
       reasons.add(RetrainReason.MAX_AGE);
     }
+    if (obs.performance() != null) {
+      reasons.add(RetrainReason.PERFORMANCE_DRIFT);
+    }
     if (reasons.isEmpty()) {
       return Optional.empty();
     }
     boolean driftReason =
         reasons.contains(RetrainReason.DRIFT)
             || reasons.contains(RetrainReason.CRITICAL_FEATURE_DRIFT);
-    List<String> evidence = driftReason ? List.copyOf(m.recentReportIds) : List.of(obs.reportId());
+    List<String> evidence =
+        new ArrayList<>(driftReason ? m.recentReportIds : List.of(obs.reportId()));
+    if (obs.performance() != null) {
+      evidence.add(obs.performance().id());
+    }
+    evidence = List.copyOf(evidence);
     Instant from = m.trainedUntil != null ? m.trainedUntil : m.firstWindowStart;
     Instant to = obs.windowEnd();
     String key = idempotencyKey(obs.modelName(), to, reasons);

@@ -9,5 +9,10 @@ public enum RetrainReason {
   /** At least {@code minNewRecords} valid records arrived since the last request. */
   VOLUME,
   /** The model is older than {@code maxAge}. */
-  MAX_AGE
+  MAX_AGE,
+  /**
+   * The champion's error or loss on labelled records changed for the worse (a performance
+   * detector's alarm in the window), whatever the inputs did.
+   */
+  PERFORMANCE_DRIFT
 }

@@ -1,5 +1,6 @@
 package io.driftgate.core.policy;
 
+import io.driftgate.core.performance.PerformanceEvidence;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
@@ -14,6 +15,8 @@ import java.util.Set;
  * @param driftedShare share of evaluated features that drifted, in [0, 1]
  * @param driftedFeatures names of the drifted features
  * @param validRecords valid records in the window, >= 0
+ * @param performance the champion got worse in this window (a detector's alarm); null: no
+ *     performance evidence (no labels, no champion, or nothing changed)
  */
 public record WindowObservation(
     String modelName,
@@ -22,7 +25,28 @@ public record WindowObservation(
     String reportId,
     double driftedShare,
     Set<String> driftedFeatures,
-    long validRecords) {
+    long validRecords,
+    PerformanceEvidence performance) {
+
+  /** A window with input-drift results only. */
+  public WindowObservation(
+      String modelName,
+      Instant windowStart,
+      Instant windowEnd,
+      String reportId,
+      double driftedShare,
+      Set<String> driftedFeatures,
+      long validRecords) {
+    this(
+        modelName,
+        windowStart,
+        windowEnd,
+        reportId,
+        driftedShare,
+        driftedFeatures,
+        validRecords,
+        null);
+  }
 
   public WindowObservation {
     Objects.requireNonNull(modelName, "modelName");

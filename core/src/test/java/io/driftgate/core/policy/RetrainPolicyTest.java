@@ -279,4 +279,73 @@ class RetrainPolicyTest {
     assertThat(p.inFlight("n")).isEmpty();
     assertThat(p.exportState().models()).containsOnlyKeys("m", "n");
   }
+
+  private static WindowObservation worse(int i) {
+    return new WindowObservation(
+        "m",
+        T0.plus(HOUR.multipliedBy(i)),
+        end(i),
+        "r" + i,
+        0.0,
+        Set.of(),
+        100,
+        new io.driftgate.core.performance.PerformanceEvidence(
+            "adwin", "error", T0.plus(HOUR.multipliedBy(i)).plusSeconds(60), 0.1, 0.18));
+  }
+
+  @Test
+  void performanceEvidenceTriggersAtOnceWithItsIdAsEvidence() {
+    RetrainPolicy p = new RetrainPolicy(BASE);
+    assertThat(p.onWindow(clean(0))).isEmpty();
+    RetrainDecision d = p.onWindow(worse(1)).orElseThrow();
+    assertThat(d.isSuppressed()).isFalse();
+    assertThat(d.reasons()).containsExactly(RetrainReason.PERFORMANCE_DRIFT);
+    assertThat(d.evidenceReportIds())
+        .containsExactly("r1", "performance:adwin:error@2024-01-01T01:01:00Z");
+    assertThat(d.idempotencyKey())
+        .isEqualTo(
+            RetrainPolicy.idempotencyKey("m", end(1), List.of(RetrainReason.PERFORMANCE_DRIFT)));
+    // Replaying the same windows gives the same decision (idempotency).
+    RetrainPolicy replay = new RetrainPolicy(BASE);
+    replay.onWindow(clean(0));
+    assertThat(replay.onWindow(worse(1))).contains(d);
+  }
+
+  @Test
+  void performanceDriftGoesThroughInFlightAndCooldownLikeAnyTrigger() {
+    RetrainPolicy p =
+        new RetrainPolicy(new PolicyConfig(0.5, Set.of(), 3, 0, null, Duration.ofHours(5), 1));
+    RetrainDecision first = p.onWindow(worse(0)).orElseThrow();
+    assertThat(first.isSuppressed()).isFalse();
+    assertThat(p.onWindow(worse(1)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.MAX_IN_FLIGHT);
+    p.onRunStarted(first.idempotencyKey(), end(1));
+    p.onRunFinished(first.idempotencyKey(), end(2));
+    assertThat(p.onWindow(worse(3)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.COOLDOWN);
+    RetrainDecision later = p.onWindow(worse(6)).orElseThrow();
+    assertThat(later.isSuppressed()).isFalse();
+    assertThat(later.reasons()).containsExactly(RetrainReason.PERFORMANCE_DRIFT);
+  }
+
+  @Test
+  void inputDriftAndPerformanceDriftTogetherCarryBothEvidences() {
+    RetrainPolicy p =
+        new RetrainPolicy(new PolicyConfig(0.5, Set.of(), 1, 0, null, Duration.ZERO, 1));
+    WindowObservation both =
+        new WindowObservation(
+            "m",
+            T0,
+            end(0),
+            "r0",
+            0.9,
+            Set.of("a"),
+            100,
+            new io.driftgate.core.performance.PerformanceEvidence(
+                "page-hinkley", "error", T0, 0.1, 0.3));
+    RetrainDecision d = p.onWindow(both).orElseThrow();
+    assertThat(d.reasons()).containsExactly(RetrainReason.DRIFT, RetrainReason.PERFORMANCE_DRIFT);
+    assertThat(d.evidenceReportIds())
+        .containsExactly("r0", "performance:page-hinkley:error@2024-01-01T00:00:00Z");
+  }
 }
