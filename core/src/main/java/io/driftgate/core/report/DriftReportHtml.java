@@ -265,9 +265,10 @@ public final class DriftReportHtml {
         threshold = f.getThreshold();
         double y = test ? (f.getPValue() == null ? Double.NaN : f.getPValue()) : f.getScore();
         drifted += f.getDrifted() ? 1 : 0;
+        // at the window's end: when it was judged, and where a request it triggered is drawn
         points.add(
             new SvgChart.Point(
-                r.getWindowStart().toEpochMilli(),
+                r.getWindowEnd().toEpochMilli(),
                 y,
                 f.getDrifted(),
                 start(r)

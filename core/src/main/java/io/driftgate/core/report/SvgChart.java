@@ -192,7 +192,8 @@ public final class SvgChart {
       double x = f.x(p.x());
       double bw = Math.max(2, f.x(p.x() + barWidth) - x - 1);
       double v = Math.max(0, Math.min(1, p.y()));
-      double y = f.y(v);
+      // a window without drift still gets a sliver, so every window is visibly there
+      double y = Math.min(f.y(v), TimeFrame.BASE - 2);
       f.svg.append(
           String.format(
               Locale.ROOT,
