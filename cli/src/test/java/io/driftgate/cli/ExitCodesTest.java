@@ -70,10 +70,13 @@ class ExitCodesTest extends ConsoleCapture {
 
   @Test
   void twoForUsageAndConfigurationErrors() throws Exception {
-    assertThat(Main.execute("drift", "--no-such-option")).isEqualTo(Main.EXIT_USAGE);
-    assertThat(stderr()).contains("--no-such-option");
-    err.reset();
     Path[] csv = shiftedCsv(dir);
+    assertThat(drift(csv[0], csv[1], "--no-such-option")).isEqualTo(Main.EXIT_USAGE);
+    assertThat(stderr()).contains("Unknown option: '--no-such-option'");
+    err.reset();
+    assertThat(Main.execute("drift", "--reference=" + csv[0])).isEqualTo(Main.EXIT_USAGE);
+    assertThat(stderr()).contains("Missing required option", "--current");
+    err.reset();
     assertThat(drift(csv[0], csv[1], "--metric=cosine")).isEqualTo(Main.EXIT_USAGE);
     assertThat(stderr()).startsWith("driftgate: --metric").doesNotContain("Exception");
     err.reset();
