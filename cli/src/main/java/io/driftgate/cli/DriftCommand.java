@@ -150,6 +150,8 @@ final class DriftCommand implements Callable<Integer> {
     out.put("current", current);
     out.put("referenceRows", r.referenceRows());
     out.put("currentRows", r.currentRows());
+    out.put("driftedCount", r.driftedCount());
+    out.put("evaluatedCount", r.evaluatedCount());
     out.put("driftedShare", r.driftedShare());
     List<Map<String, Object>> fs = new ArrayList<>();
     for (FeatureDrift f : r.features()) {

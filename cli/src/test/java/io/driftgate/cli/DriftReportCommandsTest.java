@@ -160,6 +160,8 @@ class DriftReportCommandsTest extends ConsoleCapture {
                   + f.get("drifted").asBoolean()
                   + "\"");
     }
+    assertThat(result.get("driftedCount").asInt()).isEqualTo(1);
+    assertThat(result.get("evaluatedCount").asInt()).isEqualTo(2);
     assertThat(page).contains("1 of 2 features drifted");
     assertThat(count(page, "data-chart=\"distribution\"")).isEqualTo(2);
   }
