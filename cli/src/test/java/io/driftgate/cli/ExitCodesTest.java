@@ -50,6 +50,17 @@ class ExitCodesTest extends ConsoleCapture {
   }
 
   @Test
+  void helpDocumentsTheExitCodes() {
+    assertThat(Main.execute("--help")).isEqualTo(Main.EXIT_OK);
+    assertThat(stdout())
+        .contains("Exit codes:", "report")
+        .containsPattern("0\\s+ok")
+        .containsPattern("1\\s+negative verdict")
+        .containsPattern("2\\s+usage or configuration error")
+        .containsPattern("3\\s+runtime failure");
+  }
+
+  @Test
   void zeroWhenTheCommandRanEvenIfItFoundDrift() throws Exception {
     Path[] csv = shiftedCsv(dir);
     assertThat(drift(csv[0], csv[1])).as(stderr()).isEqualTo(Main.EXIT_OK);
