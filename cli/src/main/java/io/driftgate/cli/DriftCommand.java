@@ -10,8 +10,10 @@ import io.driftgate.core.drift.FeatureOverride;
 import io.driftgate.core.drift.metrics.DriftMetric;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.ProfiledFeature;
+import io.driftgate.core.report.DriftReportHtml;
 import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Option;
       "A .csv file is RFC 4180 with a header line: a quoted cell may hold commas, quotes and"
           + " line breaks. Columns are read as the features' kinds: a numeric feature's cell must"
           + " be a number (empty: missing; anything else is an error naming the file, line,"
-          + " column and value), a categorical feature's cell stays text (007 is not 7)."
+          + " column and value), a categorical feature's cell stays text (007 is not 7).",
+      "Exit code: 0 compared, 1 drift found with --fail-on-drift, 2 usage error, 3 failure."
     })
 final class DriftCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -48,6 +51,19 @@ final class DriftCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
+
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description =
+          "Also write a self-contained HTML report: per feature the reference and current"
+              + " distributions, metric, score, threshold, p-value and verdict.")
+  Path html;
+
+  @Option(
+      names = "--fail-on-drift",
+      description = "Exit 1 when any feature drifted (for scripts and CI).")
+  boolean failOnDrift;
 
   @Option(
       names = "--metric",
@@ -94,7 +110,12 @@ final class DriftCommand implements Callable<Integer> {
     } else {
       printTable(result);
     }
-    return 0;
+    if (html != null) {
+      DriftReportHtml.write(DriftReportHtml.comparison(reference, current, result, ref, cur), html);
+      // stderr keeps --json output parseable
+      System.err.println("report: " + html.toAbsolutePath().normalize());
+    }
+    return failOnDrift && result.driftedCount() > 0 ? Main.EXIT_NEGATIVE : Main.EXIT_OK;
   }
 
   private void printTable(DriftResult r) {
@@ -129,6 +150,8 @@ final class DriftCommand implements Callable<Integer> {
     out.put("current", current);
     out.put("referenceRows", r.referenceRows());
     out.put("currentRows", r.currentRows());
+    out.put("driftedCount", r.driftedCount());
+    out.put("evaluatedCount", r.evaluatedCount());
     out.put("driftedShare", r.driftedShare());
     List<Map<String, Object>> fs = new ArrayList<>();
     for (FeatureDrift f : r.features()) {

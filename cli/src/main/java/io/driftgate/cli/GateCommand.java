@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
       "Gate a challenger model directory against the registry's champion on the newest"
           + " validation data: score both on the same rows, SHAP-explain the challenger, run the"
           + " checks, register the challenger (alias challenger) and move champion if it passes.",
-      "Exit code: 0 promoted, 1 rejected, 2 usage error."
+      "Exit code: 0 promoted, 1 rejected, 2 usage error, 3 failure."
     })
 final class GateCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
@@ -63,6 +63,13 @@ final class GateCommand implements Callable<Integer> {
 
   @Option(names = "--report", description = "Write the HTML report here.")
   Path report;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print the outcome as JSON (checks, metrics, verdict, registered version, ledger)"
+              + " instead of text. Not with --decision-key.")
+  boolean json;
 
   @Option(
       names = "--decision-key",
@@ -96,6 +103,10 @@ final class GateCommand implements Callable<Integer> {
     }
     ModelSpec spec = specOption.load();
     if (decisionKey != null) {
+      if (json) {
+        throw new IllegalArgumentException(
+            "--json is for gating against the registry: drop it with --decision-key");
+      }
       if (registryOptions.registry != null) {
         throw new IllegalArgumentException(
             "--decision-key gates without the registry: drop --registry");
@@ -112,24 +123,48 @@ final class GateCommand implements Callable<Integer> {
                 .optSnapshot(snapshot)
                 .optMetadataLocation(metadataLocation)
                 .build());
-    print(d.outcome());
-    System.out.printf(
-        "registered %s; %s%n",
-        d.version().versionId(),
-        d.promoted()
-            ? "champion: "
-                + (d.championBefore() == null ? "none" : d.championBefore())
-                + " -> "
-                + d.version().versionId()
-            : "rejected, champion stays "
-                + (d.championBefore() == null ? "unset" : d.championBefore()));
-    for (LedgerEntry e : d.entries()) {
-      System.out.printf(
-          "ledger #%d %s %s -> %s%n", e.seq(), e.alias(), e.fromVersion(), e.toVersion());
-    }
     if (report != null) {
       GateReportHtml.write(d.outcome(), report);
-      System.out.println("report: " + report.toAbsolutePath().normalize());
+    }
+    if (json) {
+      Map<String, Object> out = outcomeJson(d.outcome());
+      out.put("version", d.version().versionId());
+      out.put("promoted", d.promoted());
+      out.put("championBefore", d.championBefore());
+      out.put(
+          "ledger",
+          d.entries().stream()
+              .map(
+                  e -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("seq", e.seq());
+                    m.put("alias", e.alias());
+                    m.put("fromVersion", e.fromVersion());
+                    m.put("toVersion", e.toVersion());
+                    return m;
+                  })
+              .toList());
+      out.put("report", report == null ? null : report.toAbsolutePath().normalize().toString());
+      System.out.println(ModelsCommand.JSON.writeValueAsString(out));
+    } else {
+      print(d.outcome());
+      System.out.printf(
+          "registered %s; %s%n",
+          d.version().versionId(),
+          d.promoted()
+              ? "champion: "
+                  + (d.championBefore() == null ? "none" : d.championBefore())
+                  + " -> "
+                  + d.version().versionId()
+              : "rejected, champion stays "
+                  + (d.championBefore() == null ? "unset" : d.championBefore()));
+      for (LedgerEntry e : d.entries()) {
+        System.out.printf(
+            "ledger #%d %s %s -> %s%n", e.seq(), e.alias(), e.fromVersion(), e.toVersion());
+      }
+      if (report != null) {
+        System.out.println("report: " + report.toAbsolutePath().normalize());
+      }
     }
     if (verdict != null) {
       writeVerdict(
@@ -139,7 +174,7 @@ final class GateCommand implements Callable<Integer> {
           String.join("; ", d.outcome().report().reasons()));
       return 0;
     }
-    return d.promoted() ? 0 : 1;
+    return d.promoted() ? Main.EXIT_OK : Main.EXIT_NEGATIVE;
   }
 
   /**
@@ -204,7 +239,7 @@ final class GateCommand implements Callable<Integer> {
             String.join("; ", decision.reasons()));
         return 0;
       }
-      return decision.promote() ? 0 : 1;
+      return decision.promote() ? Main.EXIT_OK : Main.EXIT_NEGATIVE;
     } finally {
       GateDecision.deleteTree(scratch);
     }
@@ -233,6 +268,46 @@ final class GateCommand implements Callable<Integer> {
     } catch (TamperedModelException e) {
       throw new IllegalStateException("refusing a tampered model: " + e.getMessage(), e);
     }
+  }
+
+  /** The outcome's fields that {@link #print} shows, as a JSON-ready map. */
+  static Map<String, Object> outcomeJson(GateOutcome o) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", o.model());
+    out.put("validationRows", o.validationRows());
+    out.put("validationFrom", Instant.ofEpochMilli(o.validationFrom()).toString());
+    out.put("validationTo", Instant.ofEpochMilli(o.validationTo()).toString());
+    out.put("millis", o.millis());
+    out.put(
+        "checks",
+        o.report().checks().stream()
+            .map(
+                c -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("status", c.status().name());
+                  m.put("name", c.name());
+                  m.put("detail", c.detail());
+                  return m;
+                })
+            .toList());
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    o.challengerMetrics()
+        .forEach(
+            (k, v) -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("champion", finite(o.championMetrics().get(k)));
+              m.put("challenger", finite(v));
+              m.put("delta", finite(o.metricDeltas().get(k)));
+              metrics.put(k, m);
+            });
+    out.put("metrics", metrics);
+    out.put("verdict", o.promote() ? "PROMOTE" : "REJECT");
+    out.put("reasons", o.report().reasons());
+    return out;
+  }
+
+  private static Double finite(Double v) {
+    return v == null || !Double.isFinite(v) ? null : v;
   }
 
   static void print(GateOutcome o) {

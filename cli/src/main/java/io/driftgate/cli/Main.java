@@ -9,6 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Continuous, drift-triggered model retraining.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:negative verdict (gate rejected, drift --fail-on-drift found drift, nothing to cancel)",
+      "2:usage or configuration error",
+      "3:runtime failure (rerun with --verbose or DRIFTGATE_DEBUG=1 for the stack trace)"
+    },
     subcommands = {
       DemoCommand.class,
       LauncherCommand.class,
@@ -19,6 +26,7 @@ import picocli.CommandLine.Command;
       LakeCommand.class,
       DriftCommand.class,
       MonitorCommand.class,
+      ReportCommand.class,
       RequestCommand.class,
       GateCommand.class,
       ModelsCommand.class,
@@ -30,7 +38,28 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
+  /** The command ran and the answer is yes (or there was no question). */
+  public static final int EXIT_OK = 0;
+
+  /** The command ran and the answer is no: gate rejected, drift found with --fail-on-drift. */
+  public static final int EXIT_NEGATIVE = 1;
+
+  /** The command line or the configuration is wrong; nothing ran. */
+  public static final int EXIT_USAGE = 2;
+
+  /** Something failed while running: I/O, a service, a bug. */
+  public static final int EXIT_FAILURE = 3;
+
+  /** Set to 1 to print stack traces of runtime failures (like --verbose). */
+  static final String DEBUG_ENV = "DRIFTGATE_DEBUG";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "On a runtime failure, print the stack trace.")
+  boolean verbose;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -57,18 +86,59 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Known user errors print one clear message, not a stack trace. */
+  /**
+   * Exit codes for exceptions: user errors (bad spec, bad argument, impossible state) print one
+   * line and exit {@link #EXIT_USAGE}; anything else prints one line, a hint and exits {@link
+   * #EXIT_FAILURE}, with the stack trace only when asked for (--verbose, DRIFTGATE_DEBUG=1).
+   */
   static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    private final java.util.function.Function<String, String> env;
+
+    ErrorHandler() {
+      this(System::getenv);
+    }
+
+    ErrorHandler(java.util.function.Function<String, String> env) {
+      this.env = env;
+    }
+
     @Override
     public int handleExecutionException(
         Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+      java.io.PrintWriter err = cmd.getErr();
       if (ex instanceof io.driftgate.core.spec.SpecException
           || ex instanceof IllegalArgumentException
           || ex instanceof IllegalStateException) {
-        cmd.getErr().println("driftgate: " + ex.getMessage());
-        return 2;
+        err.println("driftgate: " + ex.getMessage());
+        return EXIT_USAGE;
       }
-      throw new RuntimeException(ex);
+      err.println("driftgate: " + describe(ex));
+      if (verbose(parseResult) || "1".equals(env.apply(DEBUG_ENV))) {
+        ex.printStackTrace(err);
+      } else {
+        err.println(
+            "driftgate: rerun with --verbose (or " + DEBUG_ENV + "=1) to see the stack trace");
+      }
+      err.flush();
+      return EXIT_FAILURE;
+    }
+
+    /** The message, or the exception's type when it has none (a NullPointerException). */
+    static String describe(Throwable ex) {
+      String m = ex.getMessage();
+      if (m == null || m.isBlank()) {
+        return ex.getClass().getSimpleName();
+      }
+      return m.replace('\n', ' ');
+    }
+
+    private static boolean verbose(CommandLine.ParseResult pr) {
+      for (CommandLine.ParseResult r = pr; r != null; r = r.subcommand()) {
+        if (r.hasMatchedOption("--verbose")) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 }

@@ -314,7 +314,7 @@ final class RunsCommand implements Callable<Integer> {
         }
         case 409 -> {
           System.out.printf("run %s already finished: %s%n", key, a.run().state());
-          return 1;
+          return Main.EXIT_NEGATIVE;
         }
         case 404 ->
             throw new IllegalArgumentException(
@@ -327,7 +327,7 @@ final class RunsCommand implements Callable<Integer> {
       RetrainRun r = s.get(key).orElseThrow(() -> new IllegalArgumentException("no run " + key));
       if (r.state().terminal()) {
         System.out.printf("run %s already finished: %s%n", key, r.state());
-        return 1;
+        return Main.EXIT_NEGATIVE;
       }
       RunMachine machine = new RunMachine(LauncherConfig.defaults().policy(), Clock.systemUTC());
       Outcome o = machine.apply(r, new RunEvent.Cancel(reason));
@@ -337,7 +337,7 @@ final class RunsCommand implements Callable<Integer> {
         System.out.printf(
             "run %s changed while it was being cancelled (%s); nothing written, try again%n",
             key, e.getMessage());
-        return 1;
+        return Main.EXIT_NEGATIVE;
       }
       System.out.printf("run %s: %s -> %s in the run store%n", key, r.state(), o.run().state());
       if (!o.actions().isEmpty()) {

@@ -175,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
     if (!r.hasModel()) {
       System.out.printf(
           "DIVERGED after %d epochs (NaN/infinite loss): no model written%n", r.epochsRun());
-      return 1;
+      return Main.EXIT_NEGATIVE;
     }
     Manifest manifest = ModelDirectory.writeManifest(out);
     System.out.printf(

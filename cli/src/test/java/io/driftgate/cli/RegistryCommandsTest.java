@@ -59,6 +59,37 @@ class RegistryCommandsTest extends ConsoleCapture {
   }
 
   @Test
+  void ledgerJsonParsesAndCarriesWhatTheTextShows() throws Exception {
+    String a = version("a");
+    String b = version("b");
+    assertThat(run("promote", a, "--force", "--reason=bootstrap", "--actor=alice")).isZero();
+    assertThat(run("promote", b, "--force", "--reason=hotfix", "--actor=alice")).isZero();
+    assertThat(run("rollback", "--reason=bad", "--actor=bob")).isZero();
+    out.reset();
+    assertThat(run("ledger")).isZero();
+    String[] lines = stdout().split("\n");
+    out.reset();
+    JsonNode entries = json(run("ledger", "--json"));
+    assertThat(entries).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      JsonNode e = entries.get(i);
+      // the text line of entry i: "#<seq> <time> <action> <alias> <from> -> <to>  <actor>
+      // <reason>"
+      assertThat(lines[i])
+          .startsWith("#" + e.get("seq").asLong())
+          .contains(
+              e.get("action").asText(),
+              e.get("alias").asText(),
+              e.get("toVersion").asText(),
+              e.get("actor").asText(),
+              e.get("reason").asText());
+    }
+    assertThat(entries.get(2).get("action").asText()).isEqualTo("ROLLBACK");
+    assertThat(entries.get(2).get("fromVersion").asText()).isEqualTo(b);
+    assertThat(entries.get(2).get("toVersion").asText()).isEqualTo(a);
+  }
+
+  @Test
   void forcedPromotionsRollbackAndTheLedger() throws Exception {
     String a = version("a");
     String b = version("b");

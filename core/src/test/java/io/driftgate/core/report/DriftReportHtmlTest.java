@@ -1,0 +1,324 @@
+package io.driftgate.core.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.driftgate.core.drift.DriftComparator;
+import io.driftgate.core.drift.DriftResult;
+import io.driftgate.core.drift.profile.CategoricalProfile;
+import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.drift.profile.NumericProfile;
+import io.driftgate.schemas.DriftReport;
+import io.driftgate.schemas.FeatureDrift;
+import io.driftgate.schemas.RetrainRequest;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DriftReportHtmlTest {
+  static final Instant T0 = Instant.parse("2026-01-05T06:00:00Z");
+  static final Pattern SECTION =
+      Pattern.compile(
+          "<section class=\"feature\" data-feature=\"([^\"]*)\" data-drifted=\"(\\w+)\"");
+
+  @TempDir Path tmp;
+
+  /** amount shifts by 1.5 std, city keeps its mix, "a<b&c" checks escaping of names. */
+  static DatasetProfile[] profiles() {
+    Random random = new Random(7);
+    NumericProfile refAmount = new NumericProfile();
+    NumericProfile curAmount = new NumericProfile();
+    CategoricalProfile refCity = new CategoricalProfile();
+    CategoricalProfile curCity = new CategoricalProfile();
+    NumericProfile refOdd = new NumericProfile();
+    NumericProfile curOdd = new NumericProfile();
+    String[] cities = {"oslo", "rome", "lima"};
+    for (int i = 0; i < 3000; i++) {
+      refAmount.accumulate(random.nextGaussian());
+      curAmount.accumulate(random.nextGaussian() + 1.5);
+      refCity.accumulate(cities[random.nextInt(3)]);
+      curCity.accumulate(cities[random.nextInt(3)]);
+      refOdd.accumulate(random.nextDouble());
+      curOdd.accumulate(random.nextDouble());
+    }
+    return new DatasetProfile[] {
+      new DatasetProfile(3000, Map.of("amount", refAmount, "city", refCity, "a<b&c", refOdd)),
+      new DatasetProfile(3000, Map.of("amount", curAmount, "city", curCity, "a<b&c", curOdd))
+    };
+  }
+
+  static String comparisonPage() {
+    DatasetProfile[] p = profiles();
+    DriftResult r = DriftComparator.compare(p[0], p[1]);
+    assertThat(r.driftedFeatures()).containsExactly("amount");
+    return DriftReportHtml.comparison("reference.csv", "current.csv", r, p[0], p[1]);
+  }
+
+  static Map<String, Boolean> sections(String html) {
+    Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+    Matcher m = SECTION.matcher(html);
+    while (m.find()) {
+      out.put(m.group(1), Boolean.parseBoolean(m.group(2)));
+    }
+    return out;
+  }
+
+  @Test
+  void comparisonShowsEachFeaturesDistributionsAndMarksTheDriftedOne() {
+    String html = comparisonPage();
+    assertSelfContained(html);
+    assertThat(sections(html))
+        .containsExactly(
+            Map.entry("a&lt;b&amp;c", false), Map.entry("amount", true), Map.entry("city", false));
+    assertThat(html).doesNotContain(">a<b&c<");
+    // one distribution chart per comparable feature, reference and current bars in each
+    assertThat(count(html, "data-chart=\"distribution\"")).isEqualTo(3);
+    assertThat(html).contains("reference.csv", "current.csv", "1 of 3 features drifted");
+    assertThat(html).contains(">oslo<", ">rome<", ">lima<");
+    assertThat(count(html, "class=\"badge drift\"")).isEqualTo(2); // summary table + section
+  }
+
+  @Test
+  void numericDistributionSharesSumToOneOnCommonBins() {
+    DatasetProfile[] p = profiles();
+    DriftReportHtml.Distribution d =
+        DriftReportHtml.distribution(p[0].features().get("amount"), p[1].features().get("amount"));
+    assertThat(d.labels()).hasSize(DriftReportHtml.DISPLAY_BINS);
+    assertThat(java.util.Arrays.stream(d.reference()).sum()).isCloseTo(1.0, within());
+    assertThat(java.util.Arrays.stream(d.current()).sum()).isCloseTo(1.0, within());
+    // the current is shifted right: its mass sits in later bins than the reference's
+    assertThat(meanBin(d.current())).isGreaterThan(meanBin(d.reference()) + 3);
+    DriftReportHtml.Distribution c =
+        DriftReportHtml.distribution(p[0].features().get("city"), p[1].features().get("city"));
+    assertThat(c.labels()).containsExactlyInAnyOrder("oslo", "rome", "lima");
+    assertThat(java.util.Arrays.stream(c.current()).sum()).isCloseTo(1.0, within());
+  }
+
+  @Test
+  void historyPlotsEveryWindowPerFeatureWithThresholdAndRequests() {
+    String html = historyPage();
+    assertSelfContained(html);
+    assertThat(html).contains("data-windows=\"6\"");
+    // drifted share: one bar per window; per feature: one point per window
+    assertThat(count(html, "<rect data-window=")).isEqualTo(6);
+    assertThat(count(html, "<circle data-window=")).isEqualTo(12);
+    assertThat(count(html, "<tr data-window=")).isEqualTo(6);
+    assertThat(count(html, "class=\"threshold\"")).isEqualTo(2);
+    // the request is drawn on the share chart and on both feature charts, and listed once
+    assertThat(count(html, "<line data-request=\"flight-delay@drift@w4\"")).isEqualTo(3);
+    assertThat(count(html, "<tr data-request=\"flight-delay@drift@w4\"")).isEqualTo(1);
+    assertThat(sections(html))
+        .containsExactly(Map.entry("dep_delay_min", true), Map.entry("weather", false));
+    // windows 3, 4 and 5 drifted on dep_delay_min
+    assertThat(count(html, "data-drifted=\"true\" cx=")).isEqualTo(3);
+    assertThat(html).contains("drifted in 3 of 6 windows", "drifted in 0 of 6 windows");
+    // a late revision of window 2 replaces it rather than adding a seventh window
+    assertThat(html).contains("1778 rows").contains(">1900<");
+  }
+
+  @Test
+  void historyWithoutReportsSaysSo() {
+    String html = DriftReportHtml.history("m", "sqlite", List.of(), List.of());
+    assertThat(html).contains("No drift reports stored yet", "data-windows=\"0\"");
+  }
+
+  @Test
+  void bothPagesRenderInHeadlessChromium() throws Exception {
+    boolean chromium =
+        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
+                .start()
+                .waitFor()
+            == 0;
+    // The e2e profile (CI) requires it: deploy/scripts/validate.sh installs it first.
+    if (!chromium && Boolean.getBoolean("driftgate.requireChromium")) {
+      throw new AssertionError(
+          "chromium is required here (driftgate.requireChromium): run deploy/scripts/validate.sh"
+              + " or apt-get install -y chromium");
+    }
+    assumeTrue(
+        chromium,
+        "chromium is not installed (apt-get install -y chromium): skipping the headless render");
+    Path keep = Path.of("target/drift-report");
+    Files.createDirectories(keep);
+
+    Path comparison = keep.resolve("drift.html");
+    DriftReportHtml.write(comparisonPage(), comparison);
+    String dom = chromium("--dump-dom", comparison);
+    // What Chromium parsed: every feature section, the drifted one marked, three SVG charts.
+    assertThat(sections(dom))
+        .containsExactly(
+            Map.entry("a&lt;b&amp;c", false), Map.entry("amount", true), Map.entry("city", false));
+    assertThat(count(dom, "data-chart=\"distribution\"")).isEqualTo(3);
+    BufferedImage shot = screenshot(comparison, keep.resolve("drift.png"));
+    // The drifted badge and verdict are drawn in the drift red; the reference bars in purple.
+    assertThat(pixels(shot, SvgChart.DRIFT)).isGreaterThan(200);
+    assertThat(pixels(shot, SvgChart.REFERENCE)).isGreaterThan(500);
+
+    Path history = keep.resolve("history.html");
+    DriftReportHtml.write(historyPage(), history);
+    String historyDom = chromium("--dump-dom", history);
+    assertThat(count(historyDom, "<rect data-window=")).isEqualTo(6);
+    assertThat(count(historyDom, "<circle data-window=")).isEqualTo(12);
+    assertThat(count(historyDom, "data-request=\"flight-delay@drift@w4\"")).isEqualTo(4);
+    assertThat(sections(historyDom)).containsEntry("dep_delay_min", true);
+    BufferedImage historyShot = screenshot(history, keep.resolve("history.png"));
+    assertThat(pixels(historyShot, SvgChart.DRIFT)).isGreaterThan(100);
+    assertThat(pixels(historyShot, SvgChart.REQUEST)).isGreaterThan(50);
+  }
+
+  static String historyPage() {
+    List<DriftReport> reports = new ArrayList<>();
+    for (int w = 0; w < 6; w++) {
+      boolean drift = w >= 3;
+      reports.add(report(w, drift ? 0.2 + 0.05 * w : 0.02 + 0.01 * w, drift, 1778));
+    }
+    // a late revision of window 2 (the log keeps it after the window)
+    reports.add(report(2, 0.05, false, 1900));
+    Instant trigger = T0.plus(Duration.ofMinutes(50));
+    RetrainRequest q =
+        RetrainRequest.newBuilder()
+            .setIdempotencyKey("flight-delay@drift@w4")
+            .setModel("flight-delay")
+            .setReasons(List.of("drift"))
+            .setEvidenceReportIds(List.of("r3", "r4"))
+            .setTriggerWindowEnd(trigger)
+            .setDataFrom(T0)
+            .setDataTo(trigger)
+            .setValidRecordsSinceLastRun(9000L)
+            .setRequestedAt(trigger)
+            .build();
+    return DriftReportHtml.history("flight-delay", "sqlite state.db", reports, List.of(q));
+  }
+
+  static DriftReport report(int window, double score, boolean drifted, long rows) {
+    Instant start = T0.plus(Duration.ofMinutes(10L * window));
+    return DriftReport.newBuilder()
+        .setReportId("r" + window + "-" + rows)
+        .setModel("flight-delay")
+        .setWindowStart(start)
+        .setWindowEnd(start.plus(Duration.ofMinutes(10)))
+        .setReferenceId("first-20000-records")
+        .setRowCount(rows)
+        .setReferenceRowCount(20_000)
+        .setDriftedShare(drifted ? 0.5 : 0.0)
+        .setFeatures(
+            List.of(
+                FeatureDrift.newBuilder()
+                    .setName("dep_delay_min")
+                    .setMetric("wasserstein")
+                    .setScore(score)
+                    .setThreshold(0.1)
+                    .setPValue(null)
+                    .setDrifted(drifted)
+                    .setNullRate(0.01)
+                    .setReferenceNullRate(0.0)
+                    .build(),
+                FeatureDrift.newBuilder()
+                    .setName("weather")
+                    .setMetric("ks")
+                    .setScore(0.04)
+                    .setThreshold(0.05)
+                    .setPValue(0.2 + 0.01 * window)
+                    .setDrifted(false)
+                    .setNullRate(0.0)
+                    .setReferenceNullRate(0.0)
+                    .build()))
+        .build();
+  }
+
+  private String chromium(String mode, Path html) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                chromiumBinary(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--window-size=1200,2400",
+                "--user-data-dir=" + tmp.resolve("profile-" + mode.hashCode()),
+                mode,
+                html.toAbsolutePath().toUri().toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  private BufferedImage screenshot(Path html, Path png) throws Exception {
+    Files.deleteIfExists(png);
+    chromium("--screenshot=" + png.toAbsolutePath(), html);
+    assertThat(png).exists();
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertThat(img).isNotNull();
+    return img;
+  }
+
+  private static String chromiumBinary() throws Exception {
+    Process p =
+        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
+            .start();
+    String bin = new String(p.getInputStream().readAllBytes()).trim();
+    p.waitFor();
+    return bin;
+  }
+
+  /** Pixels within a small distance of {@code hex}: anti-aliasing blurs edges, not fills. */
+  static int pixels(BufferedImage img, String hex) {
+    int r0 = Integer.parseInt(hex.substring(1, 3), 16);
+    int g0 = Integer.parseInt(hex.substring(3, 5), 16);
+    int b0 = Integer.parseInt(hex.substring(5, 7), 16);
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int rgb = img.getRGB(x, y);
+        int r = (rgb >> 16) & 0xff;
+        int g = (rgb >> 8) & 0xff;
+        int b = rgb & 0xff;
+        if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 24) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** No scripts and nothing fetched: the only URL is the SVG namespace, which is a name. */
+  static void assertSelfContained(String html) {
+    assertThat(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", ""))
+        .doesNotContain("<script", "http:", "https:", "<link", "@import", "src=", "href=", "url(");
+  }
+
+  static int count(String s, String needle) {
+    return s.split(Pattern.quote(needle), -1).length - 1;
+  }
+
+  private static double meanBin(double[] shares) {
+    double m = 0;
+    for (int i = 0; i < shares.length; i++) {
+      m += i * shares[i];
+    }
+    return m;
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(1e-9);
+  }
+}
