@@ -13,6 +13,11 @@ output "image_repository" {
   value       = module.driftgate.image_repository
 }
 
+output "database_users" {
+  description = "IAM database users of the ingest and launcher, to grant the schema once (README)."
+  value       = module.driftgate.database_users
+}
+
 output "kafka_bootstrap_servers" {
   description = "Kafka bootstrap servers for retrain.yml (KAFKA_BOOTSTRAP)."
   value       = module.driftgate.kafka_bootstrap_servers
