@@ -108,6 +108,13 @@ function checkIssue14(mod, fail) {
   if (!str(one(mod.variable.github).type).includes('tag_prefix') || !/refs\/tags\/v/.test(str(one(mod.variable.github).type))) fail('4: github.tag_prefix must default to refs/tags/v');
   if (!str(get(mod, 'google_service_account_iam_member', 'ci_wif').member).includes('attribute.repository_id/${var.github.repository_id}')) fail('4: the CI service account must trust the repository id, not its name');
 
+  // 3. On-commit trigger: the CI identity reaches the cluster (DNS endpoint, clusterViewer) and
+  // is the chart's retrain trigger user; it no longer needs Kafka.
+  if (!str(get(mod, 'google_project_iam_member', 'ci_cluster').role).includes('roles/container.clusterViewer')) fail('3: the CI service account needs roles/container.clusterViewer for cluster credentials');
+  if (res(mod, 'google_project_iam_member').some(([n]) => n === 'ci_kafka')) fail('3: CI no longer publishes to Kafka (the request runs in the cluster)');
+  if (!str(one(one(cluster.control_plane_endpoints_config).dns_endpoint_config).allow_external_traffic).includes('var.cluster.dns_endpoint')) fail('3: the DNS-based control-plane endpoint must be configurable');
+  if (!helm.includes('trigger = { users = var.github == null ? [] : [google_service_account.ci[0].email] }')) fail('3: helm_values must make the CI identity the retrain trigger user');
+
   // 5. Immutable image tags.
   if (one(get(mod, 'google_artifact_registry_repository', 'images').docker_config).immutable_tags !== true) fail('5: Artifact Registry tags must be immutable');
 }

@@ -58,6 +58,14 @@ resource "google_container_cluster" "this" {
     }
   }
 
+  # The DNS-based endpoint: kubectl from outside the VPC (CI) authenticates with IAM
+  # (container.clusters.connect) instead of an IP allow-list.
+  control_plane_endpoints_config {
+    dns_endpoint_config {
+      allow_external_traffic = var.cluster.dns_endpoint
+    }
+  }
+
   addons_config {
     horizontal_pod_autoscaling {
       disabled = false

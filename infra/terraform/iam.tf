@@ -147,7 +147,8 @@ resource "google_artifact_registry_repository_iam_member" "nodes_pull" {
   member     = google_service_account.nodes.member
 }
 
-# GitHub Actions (release.yml pushes images, retrain.yml publishes retrain requests).
+# GitHub Actions (release.yml pushes images on v* tags, retrain.yml creates a retrain Job from the
+# chart's CronJob on pushes to main).
 resource "google_iam_workload_identity_pool" "github" {
   count                     = var.github == null ? 0 : 1
   project                   = var.project_id
@@ -198,9 +199,13 @@ resource "google_artifact_registry_repository_iam_member" "ci_push" {
   member     = google_service_account.ci[0].member
 }
 
-resource "google_project_iam_member" "ci_kafka" {
-  count   = var.github != null && var.kafka.mode == "managed" ? 1 : 0
+# The on-commit trigger (retrain.yml): cluster credentials through the DNS-based control-plane
+# endpoint (IAM-authorized, reachable from GitHub-hosted runners without opening
+# master_authorized_networks); inside the cluster the chart's Role lets this identity only read
+# the retrain CronJob and create Jobs from it (helm_values retrain.trigger.users).
+resource "google_project_iam_member" "ci_cluster" {
+  count   = var.github == null ? 0 : 1
   project = var.project_id
-  role    = "roles/managedkafka.client"
+  role    = "roles/container.clusterViewer"
   member  = google_service_account.ci[0].member
 }

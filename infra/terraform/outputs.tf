@@ -16,8 +16,8 @@ output "cluster_location" {
 }
 
 output "get_credentials_command" {
-  description = "gcloud command that writes a kubeconfig entry for the cluster."
-  value       = "gcloud container clusters get-credentials ${google_container_cluster.this.name} --location ${google_container_cluster.this.location} --project ${var.project_id}"
+  description = "gcloud command that writes a kubeconfig entry for the cluster (DNS-based endpoint when cluster.dns_endpoint)."
+  value       = "gcloud container clusters get-credentials ${google_container_cluster.this.name} --location ${google_container_cluster.this.location} --project ${var.project_id}${var.cluster.dns_endpoint ? " --dns-endpoint" : ""}"
 }
 
 output "workload_pool" {
@@ -136,6 +136,10 @@ output "helm_values" {
       ingest   = { name = var.workloads.ingest_ksa, gcpServiceAccount = google_service_account.ingest.email }
       launcher = { name = var.workloads.launcher_ksa, gcpServiceAccount = google_service_account.launcher.email }
       trainer  = { name = var.workloads.trainer_ksa, gcpServiceAccount = google_service_account.trainer.email }
+    }
+    # The CI identity may create retrain Jobs from the chart's CronJob (on-commit trigger).
+    retrain = {
+      trigger = { users = var.github == null ? [] : [google_service_account.ci[0].email] }
     }
     # Jobs may land on any of the pools, preferred in list order. A gke-accelerator node
     # selector is set only when every pool has the same accelerator (else it would pin one).

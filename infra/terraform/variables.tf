@@ -64,6 +64,7 @@ variable "cluster" {
     private_nodes          = optional(bool, true)
     master_ipv4_cidr_block = optional(string, "172.16.0.32/28")
     master_webhook_ports   = optional(list(string), ["8443", "9443", "15017"])
+    dns_endpoint           = optional(bool, true)
     deletion_protection    = optional(bool, true)
   })
   default = {}

@@ -57,6 +57,11 @@ class RenderedChartTest {
     return found.get(0);
   }
 
+  /** The release (chart) version: the POM version without -SNAPSHOT, the images' default tag. */
+  static String releaseVersion() throws Exception {
+    return pomVersion().replace("-SNAPSHOT", "");
+  }
+
   private static String pomVersion() throws Exception {
     String pom = Files.readString(RenderedManifests.REPO_ROOT.resolve("pom.xml"));
     Matcher m =
@@ -161,7 +166,8 @@ class RenderedChartTest {
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
-    assertThat(c.getImage()).endsWith("/driftgate-launcher:" + pomVersion());
+    // one tagging scheme: the chart's version, which release.yml pushes (immutable tags)
+    assertThat(c.getImage()).endsWith("/driftgate-launcher:" + releaseVersion());
     assertThat(c.getArgs())
         .containsExactly(
             "launcher",
@@ -384,7 +390,7 @@ class RenderedChartTest {
             "volumes");
     assertThat(launcher.get("image"))
         .asString()
-        .endsWith("/driftgate-trainer:" + pomVersion() + "-gpu");
+        .endsWith("/driftgate-trainer:" + releaseVersion() + "-gpu");
     assertThat(launcher.get("grid"))
         .isEqualTo(Map.of("lr", List.of(0.05, 0.1), "momentum", List.of(0.5, 0.9)));
 
@@ -409,7 +415,7 @@ class RenderedChartTest {
     Matcher major = Pattern.compile("<flink.major>([0-9.]+)</flink.major>").matcher(pom);
     assertThat(major.find()).isTrue();
     assertThat(spec).containsEntry("flinkVersion", "v" + major.group(1).replace('.', '_'));
-    assertThat(spec.get("image")).asString().endsWith("/driftgate-streaming:" + pomVersion());
+    assertThat(spec.get("image")).asString().endsWith("/driftgate-streaming:" + releaseVersion());
     assertThat(spec).containsEntry("serviceAccount", "driftgate-ingest");
 
     Map<String, Object> job = (Map<String, Object>) spec.get("job");
