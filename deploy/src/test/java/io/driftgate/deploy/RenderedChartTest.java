@@ -556,12 +556,42 @@ class RenderedChartTest {
   }
 
   @Test
+  void retrainCronJobPublishesScheduledRequestsInTheCluster() {
+    io.fabric8.kubernetes.api.model.batch.v1.CronJob cron =
+        one(io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, PREFIX + "-retrain");
+    assertThat(cron.getSpec().getSchedule()).isEqualTo("17 3 * * 1");
+    assertThat(cron.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("driftgate-launcher");
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getImage()).endsWith("/driftgate-launcher:" + releaseVersionUnchecked());
+    assertThat(c.getArgs())
+        .containsExactly("request", "--spec=/etc/driftgate/driftgate.yaml", "--reason=schedule");
+    // credentials as the launcher gets them (default: env from the Secret), no GPU scheduling
+    assertThat(c.getEnv()).extracting(EnvVar::getName).contains("DRIFTGATE_DB_USER");
+    assertThat(pod.getTolerations()).isNullOrEmpty();
+    assertThat(pod.getNodeSelector()).containsEntry("driftgate.io/pool", "system");
+    // no trigger users by default: no Role for creating Jobs from it
+    assertThat(docs).noneMatch(x -> x.getMetadata().getName().equals(PREFIX + "-retrain-trigger"));
+  }
+
+  private static String releaseVersionUnchecked() {
+    try {
+      return releaseVersion();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void rendersExactlyTheExpectedObjects() {
     List<String> kinds =
         docs.stream().map(HasMetadata::getKind).sorted().collect(Collectors.toList());
     assertThat(kinds)
         .containsExactly(
             "ConfigMap",
+            "CronJob",
             "Deployment",
             "FlinkDeployment",
             "NetworkPolicy",

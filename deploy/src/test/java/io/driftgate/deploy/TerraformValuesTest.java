@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +81,6 @@ class TerraformValuesTest {
       String ksa = (String) workloads.get(c + "_ksa");
       String gsa = (String) tf.resourceAttr("google_service_account", c, "email");
       ServiceAccount sa = one(ServiceAccount.class, ksa);
-      assertThat(sa.getMetadata().getNamespace()).isEqualTo(workloads.get("namespace"));
       assertThat(sa.getMetadata().getAnnotations())
           .containsEntry("iam.gke.io/gcp-service-account", gsa);
     }
@@ -178,6 +180,41 @@ class TerraformValuesTest {
     List<Map<String, Object>> pools = (List<Map<String, Object>>) tf.var("gpu_pools");
     assertThat(launcherSection().get("gpuPools"))
         .isEqualTo(pools.stream().map(p -> p.get("name")).toList());
+  }
+
+  @Test
+  void theCiIdentityMayCreateRetrainJobsFromTheCronJob() {
+    CronJob cron = one(CronJob.class, "drift-driftgate-retrain");
+    PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName())
+        .isEqualTo(TerraformHcl.map(tf.var("workloads")).get("launcher_ksa"));
+    assertThat(pod.getContainers().get(0).getArgs()).contains("request", "--reason=schedule");
+    assertThat(pod.getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("cloud-sql-proxy");
+    String ci = (String) tf.resourceAttr("google_service_account", "ci", "email");
+    RoleBinding binding = one(RoleBinding.class, "drift-driftgate-retrain-trigger");
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("User");
+              assertThat(s.getName()).isEqualTo(ci);
+            });
+    Role role = one(Role.class, "drift-driftgate-retrain-trigger");
+    assertThat(role.getRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).containsExactly("cronjobs");
+              assertThat(r.getResourceNames()).containsExactly("drift-driftgate-retrain");
+              assertThat(r.getVerbs()).containsExactly("get");
+            })
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).containsExactly("jobs");
+              assertThat(r.getVerbs()).containsExactly("create");
+            })
+        .hasSize(2);
   }
 
   private static <T extends HasMetadata> T one(Class<T> type, String name) {
