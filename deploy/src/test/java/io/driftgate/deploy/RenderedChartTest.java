@@ -78,6 +78,8 @@ class RenderedChartTest {
     assertThat(chart).containsPattern("(?m)^appVersion: " + Pattern.quote(version) + "$");
     assertThat(chart)
         .containsPattern("(?m)^version: " + Pattern.quote(version.replace("-SNAPSHOT", "")) + "$");
+    // indexed Jobs' backoffLimitPerIndex (tuning) and native sidecars (Cloud SQL Auth Proxy)
+    assertThat(chart).containsPattern("(?m)^kubeVersion: \">=1\\.29\\.0-0\"$");
   }
 
   @Test
