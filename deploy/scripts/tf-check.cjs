@@ -2,10 +2,12 @@
 // Structural and formatting checks of infra/terraform without the terraform binary.
 // Parses every .tf file with @cdktf/hcl2json (the HCL2 parser terraform uses, compiled to wasm),
 // writes the merged JSON to deploy/target/terraform/<module>.json and asserts what the design
-// promises: GPU pools tainted and scaling from 0, private buckets, Workload Identity and the Cloud
-// Storage FUSE CSI driver on, every variable typed and described, every output described,
-// least-privilege bucket bindings, and a terraform-fmt-like layout (2-space indentation, aligned
-// '=', no tabs/trailing whitespace).
+// promises: every resource type, argument and block exists in the google provider's schema
+// (@cdktf/provider-google, tf-schema.cjs), GPU pools tainted and scaling from 0, private buckets,
+// Workload Identity on and no Cloud Storage FUSE, every variable typed and described, every output
+// described, least-privilege bucket bindings, one assertion group per item of issue 14
+// (checkIssue14) and a terraform-fmt-like layout (2-space indentation, aligned '=', no
+// tabs/trailing whitespace).
 // Usage: node tf-check.cjs TOOLS_DIR TERRAFORM_DIR OUT_DIR
 'use strict';
 const fs = require('fs');
@@ -13,6 +15,8 @@ const path = require('path');
 
 const [toolsDir, tfRoot, outDir] = process.argv.slice(2);
 const { parse } = require(path.join(toolsDir, 'node_modules', '@cdktf', 'hcl2json'));
+const { checkSchema } = require('./tf-schema.cjs');
+const { checkIssue14 } = require('./tf-issue14.cjs');
 
 const errors = [];
 const fail = (where, msg) => errors.push(`${where}: ${msg}`);
@@ -179,9 +183,9 @@ function checkModule(mod) {
     if (c.remove_default_node_pool !== true) fail(w, `cluster ${name}: remove_default_node_pool must be true`);
     if (!one(c.ip_allocation_policy).cluster_secondary_range_name) fail(w, `cluster ${name}: not VPC-native with secondary ranges`);
     if (!('enable_private_nodes' in one(c.private_cluster_config))) fail(w, `cluster ${name}: no private nodes option`);
-    // The chart mounts the lake and models buckets through the Cloud Storage FUSE CSI driver.
-    if (one(one(c.addons_config).gcs_fuse_csi_driver_config).enabled !== true) {
-      fail(w, `cluster ${name}: addons_config.gcs_fuse_csi_driver_config.enabled must be true`);
+    // The pods use the buckets through gs:// URIs (GCSFileIO, Flink's gs filesystem): no FUSE.
+    if ('gcs_fuse_csi_driver_config' in one(c.addons_config)) {
+      fail(w, `cluster ${name}: the Cloud Storage FUSE CSI add-on must not be enabled (buckets are used through gs:// URIs)`);
     }
   }
 
@@ -238,11 +242,13 @@ function checkModule(mod) {
     const bucket = (String(r.bucket).match(/google_storage_bucket\.(\w+)/) || [])[1];
     return `${sa} ${bucket} ${r.role}`;
   }).sort();
-  // Cloud Storage FUSE writers need objectUser (a rewrite replaces the object, a rename deletes):
-  // ingest writes the lake, trainer and launcher the models bucket; the trainer only reads the lake.
+  // Writers need objectUser (Iceberg and the artifact store replace and delete objects): ingest
+  // writes the lake, the launcher tags lake snapshots (metadata) and writes the models bucket, the
+  // trainer writes the models bucket and only reads the lake.
   const expected = [
     'ingest lake roles/storage.objectUser',
     'ingest state roles/storage.objectUser',
+    'launcher lake roles/storage.objectUser',
     'launcher registry roles/storage.objectUser',
     'trainer lake roles/storage.objectViewer',
     'trainer registry roles/storage.objectUser',
@@ -288,6 +294,9 @@ function checkReadme(mod) {
   const mod = await loadModule(tfRoot);
   fs.writeFileSync(path.join(outDir, 'module.json'), JSON.stringify(mod, null, 2));
   checkModule(mod);
+  const providerDir = path.join(toolsDir, 'node_modules', '@cdktf', 'provider-google');
+  const nResources = checkSchema(providerDir, mod, (m) => fail('infra/terraform (provider schema)', m));
+  checkIssue14(mod, (m) => fail('infra/terraform (issue 14)', m));
   checkReadme(mod);
   const exRoot = path.join(tfRoot, 'examples');
   const examples = fs.existsSync(exRoot) ? fs.readdirSync(exRoot).filter((d) => fs.statSync(path.join(exRoot, d)).isDirectory()) : [];
@@ -303,5 +312,5 @@ function checkReadme(mod) {
     console.error(`terraform: ${errors.length} problem(s)`);
     process.exit(1);
   }
-  console.log(`terraform: ${nFiles} files parse; ${Object.keys(mod.variable || {}).length} variables, ${Object.keys(mod.output || {}).length} outputs; structure and format OK`);
+  console.log(`terraform: ${nFiles} files parse; ${Object.keys(mod.variable || {}).length} variables, ${Object.keys(mod.output || {}).length} outputs; structure and format OK; ${nResources} resources match the google provider schema`);
 })().catch((e) => { console.error(e); process.exit(2); });

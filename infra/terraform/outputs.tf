@@ -16,8 +16,8 @@ output "cluster_location" {
 }
 
 output "get_credentials_command" {
-  description = "gcloud command that writes a kubeconfig entry for the cluster."
-  value       = "gcloud container clusters get-credentials ${google_container_cluster.this.name} --location ${google_container_cluster.this.location} --project ${var.project_id}"
+  description = "gcloud command that writes a kubeconfig entry for the cluster (DNS-based endpoint when cluster.dns_endpoint)."
+  value       = "gcloud container clusters get-credentials ${google_container_cluster.this.name} --location ${google_container_cluster.this.location} --project ${var.project_id}${var.cluster.dns_endpoint ? " --dns-endpoint" : ""}"
 }
 
 output "workload_pool" {
@@ -82,28 +82,64 @@ output "ci_service_account" {
   value       = var.github == null ? null : google_service_account.ci[0].email
 }
 
+output "database_instance" {
+  description = "Cloud SQL instance connection name (PROJECT:REGION:INSTANCE) of the state database, for the chart's Cloud SQL Auth Proxy sidecar."
+  value       = google_sql_database_instance.state.connection_name
+}
+
+output "database_private_ip" {
+  description = "Private IP of the Cloud SQL instance in the VPC (the proxy connects to it with --private-ip)."
+  value       = google_sql_database_instance.state.private_ip_address
+}
+
+output "database_name" {
+  description = "Database that holds the Iceberg JDBC catalog and the launcher's state."
+  value       = google_sql_database.state.name
+}
+
+output "database_users" {
+  description = "IAM database users per component (service account email without .gserviceaccount.com); grant them the database's schema once (README)."
+  value       = { for k, u in google_sql_user.iam : k => u.name }
+}
+
 output "helm_values" {
-  description = "YAML values for the driftgate Helm chart that wire it to this infrastructure."
+  description = "YAML values for the driftgate Helm chart that wire it to this infrastructure: registry, Kafka servers and client authentication, buckets as gs:// URIs, the state database through the Cloud SQL Auth Proxy with IAM authentication, service accounts and GPU pools."
   value = yamlencode({
     image = {
       registry = "${google_artifact_registry_repository.images.location}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.images.repository_id}"
     }
+    # Managed Kafka accepts only SASL_SSL; the login handler in the images turns the pod's
+    # Workload Identity into the OAUTHBEARER token (roles/managedkafka.client in iam.tf).
     kafka = {
       bootstrapServers = local.kafka_bootstrap_servers
+      properties       = local.managed_kafka ? local.managed_kafka_client_properties : {}
     }
-    # gs:// URLs, reached through their APIs (Iceberg's GCSFileIO; no FUSE mount): the lake's
-    # Iceberg warehouse, the artifact store (models, studies, gate reports) and Flink's state. The
-    # state database (database.url, Secret database.secretName) is set by whoever provisions it.
+    # gs:// URLs, reached through their APIs (Iceberg's GCSFileIO, Flink's gs filesystem; no
+    # FUSE mount): the lake's Iceberg warehouse, the artifact store (models, studies, gate
+    # reports) and Flink's state.
     storage = {
       lakeWarehouse = "${google_storage_bucket.lake.url}/lake"
       artifacts     = "${google_storage_bucket.registry.url}/artifacts"
       claim         = ""
       statePath     = google_storage_bucket.state.url
     }
+    # The catalog and the state in one Cloud SQL database, reached through the Auth Proxy
+    # sidecar on localhost; each pod logs in as its service account's IAM user (no Secret).
+    database = {
+      url         = "jdbc:postgresql://127.0.0.1:5432/${google_sql_database.state.name}"
+      credentials = "iam"
+      cloudSql = {
+        instanceConnectionName = google_sql_database_instance.state.connection_name
+      }
+    }
     serviceAccounts = {
       ingest   = { name = var.workloads.ingest_ksa, gcpServiceAccount = google_service_account.ingest.email }
       launcher = { name = var.workloads.launcher_ksa, gcpServiceAccount = google_service_account.launcher.email }
       trainer  = { name = var.workloads.trainer_ksa, gcpServiceAccount = google_service_account.trainer.email }
+    }
+    # The CI identity may create retrain Jobs from the chart's CronJob (on-commit trigger).
+    retrain = {
+      trigger = { users = var.github == null ? [] : [google_service_account.ci[0].email] }
     }
     # Jobs may land on any of the pools, preferred in list order. A gke-accelerator node
     # selector is set only when every pool has the same accelerator (else it would pin one).

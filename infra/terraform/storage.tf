@@ -111,11 +111,14 @@ resource "google_storage_bucket" "state" {
   force_destroy               = var.buckets.force_destroy
   labels                      = var.labels
 
-  # Checkpoints are superseded within minutes; Flink deletes retired ones itself. The rule is a
-  # backstop for abandoned job ids, so keep savepoints you need elsewhere.
+  # Only checkpoints expire: they are superseded within minutes and Flink deletes retired ones
+  # itself, so the rule is a backstop for abandoned job ids. savepoints/ (upgrades, the operator's
+  # last-state) and ha/ (the JobManager's HA metadata) must outlive any age: never matched here.
+  # The prefix is the chart's state.checkpoints.dir (storage.statePath + "/checkpoints/").
   lifecycle_rule {
     condition {
-      age = var.buckets.state_delete_after_days
+      age            = var.buckets.state_delete_after_days
+      matches_prefix = ["checkpoints/"]
     }
     action {
       type = "Delete"
@@ -131,8 +134,11 @@ resource "google_artifact_registry_repository" "images" {
   format        = "DOCKER"
   labels        = var.labels
 
+  # One tag per release (VERSION for launcher and streaming, VERSION-gpu / VERSION-cpu for the
+  # trainer, release.yml): a pushed tag never moves, so a chart version always runs the images
+  # it was released with.
   docker_config {
-    immutable_tags = false
+    immutable_tags = true
   }
 
   cleanup_policy_dry_run = false

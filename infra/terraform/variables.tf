@@ -56,18 +56,16 @@ variable "network" {
 }
 
 variable "cluster" {
-  description = "GKE cluster settings: regional or zonal, node zones, release channel, private nodes and control-plane access."
+  description = "GKE cluster settings: regional or zonal, node zones, release channel, private nodes, the control plane's range and the node ports it may reach for admission webhooks."
   type = object({
     regional               = optional(bool, true)
     zones                  = optional(list(string), [])
     release_channel        = optional(string, "REGULAR")
     private_nodes          = optional(bool, true)
     master_ipv4_cidr_block = optional(string, "172.16.0.32/28")
-    master_authorized_networks = optional(list(object({
-      cidr_block   = string
-      display_name = string
-    })), [])
-    deletion_protection = optional(bool, true)
+    master_webhook_ports   = optional(list(string), ["8443", "9443", "15017"])
+    dns_endpoint           = optional(bool, true)
+    deletion_protection    = optional(bool, true)
   })
   default = {}
 
@@ -84,6 +82,24 @@ variable "cluster" {
   validation {
     condition     = can(cidrhost(var.cluster.master_ipv4_cidr_block, 0)) && endswith(var.cluster.master_ipv4_cidr_block, "/28")
     error_message = "cluster.master_ipv4_cidr_block must be a /28 CIDR block."
+  }
+
+  validation {
+    condition     = length(var.cluster.master_webhook_ports) > 0 && alltrue([for p in var.cluster.master_webhook_ports : can(regex("^[0-9]{1,5}(-[0-9]{1,5})?$", p))])
+    error_message = "cluster.master_webhook_ports must be a non-empty list of ports or port ranges (\"9443\", \"8000-9000\")."
+  }
+}
+
+variable "master_authorized_networks" {
+  description = "CIDR blocks allowed to reach the cluster's control-plane endpoint (kubectl, Terraform, CI). Required: an empty list closes the public endpoint to every outside address; 0.0.0.0/0 is refused."
+  type = list(object({
+    cidr_block   = string
+    display_name = string
+  }))
+
+  validation {
+    condition     = alltrue([for n in var.master_authorized_networks : can(cidrhost(n.cidr_block, 0)) && n.cidr_block != "0.0.0.0/0" && length(n.display_name) > 0])
+    error_message = "master_authorized_networks[*] need a valid CIDR block other than 0.0.0.0/0 and a display_name."
   }
 }
 
@@ -109,7 +125,8 @@ variable "gpu_pools" {
     GPU node pools for training and tuning Jobs, preferred in list order (node affinity). List
     several accelerator types and zones so that a quota limit or a stock-out in one does not
     block training. Every pool scales from 0, is tainted nvidia.com/gpu=present:NoSchedule and
-    labelled driftgate.io/pool=<name> (GKE adds cloud.google.com/gke-accelerator).
+    labelled driftgate.io/pool=<name> (GKE adds cloud.google.com/gke-accelerator). zones is
+    required: name zones that offer the accelerator (gcloud compute accelerator-types list).
   EOT
   type = list(object({
     name               = string
@@ -123,26 +140,15 @@ variable "gpu_pools" {
     disk_size_gb       = optional(number, 200)
     labels             = optional(map(string), {})
   }))
-  default = [
-    {
-      name             = "l4-spot"
-      machine_type     = "g2-standard-8"
-      accelerator_type = "nvidia-l4"
-      zones            = []
-    },
-    {
-      name             = "t4-ondemand"
-      machine_type     = "n1-standard-8"
-      accelerator_type = "nvidia-tesla-t4"
-      zones            = []
-      spot             = false
-      max_count        = 1
-    },
-  ]
 
   validation {
     condition     = length(var.gpu_pools) == length(distinct([for p in var.gpu_pools : p.name]))
     error_message = "gpu_pools names must be unique."
+  }
+
+  validation {
+    condition     = length(var.gpu_pools) >= 1 && alltrue([for p in var.gpu_pools : length(p.zones) >= 1 && alltrue([for z in p.zones : can(regex("^[a-z]+-[a-z]+[0-9]-[a-z]$", z))])])
+    error_message = "gpu_pools needs at least one pool, each with explicit zones (e.g. [\"us-central1-a\"]) where its accelerator is offered: an empty list would span every cluster zone and fail where the GPU is missing."
   }
 
   validation {
@@ -269,15 +275,76 @@ variable "workloads" {
 }
 
 variable "github" {
-  description = "GitHub Actions access through Workload Identity Federation (no keys): the repository allowed to publish images and retrain requests; null skips it."
+  description = "GitHub Actions access through Workload Identity Federation (no keys): the repository (owner/name and its numeric id, which survives renames and cannot be re-registered by someone else), the branches allowed (retrain trigger) and the tag prefix release.yml runs on; null skips it."
   type = object({
-    repository = string
-    ref        = optional(string, "refs/heads/main")
+    repository    = string
+    repository_id = string
+    branch_refs   = optional(list(string), ["refs/heads/main"])
+    tag_prefix    = optional(string, "refs/tags/v")
   })
   default = null
 
   validation {
     condition     = var.github == null || can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github.repository))
     error_message = "github.repository must be owner/name."
+  }
+
+  validation {
+    condition     = var.github == null || can(regex("^[0-9]+$", var.github.repository_id))
+    error_message = "github.repository_id must be the repository's numeric id (gh api repos/OWNER/NAME --jq .id)."
+  }
+
+  validation {
+    condition = var.github == null || (
+      alltrue([for r in var.github.branch_refs : startswith(r, "refs/heads/") && !strcontains(r, "\"")]) &&
+      startswith(var.github.tag_prefix, "refs/tags/") && !strcontains(var.github.tag_prefix, "\"")
+    )
+    error_message = "github.branch_refs must be refs/heads/... and github.tag_prefix refs/tags/... (no quotes)."
+  }
+}
+
+variable "database" {
+  description = "Cloud SQL for PostgreSQL instance of the state database (Iceberg catalog + launcher state): database name, version, tier, availability, disk, backups, point-in-time recovery, deletion protection and the private services access range."
+  type = object({
+    name                           = optional(string, "driftgate")
+    version                        = optional(string, "POSTGRES_16")
+    tier                           = optional(string, "db-custom-1-3840")
+    availability_type              = optional(string, "ZONAL")
+    disk_size_gb                   = optional(number, 20)
+    backup_start_time              = optional(string, "03:00")
+    retained_backups               = optional(number, 7)
+    point_in_time_recovery_days    = optional(number, 7)
+    deletion_protection            = optional(bool, true)
+    private_services_prefix_length = optional(number, 20)
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^POSTGRES_1[4-7]$", var.database.version))
+    error_message = "database.version must be POSTGRES_14 to POSTGRES_17."
+  }
+
+  validation {
+    condition     = can(regex("^db-custom-[0-9]+-[0-9]+$", var.database.tier))
+    error_message = "database.tier must be a Cloud SQL Enterprise custom tier db-custom-VCPUS-MEMORY_MIB, e.g. db-custom-1-3840."
+  }
+
+  validation {
+    condition     = contains(["ZONAL", "REGIONAL"], var.database.availability_type)
+    error_message = "database.availability_type must be ZONAL or REGIONAL (high availability, about twice the price)."
+  }
+
+  validation {
+    condition = (
+      var.database.disk_size_gb >= 10 && var.database.retained_backups >= 1 &&
+      var.database.point_in_time_recovery_days >= 1 && var.database.point_in_time_recovery_days <= 7 &&
+      can(regex("^([01][0-9]|2[0-3]):00$", var.database.backup_start_time))
+    )
+    error_message = "database: disk_size_gb >= 10, retained_backups >= 1, point_in_time_recovery_days 1-7, backup_start_time HH:00 (UTC)."
+  }
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.database.name)) && var.database.private_services_prefix_length >= 16 && var.database.private_services_prefix_length <= 24
+    error_message = "database.name must be a lowercase SQL identifier; private_services_prefix_length 16-24."
   }
 }

@@ -35,9 +35,11 @@ app.kubernetes.io/instance: {{ $root.Release.Name }}
 app.kubernetes.io/component: {{ index . 1 }}
 {{- end }}
 
-{{/* Image tag: image.tag or the chart's appVersion (the Maven version Jib tags with). */}}
+{{/* Image tag: image.tag or the chart's version, the release tag without its "v" that
+release.yml pushes every image with (VERSION for launcher and streaming, VERSION-gpu and
+VERSION-cpu for the trainer; immutable in Artifact Registry). */}}
 {{- define "driftgate.tag" -}}
-{{- default .Chart.AppVersion .Values.image.tag }}
+{{- default .Chart.Version .Values.image.tag }}
 {{- end }}
 
 {{/* Full image reference: include "driftgate.image" (list . "driftgate-launcher" ""). */}}
@@ -131,9 +133,14 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- end }}
 {{- end }}
 
-{{/* Environment of a container that connects to the database (credentials=env). */}}
+{{/* Environment of a container that connects to the database: credentials=env, the Secret's
+keys; credentials=iam, the component's IAM database user (its Google service account's email
+without .gserviceaccount.com) and an empty password (the Cloud SQL Auth Proxy sidecar logs in
+with the pod's Workload Identity token). include "driftgate.dbEnv" (list . "launcher"). */}}
 {{- define "driftgate.dbEnv" -}}
-{{- $db := .Values.database }}
+{{- $root := index . 0 }}
+{{- $component := index . 1 }}
+{{- $db := $root.Values.database }}
 {{- if eq $db.credentials "env" }}
 - name: DRIFTGATE_DB_USER
   valueFrom:
@@ -145,6 +152,66 @@ app.kubernetes.io/component: {{ index . 1 }}
     secretKeyRef:
       name: {{ $db.secretName }}
       key: {{ $db.passwordKey }}
+{{- else if eq $db.credentials "iam" }}
+- name: DRIFTGATE_DB_USER
+  value: {{ include "driftgate.dbIamUser" (list $root $component) | quote }}
+- name: DRIFTGATE_DB_PASSWORD
+  value: ""
+{{- end }}
+{{- end }}
+
+{{/* The IAM database user of a component: include "driftgate.dbIamUser" (list . "ingest"). */}}
+{{- define "driftgate.dbIamUser" -}}
+{{- $root := index . 0 }}
+{{- $email := (index $root.Values.serviceAccounts (index . 1)).gcpServiceAccount }}
+{{- if not $email }}
+{{- fail (printf "database.credentials=iam: serviceAccounts.%s.gcpServiceAccount names the IAM database user and must be set" (index . 1)) }}
+{{- end }}
+{{- trimSuffix ".gserviceaccount.com" $email }}
+{{- end }}
+
+{{/* The Cloud SQL Auth Proxy as a native sidecar (an init container that keeps running,
+Kubernetes 1.29+) of a pod that connects to the database, with credentials=iam: it listens on
+127.0.0.1 (database.url), reaches the instance's private IP and logs in with the pod's Workload
+Identity (--auto-iam-authn). The app containers start once its startup probe passes. */}}
+{{- define "driftgate.cloudSqlProxy" -}}
+{{- $db := .Values.database }}
+{{- if eq $db.credentials "iam" }}
+{{- $p := $db.cloudSql }}
+{{- if not $p.instanceConnectionName }}
+{{- fail "database.credentials=iam needs database.cloudSql.instanceConnectionName (Terraform output database_instance)" }}
+{{- end }}
+- name: cloud-sql-proxy
+  image: {{ $p.proxyImage }}
+  restartPolicy: Always
+  args:
+    - --auto-iam-authn
+    - --private-ip
+    - --structured-logs
+    - --port={{ $p.port }}
+    - --health-check
+    - --http-address=0.0.0.0
+    - --http-port={{ $p.healthPort }}
+    - {{ $p.instanceConnectionName }}
+  startupProbe:
+    httpGet:
+      path: /startup
+      port: {{ $p.healthPort }}
+    periodSeconds: 2
+    failureThreshold: 30
+  livenessProbe:
+    httpGet:
+      path: /liveness
+      port: {{ $p.healthPort }}
+    periodSeconds: 30
+  resources:
+    {{- toYaml $p.resources | nindent 4 }}
+  securityContext:
+    runAsNonRoot: true
+    allowPrivilegeEscalation: false
+    readOnlyRootFilesystem: true
+    capabilities:
+      drop: [ALL]
 {{- end }}
 {{- end }}
 

@@ -1,6 +1,6 @@
 # A development root module: a zonal cluster with private nodes, one spot L4 pool and
-# one on-demand T4 pool in two zones, managed Kafka, and buckets that `terraform destroy` may
-# empty. Copy terraform.tfvars.example to terraform.tfvars and set project_id.
+# one on-demand T4 pool in two zones, managed Kafka, Cloud SQL for PostgreSQL, and buckets and a
+# database that `terraform destroy` may remove. Copy terraform.tfvars.example to terraform.tfvars and set project_id.
 
 terraform {
   required_version = ">= 1.5.0"
@@ -37,6 +37,10 @@ module "driftgate" {
     deletion_protection = false
   }
 
+  master_authorized_networks = [
+    { cidr_block = var.admin_cidr, display_name = "admin" },
+  ]
+
   system_pool = {
     machine_type = "e2-standard-4"
     min_count    = 1
@@ -72,5 +76,14 @@ module "driftgate" {
     memory_gib = 3
   }
 
-  github = var.github_repository == "" ? null : { repository = var.github_repository }
+  # Smallest Cloud SQL Enterprise tier with a dedicated core; dev may destroy it.
+  database = {
+    tier                = "db-custom-1-3840"
+    deletion_protection = false
+  }
+
+  github = var.github_repository == "" ? null : {
+    repository    = var.github_repository
+    repository_id = var.github_repository_id
+  }
 }

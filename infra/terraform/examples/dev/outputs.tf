@@ -13,8 +13,23 @@ output "image_repository" {
   value       = module.driftgate.image_repository
 }
 
+output "cluster_name" {
+  description = "Cluster name, for the GKE_CLUSTER repository secret of retrain.yml."
+  value       = module.driftgate.cluster_name
+}
+
+output "cluster_location" {
+  description = "Cluster location, for the GKE_LOCATION repository secret of retrain.yml."
+  value       = module.driftgate.cluster_location
+}
+
+output "database_users" {
+  description = "IAM database users of the ingest and launcher, to grant the schema once (README)."
+  value       = module.driftgate.database_users
+}
+
 output "kafka_bootstrap_servers" {
-  description = "Kafka bootstrap servers for retrain.yml (KAFKA_BOOTSTRAP)."
+  description = "Kafka bootstrap servers (clients in the VPC; the retrain triggers run in the cluster)."
   value       = module.driftgate.kafka_bootstrap_servers
 }
 

@@ -57,6 +57,11 @@ class RenderedChartTest {
     return found.get(0);
   }
 
+  /** The release (chart) version: the POM version without -SNAPSHOT, the images' default tag. */
+  static String releaseVersion() throws Exception {
+    return pomVersion().replace("-SNAPSHOT", "");
+  }
+
   private static String pomVersion() throws Exception {
     String pom = Files.readString(RenderedManifests.REPO_ROOT.resolve("pom.xml"));
     Matcher m =
@@ -73,6 +78,8 @@ class RenderedChartTest {
     assertThat(chart).containsPattern("(?m)^appVersion: " + Pattern.quote(version) + "$");
     assertThat(chart)
         .containsPattern("(?m)^version: " + Pattern.quote(version.replace("-SNAPSHOT", "")) + "$");
+    // indexed Jobs' backoffLimitPerIndex (tuning) and native sidecars (Cloud SQL Auth Proxy)
+    assertThat(chart).containsPattern("(?m)^kubeVersion: \">=1\\.29\\.0-0\"$");
   }
 
   @Test
@@ -161,7 +168,8 @@ class RenderedChartTest {
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
-    assertThat(c.getImage()).endsWith("/driftgate-launcher:" + pomVersion());
+    // one tagging scheme: the chart's version, which release.yml pushes (immutable tags)
+    assertThat(c.getImage()).endsWith("/driftgate-launcher:" + releaseVersion());
     assertThat(c.getArgs())
         .containsExactly(
             "launcher",
@@ -384,7 +392,7 @@ class RenderedChartTest {
             "volumes");
     assertThat(launcher.get("image"))
         .asString()
-        .endsWith("/driftgate-trainer:" + pomVersion() + "-gpu");
+        .endsWith("/driftgate-trainer:" + releaseVersion() + "-gpu");
     assertThat(launcher.get("grid"))
         .isEqualTo(Map.of("lr", List.of(0.05, 0.1), "momentum", List.of(0.5, 0.9)));
 
@@ -409,7 +417,7 @@ class RenderedChartTest {
     Matcher major = Pattern.compile("<flink.major>([0-9.]+)</flink.major>").matcher(pom);
     assertThat(major.find()).isTrue();
     assertThat(spec).containsEntry("flinkVersion", "v" + major.group(1).replace('.', '_'));
-    assertThat(spec.get("image")).asString().endsWith("/driftgate-streaming:" + pomVersion());
+    assertThat(spec.get("image")).asString().endsWith("/driftgate-streaming:" + releaseVersion());
     assertThat(spec).containsEntry("serviceAccount", "driftgate-ingest");
 
     Map<String, Object> job = (Map<String, Object>) spec.get("job");
@@ -550,12 +558,42 @@ class RenderedChartTest {
   }
 
   @Test
+  void retrainCronJobPublishesScheduledRequestsInTheCluster() {
+    io.fabric8.kubernetes.api.model.batch.v1.CronJob cron =
+        one(io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, PREFIX + "-retrain");
+    assertThat(cron.getSpec().getSchedule()).isEqualTo("17 3 * * 1");
+    assertThat(cron.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("driftgate-launcher");
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getImage()).endsWith("/driftgate-launcher:" + releaseVersionUnchecked());
+    assertThat(c.getArgs())
+        .containsExactly("request", "--spec=/etc/driftgate/driftgate.yaml", "--reason=schedule");
+    // credentials as the launcher gets them (default: env from the Secret), no GPU scheduling
+    assertThat(c.getEnv()).extracting(EnvVar::getName).contains("DRIFTGATE_DB_USER");
+    assertThat(pod.getTolerations()).isNullOrEmpty();
+    assertThat(pod.getNodeSelector()).containsEntry("driftgate.io/pool", "system");
+    // no trigger users by default: no Role for creating Jobs from it
+    assertThat(docs).noneMatch(x -> x.getMetadata().getName().equals(PREFIX + "-retrain-trigger"));
+  }
+
+  private static String releaseVersionUnchecked() {
+    try {
+      return releaseVersion();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void rendersExactlyTheExpectedObjects() {
     List<String> kinds =
         docs.stream().map(HasMetadata::getKind).sorted().collect(Collectors.toList());
     assertThat(kinds)
         .containsExactly(
             "ConfigMap",
+            "CronJob",
             "Deployment",
             "FlinkDeployment",
             "NetworkPolicy",

@@ -77,6 +77,14 @@ public final class JobRenderer {
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
   public static final String ACCELERATOR_SELECTOR = "cloud.google.com/gke-accelerator";
   public static final String POOL_LABEL = "driftgate.io/pool";
+
+  /**
+   * Set on every container that requests {@value #GPU_RESOURCE}: the number of GPUs requested. The
+   * trainer refuses to train when DJL's engine sees fewer (no CUDA natives, no driver): the
+   * trainer's {@code GpuGuard} reads the same name.
+   */
+  public static final String GPUS_REQUIRED_ENV = "DRIFTGATE_GPUS_REQUIRED";
+
   public static final String PREPARE_CONTAINER = "prepare";
   public static final String TRAIN_CONTAINER = "train-best";
   public static final String GATE_CONTAINER = "gate";
@@ -328,7 +336,7 @@ public final class JobRenderer {
                     "$(JOB_COMPLETION_INDEX)",
                     "--study-key",
                     studyKey(key)))
-            .withEnv(completionIndexEnv())
+            .addToEnv(0, completionIndexEnv())
             .build();
     int trials = config.trials();
     return new JobBuilder()
@@ -352,7 +360,7 @@ public final class JobRenderer {
         .withLabels(labels)
         .withAnnotations(podAnnotations(key))
         .endMetadata()
-        .withSpec(podSpec().withInitContainers(prepare).withContainers(trial).build())
+        .withSpec(podSpec(true).withInitContainers(prepare).withContainers(trial).build())
         .endTemplate()
         .endSpec()
         .build();
@@ -410,7 +418,13 @@ public final class JobRenderer {
         .withLabels(labels)
         .withAnnotations(podAnnotations(key))
         .endMetadata()
-        .withSpec(podSpec().withInitContainers(trainBest).withContainers(gate).build())
+        // only the Katib init container trains (GPU); collecting a study and gating are CPU-only,
+        // so the pod stays off the GPU pools unless it has a GPU container
+        .withSpec(
+            podSpec(tuner == Tuner.KATIB)
+                .withInitContainers(trainBest)
+                .withContainers(gate)
+                .build())
         .endTemplate()
         .endSpec()
         .build();
@@ -462,9 +476,19 @@ public final class JobRenderer {
     }
     mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
     mounts.add(new VolumeMountBuilder().withName(WORK_VOLUME).withMountPath(WORK_DIR).build());
+    List<EnvVar> env = new ArrayList<>();
+    if (gpu && config.gpuCount() > 0) {
+      // the trainer fails instead of training on the CPU when DJL sees fewer GPUs than this
+      env.add(
+          new EnvVarBuilder()
+              .withName(GPUS_REQUIRED_ENV)
+              .withValue(Integer.toString(config.gpuCount()))
+              .build());
+    }
     return new ContainerBuilder()
         .withName(name)
         .withImage(config.image())
+        .withEnv(env)
         .withResources(resources(gpu))
         .withVolumeMounts(mounts)
         .withNewSecurityContext()
@@ -483,9 +507,12 @@ public final class JobRenderer {
 
   /**
    * The spec of every Job pod: service account, security context, spec ConfigMap and volumes, and
-   * GPU selector, toleration and pool affinity when the config asks for GPUs.
+   * GPU selector, toleration and pool affinity only when the pod has a GPU container ({@code
+   * gpuPod}) and the config asks for GPUs: a CPU-only pod on the GPU pools would make the cluster
+   * autoscaler start a GPU node just for it.
    */
-  PodSpecBuilder podSpec() {
+  PodSpecBuilder podSpec(boolean gpuPod) {
+    boolean gpu = gpuPod && config.gpuCount() > 0;
     PodSpecBuilder b =
         new PodSpecBuilder()
             .withRestartPolicy("Never")
@@ -498,10 +525,10 @@ public final class JobRenderer {
     if (config.serviceAccount() != null) {
       b.withServiceAccountName(config.serviceAccount());
     }
-    if (config.gpuType() != null && config.gpuCount() > 0) {
+    if (gpu && config.gpuType() != null) {
       b.withNodeSelector(Map.of(ACCELERATOR_SELECTOR, config.gpuType()));
     }
-    if (config.gpuCount() > 0) {
+    if (gpu) {
       Toleration t =
           new TolerationBuilder()
               .withKey(GPU_RESOURCE)
@@ -511,7 +538,7 @@ public final class JobRenderer {
               .build();
       b.withTolerations(t);
     }
-    if (!config.gpuPools().isEmpty()) {
+    if (gpu && !config.gpuPools().isEmpty()) {
       b.withAffinity(poolAffinity(config.gpuPools()));
     }
     List<Volume> volumes = new ArrayList<>();

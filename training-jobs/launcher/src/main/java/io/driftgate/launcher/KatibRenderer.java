@@ -251,7 +251,7 @@ public final class KatibRenderer {
         .withAnnotations(jobs.podAnnotations(null))
         .endMetadata()
         .withSpec(
-            jobs.podSpec()
+            jobs.podSpec(true)
                 .withContainers(
                     jobs.trialContainer(args)
                         .addNewEnv()

@@ -226,14 +226,13 @@ class KatibBackendTest {
               "/work/model",
               "--out-key",
               TRIALS + "/${trialParameters.katibTrialName}/$(POD_NAME)");
+      // the GPU request the trainer checks against DJL's engine (GpuGuard), then the pod name
       assertThat(c.getEnv())
-          .singleElement()
-          .satisfies(
-              env -> {
-                assertThat(env.getName()).isEqualTo("POD_NAME");
-                assertThat(env.getValueFrom().getFieldRef().getFieldPath())
-                    .isEqualTo("metadata.name");
-              });
+          .extracting(env -> env.getName())
+          .containsExactly(JobRenderer.GPUS_REQUIRED_ENV, "POD_NAME");
+      assertThat(c.getEnv().get(0).getValue()).isEqualTo("1");
+      assertThat(c.getEnv().get(1).getValueFrom().getFieldRef().getFieldPath())
+          .isEqualTo("metadata.name");
 
       RetrainRun r = Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
       assertThat(r.handle("tuneExperiment")).isEqualTo(e.getMetadata().getName());
@@ -263,6 +262,10 @@ class KatibBackendTest {
       PodSpec ps = best.getSpec().getTemplate().getSpec();
       var train = ps.getInitContainers().get(0);
       assertThat(train.getName()).isEqualTo("train-best");
+      // with Katib the BEST pod trains (GPU init container): it goes to the GPU pools
+      assertThat(train.getResources().getRequests()).containsKey("nvidia.com/gpu");
+      assertThat(ps.getTolerations()).extracting(t -> t.getKey()).containsExactly("nvidia.com/gpu");
+      assertThat(ps.getAffinity().getNodeAffinity()).isNotNull();
       assertThat(train.getArgs())
           .containsExactly(
               "train",

@@ -175,6 +175,12 @@ class KubernetesBackendTest {
       assertThat(c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())
           .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']");
       assertThat(c.getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+      // the trial fails instead of training on the CPU when DJL sees no GPU (trainer GpuGuard)
+      assertThat(c.getEnv())
+          .filteredOn(e -> e.getName().equals(JobRenderer.GPUS_REQUIRED_ENV))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getValue()).isEqualTo("1"));
+      assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("JOB_COMPLETION_INDEX"));
       assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
       RetrainRun r = Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
       assertThat(r.request().lakeSnapshotId()).isEqualTo(Fixtures.SNAPSHOT);
@@ -196,6 +202,17 @@ class KubernetesBackendTest {
       Fixtures.await(l, KEY, RunState.TRAINING_BEST);
       Job best = job(RunStep.BEST, 1);
       PodSpec ps = best.getSpec().getTemplate().getSpec();
+      // collecting the study and gating are CPU-only: no GPU request, so no GPU toleration, no
+      // accelerator selector and no GPU-pool affinity (the autoscaler would start a GPU node)
+      assertThat(ps.getInitContainers().get(0).getResources().getRequests())
+          .doesNotContainKey("nvidia.com/gpu");
+      assertThat(ps.getContainers().get(0).getResources().getRequests())
+          .doesNotContainKey("nvidia.com/gpu");
+      assertThat(ps.getTolerations()).isEmpty();
+      assertThat(ps.getNodeSelector()).isEmpty();
+      assertThat(ps.getAffinity()).isNull();
+      assertThat(ps.getInitContainers().get(0).getEnv())
+          .noneMatch(e -> e.getName().equals(JobRenderer.GPUS_REQUIRED_ENV));
       String run = "runs/flight-delay/" + JobNames.runLabel(KEY);
       assertThat(ps.getInitContainers().get(0).getArgs())
           .containsExactly(

@@ -53,6 +53,8 @@ public final class Trainer {
 
   /** Runs one training job. */
   public static TrainResult run(TrainRequest request) {
+    // a GPU pod whose DJL sees no GPU fails here rather than training on the CPU
+    GpuGuard.requireRequestedGpus();
     long start = System.nanoTime();
     ModelSpec spec = SpecLoader.load(request.specFile());
     if (spec.label().kind() != LabelKind.BINARY) {

@@ -15,7 +15,9 @@ import java.util.Random;
 /**
  * Manual device check (not a unit test): {@code export FILE} writes an MNIST subset as bytes;
  * {@code run FILE} trains the MLP, the CNN and ResNet-18 with {@link Fitter} on every device DJL
- * offers and prints devices, timings and metrics. Used by {@code scripts/gpu-check.sh}.
+ * offers and prints devices, timings, throughput (samples/s; images/s for the CNN and ResNet-18)
+ * and metrics. Used by {@code scripts/gpu-check.sh} and {@code deploy/scripts/gpu-check.sh}, which
+ * sets {@value GpuGuard#GPUS_REQUIRED_ENV} so that a run without a visible GPU fails.
  */
 public final class GpuSmoke {
   private GpuSmoke() {}
@@ -34,6 +36,8 @@ public final class GpuSmoke {
       }
       return;
     }
+    // as in a training pod that requested a GPU: no silent CPU fallback
+    GpuGuard.requireRequestedGpus();
     Engine e = Engine.getInstance();
     System.out.printf(
         "engine %s %s, djl %s, gpus %d, devices %s%n",
@@ -49,6 +53,7 @@ public final class GpuSmoke {
     for (int run = 0; run < 2; run++) {
       report(
           "mlp",
+          tab[0].size(),
           fit(
               "mlp",
               tab[0],
@@ -64,6 +69,7 @@ public final class GpuSmoke {
     Fitter.Data val = slice(all, cut, n);
     report(
         "cnn",
+        train.size(),
         fit(
             "cnn",
             train,
@@ -72,6 +78,7 @@ public final class GpuSmoke {
             Map.of("epochs", "5", "batchSize", "64", "optimizer", "adam", "lr", "0.002")));
     report(
         "resnet18",
+        train.size(),
         fit(
             "resnet18",
             train,
@@ -102,14 +109,18 @@ public final class GpuSmoke {
     }
   }
 
-  private static void report(String name, Fitter.Outcome o) {
+  private static void report(String name, int trainSamples, Fitter.Outcome o) {
+    double perSecond =
+        o.trainMillis() == 0 ? 0 : trainSamples * (double) o.epochsRun() * 1000 / o.trainMillis();
     System.out.printf(
-        "%s: status %s epochs %d, %d ms on %s, metrics %s%n  epoch ms %s%n",
+        "%s: status %s epochs %d, %d ms on %s, %.0f %s/s, metrics %s%n  epoch ms %s%n",
         name,
         o.status(),
         o.epochsRun(),
         o.trainMillis(),
         o.devices(),
+        perSecond,
+        name.equals("mlp") ? "rows" : "images",
         o.validationMetrics(),
         o.history().stream().map(h -> Math.round(h.get("epoch_millis"))).toList());
   }
