@@ -3,7 +3,6 @@ package io.driftgate.bench.drift;
 import io.driftgate.core.drift.DriftComparator;
 import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.profile.DatasetProfile;
-import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.performance.ChangeDetector;
 import io.driftgate.core.performance.ChangeDetectors;
@@ -222,12 +221,14 @@ public final class PerformanceDriftBench {
       }
       rows.add(row);
       if (reference == null && rows.size() == REFERENCE) {
-        reference = profile(fs, rows, Stats.seed(seed, -1));
+        reference = DetectionDelay.profile(fs, rows, Stats.seed(seed, -1));
         rows.clear();
       } else if (reference != null && rows.size() == window) {
         DriftResult d =
             comparator.compareProfiles(
-                reference, profile(fs, rows, Stats.seed(seed, windowIndex)), Map.of());
+                reference,
+                DetectionDelay.profile(fs, rows, Stats.seed(seed, windowIndex)),
+                Map.of());
         double share =
             d.evaluatedCount() == 0 ? 0 : d.driftedFeatures().size() / (double) d.evaluatedCount();
         Instant start = Instant.ofEpochSecond(i + 1 - window);
@@ -257,16 +258,6 @@ public final class PerformanceDriftBench {
       st[0]++;
     } else if (st[1] < 0) {
       st[1] = i;
-    }
-  }
-
-  static DatasetProfile profile(
-      List<ProfiledFeature> fs, List<Map<String, Object>> rows, long kllSeed) {
-    synchronized (Sketches.LOCK) {
-      Sketches.reseed(kllSeed);
-      ProfileBuilder b = new ProfileBuilder(fs);
-      b.acceptAll(rows);
-      return b.build();
     }
   }
 

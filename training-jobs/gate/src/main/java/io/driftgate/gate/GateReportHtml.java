@@ -1,5 +1,13 @@
 package io.driftgate.gate;
 
+import static io.driftgate.core.report.SvgChart.esc;
+import static io.driftgate.core.report.SvgChart.line;
+import static io.driftgate.core.report.SvgChart.num;
+import static io.driftgate.core.report.SvgChart.open;
+import static io.driftgate.core.report.SvgChart.pct;
+import static io.driftgate.core.report.SvgChart.rect;
+import static io.driftgate.core.report.SvgChart.text;
+
 import io.driftgate.core.explain.Explanation;
 import io.driftgate.core.gate.CheckResult;
 import io.driftgate.core.gate.Gate;
@@ -214,7 +222,7 @@ public final class GateReportHtml {
     int labelW = 130;
     int barW = 220;
     int hgt = order.length * rowH + 30;
-    h.append(svgOpen(labelW + barW + 70, hgt, "mean absolute SHAP per feature"));
+    h.append(open(labelW + barW + 70, hgt, "mean absolute SHAP per feature", "importance"));
     for (int r = 0; r < order.length; r++) {
       int f = order[r];
       double y = 10 + r * rowH;
@@ -240,7 +248,12 @@ public final class GateReportHtml {
     int labelW = 130;
     int plotW = 440;
     int hgt = order.length * rowH + 34;
-    h.append(svgOpen(labelW + plotW + 20, hgt, "SHAP value of every explained point per feature"));
+    h.append(
+        open(
+            labelW + plotW + 20,
+            hgt,
+            "SHAP value of every explained point per feature",
+            "beeswarm"));
     double zx = labelW + plotW / 2.0;
     h.append(line(zx, 6, zx, order.length * rowH + 10, "#8c959f", 1));
     final double limit = lim;
@@ -287,7 +300,7 @@ public final class GateReportHtml {
     int barW = 260;
     int w = labelW + 2 * (barW + 70);
     int hgt = order.length * rowH + 44;
-    h.append(svgOpen(w, hgt, "champion and challenger importance"));
+    h.append(open(w, hgt, "champion and challenger importance", "importance-comparison"));
     int cx = labelW + barW + 60;
     h.append(text(labelW + barW / 2.0, 14, "champion", "middle", 12, CHAMP));
     h.append(text(cx + barW / 2.0, 14, "challenger", "middle", 12, CHAL));
@@ -335,56 +348,6 @@ public final class GateReportHtml {
         (int) Math.round(a[2] + (b[2] - a[2]) * u));
   }
 
-  private static String svgOpen(int w, int h, String label) {
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
-        + w
-        + "\" height=\""
-        + h
-        + "\" viewBox=\"0 0 "
-        + w
-        + " "
-        + h
-        + "\" role=\"img\" aria-label=\""
-        + esc(label)
-        + "\">";
-  }
-
-  private static String line(double x1, double y1, double x2, double y2, String c, double w) {
-    return String.format(
-        Locale.ROOT,
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%.1f\"/>",
-        x1,
-        y1,
-        x2,
-        y2,
-        c,
-        w);
-  }
-
-  private static String rect(double x, double y, double w, double h, String c, String title) {
-    return String.format(
-        Locale.ROOT,
-        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>",
-        x,
-        y,
-        Math.max(0, w),
-        h,
-        c,
-        esc(title));
-  }
-
-  private static String text(double x, double y, String s, String anchor, int size, String colour) {
-    return String.format(
-        Locale.ROOT,
-        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" fill=\"%s\">%s</text>",
-        x,
-        y,
-        anchor,
-        size,
-        colour,
-        esc(s));
-  }
-
   private static String colour(CheckResult.Status s) {
     return switch (s) {
       case PASS -> PASS;
@@ -392,37 +355,5 @@ public final class GateReportHtml {
       case WARN -> WARN;
       case SKIPPED -> SKIP;
     };
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
-  }
-
-  static String num(double v) {
-    if (Double.isNaN(v)) {
-      return "–";
-    }
-    double a = Math.abs(v);
-    return a != 0 && (a < 1e-3 || a >= 1e6)
-        ? String.format(Locale.ROOT, "%.2e", v)
-        : String.format(Locale.ROOT, "%.4f", v);
-  }
-
-  static String esc(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
   }
 }
