@@ -94,13 +94,17 @@ public final class IngestBench {
       List<Double> monitor = new ArrayList<>();
       for (int run = 0; run < runs; run++) {
         parquet.add(baseline(base, kafka.bootstrapServers(), records, work, false, MIN_NANOS));
+        progress(run, "parquet", parquet);
         iceberg.add(baseline(base, kafka.bootstrapServers(), records, work, true, MIN_NANOS));
+        progress(run, "iceberg", iceberg);
         forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
         ingest.add(
             beamOnFlink(base, false, records, produced.endOffsets(), work.resolve("lake-" + run)));
+        progress(run, "ingest", ingest);
         forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
         monitor.add(
             beamOnFlink(base, true, records, produced.endOffsets(), work.resolve("lake-m-" + run)));
+        progress(run, "ingest+monitor", monitor);
         System.out.printf(
             "run %d: parquet %,.0f  iceberg %,.0f  ingest %,.0f  ingest+monitor %,.0f records/s%n",
             run + 1, parquet.get(run), iceberg.get(run), ingest.get(run), monitor.get(run));
@@ -128,6 +132,16 @@ public final class IngestBench {
       System.out.println(
           "(Beam figures include job start-up on the embedded Flink cluster and the last commit.)");
     }
+  }
+
+  /** Each figure as soon as it is measured, with the load it was measured under. */
+  private static void progress(int run, String what, List<Double> xs) {
+    System.out.printf(
+        "  run %d %-15s %,8.0f records/s  (load average %.2f)%n",
+        run + 1,
+        what,
+        xs.get(xs.size() - 1),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   static double median(List<Double> xs) {

@@ -37,12 +37,19 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Decode -> validate -> preprocess, in one pass ({@link RecordClassifier}: size limit, decoder,
  * {@link RecordCleaner}). Every input leaves on exactly one of two tagged outputs: {@link #ROWS}
  * (cleaned lake rows) or {@link #DEAD_LETTERS} (the original bytes, the reason and the source
- * offset). Bad data never throws: Beam 2.51 predates the bad-record router, so routing is a tagged
- * multi-output {@code ParDo}.
+ * offset), and also on {@link #OUTCOMES}, which carries both. Bad data never throws: Beam 2.51
+ * predates the bad-record router, so routing is a tagged multi-output {@code ParDo}.
+ *
+ * <p>The lake writer reads {@link #OUTCOMES}, not a {@code Flatten} of the other two: on Flink a
+ * flatten is a union with two inputs, which cannot be chained, so every row would be serialised
+ * across a task boundary on its way to the writer.
  */
 public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   public static final TupleTag<LakeEntry> ROWS = new TupleTag<>("rows") {};
   public static final TupleTag<LakeEntry> DEAD_LETTERS = new TupleTag<>("dead-letters") {};
+
+  /** Rows and dead letters in one collection: what the lake writer takes. */
+  public static final TupleTag<LakeEntry> OUTCOMES = new TupleTag<>("outcomes") {};
 
   private final ModelSpec spec;
 
@@ -79,7 +86,8 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
         input.apply(
             "DecodeValidatePreprocess",
             ParDo.of(new Fn(spec, decoderFor(spec)))
-                .withOutputTags(ROWS, TupleTagList.of(DEAD_LETTERS)));
+                .withOutputTags(OUTCOMES, TupleTagList.of(ROWS).and(DEAD_LETTERS)));
+    out.get(OUTCOMES).setCoder(LakeEntry.LakeEntryCoder.of());
     out.get(ROWS).setCoder(LakeEntry.LakeEntryCoder.of());
     out.get(DEAD_LETTERS).setCoder(LakeEntry.LakeEntryCoder.of());
     return out;
@@ -137,8 +145,10 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
         valid.inc();
         GenericRecord row = accepted.row();
         long eventTime = (Long) row.get(CleanSchema.EVENT_TIME);
-        out.get(ROWS)
-            .output(new LakeEntry(false, in.partition(), in.offset(), eventTime, "", encode(row)));
+        emit(
+            out,
+            ROWS,
+            new LakeEntry(false, in.partition(), in.offset(), eventTime, "", encode(row)));
       } else if (result instanceof CleanResult.Rejected rejected) {
         emitDead(out, in, rejected.kind(), rejected.stage(), rejected.field(), rejected.message());
       }
@@ -179,15 +189,22 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
               .setRejectedAt(java.time.Instant.now())
               .setModel(spec.model())
               .build();
-      out.get(DEAD_LETTERS)
-          .output(
-              new LakeEntry(
-                  true,
-                  in.partition(),
-                  in.offset(),
-                  in.timestampMillis(),
-                  kind.name(),
-                  encodeDeadLetter(dl)));
+      emit(
+          out,
+          DEAD_LETTERS,
+          new LakeEntry(
+              true,
+              in.partition(),
+              in.offset(),
+              in.timestampMillis(),
+              kind.name(),
+              encodeDeadLetter(dl)));
+    }
+
+    /** On its own tag and on {@link #OUTCOMES}; entries are immutable, so both share it. */
+    private static void emit(MultiOutputReceiver out, TupleTag<LakeEntry> tag, LakeEntry e) {
+      out.get(OUTCOMES).output(e);
+      out.get(tag).output(e);
     }
   }
 }
