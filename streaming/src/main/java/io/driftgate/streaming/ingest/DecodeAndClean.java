@@ -115,6 +115,7 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     private transient GenericDatumWriter<GenericRecord> rowWriter;
     private transient ByteArrayOutputStream buffer;
     private transient BinaryEncoder encoder;
+    private transient ModelSpec trustedSpec;
 
     private final Counter read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.READ);
     private final Counter valid = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.VALID);
@@ -140,7 +141,12 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     public void process(@Element SourceRecord in, MultiOutputReceiver out) {
       read.inc();
       SourceRef ref = new SourceRef(in.topic(), in.partition(), in.offset(), in.timestampMillis());
-      CleanResult result = classifier.classify(in.value(), ref);
+      ClassifiedRecords.Entry read =
+          ClassifiedRecords.take(in.value(), in.partition(), in.offset());
+      CleanResult result =
+          read != null && sameSpec(read.spec())
+              ? read.result()
+              : classifier.classify(in.value(), ref);
       if (result instanceof CleanResult.Accepted accepted) {
         valid.inc();
         GenericRecord row = accepted.row();
@@ -152,6 +158,18 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
       } else if (result instanceof CleanResult.Rejected rejected) {
         emitDead(out, in, rejected.kind(), rejected.stage(), rejected.field(), rejected.message());
       }
+    }
+
+    /** Whether {@code other} (the read's copy of the spec) equals this step's; checked once. */
+    private boolean sameSpec(ModelSpec other) {
+      if (other == trustedSpec) {
+        return true;
+      }
+      if (spec.equals(other)) {
+        trustedSpec = other;
+        return true;
+      }
+      return false;
     }
 
     private byte[] encode(GenericRecord row) {
