@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -112,9 +111,7 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     private final RecordDecoder decoder;
     private final String cleanSchemaJson;
     private transient RecordClassifier classifier;
-    private transient GenericDatumWriter<GenericRecord> rowWriter;
-    private transient ByteArrayOutputStream buffer;
-    private transient BinaryEncoder encoder;
+    private transient Schema rowSchema;
     private transient ModelSpec trustedSpec;
 
     private final Counter read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.READ);
@@ -133,8 +130,7 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     @Setup
     public void setup() {
       classifier = new RecordClassifier(spec, decoder, new RecordCleaner(spec));
-      rowWriter = new GenericDatumWriter<>(new Schema.Parser().parse(cleanSchemaJson));
-      buffer = new ByteArrayOutputStream(512);
+      rowSchema = new Schema.Parser().parse(cleanSchemaJson);
     }
 
     @ProcessElement
@@ -151,10 +147,8 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
         valid.inc();
         GenericRecord row = accepted.row();
         long eventTime = (Long) row.get(CleanSchema.EVENT_TIME);
-        emit(
-            out,
-            ROWS,
-            new LakeEntry(false, in.partition(), in.offset(), eventTime, "", encode(row)));
+        // Not encoded here: the chained lake writer takes the row as it is (LakeEntry.ofRow).
+        emit(out, ROWS, LakeEntry.ofRow(in.partition(), in.offset(), eventTime, row, rowSchema));
       } else if (result instanceof CleanResult.Rejected rejected) {
         emitDead(out, in, rejected.kind(), rejected.stage(), rejected.field(), rejected.message());
       }
@@ -170,18 +164,6 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
         return true;
       }
       return false;
-    }
-
-    private byte[] encode(GenericRecord row) {
-      try {
-        buffer.reset();
-        encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
-        rowWriter.write(row, encoder);
-        encoder.flush();
-        return buffer.toByteArray();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
 
     private void emitDead(
