@@ -58,6 +58,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class IngestBench {
   private static final long MIN_NANOS = 5_000_000_000L;
 
+  /** Records per second of this process's CPU time, of the last measurement. */
+  private static double lastPerCpuSecond;
+
+  /** CPU time of the whole process (every thread, the embedded broker's included). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private IngestBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -92,15 +102,23 @@ public final class IngestBench {
       List<Double> iceberg = new ArrayList<>();
       List<Double> ingest = new ArrayList<>();
       List<Double> monitor = new ArrayList<>();
+      List<Double> parquetCpu = new ArrayList<>();
+      List<Double> icebergCpu = new ArrayList<>();
+      List<Double> ingestCpu = new ArrayList<>();
+      List<Double> monitorCpu = new ArrayList<>();
       for (int run = 0; run < runs; run++) {
         parquet.add(baseline(base, kafka.bootstrapServers(), records, work, false, MIN_NANOS));
+        progress(run, "parquet", parquet, parquetCpu);
         iceberg.add(baseline(base, kafka.bootstrapServers(), records, work, true, MIN_NANOS));
+        progress(run, "iceberg", iceberg, icebergCpu);
         forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
         ingest.add(
             beamOnFlink(base, false, records, produced.endOffsets(), work.resolve("lake-" + run)));
+        progress(run, "ingest", ingest, ingestCpu);
         forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
         monitor.add(
             beamOnFlink(base, true, records, produced.endOffsets(), work.resolve("lake-m-" + run)));
+        progress(run, "ingest+monitor", monitor, monitorCpu);
         System.out.printf(
             "run %d: parquet %,.0f  iceberg %,.0f  ingest %,.0f  ingest+monitor %,.0f records/s%n",
             run + 1, parquet.get(run), iceberg.get(run), ingest.get(run), monitor.get(run));
@@ -127,7 +145,33 @@ public final class IngestBench {
           m, m / p, m / i);
       System.out.println(
           "(Beam figures include job start-up on the embedded Flink cluster and the last commit.)");
+      double pc = median(parquetCpu);
+      double ic = median(icebergCpu);
+      System.out.printf(
+          "per CPU-second of the process (medians): parquet %,.0f, iceberg %,.0f (%.2f),"
+              + " ingest %,.0f (%.2f; %.2f of iceberg), ingest+monitor %,.0f (%.2f; %.2f)%n",
+          pc,
+          ic,
+          ic / pc,
+          median(ingestCpu),
+          median(ingestCpu) / pc,
+          median(ingestCpu) / ic,
+          median(monitorCpu),
+          median(monitorCpu) / pc,
+          median(monitorCpu) / ic);
     }
+  }
+
+  /** Each figure as soon as it is measured, with the load it was measured under. */
+  private static void progress(int run, String what, List<Double> xs, List<Double> perCpu) {
+    perCpu.add(lastPerCpuSecond);
+    System.out.printf(
+        "  run %d %-15s %,8.0f records/s  %,8.0f records per CPU-second  (load average %.2f)%n",
+        run + 1,
+        what,
+        xs.get(xs.size() - 1),
+        lastPerCpuSecond,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   static double median(List<Double> xs) {
@@ -156,6 +200,8 @@ public final class IngestBench {
         PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake()))
             .as(IngestOptions.class);
     long t0 = System.nanoTime();
+    long cpu0 = cpuNanos();
+    long wall0 = System.currentTimeMillis();
     IngestPipeline.run(
         options,
         IngestConfig.of(spec).withMonitor(monitor),
@@ -165,11 +211,26 @@ public final class IngestBench {
             spec.source().kafka().consumerGroup(),
             () -> ends));
     double secs = (System.nanoTime() - t0) / 1e9;
+    lastPerCpuSecond = records / ((cpuNanos() - cpu0) / 1e9);
+    long wallEnd = System.currentTimeMillis();
     try (Lake read = Lake.open(spec)) {
       if (read.rows() + read.deadLetters() != records) {
         throw new IllegalStateException(
             "pipeline accounted for " + (read.rows() + read.deadLetters()) + " of " + records);
       }
+      // Not the headline figure: start-up (submission to the first commit) and the rate after
+      // it, from the records table's snapshots (commit times, rows + dead letters per commit).
+      List<Lake.SnapshotInfo> commits = read.snapshots();
+      Lake.SnapshotInfo first = commits.get(0);
+      double startup = (first.committedAtMillis() - wall0) / 1e3;
+      long afterFirst = records - first.addedRows() - first.deadLetters();
+      System.out.printf(
+          "    %s: %.1f s in all, first commit after %.1f s, then %,.0f records/s over %d commits%n",
+          monitor ? "ingest+monitor" : "ingest",
+          secs,
+          startup,
+          afterFirst / ((wallEnd - first.committedAtMillis()) / 1e3),
+          commits.size());
     }
     return records / secs;
   }
@@ -184,12 +245,14 @@ public final class IngestBench {
       ModelSpec spec, String bootstrap, long records, Path work, boolean iceberg, long minNanos)
       throws Exception {
     long t0 = System.nanoTime();
+    long cpu0 = cpuNanos();
     long total = 0;
     int pass = 0;
     do {
       Path out = work.resolve((iceberg ? "iceberg-" : "parquet-") + System.nanoTime());
       total += onePass(spec, bootstrap, records, out, iceberg, pass++);
     } while (System.nanoTime() - t0 < minNanos);
+    lastPerCpuSecond = total / ((cpuNanos() - cpu0) / 1e9);
     return total / ((System.nanoTime() - t0) / 1e9);
   }
 

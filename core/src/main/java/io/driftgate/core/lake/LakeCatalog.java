@@ -125,7 +125,10 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
         uri.startsWith("jdbc:sqlite:")
             ? new JdbcCatalog(null, props -> new SqliteClientPool(uri, props), true)
             : new JdbcCatalog();
-    jdbc.setConf(new org.apache.hadoop.conf.Configuration(false));
+    jdbc.setConf(
+        warehouse != null && !warehouse.contains("://")
+            ? LocalLakeFileSystem.configuration()
+            : new org.apache.hadoop.conf.Configuration(false));
     try {
       // The first open creates the catalog's tables and migrates them (an ALTER TABLE): two
       // opens at once in one JVM wait for each other ...

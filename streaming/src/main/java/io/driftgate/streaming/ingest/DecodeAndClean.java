@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -37,12 +36,19 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Decode -> validate -> preprocess, in one pass ({@link RecordClassifier}: size limit, decoder,
  * {@link RecordCleaner}). Every input leaves on exactly one of two tagged outputs: {@link #ROWS}
  * (cleaned lake rows) or {@link #DEAD_LETTERS} (the original bytes, the reason and the source
- * offset). Bad data never throws: Beam 2.51 predates the bad-record router, so routing is a tagged
- * multi-output {@code ParDo}.
+ * offset), and also on {@link #OUTCOMES}, which carries both. Bad data never throws: Beam 2.51
+ * predates the bad-record router, so routing is a tagged multi-output {@code ParDo}.
+ *
+ * <p>The lake writer reads {@link #OUTCOMES}, not a {@code Flatten} of the other two: on Flink a
+ * flatten is a union with two inputs, which cannot be chained, so every row would be serialised
+ * across a task boundary on its way to the writer.
  */
 public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   public static final TupleTag<LakeEntry> ROWS = new TupleTag<>("rows") {};
   public static final TupleTag<LakeEntry> DEAD_LETTERS = new TupleTag<>("dead-letters") {};
+
+  /** Rows and dead letters in one collection: what the lake writer takes. */
+  public static final TupleTag<LakeEntry> OUTCOMES = new TupleTag<>("outcomes") {};
 
   private final ModelSpec spec;
 
@@ -79,7 +85,8 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
         input.apply(
             "DecodeValidatePreprocess",
             ParDo.of(new Fn(spec, decoderFor(spec)))
-                .withOutputTags(ROWS, TupleTagList.of(DEAD_LETTERS)));
+                .withOutputTags(OUTCOMES, TupleTagList.of(ROWS).and(DEAD_LETTERS)));
+    out.get(OUTCOMES).setCoder(LakeEntry.LakeEntryCoder.of());
     out.get(ROWS).setCoder(LakeEntry.LakeEntryCoder.of());
     out.get(DEAD_LETTERS).setCoder(LakeEntry.LakeEntryCoder.of());
     return out;
@@ -104,9 +111,8 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     private final RecordDecoder decoder;
     private final String cleanSchemaJson;
     private transient RecordClassifier classifier;
-    private transient GenericDatumWriter<GenericRecord> rowWriter;
-    private transient ByteArrayOutputStream buffer;
-    private transient BinaryEncoder encoder;
+    private transient Schema rowSchema;
+    private transient ModelSpec trustedSpec;
 
     private final Counter read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.READ);
     private final Counter valid = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.VALID);
@@ -124,36 +130,40 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
     @Setup
     public void setup() {
       classifier = new RecordClassifier(spec, decoder, new RecordCleaner(spec));
-      rowWriter = new GenericDatumWriter<>(new Schema.Parser().parse(cleanSchemaJson));
-      buffer = new ByteArrayOutputStream(512);
+      rowSchema = new Schema.Parser().parse(cleanSchemaJson);
     }
 
     @ProcessElement
     public void process(@Element SourceRecord in, MultiOutputReceiver out) {
       read.inc();
       SourceRef ref = new SourceRef(in.topic(), in.partition(), in.offset(), in.timestampMillis());
-      CleanResult result = classifier.classify(in.value(), ref);
+      ClassifiedRecords.Entry read =
+          ClassifiedRecords.take(in.value(), in.partition(), in.offset());
+      CleanResult result =
+          read != null && sameSpec(read.spec())
+              ? read.result()
+              : classifier.classify(in.value(), ref);
       if (result instanceof CleanResult.Accepted accepted) {
         valid.inc();
         GenericRecord row = accepted.row();
         long eventTime = (Long) row.get(CleanSchema.EVENT_TIME);
-        out.get(ROWS)
-            .output(new LakeEntry(false, in.partition(), in.offset(), eventTime, "", encode(row)));
+        // Not encoded here: the chained lake writer takes the row as it is (LakeEntry.ofRow).
+        emit(out, ROWS, LakeEntry.ofRow(in.partition(), in.offset(), eventTime, row, rowSchema));
       } else if (result instanceof CleanResult.Rejected rejected) {
         emitDead(out, in, rejected.kind(), rejected.stage(), rejected.field(), rejected.message());
       }
     }
 
-    private byte[] encode(GenericRecord row) {
-      try {
-        buffer.reset();
-        encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
-        rowWriter.write(row, encoder);
-        encoder.flush();
-        return buffer.toByteArray();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    /** Whether {@code other} (the read's copy of the spec) equals this step's; checked once. */
+    private boolean sameSpec(ModelSpec other) {
+      if (other == trustedSpec) {
+        return true;
       }
+      if (spec.equals(other)) {
+        trustedSpec = other;
+        return true;
+      }
+      return false;
     }
 
     private void emitDead(
@@ -179,15 +189,22 @@ public final class DecodeAndClean extends PTransform<PCollection<SourceRecord>, 
               .setRejectedAt(java.time.Instant.now())
               .setModel(spec.model())
               .build();
-      out.get(DEAD_LETTERS)
-          .output(
-              new LakeEntry(
-                  true,
-                  in.partition(),
-                  in.offset(),
-                  in.timestampMillis(),
-                  kind.name(),
-                  encodeDeadLetter(dl)));
+      emit(
+          out,
+          DEAD_LETTERS,
+          new LakeEntry(
+              true,
+              in.partition(),
+              in.offset(),
+              in.timestampMillis(),
+              kind.name(),
+              encodeDeadLetter(dl)));
+    }
+
+    /** On its own tag and on {@link #OUTCOMES}; entries are immutable, so both share it. */
+    private static void emit(MultiOutputReceiver out, TupleTag<LakeEntry> tag, LakeEntry e) {
+      out.get(OUTCOMES).output(e);
+      out.get(tag).output(e);
     }
   }
 }

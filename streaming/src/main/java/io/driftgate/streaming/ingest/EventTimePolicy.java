@@ -28,7 +28,8 @@ import org.joda.time.Instant;
  * (or far-past) field cannot close or hold windows. (The wall-clock bounds {@code maxFutureSkew}
  * and {@code maxAge} are checked twice, a moment apart; a record whose event time lies within that
  * moment of a bound may be judged differently by the two and then keeps the partition's current
- * event time, or becomes a dead letter.)
+ * event time, or becomes a dead letter. On Flink, where {@code DecodeAndClean} takes the policy's
+ * result over ({@link ClassifiedRecords}), they are checked once.)
  *
  * <p>A partition with no backlog whose last accepted record is {@code idleTimeout} of wall time old
  * stops holding the watermark back (it advances to wall clock − maxDelay), so the last windows of a
@@ -70,10 +71,12 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
       if (classifier == null) {
         classifier = RecordClassifier.of(spec);
       }
+      byte[] value = r.getKV().getValue();
       CleanResult result =
           classifier.classify(
-              r.getKV().getValue(),
+              value,
               new SourceRef(r.getTopic(), r.getPartition(), r.getOffset(), r.getTimestamp()));
+      ClassifiedRecords.remember(spec, value, r.getPartition(), r.getOffset(), result);
       if (result instanceof CleanResult.Accepted accepted) {
         return (Long) accepted.row().get(CleanSchema.EVENT_TIME);
       }

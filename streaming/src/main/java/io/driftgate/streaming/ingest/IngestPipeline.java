@@ -21,12 +21,10 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -173,9 +171,8 @@ public final class IngestPipeline {
     PCollectionTuple outcomes =
         records.apply(
             "DecodeAndClean", DecodeAndClean.builder().setModelSpec(config.spec()).build());
-    PCollectionList.of(outcomes.get(DecodeAndClean.ROWS))
-        .and(outcomes.get(DecodeAndClean.DEAD_LETTERS))
-        .apply("AllOutcomes", Flatten.pCollections())
+    outcomes
+        .get(DecodeAndClean.OUTCOMES)
         .apply(
             "WriteToLake",
             WriteToLake.builder()

@@ -48,6 +48,11 @@ public final class RunnerDefaults {
       // No fasterCopy: the heap state backend's asynchronous snapshots rely on the serializer's
       // copy of mutable state (the monitor's sketch accumulators); without it a checkpoint
       // serialises an accumulator while it is being updated, fails, and the job fails over.
+      // Object reuse: chained operators hand elements on instead of copying each one through
+      // its coder (encode + decode per element and hop, a tenth of the job's CPU). Safe for Beam,
+      // whose transforms never mutate their input or an output once emitted; state snapshots
+      // still copy through the serializer (unlike fasterCopy above).
+      add(out, args, "objectReuse", "true");
       // Detached, so the launcher holds a handle that can cancel the job once it caught up.
       add(out, args, "attachedMode", "false");
       if (isLocal(args)

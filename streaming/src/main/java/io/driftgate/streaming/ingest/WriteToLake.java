@@ -243,6 +243,8 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     private transient GenericDatumReader<GenericRecord> rowReader;
     private transient GenericDatumReader<GenericRecord> deadReader;
     private transient BinaryDecoder decoder;
+    private transient Schema rowSchema;
+    private transient Schema trustedSchema;
     private transient int taskId;
     // Per bundle.
     private transient LakeFileWriter rowWriter;
@@ -266,7 +268,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       // group's offset, which may trail the last commit.
       rowsHeld = LakeOffsets.cumulative(tables.records, null);
       deadHeld = LakeOffsets.cumulative(tables.deadLetters, null);
-      Schema rowSchema = new Schema.Parser().parse(config.rowSchemaJson());
+      rowSchema = new Schema.Parser().parse(config.rowSchemaJson());
       rowConverter = new LakeRows(tables.records.schema(), rowSchema);
       deadConverter = new LakeRows(tables.deadLetters.schema(), DeadLetter.getClassSchema());
       rowReader = new GenericDatumReader<>(rowSchema);
@@ -307,8 +309,8 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
         skipped++;
         return;
       }
-      decoder = DecoderFactory.get().binaryDecoder(e.payload(), decoder);
       if (e.deadLetter()) {
+        decoder = DecoderFactory.get().binaryDecoder(e.payload(), decoder);
         GenericRecord dl = deadReader.read(null, decoder);
         if (deadWriter == null) {
           deadWriter = new LakeFileWriter(tables.deadLetters, taskId);
@@ -316,7 +318,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
         deadWriter.write(deadConverter.convert(dl));
         deadByKind.merge(e.errorKind(), 1L, Long::sum);
       } else {
-        GenericRecord row = rowReader.read(null, decoder);
+        GenericRecord row = rowOf(e);
         if (nulls != null) {
           nulls.observe(row);
         }
@@ -326,6 +328,17 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
         rowWriter.write(rowConverter.convert(row));
         rows++;
       }
+    }
+
+    /** The entry's row as it came (chained to DecodeAndClean), else decoded from its payload. */
+    private GenericRecord rowOf(LakeEntry e) throws IOException {
+      GenericRecord row = e.row();
+      if (row != null && (e.rowSchema() == trustedSchema || rowSchema.equals(e.rowSchema()))) {
+        trustedSchema = e.rowSchema();
+        return row;
+      }
+      decoder = DecoderFactory.get().binaryDecoder(e.payload(), decoder);
+      return rowReader.read(null, decoder);
     }
 
     @FinishBundle
