@@ -377,7 +377,11 @@ public final class Demo {
           new Thread(
               () -> {
                 try (RequestConsumer consumer =
-                    new RequestConsumer(bootstrapServers, requestsTopic, loop.launcher())) {
+                    new RequestConsumer(
+                        bootstrapServers,
+                        requestsTopic,
+                        loop.launcher(),
+                        new io.driftgate.core.run.JdbcRejectedRequests(loop.store().database()))) {
                   while (!stop.get()) {
                     int n = consumer.pollOnce(Duration.ofMillis(100));
                     if (n > 0) {

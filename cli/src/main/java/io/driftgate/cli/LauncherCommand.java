@@ -301,7 +301,8 @@ final class LauncherCommand implements Callable<Integer> {
               spec.source().kafka().bootstrapServers(),
               spec.source().kafka().properties(),
               topic,
-              l)) {
+              l,
+              new io.driftgate.core.run.JdbcRejectedRequests(state))) {
         election.onLost(
             () -> {
               lost.set(true);

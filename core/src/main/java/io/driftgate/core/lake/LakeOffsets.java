@@ -153,6 +153,75 @@ public final class LakeOffsets {
     return out;
   }
 
+  /**
+   * Where a consumer of the topic (with the reader's isolation) finds records: offsets that hold
+   * none (transaction markers, aborted records, compacted or expired ones) are never read, so the
+   * lake never holds them, and the group's offset may move over them.
+   */
+  @FunctionalInterface
+  public interface Readable {
+    /**
+     * The offset of the first record a consumer reads at or after {@code from} in {@code
+     * partition}, or, when it reads none below {@code to}, how far it got (its position; at most
+     * {@code to}). Never below {@code from}.
+     */
+    long firstReadable(int partition, long from, long to);
+  }
+
+  /**
+   * {@link #groupAdvance(String, Map, Map, Map)}, and over offsets no consumer reads: where the
+   * group would stop below offsets the lake holds (a gap), or below {@code ends} (the last stable
+   * offset, i.e. the end a read_committed consumer reaches) with nothing held above, {@code
+   * readable} says whether records are there; when none are, the group moves to the first that is.
+   * Offsets with a record are never skipped: a gap that is a batch committed out of order stays.
+   */
+  public static Map<Integer, Long> groupAdvance(
+      String topic,
+      Map<String, OffsetRanges> held,
+      Map<Integer, Long> positions,
+      Map<Integer, Long> earliest,
+      Map<Integer, Long> ends,
+      Readable readable) {
+    Map<Integer, Long> out = new TreeMap<>();
+    String prefix = topic + "-";
+    held.forEach(
+        (key, ranges) -> {
+          if (!key.startsWith(prefix)) {
+            return;
+          }
+          int partition;
+          try {
+            partition = Integer.parseInt(key.substring(prefix.length()));
+          } catch (NumberFormatException e) {
+            return;
+          }
+          Long at = positions.get(partition);
+          long start = at != null ? at : earliest.getOrDefault(partition, 0L);
+          long s = start;
+          while (true) {
+            long next = ranges.resumeFrom(s);
+            if (next > s) {
+              s = next;
+              continue;
+            }
+            java.util.OptionalLong above = ranges.nextHeldAbove(s);
+            long to = above.isPresent() ? above.getAsLong() : ends.getOrDefault(partition, s);
+            if (to <= s) {
+              break;
+            }
+            long first = Math.min(to, readable.firstReadable(partition, s, to));
+            if (first <= s) {
+              break; // a record is there: the lake has yet to hold it
+            }
+            s = first;
+          }
+          if (s > start) {
+            out.put(partition, s);
+          }
+        });
+    return out;
+  }
+
   /** Union of two offset maps (a new map). */
   public static Map<String, OffsetRanges> union(
       Map<String, OffsetRanges> a, Map<String, OffsetRanges> b) {

@@ -119,6 +119,16 @@ public final class OffsetRanges implements Serializable {
     return position;
   }
 
+  /** The first offset held above {@code position}, if any (the start of the next range). */
+  public java.util.OptionalLong nextHeldAbove(long position) {
+    for (Range r : ranges) {
+      if (r.from() > position) {
+        return java.util.OptionalLong.of(r.from());
+      }
+    }
+    return java.util.OptionalLong.empty();
+  }
+
   public List<Range> ranges() {
     return Collections.unmodifiableList(ranges);
   }

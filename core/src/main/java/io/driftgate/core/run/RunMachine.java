@@ -286,6 +286,18 @@ public final class RunMachine {
   }
 
   /**
+   * Whether the gate decision of attempt {@code attempt} may still be applied to the registry (may
+   * promote): only while the run trains or gates that very attempt. A cancelled, failed or timed
+   * out run, or one that moved on to another attempt, takes no promotion: its cancel is a state the
+   * promotion step checks, not only a Job delete that may fail.
+   */
+  public static boolean mayApplyGate(RetrainRun run, int attempt) {
+    return (run.state() == RunState.GATING || run.state() == RunState.TRAINING_BEST)
+        && run.attempt() == attempt
+        && run.retryAt() == null;
+  }
+
+  /**
    * The actions that bring the backend back in line with a persisted run after a restart: submit
    * (or adopt, backends make submission idempotent) the current step unless a retry is still
    * waiting for its backoff.

@@ -40,4 +40,49 @@ class LakeOffsetsTest {
     assertThat(LakeOffsets.groupAdvance("t", held, Map.of(), Map.of(0, 0L)))
         .containsExactlyEntriesOf(Map.of(0, 2000L));
   }
+
+  /** A partition's records, by offset: what a read_committed consumer finds there. */
+  private static LakeOffsets.Readable records(long end, long... offsets) {
+    return (partition, from, to) -> {
+      for (long o : offsets) {
+        if (o >= from && o < to) {
+          return o;
+        }
+      }
+      return Math.min(to, end);
+    };
+  }
+
+  @Test
+  void theGroupMovesOverOffsetsThatHoldNoRecordButNeverOverOnesThatDo() {
+    // Three transactions of 3 records; each commit marker takes an offset (3, 7, 11); end 12.
+    long[] recs = {0, 1, 2, 4, 5, 6, 8, 9, 10};
+    LakeOffsets.Readable readable = records(12, recs);
+    Map<String, OffsetRanges> all = Map.of("t-0", ranges(0, 3, 4, 7, 8, 11));
+    assertThat(LakeOffsets.groupAdvance("t", all, Map.of(), Map.of(0, 0L)))
+        .as("without a reader's view: stuck at the first marker")
+        .containsExactlyEntriesOf(Map.of(0, 3L));
+    assertThat(
+            LakeOffsets.groupAdvance("t", all, Map.of(), Map.of(0, 0L), Map.of(0, 12L), readable))
+        .as("over every marker, the last one included: the log end")
+        .containsExactlyEntriesOf(Map.of(0, 12L));
+    // The second transaction is not in the lake yet (a batch committed out of order): its
+    // records are there to read, so the group waits below them.
+    Map<String, OffsetRanges> gap = Map.of("t-0", ranges(0, 3, 8, 11));
+    assertThat(
+            LakeOffsets.groupAdvance("t", gap, Map.of(), Map.of(0, 0L), Map.of(0, 12L), readable))
+        .containsExactlyEntriesOf(Map.of(0, 4L));
+    // Records beyond what the lake holds: the group stops at the first of them.
+    Map<String, OffsetRanges> first = Map.of("t-0", ranges(0, 3));
+    assertThat(
+            LakeOffsets.groupAdvance(
+                "t", first, Map.of(0, 3L), Map.of(0, 0L), Map.of(0, 12L), readable))
+        .containsExactlyEntriesOf(Map.of(0, 4L));
+    // Retention: the group's offset below the log start, nothing readable before 8.
+    Map<String, OffsetRanges> late = Map.of("t-0", ranges(8, 11));
+    assertThat(
+            LakeOffsets.groupAdvance(
+                "t", late, Map.of(0, 2L), Map.of(0, 8L), Map.of(0, 12L), records(12, 8, 9, 10)))
+        .containsExactlyEntriesOf(Map.of(0, 12L));
+  }
 }

@@ -65,6 +65,27 @@ class RunMachineTest {
   }
 
   @Test
+  void aGateDecisionMayBeAppliedOnlyWhileItsAttemptTrainsOrGates() {
+    RetrainRun training = training();
+    RetrainRun gating = apply(training, new TrainingSucceeded(1, "runs/k1/best-1")).run();
+    assertThat(RunMachine.mayApplyGate(training, 1)).isTrue();
+    assertThat(RunMachine.mayApplyGate(gating, 1)).isTrue();
+    assertThat(RunMachine.mayApplyGate(gating, 2)).as("another attempt's decision").isFalse();
+    assertThat(RunMachine.mayApplyGate(tuning(), 1)).isFalse();
+    RetrainRun cancelled = apply(gating, new Cancel("operator")).run();
+    assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(RunMachine.mayApplyGate(cancelled, 1)).as("a cancelled run").isFalse();
+    clock.advance(Duration.ofHours(2));
+    RetrainRun timedOut = apply(gating, new Tick()).run();
+    assertThat(timedOut.state()).isEqualTo(RunState.FAILED);
+    assertThat(RunMachine.mayApplyGate(timedOut, 1)).isFalse();
+    RetrainRun retrying =
+        apply(gating, new StepFailed(RunStep.BEST, 1, "gate pod evicted", true)).run();
+    assertThat(retrying.state()).isEqualTo(RunState.TRAINING_BEST);
+    assertThat(RunMachine.mayApplyGate(retrying, 1)).as("attempt 1 was given up").isFalse();
+  }
+
+  @Test
   void happyPathToPromotedWithActionsAndHistory() {
     RetrainRun r = run("k1");
     assertThat(r.state()).isEqualTo(RunState.REQUESTED);

@@ -15,6 +15,7 @@ import io.driftgate.schemas.DeadLetter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Duration;
@@ -396,6 +398,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
   }
 
   /** The single committer: one Iceberg commit per table for all batches of a pane. */
+  // The group's offset is where a restarted reader begins and what lag is measured against.
   static final class CommitFn extends DoFn<KV<Integer, Iterable<LakeBatch>>, Long> {
     private final Config config;
     private final Counter commits = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.COMMITS);
@@ -404,6 +407,16 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     private transient Tables tables;
     private transient LakeCommitter committer;
     private transient Admin admin;
+
+    /** Reads the topic where the group's offset would stop (see {@link #firstReadable}). */
+    private transient org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> probe;
+
+    /** What the probe's last poll saw: partition, from where, the offsets read, its position. */
+    private transient int seenPartition = -1;
+
+    private transient long seenFrom;
+    private transient long seenTo;
+    private transient long[] seenOffsets;
 
     CommitFn(Config config) {
       this.config = config;
@@ -424,6 +437,9 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
 
     @Teardown
     public void teardown() {
+      if (probe != null) {
+        probe.close(java.time.Duration.ofSeconds(5));
+      }
       if (admin != null) {
         admin.close(java.time.Duration.ofSeconds(5));
       }
@@ -450,9 +466,77 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     }
 
     /**
+     * A consumer with the reader's client properties (and so its isolation level), no group: it
+     * only seeks and reads offsets, never commits.
+     */
+    private org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> probe() {
+      if (probe == null) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "driftgate-lake-committer-probe");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // below the log start (retention) the first record is the log start's
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.putAll(
+            KafkaSourceSpec.clientProperties(config.bootstrapServers(), config.kafkaProperties()));
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        probe =
+            new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+      }
+      return probe;
+    }
+
+    /**
+     * {@link LakeOffsets.Readable} on the topic: the consumer's own position, which moves over
+     * transaction markers (and, read_committed, aborted records) that never yield a record. One
+     * poll answers every question about the offsets it covered.
+     */
+    private long firstReadable(int partition, long from, long to) {
+      if (partition != seenPartition || from < seenFrom || from >= seenTo) {
+        TopicPartition tp = new TopicPartition(config.topic(), partition);
+        var c = probe();
+        c.assign(List.of(tp));
+        c.seek(tp, from);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        long[] offsets = new long[0];
+        long position = from;
+        while (System.nanoTime() < deadline) {
+          var polled = c.poll(java.time.Duration.ofMillis(100)).records(tp);
+          position = c.position(tp);
+          if (!polled.isEmpty()) {
+            offsets = polled.stream().mapToLong(r -> r.offset()).toArray();
+            break;
+          }
+          if (position >= to) {
+            break;
+          }
+        }
+        seenPartition = partition;
+        // a reset below the log start moves the position back up to it: offsets below are gone
+        seenFrom = Math.min(from, offsets.length > 0 ? offsets[0] : position);
+        seenTo = Math.max(from, position);
+        seenOffsets = offsets;
+        if (seenTo <= from) {
+          return from; // nothing learned (e.g. the broker did not answer): stay
+        }
+      }
+      for (long o : seenOffsets) {
+        if (o >= from) {
+          return Math.min(o, to);
+        }
+      }
+      return Math.min(seenTo, to);
+    }
+
+    /**
      * The group's offset moves only over offsets the lake now holds contiguously from where the
      * group stands: batches may commit out of offset order (e.g. the runner's stable-input buffer
-     * replays an aborted checkpoint's batches late), and skipping a gap would lose it on a restart.
+     * replays an aborted checkpoint's batches late), and skipping a gap would lose it on a restart;
+     * and over offsets that hold no record to read (transaction markers, aborted, compacted or
+     * expired records), which the lake never holds, so that they do not stop it.
      */
     private void commitOffsets(Map<String, OffsetRanges> durable) {
       if (admin == null) {
@@ -489,7 +573,26 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
               .get()
               .forEach((tp, info) -> earliest.put(tp.partition(), info.offset()));
         }
-        LakeOffsets.groupAdvance(config.topic(), durable, positions, earliest)
+        Map<Integer, Long> ends = new HashMap<>();
+        List<TopicPartition> held = new ArrayList<>();
+        durable
+            .keySet()
+            .forEach(
+                key -> {
+                  int p = partitionOf(key, config.topic());
+                  if (p >= 0) {
+                    held.add(new TopicPartition(config.topic(), p));
+                  }
+                });
+        if (!held.isEmpty()) {
+          // with the reader's isolation: a read_committed reader ends at the last stable offset
+          probe()
+              .endOffsets(held, java.time.Duration.ofSeconds(10))
+              .forEach((tp, end) -> ends.put(tp.partition(), end));
+        }
+        seenPartition = -1;
+        LakeOffsets.groupAdvance(
+                config.topic(), durable, positions, earliest, ends, this::firstReadable)
             .forEach(
                 (partition, next) ->
                     offsets.put(
@@ -500,6 +603,9 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
         return;
       } catch (ExecutionException e) {
         LOG.warn("could not read the group's offsets: {}", e.getCause().toString());
+        return;
+      } catch (org.apache.kafka.common.KafkaException e) {
+        LOG.warn("could not read the topic where the group stands: {}", e.toString());
         return;
       }
       if (offsets.isEmpty()) {

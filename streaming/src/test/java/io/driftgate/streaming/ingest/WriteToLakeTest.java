@@ -161,6 +161,77 @@ class WriteToLakeTest {
   }
 
   @Test
+  void transactionMarkersDoNotStopTheGroupOffset() throws Exception {
+    try (io.driftgate.streaming.kafka.EmbeddedKafka kafka =
+        io.driftgate.streaming.kafka.EmbeddedKafka.start()) {
+      kafka.createTopic("t", 1);
+      java.util.Properties p = new java.util.Properties();
+      p.put("bootstrap.servers", kafka.bootstrapServers());
+      p.put("transactional.id", "writer-test");
+      try (var producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+              p,
+              new org.apache.kafka.common.serialization.ByteArraySerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        producer.initTransactions();
+        for (int txn = 0; txn < 3; txn++) { // each commit marker takes an offset
+          producer.beginTransaction();
+          for (int i = 0; i < 3; i++) {
+            producer.send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>("t", 0, null, new byte[1]));
+          }
+          producer.commitTransaction();
+        }
+      }
+      // What a reader gets: the records' offsets, with the markers' offsets missing.
+      List<Long> read = new ArrayList<>();
+      long end;
+      java.util.Properties c = new java.util.Properties();
+      c.put("bootstrap.servers", kafka.bootstrapServers());
+      c.put("isolation.level", "read_committed");
+      try (var consumer =
+          new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+              c,
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        var tp = new org.apache.kafka.common.TopicPartition("t", 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        end = consumer.endOffsets(List.of(tp)).get(tp);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (read.size() < 9 && System.nanoTime() < deadline) {
+          consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> read.add(r.offset()));
+        }
+      }
+      assertThat(read).hasSize(9);
+      assertThat(end).as("3 markers among the offsets").isEqualTo(12L);
+      List<LakeEntry> input = new ArrayList<>();
+      for (long o : read) {
+        input.addAll(entries(0, o, o + 1));
+      }
+      run(
+          input,
+          WriteToLake.builder()
+              .setCatalog(LakeCatalog.embedded(lake))
+              .setModel("m")
+              .setTopic("t")
+              .setRowSchema(ROW)
+              .optOffsetCommit(
+                  kafka.bootstrapServers(),
+                  java.util.Map.of("isolation.level", "read_committed"),
+                  "g")
+              .build());
+      try (Lake l = Lake.open(LakeCatalog.embedded(lake), "m")) {
+        assertThat(l.rows()).isEqualTo(9);
+        assertThat(l.offsets("t", 0).toString()).isEqualTo("[0-3, 4-7, 8-11]");
+      }
+      // The group stands at the log end: a restart reads nothing again, lag is 0.
+      assertThat(KafkaOffsets.positions(kafka.bootstrapServers(), "t", "g").committed())
+          .containsEntry(0, end);
+    }
+  }
+
+  @Test
   void aDeadLetterCommitWithoutItsRecordsCommitIsCompletedNotDoubled() throws Exception {
     // A crash after the dead-letter table committed a batch and before the records table did:
     // the dead letter at offset 50 is stored, the rows 0..99 are not.

@@ -128,6 +128,63 @@ public final class KatibBackend implements Backend {
     LOG.info("deleted Katib experiment {} of run {}", name, run.key());
   }
 
+  @Override
+  public void reconcile(java.util.Collection<RetrainRun> runs) {
+    bestJobs.reconcile(runs, java.util.EnumSet.of(RunStep.BEST));
+    Map<String, RetrainRun> byKey = new LinkedHashMap<>();
+    runs.forEach(r -> byKey.put(r.key(), r));
+    java.util.Set<KubernetesBackend.Ref> present = new java.util.HashSet<>();
+    for (GenericKubernetesResource e :
+        experiments()
+            .inNamespace(ns())
+            .withLabel(JobRenderer.LABEL_MODEL, model)
+            .list()
+            .getItems()) {
+      Optional<KubernetesBackend.Ref> r = KubernetesBackend.ref(e);
+      if (r.isEmpty() || r.get().step() != RunStep.TUNE) {
+        continue;
+      }
+      KubernetesBackend.Ref ref = r.get();
+      present.add(ref);
+      RetrainRun run = byKey.get(ref.key());
+      if (run == null) {
+        continue;
+      }
+      if (run.state() == io.driftgate.core.run.RunState.TUNING
+          && run.submitted()
+          && run.attempt() == ref.attempt()) {
+        onExperiment(e); // what a lost event would have said
+      } else if (KubernetesBackend.stopped(run)
+          && !finished(map(e.getAdditionalProperties().get("status")))) {
+        LOG.warn(
+            "Katib experiment {} still runs for run {}, which is {}: deleting it",
+            e.getMetadata().getName(),
+            ref.key(),
+            run.state());
+        cancel(run, RunStep.TUNE, ref.attempt());
+      }
+    }
+    for (RetrainRun run : runs) {
+      if (run.state() == io.driftgate.core.run.RunState.TUNING
+          && run.submitted()
+          && !present.contains(new KubernetesBackend.Ref(run.key(), RunStep.TUNE, run.attempt()))) {
+        emit(
+            run.key(),
+            new RunEvent.StepFailed(
+                RunStep.TUNE,
+                run.attempt(),
+                "Katib experiment "
+                    + JobNames.experimentName(run.key(), run.attempt())
+                    + " is gone (deleted while the run was tuning)",
+                true));
+      }
+    }
+  }
+
+  private static boolean finished(Map<?, ?> status) {
+    return condition(status, "Succeeded").isPresent() || condition(status, "Failed").isPresent();
+  }
+
   void onExperiment(GenericKubernetesResource experiment) {
     Optional<KubernetesBackend.Ref> r = KubernetesBackend.ref(experiment);
     Map<?, ?> status = map(experiment.getAdditionalProperties().get("status"));

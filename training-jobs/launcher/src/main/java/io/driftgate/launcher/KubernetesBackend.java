@@ -168,6 +168,120 @@ public final class KubernetesBackend implements Backend {
   @Override
   public void cancel(RetrainRun run, RunStep step, int attempt) {
     String name = JobNames.jobName(run.key(), step, attempt);
+    delete(name);
+    LOG.info("deleted job {} of run {}", name, run.key());
+  }
+
+  @Override
+  public void reconcile(java.util.Collection<RetrainRun> runs) {
+    reconcile(runs, java.util.EnumSet.allOf(RunStep.class));
+  }
+
+  /**
+   * {@link Backend#reconcile} for the steps this backend runs as Jobs ({@code steps}): one list of
+   * the model's Jobs (and, when a run gates, of its best pods), read from the API server, not from
+   * the informers' caches, which a lost event leaves behind too.
+   */
+  void reconcile(java.util.Collection<RetrainRun> runs, java.util.Set<RunStep> steps) {
+    Map<String, RetrainRun> byKey = new LinkedHashMap<>();
+    runs.forEach(r -> byKey.put(r.key(), r));
+    List<Job> list =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns())
+            .withLabel(JobRenderer.LABEL_MODEL, model)
+            .list()
+            .getItems();
+    java.util.Set<Ref> present = new java.util.HashSet<>();
+    List<Pod> bestPods = null;
+    for (Job job : list) {
+      Optional<Ref> r = ref(job);
+      if (r.isEmpty() || !steps.contains(r.get().step())) {
+        continue;
+      }
+      Ref ref = r.get();
+      present.add(ref);
+      RetrainRun run = byKey.get(ref.key());
+      if (run == null) {
+        continue; // not a run of this launcher's store: not ours to judge
+      }
+      if (current(run, ref)) {
+        onJob(job); // what a lost event would have said; repeats are ignored by the machine
+        if (ref.step() == RunStep.BEST) {
+          if (bestPods == null) {
+            bestPods = bestPods();
+          }
+          for (Pod p : bestPods) {
+            if (ref(p).filter(ref::equals).isPresent()) {
+              onPod(p);
+            }
+          }
+        }
+      } else if (!finished(job) && (stopped(run) || run.attempt() > ref.attempt())) {
+        String name = job.getMetadata().getName();
+        LOG.warn(
+            "job {} still runs for run {}, which is {}{}: deleting it",
+            name,
+            ref.key(),
+            run.state(),
+            run.state().terminal() ? "" : " at attempt " + run.attempt());
+        delete(name);
+      }
+    }
+    for (RetrainRun run : runs) {
+      RunStep step = run.step();
+      if (!run.state().inFlight() || !run.submitted() || step == null || !steps.contains(step)) {
+        continue;
+      }
+      Ref ref = new Ref(run.key(), step, run.attempt());
+      if (!present.contains(ref)) {
+        String name = JobNames.jobName(run.key(), step, run.attempt());
+        emit(
+            run.key(),
+            new RunEvent.StepFailed(
+                step,
+                run.attempt(),
+                "job " + name + " is gone (deleted while the run was " + run.state() + ")",
+                true));
+      }
+    }
+  }
+
+  /** Whether {@code ref} is the step attempt the run is waiting for now. */
+  private static boolean current(RetrainRun run, Ref ref) {
+    return run.state().inFlight()
+        && run.submitted()
+        && run.step() == ref.step()
+        && run.attempt() == ref.attempt();
+  }
+
+  /**
+   * A run whose ending cancelled its step (a cancel, a timeout, a failure): what still runs for it
+   * is stopped. A promoted or rejected run's Job is left to finish (its pod reported first).
+   */
+  static boolean stopped(RetrainRun run) {
+    return run.state() == io.driftgate.core.run.RunState.CANCELLED
+        || run.state() == io.driftgate.core.run.RunState.FAILED;
+  }
+
+  private static boolean finished(Job job) {
+    JobStatus st = job.getStatus();
+    return st != null && (condition(st, "Complete") || condition(st, "Failed"));
+  }
+
+  private List<Pod> bestPods() {
+    return client
+        .pods()
+        .inNamespace(ns())
+        .withLabel(JobRenderer.LABEL_MODEL, model)
+        .withLabel(JobRenderer.LABEL_STEP, RunStep.BEST.label())
+        .list()
+        .getItems();
+  }
+
+  private void delete(String name) {
     client
         .batch()
         .v1()
@@ -176,7 +290,6 @@ public final class KubernetesBackend implements Backend {
         .withName(name)
         .withPropagationPolicy(DeletionPropagation.BACKGROUND)
         .delete();
-    LOG.info("deleted job {} of run {}", name, run.key());
   }
 
   /** The run step attempt an object belongs to, from its labels and key annotation. */
@@ -362,6 +475,11 @@ public final class KubernetesBackend implements Backend {
     try {
       gates.execute(
           () -> {
+            Events ev = events;
+            // A cancelled (or ended, or retried) run takes no promotion, whatever its pod decided.
+            if (ev == null || !ev.claimGate(ref.key(), ref.attempt())) {
+              return;
+            }
             try {
               GateStep.Verdict v =
                   artifacts.applyGate(ref.key(), ref.attempt(), decisionKey, reported);
@@ -391,6 +509,8 @@ public final class KubernetesBackend implements Backend {
                       ref.attempt(),
                       "cannot apply the gate decision " + renderer.location(decisionKey) + ": " + e,
                       true));
+            } finally {
+              ev.releaseGate(ref.key(), ref.attempt()); // after the event: a held cancel follows it
             }
           });
     } catch (java.util.concurrent.RejectedExecutionException e) {

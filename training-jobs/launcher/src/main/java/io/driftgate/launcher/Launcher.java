@@ -70,6 +70,17 @@ public final class Launcher implements AutoCloseable {
   private final java.util.Set<java.util.concurrent.Future<?>> tagging =
       ConcurrentHashMap.newKeySet();
 
+  /** Runs whose gate decision the backend is applying now: key → attempt (see claimGate). */
+  private final Map<String, Integer> applying = new ConcurrentHashMap<>();
+
+  /** Cancels that arrived while a run's gate decision was applied; handled after it. */
+  private final Map<String, RunEvent.Cancel> deferredCancels = new LinkedHashMap<>();
+
+  private final Duration reconcileInterval;
+
+  /** How often every in-flight run is compared with the backend when none is given. */
+  public static final Duration DEFAULT_RECONCILE = Duration.ofMinutes(1);
+
   private volatile boolean started;
   private volatile boolean resumed; // start() has loaded and resumed the stored runs
 
@@ -135,6 +146,37 @@ public final class Launcher implements AutoCloseable {
       Clock clock,
       Duration tickInterval,
       Pinning pinning) {
+    this(
+        model,
+        store,
+        machine,
+        backend,
+        maxInFlight,
+        clock,
+        tickInterval,
+        pinning,
+        DEFAULT_RECONCILE);
+  }
+
+  /**
+   * @param reconcileInterval how often every run is compared with the backend ({@link
+   *     Backend#reconcile}): a watch event that was lost costs at most this long, not the state's
+   *     timeout
+   */
+  public Launcher(
+      String model,
+      RunStore store,
+      RunMachine machine,
+      Backend backend,
+      int maxInFlight,
+      Clock clock,
+      Duration tickInterval,
+      Pinning pinning,
+      Duration reconcileInterval) {
+    this.reconcileInterval = Objects.requireNonNull(reconcileInterval, "reconcileInterval");
+    if (reconcileInterval.isNegative() || reconcileInterval.isZero()) {
+      throw new IllegalArgumentException("reconcileInterval must be > 0");
+    }
     this.model = Objects.requireNonNull(model, "model");
     this.store = Objects.requireNonNull(store, "store");
     this.machine = Objects.requireNonNull(machine, "machine");
@@ -183,7 +225,7 @@ public final class Launcher implements AutoCloseable {
           }
           return null;
         });
-    backend.start(this::onEvent); // its first events find the runs loaded
+    backend.start(events()); // its first events find the runs loaded
     call(
         () -> {
           for (RetrainRun r : new ArrayList<>(runs.values())) {
@@ -199,6 +241,8 @@ public final class Launcher implements AutoCloseable {
         });
     long ms = Math.max(1, tickInterval.toMillis());
     loop.scheduleWithFixedDelay(this::tickDue, ms, ms, TimeUnit.MILLISECONDS);
+    long rms = Math.max(1, reconcileInterval.toMillis());
+    loop.scheduleWithFixedDelay(this::reconcile, rms, rms, TimeUnit.MILLISECONDS);
     resumed = true;
   }
 
@@ -281,6 +325,76 @@ public final class Launcher implements AutoCloseable {
         });
   }
 
+  /** The launcher as its backend sees it: events, and the claim on a gate decision. */
+  private Backend.Events events() {
+    return new Backend.Events() {
+      @Override
+      public void emit(String runKey, RunEvent event) {
+        onEvent(runKey, event);
+      }
+
+      @Override
+      public boolean claimGate(String runKey, int attempt) {
+        return Launcher.this.claimGate(runKey, attempt);
+      }
+
+      @Override
+      public void releaseGate(String runKey, int attempt) {
+        Launcher.this.releaseGate(runKey, attempt);
+      }
+    };
+  }
+
+  /**
+   * On the launcher thread, so that no cancel is between the check and the claim: a run may take
+   * its gate decision only while it trains or gates that attempt ({@link RunMachine#mayApplyGate}).
+   * False when the launcher is closed (a restarted one applies it).
+   */
+  private boolean claimGate(String key, int attempt) {
+    try {
+      return call(
+          () -> {
+            RetrainRun run = runs.get(key);
+            if (run == null || !RunMachine.mayApplyGate(run, attempt)) {
+              LOG.warn(
+                  "run {}: not applying the gate decision of attempt {}: the run is {}{}",
+                  key,
+                  attempt,
+                  run == null ? "unknown" : run.state(),
+                  run == null ? "" : " (attempt " + run.attempt() + ")");
+              return false;
+            }
+            applying.put(key, attempt);
+            return true;
+          });
+    } catch (RuntimeException e) {
+      LOG.debug("launcher closed; gate decision of {} not applied (applied on restart)", key);
+      return false;
+    }
+  }
+
+  /** Queued after the decision's event: a cancel held back meanwhile now finds the run ended. */
+  private void releaseGate(String key, int attempt) {
+    onLauncherThread(
+        () -> {
+          if (applying.remove(key, attempt)) {
+            RunEvent.Cancel c = deferredCancels.remove(key);
+            if (c != null) {
+              handle(key, c);
+            }
+          }
+        });
+  }
+
+  /** Compares every run with the backend; a failure is logged and the next round tries again. */
+  private void reconcile() {
+    try {
+      backend.reconcile(new ArrayList<>(runs.values()));
+    } catch (RuntimeException e) {
+      LOG.warn("cannot compare the runs with the backend (trying again): {}", e.toString());
+    }
+  }
+
   /** A backend event; applied on the launcher thread. */
   public void onEvent(String key, RunEvent event) {
     try {
@@ -348,6 +462,18 @@ public final class Launcher implements AutoCloseable {
     if (run == null) {
       LOG.debug("event for unknown run {}: {}", key, event);
       return;
+    }
+    if (applying.containsKey(key) && !run.state().terminal()) {
+      // The registry is being changed for this run: ending it now would record a cancel (or a
+      // timeout) that the promotion then contradicts. The cancel waits for the decision.
+      if (event instanceof RunEvent.Cancel c) {
+        LOG.info("run {}: its gate decision is being applied; the cancel waits for it", key);
+        deferredCancels.put(key, c);
+        return;
+      }
+      if (event instanceof RunEvent.Tick) {
+        return; // a timeout waits too; the next tick after the decision sees the run
+      }
     }
     Outcome o = machine.apply(run, event);
     if (!o.changed()) {
@@ -537,8 +663,13 @@ public final class Launcher implements AutoCloseable {
         try {
           backend.cancel(run, a.step(), a.attempt());
         } catch (RuntimeException e) {
+          // The run stays ended; the reconcile stops what still runs for it.
           LOG.warn(
-              "cancel of {} {} attempt {} failed: {}", key, a.step(), a.attempt(), e.toString());
+              "cancel of {} {} attempt {} failed (the reconcile stops it later): {}",
+              key,
+              a.step(),
+              a.attempt(),
+              e.toString());
         }
       }
     }

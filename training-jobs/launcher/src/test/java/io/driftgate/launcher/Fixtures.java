@@ -115,6 +115,27 @@ final class Fixtures {
         pinning);
   }
 
+  /** A launcher that compares its runs with the backend every {@code reconcile}. */
+  static Launcher launcher(
+      RunStore store,
+      Backend backend,
+      LauncherConfig config,
+      int maxInFlight,
+      Launcher.Pinning pinning,
+      Duration reconcile) {
+    Clock clock = Clock.systemUTC();
+    return new Launcher(
+        MODEL,
+        store,
+        new RunMachine(config.policy(), clock),
+        backend,
+        maxInFlight,
+        clock,
+        Duration.ofMillis(20),
+        pinning,
+        reconcile);
+  }
+
   static RetrainRun await(Launcher l, String key, RunState state) {
     return awaitRun(l, key, r -> r.state() == state, "state " + state);
   }

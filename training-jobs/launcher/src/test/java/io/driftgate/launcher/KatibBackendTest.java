@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,49 @@ class KatibBackendTest {
           p instanceof Integer i ? ((List<Object>) cur).get(i) : ((Map<String, Object>) cur).get(p);
     }
     return (T) cur;
+  }
+
+  /** A launcher on a backend whose events and deletes may be lost, reconciling every 200 ms. */
+  Launcher faultyLauncher(ControlLoopFaultsTest.Faulty b) {
+    return Fixtures.launcher(
+        Fixtures.store(dir), b, config, 2, Fixtures.pinnedLake(), Duration.ofMillis(200));
+  }
+
+  ControlLoopFaultsTest.Faulty faulty() {
+    return new ControlLoopFaultsTest.Faulty(
+        new KatibBackend(client, new KatibRenderer(config, Fixtures.MODEL), Fixtures.MODEL));
+  }
+
+  @Test
+  void aDroppedExperimentEventIsCaughtByTheReconcile() {
+    ControlLoopFaultsTest.Faulty b = faulty();
+    b.drop = e -> e instanceof io.driftgate.core.run.RunEvent.TuningSucceeded;
+    try (Launcher l = faultyLauncher(b)) {
+      l.start();
+      l.accept(request(KEY));
+      GenericKubernetesResource e = experiment(1);
+      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      setStatus(e, succeeded("0.05", "0.9"));
+      RetrainRun r = Fixtures.await(l, KEY, RunState.TRAINING_BEST);
+      assertThat(b.dropped.get()).isTrue();
+      assertThat(r.results().bestParams()).containsEntry("lr", "0.05");
+      job(RunStep.BEST, 1);
+    }
+  }
+
+  @Test
+  void anExperimentOfACancelledRunWhoseDeleteFailedIsDeletedByTheReconcile() {
+    ControlLoopFaultsTest.Faulty b = faulty();
+    b.failCancels.set(1);
+    try (Launcher l = faultyLauncher(b)) {
+      l.start();
+      l.accept(request(KEY));
+      experiment(1);
+      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      assertThat(l.cancel(KEY, "operator").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+      assertThat(b.failCancels.get()).isZero();
+      Fixtures.await(this::experiments, List::isEmpty, "the experiment of the cancelled run gone");
+    }
   }
 
   @Test

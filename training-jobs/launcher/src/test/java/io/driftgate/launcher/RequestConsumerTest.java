@@ -2,17 +2,25 @@ package io.driftgate.launcher;
 
 import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.driftgate.core.run.JdbcRejectedRequests;
 import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.run.RejectedRequest;
+import io.driftgate.core.run.RejectedRequests;
 import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.state.StateStoreException;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -55,7 +63,8 @@ class RequestConsumerTest {
       JdbcRunStore store = Fixtures.store(dir);
       try (Launcher l =
               Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
-          RequestConsumer consumer = new RequestConsumer(kafka.bootstrapServers(), TOPIC, l)) {
+          RequestConsumer consumer =
+              new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, rejected(store))) {
         l.start();
         assertThat(consumer.drain(Duration.ofSeconds(30))).isEqualTo(5);
         assertThat(l.runs()).extracting(RetrainRun::key).containsExactly("k-1", "k-2");
@@ -65,12 +74,92 @@ class RequestConsumerTest {
       // a restarted launcher with a new consumer sees nothing new and starts nothing twice
       try (Launcher l =
               Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
-          RequestConsumer consumer = new RequestConsumer(kafka.bootstrapServers(), TOPIC, l)) {
+          RequestConsumer consumer =
+              new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, rejected(store))) {
         l.start();
         assertThat(consumer.drain(Duration.ofSeconds(10))).isZero();
         assertThat(l.accept(request("k-2"))).isFalse();
         assertThat(store.list()).hasSize(2);
       }
+    }
+  }
+
+  static RejectedRequests rejected(JdbcRunStore store) {
+    return new JdbcRejectedRequests(store.database());
+  }
+
+  @Test
+  void recordsThatAreNoRequestsAreDeadLetteredWithTheirBytesBeforeTheirOffsetMoves()
+      throws Exception {
+    byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+    byte[] badKey = request("a b").toByteBuffer().array();
+    byte[] good = request("k-1").toByteBuffer().array();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(TOPIC, 1);
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>(TOPIC, new byte[] {(byte) 0xff, 1}, garbage)).get();
+        producer.send(new ProducerRecord<>(TOPIC, null, badKey)).get();
+        producer
+            .send(new ProducerRecord<>(TOPIC, "k-1".getBytes(StandardCharsets.UTF_8), good))
+            .get();
+      }
+      JdbcRunStore store = Fixtures.store(dir);
+      RejectedRequests log = rejected(store);
+      // the state database refuses the first dead letter: nothing may be committed past it
+      AtomicInteger refusals = new AtomicInteger(1);
+      RejectedRequests flaky =
+          new RejectedRequests() {
+            @Override
+            public boolean record(RejectedRequest r) {
+              if (refusals.getAndDecrement() > 0) {
+                throw new StateStoreException("state database unavailable (test)", null);
+              }
+              return log.record(r);
+            }
+
+            @Override
+            public List<RejectedRequest> list(String model) {
+              return log.list(model);
+            }
+          };
+      LauncherConfig config = LauncherConfig.defaults();
+      try (Launcher l =
+              Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
+          RequestConsumer consumer =
+              new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, flaky)) {
+        l.start();
+        assertThatThrownBy(() -> consumer.drain(Duration.ofSeconds(30)))
+            .isInstanceOf(StateStoreException.class);
+        assertThat(log.list(Fixtures.MODEL)).isEmpty();
+      }
+      try (Launcher l =
+              Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
+          RequestConsumer consumer =
+              new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, flaky)) {
+        l.start();
+        assertThat(consumer.drain(Duration.ofSeconds(30))).isEqualTo(3); // all came again
+        assertThat(committed(kafka)).isEqualTo(3L);
+        assertThat(l.runs()).extracting(RetrainRun::key).containsExactly("k-1");
+      }
+      List<RejectedRequest> kept = log.list(Fixtures.MODEL);
+      assertThat(kept)
+          .extracting(RejectedRequest::offset, RejectedRequest::kind)
+          .containsExactly(
+              tuple(0L, RejectedRequest.Kind.UNDECODABLE),
+              tuple(1L, RejectedRequest.Kind.INVALID_KEY));
+      assertThat(kept.get(0).originalBytes()).isEqualTo(garbage);
+      assertThat(kept.get(0).originalKey()).isEqualTo(new byte[] {(byte) 0xff, 1});
+      assertThat(kept.get(0).topic()).isEqualTo(TOPIC);
+      assertThat(kept.get(0).message()).startsWith("not a RetrainRequest");
+      assertThat(kept.get(1).originalBytes()).isEqualTo(badKey);
+      assertThat(kept.get(1).originalKey()).isNull();
+      assertThat(kept.get(1).message()).contains("idempotency key");
+      // a re-delivered record is not kept twice
+      assertThat(log.record(kept.get(0))).isFalse();
+      assertThat(log.list(Fixtures.MODEL)).hasSize(2);
     }
   }
 
