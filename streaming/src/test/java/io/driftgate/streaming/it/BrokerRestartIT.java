@@ -54,7 +54,7 @@ class BrokerRestartIT {
       String bootstrap = kafka.bootstrapServers();
       ProduceResult before =
           StreamProducer.produce(
-              bootstrap, topic, IngestFixtures.generator(11, 20_000, 0.01), 0, null);
+              bootstrap, topic, IngestFixtures.generator(11, 40_000, 0.01), 0, null);
 
       AtomicReference<Map<Integer, Long>> finalEnds = new AtomicReference<>();
       IngestOptions options =
@@ -98,7 +98,7 @@ class BrokerRestartIT {
               topic,
               GeneratorConfig.builder()
                   .seed(12)
-                  .count(10_000)
+                  .count(20_000)
                   .startTimeMillis(IngestFixtures.START + 40_000_000L)
                   .eventSpacingMillis(1000)
                   .malformedFraction(0.01)
