@@ -130,27 +130,8 @@ public final class LakeOffsets {
       Map<String, OffsetRanges> held,
       Map<Integer, Long> positions,
       Map<Integer, Long> earliest) {
-    Map<Integer, Long> out = new TreeMap<>();
-    String prefix = topic + "-";
-    held.forEach(
-        (key, ranges) -> {
-          if (!key.startsWith(prefix)) {
-            return;
-          }
-          int partition;
-          try {
-            partition = Integer.parseInt(key.substring(prefix.length()));
-          } catch (NumberFormatException e) {
-            return; // another topic whose name extends this one's, e.g. flights-eu-0
-          }
-          Long at = positions.get(partition);
-          long start = at != null ? at : earliest.getOrDefault(partition, 0L);
-          long next = ranges.resumeFrom(start);
-          if (next > start) {
-            out.put(partition, next);
-          }
-        });
-    return out;
+    // Every offset counts as readable: the group moves only over what the lake holds.
+    return groupAdvance(topic, held, positions, earliest, Map.of(), (p, from, to) -> from);
   }
 
   /**
@@ -193,7 +174,7 @@ public final class LakeOffsets {
           try {
             partition = Integer.parseInt(key.substring(prefix.length()));
           } catch (NumberFormatException e) {
-            return;
+            return; // another topic whose name extends this one's, e.g. flights-eu-0
           }
           Long at = positions.get(partition);
           long start = at != null ? at : earliest.getOrDefault(partition, 0L);
