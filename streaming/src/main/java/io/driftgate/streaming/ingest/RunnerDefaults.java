@@ -61,6 +61,14 @@ public final class RunnerDefaults {
           && System.getenv("FLINK_CONF_DIR") == null) {
         add(out, args, "flinkConfDir", LocalFlinkConf.DIR.toString());
       }
+      if (isLocal(args) && !has(args, "stateBackend") && !has(args, "stateBackendFactory")) {
+        // Checkpoints to a local folder, not the JobManager's memory: the default memory storage
+        // refuses a task state over 5 MiB, which the monitor's open windows (a sketch per feature
+        // per window) pass on a backlog spanning days of event time; every checkpoint then
+        // fails and the job fails over until its restart strategy gives up.
+        add(out, args, "stateBackend", "filesystem");
+        add(out, args, "stateBackendStoragePath", LocalFlinkConf.CHECKPOINTS.toUri().toString());
+      }
     }
     out.addAll(Arrays.asList(args));
     return out.toArray(String[]::new);
@@ -95,13 +103,28 @@ public final class RunnerDefaults {
             "");
     static final java.nio.file.Path DIR = write();
 
+    /** Checkpoints of embedded jobs (the latest per job is kept; deleted with the process). */
+    static final java.nio.file.Path CHECKPOINTS = DIR.resolve("checkpoints");
+
     private static java.nio.file.Path write() {
       try {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("driftgate-flink-conf-");
         java.nio.file.Path file = dir.resolve("flink-conf.yaml");
         java.nio.file.Files.writeString(file, CONTENT);
-        file.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
+        // Removed with the process: the configuration and whatever checkpoints jobs left.
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try (java.util.stream.Stream<java.nio.file.Path> all =
+                          java.nio.file.Files.walk(dir)) {
+                        all.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
+                      } catch (java.io.IOException | RuntimeException e) {
+                        // best effort: a temp folder
+                      }
+                    },
+                    "driftgate-flink-conf-cleanup"));
         return dir;
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("cannot write the local Flink configuration", e);
