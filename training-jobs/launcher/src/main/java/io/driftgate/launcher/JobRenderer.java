@@ -46,8 +46,8 @@ import java.util.Objects;
  *       train --trial $(JOB_COMPLETION_INDEX) --study-key K}), which writes its heartbeats,
  *       metrics, model and final status there.
  *   <li>BEST: one Job whose init container collects the finished study from the store and writes
- *       the best trial's model to the pod's {@code /work} and to the store ({@code driftgate tune
- *       --collect}), and whose container gates that model ({@code driftgate gate}) against the
+ *       the best trial's model to the pod's {@code /scratch} and to the store ({@code driftgate
+ *       tune --collect}), and whose container gates that model ({@code driftgate gate}) against the
  *       champion the launcher named in the store ({@link #championKey}), writes the challenger, the
  *       decision and the HTML report to the store ({@link #gateKey}) and its verdict as the
  *       termination message. The launcher registers the challenger and moves the aliases: the gate
@@ -98,7 +98,7 @@ public final class JobRenderer {
    * The BEST pod's folder shared by its containers (an emptyDir): the init container writes the
    * challenger to {@link #BEST_MODEL}, the gate reads it there.
    */
-  public static final String WORK_DIR = "/work";
+  public static final String WORK_DIR = "/scratch";
 
   /** The challenger's folder in the BEST pod. */
   public static final String BEST_MODEL = WORK_DIR + "/best-model";
@@ -406,7 +406,7 @@ public final class JobRenderer {
         .withNewSpec()
         .withCompletions(1)
         .withParallelism(1)
-        // every pod starts from an empty /work; the attempt's objects in the store are written
+        // every pod starts from an empty /scratch; the attempt's objects in the store are written
         // once (a retried pod finds them and checks they are the same)
         .withBackoffLimit(config.backoffLimitPerIndex())
         .withActiveDeadlineSeconds(

@@ -207,7 +207,7 @@ public final class KatibRenderer {
             "${trialSpec.Name}",
             "description",
             "the trial's name: its model's folder"));
-    // one prefix per pod in the store (the Job retries a failed pod); the pod trains in /work
+    // one prefix per pod in the store (the Job retries a failed pod); the pod trains in /scratch
     String outKey =
         trialsKey(run.key())
             + "/${trialParameters."

@@ -246,7 +246,7 @@ class KatibBackendTest {
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getVolumeMounts())
           .extracting(m -> m.getMountPath())
-          .containsExactly("/etc/driftgate", "/tmp", "/work");
+          .containsExactly("/etc/driftgate", "/tmp", "/scratch");
       assertThat(c.getArgs())
           .containsExactly(
               "train",
@@ -267,7 +267,7 @@ class KatibBackendTest {
               "--param",
               "epochs=5",
               "--out",
-              "/work/model",
+              "/scratch/model",
               "--out-key",
               TRIALS + "/${trialParameters.katibTrialName}/$(POD_NAME)");
       // the GPU request the trainer checks against DJL's engine (GpuGuard), then the pod name
@@ -301,7 +301,7 @@ class KatibBackendTest {
           .isEqualTo(Map.of("lr", "0.05", "momentum", "0.9"));
 
       Job best = job(RunStep.BEST, 1);
-      // a retried pod trains again into its own /work and rewrites the attempt's objects
+      // a retried pod trains again into its own /scratch and rewrites the attempt's objects
       assertThat(best.getSpec().getBackoffLimit()).isEqualTo(2);
       PodSpec ps = best.getSpec().getTemplate().getSpec();
       var train = ps.getInitContainers().get(0);
@@ -330,13 +330,13 @@ class KatibBackendTest {
               "--param",
               "epochs=5",
               "--out",
-              "/work/best-model",
+              "/scratch/best-model",
               "--out-key",
               RUN + "/best-1");
       assertThat(train.getResources().getLimits())
           .containsEntry("nvidia.com/gpu", new Quantity("1"));
       assertThat(ps.getContainers().get(0).getArgs())
-          .containsSequence("--model", "/work/best-model")
+          .containsSequence("--model", "/scratch/best-model")
           .containsSequence("--decision-key", RUN + "/gate-1")
           .containsSequence("--verdict", "/dev/termination-log")
           .containsSequence(

@@ -166,7 +166,7 @@ class KubernetesBackendTest {
               study);
       assertThat(c.getVolumeMounts())
           .extracting(m -> m.getMountPath())
-          .containsExactly("/etc/driftgate", "/tmp", "/work");
+          .containsExactly("/etc/driftgate", "/tmp", "/scratch");
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getResources().getRequests())
           .containsEntry("cpu", new Quantity("4"))
@@ -223,7 +223,7 @@ class KubernetesBackendTest {
               "--study-key",
               run + "/study",
               "--out",
-              "/work/best-model",
+              "/scratch/best-model",
               "--out-key",
               run + "/best-1");
       // the gate gets no registry: the champion and its decision are objects in the store
@@ -233,7 +233,7 @@ class KubernetesBackendTest {
               "--spec",
               "/etc/driftgate/driftgate.yaml",
               "--model",
-              "/work/best-model",
+              "/scratch/best-model",
               "--decision-key",
               run + "/gate-1",
               "--verdict",
