@@ -74,7 +74,7 @@ class BrokerRestartIT {
                 }
               });
 
-      // Stop the broker once the lake holds some, but not all, of the first records.
+      // Stop the broker once the lake holds some of the first records.
       long deadline = System.currentTimeMillis() + 240_000;
       long committed = 0;
       while (committed == 0 && System.currentTimeMillis() < deadline && !ingest.isDone()) {
@@ -86,7 +86,11 @@ class BrokerRestartIT {
         }
       }
       assertThat(committed).as("rows committed before the broker stops").isPositive();
-      assertThat(committed).isLessThan(before.total());
+      // On a fast machine the first commit may already hold every record produced so far; the
+      // restart is still mid-ingest because the pipeline runs on and the records produced below
+      // reach it only through the restarted broker.
+      assertThat(committed).isLessThanOrEqualTo(before.total());
+      assertThat(ingest).as("the pipeline is still running when the broker stops").isNotDone();
       kafka.close();
       Thread.sleep(5_000);
       kafka = EmbeddedKafka.start(port, logDir, false);
