@@ -49,7 +49,7 @@ public final class GateServiceStep implements GateStep {
   }
 
   @Override
-  public Verdict gate(RetrainRun run, String modelDir) throws Exception {
+  public Verdict gate(RetrainRun run, String modelDir, Claim claim) throws Exception {
     if (modelDir == null || !Files.isDirectory(Path.of(modelDir))) {
       throw new StepException("no model directory to gate: " + modelDir, false);
     }
@@ -65,7 +65,12 @@ public final class GateServiceStep implements GateStep {
             .optSnapshot(run.request().lakeSnapshotId())
             .optMetadataLocation(run.request().lakeMetadataLocation())
             .build();
-    GateService.Decision d = new GateService(registry).gate(run.model(), request);
+    GateService.Decision d;
+    try {
+      d = new GateService(registry).gate(run.model(), request, claim::mayApply);
+    } catch (GateService.DecisionRefused e) {
+      throw new NotApplied(e.getMessage());
+    }
     Path report = reportFile(run.key());
     Files.createDirectories(reports);
     GateReportHtml.write(d.outcome(), report);

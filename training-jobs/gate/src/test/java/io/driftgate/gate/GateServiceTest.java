@@ -45,6 +45,19 @@ class GateServiceTest {
   }
 
   @Test
+  void aDecisionTheRunRefusesWritesNothingToTheRegistry(@TempDir Path reg) {
+    GateService service = new GateService(JdbcModelRegistry.embedded(reg));
+    assertThatThrownBy(() -> service.gate("flight-delay", request(first), () -> false))
+        .isInstanceOf(GateService.DecisionRefused.class)
+        .hasMessageContaining("nothing registered");
+    ModelRegistry r = service.registry();
+    assertThat(r.versions("flight-delay")).isEmpty();
+    assertThat(r.aliases("flight-delay")).isEmpty();
+    assertThat(r.ledger("flight-delay")).isEmpty();
+    assertThat(service.decisionKeys("flight-delay")).isEmpty();
+  }
+
+  @Test
   void firstModelBecomesChampionWithItsImportanceAndTheLedgerRecordsWhy(@TempDir Path reg)
       throws Exception {
     GateService service = new GateService(JdbcModelRegistry.embedded(reg));
