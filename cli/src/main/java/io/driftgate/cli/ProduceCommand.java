@@ -71,9 +71,10 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Option(
       names = "--drift-mode",
-      description = "abrupt or gradual. Default: ${DEFAULT-VALUE}.",
+      completionCandidates = CliEnums.DriftModes.class,
+      description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
       defaultValue = "abrupt")
-  String driftMode;
+  DriftMode driftMode;
 
   @Option(
       names = "--drift-ramp",
@@ -119,8 +120,7 @@ final class ProduceCommand implements Callable<Integer> {
             .malformedFraction(malformed)
             .v1Fraction(v1Fraction);
     if (driftAt >= 0) {
-      DriftMode mode = DriftMode.valueOf(driftMode.toUpperCase(java.util.Locale.ROOT));
-      b.drift(new DriftConfig(driftAt, mode, driftRamp, featureShift, labelShift));
+      b.drift(new DriftConfig(driftAt, driftMode, driftRamp, featureShift, labelShift));
     }
     return b.build();
   }
