@@ -94,18 +94,29 @@ final class ProduceCommand implements Callable<Integer> {
       defaultValue = "1.0")
   double labelShift;
 
+  @Option(names = "--json", description = "Print the result as one JSON document.")
+  boolean json;
+
   @Override
   public Integer call() {
     ModelSpec spec = specOption.load();
     GeneratorConfig config = generatorConfig(spec);
-    ProduceResult r =
-        StreamProducer.produce(
-            spec.source().kafka().clientProperties(),
-            spec.source().kafka().topic(),
-            config,
-            rate,
-            null);
-    System.out.println(Demo.describe(r));
+    String topic = spec.source().kafka().topic();
+    ProduceResult r;
+    try (Progress progress = Progress.start("produce", "records", count)) {
+      r =
+          StreamProducer.produce(
+              spec.source().kafka().clientProperties(),
+              topic,
+              config,
+              rate,
+              (sent, total, elapsedMillis) -> progress.stepTo(sent));
+    }
+    if (json) {
+      CliJson.print(CliJson.produce(topic, r));
+    } else {
+      System.out.println(Demo.describe(r));
+    }
     return 0;
   }
 

@@ -53,6 +53,9 @@ final class RequestCommand implements Callable<Integer> {
           "What makes this request unique (e.g. the commit SHA); default: the current hour (schedule) or minute.")
   String id;
 
+  @Option(names = "--json", description = "Print the published request as one JSON document.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     ModelSpec spec = specOption.load();
@@ -129,6 +132,20 @@ final class RequestCommand implements Callable<Integer> {
                 + ")",
             e.getCause());
       }
+    }
+    if (json) {
+      java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      doc.put("idempotencyKey", key);
+      doc.put("reason", CliEnums.name(reason));
+      doc.put("model", spec.model());
+      doc.put("topic", topic);
+      doc.put("dataFrom", from.toString());
+      doc.put("dataTo", to.toString());
+      doc.put("lakeSnapshot", snapshot);
+      doc.put("validRecords", records);
+      doc.put("requestedAt", now.toString());
+      CliJson.print(doc);
+      return 0;
     }
     System.out.printf(
         "published retrain request %s (%s) for %s to %s: train on [%s, %s)%s%n",
