@@ -313,6 +313,45 @@ class TrainTuneCommandTest extends ConsoleCapture {
     assertThat(Files.readString(report)).contains("of lake snapshot " + two.lastSnapshot());
   }
 
+  @Test
+  void gateExitsZeroWhenItPromotesAndOneWhenItRejects() throws Exception {
+    Path model = dir.resolve("gated");
+    assertThat(train(model)).as(stderr()).isZero();
+    String[] gate = {
+      "gate",
+      "--spec",
+      TinyLake.SPEC.toString(),
+      "--lake",
+      lake.toString(),
+      "--model",
+      model.toString(),
+      "--registry",
+      dir.resolve("registry").toString(),
+      "--bootstrap",
+      "200",
+      "--explain-points",
+      "20",
+      "--background",
+      "8",
+      "--json"
+    };
+    out.reset();
+    int first = Main.execute(gate);
+    JsonNode one = CliJsonTest.onlyDocument(stdout());
+    // the exit code is the verdict: 0 promoted, 1 rejected
+    assertThat(first).as(stderr()).isEqualTo(one.get("promoted").asBoolean() ? 0 : 1);
+    assertThat(one.get("verdict").asText()).isEqualTo(first == 0 ? "PROMOTE" : "REJECT");
+    assertThat(one.get("checks").findValuesAsText("name")).contains("floors");
+
+    // The same model again: no better than the champion it now is (or failing the same floors).
+    out.reset();
+    assertThat(Main.execute(gate)).as(stderr()).isEqualTo(Main.EXIT_NEGATIVE);
+    JsonNode two = CliJsonTest.onlyDocument(stdout());
+    assertThat(two.get("verdict").asText()).isEqualTo("REJECT");
+    assertThat(two.get("promoted").asBoolean()).isFalse();
+    assertThat(two.get("reasons")).isNotEmpty();
+  }
+
   private static java.time.Instant at(long millis) {
     return java.time.Instant.ofEpochMilli(millis);
   }
