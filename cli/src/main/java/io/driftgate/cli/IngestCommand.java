@@ -56,13 +56,9 @@ final class IngestCommand implements Callable<Integer> {
     IngestResult result;
     long before = lakeRows(spec);
     try (Progress progress = Progress.start("ingest", "lake rows", 0);
-        AutoCloseable poll =
+        Progress.Poll poll =
             progress.poll(() -> lakeRows(spec) - before, java.time.Duration.ofSeconds(2))) {
       result = IngestPipeline.run(args.toArray(String[]::new));
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception closing) {
-      throw new IllegalStateException(closing);
     }
     if (json) {
       CliJson.print(CliJson.ingest(result));

@@ -41,7 +41,7 @@ abstract class Progress implements AutoCloseable {
    * work that reports nothing itself: trials of a study, rows of the lake); stops on close. A
    * failing poll is skipped: progress is a view, never a reason to fail the command.
    */
-  AutoCloseable poll(LongSupplier poll, Duration period) {
+  Poll poll(LongSupplier poll, Duration period) {
     ScheduledExecutorService s =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -61,6 +61,12 @@ abstract class Progress implements AutoCloseable {
         period.toMillis(),
         TimeUnit.MILLISECONDS);
     return s::shutdownNow;
+  }
+
+  /** A running poll; closing it stops it (and throws nothing). */
+  interface Poll extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** The terminal form: me.tongfei's progress bar. */

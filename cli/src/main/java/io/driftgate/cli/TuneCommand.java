@@ -359,7 +359,7 @@ final class TuneCommand implements Callable<Integer> {
     }
     TuneRunner.Result r;
     try (Progress progress = Progress.start("tune", "trials", trials);
-        AutoCloseable poll =
+        Progress.Poll poll =
             progress.poll(() -> finished(study, trials), java.time.Duration.ofSeconds(1))) {
       r = runner.run();
       progress.stepTo(r.study().trials().stream().filter(t -> t != null).count());

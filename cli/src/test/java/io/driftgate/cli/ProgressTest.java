@@ -69,7 +69,7 @@ class ProgressTest {
             3,
             Duration.ZERO,
             System::nanoTime);
-    try (AutoCloseable poll = p.poll(calls::incrementAndGet, Duration.ofMillis(10))) {
+    try (Progress.Poll poll = p.poll(calls::incrementAndGet, Duration.ofMillis(10))) {
       long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (calls.get() < 3 && System.nanoTime() < until) {
         Thread.sleep(10);
