@@ -34,6 +34,12 @@ public interface Backend extends AutoCloseable {
     default void releaseGate(String runKey, int attempt) {}
   }
 
+  /**
+   * The launcher's meters, for what only the backend sees (e.g. failed API calls); called once, by
+   * the launcher's constructor, before {@link #start}.
+   */
+  default void bindMetrics(LauncherMetrics metrics) {}
+
   /** Starts watching; called once before the first submit. */
   void start(Events events);
 

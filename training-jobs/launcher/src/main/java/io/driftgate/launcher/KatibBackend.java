@@ -74,6 +74,11 @@ public final class KatibBackend implements Backend {
   }
 
   @Override
+  public void bindMetrics(LauncherMetrics m) {
+    bestJobs.bindMetrics(m); // the best step's Jobs; Experiment calls are not counted
+  }
+
+  @Override
   public void start(Events e) {
     this.events = Objects.requireNonNull(e, "events");
     bestJobs.start(e);

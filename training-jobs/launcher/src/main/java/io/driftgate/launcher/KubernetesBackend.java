@@ -58,6 +58,7 @@ public final class KubernetesBackend implements Backend {
   private final java.util.Set<Ref> decided = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private volatile Events events;
+  private volatile LauncherMetrics metrics;
   private SharedIndexInformer<Job> jobs;
   private SharedIndexInformer<Pod> pods;
 
@@ -83,6 +84,19 @@ public final class KubernetesBackend implements Backend {
 
   private String ns() {
     return renderer.config().namespace();
+  }
+
+  @Override
+  public void bindMetrics(LauncherMetrics m) {
+    this.metrics = m;
+  }
+
+  /** Counts a failed API call ({@link LauncherMetrics#KUBERNETES_API_ERRORS}). */
+  private void apiError(String operation) {
+    LauncherMetrics m = metrics;
+    if (m != null) {
+      m.kubernetesApiError(operation);
+    }
   }
 
   @Override
@@ -144,6 +158,7 @@ public final class KubernetesBackend implements Backend {
       LOG.info("created job {} for run {}", name, run.key());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
+        apiError("create");
         throw new StepException("cannot create job " + name + ": " + e.getMessage(), true, e);
       }
       current = client.batch().v1().jobs().inNamespace(ns()).withName(name).get();
@@ -185,15 +200,21 @@ public final class KubernetesBackend implements Backend {
   void reconcile(java.util.Collection<RetrainRun> runs, java.util.Set<RunStep> steps) {
     Map<String, RetrainRun> byKey = new LinkedHashMap<>();
     runs.forEach(r -> byKey.put(r.key(), r));
-    List<Job> list =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(ns())
-            .withLabel(JobRenderer.LABEL_MODEL, model)
-            .list()
-            .getItems();
+    List<Job> list;
+    try {
+      list =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(ns())
+              .withLabel(JobRenderer.LABEL_MODEL, model)
+              .list()
+              .getItems();
+    } catch (KubernetesClientException e) {
+      apiError("list");
+      throw e;
+    }
     java.util.Set<Ref> present = new java.util.HashSet<>();
     List<Pod> bestPods = null;
     for (Job job : list) {
@@ -272,24 +293,34 @@ public final class KubernetesBackend implements Backend {
   }
 
   private List<Pod> bestPods() {
-    return client
-        .pods()
-        .inNamespace(ns())
-        .withLabel(JobRenderer.LABEL_MODEL, model)
-        .withLabel(JobRenderer.LABEL_STEP, RunStep.BEST.label())
-        .list()
-        .getItems();
+    try {
+      return client
+          .pods()
+          .inNamespace(ns())
+          .withLabel(JobRenderer.LABEL_MODEL, model)
+          .withLabel(JobRenderer.LABEL_STEP, RunStep.BEST.label())
+          .list()
+          .getItems();
+    } catch (KubernetesClientException e) {
+      apiError("list");
+      throw e;
+    }
   }
 
   private void delete(String name) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(ns())
-        .withName(name)
-        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-        .delete();
+    try {
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(ns())
+          .withName(name)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+          .delete();
+    } catch (KubernetesClientException e) {
+      apiError("delete");
+      throw e;
+    }
   }
 
   /** The run step attempt an object belongs to, from its labels and key annotation. */

@@ -78,6 +78,8 @@ public final class Launcher implements AutoCloseable {
 
   private final Duration reconcileInterval;
 
+  private final LauncherMetrics metrics;
+
   /** How often every in-flight run is compared with the backend when none is given. */
   public static final Duration DEFAULT_RECONCILE = Duration.ofMinutes(1);
 
@@ -195,6 +197,8 @@ public final class Launcher implements AutoCloseable {
               return t;
             });
     this.pinning = pinning;
+    this.metrics = new LauncherMetrics(model);
+    backend.bindMetrics(metrics);
     this.lakeThread =
         pinning == null
             ? null
@@ -210,6 +214,11 @@ public final class Launcher implements AutoCloseable {
     return model;
   }
 
+  /** This launcher's meters (served on {@code /metrics} by {@link LauncherHttp}). */
+  public LauncherMetrics metrics() {
+    return metrics;
+  }
+
   /** Loads the store, resumes in-flight runs, admits queued ones and starts the timer. */
   public synchronized void start() {
     if (started) {
@@ -221,6 +230,7 @@ public final class Launcher implements AutoCloseable {
           for (RetrainRun r : store.list()) {
             if (r.model().equals(model)) {
               runs.put(r.key(), r);
+              metrics.runState(r.key(), r.state());
             }
           }
           return null;
@@ -230,9 +240,11 @@ public final class Launcher implements AutoCloseable {
         () -> {
           for (RetrainRun r : new ArrayList<>(runs.values())) {
             if (!r.state().terminal()) {
-              LOG.info("resuming run {} in {} (attempt {})", r.key(), r.state(), r.attempt());
-              for (RunAction a : RunMachine.resumeActions(r)) {
-                act(r.key(), a);
+              try (RunMdc ignored = RunMdc.of(r)) {
+                LOG.info("resuming run {} in {} (attempt {})", r.key(), r.state(), r.attempt());
+                for (RunAction a : RunMachine.resumeActions(r)) {
+                  act(r.key(), a);
+                }
               }
             }
           }
@@ -281,10 +293,17 @@ public final class Launcher implements AutoCloseable {
    */
   public boolean accept(RetrainRequest request) {
     // Every way in (Kafka, HTTP, CLI) passes here: a key that is not a key never names a run.
-    String key =
-        io.driftgate.core.run.IdempotencyKey.validate(
-            request.getIdempotencyKey(), "retrain request for " + request.getModel());
+    String key;
+    try {
+      key =
+          io.driftgate.core.run.IdempotencyKey.validate(
+              request.getIdempotencyKey(), "retrain request for " + request.getModel());
+    } catch (RuntimeException e) {
+      metrics.requestRejected(LauncherMetrics.REJECTED_INVALID_KEY);
+      throw e;
+    }
     if (!model.equals(request.getModel())) {
+      metrics.requestConsumed(LauncherMetrics.Consumed.OTHER_MODEL);
       LOG.warn(
           "ignoring request {} for model {} (this launcher runs {})",
           key,
@@ -297,13 +316,17 @@ public final class Launcher implements AutoCloseable {
         () -> {
           if (runs.containsKey(key) || store.get(key).isPresent()) {
             LOG.info("duplicate request {}: run exists, nothing started", key);
+            metrics.requestConsumed(LauncherMetrics.Consumed.DUPLICATE);
             return false;
           }
           RetrainRun run = machine.request(key, model, what);
           if (!store.create(run)) {
+            metrics.requestConsumed(LauncherMetrics.Consumed.DUPLICATE);
             return false;
           }
           runs.put(key, run);
+          metrics.requestConsumed(LauncherMetrics.Consumed.ACCEPTED);
+          metrics.runState(key, run.state());
           LOG.info("accepted request {} ({})", key, what.reasons());
           admitQueued();
           return true;
@@ -463,6 +486,13 @@ public final class Launcher implements AutoCloseable {
       LOG.debug("event for unknown run {}: {}", key, event);
       return;
     }
+    try (RunMdc ignored = RunMdc.of(run)) {
+      handle(run, event);
+    }
+  }
+
+  private void handle(RetrainRun run, RunEvent event) {
+    String key = run.key();
     if (applying.containsKey(key) && !run.state().terminal()) {
       // The registry is being changed for this run: ending it now would record a cancel (or a
       // timeout) that the promotion then contradicts. The cancel waits for the decision.
@@ -493,12 +523,21 @@ public final class Launcher implements AutoCloseable {
           stored.map(r -> r.state().name()).orElse("gone"));
       if (stored.isPresent()) {
         runs.put(key, stored.get());
+        metrics.runState(key, stored.get().state());
       } else {
         runs.remove(key);
+        metrics.forget(key);
       }
       return;
     }
     runs.put(key, o.run());
+    metrics.transition(run, o.run());
+    if (o.run().state() != run.state()
+        && (o.run().state() == RunState.PROMOTED || o.run().state() == RunState.REJECTED)) {
+      metrics.gateDecided(
+          o.run().state() == RunState.PROMOTED,
+          event instanceof RunEvent.GateDecided g ? g.reason() : last(o.run()));
+    }
     if (o.run().state() != run.state()) {
       LOG.info("run {}: {} -> {} ({})", key, run.state(), o.run().state(), last(o.run()));
     }

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  *       503 (liveness).
  *   <li>{@code GET /readyz}: 200 once the launcher has started and the caller's readiness flag
  *       holds (e.g. the request consumer subscribed), else 503.
+ *   <li>{@code GET /metrics}: {@link LauncherMetrics}' meters in the Prometheus text format.
  *   <li>{@code GET /runs}: the runs as a JSON array; {@code GET /runs/{key}}: one run, or 404.
  *   <li>{@code POST /runs/{key}/cancel} (optional {@code reason} as a query parameter, a form field
  *       or a plain-text body): cancels the run, which also stops its running step; 200 with the
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The probes ({@code /healthz}, {@code /readyz}) are always open: the kubelet calls them
  *       without credentials, and they tell nothing about runs.
+ *   <li>{@code /metrics} is open too, on purpose: Prometheus (GKE Managed Prometheus'
+ *       PodMonitoring) scrapes pods on the pod network without credentials, and the meters hold
+ *       counts only (per state, step, gate check and reason; never a run key, a data range or a
+ *       parameter), which is no more than a probe tells. Who must not see even the counts keeps the
+ *       port off their network (a NetworkPolicy), as for the probes.
  *   <li>With an {@link HttpAuth} configured, every {@code /runs} request, reads included (a run
  *       shows its data range, parameters and failures), needs {@code Authorization: Bearer
  *       <token>}: none (or another scheme) is 401, a token that no check accepts 403, and a check
@@ -119,6 +125,7 @@ public final class LauncherHttp implements AutoCloseable {
     server.setExecutor(handlers);
     server.createContext("/healthz", this::healthz);
     server.createContext("/readyz", this::readyz);
+    server.createContext("/metrics", this::metrics);
     server.createContext("/runs", this::runs);
     server.start();
   }
@@ -245,6 +252,21 @@ public final class LauncherHttp implements AutoCloseable {
     } else {
       send(x, 200, "text/plain", "ready\n");
     }
+  }
+
+  private void metrics(HttpExchange x) throws IOException {
+    if (!hostAllowed(x) || !exactPath(x, "/metrics") || !onlyGet(x)) {
+      return;
+    }
+    String body;
+    try {
+      body = launcher.metrics().scrape();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot render the metrics", e);
+      error(x, 503, "launcher: " + e.getMessage());
+      return;
+    }
+    send(x, 200, "text/plain; version=0.0.4", body);
   }
 
   private void runs(HttpExchange x) throws IOException {

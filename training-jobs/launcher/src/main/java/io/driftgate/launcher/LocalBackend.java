@@ -73,7 +73,7 @@ public final class LocalBackend implements Backend {
   private void execute(RetrainRun run, RunStep step, int attempt) {
     String key = run.key();
     AtomicBoolean claimed = new AtomicBoolean();
-    try {
+    try (RunMdc ignored = RunMdc.of(run, step == RunStep.TUNE ? "tune" : "gate")) {
       if (step == RunStep.TUNE) {
         TuningStep.Result r = tuning.tune(run, attempt);
         events.emit(

@@ -148,6 +148,12 @@ public final class RequestConsumer implements AutoCloseable {
             clock.instant());
     boolean now = rejected.record(r);
     if (now) {
+      launcher
+          .metrics()
+          .requestRejected(
+              kind == RejectedRequest.Kind.UNDECODABLE
+                  ? LauncherMetrics.REJECTED_UNDECODABLE
+                  : LauncherMetrics.REJECTED_INVALID_KEY);
       LOG.error(
           "rejected retrain request {} ({}): {}; kept with its bytes in the rejected requests",
           r.source(),
