@@ -57,7 +57,7 @@ class LauncherMetricsTest {
         };
     // The reason as the gate writes it: one "STATUS check: detail" per check.
     GateStep gate =
-        (run, modelDir) ->
+        (run, modelDir, claim) ->
             run.key().equals("k-good")
                 ? new GateStep.Verdict(true, "v1", "promoted: PASS floors: auc 0.81 >= 0.7")
                 : new GateStep.Verdict(
