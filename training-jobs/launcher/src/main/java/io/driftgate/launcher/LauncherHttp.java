@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /readyz}: 200 once the launcher has started and the caller's readiness flag
  *       holds (e.g. the request consumer subscribed), else 503.
  *   <li>{@code GET /metrics}: {@link LauncherMetrics}' meters in the Prometheus text format.
+ *   <li>{@code GET /ui}: a read-only HTML page of the runs, their timelines and gate reports, and
+ *       the champion's history ({@link #championHistory}); authenticated like {@code /runs}.
  *   <li>{@code GET /runs}: the runs as a JSON array; {@code GET /runs/{key}}: one run, or 404.
  *   <li>{@code POST /runs/{key}/cancel} (optional {@code reason} as a query parameter, a form field
  *       or a plain-text body): cancels the run, which also stops its running step; 200 with the
@@ -90,6 +92,9 @@ public final class LauncherHttp implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService handlers;
   private volatile Publication published;
+  private volatile java.util.function.Supplier<
+          java.util.List<io.driftgate.core.registry.LedgerEntry>>
+      ledger;
 
   private LauncherHttp(
       Launcher launcher,
@@ -127,6 +132,7 @@ public final class LauncherHttp implements AutoCloseable {
     server.createContext("/readyz", this::readyz);
     server.createContext("/metrics", this::metrics);
     server.createContext("/runs", this::runs);
+    server.createContext("/ui", this::ui);
     server.start();
   }
 
@@ -159,6 +165,16 @@ public final class LauncherHttp implements AutoCloseable {
       HttpAuth auth)
       throws IOException {
     return new LauncherHttp(launcher, host, port, ready, healthTimeout, auth);
+  }
+
+  /**
+   * Where {@code /ui} reads the champion's history: the registry's ledger of the launcher's model,
+   * oldest first (e.g. {@code () -> registry.ledger(model)}); without it the page says so.
+   */
+  public LauncherHttp championHistory(
+      java.util.function.Supplier<java.util.List<io.driftgate.core.registry.LedgerEntry>> ledger) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    return this;
   }
 
   /** Whether the endpoint is bound to a loopback address (reachable from this machine only). */
@@ -267,6 +283,29 @@ public final class LauncherHttp implements AutoCloseable {
       return;
     }
     send(x, 200, "text/plain; version=0.0.4", body);
+  }
+
+  private void ui(HttpExchange x) throws IOException {
+    try {
+      if (!hostAllowed(x) || !exactPath(x, "/ui") || !onlyGet(x) || authenticate(x) == null) {
+        return;
+      }
+      var source = ledger;
+      String page =
+          LauncherUi.page(
+              launcher.model(),
+              launcher.runs(),
+              source == null ? null : source.get(),
+              java.time.Instant.now());
+      // Nothing on the page loads anything: no script, no fetch, no frame.
+      x.getResponseHeaders()
+          .set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+      x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      send(x, 200, "text/html", page);
+    } catch (RuntimeException e) {
+      LOG.warn("{} {} failed", x.getRequestMethod(), x.getRequestURI(), e);
+      error(x, 503, "launcher: " + e.getMessage());
+    }
   }
 
   private void runs(HttpExchange x) throws IOException {
