@@ -277,12 +277,18 @@ final class LauncherCommand implements Callable<Integer> {
     // not wait for the standby to lead
     AtomicBoolean standingBy = new AtomicBoolean();
     AtomicBoolean lost = new AtomicBoolean();
+    // /ui shows the champion's history from the registry this launcher promotes into.
+    io.driftgate.core.registry.JdbcModelRegistry ledger =
+        loop != null ? loop.registry() : kubernetesRegistry;
     // Closed in reverse: the launcher stops before the lease is released.
     try (LeaderElection election =
             leaderElection(spec.model(), config, state, client, System.getenv());
         Launcher l = launcher;
         LauncherHttp http =
-            httpPort == null ? null : serve(l, () -> subscribed.get() || standingBy.get())) {
+            httpPort == null
+                ? null
+                : serve(l, () -> subscribed.get() || standingBy.get())
+                    .championHistory(() -> ledger.ledger(spec.model()))) {
       System.out.println("leader election: " + election.describe());
       standingBy.set(true);
       boolean leading;

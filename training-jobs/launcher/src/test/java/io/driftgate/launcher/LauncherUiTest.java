@@ -30,6 +30,140 @@ class LauncherUiTest {
   @Test
   void thePageShowsTheRunsTheirTimelinesReportsAndTheChampionHistoryBehindTheToken()
       throws Exception {
+    String page = servedPage(true);
+    assertThat(page).contains("<span id=\"model\">flight-delay</span>").contains("2 runs");
+    // Nothing is loaded from anywhere.
+    assertThat(page).doesNotContain("<script", "src=", "<link", "@import");
+
+    assertThat(rows(page, "run")).hasSize(2);
+    String good = row(page, "run", "k-good");
+    assertThat(good)
+        .contains("class=\"state PROMOTED\">PROMOTED<")
+        .contains("version <code>v7</code>")
+        .contains("gate report: <code class=\"report\">/reports/k-good.gate.html</code>")
+        .contains("REQUESTED &rarr; TUNING")
+        .contains("TUNING &rarr; TRAINING_BEST")
+        .contains("TRAINING_BEST &rarr; GATING")
+        .contains("GATING &rarr; PROMOTED")
+        .contains("2024-02-01T00:00:00Z to 2024-03-01T10:00:00Z");
+    // A reason is text, never markup.
+    String bad = row(page, "run", "k-bad");
+    assertThat(bad)
+        .contains("class=\"state REJECTED\">REJECTED<")
+        .contains("auc &lt;0.7&gt; &amp; worse");
+    assertThat(page).doesNotContain("auc <0.7>");
+
+    List<String> moves = rows(page, "move");
+    assertThat(moves).hasSize(1);
+    assertThat(moves.get(0))
+        .contains("champion", "MOVE", "none", "v7", "gate passed for run k-good")
+        .contains("2024-03-01T11:00:00Z");
+  }
+
+  @Test
+  void theServedPageRendersInHeadlessChromium() throws Exception {
+    boolean chromium =
+        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
+                .start()
+                .waitFor()
+            == 0;
+    // The e2e profile (CI) requires it: deploy/scripts/validate.sh installs it first.
+    if (!chromium && Boolean.getBoolean("driftgate.requireChromium")) {
+      throw new AssertionError(
+          "chromium is required here (driftgate.requireChromium): run deploy/scripts/validate.sh"
+              + " or apt-get install -y chromium");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        chromium,
+        "chromium is not installed (apt-get install -y chromium): skipping the headless render");
+    // Chromium cannot send the bearer token: render what the launcher served, from a file.
+    Path keep = Path.of("target/launcher-ui");
+    Files.createDirectories(keep);
+    Path html = keep.resolve("ui.html");
+    String served = servedPage(false);
+    Files.writeString(html, served);
+    String dom = chromium("--dump-dom", html);
+    // What Chromium parsed: two runs (newest first), their states, four transitions of the
+    // promoted one, one champion move.
+    assertThat(rows(dom, "run")).hasSize(2);
+    assertThat(dom).containsSubsequence("k-bad", "k-good");
+    assertThat(count(dom, "class=\"state PROMOTED\"")).isEqualTo(1);
+    assertThat(count(dom, "class=\"state REJECTED\"")).isEqualTo(1);
+    // Every entry of the promoted run's timeline: the request and at least its four moves.
+    int timeline = count(row(served, "run", "k-good"), "<li>");
+    assertThat(timeline).isGreaterThanOrEqualTo(5);
+    assertThat(count(row(dom, "run", "k-good"), "<li>")).isEqualTo(timeline);
+    assertThat(rows(dom, "move")).hasSize(1);
+    Path png = keep.resolve("ui.png");
+    Files.deleteIfExists(png);
+    chromium("--screenshot=" + png.toAbsolutePath(), html);
+    java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(shot).isNotNull();
+    // The PROMOTED state is drawn in its green (#166534), the REJECTED one in its orange.
+    assertThat(pixels(shot, 0x16, 0x65, 0x34)).isGreaterThan(30);
+    assertThat(pixels(shot, 0x9a, 0x34, 0x12)).isGreaterThan(30);
+  }
+
+  @TempDir Path profile;
+
+  private String chromium(String mode, Path html) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "exec \"$(command -v chromium || command -v chromium-browser)\" \"$@\"",
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--window-size=1400,1200",
+                "--user-data-dir=" + profile.resolve("p-" + Math.abs(mode.hashCode())),
+                mode,
+                html.toAbsolutePath().toUri().toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  static int count(String s, String needle) {
+    int n = 0;
+    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + needle.length())) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Pixels near the colour (r, g, b): anti-aliasing blurs edges, not fills. */
+  static int pixels(java.awt.image.BufferedImage img, int r0, int g0, int b0) {
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int rgb = img.getRGB(x, y);
+        int d =
+            Math.abs(((rgb >> 16) & 0xff) - r0)
+                + Math.abs(((rgb >> 8) & 0xff) - g0)
+                + Math.abs((rgb & 0xff) - b0);
+        if (d < 40) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Runs k-good (promoted) and k-bad (rejected) through a launcher with a token, and returns its
+   * /ui page as served with the token (checking the refusals without one when asked).
+   */
+  String servedPage(boolean checkAccess) throws Exception {
     TuningStep tuning =
         (run, attempt) -> new TuningStep.Result(Map.of("lr", "0.1"), 0, "/m/" + run.key(), null);
     GateStep gate =
@@ -72,42 +206,17 @@ class LauncherUiTest {
       assertThat(launcher.awaitAllTerminal(Duration.ofSeconds(20))).isTrue();
       URI ui = http.localUri().resolve("/ui");
 
-      assertThat(get(ui, null).statusCode()).isEqualTo(401);
-      assertThat(get(ui, "not-the-token-at-all").statusCode()).isEqualTo(403);
+      if (checkAccess) {
+        assertThat(get(ui, null).statusCode()).isEqualTo(401);
+        assertThat(get(ui, "not-the-token-at-all").statusCode()).isEqualTo(403);
+      }
 
       HttpResponse<String> r = get(ui, TOKEN);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
       assertThat(r.headers().firstValue("Content-Security-Policy"))
           .hasValue("default-src 'none'; style-src 'unsafe-inline'");
-      String page = r.body();
-      assertThat(page).contains("<span id=\"model\">flight-delay</span>").contains("2 runs");
-      // Nothing is loaded from anywhere.
-      assertThat(page).doesNotContain("<script", "src=", "<link", "@import");
-
-      assertThat(rows(page, "run")).hasSize(2);
-      String good = row(page, "run", "k-good");
-      assertThat(good)
-          .contains("class=\"state PROMOTED\">PROMOTED<")
-          .contains("version <code>v7</code>")
-          .contains("gate report: <code class=\"report\">/reports/k-good.gate.html</code>")
-          .contains("REQUESTED &rarr; TUNING")
-          .contains("TUNING &rarr; TRAINING_BEST")
-          .contains("TRAINING_BEST &rarr; GATING")
-          .contains("GATING &rarr; PROMOTED")
-          .contains("2024-02-01T00:00:00Z to 2024-03-01T10:00:00Z");
-      // A reason is text, never markup.
-      String bad = row(page, "run", "k-bad");
-      assertThat(bad)
-          .contains("class=\"state REJECTED\">REJECTED<")
-          .contains("auc &lt;0.7&gt; &amp; worse");
-      assertThat(page).doesNotContain("auc <0.7>");
-
-      List<String> moves = rows(page, "move");
-      assertThat(moves).hasSize(1);
-      assertThat(moves.get(0))
-          .contains("champion", "MOVE", "none", "v7", "gate passed for run k-good")
-          .contains("2024-03-01T11:00:00Z");
+      return r.body();
     }
   }
 
