@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
  * The log format for logback.xml ({@code <define name="FORMAT" class="...LogFormat"/>}): {@code
  * text} (lines for a terminal, the default) or {@code json} (one JSON object per line, see {@link
  * JsonLayout}), from the system property {@value #PROPERTY}, else the environment variable {@value
- * #ENV}. Another value is reported (Logback prints its status) and text is used.
+ * #ENV}. Another value is reported on stderr and text is used.
  */
 public final class LogFormat extends PropertyDefinerBase {
   /** The environment variable (the Helm chart and the images set it to json). */
@@ -21,7 +21,9 @@ public final class LogFormat extends PropertyDefinerBase {
   public String getPropertyValue() {
     Choice c = choose(System::getProperty, System::getenv);
     if (c.error() != null) {
-      addWarn(c.error());
+      // One line on stderr: a WARN status would make Logback print its whole start-up status.
+      System.err.println("driftgate: " + c.error());
+      addInfo(c.error());
     }
     return c.value();
   }

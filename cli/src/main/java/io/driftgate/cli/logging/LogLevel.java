@@ -23,7 +23,9 @@ public final class LogLevel extends PropertyDefinerBase {
   public String getPropertyValue() {
     LogFormat.Choice c = choose(System::getProperty, System::getenv);
     if (c.error() != null) {
-      addWarn(c.error());
+      // One line on stderr: a WARN status would make Logback print its whole start-up status.
+      System.err.println("driftgate: " + c.error());
+      addInfo(c.error());
     }
     return c.value();
   }

@@ -151,6 +151,10 @@ class JsonLayoutTest {
       JoranConfigurator c = new JoranConfigurator();
       c.setContext(ctx);
       c.doConfigure(getClass().getResource("/logback.xml"));
+      // Logback's status (an appender left unused is a WARN) is never printed over a command's
+      // output.
+      assertThat(ctx.getStatusManager().getCopyOfStatusListenerList())
+          .anyMatch(l -> l instanceof ch.qos.logback.core.status.NopStatusListener);
       ctx.getLogger("io.driftgate.launcher.Launcher").info("accepted request k-7");
     } finally {
       System.setErr(err);
