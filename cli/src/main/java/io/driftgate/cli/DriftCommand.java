@@ -2,7 +2,7 @@ package io.driftgate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.dataset.DatasetFiles;
 import io.driftgate.core.drift.DriftComparator;
 import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.FeatureDrift;
@@ -67,9 +67,17 @@ final class DriftCommand implements Callable<Integer> {
 
   @Option(
       names = "--metric",
-      description =
-          "Force a metric for every feature: psi, jensen_shannon, linf, ks, wasserstein, chi_squared.")
+      completionCandidates = MetricNames.class,
+      description = "Force a metric for every feature: ${COMPLETION-CANDIDATES}.")
   String metric;
+
+  /** The metric names, from the registry ({@link DriftMetric}). */
+  static final class MetricNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return DriftMetric.names().iterator();
+    }
+  }
 
   @Option(
       names = "--threshold",
@@ -92,12 +100,13 @@ final class DriftCommand implements Callable<Integer> {
     if (metric != null) {
       DriftMetric m;
       try {
-        m = DriftMetric.valueOf(metric.toUpperCase(Locale.ROOT));
+        m = DriftMetric.byName(metric);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "--metric: value \""
                 + metric
-                + "\" is not supported; allowed: psi, jensen_shannon, linf, ks, wasserstein, chi_squared");
+                + "\" is not supported; allowed: "
+                + String.join(", ", DriftMetric.names()));
       }
       for (ProfiledFeature f : features) {
         overrides.put(

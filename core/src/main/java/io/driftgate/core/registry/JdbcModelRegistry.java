@@ -444,29 +444,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
       throw new UncheckedIOException("cannot create a folder in the model cache " + cache, e);
     }
     try {
-      List<TamperedModelException.Problem> problems = new ArrayList<>();
-      for (Map.Entry<String, String> f : manifest.files().entrySet()) {
-        Path target = tmp.resolve(f.getKey()).normalize();
-        if (!target.startsWith(tmp)) {
-          throw new IllegalStateException("manifest path escapes the model folder: " + f.getKey());
-        }
-        Files.createDirectories(target.getParent());
-        String key = ArtifactStore.blobKey(f.getValue());
-        String actual;
-        try {
-          actual = store.copyTo(key, target);
-        } catch (NoSuchElementException e) {
-          problems.add(
-              new TamperedModelException.Problem(
-                  f.getKey(), TamperedModelException.Kind.REMOVED, f.getValue(), null));
-          continue;
-        }
-        if (!actual.equals(f.getValue())) {
-          problems.add(
-              new TamperedModelException.Problem(
-                  f.getKey(), TamperedModelException.Kind.CHANGED, f.getValue(), actual));
-        }
-      }
+      List<TamperedModelException.Problem> problems = ModelObjects.copyFiles(store, manifest, tmp);
       String manifestKey = manifestKey(model, v.contentHash());
       Manifest stored;
       try {

@@ -227,7 +227,7 @@ class LauncherPinningTest {
         new Launcher(
             Fixtures.MODEL,
             store,
-            new RunMachine(two.policy(), clock),
+            new RunMachine(RunPolicy.of(two), clock),
             new LocalBackend(steps, steps, 2),
             2,
             clock,
