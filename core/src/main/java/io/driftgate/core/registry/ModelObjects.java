@@ -40,6 +40,12 @@ public final class ModelObjects {
       files.forEach((rel, p) -> hashes.put(rel, Sha256.ofFile(p)));
       manifest = Manifest.of(hashes);
     }
+    putFiles(store, manifest, files);
+    return manifest;
+  }
+
+  /** Writes each distinct blob of {@code manifest} once, from the file that holds it. */
+  static void putFiles(ArtifactStore store, Manifest manifest, Map<String, Path> files) {
     Set<String> written = new LinkedHashSet<>();
     manifest
         .files()
@@ -49,7 +55,6 @@ public final class ModelObjects {
                 store.putBlob(files.get(rel), sha);
               }
             });
-    return manifest;
   }
 
   /**
