@@ -67,17 +67,9 @@ final class DriftCommand implements Callable<Integer> {
 
   @Option(
       names = "--metric",
-      completionCandidates = MetricNames.class,
+      completionCandidates = CliEnums.Metrics.class,
       description = "Force a metric for every feature: ${COMPLETION-CANDIDATES}.")
-  String metric;
-
-  /** The metric names, from the registry ({@link DriftMetric}). */
-  static final class MetricNames implements Iterable<String> {
-    @Override
-    public java.util.Iterator<String> iterator() {
-      return DriftMetric.names().iterator();
-    }
-  }
+  DriftMetric metric;
 
   @Option(
       names = "--threshold",
@@ -98,16 +90,7 @@ final class DriftCommand implements Callable<Integer> {
     DatasetProfile cur = DatasetFiles.profile(current, features);
     Map<String, FeatureOverride> overrides = new LinkedHashMap<>();
     if (metric != null) {
-      DriftMetric m;
-      try {
-        m = DriftMetric.byName(metric);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "--metric: value \""
-                + metric
-                + "\" is not supported; allowed: "
-                + String.join(", ", DriftMetric.names()));
-      }
+      DriftMetric m = metric;
       for (ProfiledFeature f : features) {
         overrides.put(
             f.name(), threshold == null ? FeatureOverride.of(m) : FeatureOverride.of(m, threshold));
