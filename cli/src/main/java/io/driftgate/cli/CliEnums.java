@@ -3,7 +3,7 @@ package io.driftgate.cli;
 import io.driftgate.core.drift.metrics.DriftMetric;
 import io.driftgate.core.gate.RankPolicy;
 import io.driftgate.core.generate.DriftMode;
-import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.spec.LauncherConfig;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;

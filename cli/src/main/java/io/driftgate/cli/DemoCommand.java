@@ -2,6 +2,7 @@ package io.driftgate.cli;
 
 import io.driftgate.core.generate.DriftConfig;
 import io.driftgate.core.generate.GeneratorConfig;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Path;
@@ -153,12 +154,12 @@ final class DemoCommand implements Callable<Integer> {
       section.put("specConfigMap", "driftgate-spec");
       placeholders.add("specConfigMap");
     }
-    io.driftgate.core.run.LauncherConfig config =
-        io.driftgate.core.run.LauncherConfig.parse(section);
+    io.driftgate.core.spec.LauncherConfig config =
+        io.driftgate.core.spec.LauncherConfig.parse(section);
     io.driftgate.launcher.JobRenderer renderer =
         new io.driftgate.launcher.JobRenderer(config, spec.model());
     io.driftgate.core.run.RunMachine machine =
-        new io.driftgate.core.run.RunMachine(config.policy(), java.time.Clock.systemUTC());
+        new io.driftgate.core.run.RunMachine(RunPolicy.of(config), java.time.Clock.systemUTC());
     if (requests.isEmpty()) {
       System.out.println("no retrain request: no Jobs to show");
     }

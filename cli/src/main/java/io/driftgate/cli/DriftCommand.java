@@ -2,7 +2,7 @@ package io.driftgate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.dataset.DatasetFiles;
 import io.driftgate.core.drift.DriftComparator;
 import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.FeatureDrift;

@@ -2,11 +2,12 @@ package io.driftgate.cli;
 
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunStep;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.state.DatabaseLease;
 import io.driftgate.core.state.Endpoints;
@@ -254,7 +255,7 @@ final class LauncherCommand implements Callable<Integer> {
           new Launcher(
               spec.model(),
               new JdbcRunStore(state),
-              new RunMachine(config.policy(), clock),
+              new RunMachine(RunPolicy.of(config), clock),
               backend,
               Math.max(1, spec.volume().maxInFlight()),
               clock,
@@ -454,7 +455,7 @@ final class LauncherCommand implements Callable<Integer> {
       return 0;
     }
     JobRenderer renderer = new JobRenderer(config, spec.model());
-    RunMachine machine = new RunMachine(config.policy(), Clock.systemUTC());
+    RunMachine machine = new RunMachine(RunPolicy.of(config), Clock.systemUTC());
     // The lake only (no Kafka): a request the lake does not cover yet shows a placeholder.
     try (SnapshotResolver lake =
         LakeSnapshotResolver.forSpec(

@@ -2,8 +2,9 @@ package io.driftgate.cli;
 
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.StateSpec;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LocalBackend;
@@ -94,7 +95,7 @@ public final class LocalLoop implements AutoCloseable {
         new Launcher(
             model,
             store,
-            new RunMachine(config.policy(), clock),
+            new RunMachine(RunPolicy.of(config), clock),
             new LocalBackend(tune, gate, 2),
             1,
             clock,

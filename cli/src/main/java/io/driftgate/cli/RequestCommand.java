@@ -1,13 +1,11 @@
 package io.driftgate.cli;
 
 import io.driftgate.core.lake.Lake;
+import io.driftgate.core.run.IdempotencyKey;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.RetrainRequest;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -68,14 +66,7 @@ final class RequestCommand implements Callable<Integer> {
                         ? java.time.temporal.ChronoUnit.HOURS
                         : java.time.temporal.ChronoUnit.MINUTES)
                 .toString();
-    String key =
-        HexFormat.of()
-            .formatHex(
-                MessageDigest.getInstance("SHA-256")
-                    .digest(
-                        (spec.model() + "|" + CliEnums.name(reason) + "|" + unique)
-                            .getBytes(StandardCharsets.UTF_8)))
-            .substring(0, 32);
+    String key = IdempotencyKey.derive(spec.model(), CliEnums.name(reason), unique);
     Instant from = Instant.EPOCH;
     Instant to = now;
     long records;

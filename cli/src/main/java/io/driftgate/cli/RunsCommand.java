@@ -1,14 +1,15 @@
 package io.driftgate.cli;
 
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.Outcome;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunEvent;
 import io.driftgate.core.run.RunJson;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.StaleRunException;
 import io.driftgate.core.run.Transition;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.state.Endpoints;
 import io.driftgate.core.state.StateDatabase;
@@ -391,7 +392,8 @@ final class RunsCommand implements Callable<Integer> {
         System.out.printf("run %s already finished: %s%n", key, r.state());
         return Main.EXIT_NEGATIVE;
       }
-      RunMachine machine = new RunMachine(LauncherConfig.defaults().policy(), Clock.systemUTC());
+      RunMachine machine =
+          new RunMachine(RunPolicy.of(LauncherConfig.defaults()), Clock.systemUTC());
       Outcome o = machine.apply(r, new RunEvent.Cancel(reason));
       try {
         s.save(o.run());

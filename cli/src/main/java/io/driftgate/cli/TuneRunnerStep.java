@@ -22,7 +22,7 @@ import java.util.Objects;
 public final class TuneRunnerStep implements TuningStep {
   /** The default grid: learning rate x momentum, 2 x 2 (the same as the Kubernetes backend's). */
   public static final Map<String, List<String>> DEFAULT_GRID =
-      io.driftgate.core.run.LauncherConfig.DEFAULT_GRID;
+      io.driftgate.core.spec.LauncherConfig.DEFAULT_GRID;
 
   private final Path specFile;
   private final Path lake;

@@ -3,7 +3,7 @@ package io.driftgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.drift.metrics.DriftMetric;
-import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.spec.LauncherConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -10,11 +10,12 @@ import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.registry.ModelObjects;
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.Transition;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.state.ArtifactStore;
@@ -131,7 +132,7 @@ class KubernetesLoopIT {
             new Launcher(
                 spec.model(),
                 JdbcRunStore.open(spec.state()),
-                new RunMachine(config.policy(), clock),
+                new RunMachine(RunPolicy.of(config), clock),
                 new KubernetesBackend(client, renderer, spec.model(), artifacts),
                 1,
                 clock,

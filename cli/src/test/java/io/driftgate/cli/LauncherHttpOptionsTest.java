@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.state.StateDatabase;
 import io.driftgate.launcher.GateStep;
 import io.driftgate.launcher.Launcher;
@@ -60,7 +61,7 @@ class LauncherHttpOptionsTest extends ConsoleCapture {
             RunsCancelTest.MODEL,
             new JdbcRunStore(
                 StateDatabase.open("jdbc:sqlite:" + dir.resolve("state.db"), Map.of())),
-            new RunMachine(LauncherConfig.defaults().policy(), clock),
+            new RunMachine(RunPolicy.of(LauncherConfig.defaults()), clock),
             new LocalBackend(
                 blocking, (run, m, claim) -> new GateStep.Verdict(true, "v1", "ok"), 2),
             2,

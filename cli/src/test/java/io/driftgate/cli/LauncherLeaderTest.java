@@ -2,7 +2,7 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.spec.StateSpec;
 import io.driftgate.core.state.DatabaseLease;

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunJson;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.spec.StateSpec;
 import io.driftgate.core.state.Endpoints;
@@ -74,7 +75,7 @@ class RunsCancelTest extends ConsoleCapture {
         new Launcher(
             MODEL,
             JdbcRunStore.open(state),
-            new RunMachine(LauncherConfig.defaults().policy(), clock),
+            new RunMachine(RunPolicy.of(LauncherConfig.defaults()), clock),
             new LocalBackend(blocking, gate, 2),
             2,
             clock,
@@ -164,7 +165,7 @@ class RunsCancelTest extends ConsoleCapture {
             dir.resolve("offline.yaml"), TinyLake.specFor(dir.resolve("offline-lake")));
     StateSpec offline = SpecLoader.load(offlineSpec).state();
     JdbcRunStore store = JdbcRunStore.open(offline);
-    RunMachine machine = new RunMachine(LauncherConfig.defaults().policy(), Clock.systemUTC());
+    RunMachine machine = new RunMachine(RunPolicy.of(LauncherConfig.defaults()), Clock.systemUTC());
     store.create(machine.request("k1", MODEL, RunRequest.from(request("k1"))));
     store.create(machine.request("k2", MODEL, RunRequest.from(request("k2"))));
 

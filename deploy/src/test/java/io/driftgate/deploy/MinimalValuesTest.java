@@ -96,8 +96,8 @@ class MinimalValuesTest {
     assertThat((List<Map<String, Object>>) section.get("volumes"))
         .containsExactly(
             Map.of("name", "data", "mountPath", "/data", "claimName", "driftgate-data"));
-    io.driftgate.core.run.LauncherConfig config =
-        io.driftgate.core.run.LauncherConfig.parse(section);
+    io.driftgate.core.spec.LauncherConfig config =
+        io.driftgate.core.spec.LauncherConfig.parse(section);
     assertThat(config.volumes())
         .singleElement()
         .satisfies(

@@ -397,9 +397,10 @@ class RenderedChartTest {
         .isEqualTo(Map.of("lr", List.of(0.05, 0.1), "momentum", List.of(0.5, 0.9)));
 
     // What the launcher makes of it: its own parser accepts every key the chart renders.
-    io.driftgate.core.run.LauncherConfig config =
-        io.driftgate.core.run.LauncherConfig.parse(launcher);
-    assertThat(config.backend()).isEqualTo(io.driftgate.core.run.LauncherConfig.Backend.KUBERNETES);
+    io.driftgate.core.spec.LauncherConfig config =
+        io.driftgate.core.spec.LauncherConfig.parse(launcher);
+    assertThat(config.backend())
+        .isEqualTo(io.driftgate.core.spec.LauncherConfig.Backend.KUBERNETES);
     assertThat(config.trials()).isEqualTo(4);
     assertThat(config.volumes()).isEmpty();
   }

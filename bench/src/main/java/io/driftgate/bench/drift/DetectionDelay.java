@@ -1,6 +1,6 @@
 package io.driftgate.bench.drift;
 
-import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.dataset.DatasetFiles;
 import io.driftgate.core.drift.DriftComparator;
 import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.FeatureDrift;

@@ -1,12 +1,8 @@
 package io.driftgate.core.drift;
 
-import io.driftgate.core.drift.metrics.ChiSquared;
 import io.driftgate.core.drift.metrics.Counts;
 import io.driftgate.core.drift.metrics.DriftMetric;
-import io.driftgate.core.drift.metrics.JensenShannon;
-import io.driftgate.core.drift.metrics.KolmogorovSmirnov;
-import io.driftgate.core.drift.metrics.LInfinity;
-import io.driftgate.core.drift.metrics.Psi;
+import io.driftgate.core.drift.metrics.NumericSample;
 import io.driftgate.core.drift.metrics.TestResult;
 import io.driftgate.core.drift.metrics.Wasserstein;
 import io.driftgate.core.drift.profile.BinEdges;
@@ -41,7 +37,7 @@ import java.util.TreeMap;
  */
 public final class DriftComparator {
   /** Floor for the reference standard deviation when normalising Wasserstein. */
-  public static final double MIN_STD = 1e-3;
+  public static final double MIN_STD = Wasserstein.MIN_STD;
 
   /** Bucket name for the unlisted mass of sketched categorical profiles. */
   public static final String OTHER_CATEGORY = "\u0000__other__";
@@ -134,47 +130,23 @@ public final class DriftComparator {
           curN);
     }
     DriftMetric metric = choice.metric();
-    double score;
-    Double p = null;
+    TestResult r;
     if (reference instanceof NumericProfile rn && current instanceof NumericProfile cn) {
-      switch (metric) {
-        case KS -> {
-          if (bothExact(rn, cn)) {
-            TestResult t = KolmogorovSmirnov.test(rn.exactValues(), cn.exactValues());
-            score = t.statistic();
-            p = t.pValue();
-          } else {
-            double d =
-                KolmogorovSmirnov.statistic(rn.empiricalDistribution(), cn.empiricalDistribution());
-            double a = ksSideSize(rn);
-            double b = ksSideSize(cn);
-            score = d;
-            p = KolmogorovSmirnov.pValue(d, a * b / (a + b));
-          }
-        }
-        case WASSERSTEIN -> {
-          double w =
-              bothExact(rn, cn)
-                  ? Wasserstein.distance(rn.exactValues(), cn.exactValues())
-                  : Wasserstein.distance(rn.empiricalDistribution(), cn.empiricalDistribution());
-          score = w / Math.max(rn.standardDeviation(), MIN_STD);
-        }
-        default -> {
-          double[] edges = BinEdges.fromQuantiles(rn, bins);
-          long[][] counts = {rn.histogram(edges), cn.histogram(edges)};
-          double[] sp = countMetric(metric, counts[0], counts[1]);
-          score = sp[0];
-          p = metric.isStatisticalTest() ? sp[1] : null;
-        }
+      if (metric.onSamples()) {
+        boolean exact = bothExact(rn, cn);
+        r = metric.onSamples(sample(rn, exact), sample(cn, exact));
+      } else {
+        double[] edges = BinEdges.fromQuantiles(rn, bins);
+        r = metric.onCounts(rn.histogram(edges), cn.histogram(edges));
       }
     } else {
       CategoricalProfile rc = (CategoricalProfile) reference;
       CategoricalProfile cc = (CategoricalProfile) current;
       Counts.Aligned al = Counts.align(withOther(rc), withOther(cc));
-      double[] sp = countMetric(metric, al.a(), al.b());
-      score = sp[0];
-      p = metric.isStatisticalTest() ? sp[1] : null;
+      r = metric.onCounts(al.a(), al.b());
     }
+    double score = r.statistic();
+    Double p = metric.isStatisticalTest() ? r.pValue() : null;
     boolean isDrift = metric.isDrift(metric.isStatisticalTest() ? p : score, choice.threshold());
     return new FeatureDrift(
         name,
@@ -189,6 +161,15 @@ public final class DriftComparator {
         curNull,
         refN,
         curN);
+  }
+
+  /** One side of a numeric comparison; raw values only when both sides hold theirs. */
+  private static NumericSample sample(NumericProfile p, boolean exact) {
+    return new NumericSample(
+        exact ? p.exactValues() : null,
+        exact ? null : p.empiricalDistribution(),
+        ksSideSize(p),
+        p.standardDeviation());
   }
 
   /**
@@ -227,19 +208,5 @@ public final class DriftComparator {
     TreeMap<String, Long> m = new TreeMap<>(p.valueCounts());
     m.put(OTHER_CATEGORY, p.otherCount());
     return m;
-  }
-
-  /** {score, p-value or NaN} of a count-based metric. */
-  private static double[] countMetric(DriftMetric metric, long[] ref, long[] cur) {
-    return switch (metric) {
-      case PSI -> new double[] {Psi.psi(ref, cur), Double.NaN};
-      case JENSEN_SHANNON -> new double[] {JensenShannon.distance(ref, cur), Double.NaN};
-      case LINF -> new double[] {LInfinity.distance(ref, cur), Double.NaN};
-      case CHI_SQUARED -> {
-        TestResult t = ChiSquared.homogeneity(ref, cur);
-        yield new double[] {t.statistic(), t.pValue()};
-      }
-      default -> throw new IllegalArgumentException(metric + " is not a count-based metric");
-    };
   }
 }

@@ -41,16 +41,15 @@ public final class MetricChooser {
   /**
    * The metric for {@code reference}, or the override when not null.
    *
-   * @throws IllegalArgumentException if the override's metric does not apply to the kind (KS and
-   *     Wasserstein need a numeric feature)
+   * @throws IllegalArgumentException if the override's metric does not apply to the kind ({@link
+   *     DriftMetric#appliesToCategorical()}: KS and Wasserstein need a numeric feature)
    */
   public static MetricChoice choose(FeatureProfile reference, FeatureOverride override) {
     if (override == null) {
       return automatic(reference.kind(), reference.validCount());
     }
     DriftMetric m = override.metric();
-    if (reference.kind() == ProfiledKind.CATEGORICAL
-        && (m == DriftMetric.KS || m == DriftMetric.WASSERSTEIN)) {
+    if (reference.kind() == ProfiledKind.CATEGORICAL && !m.appliesToCategorical()) {
       throw new IllegalArgumentException(m + " does not apply to a categorical feature");
     }
     double t = override.threshold() == null ? m.defaultThreshold() : override.threshold();

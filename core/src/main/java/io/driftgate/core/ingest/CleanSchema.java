@@ -2,6 +2,7 @@ package io.driftgate.core.ingest;
 
 import io.driftgate.core.spec.FeatureSpec;
 import io.driftgate.core.spec.LabelKind;
+import io.driftgate.core.spec.LakeColumns;
 import io.driftgate.core.spec.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,24 +19,16 @@ import org.apache.avro.Schema;
  */
 public final class CleanSchema {
   public static final String NAMESPACE = "io.driftgate.lake";
-  public static final String ID = "id";
-  public static final String EVENT_TIME = "event_time";
-  public static final String EVENT_DATE = "event_date";
-  public static final String EVENT_HOUR = "event_hour";
-  public static final String SOURCE_PARTITION = "_source_partition";
-  public static final String SOURCE_OFFSET = "_source_offset";
-  public static final String SOURCE_TIMESTAMP = "_source_timestamp";
+  public static final String ID = LakeColumns.ID;
+  public static final String EVENT_TIME = LakeColumns.EVENT_TIME;
+  public static final String EVENT_DATE = LakeColumns.EVENT_DATE;
+  public static final String EVENT_HOUR = LakeColumns.EVENT_HOUR;
+  public static final String SOURCE_PARTITION = LakeColumns.SOURCE_PARTITION;
+  public static final String SOURCE_OFFSET = LakeColumns.SOURCE_OFFSET;
+  public static final String SOURCE_TIMESTAMP = LakeColumns.SOURCE_TIMESTAMP;
 
   /** Column names that features and the label cannot use. */
-  public static final List<String> RESERVED_COLUMNS =
-      List.of(
-          ID,
-          EVENT_TIME,
-          EVENT_DATE,
-          EVENT_HOUR,
-          SOURCE_PARTITION,
-          SOURCE_OFFSET,
-          SOURCE_TIMESTAMP);
+  public static final List<String> RESERVED_COLUMNS = LakeColumns.RESERVED;
 
   private CleanSchema() {}
 

@@ -1,6 +1,5 @@
 package io.driftgate.core.lake;
 
-import io.driftgate.core.spec.ModelSpec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,9 +67,12 @@ public final class Lake implements Closeable {
     this.pinned = pinned;
   }
 
-  /** The lake of a spec (its {@code lake.catalog}, default the embedded one under lake.path). */
-  public static Lake open(ModelSpec spec) {
-    return open(spec.lake().catalog(), spec.model());
+  /**
+   * The lake of a model, e.g. a spec's (its {@code lake.catalog}, default the embedded one under
+   * lake.path).
+   */
+  public static Lake open(LakeLocation location) {
+    return open(location.lakeCatalog(), location.model());
   }
 
   /** The lake of {@code model} in a catalog; tables that do not exist yet read as empty. */

@@ -91,7 +91,7 @@ public record LakeCatalog(String type, String uri, String warehouse, Map<String,
    * (credentials from a Secret): only a process that opens the catalog needs them.
    */
   Map<String, String> connectionProperties() {
-    return io.driftgate.core.spec.ConfigValues.resolveAll(
+    return io.driftgate.core.secrets.ConfigValues.resolveAll(
         "lake.catalog.properties.", catalogProperties());
   }
 

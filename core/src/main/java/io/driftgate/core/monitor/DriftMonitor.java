@@ -1,6 +1,6 @@
 package io.driftgate.core.monitor;
 
-import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.dataset.DatasetFiles;
 import io.driftgate.core.drift.DriftComparator;
 import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.FeatureDrift;
@@ -165,7 +165,7 @@ public final class DriftMonitor {
     for (ProfiledFeature f : features) {
       DriftSpec.MetricOverride o = spec.drift().metrics().get(f.name());
       if (o != null) {
-        DriftMetric m = DriftMetric.valueOf(o.metric().toUpperCase(Locale.ROOT));
+        DriftMetric m = DriftMetric.byName(o.metric());
         out.put(
             f.name(),
             o.threshold() == null ? FeatureOverride.of(m) : FeatureOverride.of(m, o.threshold()));

@@ -206,50 +206,37 @@ public final class JdbcMonitorStore implements MonitorStore {
 
   @Override
   public List<Written<DriftReport>> reportLog() {
-    return db.transaction(
-        c -> {
-          List<Written<DriftReport>> out = new ArrayList<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT report_id, body, written_ms FROM dg_drift_reports WHERE model = ?"
-                      + " ORDER BY window_start_ms, report_id")) {
-            s.setString(1, model);
-            try (ResultSet r = s.executeQuery()) {
-              while (r.next()) {
-                out.add(
-                    new Written<>(
-                        parse(
-                            "drift report " + r.getString(1),
-                            r.getString(2),
-                            DriftReport.getClassSchema(),
-                            DriftReport.class),
-                        Instant.ofEpochMilli(r.getLong(3))));
-              }
-            }
-          }
-          return out;
-        });
+    return log(
+        "SELECT report_id, body, written_ms FROM dg_drift_reports WHERE model = ?"
+            + " ORDER BY window_start_ms, report_id",
+        "drift report ",
+        DriftReport.getClassSchema(),
+        DriftReport.class);
   }
 
   @Override
   public List<Written<RetrainRequest>> requestLog() {
+    return log(
+        "SELECT idempotency_key, body, written_ms FROM dg_retrain_requests"
+            + " WHERE model = ? ORDER BY seq",
+        "retrain request ",
+        RetrainRequest.getClassSchema(),
+        RetrainRequest.class);
+  }
+
+  /** This model's rows of {@code sql} (id, JSON body, written_ms), as written records. */
+  private <T extends org.apache.avro.specific.SpecificRecord> List<Written<T>> log(
+      String sql, String what, org.apache.avro.Schema schema, Class<T> type) {
     return db.transaction(
         c -> {
-          List<Written<RetrainRequest>> out = new ArrayList<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT idempotency_key, body, written_ms FROM dg_retrain_requests"
-                      + " WHERE model = ? ORDER BY seq")) {
+          List<Written<T>> out = new ArrayList<>();
+          try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, model);
             try (ResultSet r = s.executeQuery()) {
               while (r.next()) {
                 out.add(
                     new Written<>(
-                        parse(
-                            "retrain request " + r.getString(1),
-                            r.getString(2),
-                            RetrainRequest.getClassSchema(),
-                            RetrainRequest.class),
+                        parse(what + r.getString(1), r.getString(2), schema, type),
                         Instant.ofEpochMilli(r.getLong(3))));
               }
             }

@@ -1,13 +1,10 @@
 package io.driftgate.core.policy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.driftgate.core.run.IdempotencyKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +43,6 @@ import java.util.stream.Collectors;
  * with the event time it acted on); they are replayed like windows.
  */
 public final class RetrainPolicy {
-  private static final int KEY_HEX_CHARS = 32;
-
   private final PolicyConfig config;
   private final Map<String, ModelRuntime> models = new TreeMap<>();
 
@@ -210,14 +205,7 @@ public final class RetrainPolicy {
     List<String> names = new ArrayList<>();
     reasons.forEach(r -> names.add(r.name()));
     String joined = names.stream().sorted().collect(Collectors.joining(","));
-    String material = modelName + "|" + triggerWindowEnd + "|" + joined;
-    try {
-      byte[] h =
-          MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h).substring(0, KEY_HEX_CHARS);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return IdempotencyKey.derive(modelName, String.valueOf(triggerWindowEnd), joined);
   }
 
   private static Instant max(Instant a, Instant b) {

@@ -274,15 +274,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
   }
 
   private void writeObjects(String model, Manifest manifest, Map<String, Path> files) {
-    Set<String> written = new LinkedHashSet<>();
-    manifest
-        .files()
-        .forEach(
-            (rel, sha) -> {
-              if (written.add(sha)) {
-                store.putBlob(files.get(rel), sha);
-              }
-            });
+    ModelObjects.putFiles(store, manifest, files);
     store.putIfAbsent(manifestKey(model, manifest.contentHash()), manifestBytes(manifest));
   }
 
@@ -444,29 +436,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
       throw new UncheckedIOException("cannot create a folder in the model cache " + cache, e);
     }
     try {
-      List<TamperedModelException.Problem> problems = new ArrayList<>();
-      for (Map.Entry<String, String> f : manifest.files().entrySet()) {
-        Path target = tmp.resolve(f.getKey()).normalize();
-        if (!target.startsWith(tmp)) {
-          throw new IllegalStateException("manifest path escapes the model folder: " + f.getKey());
-        }
-        Files.createDirectories(target.getParent());
-        String key = ArtifactStore.blobKey(f.getValue());
-        String actual;
-        try {
-          actual = store.copyTo(key, target);
-        } catch (NoSuchElementException e) {
-          problems.add(
-              new TamperedModelException.Problem(
-                  f.getKey(), TamperedModelException.Kind.REMOVED, f.getValue(), null));
-          continue;
-        }
-        if (!actual.equals(f.getValue())) {
-          problems.add(
-              new TamperedModelException.Problem(
-                  f.getKey(), TamperedModelException.Kind.CHANGED, f.getValue(), actual));
-        }
-      }
+      List<TamperedModelException.Problem> problems = ModelObjects.copyFiles(store, manifest, tmp);
       String manifestKey = manifestKey(model, v.contentHash());
       Manifest stored;
       try {
@@ -653,22 +623,8 @@ public final class JdbcModelRegistry implements ModelRegistry {
     // Parse back first, so what is returned is exactly what a later replay will see.
     LedgerEntry e = LedgerChain.parse(where, state.lastSeq + 1, line);
     LedgerChain.apply(where, e.seq(), model, state, e, line);
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO dg_model_ledger(model, seq, time_ms, alias, action, from_version,"
-                + " to_version, actor, line, prev_hash, hash)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, model);
-      ps.setLong(2, e.seq());
-      ps.setLong(3, e.time().toEpochMilli());
-      ps.setString(4, e.alias());
-      ps.setString(5, e.action().name());
-      ps.setString(6, e.fromVersion());
-      ps.setString(7, e.toVersion());
-      ps.setString(8, e.actor());
-      ps.setString(9, line);
-      ps.setString(10, e.prevHash());
-      ps.setString(11, e.hash());
+    try (PreparedStatement ps = c.prepareStatement(INSERT_LEDGER)) {
+      bindLedger(ps, model, e, line);
       ps.executeUpdate();
     } catch (SQLException x) {
       if ("23505".equals(x.getSQLState())
@@ -846,24 +802,9 @@ public final class JdbcModelRegistry implements ModelRegistry {
                             + " entries that are not those of "
                             + source);
                   }
-                  try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "INSERT INTO dg_model_ledger(model, seq, time_ms, alias, action,"
-                              + " from_version, to_version, actor, line, prev_hash, hash)"
-                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  try (PreparedStatement ps = c.prepareStatement(INSERT_LEDGER)) {
                     for (int i = 0; i < lines.size(); i++) {
-                      LedgerEntry e = imported.entries.get(i);
-                      ps.setString(1, model);
-                      ps.setLong(2, e.seq());
-                      ps.setLong(3, e.time().toEpochMilli());
-                      ps.setString(4, e.alias());
-                      ps.setString(5, e.action().name());
-                      ps.setString(6, e.fromVersion());
-                      ps.setString(7, e.toVersion());
-                      ps.setString(8, e.actor());
-                      ps.setString(9, lines.get(i));
-                      ps.setString(10, e.prevHash());
-                      ps.setString(11, e.hash());
+                      bindLedger(ps, model, imported.entries.get(i), lines.get(i));
                       ps.addBatch();
                     }
                     ps.executeBatch();
@@ -967,6 +908,26 @@ public final class JdbcModelRegistry implements ModelRegistry {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static final String INSERT_LEDGER =
+      "INSERT INTO dg_model_ledger(model, seq, time_ms, alias, action, from_version,"
+          + " to_version, actor, line, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Binds one ledger row ({@link #INSERT_LEDGER}): the entry and its line as written. */
+  private static void bindLedger(PreparedStatement ps, String model, LedgerEntry e, String line)
+      throws SQLException {
+    ps.setString(1, model);
+    ps.setLong(2, e.seq());
+    ps.setLong(3, e.time().toEpochMilli());
+    ps.setString(4, e.alias());
+    ps.setString(5, e.action().name());
+    ps.setString(6, e.fromVersion());
+    ps.setString(7, e.toVersion());
+    ps.setString(8, e.actor());
+    ps.setString(9, line);
+    ps.setString(10, e.prevHash());
+    ps.setString(11, e.hash());
+  }
 
   @FunctionalInterface
   private interface Row<T> {

@@ -40,6 +40,12 @@ public final class ModelObjects {
       files.forEach((rel, p) -> hashes.put(rel, Sha256.ofFile(p)));
       manifest = Manifest.of(hashes);
     }
+    putFiles(store, manifest, files);
+    return manifest;
+  }
+
+  /** Writes each distinct blob of {@code manifest} once, from the file that holds it. */
+  static void putFiles(ArtifactStore store, Manifest manifest, Map<String, Path> files) {
     Set<String> written = new LinkedHashSet<>();
     manifest
         .files()
@@ -49,7 +55,6 @@ public final class ModelObjects {
                 store.putBlob(files.get(rel), sha);
               }
             });
-    return manifest;
   }
 
   /**
@@ -77,28 +82,7 @@ public final class ModelObjects {
           throw new IllegalArgumentException("not an empty folder: " + target);
         }
       }
-      List<TamperedModelException.Problem> problems = new ArrayList<>();
-      for (Map.Entry<String, String> f : manifest.files().entrySet()) {
-        Path file = target.resolve(f.getKey()).normalize();
-        if (!file.startsWith(target.normalize())) {
-          throw new IllegalStateException("manifest path escapes the model folder: " + f.getKey());
-        }
-        Files.createDirectories(file.getParent());
-        String actual;
-        try {
-          actual = store.copyTo(ArtifactStore.blobKey(f.getValue()), file);
-        } catch (NoSuchElementException e) {
-          problems.add(
-              new TamperedModelException.Problem(
-                  f.getKey(), TamperedModelException.Kind.REMOVED, f.getValue(), null));
-          continue;
-        }
-        if (!actual.equals(f.getValue())) {
-          problems.add(
-              new TamperedModelException.Problem(
-                  f.getKey(), TamperedModelException.Kind.CHANGED, f.getValue(), actual));
-        }
-      }
+      List<TamperedModelException.Problem> problems = copyFiles(store, manifest, target);
       if (!problems.isEmpty()) {
         throw new TamperedModelException(target, problems);
       }
@@ -108,6 +92,39 @@ public final class ModelObjects {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy a model into " + target, e);
     }
+  }
+
+  /**
+   * Copies each file of {@code manifest} from the store into {@code folder}, checking it against
+   * its hash as it is copied.
+   *
+   * @return the files that are missing from the store or changed there (empty when all match)
+   */
+  static List<TamperedModelException.Problem> copyFiles(
+      ArtifactStore store, Manifest manifest, Path folder) throws IOException {
+    List<TamperedModelException.Problem> problems = new ArrayList<>();
+    for (Map.Entry<String, String> f : manifest.files().entrySet()) {
+      Path file = folder.resolve(f.getKey()).normalize();
+      if (!file.startsWith(folder.normalize())) {
+        throw new IllegalStateException("manifest path escapes the model folder: " + f.getKey());
+      }
+      Files.createDirectories(file.getParent());
+      String actual;
+      try {
+        actual = store.copyTo(ArtifactStore.blobKey(f.getValue()), file);
+      } catch (NoSuchElementException e) {
+        problems.add(
+            new TamperedModelException.Problem(
+                f.getKey(), TamperedModelException.Kind.REMOVED, f.getValue(), null));
+        continue;
+      }
+      if (!actual.equals(f.getValue())) {
+        problems.add(
+            new TamperedModelException.Problem(
+                f.getKey(), TamperedModelException.Kind.CHANGED, f.getValue(), actual));
+      }
+    }
+    return problems;
   }
 
   /** A manifest as JSON bytes (what {@code manifest.json} holds). */
@@ -156,21 +173,6 @@ public final class ModelObjects {
 
   /** Copies every object under {@code prefix/} into {@code target}; returns how many. */
   public static int getFolder(ArtifactStore store, String prefix, Path target) {
-    int n = 0;
-    for (ArtifactStore.StoredObject o : store.list(prefix + "/")) {
-      String rel = o.key().substring(prefix.length() + 1);
-      Path file = target.resolve(rel).normalize();
-      if (!file.startsWith(target.normalize())) {
-        throw new IllegalStateException("object key escapes " + target + ": " + o.key());
-      }
-      try {
-        Files.createDirectories(file.getParent());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      store.copyTo(o.key(), file);
-      n++;
-    }
-    return n;
+    return store.getFolder(prefix, target, rel -> true);
   }
 }

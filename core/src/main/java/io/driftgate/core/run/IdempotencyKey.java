@@ -66,14 +66,35 @@ public final class IdempotencyKey {
    * its sha256, e.g. {@code drift-flight-delay-2026-12-03-9f2c01a4b7d3e655}.
    */
   public static String storageName(String key) {
-    String readable = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-    readable = readable.replaceAll("^-+|-+$", "");
-    if (readable.length() > 40) {
-      readable = readable.substring(0, 40).replaceAll("-+$", "");
-    }
+    String readable = readable(key, 40);
     String hash = sha256(key).substring(0, 16);
     return readable.isEmpty() ? hash : readable + "-" + hash;
   }
+
+  /**
+   * The readable part of a name made from {@code text}: lower case, each run of characters other
+   * than {@code [a-z0-9]} one {@code -}, no leading or trailing {@code -}, at most {@code max}
+   * characters. The one definition of "safe in a file, object or Kubernetes name".
+   */
+  public static String readable(String text, int max) {
+    String s = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    s = s.replaceAll("^-+|-+$", "");
+    if (s.length() > max) {
+      s = s.substring(0, Math.max(0, max)).replaceAll("-+$", "");
+    }
+    return s;
+  }
+
+  /**
+   * A new idempotency key derived from its parts: the first 32 hex digits of the sha256 of the
+   * parts joined with {@code |} (the drift monitor's and {@code driftgate request}'s keys).
+   */
+  public static String derive(String... parts) {
+    return sha256(String.join("|", parts)).substring(0, DERIVED_HEX_CHARS);
+  }
+
+  /** Length of a {@link #derive derived} key, in hex digits. */
+  public static final int DERIVED_HEX_CHARS = 32;
 
   private static String quoted(String key) {
     if (key == null) {
@@ -83,7 +104,8 @@ public final class IdempotencyKey {
     return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
   }
 
-  static String sha256(String s) {
+  /** Lower-case hex sha256 of {@code s} (UTF-8). */
+  public static String sha256(String s) {
     try {
       return HexFormat.of()
           .formatHex(

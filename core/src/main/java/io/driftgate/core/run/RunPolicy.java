@@ -1,5 +1,6 @@
 package io.driftgate.core.run;
 
+import io.driftgate.core.spec.LauncherConfig;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -22,9 +23,9 @@ public record RunPolicy(
     double backoffMultiplier,
     Map<RunState, Duration> timeouts) {
 
-  public static final int DEFAULT_MAX_ATTEMPTS = 3;
-  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(10);
+  public static final int DEFAULT_MAX_ATTEMPTS = LauncherConfig.DEFAULT_MAX_ATTEMPTS;
+  public static final Duration DEFAULT_INITIAL_BACKOFF = LauncherConfig.DEFAULT_INITIAL_BACKOFF;
+  public static final Duration DEFAULT_MAX_BACKOFF = LauncherConfig.DEFAULT_MAX_BACKOFF;
 
   public RunPolicy {
     if (maxAttempts < 1) {
@@ -56,6 +57,19 @@ public record RunPolicy(
           });
     }
     timeouts = java.util.Collections.unmodifiableMap(t);
+  }
+
+  /** The retry and timeout rules of a launcher's {@code launcher:} section. */
+  public static RunPolicy of(LauncherConfig config) {
+    return new RunPolicy(
+        config.maxAttempts(),
+        config.initialBackoff(),
+        config.maxBackoff(),
+        2.0,
+        Map.of(
+            RunState.TUNING, config.tuningTimeout(),
+            RunState.TRAINING_BEST, config.trainingTimeout(),
+            RunState.GATING, config.gatingTimeout()));
   }
 
   /** 3 attempts, 30 s doubling to at most 10 min, timeouts: tuning 12h, training 4h, gate 1h. */

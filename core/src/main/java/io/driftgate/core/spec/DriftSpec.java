@@ -1,5 +1,6 @@
 package io.driftgate.core.spec;
 
+import io.driftgate.core.drift.metrics.DriftMetric;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -45,8 +46,9 @@ public record DriftSpec(
   public record MetricOverride(String metric, Double threshold) implements Serializable {}
 
   public static final long DEFAULT_REFERENCE_RECORDS = 20_000;
-  public static final List<String> METRIC_NAMES =
-      List.of("psi", "jensen_shannon", "linf", "ks", "wasserstein", "chi_squared");
+
+  /** The drift metrics a spec may name: the registry's ({@link DriftMetric#names()}). */
+  public static final List<String> METRIC_NAMES = DriftMetric.names();
 
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
   public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(1);

@@ -1,5 +1,7 @@
 package io.driftgate.core.spec;
 
+import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.LakeLocation;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -19,7 +21,7 @@ import org.apache.avro.Schema;
  * spec does not need the schema files; {@link #readerSchema()}, {@link #historySchemas()} and
  * {@link #registrySchemas()} parse that text once and cache the result.
  */
-public final class ModelSpec implements Serializable {
+public final class ModelSpec implements Serializable, LakeLocation {
   private static final long serialVersionUID = 1L;
 
   private final String model;
@@ -160,6 +162,7 @@ public final class ModelSpec implements Serializable {
   }
 
   /** Model name: lower-case letters, digits and '-', starting with a letter. */
+  @Override
   public String model() {
     return model;
   }
@@ -219,6 +222,12 @@ public final class ModelSpec implements Serializable {
 
   public LakeSpec lake() {
     return lake;
+  }
+
+  /** The lake's catalog ({@code lake.catalog}, default the embedded one under lake.path). */
+  @Override
+  public LakeCatalog lakeCatalog() {
+    return lake.catalog();
   }
 
   public DriftSpec drift() {

@@ -1,6 +1,6 @@
 package io.driftgate.core.spec;
 
-import io.driftgate.core.ingest.CleanSchema;
+import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.wire.WireFormat;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -307,7 +307,7 @@ public final class SpecLoader {
               (long) LakeSpec.DEFAULT_COMMIT_MAX_RECORDS,
               1,
               Integer.MAX_VALUE);
-      io.driftgate.core.lake.LakeCatalog lakeCatalog = lakeCatalog(lakeMap);
+      LakeCatalog lakeCatalog = lakeCatalog(lakeMap);
 
       // --- later sections
       Set<String> featureNames = new LinkedHashSet<>();
@@ -316,7 +316,7 @@ public final class SpecLoader {
       VolumeSpec volume = volume(root);
       TrainingSpec training = training(root);
       GateSpec gate = gate(root);
-      io.driftgate.core.run.LauncherConfig.parse(root.get("launcher"), errors);
+      LauncherConfig.parse(root.get("launcher"), errors);
 
       // --- schemas and cross-checks
       Schema reader = schemaPath == null ? null : readSchema("source.schema", schemaPath);
@@ -339,7 +339,7 @@ public final class SpecLoader {
       }
       Map<Integer, String> registryJson = registry(registryDir, reader);
 
-      List<String> reserved = new ArrayList<>(CleanSchema.RESERVED_COLUMNS);
+      List<String> reserved = new ArrayList<>(LakeColumns.RESERVED);
       if (reader != null) {
         checkEventTime(reader, eventTimeField);
         checkLabel(reader, labelField, labelKind, labelSpec);
@@ -407,8 +407,7 @@ public final class SpecLoader {
      * {@code state}: the control plane's database and artifact store; absent means the lake's (its
      * catalog database, {@code artifacts/} beside its warehouse).
      */
-    private StateSpec stateSpec(
-        Map<String, Object> root, io.driftgate.core.lake.LakeCatalog lakeCatalog, Path lakePath) {
+    private StateSpec stateSpec(Map<String, Object> root, LakeCatalog lakeCatalog, Path lakePath) {
       Map<String, Object> m = section(root, "", "state", false, STATE_KEYS);
       if (m == null) {
         if (lakeCatalog != null && !lakeCatalog.type().equals("jdbc")) {
@@ -450,7 +449,7 @@ public final class SpecLoader {
       if (lakeCatalog != null && lakeCatalog.type().equals("jdbc")) {
         fallback = StateSpec.of(lakeCatalog);
       } else if (lakeCatalog == null && lakePath != null) {
-        fallback = StateSpec.of(io.driftgate.core.lake.LakeCatalog.embedded(lakePath));
+        fallback = StateSpec.of(LakeCatalog.embedded(lakePath));
       }
       if (url == null && fallback == null) {
         missing(
@@ -930,7 +929,7 @@ public final class SpecLoader {
      * {@code lake.catalog}: an Iceberg JDBC (SQLite, PostgreSQL) or REST catalog; absent means the
      * embedded SQLite catalog under {@code lake.path}.
      */
-    private io.driftgate.core.lake.LakeCatalog lakeCatalog(Map<String, Object> lakeMap) {
+    private LakeCatalog lakeCatalog(Map<String, Object> lakeMap) {
       Map<String, Object> m = section(lakeMap, "lake", "catalog", false, LAKE_CATALOG_KEYS);
       if (m == null) {
         return null;
@@ -982,7 +981,7 @@ public final class SpecLoader {
         Path w = resolve("lake.catalog.warehouse", warehouse);
         warehouse = w == null ? warehouse : w.toString();
       }
-      return new io.driftgate.core.lake.LakeCatalog(type, uri, warehouse, props);
+      return new LakeCatalog(type, uri, warehouse, props);
     }
 
     /** {@code source.kafka.properties}: Kafka client property name to a scalar value. */

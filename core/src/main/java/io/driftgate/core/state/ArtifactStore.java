@@ -340,6 +340,34 @@ public final class ArtifactStore implements AutoCloseable {
     return HexFormat.of().formatHex(md.digest());
   }
 
+  /**
+   * Copies the objects under {@code prefix/} whose path below it {@code relative} accepts into the
+   * same paths under {@code target}.
+   *
+   * @return how many were copied
+   */
+  public int getFolder(String prefix, Path target, java.util.function.Predicate<String> relative) {
+    int n = 0;
+    for (StoredObject o : list(prefix + "/")) {
+      String rel = o.key().substring(prefix.length() + 1);
+      if (!relative.test(rel)) {
+        continue;
+      }
+      Path file = target.resolve(rel).normalize();
+      if (!file.startsWith(target.normalize())) {
+        throw new IllegalStateException("object key escapes " + target + ": " + o.key());
+      }
+      try {
+        Files.createDirectories(file.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      copyTo(o.key(), file);
+      n++;
+    }
+    return n;
+  }
+
   /** One stored object. */
   public record StoredObject(String key, long size, long createdAtMillis) {}
 

@@ -96,17 +96,15 @@ public final class DatabaseLease {
         c -> {
           Optional<Holder> current = read(c);
           if (current.isEmpty()) {
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "INSERT INTO dg_leases (name, holder, acquired_ms, renewed_ms, expires_at_ms,"
-                        + " transitions) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (name) DO NOTHING")) {
-              s.setString(1, name);
-              s.setString(2, holder);
-              s.setLong(3, now);
-              s.setLong(4, now);
-              s.setLong(5, expires);
-              return s.executeUpdate() == 1;
-            }
+            return updatesOne(
+                c,
+                "INSERT INTO dg_leases (name, holder, acquired_ms, renewed_ms, expires_at_ms,"
+                    + " transitions) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (name) DO NOTHING",
+                name,
+                holder,
+                now,
+                now,
+                expires);
           }
           Holder h = current.get();
           boolean live = h.expiresAt().toEpochMilli() > now;
@@ -117,21 +115,19 @@ public final class DatabaseLease {
             return false;
           }
           // Take over an expired (or released) lease, only if it is still the one read.
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE dg_leases SET holder = ?, acquired_ms = ?, renewed_ms = ?,"
-                      + " expires_at_ms = ?, transitions = transitions + ?"
-                      + " WHERE name = ? AND holder = ? AND expires_at_ms = ?")) {
-            s.setString(1, holder);
-            s.setLong(2, now);
-            s.setLong(3, now);
-            s.setLong(4, expires);
-            s.setLong(5, h.holder().equals(holder) ? 0 : 1);
-            s.setString(6, name);
-            s.setString(7, h.holder());
-            s.setLong(8, h.expiresAt().toEpochMilli());
-            return s.executeUpdate() == 1;
-          }
+          return updatesOne(
+              c,
+              "UPDATE dg_leases SET holder = ?, acquired_ms = ?, renewed_ms = ?,"
+                  + " expires_at_ms = ?, transitions = transitions + ?"
+                  + " WHERE name = ? AND holder = ? AND expires_at_ms = ?",
+              holder,
+              now,
+              now,
+              expires,
+              h.holder().equals(holder) ? 0L : 1L,
+              name,
+              h.holder(),
+              h.expiresAt().toEpochMilli());
         });
   }
 
@@ -147,17 +143,15 @@ public final class DatabaseLease {
   }
 
   private boolean extend(Connection c, long now, long expires) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE dg_leases SET renewed_ms = ?, expires_at_ms = ?"
-                + " WHERE name = ? AND holder = ? AND expires_at_ms > ?")) {
-      s.setLong(1, now);
-      s.setLong(2, expires);
-      s.setString(3, name);
-      s.setString(4, holder);
-      s.setLong(5, now);
-      return s.executeUpdate() == 1;
-    }
+    return updatesOne(
+        c,
+        "UPDATE dg_leases SET renewed_ms = ?, expires_at_ms = ?"
+            + " WHERE name = ? AND holder = ? AND expires_at_ms > ?",
+        now,
+        expires,
+        name,
+        holder,
+        now);
   }
 
   /**
@@ -169,18 +163,26 @@ public final class DatabaseLease {
   public boolean release() {
     long now = clock.millis();
     return db.transaction(
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE dg_leases SET expires_at_ms = ? WHERE name = ? AND holder = ?"
-                      + " AND expires_at_ms > ?")) {
-            s.setLong(1, now);
-            s.setString(2, name);
-            s.setString(3, holder);
-            s.setLong(4, now);
-            return s.executeUpdate() == 1;
-          }
-        });
+        c ->
+            updatesOne(
+                c,
+                "UPDATE dg_leases SET expires_at_ms = ? WHERE name = ? AND holder = ?"
+                    + " AND expires_at_ms > ?",
+                now,
+                name,
+                holder,
+                now));
+  }
+
+  /** Runs an INSERT or UPDATE with {@code params} bound in order; whether it changed one row. */
+  private static boolean updatesOne(Connection c, String sql, Object... params)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
+      return s.executeUpdate() == 1;
+    }
   }
 
   /** The lease as stored (expired, released or not), if anyone ever took it. */

@@ -52,7 +52,8 @@ public final class StateDatabase {
     this.dialect = spec.isSqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
     this.properties = new Properties();
     // ${env:NAME} and ${file:PATH} values (credentials from a Secret) are read here, at open
-    io.driftgate.core.spec.ConfigValues.resolveAll("state.database.properties.", spec.properties())
+    io.driftgate.core.secrets.ConfigValues.resolveAll(
+            "state.database.properties.", spec.properties())
         .forEach(properties::setProperty);
     if (dialect == Dialect.SQLITE) {
       // Ingestion commits the lake catalog in the same file: wait for its lock instead of failing,

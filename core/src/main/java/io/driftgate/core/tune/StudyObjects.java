@@ -250,25 +250,7 @@ public final class StudyObjects {
   }
 
   private int download(Path local, Predicate<String> relative) {
-    int n = 0;
-    for (ArtifactStore.StoredObject o : store.list(key + "/")) {
-      String rel = o.key().substring(key.length() + 1);
-      if (!relative.test(rel)) {
-        continue;
-      }
-      Path file = local.resolve(rel).normalize();
-      if (!file.startsWith(local.normalize())) {
-        throw new IllegalStateException("object key escapes the study: " + o.key());
-      }
-      try {
-        Files.createDirectories(file.getParent());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      store.copyTo(o.key(), file);
-      n++;
-    }
-    return n;
+    return store.getFolder(key, local, relative);
   }
 
   private static boolean isTrialFile(String rel, String name) {

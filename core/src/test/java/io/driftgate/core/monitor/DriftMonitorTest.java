@@ -2,7 +2,7 @@ package io.driftgate.core.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.dataset.DatasetFiles;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;

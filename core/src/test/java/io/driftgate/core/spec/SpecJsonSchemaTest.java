@@ -9,7 +9,6 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.driftgate.core.run.LauncherConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.driftgate.streaming.ingest;
 
+import io.driftgate.streaming.monitor.ProfiledRow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * binary is made at most once, from a row nobody changes.
  */
 @DefaultCoder(LakeEntry.LakeEntryCoder.class)
-public final class LakeEntry {
+public final class LakeEntry implements ProfiledRow {
   private static final java.util.Map<Schema, GenericDatumWriter<GenericRecord>> WRITERS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -117,6 +118,7 @@ public final class LakeEntry {
   }
 
   /** Avro binary of the clean row (lake schema) or of the {@code DeadLetter}. */
+  @Override
   public byte[] payload() {
     byte[] p = payload;
     if (p == null) {

@@ -1,12 +1,11 @@
 package io.driftgate.streaming.monitor;
 
-import io.driftgate.core.drift.DatasetFiles;
+import io.driftgate.core.dataset.DatasetFiles;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.spec.ModelSpec;
-import io.driftgate.streaming.ingest.LakeEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,7 +44,7 @@ import org.joda.time.Duration;
  * (they are still in the lake).
  */
 public final class ProfileWindows
-    extends PTransform<PCollection<LakeEntry>, PCollection<WindowedProfile>> {
+    extends PTransform<PCollection<? extends ProfiledRow>, PCollection<WindowedProfile>> {
   private final ModelSpec spec;
   private final Duration window;
   private final Duration allowedLateness;
@@ -75,10 +74,14 @@ public final class ProfileWindows
   }
 
   @Override
-  public PCollection<WindowedProfile> expand(PCollection<LakeEntry> rows) {
+  public PCollection<WindowedProfile> expand(PCollection<? extends ProfiledRow> rows) {
+    return profile(rows);
+  }
+
+  private <T extends ProfiledRow> PCollection<WindowedProfile> profile(PCollection<T> rows) {
     return rows.apply(
             "EventTimeWindows",
-            Window.<LakeEntry>into(FixedWindows.of(window))
+            Window.<T>into(FixedWindows.of(window))
                 .triggering(
                     AfterWatermark.pastEndOfWindow()
                         .withLateFirings(
@@ -86,13 +89,14 @@ public final class ProfileWindows
                                 .plusDelayOf(Duration.standardSeconds(5))))
                 .withAllowedLateness(allowedLateness)
                 .accumulatingFiredPanes())
-        .apply("Profile", Combine.globally(new ProfileFn(spec)).withoutDefaults())
+        .apply("Profile", Combine.globally(new ProfileFn<T>(spec)).withoutDefaults())
         .apply("WithWindow", ParDo.of(new AttachWindow()))
         .setCoder(WindowedProfile.WindowedProfileCoder.of());
   }
 
   /** Accumulates rows into a profile; merge is the profiles' merge. */
-  static final class ProfileFn extends Combine.CombineFn<LakeEntry, ProfileFn.Acc, byte[]> {
+  static final class ProfileFn<T extends ProfiledRow>
+      extends Combine.CombineFn<T, ProfileFn.Acc, byte[]> {
     private final String rowSchemaJson;
     private final List<ProfiledFeature> features;
     private transient GenericDatumReader<GenericRecord> reader;
@@ -118,7 +122,7 @@ public final class ProfileWindows
     }
 
     @Override
-    public Acc addInput(Acc acc, LakeEntry row) {
+    public Acc addInput(Acc acc, T row) {
       if (acc.builder == null) {
         acc.builder = new ProfileBuilder(features);
       }
@@ -141,7 +145,7 @@ public final class ProfileWindows
     }
 
     @Override
-    public Coder<Acc> getAccumulatorCoder(CoderRegistry registry, Coder<LakeEntry> input) {
+    public Coder<Acc> getAccumulatorCoder(CoderRegistry registry, Coder<T> input) {
       return new AccCoder();
     }
 

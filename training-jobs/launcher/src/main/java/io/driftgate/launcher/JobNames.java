@@ -1,11 +1,7 @@
 package io.driftgate.launcher;
 
+import io.driftgate.core.run.IdempotencyKey;
 import io.driftgate.core.run.RunStep;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * Kubernetes names derived from a run's idempotency key: DNS-1123 labels of at most 63 characters,
@@ -47,20 +43,10 @@ public final class JobNames {
   }
 
   private static String clean(String key, int max) {
-    String s = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-    s = s.replaceAll("^-+", "");
-    if (s.length() > max) {
-      s = s.substring(0, Math.max(0, max));
-    }
-    return s.replaceAll("-+$", "");
+    return IdempotencyKey.readable(key, max);
   }
 
   static String hash(String key) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d).substring(0, 10);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return IdempotencyKey.sha256(key).substring(0, 10);
   }
 }

@@ -1,8 +1,8 @@
 package io.driftgate.launcher;
 
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunStep;
+import io.driftgate.core.spec.LauncherConfig;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;

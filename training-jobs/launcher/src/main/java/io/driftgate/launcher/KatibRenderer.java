@@ -1,9 +1,9 @@
 package io.driftgate.launcher;
 
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunResults;
 import io.driftgate.core.run.RunStep;
+import io.driftgate.core.spec.LauncherConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

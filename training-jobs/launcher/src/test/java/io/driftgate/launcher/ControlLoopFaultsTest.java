@@ -3,13 +3,14 @@ package io.driftgate.launcher;
 import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunEvent;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStep;
 import io.driftgate.core.run.Transition;
+import io.driftgate.core.spec.LauncherConfig;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -192,7 +193,7 @@ class ControlLoopFaultsTest {
    */
   @Test
   void aLauncherKilledInEveryRunStateResumes() {
-    RunMachine m = new RunMachine(config.policy(), java.time.Clock.systemUTC());
+    RunMachine m = new RunMachine(RunPolicy.of(config), java.time.Clock.systemUTC());
     RetrainRun requested =
         m.request(KEY, Fixtures.MODEL, io.driftgate.core.run.RunRequest.from(request(KEY)));
     RetrainRun tuning = m.apply(requested, new RunEvent.Admit()).run();

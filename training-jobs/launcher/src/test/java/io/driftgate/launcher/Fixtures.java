@@ -1,12 +1,13 @@
 package io.driftgate.launcher;
 
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStep;
 import io.driftgate.core.run.RunStore;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.state.StateDatabase;
 import io.driftgate.schemas.RetrainRequest;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -107,7 +108,7 @@ final class Fixtures {
     return new Launcher(
         MODEL,
         store,
-        new RunMachine(config.policy(), clock),
+        new RunMachine(RunPolicy.of(config), clock),
         backend,
         maxInFlight,
         clock,
@@ -127,7 +128,7 @@ final class Fixtures {
     return new Launcher(
         MODEL,
         store,
-        new RunMachine(config.policy(), clock),
+        new RunMachine(RunPolicy.of(config), clock),
         backend,
         maxInFlight,
         clock,

@@ -2,8 +2,8 @@ package io.driftgate.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunStep;
+import io.driftgate.core.spec.LauncherConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

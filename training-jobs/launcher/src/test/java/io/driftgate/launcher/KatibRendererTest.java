@@ -2,9 +2,9 @@ package io.driftgate.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunRequest;
+import io.driftgate.core.spec.LauncherConfig;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

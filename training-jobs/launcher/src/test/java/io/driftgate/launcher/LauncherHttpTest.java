@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.RunStep;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.state.Endpoints;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunEvent;
 import io.driftgate.core.run.RunMachine;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.Transition;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.schemas.RetrainRequest;
@@ -92,7 +93,7 @@ class LauncherPinningTest {
     return new Launcher(
         Fixtures.MODEL,
         store,
-        new RunMachine(config.policy(), clock),
+        new RunMachine(RunPolicy.of(config), clock),
         new LocalBackend(steps, steps, 2),
         1,
         clock,
@@ -206,7 +207,7 @@ class LauncherPinningTest {
   @Test
   void aRestartedLauncherReusesThePinnedSnapshotAndPinsAWaitingRun() throws Exception {
     JdbcRunStore store = Fixtures.store(dir);
-    RunMachine machine = new RunMachine(config.policy(), Clock.systemUTC());
+    RunMachine machine = new RunMachine(RunPolicy.of(config), Clock.systemUTC());
     RunRequest what = RunRequest.from(request("x"));
     // "pinned": pinned, then the launcher stopped before the study was submitted
     RetrainRun pinned =
@@ -226,7 +227,7 @@ class LauncherPinningTest {
         new Launcher(
             Fixtures.MODEL,
             store,
-            new RunMachine(two.policy(), clock),
+            new RunMachine(RunPolicy.of(two), clock),
             new LocalBackend(steps, steps, 2),
             2,
             clock,

@@ -4,10 +4,11 @@ import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.Transition;
+import io.driftgate.core.spec.LauncherConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,7 +85,7 @@ class LocalBackendTest {
       JdbcRunStore other = Fixtures.store(dir);
       RetrainRun stored = other.get("k").orElseThrow();
       RetrainRun cancelled =
-          new io.driftgate.core.run.RunMachine(config.policy(), java.time.Clock.systemUTC())
+          new io.driftgate.core.run.RunMachine(RunPolicy.of(config), java.time.Clock.systemUTC())
               .apply(stored, new io.driftgate.core.run.RunEvent.Cancel("elsewhere"))
               .run();
       other.save(cancelled);

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.driftgate.core.run.JdbcRejectedRequests;
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RejectedRequest;
 import io.driftgate.core.run.RejectedRequests;
 import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.state.StateStoreException;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.kafka.EmbeddedKafka;

@@ -21,6 +21,10 @@ import org.apache.commons.math3.special.Gamma;
  * Pearson (1900); Agresti, "Categorical Data Analysis", 3rd ed., §3.2.
  */
 public final class ChiSquared {
+  /** Chi-squared as a drift metric: a test on counts, drift when p &lt; 0.05. */
+  public static final MetricDefinition DEFINITION =
+      MetricDefinition.countTest(0.05, ChiSquared::homogeneity);
+
   private ChiSquared() {}
 
   /**

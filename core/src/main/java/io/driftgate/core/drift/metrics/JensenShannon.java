@@ -18,6 +18,10 @@ import java.util.Map;
  * matches {@code scipy.spatial.distance.jensenshannon(p, q, base=2)}.
  */
 public final class JensenShannon {
+  /** Jensen–Shannon as a drift metric: a distance on counts, drift at or above 0.1. */
+  public static final MetricDefinition DEFINITION =
+      MetricDefinition.countDistance(0.1, JensenShannon::distance);
+
   private JensenShannon() {}
 
   /**

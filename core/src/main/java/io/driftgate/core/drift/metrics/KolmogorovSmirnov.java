@@ -23,6 +23,10 @@ package io.driftgate.core.drift.metrics;
  * are those of the sketches' retained, weighted items.
  */
 public final class KolmogorovSmirnov {
+  /** KS as a drift metric: a test on numeric samples, drift when p &lt; 0.05. */
+  public static final MetricDefinition DEFINITION =
+      MetricDefinition.numericOnly(true, 0.05, KolmogorovSmirnov::compare);
+
   private KolmogorovSmirnov() {}
 
   /**
@@ -107,5 +111,19 @@ public final class KolmogorovSmirnov {
 
   private static double clamp(double p) {
     return Math.max(0.0, Math.min(1.0, p));
+  }
+
+  /**
+   * The test on two numeric samples: exact on the raw values when both sides hold them, else on the
+   * sketches' distributions with each side credited its {@link NumericSample#effectiveSize()}.
+   */
+  static TestResult compare(NumericSample reference, NumericSample current) {
+    if (NumericSample.bothExact(reference, current)) {
+      return test(reference.exactValues(), current.exactValues());
+    }
+    double d = statistic(reference.distribution(), current.distribution());
+    double a = reference.effectiveSize();
+    double b = current.effectiveSize();
+    return new TestResult(d, pValue(d, a * b / (a + b)), Double.NaN);
   }
 }

@@ -16,6 +16,10 @@ import java.util.Map;
  * guide</a>.
  */
 public final class LInfinity {
+  /** L-infinity as a drift metric: a distance on counts, drift at or above 0.1. */
+  public static final MetricDefinition DEFINITION =
+      MetricDefinition.countDistance(0.1, LInfinity::distance);
+
   private LInfinity() {}
 
   /**

@@ -15,6 +15,9 @@ package io.driftgate.core.drift.metrics;
  * moderate shift, &gt; 0.25 major shift.
  */
 public final class Psi {
+  /** PSI as a drift metric: a distance on counts, drift at or above 0.1. */
+  public static final MetricDefinition DEFINITION = MetricDefinition.countDistance(0.1, Psi::psi);
+
   /** Proportion substituted for an empty bin. */
   public static final double EPSILON = 1e-4;
 

@@ -15,6 +15,16 @@ package io.driftgate.core.drift.metrics;
  * normalise it by the reference standard deviation (Evidently's {@code wasserstein_distance_norm}).
  */
 public final class Wasserstein {
+  /** Floor for the reference standard deviation when normalising the distance. */
+  public static final double MIN_STD = 1e-3;
+
+  /**
+   * Wasserstein-1 as a drift metric: on numeric samples, normalised by the reference standard
+   * deviation, drift at or above 0.1.
+   */
+  public static final MetricDefinition DEFINITION =
+      MetricDefinition.numericOnly(false, 0.1, Wasserstein::normalised);
+
   private Wasserstein() {}
 
   /**
@@ -97,5 +107,15 @@ public final class Wasserstein {
       sum += Math.abs(qa[i] - qb[i]);
     }
     return sum / qa.length;
+  }
+
+  /** The distance of two numeric samples over the reference standard deviation (no p-value). */
+  static TestResult normalised(NumericSample reference, NumericSample current) {
+    double w =
+        NumericSample.bothExact(reference, current)
+            ? distance(reference.exactValues(), current.exactValues())
+            : distance(reference.distribution(), current.distribution());
+    return new TestResult(
+        w / Math.max(reference.standardDeviation(), MIN_STD), Double.NaN, Double.NaN);
   }
 }

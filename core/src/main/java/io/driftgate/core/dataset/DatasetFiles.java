@@ -1,4 +1,4 @@
-package io.driftgate.core.drift;
+package io.driftgate.core.dataset;
 
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.ProfileBuilder;

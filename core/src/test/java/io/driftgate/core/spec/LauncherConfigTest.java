@@ -1,11 +1,10 @@
-package io.driftgate.core.run;
+package io.driftgate.core.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.driftgate.core.spec.SpecError;
-import io.driftgate.core.spec.SpecException;
-import io.driftgate.core.spec.TestSpecs;
+import io.driftgate.core.run.RunPolicy;
+import io.driftgate.core.run.RunState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +21,8 @@ class LauncherConfigTest {
     LauncherConfig c = LauncherConfig.parse(null);
     assertThat(c).isEqualTo(LauncherConfig.defaults());
     assertThat(c.backend()).isEqualTo(LauncherConfig.Backend.LOCAL);
-    assertThat(c.policy().maxAttempts()).isEqualTo(3);
-    assertThat(c.policy().timeout(RunState.TUNING)).isEqualTo(Duration.ofHours(12));
+    assertThat(RunPolicy.of(c).maxAttempts()).isEqualTo(3);
+    assertThat(RunPolicy.of(c).timeout(RunState.TUNING)).isEqualTo(Duration.ofHours(12));
   }
 
   @Test
@@ -71,8 +70,8 @@ class LauncherConfigTest {
     assertThat(c.memory()).isEqualTo("16Gi");
     assertThat(c.parallelism()).isEqualTo(4);
     assertThat(c.backoffLimitPerIndex()).isEqualTo(2);
-    assertThat(c.policy().backoff(1)).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.policy().backoff(10)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(RunPolicy.of(c).backoff(1)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(RunPolicy.of(c).backoff(10)).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.tuningTimeout()).isEqualTo(Duration.ofHours(3));
     assertThat(c.ttlAfterFinished()).isZero();
   }

@@ -1,8 +1,5 @@
-package io.driftgate.core.run;
+package io.driftgate.core.spec;
 
-import io.driftgate.core.spec.Durations;
-import io.driftgate.core.spec.SpecError;
-import io.driftgate.core.spec.SpecException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,6 +103,12 @@ public record LauncherConfig(
   public record Volume(String name, String mountPath, String claimName, boolean readOnly) {}
 
   /** Where every Job pod sees the spec (the {@code specConfigMap} is mounted on its folder). */
+  /** Retry defaults of the run state machine (3 attempts, 30 s doubling to at most 10 min). */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(10);
+
   public static final String SPEC_PATH = "/etc/driftgate/driftgate.yaml";
 
   /** The default tuning grid (also the local backend's). */
@@ -189,9 +192,9 @@ public record LauncherConfig(
         Map.of(),
         2,
         1,
-        RunPolicy.DEFAULT_MAX_ATTEMPTS,
-        RunPolicy.DEFAULT_INITIAL_BACKOFF,
-        RunPolicy.DEFAULT_MAX_BACKOFF,
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_INITIAL_BACKOFF,
+        DEFAULT_MAX_BACKOFF,
         Duration.ofHours(12),
         Duration.ofHours(4),
         Duration.ofHours(1),
@@ -205,19 +208,6 @@ public record LauncherConfig(
       n *= v.size();
     }
     return (int) Math.min(Integer.MAX_VALUE, n);
-  }
-
-  /** The state machine's retry and timeout rules. */
-  public RunPolicy policy() {
-    return new RunPolicy(
-        maxAttempts,
-        initialBackoff,
-        maxBackoff,
-        2.0,
-        Map.of(
-            RunState.TUNING, tuningTimeout,
-            RunState.TRAINING_BEST, trainingTimeout,
-            RunState.GATING, gatingTimeout));
   }
 
   /** A copy with another backend (CLI override). */

@@ -1,4 +1,4 @@
-package io.driftgate.core.spec;
+package io.driftgate.core.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

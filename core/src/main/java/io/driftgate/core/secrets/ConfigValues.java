@@ -1,4 +1,4 @@
-package io.driftgate.core.spec;
+package io.driftgate.core.secrets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

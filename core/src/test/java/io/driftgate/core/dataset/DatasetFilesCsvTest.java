@@ -1,4 +1,4 @@
-package io.driftgate.core.drift;
+package io.driftgate.core.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

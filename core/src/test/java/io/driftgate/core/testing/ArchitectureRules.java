@@ -1,0 +1,102 @@
+package io.driftgate.core.testing;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The architecture rules that the build checks (each module's {@code ArchitectureTest} runs the
+ * ones that concern it): an engine-free core, no package cycles, and the module layering. One
+ * definition here, so that a module's test and the planted-violation tests check the same rule.
+ */
+public final class ArchitectureRules {
+  /** Packages of the engines and clients that stay out of {@code core}. */
+  public static final String[] ENGINE_PACKAGES = {
+    "org.apache.beam..", "org.apache.flink..", "ai.djl..", "io.fabric8..", "org.apache.kafka.."
+  };
+
+  private ArchitectureRules() {}
+
+  /** Production classes under {@code packages}: no test classes, no test jars (core's fixtures). */
+  public static JavaClasses productionClasses(String... packages) {
+    return new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar"))
+        .importPackages(packages);
+  }
+
+  /** {@code core} imports no engine (Beam, Flink), no DJL, no fabric8 and no Kafka client. */
+  public static ArchRule coreIsEngineFree() {
+    return noClasses()
+        .that()
+        .resideInAPackage("io.driftgate.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ENGINE_PACKAGES)
+        .because(
+            "core is the engine-free model that every module and process shares; engines stay in"
+                + " streaming (Beam/Flink/Kafka), trainer (DJL) and launcher (fabric8)");
+  }
+
+  /**
+   * No cycle between the top-level packages of a module: {@code root.(x)..} and {@code root.(y)..}
+   * never depend on each other both ways.
+   */
+  public static ArchRule noPackageCycles(String root) {
+    return slices()
+        .matching(root + ".(*)..")
+        .namingSlices(root + ".$1")
+        .should()
+        .beFreeOfCycles()
+        .allowEmptyShould(true)
+        .because("a package cycle makes two packages one; move the shared type or invert a call");
+  }
+
+  /**
+   * The module graph, as Maven declares it, for production code: core at the bottom, the engines'
+   * modules above it, the CLI (which assembles them) on top, and bench beside the CLI.
+   */
+  public static ArchRule moduleLayering() {
+    return layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .withOptionalLayers(true)
+        .layer("Schemas")
+        .definedBy("io.driftgate.schemas..")
+        .layer("Core")
+        .definedBy("io.driftgate.core..")
+        .layer("Streaming")
+        .definedBy("io.driftgate.streaming..")
+        .layer("Trainer")
+        .definedBy("io.driftgate.trainer..")
+        .layer("Gate")
+        .definedBy("io.driftgate.gate..")
+        .layer("Launcher")
+        .definedBy("io.driftgate.launcher..")
+        .layer("Cli")
+        .definedBy("io.driftgate.cli..")
+        .layer("Bench")
+        .definedBy("io.driftgate.bench..")
+        .whereLayer("Bench")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Cli")
+        .mayOnlyBeAccessedByLayers("Bench")
+        .whereLayer("Launcher")
+        .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .whereLayer("Gate")
+        .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .whereLayer("Trainer")
+        .mayOnlyBeAccessedByLayers("Gate", "Cli", "Bench")
+        .whereLayer("Streaming")
+        .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .whereLayer("Core")
+        .mayOnlyBeAccessedByLayers("Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench")
+        .whereLayer("Schemas")
+        .mayOnlyBeAccessedByLayers(
+            "Core", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench");
+  }
+}
