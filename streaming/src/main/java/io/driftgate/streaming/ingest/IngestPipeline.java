@@ -6,6 +6,9 @@ import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.streaming.monitor.DetectDrift;
 import io.driftgate.streaming.monitor.ProfileWindows;
+import io.driftgate.streaming.monitor.WindowedProfile;
+import io.driftgate.streaming.scoring.ScoreRecords;
+import io.driftgate.streaming.scoring.ScoredRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -184,18 +187,37 @@ public final class IngestPipeline {
                     config.bootstrapServers(), config.kafkaProperties(), config.consumerGroup())
                 .optNullRateLimits(config.spec())
                 .build());
-    if (config.monitor()) {
-      PCollectionTuple monitored =
+    PCollection<WindowedProfile> profiles = null;
+    if (config.spec().scoring().enabled()) {
+      // Valid rows -> champion -> predictions table; the monitor profiles the scored rows.
+      PCollection<ScoredRow> scored =
           outcomes
               .get(DecodeAndClean.ROWS)
-              .apply("ProfileWindows", ProfileWindows.builder().setModelSpec(config.spec()).build())
               .apply(
-                  "DetectDrift",
-                  DetectDrift.builder()
+                  "ScoreRecords",
+                  ScoreRecords.builder()
                       .setModelSpec(config.spec())
-                      .setState(config.stateSpec())
-                      .optReportTable(config.lakeCatalog())
+                      .optPredictionsTable(config.lakeCatalog())
                       .build());
+      if (config.monitor()) {
+        profiles = scored.apply("ProfileWindows", ProfileWindows.scored(config.spec()));
+      }
+    } else if (config.monitor()) {
+      profiles =
+          outcomes
+              .get(DecodeAndClean.ROWS)
+              .apply(
+                  "ProfileWindows", ProfileWindows.builder().setModelSpec(config.spec()).build());
+    }
+    if (config.monitor()) {
+      PCollectionTuple monitored =
+          profiles.apply(
+              "DetectDrift",
+              DetectDrift.builder()
+                  .setModelSpec(config.spec())
+                  .setState(config.stateSpec())
+                  .optReportTable(config.lakeCatalog())
+                  .build());
       publish(
           monitored.get(DetectDrift.REPORTS),
           "PublishDriftReports",
