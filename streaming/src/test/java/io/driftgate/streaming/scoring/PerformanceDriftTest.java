@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PerformanceDriftTest {
   static final Path EXAMPLE = Path.of("../examples/flight-delay");
   static final long WINDOW = 10 * 60_000L;
-  static final int WINDOWS = 12;
-  static final int PER_WINDOW = 300;
-  static final int FLIP_WINDOW = 6;
+  static final int WINDOWS = 10;
+  static final int PER_WINDOW = 200;
+  static final int FLIP_WINDOW = 5;
 
   @TempDir Path work;
 
@@ -40,8 +40,8 @@ class PerformanceDriftTest {
     String yaml =
         Files.readString(EXAMPLE.resolve("driftgate.yaml"))
                 .replace("window: 30m", "window: 10m")
-                .replace("referenceRecords: 20000", "referenceRecords: 1000")
-                // 300-row windows against a 1000-row reference: no input-drift rule on one feature
+                .replace("referenceRecords: 20000", "referenceRecords: 600")
+                // 200-row windows against a 600-row reference: no input-drift rule on one feature
                 .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")
             + "\nscoring:\n  detector: adwin\n";
     return SpecLoader.parse(yaml, EXAMPLE).withLakePath(work.resolve("lake"));
