@@ -28,6 +28,9 @@ import org.apache.iceberg.types.Types;
 public final class PredictionsTable {
   public static final String NAME = "predictions";
 
+  /** Predictions joined with labels that arrived later (same columns, label always set). */
+  public static final String LABELLED = "labelled_predictions";
+
   /** Snapshot summary key: the comma-separated ids of the batches an append holds. */
   public static final String BATCHES = "driftgate.prediction-batches";
 
@@ -53,13 +56,26 @@ public final class PredictionsTable {
   private PredictionsTable() {}
 
   public static TableIdentifier id(String model) {
-    return TableIdentifier.of(LakeTables.namespace(model), NAME);
+    return id(model, NAME);
+  }
+
+  /** A table of prediction rows: {@link #NAME} or {@link #LABELLED}. */
+  public static TableIdentifier id(String model, String table) {
+    return TableIdentifier.of(LakeTables.namespace(model), table);
   }
 
   /** Loads the table, creating it (and the namespace) first when needed. */
   public static Table ensure(Catalog catalog, String model) {
+    return ensure(catalog, model, NAME);
+  }
+
+  /** Loads a table of prediction rows, creating it first when needed. */
+  public static Table ensure(Catalog catalog, String model, String table) {
     return LakeTables.ensure(
-        catalog, id(model), SCHEMA, PartitionSpec.builderFor(SCHEMA).day("event_time").build());
+        catalog,
+        id(model, table),
+        SCHEMA,
+        PartitionSpec.builderFor(SCHEMA).day("event_time").build());
   }
 
   /** One prediction as a row of {@code table}. */
@@ -131,12 +147,17 @@ public final class PredictionsTable {
 
   /** Every stored row (current snapshot), or none when the table does not exist. */
   public static List<Record> read(Catalog catalog, String model) {
+    return read(catalog, model, NAME);
+  }
+
+  /** Every stored row of a table of prediction rows, or none when it does not exist. */
+  public static List<Record> read(Catalog catalog, String model, String table) {
     List<Record> out = new ArrayList<>();
-    if (!catalog.tableExists(id(model))) {
+    if (!catalog.tableExists(id(model, table))) {
       return out;
     }
     try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(catalog.loadTable(id(model))).build()) {
+        IcebergGenerics.read(catalog.loadTable(id(model, table))).build()) {
       rows.forEach(r -> out.add(r.copy()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -20,6 +20,10 @@ import java.util.TreeMap;
  * @param metric per-example quantity the detector watches: {@code error} (0/1) or {@code logloss}
  * @param detector change detector name ({@code adwin} or {@code page-hinkley})
  * @param detectorSettings the detector's settings by key (e.g. {@code delta: 0.002}), as text
+ * @param labelsTopic a topic of labels that arrive after their records (key: event id, value: the
+ *     label as text), or null when labels only come in the records
+ * @param labelsMaxDelay how long (event time) a prediction waits for its label and a label for its
+ *     prediction
  */
 public record ScoringSpec(
     boolean enabled,
@@ -28,8 +32,12 @@ public record ScoringSpec(
     double threshold,
     String metric,
     String detector,
-    Map<String, String> detectorSettings)
+    Map<String, String> detectorSettings,
+    String labelsTopic,
+    Duration labelsMaxDelay)
     implements Serializable {
+
+  public static final Duration DEFAULT_LABELS_MAX_DELAY = Duration.ofHours(1);
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
   public static final int DEFAULT_BATCH_SIZE = 512;
@@ -42,10 +50,32 @@ public record ScoringSpec(
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(detector, "detector");
+    labelsMaxDelay = labelsMaxDelay == null ? DEFAULT_LABELS_MAX_DELAY : labelsMaxDelay;
     detectorSettings =
         detectorSettings == null || detectorSettings.isEmpty()
             ? Collections.emptyMap()
             : Collections.unmodifiableMap(new TreeMap<>(detectorSettings));
+  }
+
+  /** Without a labels topic. */
+  public ScoringSpec(
+      boolean enabled,
+      Duration pollInterval,
+      int batchSize,
+      double threshold,
+      String metric,
+      String detector,
+      Map<String, String> detectorSettings) {
+    this(
+        enabled,
+        pollInterval,
+        batchSize,
+        threshold,
+        metric,
+        detector,
+        detectorSettings,
+        null,
+        DEFAULT_LABELS_MAX_DELAY);
   }
 
   /** No scoring stage. */
@@ -75,7 +105,15 @@ public record ScoringSpec(
   /** A copy polling the registry at another interval. */
   public ScoringSpec withPollInterval(Duration every) {
     return new ScoringSpec(
-        enabled, every, batchSize, threshold, metric, detector, detectorSettings);
+        enabled,
+        every,
+        batchSize,
+        threshold,
+        metric,
+        detector,
+        detectorSettings,
+        labelsTopic,
+        labelsMaxDelay);
   }
 
   /** The per-example value the detector takes, for a probability of class 1 and a 0/1 label. */

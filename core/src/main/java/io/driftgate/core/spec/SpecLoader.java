@@ -61,7 +61,8 @@ public final class SpecLoader {
           "state",
           "scoring");
   static final List<String> SCORING_KEYS =
-      List.of("enabled", "pollInterval", "batchSize", "threshold", "metric", "detector");
+      List.of("enabled", "pollInterval", "batchSize", "threshold", "metric", "detector", "labels");
+  static final List<String> SCORING_LABELS_KEYS = List.of("topic", "maxDelay");
   static final List<String> STATE_KEYS = List.of("database", "artifacts");
   static final List<String> STATE_DATABASE_KEYS = List.of("url", "properties");
   static final List<String> SOURCE_KEYS =
@@ -953,6 +954,10 @@ public final class SpecLoader {
         detector = ScoringSpec.DEFAULT_DETECTOR;
         settings.clear();
       }
+      Map<String, Object> labels = section(m, p, "labels", false, SCORING_LABELS_KEYS);
+      String labelsTopic = string(labels, p + ".labels", "topic", labels != null, "flights.labels");
+      Duration maxDelay =
+          duration(labels, p + ".labels", "maxDelay", ScoringSpec.DEFAULT_LABELS_MAX_DELAY, false);
       return new ScoringSpec(
           enabled,
           poll == null ? ScoringSpec.DEFAULT_POLL_INTERVAL : poll,
@@ -960,7 +965,9 @@ public final class SpecLoader {
           threshold == null ? ScoringSpec.DEFAULT_THRESHOLD : threshold,
           metric,
           detector,
-          settings);
+          settings,
+          labelsTopic,
+          maxDelay);
     }
 
     private TrainingSpec training(Map<String, Object> root) {

@@ -38,6 +38,20 @@ class ScoringSpecTest {
   }
 
   @Test
+  void aLabelsTopicWithItsDelay() {
+    ScoringSpec s =
+        TestSpecs.parse(
+                MINIMAL + "scoring:\n  labels:\n    topic: flights.labels\n    maxDelay: 2h\n")
+            .scoring();
+    assertThat(s.labelsTopic()).isEqualTo("flights.labels");
+    assertThat(s.labelsMaxDelay()).isEqualTo(Duration.ofHours(2));
+    assertThat(ScoringSpec.defaults().labelsTopic()).isNull();
+    assertThatThrownBy(() -> TestSpecs.parse(MINIMAL + "scoring:\n  labels:\n    maxDelay: 2h\n"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("scoring.labels.topic");
+  }
+
+  @Test
   void badValuesNameKeyValueAndFix() {
     assertThatThrownBy(() -> TestSpecs.parse(MINIMAL + "scoring:\n  metric: auc\n"))
         .isInstanceOf(SpecException.class)

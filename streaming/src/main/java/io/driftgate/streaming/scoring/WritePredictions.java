@@ -45,10 +45,18 @@ public final class WritePredictions
     extends PTransform<PCollection<Prediction>, PCollection<Integer>> {
   private final LakeCatalog catalog;
   private final String model;
+  private final String table;
 
+  /** Into the {@code predictions} table. */
   public WritePredictions(LakeCatalog catalog, String model) {
+    this(catalog, model, PredictionsTable.NAME);
+  }
+
+  /** Into a table of prediction rows ({@link PredictionsTable#NAME} or {@code LABELLED}). */
+  public WritePredictions(LakeCatalog catalog, String model, String table) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.model = Objects.requireNonNull(model, "model");
+    this.table = Objects.requireNonNull(table, "table");
   }
 
   /** A bundle's data files under a fresh id. */
@@ -56,11 +64,11 @@ public final class WritePredictions
 
   @Override
   public PCollection<Integer> expand(PCollection<Prediction> predictions) {
-    try (Opened t = Opened.open(catalog, model)) {
+    try (Opened t = Opened.open(catalog, model, table)) {
       // create the table once, before any worker writes
     }
     return predictions
-        .apply("WritePredictionFiles", ParDo.of(new WriteFilesFn(catalog, model)))
+        .apply("WritePredictionFiles", ParDo.of(new WriteFilesFn(catalog, model, table)))
         .setCoder(SerializableCoder.of(Batch.class))
         .apply(
             "OneCommitter", WithKeys.<Integer, Batch>of(0).withKeyType(TypeDescriptors.integers()))
@@ -71,7 +79,7 @@ public final class WritePredictions
                 .discardingFiredPanes()
                 .withAllowedLateness(Duration.ZERO))
         .apply("GroupBatches", GroupByKey.create())
-        .apply("CommitPredictions", ParDo.of(new CommitFn(catalog, model)))
+        .apply("CommitPredictions", ParDo.of(new CommitFn(catalog, model, table)))
         .setCoder(VarIntCoder.of());
   }
 
@@ -85,9 +93,9 @@ public final class WritePredictions
       this.table = table;
     }
 
-    static Opened open(LakeCatalog lake, String model) {
+    static Opened open(LakeCatalog lake, String model, String table) {
       Catalog c = lake.open();
-      return new Opened(c, PredictionsTable.ensure(c, model));
+      return new Opened(c, PredictionsTable.ensure(c, model, table));
     }
 
     @Override
@@ -105,6 +113,7 @@ public final class WritePredictions
   static final class WriteFilesFn extends DoFn<Prediction, Batch> {
     private final LakeCatalog catalog;
     private final String model;
+    private final String table;
     private final Counter written =
         Metrics.counter(ScoringMetrics.NAMESPACE, "predictions_written");
     private transient Opened opened;
@@ -112,14 +121,15 @@ public final class WritePredictions
     private transient LakeFileWriter writer;
     private transient long minTimestamp;
 
-    WriteFilesFn(LakeCatalog catalog, String model) {
+    WriteFilesFn(LakeCatalog catalog, String model, String table) {
       this.catalog = catalog;
       this.model = model;
+      this.table = table;
     }
 
     @Setup
     public void setup() {
-      opened = Opened.open(catalog, model);
+      opened = Opened.open(catalog, model, table);
       taskId = Math.abs(UUID.randomUUID().hashCode() % 100_000);
     }
 
@@ -173,17 +183,19 @@ public final class WritePredictions
   static final class CommitFn extends DoFn<KV<Integer, Iterable<Batch>>, Integer> {
     private final LakeCatalog catalog;
     private final String model;
+    private final String table;
     private final Counter commits = Metrics.counter(ScoringMetrics.NAMESPACE, "prediction_commits");
     private transient Opened opened;
 
-    CommitFn(LakeCatalog catalog, String model) {
+    CommitFn(LakeCatalog catalog, String model, String table) {
       this.catalog = catalog;
       this.model = model;
+      this.table = table;
     }
 
     @Setup
     public void setup() {
-      opened = Opened.open(catalog, model);
+      opened = Opened.open(catalog, model, table);
     }
 
     @RequiresStableInput
