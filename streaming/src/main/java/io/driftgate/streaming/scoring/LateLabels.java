@@ -62,8 +62,26 @@ public final class LateLabels extends PTransform<PCollection<Prediction>, PDone>
     this.model = Objects.requireNonNull(model, "model");
   }
 
+  /** Creates the two tables once, before any worker opens them (concurrent creation races). */
+  static void ensureTables(LakeCatalog catalog, String model) {
+    org.apache.iceberg.catalog.Catalog c = catalog.open();
+    try {
+      PredictionsTable.ensure(c, model, PredictionsTable.LABELLED);
+      UnmatchedLabelsTable.ensure(c, model);
+    } finally {
+      if (c instanceof java.io.Closeable closeable) {
+        try {
+          closeable.close();
+        } catch (java.io.IOException e) {
+          // nothing held open matters once the tables exist
+        }
+      }
+    }
+  }
+
   @Override
   public PDone expand(PCollection<Prediction> predictions) {
+    ensureTables(catalog, model);
     Map<String, Object> consumer = new HashMap<>();
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
     consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

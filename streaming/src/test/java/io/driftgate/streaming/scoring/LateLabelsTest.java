@@ -41,6 +41,7 @@ class LateLabelsTest {
   @Test
   void unmatchedLabelsAreStored() throws Exception {
     LakeCatalog catalog = LakeCatalog.embedded(lake);
+    LateLabels.ensureTables(catalog, "flight-delay"); // as expand() does
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(
             Create.of(KV.of("e2", 1), KV.of("e4", 0), KV.of("e9", 1))
