@@ -61,6 +61,12 @@ public final class RegistryChampions {
     };
   }
 
+  /** The trainer's metric names that {@code WindowPerformance} knows by another name. */
+  static final Map<String, String> TRAINER_NAMES =
+      Map.of(
+          "roc_auc", io.driftgate.core.stats.Metrics.AUC,
+          "log_loss", io.driftgate.core.stats.Metrics.LOG_LOSS);
+
   /** The validation metrics a model directory holds ({@code metrics.json}); empty when none. */
   public static Map<String, Double> validationMetrics(Path dir) {
     Path file = dir.resolve(Trainer.METRICS_FILE);
@@ -74,7 +80,8 @@ public final class RegistryChampions {
           .forEachRemaining(
               e -> {
                 if (e.getValue().isNumber()) {
-                  out.put(e.getKey(), e.getValue().asDouble());
+                  out.put(
+                      TRAINER_NAMES.getOrDefault(e.getKey(), e.getKey()), e.getValue().asDouble());
                 }
               });
     } catch (IOException e) {
