@@ -245,14 +245,14 @@ Identity (--auto-iam-authn). The app containers start once its startup probe pas
 {{- printf "%s-launcher" (include "driftgate.fullname" .) }}
 {{- end }}
 
-{{/* The spec's launcher section: the kubernetes backend as the chart deploys it (see
+{{/* The spec's launcher section: the kubernetes (or, with launcher.katib.enabled, katib) backend as the chart deploys it (see
 core/.../run/LauncherConfig.java for the keys). Every Job pod mounts the spec ConfigMap at
 /etc/driftgate and, with storage.claim, the claim at /data; nothing else. */}}
 {{- define "driftgate.launcherSection" -}}
 {{- $t := .Values.launcher.trainer }}
 {{- $variant := printf "-%s" $t.variant }}
 {{- $l := dict
-  "backend" "kubernetes"
+  "backend" (ternary "katib" "kubernetes" .Values.launcher.katib.enabled)
   "namespace" .Release.Namespace
   "image" (include "driftgate.image" (list . $t.repository $variant))
   "serviceAccount" (include "driftgate.serviceAccountName" (list . "trainer"))

@@ -67,9 +67,9 @@ final class DriftCommand implements Callable<Integer> {
 
   @Option(
       names = "--metric",
-      description =
-          "Force a metric for every feature: psi, jensen_shannon, linf, ks, wasserstein, chi_squared.")
-  String metric;
+      completionCandidates = CliEnums.Metrics.class,
+      description = "Force a metric for every feature: ${COMPLETION-CANDIDATES}.")
+  DriftMetric metric;
 
   @Option(
       names = "--threshold",
@@ -90,15 +90,7 @@ final class DriftCommand implements Callable<Integer> {
     DatasetProfile cur = DatasetFiles.profile(current, features);
     Map<String, FeatureOverride> overrides = new LinkedHashMap<>();
     if (metric != null) {
-      DriftMetric m;
-      try {
-        m = DriftMetric.valueOf(metric.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "--metric: value \""
-                + metric
-                + "\" is not supported; allowed: psi, jensen_shannon, linf, ks, wasserstein, chi_squared");
-      }
+      DriftMetric m = metric;
       for (ProfiledFeature f : features) {
         overrides.put(
             f.name(), threshold == null ? FeatureOverride.of(m) : FeatureOverride.of(m, threshold));

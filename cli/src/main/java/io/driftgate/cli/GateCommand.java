@@ -397,11 +397,12 @@ final class GateCommand implements Callable<Integer> {
 
     @Option(
         names = "--rank-policy",
+        completionCandidates = CliEnums.RankPolicies.class,
         description =
-            "warn or fail when a rank or seed stability check fails (concept drift reorders"
-                + " importances). Default: ${DEFAULT-VALUE}.",
+            "A failing rank or seed stability check (concept drift reorders importances) fails"
+                + " the gate or warns: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
         defaultValue = "warn")
-    String rankPolicy;
+    RankPolicy rankPolicy;
 
     @Option(
         names = "--from",
@@ -412,13 +413,7 @@ final class GateCommand implements Callable<Integer> {
     Instant to;
 
     GateRequest.Builder request(SpecOption specOption, ModelSpec spec) {
-      RankPolicy p;
-      try {
-        p = RankPolicy.valueOf(rankPolicy.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "--rank-policy: \"" + rankPolicy + "\" is not fail or warn");
-      }
+      RankPolicy p = rankPolicy;
       if ((from == null) != (to == null)) {
         throw new IllegalArgumentException("--from and --to go together");
       }

@@ -1,14 +1,21 @@
 package io.driftgate.cli;
 
+import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.registry.JdbcModelRegistry;
+import io.driftgate.core.report.DriftReportHtml;
 import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.gate.GateReportHtml;
 import io.driftgate.gate.GateRequest;
 import io.driftgate.gate.GateService;
+import io.driftgate.gate.TriggerEvidence;
 import io.driftgate.launcher.GateStep;
 import io.driftgate.launcher.StepException;
+import io.driftgate.schemas.RetrainRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,6 +25,8 @@ import java.util.Objects;
  * <reports>/<key>.gate.html}).
  */
 public final class GateServiceStep implements GateStep {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(GateServiceStep.class);
   private final Path specFile;
   private final Path lake;
   private final JdbcModelRegistry registry;
@@ -48,8 +57,47 @@ public final class GateServiceStep implements GateStep {
     return reports.resolve(io.driftgate.core.run.IdempotencyKey.storageName(runKey) + ".gate.html");
   }
 
+  /** Where the drift evidence page of a run goes, next to its gate report. */
+  public Path evidenceFile(String runKey) {
+    return reports.resolve(
+        io.driftgate.core.run.IdempotencyKey.storageName(runKey) + ".drift.html");
+  }
+
+  /**
+   * The run's trigger: its request's reasons and, when the drift monitor published the request, the
+   * drift reports it cited, with the monitor's history written next to the gate report as the page
+   * the report links to. The monitor's store may not exist (a manual request on a fresh database):
+   * the report then names the trigger without a link.
+   */
+  TriggerEvidence trigger(RetrainRun run) {
+    List<String> ids = List.of();
+    String link = null;
+    try {
+      ModelSpec spec = SpecLoader.load(specFile);
+      MonitorStore store = MonitorStore.open(spec.state(), run.model());
+      List<RetrainRequest> requests = store.requests();
+      for (RetrainRequest q : requests) {
+        if (q.getIdempotencyKey().equals(run.key())) {
+          ids = List.copyOf(q.getEvidenceReportIds());
+        }
+      }
+      if (!ids.isEmpty()) {
+        Path page = evidenceFile(run.key());
+        Files.createDirectories(reports);
+        DriftReportHtml.write(
+            DriftReportHtml.history(
+                run.model(), spec.state().describe(), store.reports(), requests),
+            page);
+        link = page.getFileName().toString();
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      LOG.warn("no drift evidence for the gate report of {}: {}", run.key(), e.toString());
+    }
+    return new TriggerEvidence(run.key(), run.request().reasons(), ids, link);
+  }
+
   @Override
-  public Verdict gate(RetrainRun run, String modelDir) throws Exception {
+  public Verdict gate(RetrainRun run, String modelDir, Claim claim) throws Exception {
     if (modelDir == null || !Files.isDirectory(Path.of(modelDir))) {
       throw new StepException("no model directory to gate: " + modelDir, false);
     }
@@ -64,8 +112,14 @@ public final class GateServiceStep implements GateStep {
             .optBootstrapResamples(bootstrapResamples)
             .optSnapshot(run.request().lakeSnapshotId())
             .optMetadataLocation(run.request().lakeMetadataLocation())
+            .optTrigger(trigger(run))
             .build();
-    GateService.Decision d = new GateService(registry).gate(run.model(), request);
+    GateService.Decision d;
+    try {
+      d = new GateService(registry).gate(run.model(), request, claim::mayApply);
+    } catch (GateService.DecisionRefused e) {
+      throw new NotApplied(e.getMessage());
+    }
     Path report = reportFile(run.key());
     Files.createDirectories(reports);
     GateReportHtml.write(d.outcome(), report);

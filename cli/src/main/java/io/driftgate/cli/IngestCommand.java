@@ -32,6 +32,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--no-monitor", description = "Do not run the drift monitor in the pipeline.")
   boolean noMonitor;
 
+  @Option(names = "--json", description = "Print the result as one JSON document.")
+  boolean json;
+
   @Parameters(description = "Extra Beam/Flink pipeline options, after '--'.")
   List<String> pipelineArgs = new ArrayList<>();
 
@@ -49,9 +52,36 @@ final class IngestCommand implements Callable<Integer> {
     args.add("--publishDeadLetters=" + !noDeadLetterTopic);
     args.add("--monitor=" + !noMonitor);
     args.addAll(pipelineArgs);
-    specOption.load(); // fail fast with the spec's own error messages
-    IngestResult result = IngestPipeline.run(args.toArray(String[]::new));
-    System.out.println(result.summary());
+    io.driftgate.core.spec.ModelSpec spec = specOption.load(); // fail fast with its errors
+    IngestResult result;
+    long before = lakeRows(spec);
+    try (Progress progress = Progress.start("ingest", "lake rows", 0);
+        Progress.Poll poll =
+            progress.poll(() -> lakeRows(spec) - before, java.time.Duration.ofSeconds(2))) {
+      result = IngestPipeline.run(args.toArray(String[]::new));
+    }
+    if (json) {
+      CliJson.print(CliJson.ingest(result));
+    } else {
+      System.out.println(result.summary());
+    }
     return 0;
+  }
+
+  /** Rows the lake has committed (what ingestion's progress counts); 0 before the first commit. */
+  private long lakeRows(io.driftgate.core.spec.ModelSpec spec) {
+    if (specOption.lake != null
+        && !java.nio.file.Files.exists(
+            specOption.lake.resolve(io.driftgate.core.lake.LakeCatalog.EMBEDDED_DB))) {
+      return 0; // never create the catalog the pipeline is about to create
+    }
+    try (io.driftgate.core.lake.Lake lake =
+        specOption.lake != null
+            ? io.driftgate.core.lake.Lake.open(specOption.lake)
+            : LakeCommand.open(spec)) {
+      return lake.isEmpty() ? 0 : lake.rows();
+    } catch (RuntimeException unreadable) {
+      return 0; // progress is a view: a lake it cannot read yet counts as empty
+    }
   }
 }

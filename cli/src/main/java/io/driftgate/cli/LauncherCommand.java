@@ -78,8 +78,9 @@ final class LauncherCommand implements Callable<Integer> {
 
   @Option(
       names = "--backend",
-      description = "local, kubernetes or katib. Default: the spec's launcher.backend (local).")
-  String backend;
+      completionCandidates = CliEnums.Backends.class,
+      description = "${COMPLETION-CANDIDATES}. Default: the spec's launcher.backend (local).")
+  LauncherConfig.Backend backend;
 
   @Option(
       names = "--kubernetes",
@@ -101,11 +102,19 @@ final class LauncherCommand implements Callable<Integer> {
   @Option(
       names = "--leader-election",
       paramLabel = "KIND",
+      completionCandidates = CliEnums.LeaderKinds.class,
       description =
           "kubernetes (a Lease in the launcher's namespace, fabric8 LeaderElector), database (a"
               + " lease in the state database) or none (this launcher always leads). Default:"
               + " kubernetes inside a cluster, else database.")
-  String leaderElection;
+  LeaderKind leaderElection;
+
+  /** How launchers of one model agree on a leader. */
+  enum LeaderKind {
+    KUBERNETES,
+    DATABASE,
+    NONE
+  }
 
   @Option(
       names = "--lease-name",
@@ -189,12 +198,7 @@ final class LauncherCommand implements Callable<Integer> {
     if (kubernetes) {
       config = config.withBackend(LauncherConfig.Backend.KUBERNETES);
     } else if (backend != null) {
-      LauncherConfig.Backend b = LauncherConfig.Backend.fromConfigName(backend);
-      if (b == null) {
-        throw new IllegalArgumentException(
-            "--backend: \"" + backend + "\" is not local, kubernetes or katib");
-      }
-      config = config.withBackend(b);
+      config = config.withBackend(backend);
     }
     // Studies and gate reports of the local backend default to siblings of --registry, else of
     // 'registry' next to the lake; the registry itself is the spec's state database and artifact
@@ -374,21 +378,23 @@ final class LauncherCommand implements Callable<Integer> {
       StateDatabase state,
       io.fabric8.kubernetes.client.KubernetesClient client,
       Map<String, String> env) {
-    String kind =
+    LeaderKind kind =
         leaderElection != null
             ? leaderElection
-            : env.get("KUBERNETES_SERVICE_HOST") != null ? "kubernetes" : "database";
+            : env.get("KUBERNETES_SERVICE_HOST") != null
+                ? LeaderKind.KUBERNETES
+                : LeaderKind.DATABASE;
     switch (kind) {
-      case "none":
+      case NONE:
         return LeaderElection.alone();
-      case "database":
+      case DATABASE:
         return new DatabaseLeaderElection(
             new DatabaseLease(
                 state,
                 Endpoints.launcher(model),
                 DatabaseLeaderElection.processHolder(),
                 leaseTtl));
-      case "kubernetes":
+      case KUBERNETES:
         String ns =
             env.get("POD_NAMESPACE") != null && !env.get("POD_NAMESPACE").isBlank()
                 ? env.get("POD_NAMESPACE")

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       LedgerCommand.class,
       TrainCommand.class,
       TuneCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -67,9 +68,14 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code (tests call this). */
   public static int execute(String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    return commandLine().execute(args);
+  }
+
+  /** The command tree with its enum converters and exit-code handling (tests parse with it). */
+  static CommandLine commandLine() {
+    CommandLine cl = CliEnums.register(new CommandLine(new Main()));
     cl.setExecutionExceptionHandler(new ErrorHandler());
-    return cl.execute(args);
+    return cl;
   }
 
   @Override

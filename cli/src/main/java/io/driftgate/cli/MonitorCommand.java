@@ -40,7 +40,10 @@ final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--until-caught-up", description = "Process what the topic holds now, then stop.")
   boolean untilCaughtUp;
 
-  @Option(names = "--json", description = "With --status: print it as one JSON object.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON document: with --status the status, else the ingestion's result.")
   boolean json;
 
   @Option(
@@ -55,6 +58,7 @@ final class MonitorCommand implements Callable<Integer> {
       IngestCommand ingest = new IngestCommand();
       ingest.specOption = specOption;
       ingest.untilCaughtUp = untilCaughtUp;
+      ingest.json = json;
       return ingest.call();
     }
     ModelSpec spec = specOption.load();

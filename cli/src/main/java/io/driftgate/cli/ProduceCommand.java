@@ -71,9 +71,10 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Option(
       names = "--drift-mode",
-      description = "abrupt or gradual. Default: ${DEFAULT-VALUE}.",
+      completionCandidates = CliEnums.DriftModes.class,
+      description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
       defaultValue = "abrupt")
-  String driftMode;
+  DriftMode driftMode;
 
   @Option(
       names = "--drift-ramp",
@@ -93,18 +94,29 @@ final class ProduceCommand implements Callable<Integer> {
       defaultValue = "1.0")
   double labelShift;
 
+  @Option(names = "--json", description = "Print the result as one JSON document.")
+  boolean json;
+
   @Override
   public Integer call() {
     ModelSpec spec = specOption.load();
     GeneratorConfig config = generatorConfig(spec);
-    ProduceResult r =
-        StreamProducer.produce(
-            spec.source().kafka().clientProperties(),
-            spec.source().kafka().topic(),
-            config,
-            rate,
-            null);
-    System.out.println(Demo.describe(r));
+    String topic = spec.source().kafka().topic();
+    ProduceResult r;
+    try (Progress progress = Progress.start("produce", "records", count)) {
+      r =
+          StreamProducer.produce(
+              spec.source().kafka().clientProperties(),
+              topic,
+              config,
+              rate,
+              (sent, total, elapsedMillis) -> progress.stepTo(sent));
+    }
+    if (json) {
+      CliJson.print(CliJson.produce(topic, r));
+    } else {
+      System.out.println(Demo.describe(r));
+    }
     return 0;
   }
 
@@ -119,8 +131,7 @@ final class ProduceCommand implements Callable<Integer> {
             .malformedFraction(malformed)
             .v1Fraction(v1Fraction);
     if (driftAt >= 0) {
-      DriftMode mode = DriftMode.valueOf(driftMode.toUpperCase(java.util.Locale.ROOT));
-      b.drift(new DriftConfig(driftAt, mode, driftRamp, featureShift, labelShift));
+      b.drift(new DriftConfig(driftAt, driftMode, driftRamp, featureShift, labelShift));
     }
     return b.build();
   }

@@ -35,9 +35,17 @@ final class RequestCommand implements Callable<Integer> {
 
   @Option(
       names = "--reason",
-      description = "schedule, commit or manual. Default: ${DEFAULT-VALUE}.",
+      completionCandidates = CliEnums.Reasons.class,
+      description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
       defaultValue = "manual")
-  String reason;
+  Reason reason;
+
+  /** Why a request is published by hand (the drift monitor publishes the others). */
+  enum Reason {
+    SCHEDULE,
+    COMMIT,
+    MANUAL
+  }
 
   @Option(
       names = "--id",
@@ -45,19 +53,18 @@ final class RequestCommand implements Callable<Integer> {
           "What makes this request unique (e.g. the commit SHA); default: the current hour (schedule) or minute.")
   String id;
 
+  @Option(names = "--json", description = "Print the published request as one JSON document.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
-    if (!List.of("schedule", "commit", "manual").contains(reason)) {
-      throw new IllegalArgumentException(
-          "--reason: value \"" + reason + "\" is not supported; allowed: schedule, commit, manual");
-    }
     ModelSpec spec = specOption.load();
     Instant now = Instant.now();
     String unique =
         id != null
             ? id
             : now.truncatedTo(
-                    reason.equals("schedule")
+                    reason == Reason.SCHEDULE
                         ? java.time.temporal.ChronoUnit.HOURS
                         : java.time.temporal.ChronoUnit.MINUTES)
                 .toString();
@@ -66,7 +73,7 @@ final class RequestCommand implements Callable<Integer> {
             .formatHex(
                 MessageDigest.getInstance("SHA-256")
                     .digest(
-                        (spec.model() + "|" + reason + "|" + unique)
+                        (spec.model() + "|" + CliEnums.name(reason) + "|" + unique)
                             .getBytes(StandardCharsets.UTF_8)))
             .substring(0, 32);
     Instant from = Instant.EPOCH;
@@ -87,7 +94,7 @@ final class RequestCommand implements Callable<Integer> {
         RetrainRequest.newBuilder()
             .setIdempotencyKey(key)
             .setModel(spec.model())
-            .setReasons(List.of(reason))
+            .setReasons(List.of(CliEnums.name(reason)))
             .setEvidenceReportIds(List.of())
             .setTriggerWindowEnd(to)
             .setDataFrom(from)
@@ -126,10 +133,24 @@ final class RequestCommand implements Callable<Integer> {
             e.getCause());
       }
     }
+    if (json) {
+      java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      doc.put("idempotencyKey", key);
+      doc.put("reason", CliEnums.name(reason));
+      doc.put("model", spec.model());
+      doc.put("topic", topic);
+      doc.put("dataFrom", from.toString());
+      doc.put("dataTo", to.toString());
+      doc.put("lakeSnapshot", snapshot);
+      doc.put("validRecords", records);
+      doc.put("requestedAt", now.toString());
+      CliJson.print(doc);
+      return 0;
+    }
     System.out.printf(
         "published retrain request %s (%s) for %s to %s: train on [%s, %s)%s%n",
         key,
-        reason,
+        CliEnums.name(reason),
         spec.model(),
         topic,
         from,

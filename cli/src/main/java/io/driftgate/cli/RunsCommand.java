@@ -35,7 +35,12 @@ import picocli.CommandLine.Parameters;
         "Inspect or cancel retraining runs: in the state database of the spec (its"
             + " state.database, by default the lake catalog's database), or through a running"
             + " launcher's HTTP endpoint (--launcher).",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Cancel.class})
+    subcommands = {
+      RunsCommand.ListRuns.class,
+      RunsCommand.Show.class,
+      RunsCommand.Cancel.class,
+      RunsCommand.Rejected.class
+    })
 final class RunsCommand implements Callable<Integer> {
 
   @Override
@@ -161,6 +166,63 @@ final class RunsCommand implements Callable<Integer> {
         return 0;
       }
       printTable(runs);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "rejected",
+      mixinStandardHelpOptions = true,
+      description =
+          "List the retrain requests the launcher could not take (undecodable, or an invalid"
+              + " idempotency key): where they were read, why, and their bytes as read (base64),"
+              + " so they can be fixed and produced again.")
+  static final class Rejected implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Option(names = "--json", description = "Print them as a JSON array (bytes in base64).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      List<io.driftgate.core.run.RejectedRequest> rejected =
+          new io.driftgate.core.run.JdbcRejectedRequests(store.database())
+              .list(store.spec().model());
+      java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+      if (json) {
+        List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (io.driftgate.core.run.RejectedRequest r : rejected) {
+          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("topic", r.topic());
+          m.put("partition", r.partition());
+          m.put("offset", r.offset());
+          m.put("kind", r.kind().name());
+          m.put("message", r.message());
+          m.put("sourceTimestamp", r.sourceTimestamp().toString());
+          m.put("rejectedAt", r.rejectedAt().toString());
+          m.put("key", r.originalKey() == null ? null : b64.encodeToString(r.originalKey()));
+          m.put("value", b64.encodeToString(r.originalBytes()));
+          out.add(m);
+        }
+        System.out.println(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(out));
+        return 0;
+      }
+      if (rejected.isEmpty()) {
+        System.out.println("no rejected retrain requests for " + store.spec().model());
+        return 0;
+      }
+      System.out.printf("%-24s %-12s %-30s %s%n", "REJECTED", "KIND", "READ AT", "REASON");
+      for (io.driftgate.core.run.RejectedRequest r : rejected) {
+        System.out.printf(
+            "%-24s %-12s %-30s %s%n",
+            r.rejectedAt(),
+            r.kind(),
+            r.topic() + "-" + r.partition() + "@" + r.offset(),
+            r.message());
+      }
       return 0;
     }
   }

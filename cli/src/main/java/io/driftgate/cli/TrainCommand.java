@@ -103,6 +103,12 @@ final class TrainCommand implements Callable<Integer> {
               + " (every file, manifest.json last).")
   String outKey;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the run as one JSON document (status, epochs, metrics, model) instead of text.")
+  boolean json;
+
   /** How often a trial in the artifact store writes its heartbeat (tests shorten it). */
   static java.time.Duration syncInterval =
       io.driftgate.core.tune.StudyObjects.DEFAULT_SYNC_INTERVAL;
@@ -134,6 +140,10 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (outKey != null) {
         throw new IllegalArgumentException("--out-key goes with --out, not --trial");
+      }
+      if (json) {
+        throw new IllegalArgumentException(
+            "--json is for a training run (--out); a trial writes its results to the study");
       }
       if (studyKey != null) {
         return trialInStore();
@@ -167,17 +177,51 @@ final class TrainCommand implements Callable<Integer> {
     if (seed != null) {
       b.optSeed(seed);
     }
-    System.out.printf(
-        "training %s on lake %s, snapshot %s, range %s%n",
-        spec.model(), metadataLocation != null ? metadataLocation : lake, s, range);
-    TrainResult r = Trainer.run(b.build());
-    printHistory(r.history());
-    if (!r.hasModel()) {
+    String where = metadataLocation != null ? metadataLocation : lake.toString();
+    if (!json) {
       System.out.printf(
-          "DIVERGED after %d epochs (NaN/infinite loss): no model written%n", r.epochsRun());
+          "training %s on lake %s, snapshot %s, range %s%n", spec.model(), where, s, range);
+    }
+    TrainResult r;
+    try (Progress progress = Progress.start("train", "epochs", epochs(spec))) {
+      b.optEpochListener(
+          (epoch, metrics) -> {
+            progress.stepTo(epoch);
+            return true;
+          });
+      r = Trainer.run(b.build());
+    }
+    Map<String, Object> doc =
+        CliJson.train(spec.model(), where, s, range.fromMillis(), range.toMillis(), r);
+    if (!json) {
+      printHistory(r.history());
+    }
+    if (!r.hasModel()) {
+      if (json) {
+        doc.put("modelDir", null);
+        CliJson.print(doc);
+      } else {
+        System.out.printf(
+            "DIVERGED after %d epochs (NaN/infinite loss): no model written%n", r.epochsRun());
+      }
       return Main.EXIT_NEGATIVE;
     }
     Manifest manifest = ModelDirectory.writeManifest(out);
+    String stored = null;
+    if (outKey != null) {
+      try (ArtifactStore store = ArtifactStore.open(spec)) {
+        ModelObjects.putFolder(store, outKey, out);
+        stored = store.location(outKey);
+      }
+    }
+    if (json) {
+      doc.put("modelDir", out.toAbsolutePath().normalize().toString());
+      doc.put("files", manifest.files().size());
+      doc.put("contentHash", manifest.contentHash());
+      doc.put("stored", stored);
+      CliJson.print(doc);
+      return 0;
+    }
     System.out.printf(
         "%s after %d epochs (best epoch %d), %d train / %d validation rows, %d ms on %s%n",
         r.status(),
@@ -192,11 +236,8 @@ final class TrainCommand implements Callable<Integer> {
     System.out.printf(
         "model: %s (%d files in manifest.json, content hash %s)%n",
         out, manifest.files().size(), manifest.contentHash());
-    if (outKey != null) {
-      try (ArtifactStore store = ArtifactStore.open(spec)) {
-        ModelObjects.putFolder(store, outKey, out);
-        System.out.println("model written to " + store.location(outKey));
-      }
+    if (stored != null) {
+      System.out.println("model written to " + stored);
     }
     return 0;
   }
@@ -222,6 +263,16 @@ final class TrainCommand implements Callable<Integer> {
       return rc;
     } finally {
       io.driftgate.core.registry.GateDecision.deleteTree(local);
+    }
+  }
+
+  /** The epochs a run will train at most: --param epochs, else the spec's (0: not known). */
+  private long epochs(ModelSpec spec) {
+    String e = params.get("epochs");
+    try {
+      return e == null ? spec.training().epochs() : Long.parseLong(e.trim());
+    } catch (NumberFormatException notANumber) {
+      return 0; // the trainer reports the bad value
     }
   }
 

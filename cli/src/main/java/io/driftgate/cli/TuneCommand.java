@@ -176,6 +176,11 @@ final class TuneCommand implements Callable<Integer> {
               + " model to <study>/best-model. Exit status 0 when at least one trial completed.")
   boolean collect;
 
+  @Option(
+      names = "--json",
+      description = "Print the study (trials, counts, best trial) as one JSON document.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     if ((study == null) == (studyKey == null)) {
@@ -287,13 +292,17 @@ final class TuneCommand implements Callable<Integer> {
       if (out != null && r.bestModel() != null) {
         copyModel(r.bestModel(), out);
       }
-      System.out.printf("study %s collected: %d trials%n", study, r.study().trials().size());
-      printTable(
-          r,
-          io.driftgate.core.tune.StudySpec.fromJson(
-                  java.nio.file.Files.readString(
-                      io.driftgate.core.tune.StudyFiles.studyJson(r.studyDir())))
-              .space());
+      if (json) {
+        CliJson.print(CliJson.tune(study.toString(), r));
+      } else {
+        System.out.printf("study %s collected: %d trials%n", study, r.study().trials().size());
+        printTable(
+            r,
+            io.driftgate.core.tune.StudySpec.fromJson(
+                    java.nio.file.Files.readString(
+                        io.driftgate.core.tune.StudyFiles.studyJson(r.studyDir())))
+                .space());
+      }
       return r.count(TrialStatus.COMPLETED) > 0 ? 0 : 1;
     }
     ModelSpec spec = specOption.load();
@@ -343,12 +352,35 @@ final class TuneCommand implements Callable<Integer> {
           studyKey != null ? studyKey : study, n, n - 1, where);
       return 0;
     }
-    System.out.printf(
-        "study %s: %d trials, parallelism %d, lake %s%n",
-        study, runner.studySpec().trialCount(), parallelism, lake);
-    TuneRunner.Result r = runner.run();
-    printTable(r, space);
+    int trials = runner.studySpec().trialCount();
+    if (!json) {
+      System.out.printf(
+          "study %s: %d trials, parallelism %d, lake %s%n", study, trials, parallelism, lake);
+    }
+    TuneRunner.Result r;
+    try (Progress progress = Progress.start("tune", "trials", trials);
+        Progress.Poll poll =
+            progress.poll(() -> finished(study, trials), java.time.Duration.ofSeconds(1))) {
+      r = runner.run();
+      progress.stepTo(r.study().trials().stream().filter(t -> t != null).count());
+    }
+    if (json) {
+      CliJson.print(CliJson.tune(study.toString(), r));
+    } else {
+      printTable(r, space);
+    }
     return r.count(TrialStatus.COMPLETED) > 0 ? 0 : 1;
+  }
+
+  /** Trials of the study that have ended (their status file is written when they end). */
+  static long finished(Path study, int trials) {
+    long n = 0;
+    for (int i = 0; i < trials; i++) {
+      if (Files.exists(StudyFiles.status(study, i))) {
+        n++;
+      }
+    }
+    return n;
   }
 
   static void printTable(TuneRunner.Result r, SearchSpace space) {

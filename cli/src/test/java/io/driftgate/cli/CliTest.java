@@ -99,6 +99,7 @@ class CliTest extends ConsoleCapture {
             "--metric",
             "kl");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--metric", "kl", "wasserstein");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("Invalid value for option '--metric'", "'kl'", "wasserstein", "jensen_shannon");
   }
 }

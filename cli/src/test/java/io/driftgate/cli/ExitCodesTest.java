@@ -89,7 +89,10 @@ class ExitCodesTest extends ConsoleCapture {
     assertThat(stderr()).contains("Missing required option", "--current");
     err.reset();
     assertThat(drift(csv[0], csv[1], "--metric=cosine")).isEqualTo(Main.EXIT_USAGE);
-    assertThat(stderr()).startsWith("driftgate: --metric").doesNotContain("Exception");
+    assertThat(stderr())
+        .startsWith("Invalid value for option '--metric'")
+        .contains("psi", "'cosine'")
+        .doesNotContain("Exception");
     err.reset();
     assertThat(Main.execute("report", "--spec", dir.resolve("nope.yaml").toString(), "--html=x"))
         .isEqualTo(Main.EXIT_USAGE);

@@ -61,7 +61,8 @@ class LauncherHttpOptionsTest extends ConsoleCapture {
             new JdbcRunStore(
                 StateDatabase.open("jdbc:sqlite:" + dir.resolve("state.db"), Map.of())),
             new RunMachine(LauncherConfig.defaults().policy(), clock),
-            new LocalBackend(blocking, (run, m) -> new GateStep.Verdict(true, "v1", "ok"), 2),
+            new LocalBackend(
+                blocking, (run, m, claim) -> new GateStep.Verdict(true, "v1", "ok"), 2),
             2,
             clock,
             Duration.ofMillis(50));

@@ -92,7 +92,7 @@ class LauncherLeaderTest extends ConsoleCapture {
       assertThat(((DatabaseLeaderElection) local).lease().name()).isEqualTo("launcher/m");
       assertThat(local.awaitLeadership(Duration.ofSeconds(5))).isTrue();
     }
-    cmd.leaderElection = "none";
+    cmd.leaderElection = LauncherCommand.LeaderKind.NONE;
     try (LeaderElection alone =
         cmd.leaderElection("m", LauncherConfig.defaults(), db, client, pod)) {
       assertThat(alone).isNotInstanceOf(KubernetesLeaderElection.class);

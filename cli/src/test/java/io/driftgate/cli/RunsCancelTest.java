@@ -68,7 +68,7 @@ class RunsCancelTest extends ConsoleCapture {
           }
           return new TuningStep.Result(Map.of(), 0, "/m", null);
         };
-    GateStep gate = (run, modelDir) -> new GateStep.Verdict(true, "v1", "better");
+    GateStep gate = (run, modelDir, claim) -> new GateStep.Verdict(true, "v1", "better");
     Clock clock = Clock.systemUTC();
     launcher =
         new Launcher(

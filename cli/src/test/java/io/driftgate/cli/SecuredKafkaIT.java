@@ -99,19 +99,33 @@ class SecuredKafkaIT extends ConsoleCapture {
       assertThat(
               Main.execute(
                   concat(
-                      new String[] {"produce", "--count", "3000", "--malformed", "0.02"}, common)))
+                      new String[] {"produce", "--count", "3000", "--malformed", "0.02", "--json"},
+                      common)))
           .as(stderr())
           .isZero();
+      var produced = CliJsonTest.onlyDocument(stdout());
+      assertThat(produced.get("total").asLong()).isEqualTo(3000);
+      assertThat(produced.get("valid").asLong() + produced.get("malformed").asLong())
+          .isEqualTo(3000);
+      // not a terminal: the progress is plain lines on stderr, never a carriage return
+      assertThat(stderr()).contains("produce: 3000/3000 records (100%) done").doesNotContain("\r");
+      out.reset();
       // KafkaIO read, dead-letter/report writes and the offset commits all need the login.
       assertThat(
               Main.execute(
-                  concat(new String[] {"ingest", "--until-caught-up", "--no-monitor"}, common)))
+                  concat(
+                      new String[] {"ingest", "--until-caught-up", "--no-monitor", "--json"},
+                      common)))
           .as(stdout() + stderr())
           .isZero();
+      var ingested = CliJsonTest.onlyDocument(stdout());
+      assertThat(stderr()).contains("ingest: ").contains(" lake rows done").doesNotContain("\r");
       try (io.driftgate.core.lake.Lake committed = io.driftgate.core.lake.Lake.open(lake)) {
         assertThat(committed.deadLetters()).isPositive();
         assertThat(committed.rows() + committed.deadLetters()).isEqualTo(3000);
         assertThat(LakeCommand.duplicateOffsets(committed)).isZero();
+        assertThat(ingested.get("rowsWritten").asLong()).isEqualTo(committed.rows());
+        assertThat(ingested.get("deadLettersWritten").asLong()).isEqualTo(committed.deadLetters());
       }
     }
   }

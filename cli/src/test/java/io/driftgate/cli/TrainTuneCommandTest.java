@@ -137,6 +137,53 @@ class TrainTuneCommandTest extends ConsoleCapture {
     assertThat(Files.size(study.resolve("trials/1/trial.log"))).isEqualTo(log1);
     assertThat(stdout()).contains(bestLine, "2 COMPLETED");
     ModelDirectory.verify(study.resolve("best-model"));
+
+    // --json: the same study as one document, nothing else on stdout
+    out.reset();
+    assertThat(Main.execute("tune", "--study", study.toString(), "--collect", "--json")).isZero();
+    JsonNode doc = CliJsonTest.onlyDocument(stdout());
+    assertThat(doc.get("trials")).hasSize(2);
+    assertThat(doc.get("counts").get("COMPLETED").asLong()).isEqualTo(2);
+    JsonNode best = doc.get("best");
+    assertThat(bestLine).startsWith("best: trial " + best.get("index").asInt() + " ");
+    assertThat(best.get("objective").asDouble())
+        .isEqualTo(doc.get("trials").get(best.get("index").asInt()).get("objective").asDouble());
+    assertThat(doc.get("trials").get(0).get("params").get("lr").asText()).isEqualTo("0.02");
+    assertThat(doc.get("bestModel").asText()).endsWith("best-model");
+  }
+
+  @Test
+  void trainJsonIsOneDocumentWithTheRunAndTheModelAndProgressGoesToStderr() throws Exception {
+    Path model = dir.resolve("json");
+    int code =
+        Main.execute(
+            "train",
+            "--spec",
+            TinyLake.SPEC.toString(),
+            "--lake",
+            lake.toString(),
+            "--out",
+            model.toString(),
+            "--seed",
+            "7",
+            "--param",
+            "epochs=2",
+            "--param",
+            "hidden=16",
+            "--json");
+    assertThat(code).as(stderr()).isZero();
+    JsonNode doc = CliJsonTest.onlyDocument(stdout());
+    assertThat(doc.get("status").asText()).isEqualTo("COMPLETED");
+    assertThat(doc.get("epochsRun").asInt()).isEqualTo(2);
+    assertThat(doc.get("history")).hasSize(2);
+    assertThat(doc.get("history").get(1).get("val_loss").isNumber()).isTrue();
+    assertThat(doc.get("trainRows").asInt() + doc.get("validationRows").asInt()).isPositive();
+    assertThat(doc.get("contentHash").asText())
+        .isEqualTo(ModelDirectory.verify(model).contentHash());
+    assertThat(doc.get("modelDir").asText()).isEqualTo(model.toAbsolutePath().toString());
+    assertThat(doc.get("metrics").get("roc_auc").asDouble()).isBetween(0.0, 1.0);
+    // not a terminal here: plain progress lines on stderr, never a carriage return
+    assertThat(stderr()).contains("train: 2/2 epochs (100%) done").doesNotContain("\r");
   }
 
   @Test
@@ -264,6 +311,45 @@ class TrainTuneCommandTest extends ConsoleCapture {
         .as(stdout() + err.toString(StandardCharsets.UTF_8))
         .isBetween(0, 1);
     assertThat(Files.readString(report)).contains("of lake snapshot " + two.lastSnapshot());
+  }
+
+  @Test
+  void gateExitsZeroWhenItPromotesAndOneWhenItRejects() throws Exception {
+    Path model = dir.resolve("gated");
+    assertThat(train(model)).as(stderr()).isZero();
+    String[] gate = {
+      "gate",
+      "--spec",
+      TinyLake.SPEC.toString(),
+      "--lake",
+      lake.toString(),
+      "--model",
+      model.toString(),
+      "--registry",
+      dir.resolve("registry").toString(),
+      "--bootstrap",
+      "200",
+      "--explain-points",
+      "20",
+      "--background",
+      "8",
+      "--json"
+    };
+    out.reset();
+    int first = Main.execute(gate);
+    JsonNode one = CliJsonTest.onlyDocument(stdout());
+    // the exit code is the verdict: 0 promoted, 1 rejected
+    assertThat(first).as(stderr()).isEqualTo(one.get("promoted").asBoolean() ? 0 : 1);
+    assertThat(one.get("verdict").asText()).isEqualTo(first == 0 ? "PROMOTE" : "REJECT");
+    assertThat(one.get("checks").findValuesAsText("name")).contains("floors");
+
+    // The same model again: no better than the champion it now is (or failing the same floors).
+    out.reset();
+    assertThat(Main.execute(gate)).as(stderr()).isEqualTo(Main.EXIT_NEGATIVE);
+    JsonNode two = CliJsonTest.onlyDocument(stdout());
+    assertThat(two.get("verdict").asText()).isEqualTo("REJECT");
+    assertThat(two.get("promoted").asBoolean()).isFalse();
+    assertThat(two.get("reasons")).isNotEmpty();
   }
 
   private static java.time.Instant at(long millis) {

@@ -38,6 +38,8 @@ import java.util.Map;
  * @param championImportanceSource {@code stored} (its gate/importance.json), {@code recomputed}, or
  *     null
  * @param millis wall time of the run
+ * @param evaluation both models' scores on the validation rows (for the curves), or null
+ * @param trigger what triggered the gated run (for the link to its drift evidence), or null
  */
 public record GateOutcome(
     String model,
@@ -58,7 +60,54 @@ public record GateOutcome(
     double[] challengerImportanceOtherSeed,
     double[] championImportance,
     String championImportanceSource,
-    long millis) {
+    long millis,
+    Evaluation evaluation,
+    TriggerEvidence trigger) {
+
+  /** An outcome without scores or trigger (a summary rebuilt from stored numbers, tests). */
+  public GateOutcome(
+      String model,
+      GateReport report,
+      GateConfig config,
+      Path challengerDir,
+      Path championDir,
+      long validationFrom,
+      long validationTo,
+      int validationRows,
+      Long lakeSnapshot,
+      Map<String, Double> challengerMetrics,
+      Map<String, Double> championMetrics,
+      List<String> featureNames,
+      List<Explanation> explanations,
+      double[][] explainedValues,
+      double[] challengerImportance,
+      double[] challengerImportanceOtherSeed,
+      double[] championImportance,
+      String championImportanceSource,
+      long millis) {
+    this(
+        model,
+        report,
+        config,
+        challengerDir,
+        championDir,
+        validationFrom,
+        validationTo,
+        validationRows,
+        lakeSnapshot,
+        challengerMetrics,
+        championMetrics,
+        featureNames,
+        explanations,
+        explainedValues,
+        challengerImportance,
+        challengerImportanceOtherSeed,
+        championImportance,
+        championImportanceSource,
+        millis,
+        null,
+        null);
+  }
 
   public boolean promote() {
     return report.promote();

@@ -97,6 +97,7 @@ public final class GateReportHtml {
         .append(" points · ")
         .append(o.millis())
         .append(" ms</p>\n");
+    trigger(h, o.trigger());
 
     h.append("<h2>Checks</h2>\n<table><tr><th>status</th><th>check</th><th>detail</th></tr>\n");
     for (CheckResult c : o.report().checks()) {
@@ -118,6 +119,10 @@ public final class GateReportHtml {
         .check(Gate.CHAMPION_CHALLENGER)
         .filter(c -> c.numbers().containsKey("ciLow"))
         .ifPresent(c -> interval(h, c, o.config().alpha()));
+
+    if (o.evaluation() != null) {
+      curves(h, o.evaluation());
+    }
 
     h.append("<h2>Challenger SHAP summary</h2>\n");
     h.append("<p class=\"meta\">Mean |φ| per feature (left) and φ of every explained point")
@@ -142,6 +147,193 @@ public final class GateReportHtml {
     }
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  /** Why this run happened, with the link to its drift evidence when the caller wrote one. */
+  private static void trigger(StringBuilder h, TriggerEvidence t) {
+    if (t == null) {
+      return;
+    }
+    h.append("<p class=\"meta\" data-trigger=\"")
+        .append(esc(t.runKey()))
+        .append("\">triggered by retrain request <code>")
+        .append(esc(t.runKey()))
+        .append("</code> (")
+        .append(esc(String.join(", ", t.reasons())))
+        .append(")");
+    if (!t.driftReportIds().isEmpty()) {
+      h.append(" on drift reports <code>")
+          .append(esc(String.join(", ", t.driftReportIds())))
+          .append("</code>");
+    }
+    if (t.link() != null) {
+      h.append(" · <a class=\"evidence\" href=\"")
+          .append(esc(t.link()))
+          .append("\">drift evidence</a>");
+    }
+    h.append("</p>\n");
+  }
+
+  /** ROC and precision–recall curves of both models and their confusion matrices. */
+  private static void curves(StringBuilder h, Evaluation e) {
+    h.append("<h2>ROC and precision–recall</h2>\n");
+    h.append("<p class=\"meta\">Both models on the same ")
+        .append(e.labels().length)
+        .append(" validation rows: <span style=\"color:")
+        .append(CHAMP)
+        .append("\">■</span> champion, <span style=\"color:")
+        .append(CHAL)
+        .append("\">■</span> challenger.</p>\n");
+    h.append("<div style=\"display:flex;gap:16px;flex-wrap:wrap\">");
+    h.append(
+        curveChart(
+            "roc",
+            "ROC curve",
+            "false positive rate",
+            "true positive rate",
+            e.champion() == null ? null : Evaluation.roc(e.champion(), e.labels()),
+            Evaluation.roc(e.challenger(), e.labels()),
+            e.champion() == null
+                ? null
+                : "AUC " + num(io.driftgate.core.stats.Metrics.rocAuc(e.champion(), e.labels())),
+            "AUC " + num(io.driftgate.core.stats.Metrics.rocAuc(e.challenger(), e.labels())),
+            true));
+    h.append(
+        curveChart(
+            "precision-recall",
+            "precision-recall curve",
+            "recall",
+            "precision",
+            e.champion() == null ? null : Evaluation.precisionRecall(e.champion(), e.labels()),
+            Evaluation.precisionRecall(e.challenger(), e.labels()),
+            e.champion() == null
+                ? null
+                : "AP " + num(Evaluation.averagePrecision(e.champion(), e.labels())),
+            "AP " + num(Evaluation.averagePrecision(e.challenger(), e.labels())),
+            false));
+    h.append("</div>\n");
+    h.append("<h2>Confusion matrix</h2>\n<p class=\"meta\">Predicted positive when the")
+        .append(" probability is at least ")
+        .append(io.driftgate.core.stats.Metrics.THRESHOLD)
+        .append(".</p>\n<div style=\"display:flex;gap:24px;flex-wrap:wrap\">");
+    if (e.champion() != null) {
+      confusion(h, "champion", CHAMP, Evaluation.confusion(e.champion(), e.labels()));
+    }
+    confusion(h, "challenger", CHAL, Evaluation.confusion(e.challenger(), e.labels()));
+    h.append("</div>\n");
+  }
+
+  private static String curveChart(
+      String kind,
+      String title,
+      String xLabel,
+      String yLabel,
+      List<Evaluation.Point> champion,
+      List<Evaluation.Point> challenger,
+      String championNote,
+      String challengerNote,
+      boolean diagonal) {
+    int w = 380;
+    int hgt = 340;
+    double x0 = 50;
+    double x1 = w - 16;
+    double y0 = hgt - 44;
+    double y1 = 16;
+    java.util.function.DoubleUnaryOperator x = v -> x0 + v * (x1 - x0);
+    java.util.function.DoubleUnaryOperator y = v -> y0 - v * (y0 - y1);
+    StringBuilder s = new StringBuilder(open(w, hgt, title, kind));
+    s.append(line(x0, y0, x1, y0, "#8c959f", 1)).append(line(x0, y0, x0, y1, "#8c959f", 1));
+    for (double t = 0; t <= 1.0001; t += 0.25) {
+      String tick = String.format(Locale.ROOT, "%.2f", t);
+      s.append(text(x.applyAsDouble(t), y0 + 14, tick, "middle", 10, "#57606a"));
+      s.append(text(x0 - 4, y.applyAsDouble(t) + 3, tick, "end", 10, "#57606a"));
+    }
+    if (diagonal) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#afb8c1\""
+                  + " stroke-dasharray=\"4 4\"/>",
+              x0,
+              y0,
+              x1,
+              y1));
+    }
+    s.append(text((x0 + x1) / 2, hgt - 8, xLabel, "middle", 11, "#57606a"));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\" text-anchor=\"middle\""
+                + " font-size=\"11\" fill=\"#57606a\">%s</text>",
+            (y0 + y1) / 2,
+            (y0 + y1) / 2,
+            esc(yLabel)));
+    // the legend sits bottom right for ROC (curves run top left), top right for PR
+    double ly = diagonal ? y0 - 12 : y1 + 14;
+    double step = diagonal ? -16 : 16;
+    s.append(curve("challenger", CHAL, challenger, x, y));
+    s.append(text(x1 - 4, ly, "challenger " + challengerNote, "end", 11, CHAL));
+    if (champion != null) {
+      s.append(curve("champion", CHAMP, champion, x, y));
+      s.append(text(x1 - 4, ly + step, "champion " + championNote, "end", 11, CHAMP));
+    }
+    return s.append("</svg>").toString();
+  }
+
+  private static String curve(
+      String model,
+      String colour,
+      List<Evaluation.Point> points,
+      java.util.function.DoubleUnaryOperator x,
+      java.util.function.DoubleUnaryOperator y) {
+    StringBuilder d = new StringBuilder();
+    for (Evaluation.Point p : points) {
+      d.append(d.isEmpty() ? "M" : " L")
+          .append(
+              String.format(
+                  Locale.ROOT, "%.1f %.1f", x.applyAsDouble(p.x()), y.applyAsDouble(p.y())));
+    }
+    return "<path class=\"curve\" data-model=\""
+        + model
+        + "\" data-points=\""
+        + points.size()
+        + "\" d=\""
+        + d
+        + "\" fill=\"none\" stroke=\""
+        + colour
+        + "\" stroke-width=\"2\"/>";
+  }
+
+  private static void confusion(
+      StringBuilder h, String model, String colour, Evaluation.Confusion c) {
+    h.append("<table class=\"confusion\" data-model=\"")
+        .append(model)
+        .append("\" data-total=\"")
+        .append(c.total())
+        .append("\"><tr><th colspan=\"3\" style=\"color:")
+        .append(colour)
+        .append("\">")
+        .append(model)
+        .append("</th></tr><tr><th></th><th>predicted 1</th><th>predicted 0</th></tr>")
+        .append("<tr><th>actual 1</th>")
+        .append(cell("tp", c.tp(), c.total(), PASS))
+        .append(cell("fn", c.fn(), c.total(), FAIL))
+        .append("</tr><tr><th>actual 0</th>")
+        .append(cell("fp", c.fp(), c.total(), FAIL))
+        .append(cell("tn", c.tn(), c.total(), PASS))
+        .append("</tr></table>");
+  }
+
+  private static String cell(String name, long n, long total, String colour) {
+    return "<td class=\"num\" data-cell=\""
+        + name
+        + "\" style=\"color:"
+        + colour
+        + "\">"
+        + n
+        + " <span class=\"meta\">("
+        + pct(total == 0 ? 0 : (double) n / total)
+        + ")</span></td>";
   }
 
   private static void metrics(StringBuilder h, GateOutcome o) {

@@ -36,6 +36,7 @@ public final class GateRequest {
   private final Double minKendallTau;
   private final double additivityTolerance;
   private final Double maxForbiddenShare;
+  private final TriggerEvidence trigger;
 
   private GateRequest(Builder b) {
     this.specFile = Objects.requireNonNull(b.specFile, "spec file (setSpec)");
@@ -58,6 +59,7 @@ public final class GateRequest {
     this.minKendallTau = b.minKendallTau;
     this.additivityTolerance = b.additivityTolerance;
     this.maxForbiddenShare = b.maxForbiddenShare;
+    this.trigger = b.trigger;
     if (explainPoints < 2 || backgroundSize < 1 || bootstrapResamples < 1) {
       throw new IllegalArgumentException(
           "need explainPoints >= 2, backgroundSize >= 1 and bootstrapResamples >= 1");
@@ -96,7 +98,13 @@ public final class GateRequest {
     b.minKendallTau = minKendallTau;
     b.additivityTolerance = additivityTolerance;
     b.maxForbiddenShare = maxForbiddenShare;
+    b.trigger = trigger;
     return b;
+  }
+
+  /** What triggered the gated run (the report links to its drift evidence), or null. */
+  public TriggerEvidence trigger() {
+    return trigger;
   }
 
   public Path specFile() {
@@ -208,6 +216,7 @@ public final class GateRequest {
     private Double minKendallTau;
     private double additivityTolerance = 1e-6;
     private Double maxForbiddenShare;
+    private TriggerEvidence trigger;
 
     private Builder() {}
 
@@ -301,6 +310,12 @@ public final class GateRequest {
 
     public Builder optMaxForbiddenShare(double v) {
       this.maxForbiddenShare = v;
+      return this;
+    }
+
+    /** What triggered the gated run, for the report's link to its drift evidence. */
+    public Builder optTrigger(TriggerEvidence t) {
+      this.trigger = t;
       return this;
     }
 

@@ -111,8 +111,9 @@ public final class GateRunner {
       double[] lossChamp = null;
       boolean[] correctChamp = null;
       Map<String, Double> champMetrics = Map.of();
+      double[] pChamp = null;
       if (champion != null) {
-        double[] pChamp = champion.predict(rows);
+        pChamp = champion.predict(rows);
         lossChamp = Metrics.perExampleLogLoss(pChamp, labels);
         correctChamp = Metrics.correct(pChamp, labels);
         champMetrics = Metrics.all(pChamp, labels);
@@ -177,7 +178,9 @@ public final class GateRunner {
           imp2,
           champImp,
           champSource,
-          (System.nanoTime() - start) / 1_000_000);
+          (System.nanoTime() - start) / 1_000_000,
+          new Evaluation(labels, pChal, pChamp),
+          request.trigger());
     }
   }
 

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -39,6 +40,14 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * the registry's artifact store.
  */
 public final class GateService {
+
+  /** The caller refused the decision before it reached the registry. */
+  public static final class DecisionRefused extends RuntimeException {
+    public DecisionRefused(String message) {
+      super(message);
+    }
+  }
+
   public static final String GATE_ACTOR = "gate";
   public static final String CHALLENGER = "challenger";
   public static final String DECISIONS_DIR = "decisions";
@@ -82,6 +91,17 @@ public final class GateService {
    * by the registry's {@code champion} (loaded, so verified).
    */
   public Decision gate(String model, GateRequest request) {
+    return gate(model, request, () -> true);
+  }
+
+  /**
+   * As {@link #gate(String, GateRequest)}, asking {@code mayApply} once the gate has decided and
+   * before anything is registered or moved: a launcher answers whether the run still takes the
+   * decision (not cancelled, still this attempt).
+   *
+   * @throws DecisionRefused when {@code mayApply} says no; the registry is untouched
+   */
+  public Decision gate(String model, GateRequest request, BooleanSupplier mayApply) {
     Optional<ModelVersion> champ = registry.alias(model, ModelRegistry.CHAMPION);
     Path champDir = champ.map(v -> registry.load(model, v.versionId())).orElse(null);
     GateRequest r = request.toBuilder().optChampion(champDir).build();
@@ -92,6 +112,12 @@ public final class GateService {
     if (!outcome.model().equals(model)) {
       throw new IllegalArgumentException(
           "the spec's model is " + outcome.model() + ", the registry model is " + model);
+    }
+    if (!mayApply.getAsBoolean()) {
+      throw new DecisionRefused(
+          "the run no longer takes a decision ("
+              + (outcome.promote() ? "would promote" : "would reject")
+              + "); nothing registered");
     }
     ModelVersion version = registerWithImportance(model, r.challengerDir(), outcome);
     return decide(model, version, champ.map(ModelVersion::versionId).orElse(null), outcome);

@@ -45,6 +45,19 @@ class GateServiceTest {
   }
 
   @Test
+  void aDecisionTheRunRefusesWritesNothingToTheRegistry(@TempDir Path reg) {
+    GateService service = new GateService(JdbcModelRegistry.embedded(reg));
+    assertThatThrownBy(() -> service.gate("flight-delay", request(first), () -> false))
+        .isInstanceOf(GateService.DecisionRefused.class)
+        .hasMessageContaining("nothing registered");
+    ModelRegistry r = service.registry();
+    assertThat(r.versions("flight-delay")).isEmpty();
+    assertThat(r.aliases("flight-delay")).isEmpty();
+    assertThat(r.ledger("flight-delay")).isEmpty();
+    assertThat(service.decisionKeys("flight-delay")).isEmpty();
+  }
+
+  @Test
   void firstModelBecomesChampionWithItsImportanceAndTheLedgerRecordsWhy(@TempDir Path reg)
       throws Exception {
     GateService service = new GateService(JdbcModelRegistry.embedded(reg));
@@ -153,10 +166,52 @@ class GateServiceTest {
   @Test
   void theHtmlReportIsSelfContainedAndRendersInHeadlessChromium(@TempDir Path tmp)
       throws Exception {
-    GateOutcome o = GateRunner.run(request(second).toBuilder().optChampion(first).build());
+    TriggerEvidence trigger =
+        new TriggerEvidence(
+            "flight-delay@drift@w4", List.of("drift"), List.of("r3", "r4"), "w4.drift.html");
+    GateOutcome o =
+        GateRunner.run(request(second).toBuilder().optChampion(first).optTrigger(trigger).build());
     Path html = tmp.resolve("report.html");
     GateReportHtml.write(o, html);
     String text = Files.readString(html);
+    // both models' scores on every validation row were kept for the curves
+    assertThat(o.evaluation().labels()).hasSize(o.validationRows());
+    assertThat(o.evaluation().champion()).hasSize(o.validationRows());
+    for (String model : List.of("champion", "challenger")) {
+      assertThat(text)
+          .containsPattern(
+              "class=\"curve\" data-model=\"" + model + "\" data-points=\"\\d+\" d=\"M");
+      // a ROC and a precision-recall curve per model, a confusion matrix per model
+      assertThat(count(text, "data-model=\"" + model + "\" data-points=")).isEqualTo(2);
+      assertThat(text)
+          .contains(
+              "class=\"confusion\" data-model=\""
+                  + model
+                  + "\" data-total=\""
+                  + o.validationRows()
+                  + "\"");
+      long sum = 0;
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "data-model=\"" + model + "\" data-total=\"\\d+\">(.*?)</table>")
+              .matcher(text);
+      assertThat(m.find()).isTrue();
+      java.util.regex.Matcher cell =
+          java.util.regex.Pattern.compile("data-cell=\"(tp|fp|fn|tn)\"[^>]*>(\\d+) ")
+              .matcher(m.group(1));
+      int cells = 0;
+      while (cell.find()) {
+        sum += Long.parseLong(cell.group(2));
+        cells++;
+      }
+      assertThat(cells).isEqualTo(4);
+      assertThat(sum).isEqualTo(o.validationRows());
+    }
+    assertThat(text)
+        .contains(
+            "data-trigger=\"flight-delay@drift@w4\"",
+            "on drift reports <code>r3, r4</code>",
+            "<a class=\"evidence\" href=\"w4.drift.html\">drift evidence</a>");
     assertThat(text)
         .contains("<svg", "Champion vs challenger importance", "champion-challenger")
         .contains("lake snapshot " + lake.lastSnapshot())
@@ -184,6 +239,15 @@ class GateServiceTest {
     assumeTrue(
         chromium,
         "chromium is not installed (apt-get install -y chromium): skipping the headless render");
+    // What Chromium parsed: the verdict, every feature, the curves of both models.
+    String dom = dumpDom(html, tmp);
+    assertThat(dom).contains("class=\"verdict\"", o.promote() ? ">PROMOTE<" : ">REJECT<");
+    for (String f : o.featureNames()) {
+      assertThat(dom).contains(">" + f + "<");
+    }
+    assertThat(count(dom, "class=\"curve\"")).isEqualTo(4);
+    assertThat(count(dom, "class=\"confusion\"")).isEqualTo(2);
+    assertThat(dom).contains("href=\"w4.drift.html\"");
     Path shot = tmp.resolve("report.png");
     Process p =
         new ProcessBuilder("bash", script.toString(), html.toString(), shot.toString())
@@ -200,5 +264,38 @@ class GateServiceTest {
     Files.copy(
         html, keep.resolve("report.html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.copy(shot, keep.resolve("report.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static int count(String text, String what) {
+    return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+  }
+
+  /** The DOM headless Chromium built from the page. */
+  private static String dumpDom(Path html, Path tmp) throws Exception {
+    Process bin =
+        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
+            .start();
+    String chromium = new String(bin.getInputStream().readAllBytes()).trim();
+    bin.waitFor();
+    Process p =
+        new ProcessBuilder(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + tmp.resolve("profile-dom"),
+                "--dump-dom",
+                html.toAbsolutePath().toUri().toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
+    return out;
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,7 @@ public final class LocalBackend implements Backend {
 
   private void execute(RetrainRun run, RunStep step, int attempt) {
     String key = run.key();
+    AtomicBoolean claimed = new AtomicBoolean();
     try {
       if (step == RunStep.TUNE) {
         TuningStep.Result r = tuning.tune(run, attempt);
@@ -80,9 +82,7 @@ public final class LocalBackend implements Backend {
       } else {
         String modelDir = run.results().modelDir();
         events.emit(key, new RunEvent.TrainingSucceeded(attempt, modelDir));
-        GateStep.Verdict v = gate.gate(run, modelDir);
-        events.emit(
-            key, new RunEvent.GateDecided(attempt, v.promoted(), v.modelVersion(), v.reason()));
+        gateAndApply(run, attempt, modelDir, claimed);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -95,6 +95,33 @@ public final class LocalBackend implements Backend {
         return;
       }
       events.emit(key, new RunEvent.StepFailed(step, attempt, String.valueOf(e), false));
+    } finally {
+      if (claimed.get()) {
+        events.releaseGate(key, attempt); // after the event: a held cancel follows it
+      }
+    }
+  }
+
+  /**
+   * Gates on this thread; the registry is written only after the launcher's claim (a cancel that
+   * came meanwhile wins, and a claimed decision holds back a cancel until its event is applied).
+   */
+  private void gateAndApply(RetrainRun run, int attempt, String modelDir, AtomicBoolean claimed)
+      throws Exception {
+    String key = run.key();
+    try {
+      GateStep.Verdict v =
+          gate.gate(
+              run,
+              modelDir,
+              () -> {
+                claimed.set(events.claimGate(key, attempt));
+                return claimed.get();
+              });
+      events.emit(
+          key, new RunEvent.GateDecided(attempt, v.promoted(), v.modelVersion(), v.reason()));
+    } catch (GateStep.NotApplied e) {
+      LOG.info("{} gate attempt {}: decision not applied: {}", key, attempt, e.getMessage());
     }
   }
 

@@ -49,7 +49,7 @@ class KatibRendererTest {
   void longKeysGiveExperimentNamesThatLeaveRoomForKatibsTrialSuffix() {
     String key = "flight-delay/" + "x".repeat(200) + "/drift";
     String name = JobNames.experimentName(key, 12);
-    assertThat(name).hasSizeLessThanOrEqualTo(54).matches("[a-z]([-a-z0-9]*[a-z0-9])?");
+    assertThat(name).hasSizeLessThanOrEqualTo(40).matches("[a-z]([-a-z0-9]*[a-z0-9])?");
     assertThat(name).endsWith("-tune-12").isNotEqualTo(JobNames.experimentName(key + "!", 12));
   }
 

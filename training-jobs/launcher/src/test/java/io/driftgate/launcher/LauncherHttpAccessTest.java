@@ -67,7 +67,7 @@ class LauncherHttpAccessTest {
     launcher =
         Fixtures.launcher(
             Fixtures.store(dir.resolve("runs")),
-            new LocalBackend(tuning, (run, m) -> new GateStep.Verdict(true, "v1", "ok"), 2),
+            new LocalBackend(tuning, (run, m, claim) -> new GateStep.Verdict(true, "v1", "ok"), 2),
             LauncherConfig.parse(Map.of("maxAttempts", 1)),
             2);
     launcher.start();

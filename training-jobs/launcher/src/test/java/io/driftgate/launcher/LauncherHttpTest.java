@@ -50,7 +50,7 @@ class LauncherHttpTest {
         }
         return new TuningStep.Result(Map.of("lr", "0.1"), 0, "/m/" + run.key(), null);
       };
-  static final GateStep GATE = (run, modelDir) -> new GateStep.Verdict(true, "v1", "better");
+  static final GateStep GATE = (run, modelDir, claim) -> new GateStep.Verdict(true, "v1", "better");
 
   /**
    * A {@link LocalBackend} that records cancels and, for keys starting with "stuck", holds the

@@ -81,7 +81,7 @@ class LauncherPinningTest {
     }
 
     @Override
-    public Verdict gate(RetrainRun run, String modelDir) {
+    public Verdict gate(RetrainRun run, String modelDir, Claim claim) {
       gated.put(run.key(), run);
       return new Verdict(true, "v1", "better");
     }

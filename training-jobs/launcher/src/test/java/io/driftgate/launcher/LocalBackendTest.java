@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,10 +50,14 @@ class LocalBackendTest {
 
   /** Promotes models whose dir ends with "good", rejects the others. */
   static final GateStep GATE =
-      (run, modelDir) ->
-          modelDir.endsWith("good")
-              ? new GateStep.Verdict(true, "v1", "better on auc")
-              : new GateStep.Verdict(false, null, "no significant gain");
+      (run, modelDir, claim) -> {
+        if (!claim.mayApply()) {
+          throw new GateStep.NotApplied("refused");
+        }
+        return modelDir.endsWith("good")
+            ? new GateStep.Verdict(true, "v1", "better on auc")
+            : new GateStep.Verdict(false, null, "no significant gain");
+      };
 
   @Test
   void anotherWritersTransitionWinsOverTheLaunchersStaleCopy() throws Exception {
@@ -66,7 +71,7 @@ class LocalBackendTest {
           return new TuningStep.Result(Map.of("lr", "0.1"), 0, "/models/good", null);
         };
     GateStep gate =
-        (run, modelDir) -> {
+        (run, modelDir, claim) -> {
           gated.incrementAndGet();
           return new GateStep.Verdict(true, "v1", "better");
         };
@@ -90,6 +95,56 @@ class LocalBackendTest {
       Thread.sleep(300);
       assertThat(gated).hasValue(0);
       assertThat(Fixtures.store(dir).get("k").orElseThrow()).isEqualTo(cancelled);
+    }
+  }
+
+  @Test
+  void aRunCancelledWhileItsLocalGateDecidesTakesNoPromotion() throws Exception {
+    CountDownLatch gating = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<Boolean> answer = new AtomicReference<>();
+    AtomicInteger registryWrites = new AtomicInteger();
+    // Like GateService: the gate's own work does not stop on an interrupt; it asks the claim
+    // before it registers the version and moves the aliases.
+    GateStep gate =
+        (run, modelDir, claim) -> {
+          gating.countDown();
+          boolean interrupted = false;
+          while (true) {
+            try {
+              if (release.await(30, TimeUnit.SECONDS)) {
+                break;
+              }
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+          boolean may = claim.mayApply();
+          answer.set(may);
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+          if (!may) {
+            throw new GateStep.NotApplied("cancelled meanwhile");
+          }
+          registryWrites.incrementAndGet();
+          return new GateStep.Verdict(true, "v1", "better");
+        };
+    try (Launcher l =
+        Fixtures.launcher(
+            Fixtures.store(dir), new LocalBackend(new FlakyTuning(0), gate, 1), config, 1)) {
+      l.start();
+      assertThat(l.accept(request("good"))).isTrue();
+      assertThat(gating.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(l.cancel("good", "operator")).isPresent();
+      release.countDown();
+      RetrainRun after = Fixtures.await(l, "good", RunState.CANCELLED);
+      Fixtures.await(answer::get, a -> a != null, "the gate asked its claim");
+      assertThat(answer.get()).as("the claim of a cancelled run").isFalse();
+      assertThat(registryWrites).hasValue(0);
+      Thread.sleep(200);
+      assertThat(Fixtures.store(dir).get("good").orElseThrow()).isEqualTo(after);
+      assertThat(after.results().modelVersion()).isNull();
     }
   }
 

@@ -62,7 +62,8 @@ class RequestConsumerTest {
       LauncherConfig config = LauncherConfig.defaults();
       JdbcRunStore store = Fixtures.store(dir);
       try (Launcher l =
-              Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
+              Fixtures.launcher(
+                  store, new LocalBackend(HOLD, (r, m, claim) -> null, 2), config, 5);
           RequestConsumer consumer =
               new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, rejected(store))) {
         l.start();
@@ -73,7 +74,8 @@ class RequestConsumerTest {
       }
       // a restarted launcher with a new consumer sees nothing new and starts nothing twice
       try (Launcher l =
-              Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
+              Fixtures.launcher(
+                  store, new LocalBackend(HOLD, (r, m, claim) -> null, 2), config, 5);
           RequestConsumer consumer =
               new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, rejected(store))) {
         l.start();
@@ -127,7 +129,8 @@ class RequestConsumerTest {
           };
       LauncherConfig config = LauncherConfig.defaults();
       try (Launcher l =
-              Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
+              Fixtures.launcher(
+                  store, new LocalBackend(HOLD, (r, m, claim) -> null, 2), config, 5);
           RequestConsumer consumer =
               new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, flaky)) {
         l.start();
@@ -136,7 +139,8 @@ class RequestConsumerTest {
         assertThat(log.list(Fixtures.MODEL)).isEmpty();
       }
       try (Launcher l =
-              Fixtures.launcher(store, new LocalBackend(HOLD, (r, m) -> null, 2), config, 5);
+              Fixtures.launcher(
+                  store, new LocalBackend(HOLD, (r, m, claim) -> null, 2), config, 5);
           RequestConsumer consumer =
               new RequestConsumer(kafka.bootstrapServers(), TOPIC, l, flaky)) {
         l.start();
