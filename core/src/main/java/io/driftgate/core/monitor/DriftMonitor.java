@@ -98,6 +98,19 @@ public final class DriftMonitor {
    * get a report, marked by a {@code -late} id suffix, but do not move the policy.
    */
   public Outcome onWindow(Instant start, Instant end, DatasetProfile current) {
+    return onWindow(start, end, current, null);
+  }
+
+  /**
+   * {@link #onWindow(Instant, Instant, DatasetProfile)} with the champion's performance evidence
+   * for this window (a change detector's alarm on its labelled errors), or null when none; the
+   * policy turns evidence into a {@code performance_drift} reason.
+   */
+  public Outcome onWindow(
+      Instant start,
+      Instant end,
+      DatasetProfile current,
+      io.driftgate.core.performance.PerformanceEvidence performance) {
     if (current.rowCount() == 0) {
       // An empty pane (the engine may fire one when a window is garbage-collected).
       return new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), false);
@@ -134,7 +147,8 @@ public final class DriftMonitor {
                 reportId,
                 result.driftedShare(),
                 drifted,
-                current.rowCount()));
+                current.rowCount(),
+                performance));
     Optional<RetrainRequest> request =
         decision.filter(d -> !d.isSuppressed()).map(DriftMonitor::toRequest);
     return new Outcome(Optional.of(report), decision, request, false);

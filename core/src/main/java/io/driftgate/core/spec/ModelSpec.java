@@ -40,6 +40,9 @@ public final class ModelSpec implements Serializable, LakeLocation {
   private final Map<Integer, String> registrySchemaJson;
   private final StateSpec state;
 
+  /** Set only on a fresh copy ({@link #withScoring}); never changed after. */
+  private ScoringSpec scoring = ScoringSpec.disabled();
+
   private transient volatile Schema readerSchema;
   private transient volatile List<Schema> historySchemas;
   private transient volatile Map<Integer, Schema> registrySchemas;
@@ -127,28 +130,38 @@ public final class ModelSpec implements Serializable, LakeLocation {
   }
 
   private ModelSpec with(SourceSpec newSource, LakeSpec newLake) {
-    return new ModelSpec(
-        model,
-        newSource,
-        eventTime,
-        label,
-        id,
-        features,
-        newLake,
-        drift,
-        volume,
-        training,
-        gate,
-        readerSchemaJson,
-        historySchemaJson,
-        registrySchemaJson,
-        state);
+    ModelSpec copy =
+        new ModelSpec(
+            model,
+            newSource,
+            eventTime,
+            label,
+            id,
+            features,
+            newLake,
+            drift,
+            volume,
+            training,
+            gate,
+            readerSchemaJson,
+            historySchemaJson,
+            registrySchemaJson,
+            state);
+    copy.scoring = scoring;
+    return copy;
   }
 
   /** A copy with {@code source.kafka.bootstrapServers} replaced (CLI override). */
   public ModelSpec withBootstrapServers(String bootstrapServers) {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     return with(source.withKafka(source.kafka().withBootstrapServers(bootstrapServers)), lake);
+  }
+
+  /** A copy with the {@code scoring} section replaced. */
+  public ModelSpec withScoring(ScoringSpec newScoring) {
+    ModelSpec copy = with(source, lake);
+    copy.scoring = Objects.requireNonNull(newScoring, "scoring");
+    return copy;
   }
 
   /** A copy with {@code source.kafka.createTopics} replaced. */
@@ -246,6 +259,11 @@ public final class ModelSpec implements Serializable, LakeLocation {
     return gate;
   }
 
+  /** The streaming scoring stage ({@link ScoringSpec#disabled()} when the section is absent). */
+  public ScoringSpec scoring() {
+    return scoring;
+  }
+
   /** JSON text of the reader schema. */
   public String readerSchemaJson() {
     return readerSchemaJson;
@@ -303,7 +321,8 @@ public final class ModelSpec implements Serializable, LakeLocation {
         && readerSchemaJson.equals(s.readerSchemaJson)
         && historySchemaJson.equals(s.historySchemaJson)
         && registrySchemaJson.equals(s.registrySchemaJson)
-        && Objects.equals(state, s.state);
+        && Objects.equals(state, s.state)
+        && scoring.equals(s.scoring);
   }
 
   @Override

@@ -58,7 +58,11 @@ public final class SpecLoader {
           "training",
           "gate",
           "launcher",
-          "state");
+          "state",
+          "scoring");
+  static final List<String> SCORING_KEYS =
+      List.of("enabled", "pollInterval", "batchSize", "threshold", "metric", "detector", "labels");
+  static final List<String> SCORING_LABELS_KEYS = List.of("topic", "maxDelay");
   static final List<String> STATE_KEYS = List.of("database", "artifacts");
   static final List<String> STATE_DATABASE_KEYS = List.of("url", "properties");
   static final List<String> SOURCE_KEYS =
@@ -316,6 +320,7 @@ public final class SpecLoader {
       VolumeSpec volume = volume(root);
       TrainingSpec training = training(root);
       GateSpec gate = gate(root);
+      ScoringSpec scoring = scoring(root);
       LauncherConfig.parse(root.get("launcher"), errors);
 
       // --- schemas and cross-checks
@@ -386,21 +391,22 @@ public final class SpecLoader {
           new SourceSpec(
               kafka, format, schemaPath, historyPaths, registryDir, maxRecordBytes.intValue());
       return new ModelSpec(
-          model,
-          source,
-          new EventTimeSpec(eventTimeField, maxFutureSkew, maxEventAge),
-          labelSpec,
-          idField == null ? null : new IdSpec(idField, idMaxLength.intValue()),
-          features,
-          new LakeSpec(lakePath, commitInterval, commitMax.intValue(), lakeCatalog),
-          drift,
-          volume,
-          training,
-          gate,
-          reader.toString(),
-          historyJson,
-          registryJson,
-          stateSpec(root, lakeCatalog, lakePath));
+              model,
+              source,
+              new EventTimeSpec(eventTimeField, maxFutureSkew, maxEventAge),
+              labelSpec,
+              idField == null ? null : new IdSpec(idField, idMaxLength.intValue()),
+              features,
+              new LakeSpec(lakePath, commitInterval, commitMax.intValue(), lakeCatalog),
+              drift,
+              volume,
+              training,
+              gate,
+              reader.toString(),
+              historyJson,
+              registryJson,
+              stateSpec(root, lakeCatalog, lakePath))
+          .withScoring(scoring);
     }
 
     /**
@@ -886,6 +892,81 @@ public final class SpecLoader {
         return VolumeSpec.defaults();
       }
       return new VolumeSpec(minNew, cooldown, inFlight.intValue(), maxAge);
+    }
+
+    /**
+     * {@code scoring}: absent means no scoring stage; {@code detector} is a detector name or a
+     * mapping {@code {name: adwin, delta: 0.002}} of its settings.
+     */
+    private ScoringSpec scoring(Map<String, Object> root) {
+      Map<String, Object> m = section(root, "", "scoring", false, SCORING_KEYS);
+      if (m == null) {
+        return ScoringSpec.disabled();
+      }
+      String p = "scoring";
+      Boolean enabled = bool(m, p, "enabled", true);
+      Duration poll = duration(m, p, "pollInterval", ScoringSpec.DEFAULT_POLL_INTERVAL, false);
+      Long batch = whole(m, p, "batchSize", (long) ScoringSpec.DEFAULT_BATCH_SIZE, 1, 1_000_000);
+      Double threshold = number(m, p, "threshold", ScoringSpec.DEFAULT_THRESHOLD);
+      if (threshold != null && !(threshold > 0 && threshold < 1)) {
+        err(p + ".threshold", threshold, "is out of range", "expected a probability in (0, 1)");
+        threshold = ScoringSpec.DEFAULT_THRESHOLD;
+      }
+      String metric = string(m, p, "metric", false, ScoringSpec.ERROR);
+      if (metric == null) {
+        metric = ScoringSpec.ERROR;
+      } else if (!metric.equals(ScoringSpec.ERROR) && !metric.equals(ScoringSpec.LOG_LOSS)) {
+        err(p + ".metric", metric, "is not supported", "allowed: error, logloss");
+        metric = ScoringSpec.ERROR;
+      }
+      String detector = ScoringSpec.DEFAULT_DETECTOR;
+      Map<String, String> settings = new LinkedHashMap<>();
+      Object d = m.get("detector");
+      if (d instanceof String name) {
+        detector = name.trim();
+      } else if (d instanceof Map<?, ?> dm) {
+        for (Map.Entry<?, ?> e : dm.entrySet()) {
+          String k = String.valueOf(e.getKey());
+          if (k.equals("name")) {
+            detector = String.valueOf(e.getValue()).trim();
+          } else {
+            settings.put(k, String.valueOf(e.getValue()));
+          }
+        }
+      } else if (d != null) {
+        err(
+            p + ".detector",
+            d,
+            "is not a detector",
+            "write a name (adwin, page-hinkley) or a mapping such as {name: adwin, delta: 0.002}");
+      }
+      try {
+        io.driftgate.core.performance.ChangeDetectors.create(detector, settings);
+      } catch (IllegalArgumentException e) {
+        err(
+            p + ".detector",
+            d,
+            "is not a valid detector (" + e.getMessage() + ")",
+            "use one of "
+                + io.driftgate.core.performance.ChangeDetectors.names()
+                + " with numeric settings");
+        detector = ScoringSpec.DEFAULT_DETECTOR;
+        settings.clear();
+      }
+      Map<String, Object> labels = section(m, p, "labels", false, SCORING_LABELS_KEYS);
+      String labelsTopic = string(labels, p + ".labels", "topic", labels != null, "flights.labels");
+      Duration maxDelay =
+          duration(labels, p + ".labels", "maxDelay", ScoringSpec.DEFAULT_LABELS_MAX_DELAY, false);
+      return new ScoringSpec(
+          enabled,
+          poll == null ? ScoringSpec.DEFAULT_POLL_INTERVAL : poll,
+          batch == null ? ScoringSpec.DEFAULT_BATCH_SIZE : batch.intValue(),
+          threshold == null ? ScoringSpec.DEFAULT_THRESHOLD : threshold,
+          metric,
+          detector,
+          settings,
+          labelsTopic,
+          maxDelay);
     }
 
     private TrainingSpec training(Map<String, Object> root) {

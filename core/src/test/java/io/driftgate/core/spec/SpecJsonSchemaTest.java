@@ -53,6 +53,8 @@ class SpecJsonSchemaTest {
     assertKeys("state", SpecLoader.STATE_KEYS);
     assertKeys("state.database", SpecLoader.STATE_DATABASE_KEYS);
     assertKeys("launcher", LauncherConfig.KEYS);
+    assertKeys("scoring", SpecLoader.SCORING_KEYS);
+    assertKeys("scoring.labels", SpecLoader.SCORING_LABELS_KEYS);
   }
 
   @Test
@@ -66,6 +68,10 @@ class SpecJsonSchemaTest {
     assertThat(enumAt("features[].kind"))
         .containsExactly(FeatureKind.NUMERIC.configName(), FeatureKind.CATEGORICAL.configName());
     assertThat(enumAt("drift.metrics.*.metric")).containsExactlyElementsOf(DriftSpec.METRIC_NAMES);
+    assertThat(enumAt("scoring.metric")).containsExactly(ScoringSpec.ERROR, ScoringSpec.LOG_LOSS);
+    assertThat(at("scoring.detector").path("anyOf").get(0).path("enum"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrderElementsOf(io.driftgate.core.performance.ChangeDetectors.names());
     assertThat(enumAt("launcher.backend"))
         .containsExactlyElementsOf(
             Arrays.stream(LauncherConfig.Backend.values())

@@ -10,6 +10,7 @@ import io.driftgate.core.wire.RecordDecoder;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.schemas.ErrorKind;
 import io.driftgate.schemas.Stage;
+import io.driftgate.streaming.row.LakeEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

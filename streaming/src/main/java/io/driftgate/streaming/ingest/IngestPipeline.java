@@ -2,16 +2,24 @@ package io.driftgate.streaming.ingest;
 
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.ScoringSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.streaming.monitor.DetectDrift;
 import io.driftgate.streaming.monitor.ProfileWindows;
+import io.driftgate.streaming.monitor.WindowedProfile;
+import io.driftgate.streaming.row.LakeEntry;
+import io.driftgate.streaming.scoring.LateLabels;
+import io.driftgate.streaming.scoring.Prediction;
+import io.driftgate.streaming.scoring.ScoreRecords;
+import io.driftgate.streaming.scoring.ScoredRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -184,18 +192,61 @@ public final class IngestPipeline {
                     config.bootstrapServers(), config.kafkaProperties(), config.consumerGroup())
                 .optNullRateLimits(config.spec())
                 .build());
-    if (config.monitor()) {
-      PCollectionTuple monitored =
+    PCollection<WindowedProfile> profiles = null;
+    if (config.spec().scoring().enabled()) {
+      // Valid rows -> champion -> predictions table; the monitor profiles the scored rows.
+      PCollection<ScoredRow> scored =
           outcomes
               .get(DecodeAndClean.ROWS)
-              .apply("ProfileWindows", ProfileWindows.builder().setModelSpec(config.spec()).build())
               .apply(
-                  "DetectDrift",
-                  DetectDrift.builder()
+                  "ScoreRecords",
+                  ScoreRecords.builder()
                       .setModelSpec(config.spec())
-                      .setState(config.stateSpec())
-                      .optReportTable(config.lakeCatalog())
+                      .optPredictionsTable(config.lakeCatalog())
                       .build());
+      if (config.monitor()) {
+        profiles = scored.apply("ProfileWindows", ProfileWindows.scored(config.spec()));
+      }
+      ScoringSpec scoring = config.spec().scoring();
+      if (scoring.labelsTopic() != null) {
+        scored
+            .apply(
+                "Predictions",
+                org.apache.beam.sdk.transforms.FlatMapElements.into(
+                        org.apache.beam.sdk.values.TypeDescriptor.of(Prediction.class))
+                    .via(
+                        (ScoredRow r) ->
+                            r.prediction() == null
+                                ? List.<Prediction>of()
+                                : List.of(r.prediction())))
+            .setCoder(Prediction.PredictionCoder.of())
+            .apply(
+                "LateLabels",
+                new LateLabels(
+                    config.bootstrapServers(),
+                    scoring.labelsTopic(),
+                    config.consumerGroup() + "-labels",
+                    config.kafkaProperties(),
+                    scoring.labelsMaxDelay(),
+                    config.lakeCatalog(),
+                    config.spec().model()));
+      }
+    } else if (config.monitor()) {
+      profiles =
+          outcomes
+              .get(DecodeAndClean.ROWS)
+              .apply(
+                  "ProfileWindows", ProfileWindows.builder().setModelSpec(config.spec()).build());
+    }
+    if (config.monitor()) {
+      PCollectionTuple monitored =
+          profiles.apply(
+              "DetectDrift",
+              DetectDrift.builder()
+                  .setModelSpec(config.spec())
+                  .setState(config.stateSpec())
+                  .optReportTable(config.lakeCatalog())
+                  .build());
       publish(
           monitored.get(DetectDrift.REPORTS),
           "PublishDriftReports",

@@ -67,6 +67,10 @@ public final class KafkaTopics {
       uses.putIfAbsent(
           requests, new Use(requests, "retrain requests", "drift.requestsTopic", false));
     }
+    String labels = spec.scoring().enabled() ? spec.scoring().labelsTopic() : null;
+    if (labels != null) {
+      uses.putIfAbsent(labels, new Use(labels, "late labels", "scoring.labels.topic", true));
+    }
     return List.copyOf(uses.values());
   }
 

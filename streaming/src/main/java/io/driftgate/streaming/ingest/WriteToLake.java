@@ -12,6 +12,7 @@ import io.driftgate.core.lake.OffsetRanges;
 import io.driftgate.core.spec.KafkaSourceSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DeadLetter;
+import io.driftgate.streaming.row.LakeEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;

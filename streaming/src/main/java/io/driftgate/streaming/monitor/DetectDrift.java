@@ -3,13 +3,21 @@ package io.driftgate.streaming.monitor;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.monitor.PerformanceMonitor;
+import io.driftgate.core.performance.PerformanceEvidence;
+import io.driftgate.core.performance.WindowPerformance;
+import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
+import io.driftgate.streaming.scoring.RegistryChampions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -38,6 +46,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * KV(key, Avro single-object bytes) for the report and request topics.
  */
 public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, PCollectionTuple> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetectDrift.class);
   public static final TupleTag<KV<String, byte[]>> REPORTS = new TupleTag<>("drift-reports") {};
   public static final TupleTag<KV<String, byte[]>> REQUESTS = new TupleTag<>("retrain-requests") {};
 
@@ -108,8 +117,16 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private final Counter windows = Metrics.counter("driftgate.monitor", "windows");
     private final Counter drifted = Metrics.counter("driftgate.monitor", "drifted_windows");
     private final Counter requests = Metrics.counter("driftgate.monitor", "retrain_requests");
+    private final Counter labelled = Metrics.counter("driftgate.monitor", "labelled_predictions");
+    private final Counter alarms = Metrics.counter("driftgate.monitor", "performance_alarms");
+    private final Counter degraded =
+        Metrics.counter("driftgate.monitor", "performance_degraded_windows");
     private transient MonitorStore store;
     private transient DriftMonitor monitor;
+    private transient PerformanceMonitor performance;
+    private transient PerformanceEvidence pendingEvidence;
+    private transient long lastPerformanceEnd;
+    private transient Map<String, Map<String, Double>> validation;
 
     /** Keyed state makes this step run one model at a time, in arrival order. */
     @StateId("seen")
@@ -171,11 +188,19 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
         monitor = new DriftMonitor(spec, store.load());
       }
       WindowedProfile w = element.getValue();
+      PerformanceEvidence evidence = performance(w);
       DriftMonitor.Outcome outcome =
           monitor.onWindow(
               Instant.ofEpochMilli(w.startMillis()),
               Instant.ofEpochMilli(w.endMillis()),
-              DatasetProfile.fromBytes(w.profile()));
+              DatasetProfile.fromBytes(w.profile()),
+              evidence);
+      if (evidence != null && outcome.referenceWindow()) {
+        // the reference is still being built: the alarm counts on the first compared window
+        pendingEvidence = evidence;
+      } else if (outcome.report().filter(r -> !r.getReportId().contains("-late-")).isPresent()) {
+        pendingEvidence = null; // the policy has seen it
+      }
       windows.inc();
       Long n = seenState.read();
       seenState.write(n == null ? 1 : n + 1);
@@ -202,6 +227,60 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
               });
       // The state (what `--until-caught-up` waits on) is saved in finishBundle, after the
       // bundle's reports are in the lake table.
+    }
+
+    /**
+     * Feeds an on-time window's labelled predictions to the performance monitor; its evidence (or
+     * one held from a reference window), or null. Late panes are not fed again.
+     */
+    private PerformanceEvidence performance(WindowedProfile w) {
+      if (w.labelled() == null || w.endMillis() <= lastPerformanceEnd) {
+        return pendingEvidence;
+      }
+      lastPerformanceEnd = w.endMillis();
+      if (performance == null) {
+        performance = new PerformanceMonitor(spec.scoring());
+        validation = new HashMap<>();
+      }
+      List<PerformanceMonitor.Labelled> rows = LabelledPredictions.fromBytes(w.labelled()).toList();
+      if (rows.isEmpty()) {
+        return pendingEvidence;
+      }
+      labelled.inc(rows.size());
+      String latest = rows.get(rows.size() - 1).version();
+      PerformanceMonitor.Outcome o =
+          performance.onWindow(
+              Instant.ofEpochMilli(w.startMillis()),
+              rows,
+              validation.computeIfAbsent(latest, this::validationOf));
+      if (o.window().map(WindowPerformance.Result::degraded).orElse(false)) {
+        degraded.inc();
+      }
+      if (o.evidence().isEmpty()) {
+        return pendingEvidence;
+      }
+      PerformanceEvidence e = o.evidence().get();
+      alarms.inc();
+      LOG.info(
+          "performance drift of {}: {} on {} from {} to {} since {}",
+          spec.model(),
+          e.detector(),
+          e.metric(),
+          e.before(),
+          e.after(),
+          e.changePoint());
+      return e;
+    }
+
+    /** A version's validation metrics from the registry (empty when unavailable). */
+    private Map<String, Double> validationOf(String version) {
+      try {
+        return RegistryChampions.validationMetrics(
+            JdbcModelRegistry.open(spec).load(spec.model(), version));
+      } catch (RuntimeException e) {
+        LOG.warn("no validation metrics for {} {}: {}", spec.model(), version, e.toString());
+        return Map.of();
+      }
     }
 
     private static byte[] bytes(ByteBuffer b) {

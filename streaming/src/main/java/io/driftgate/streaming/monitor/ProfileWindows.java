@@ -6,6 +6,9 @@ import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.streaming.row.ProfiledRow;
+import io.driftgate.streaming.scoring.Prediction;
+import io.driftgate.streaming.scoring.ScoredRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +25,7 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -33,6 +37,7 @@ import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
@@ -79,19 +84,126 @@ public final class ProfileWindows
   }
 
   private <T extends ProfiledRow> PCollection<WindowedProfile> profile(PCollection<T> rows) {
-    return rows.apply(
-            "EventTimeWindows",
-            Window.<T>into(FixedWindows.of(window))
-                .triggering(
-                    AfterWatermark.pastEndOfWindow()
-                        .withLateFirings(
-                            AfterProcessingTime.pastFirstElementInPane()
-                                .plusDelayOf(Duration.standardSeconds(5))))
-                .withAllowedLateness(allowedLateness)
-                .accumulatingFiredPanes())
+    return rows.apply("EventTimeWindows", ProfileWindows.<T>windows(window, allowedLateness))
         .apply("Profile", Combine.globally(new ProfileFn<T>(spec)).withoutDefaults())
         .apply("WithWindow", ParDo.of(new AttachWindow()))
         .setCoder(WindowedProfile.WindowedProfileCoder.of());
+  }
+
+  /**
+   * The same windows over scored rows: each window's profile of the rows and, beside it, the
+   * champion's labelled predictions ({@link WindowedProfile#labelled()}), in one combine.
+   */
+  public static PTransform<PCollection<ScoredRow>, PCollection<WindowedProfile>> scored(
+      ModelSpec spec) {
+    Duration window = Duration.millis(spec.drift().window().toMillis());
+    Duration lateness = Duration.millis(spec.drift().allowedLateness().toMillis());
+    return new PTransform<>() {
+      @Override
+      public PCollection<WindowedProfile> expand(PCollection<ScoredRow> rows) {
+        return rows.apply("EventTimeWindows", ProfileWindows.<ScoredRow>windows(window, lateness))
+            .apply(
+                "ProfileAndLabels", Combine.globally(new ScoredProfileFn(spec)).withoutDefaults())
+            .setCoder(KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()))
+            .apply("WithWindow", ParDo.of(new AttachWindowScored()))
+            .setCoder(WindowedProfile.WindowedProfileCoder.of());
+      }
+    };
+  }
+
+  private static <T> Window<T> windows(Duration window, Duration allowedLateness) {
+    return Window.<T>into(FixedWindows.of(window))
+        .triggering(
+            AfterWatermark.pastEndOfWindow()
+                .withLateFirings(
+                    AfterProcessingTime.pastFirstElementInPane()
+                        .plusDelayOf(Duration.standardSeconds(5))))
+        .withAllowedLateness(allowedLateness)
+        .accumulatingFiredPanes();
+  }
+
+  /** {@link ProfileFn} over the rows, plus the labelled predictions. */
+  static final class ScoredProfileFn
+      extends Combine.CombineFn<ScoredRow, ScoredProfileFn.Acc, KV<byte[], byte[]>> {
+    private final ProfileFn<ProfiledRow> profiles;
+
+    ScoredProfileFn(ModelSpec spec) {
+      this.profiles = new ProfileFn<>(spec);
+    }
+
+    static final class Acc {
+      ProfileFn.Acc profile = new ProfileFn.Acc();
+      LabelledPredictions labelled = new LabelledPredictions();
+    }
+
+    @Override
+    public Acc createAccumulator() {
+      return new Acc();
+    }
+
+    @Override
+    public Acc addInput(Acc acc, ScoredRow row) {
+      profiles.addInput(acc.profile, row.row());
+      Prediction p = row.prediction();
+      if (p != null && p.labelled()) {
+        acc.labelled.add(p.eventTimeMillis(), p.modelVersion(), p.score(), p.label());
+      }
+      return acc;
+    }
+
+    @Override
+    public Acc mergeAccumulators(Iterable<Acc> accs) {
+      Acc out = new Acc();
+      List<ProfileFn.Acc> ps = new java.util.ArrayList<>();
+      for (Acc a : accs) {
+        ps.add(a.profile);
+        out.labelled.merge(a.labelled);
+      }
+      out.profile = profiles.mergeAccumulators(ps);
+      return out;
+    }
+
+    @Override
+    public KV<byte[], byte[]> extractOutput(Acc acc) {
+      return KV.of(profiles.extractOutput(acc.profile), acc.labelled.toBytes());
+    }
+
+    @Override
+    public Coder<Acc> getAccumulatorCoder(CoderRegistry registry, Coder<ScoredRow> input) {
+      return new CustomCoder<Acc>() {
+        @Override
+        public void encode(Acc acc, OutputStream out) throws IOException {
+          new ProfileFn.AccCoder().encode(acc.profile, out);
+          ByteArrayCoder.of().encode(acc.labelled.toBytes(), out);
+        }
+
+        @Override
+        public Acc decode(InputStream in) throws IOException {
+          Acc acc = new Acc();
+          acc.profile = new ProfileFn.AccCoder().decode(in);
+          acc.labelled = LabelledPredictions.fromBytes(ByteArrayCoder.of().decode(in));
+          return acc;
+        }
+      };
+    }
+  }
+
+  static final class AttachWindowScored extends DoFn<KV<byte[], byte[]>, WindowedProfile> {
+    @ProcessElement
+    public void process(
+        @Element KV<byte[], byte[]> profileAndLabels,
+        BoundedWindow window,
+        PaneInfo pane,
+        OutputReceiver<WindowedProfile> out) {
+      IntervalWindow w = (IntervalWindow) window;
+      out.output(
+          new WindowedProfile(
+              w.start().getMillis(),
+              w.end().getMillis(),
+              pane.getIndex(),
+              profileAndLabels.getKey(),
+              profileAndLabels.getValue()));
+    }
   }
 
   /** Accumulates rows into a profile; merge is the profiles' merge. */

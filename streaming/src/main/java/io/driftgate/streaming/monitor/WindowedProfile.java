@@ -18,9 +18,17 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * @param endMillis window end (exclusive)
  * @param paneIndex 0 for the on-time pane, higher for late revisions
  * @param profile {@code DatasetProfile.toBytes()}
+ * @param labelled the window's labelled predictions ({@link LabelledPredictions#toBytes()}), or
+ *     null when the job does not score
  */
 @DefaultCoder(WindowedProfile.WindowedProfileCoder.class)
-public record WindowedProfile(long startMillis, long endMillis, long paneIndex, byte[] profile) {
+public record WindowedProfile(
+    long startMillis, long endMillis, long paneIndex, byte[] profile, byte[] labelled) {
+
+  /** A window without predictions. */
+  public WindowedProfile(long startMillis, long endMillis, long paneIndex, byte[] profile) {
+    this(startMillis, endMillis, paneIndex, profile, null);
+  }
 
   @Override
   public boolean equals(Object o) {
@@ -28,7 +36,8 @@ public record WindowedProfile(long startMillis, long endMillis, long paneIndex, 
         && startMillis == w.startMillis
         && endMillis == w.endMillis
         && paneIndex == w.paneIndex
-        && Arrays.equals(profile, w.profile);
+        && Arrays.equals(profile, w.profile)
+        && Arrays.equals(labelled, w.labelled);
   }
 
   @Override
@@ -38,6 +47,9 @@ public record WindowedProfile(long startMillis, long endMillis, long paneIndex, 
 
   /** Coder. */
   public static final class WindowedProfileCoder extends AtomicCoder<WindowedProfile> {
+    private static final Coder<byte[]> LABELLED =
+        org.apache.beam.sdk.coders.NullableCoder.of(ByteArrayCoder.of());
+
     public static WindowedProfileCoder of() {
       return new WindowedProfileCoder();
     }
@@ -48,6 +60,7 @@ public record WindowedProfile(long startMillis, long endMillis, long paneIndex, 
       VarLongCoder.of().encode(w.endMillis(), out);
       VarLongCoder.of().encode(w.paneIndex(), out);
       ByteArrayCoder.of().encode(w.profile(), out);
+      LABELLED.encode(w.labelled(), out);
     }
 
     @Override
@@ -56,7 +69,8 @@ public record WindowedProfile(long startMillis, long endMillis, long paneIndex, 
           VarLongCoder.of().decode(in),
           VarLongCoder.of().decode(in),
           VarLongCoder.of().decode(in),
-          ByteArrayCoder.of().decode(in));
+          ByteArrayCoder.of().decode(in),
+          LABELLED.decode(in));
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
 import io.driftgate.streaming.monitor.ProfileWindows;
 import io.driftgate.streaming.monitor.WindowedProfile;
+import io.driftgate.streaming.row.LakeEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.ingest.RecordClassifier;
 import io.driftgate.core.ingest.SourceRef;
+import io.driftgate.streaming.row.LakeEntry;
 import java.io.ByteArrayOutputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;

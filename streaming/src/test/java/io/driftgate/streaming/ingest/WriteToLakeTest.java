@@ -11,6 +11,7 @@ import io.driftgate.core.lake.LakeRows;
 import io.driftgate.core.lake.OffsetRanges;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.streaming.ingest.WriteToLake.Tables;
+import io.driftgate.streaming.row.LakeEntry;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.driftgate.core.ingest.RecordCleaner;
 import io.driftgate.core.ingest.SourceRef;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.streaming.ingest.LakeEntry;
+import io.driftgate.streaming.row.LakeEntry;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

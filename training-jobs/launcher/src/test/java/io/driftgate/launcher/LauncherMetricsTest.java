@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.run.JdbcRejectedRequests;
 import io.driftgate.core.run.JdbcRunStore;
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.streaming.kafka.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;

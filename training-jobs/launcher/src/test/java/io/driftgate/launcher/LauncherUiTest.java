@@ -4,7 +4,7 @@ import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.registry.LedgerEntry;
-import io.driftgate.core.run.LauncherConfig;
+import io.driftgate.core.spec.LauncherConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

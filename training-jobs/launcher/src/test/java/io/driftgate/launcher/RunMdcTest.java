@@ -3,10 +3,10 @@ package io.driftgate.launcher;
 import static io.driftgate.launcher.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.run.LauncherConfig;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.run.RunState;
+import io.driftgate.core.spec.LauncherConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.driftgate.streaming.monitor;
+package io.driftgate.streaming.row;
 
 /**
  * A valid row as the monitor profiles it: the cleaned record in Avro binary (the lake row schema).

@@ -1,6 +1,5 @@
-package io.driftgate.streaming.ingest;
+package io.driftgate.streaming.row;
 
-import io.driftgate.streaming.monitor.ProfiledRow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

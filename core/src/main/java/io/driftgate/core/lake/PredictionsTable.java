@@ -1,0 +1,167 @@
+package io.driftgate.core.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The lake's {@code predictions} table: one row per record the champion scored, with the version
+ * that scored it, so a query can join predictions to labels and tell which model said what.
+ * Partitioned by {@code days(event_time)}. Data files are written by the scoring stage's workers
+ * and appended by one committer; each append names its batches in the snapshot summary, so a
+ * replayed batch (a restart between commit and checkpoint) is not appended twice.
+ */
+public final class PredictionsTable {
+  public static final String NAME = "predictions";
+
+  /** Predictions joined with labels that arrived later (same columns, label always set). */
+  public static final String LABELLED = "labelled_predictions";
+
+  /** Snapshot summary key: the comma-separated ids of the batches an append holds. */
+  public static final String BATCHES = "driftgate.prediction-batches";
+
+  /** Snapshots looked back through for an already appended batch. */
+  private static final int REPLAY_LOOKBACK = 200;
+
+  static final Schema SCHEMA =
+      new Schema(
+          Types.NestedField.optional(1, "event_id", Types.StringType.get(), "Record id, if any."),
+          Types.NestedField.required(
+              2, "event_time", Types.TimestampType.withZone(), "Event time of the record."),
+          Types.NestedField.required(
+              3, "model_version", Types.StringType.get(), "Registry version that scored it."),
+          Types.NestedField.required(4, "score", Types.DoubleType.get(), "P(class 1)."),
+          Types.NestedField.required(
+              5, "predicted_class", Types.IntegerType.get(), "Class at the threshold."),
+          Types.NestedField.optional(
+              6, "label", Types.IntegerType.get(), "The record's label, if it carried one."),
+          Types.NestedField.required(
+              7, "source_partition", Types.IntegerType.get(), "Kafka partition."),
+          Types.NestedField.required(8, "source_offset", Types.LongType.get(), "Kafka offset."));
+
+  private PredictionsTable() {}
+
+  public static TableIdentifier id(String model) {
+    return id(model, NAME);
+  }
+
+  /** A table of prediction rows: {@link #NAME} or {@link #LABELLED}. */
+  public static TableIdentifier id(String model, String table) {
+    return TableIdentifier.of(LakeTables.namespace(model), table);
+  }
+
+  /** Loads the table, creating it (and the namespace) first when needed. */
+  public static Table ensure(Catalog catalog, String model) {
+    return ensure(catalog, model, NAME);
+  }
+
+  /** Loads a table of prediction rows, creating it first when needed. */
+  public static Table ensure(Catalog catalog, String model, String table) {
+    return LakeTables.ensure(
+        catalog,
+        id(model, table),
+        SCHEMA,
+        PartitionSpec.builderFor(SCHEMA).day("event_time").build());
+  }
+
+  /** One prediction as a row of {@code table}. */
+  public static Record row(
+      Table table,
+      String eventId,
+      long eventTimeMillis,
+      String modelVersion,
+      double score,
+      int predictedClass,
+      Integer label,
+      int partition,
+      long offset) {
+    Record r = GenericRecord.create(table.schema());
+    r.setField("event_id", eventId);
+    r.setField("event_time", LakeRows.timestamp(eventTimeMillis));
+    r.setField("model_version", modelVersion);
+    r.setField("score", score);
+    r.setField("predicted_class", predictedClass);
+    r.setField("label", label);
+    r.setField("source_partition", partition);
+    r.setField("source_offset", offset);
+    return r;
+  }
+
+  /**
+   * Appends the batches' files (batch id to its files) in one commit, leaving out batches a recent
+   * snapshot already holds.
+   *
+   * @return the files appended (0 when every batch was a replay)
+   */
+  public static int append(Table table, java.util.Map<String, List<DataFile>> batches) {
+    table.refresh();
+    List<String> done = recentBatches(table);
+    List<String> ids = new ArrayList<>();
+    AppendFiles append = null;
+    int files = 0;
+    for (java.util.Map.Entry<String, List<DataFile>> b : batches.entrySet()) {
+      if (done.contains(b.getKey()) || b.getValue().isEmpty()) {
+        continue;
+      }
+      if (append == null) {
+        append = table.newFastAppend();
+      }
+      ids.add(b.getKey());
+      for (DataFile f : b.getValue()) {
+        append.appendFile(f);
+        files++;
+      }
+    }
+    if (append != null) {
+      append.set(BATCHES, String.join(",", ids)).commit();
+    }
+    return files;
+  }
+
+  private static List<String> recentBatches(Table table) {
+    List<String> out = new ArrayList<>();
+    Snapshot s = table.currentSnapshot();
+    for (int i = 0; s != null && i < REPLAY_LOOKBACK; i++) {
+      String ids = s.summary().get(BATCHES);
+      if (ids != null) {
+        out.addAll(List.of(ids.split(",")));
+      }
+      s = s.parentId() == null ? null : table.snapshot(s.parentId());
+    }
+    return out;
+  }
+
+  /** Every stored row (current snapshot), or none when the table does not exist. */
+  public static List<Record> read(Catalog catalog, String model) {
+    return read(catalog, model, NAME);
+  }
+
+  /** Every stored row of a table of prediction rows, or none when it does not exist. */
+  public static List<Record> read(Catalog catalog, String model, String table) {
+    List<Record> out = new ArrayList<>();
+    if (!catalog.tableExists(id(model, table))) {
+      return out;
+    }
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(catalog.loadTable(id(model, table))).build()) {
+      rows.forEach(r -> out.add(r.copy()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+}

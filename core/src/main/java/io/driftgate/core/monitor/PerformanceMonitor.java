@@ -1,0 +1,129 @@
+package io.driftgate.core.monitor;
+
+import io.driftgate.core.performance.ChangeDetector;
+import io.driftgate.core.performance.ChangeDetectors;
+import io.driftgate.core.performance.PerformanceEvidence;
+import io.driftgate.core.performance.WindowPerformance;
+import io.driftgate.core.spec.ScoringSpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The champion's performance, window by window: feeds each labelled prediction's per-example loss
+ * ({@link ScoringSpec#loss}) in event-time order to a {@link ChangeDetector} and judges each window
+ * with {@link WindowPerformance} against the champion's validation metrics. A detector alarm on a
+ * worsening loss is the window's {@link PerformanceEvidence}; an improvement is not.
+ *
+ * <p>One detector per champion version: when the alias moves the errors of another model begin, so
+ * the detector starts afresh (a switch is not a drift). Engine-free and not thread-safe; the
+ * detector lives in memory, so a restarted monitor relearns the error rate from its next labels.
+ */
+public final class PerformanceMonitor {
+  /** Windows remembered to place a change point that lies before the current window. */
+  private static final int WINDOWS_KEPT = 1000;
+
+  /** Smallest window that {@link WindowPerformance} judges. */
+  static final int MIN_WINDOW_ROWS = 30;
+
+  /** One labelled prediction: the record's event time, the version that scored it, p, 0/1. */
+  public record Labelled(long eventTimeMillis, String version, double probability, int label) {
+    public Labelled {
+      Objects.requireNonNull(version, "version");
+    }
+  }
+
+  /** What one window produced. */
+  public record Outcome(
+      Optional<PerformanceEvidence> evidence,
+      Optional<WindowPerformance.Result> window,
+      long labelled) {}
+
+  private final ScoringSpec spec;
+  private final WindowPerformance judge;
+  private ChangeDetector detector;
+  private String version;
+
+  /** Observation index (1-based, of the current detector) of each window's first value. */
+  private final TreeMap<Long, Long> windowStarts = new TreeMap<>();
+
+  public PerformanceMonitor(ScoringSpec spec) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.judge = new WindowPerformance(500, 0.95, 17L);
+    ChangeDetectors.create(spec.detector(), spec.detectorSettings()); // fails early on bad settings
+  }
+
+  /** The detector of the current version, or null before the first labelled prediction. */
+  public ChangeDetector detector() {
+    return detector;
+  }
+
+  /**
+   * One closed window's labelled predictions.
+   *
+   * @param windowStart the window's start (a change point before this window maps to the start of
+   *     the window that held it)
+   * @param labelled the window's labelled predictions, any order (sorted here by event time)
+   * @param validation the latest version's validation metrics (may be empty)
+   */
+  public Outcome onWindow(
+      Instant windowStart, List<Labelled> labelled, Map<String, Double> validation) {
+    List<Labelled> sorted =
+        labelled.stream()
+            .sorted(java.util.Comparator.comparingLong(Labelled::eventTimeMillis))
+            .toList();
+    PerformanceEvidence evidence = null;
+    boolean windowMarked = false;
+    for (int at = 0; at < sorted.size(); at++) {
+      Labelled l = sorted.get(at);
+      if (detector == null || !l.version().equals(version)) {
+        detector = ChangeDetectors.create(spec.detector(), spec.detectorSettings());
+        version = l.version();
+        windowStarts.clear();
+        windowMarked = false;
+      }
+      if (!windowMarked) {
+        windowStarts.put(detector.observations() + 1, windowStart.toEpochMilli());
+        while (windowStarts.size() > WINDOWS_KEPT) {
+          windowStarts.pollFirstEntry();
+        }
+        windowMarked = true;
+      }
+      Optional<ChangeDetector.Change> change = detector.add(spec.loss(l.probability(), l.label()));
+      if (change.isPresent() && change.get().increase() && evidence == null) {
+        evidence =
+            PerformanceEvidence.of(
+                change.get(), spec.metric(), changeTime(change.get(), sorted, at));
+      }
+    }
+    Optional<WindowPerformance.Result> judged = Optional.empty();
+    if (sorted.size() >= MIN_WINDOW_ROWS) {
+      double[] p = new double[sorted.size()];
+      int[] y = new int[sorted.size()];
+      for (int i = 0; i < p.length; i++) {
+        p[i] = sorted.get(i).probability();
+        y[i] = sorted.get(i).label();
+      }
+      judged = Optional.of(judge.evaluate(p, y, validation));
+    }
+    return new Outcome(Optional.ofNullable(evidence), judged, sorted.size());
+  }
+
+  /**
+   * The event time of the change point: exact when it lies in this window, else the start of the
+   * window that held it.
+   */
+  private Instant changeTime(ChangeDetector.Change c, List<Labelled> window, int at) {
+    long firstHere = windowStarts.lastKey();
+    if (c.changePoint() >= firstHere) {
+      // position in the window = position of the alarm, less the values between the two
+      int i = at - (int) (c.detectedAt() - c.changePoint());
+      return Instant.ofEpochMilli(window.get(Math.max(0, i)).eventTimeMillis());
+    }
+    var e = windowStarts.floorEntry(c.changePoint());
+    return Instant.ofEpochMilli(e == null ? windowStarts.firstEntry().getValue() : e.getValue());
+  }
+}

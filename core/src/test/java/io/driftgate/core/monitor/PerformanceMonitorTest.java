@@ -1,0 +1,124 @@
+package io.driftgate.core.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftgate.core.performance.PerformanceEvidence;
+import io.driftgate.core.spec.ScoringSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PerformanceMonitorTest {
+  static final long WINDOW = 60_000;
+
+  /** A window of n labelled predictions whose error rate is {@code errorRate}. */
+  static List<PerformanceMonitor.Labelled> window(
+      long start, int n, double errorRate, String version, SplittableRandom rnd) {
+    List<PerformanceMonitor.Labelled> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int label = rnd.nextInt(2);
+      boolean wrong = rnd.nextDouble() < errorRate;
+      double p = (label == 1) != wrong ? 0.8 : 0.2;
+      out.add(new PerformanceMonitor.Labelled(start + i * (WINDOW / n), version, p, label));
+    }
+    // arrival order is not event-time order
+    java.util.Collections.shuffle(out, new java.util.Random(rnd.nextLong()));
+    return out;
+  }
+
+  @Test
+  void aStationaryErrorRateRaisesNothingOverManySeeds() {
+    for (long seed = 1; seed <= 20; seed++) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      PerformanceMonitor m = new PerformanceMonitor(ScoringSpec.defaults());
+      for (int w = 0; w < 30; w++) {
+        PerformanceMonitor.Outcome o =
+            m.onWindow(
+                Instant.ofEpochMilli(w * WINDOW),
+                window(w * WINDOW, 200, 0.1, "v1", rnd),
+                Map.of("accuracy", 0.9));
+        assertThat(o.evidence()).as("seed %d window %d", seed, w).isEmpty();
+        assertThat(o.labelled()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aWorseErrorRateIsEvidenceWithTheChangePointNearTheFlip() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    PerformanceMonitor m = new PerformanceMonitor(ScoringSpec.defaults());
+    List<Integer> fired = new ArrayList<>();
+    PerformanceEvidence first = null;
+    for (int w = 0; w < 20; w++) {
+      double rate = w < 10 ? 0.1 : 0.5;
+      PerformanceMonitor.Outcome o =
+          m.onWindow(
+              Instant.ofEpochMilli(w * WINDOW),
+              window(w * WINDOW, 200, rate, "v1", rnd),
+              Map.of("accuracy", 0.9));
+      if (o.evidence().isPresent()) {
+        fired.add(w);
+        first = first == null ? o.evidence().get() : first;
+      }
+      if (w >= 12) {
+        // the windowed check agrees: accuracy's interval lies below validation's 0.9
+        assertThat(o.window().orElseThrow().metrics().get("accuracy").degraded()).isTrue();
+      }
+    }
+    assertThat(fired).isNotEmpty();
+    assertThat(fired.get(0)).isBetween(10, 11);
+    assertThat(first.detector()).isEqualTo("adwin");
+    assertThat(first.metric()).isEqualTo("error");
+    assertThat(first.after()).isGreaterThan(first.before());
+    assertThat(first.changePoint().toEpochMilli()).isBetween(9 * WINDOW, 11 * WINDOW);
+  }
+
+  @Test
+  void aBetterErrorRateOrANewVersionIsNotEvidence() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    PerformanceMonitor m = new PerformanceMonitor(ScoringSpec.defaults());
+    for (int w = 0; w < 20; w++) {
+      // v1 was bad; from window 10 the new champion v2 is much better: a fresh detector, no alarm
+      String version = w < 10 ? "v1" : "v2";
+      double rate = w < 10 ? 0.4 : 0.05;
+      Optional<PerformanceEvidence> e =
+          m.onWindow(
+                  Instant.ofEpochMilli(w * WINDOW),
+                  window(w * WINDOW, 200, rate, version, rnd),
+                  Map.of())
+              .evidence();
+      assertThat(e).as("window %d", w).isEmpty();
+    }
+    assertThat(m.detector().observations()).isEqualTo(10 * 200);
+  }
+
+  @Test
+  void pageHinkleyWhenTheSpecAsksForIt() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    ScoringSpec ph =
+        new ScoringSpec(
+            true,
+            java.time.Duration.ofSeconds(5),
+            64,
+            0.5,
+            "error",
+            "page-hinkley",
+            Map.of("lambda", "20"));
+    PerformanceMonitor m = new PerformanceMonitor(ph);
+    Optional<PerformanceEvidence> e = Optional.empty();
+    for (int w = 0; w < 20 && e.isEmpty(); w++) {
+      e =
+          m.onWindow(
+                  Instant.ofEpochMilli(w * WINDOW),
+                  window(w * WINDOW, 200, w < 10 ? 0.1 : 0.6, "v1", rnd),
+                  Map.of())
+              .evidence();
+    }
+    assertThat(e).isPresent();
+    assertThat(e.get().detector()).isEqualTo("page-hinkley");
+  }
+}
