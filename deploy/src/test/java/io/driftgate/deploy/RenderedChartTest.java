@@ -430,7 +430,8 @@ class RenderedChartTest {
                 + "\\.jar");
     assertThat(job).containsEntry("entryClass", "io.driftgate.streaming.ingest.IngestPipeline");
     assertThat((List<String>) job.get("args"))
-        .contains("--spec=/etc/driftgate/driftgate.yaml", "--runner=FlinkRunner")
+        .contains(
+            "--spec=/etc/driftgate/driftgate.yaml", "--runner=FlinkRunner", "--flinkMaster=[auto]")
         .contains("--lakePath=/tmp/driftgate/lake")
         .anySatisfy(a -> assertThat(a).startsWith("--bootstrapServers="));
 
