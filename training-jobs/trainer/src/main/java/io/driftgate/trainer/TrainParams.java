@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * (cosine|factor|fixed), {@code epochs}, {@code batchSize}, {@code validationFraction}, {@code
  * hidden} (comma-separated layer sizes, e.g. {@code 64,32}), {@code patience} (epochs without a
  * validation-loss improvement before stopping; 0 disables early stopping), {@code minDelta}, {@code
- * model} (a {@link ModelFactory} name), {@code seed}, and the test hooks {@code fault}
+ * model} (a {@link ModelFactory} name), the text encoder's {@code embedding} width, {@code layers}
+ * and attention {@code heads} (model {@code bert}), {@code seed}, and the test hooks {@code fault}
  * (nan|crash|hang), {@code faultEpoch} and {@code allowCrash} (see {@link Fault}).
  */
 public final class TrainParams {
@@ -38,7 +39,10 @@ public final class TrainParams {
           "seed",
           "fault",
           "faultEpoch",
-          "allowCrash");
+          "allowCrash",
+          "embedding",
+          "layers",
+          "heads");
 
   private final Map<String, String> resolved;
 
@@ -64,6 +68,9 @@ public final class TrainParams {
     m.put("model", "mlp");
     m.put("allowCrash", "false");
     m.put("faultEpoch", "1");
+    m.put("embedding", "64");
+    m.put("layers", "2");
+    m.put("heads", "4");
     if (overrides != null) {
       for (Map.Entry<String, String> e : overrides.entrySet()) {
         if (!KEYS.contains(e.getKey())) {
@@ -111,6 +118,15 @@ public final class TrainParams {
       if (h < 1) {
         throw new IllegalArgumentException("hidden sizes must be >= 1: " + get("hidden"));
       }
+    }
+    if (embedding() < 1 || layers() < 1 || heads() < 1 || embedding() % heads() != 0) {
+      throw new IllegalArgumentException(
+          "embedding, layers and heads must be >= 1, embedding a multiple of heads: embedding="
+              + get("embedding")
+              + " layers="
+              + get("layers")
+              + " heads="
+              + get("heads"));
     }
     fault(); // parses
   }
@@ -162,6 +178,21 @@ public final class TrainParams {
       return new int[0];
     }
     return Arrays.stream(h.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+
+  /** Token embedding width of the text encoder (model {@code bert}). */
+  public int embedding() {
+    return Integer.parseInt(get("embedding"));
+  }
+
+  /** Transformer blocks of the text encoder. */
+  public int layers() {
+    return Integer.parseInt(get("layers"));
+  }
+
+  /** Attention heads per transformer block (they divide {@link #embedding}). */
+  public int heads() {
+    return Integer.parseInt(get("heads"));
   }
 
   public int patience() {
