@@ -173,6 +173,16 @@ public final class DriftMonitor {
     return referenceComplete;
   }
 
+  /** The reference windows are compared with (still growing while not {@link #hasReference}). */
+  public DatasetProfile reference() {
+    return reference;
+  }
+
+  /** The id reports name for the reference, once it is complete; else null. */
+  public String referenceId() {
+    return referenceComplete ? referenceId : null;
+  }
+
   /** Spec overrides, plus {@code drift.defaultThreshold} for automatically chosen distances. */
   Map<String, FeatureOverride> overrides() {
     Map<String, FeatureOverride> out = new LinkedHashMap<>();

@@ -1,13 +1,13 @@
 package io.driftgate.core.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.driftgate.core.drift.DriftComparator;
 import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.profile.CategoricalProfile;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.NumericProfile;
+import io.driftgate.core.testing.HeadlessChromium;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.FeatureDrift;
 import io.driftgate.schemas.RetrainRequest;
@@ -20,10 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,44 +134,31 @@ class DriftReportHtmlTest {
 
   @Test
   void bothPagesRenderInHeadlessChromium() throws Exception {
-    boolean chromium =
-        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
-                .start()
-                .waitFor()
-            == 0;
-    // The e2e profile (CI) requires it: deploy/scripts/validate.sh installs it first.
-    if (!chromium && Boolean.getBoolean("driftgate.requireChromium")) {
-      throw new AssertionError(
-          "chromium is required here (driftgate.requireChromium): run deploy/scripts/validate.sh"
-              + " or apt-get install -y chromium");
-    }
-    assumeTrue(
-        chromium,
-        "chromium is not installed (apt-get install -y chromium): skipping the headless render");
+    HeadlessChromium chromium = HeadlessChromium.require(tmp, 1200, 2400);
     Path keep = Path.of("target/drift-report");
     Files.createDirectories(keep);
 
     Path comparison = keep.resolve("drift.html");
     DriftReportHtml.write(comparisonPage(), comparison);
-    String dom = chromium("--dump-dom", comparison);
+    String dom = chromium.dumpDom(comparison);
     // What Chromium parsed: every feature section, the drifted one marked, three SVG charts.
     assertThat(sections(dom))
         .containsExactly(
             Map.entry("a&lt;b&amp;c", false), Map.entry("amount", true), Map.entry("city", false));
     assertThat(count(dom, "data-chart=\"distribution\"")).isEqualTo(3);
-    BufferedImage shot = screenshot(comparison, keep.resolve("drift.png"));
+    BufferedImage shot = chromium.screenshot(comparison, keep.resolve("drift.png"));
     // The drifted badge and verdict are drawn in the drift red; the reference bars in purple.
     assertThat(pixels(shot, SvgChart.DRIFT)).isGreaterThan(200);
     assertThat(pixels(shot, SvgChart.REFERENCE)).isGreaterThan(500);
 
     Path history = keep.resolve("history.html");
     DriftReportHtml.write(historyPage(), history);
-    String historyDom = chromium("--dump-dom", history);
+    String historyDom = chromium.dumpDom(history);
     assertThat(count(historyDom, "<rect data-window=")).isEqualTo(6);
     assertThat(count(historyDom, "<circle data-window=")).isEqualTo(12);
     assertThat(count(historyDom, "data-request=\"flight-delay@drift@w4\"")).isEqualTo(4);
     assertThat(sections(historyDom)).containsEntry("dep_delay_min", true);
-    BufferedImage historyShot = screenshot(history, keep.resolve("history.png"));
+    BufferedImage historyShot = chromium.screenshot(history, keep.resolve("history.png"));
     assertThat(pixels(historyShot, SvgChart.DRIFT)).isGreaterThan(100);
     assertThat(pixels(historyShot, SvgChart.REQUEST)).isGreaterThan(50);
   }
@@ -238,66 +223,9 @@ class DriftReportHtmlTest {
         .build();
   }
 
-  private String chromium(String mode, Path html) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                chromiumBinary(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--window-size=1200,2400",
-                "--user-data-dir=" + tmp.resolve("profile-" + mode.hashCode()),
-                mode,
-                html.toAbsolutePath().toUri().toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
-    return out;
-  }
-
-  private BufferedImage screenshot(Path html, Path png) throws Exception {
-    Files.deleteIfExists(png);
-    chromium("--screenshot=" + png.toAbsolutePath(), html);
-    assertThat(png).exists();
-    BufferedImage img = ImageIO.read(png.toFile());
-    assertThat(img).isNotNull();
-    return img;
-  }
-
-  private static String chromiumBinary() throws Exception {
-    Process p =
-        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
-            .start();
-    String bin = new String(p.getInputStream().readAllBytes()).trim();
-    p.waitFor();
-    return bin;
-  }
-
-  /** Pixels within a small distance of {@code hex}: anti-aliasing blurs edges, not fills. */
+  /** Pixels near {@code hex}: anti-aliasing blurs edges, not fills. */
   static int pixels(BufferedImage img, String hex) {
-    int r0 = Integer.parseInt(hex.substring(1, 3), 16);
-    int g0 = Integer.parseInt(hex.substring(3, 5), 16);
-    int b0 = Integer.parseInt(hex.substring(5, 7), 16);
-    int n = 0;
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        int rgb = img.getRGB(x, y);
-        int r = (rgb >> 16) & 0xff;
-        int g = (rgb >> 8) & 0xff;
-        int b = rgb & 0xff;
-        if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 24) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return HeadlessChromium.pixels(img, hex, 24);
   }
 
   /** No scripts and nothing fetched: the only URL is the SVG namespace, which is a name. */
