@@ -121,6 +121,11 @@ public final class WindowProfileTable {
     return rows;
   }
 
+  /** Every stored row (current snapshot), or none when the table does not exist. */
+  public static List<Record> rows(Catalog catalog, String model) {
+    return TABLE.read(catalog, model);
+  }
+
   /** Every stored profile by id (features in stored order), none when the table does not exist. */
   public static Map<String, Stored> read(Catalog catalog, String model) {
     Map<String, List<Record>> byId = new LinkedHashMap<>();

@@ -7,6 +7,9 @@ import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.profile.CategoricalProfile;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.NumericProfile;
+import io.driftgate.core.drift.profile.WindowProfiles;
+import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.WindowProfileTable;
 import io.driftgate.core.testing.HeadlessChromium;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.FeatureDrift;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +131,21 @@ class DriftReportHtmlTest {
   }
 
   @Test
+  void historyDrawsEachWindowsDistributionFromStoredProfiles() throws Exception {
+    String html = historyPage(storedProfiles(tmp.resolve("lake")));
+    assertSelfContained(html);
+    assertThat(html).contains("data-profiles=\"7\"", "window_profiles");
+    // two features in each of six windows; the late revision of window 2 has its own profile
+    assertThat(count(html, "<figure class=\"window-distribution\"")).isEqualTo(12);
+    assertThat(windowFigure(html, 2, "weather")).contains("data-chart=\"distribution\"");
+    for (int w = 0; w < 6; w++) {
+      assertThat(windowFigure(html, w, "dep_delay_min").contains("DRIFT")).isEqualTo(w >= 3);
+    }
+    // without stored profiles the page says where histograms come from instead
+    assertThat(historyPage()).contains("data-profiles=\"0\"", "No window profiles stored");
+  }
+
+  @Test
   void historyWithoutReportsSaysSo() {
     String html = DriftReportHtml.history("m", "sqlite", List.of(), List.of());
     assertThat(html).contains("No drift reports stored yet", "data-windows=\"0\"");
@@ -152,25 +171,102 @@ class DriftReportHtmlTest {
     assertThat(pixels(shot, SvgChart.REFERENCE)).isGreaterThan(500);
 
     Path history = keep.resolve("history.html");
-    DriftReportHtml.write(historyPage(), history);
+    DriftReportHtml.write(historyPage(storedProfiles(tmp.resolve("lake"))), history);
     String historyDom = chromium.dumpDom(history);
     assertThat(count(historyDom, "<rect data-window=")).isEqualTo(6);
     assertThat(count(historyDom, "<circle data-window=")).isEqualTo(12);
     assertThat(count(historyDom, "data-request=\"flight-delay@drift@w4\"")).isEqualTo(4);
     assertThat(sections(historyDom)).containsEntry("dep_delay_min", true);
+    // Reference vs current per feature and window, drawn from the profiles read back from the
+    // lake's window_profiles table: the reference's weather shares are the stored counts'.
+    assertThat(count(historyDom, "<figure class=\"window-distribution\"")).isEqualTo(12);
+    assertThat(count(historyDom, "data-chart=\"distribution\"")).isEqualTo(12);
+    Map<String, Long> weather =
+        ((CategoricalProfile) reference().features().get("weather")).valueCounts();
+    for (String w : List.of("clear", "rain", "snow")) {
+      assertThat(count(historyDom, w + ": reference " + SvgChart.pct(weather.get(w) / 2000.0)))
+          .isEqualTo(6);
+    }
+    // the drifted windows' current delays sit right of the reference's
+    assertThat(windowFigure(historyDom, 5, "dep_delay_min")).contains("DRIFT");
+    assertThat(windowFigure(historyDom, 0, "dep_delay_min")).doesNotContain("DRIFT");
     BufferedImage historyShot = chromium.screenshot(history, keep.resolve("history.png"));
     assertThat(pixels(historyShot, SvgChart.DRIFT)).isGreaterThan(100);
     assertThat(pixels(historyShot, SvgChart.REQUEST)).isGreaterThan(50);
   }
 
-  static String historyPage() {
-    List<DriftReport> reports = new ArrayList<>();
-    for (int w = 0; w < 6; w++) {
-      boolean drift = w >= 3;
-      reports.add(report(w, drift ? 0.2 + 0.05 * w : 0.02 + 0.01 * w, drift, 1778));
+  /** The reference of {@link #historyPage}'s reports (id first-20000-records), 2,000 rows. */
+  static DatasetProfile reference() {
+    return windowProfile(1, 0);
+  }
+
+  static DatasetProfile windowProfile(long seed, double shift) {
+    Random random = new Random(seed);
+    NumericProfile delay = new NumericProfile();
+    CategoricalProfile weather = new CategoricalProfile();
+    String[] kinds = {"clear", "rain", "snow"};
+    for (int i = 0; i < 2000; i++) {
+      delay.accumulate(random.nextGaussian() * 10 + shift);
+      weather.accumulate(kinds[random.nextInt(3)]);
     }
-    // a late revision of window 2 (the log keeps it after the window)
-    reports.add(report(2, 0.05, false, 1900));
+    return new DatasetProfile(2000, Map.of("dep_delay_min", delay, "weather", weather));
+  }
+
+  /**
+   * Profiles of {@link #historyPage}'s reference and windows (the drifted ones shifted), stored in
+   * an embedded lake's {@code window_profiles} table and read back, by profile id.
+   */
+  static Map<String, DatasetProfile> storedProfiles(Path lake) throws Exception {
+    List<WindowProfileTable.Stored> profiles = new ArrayList<>();
+    profiles.add(
+        new WindowProfileTable.Stored(
+            "first-20000-records",
+            WindowProfileTable.REFERENCE,
+            WindowProfiles.toAvro("flight-delay", T0, T0, reference())));
+    for (DriftReport r : DriftReportHtml.latestPerWindow(historyReports())) {
+      int w = (int) Duration.between(T0, r.getWindowStart()).toMinutes() / 10;
+      profiles.add(
+          new WindowProfileTable.Stored(
+              r.getReportId(),
+              WindowProfileTable.WINDOW,
+              WindowProfiles.toAvro(
+                  "flight-delay",
+                  r.getWindowStart(),
+                  r.getWindowEnd(),
+                  windowProfile(10 + w, w >= 3 ? 30 : 0))));
+    }
+    Catalog catalog = LakeCatalog.embedded(lake).open();
+    WindowProfileTable.append(WindowProfileTable.ensure(catalog, "flight-delay"), profiles);
+    Map<String, DatasetProfile> out = new java.util.LinkedHashMap<>();
+    WindowProfileTable.read(catalog, "flight-delay")
+        .forEach((id, p) -> out.put(id, WindowProfiles.toDataset(p.profile())));
+    if (catalog instanceof AutoCloseable c) {
+      c.close();
+    }
+    return out;
+  }
+
+  /** The figure of one window's distribution of a feature in a page. */
+  static String windowFigure(String page, int window, String feature) {
+    Matcher m =
+        Pattern.compile(
+                "<figure class=\"window-distribution\" data-window=\""
+                    + window
+                    + "\" data-feature=\""
+                    + feature
+                    + "\">(.*?)</figure>",
+                Pattern.DOTALL)
+            .matcher(page);
+    assertThat(m.find()).as("figure of window %d, %s", window, feature).isTrue();
+    return m.group(1);
+  }
+
+  static String historyPage() {
+    return historyPage(Map.of());
+  }
+
+  static String historyPage(Map<String, DatasetProfile> profiles) {
+    List<DriftReport> reports = historyReports();
     Instant trigger = T0.plus(Duration.ofMinutes(50));
     RetrainRequest q =
         RetrainRequest.newBuilder()
@@ -184,7 +280,19 @@ class DriftReportHtmlTest {
             .setValidRecordsSinceLastRun(9000L)
             .setRequestedAt(trigger)
             .build();
-    return DriftReportHtml.history("flight-delay", "sqlite state.db", reports, List.of(q));
+    return DriftReportHtml.history(
+        "flight-delay", "sqlite state.db", reports, List.of(q), profiles);
+  }
+
+  static List<DriftReport> historyReports() {
+    List<DriftReport> reports = new ArrayList<>();
+    for (int w = 0; w < 6; w++) {
+      boolean drift = w >= 3;
+      reports.add(report(w, drift ? 0.2 + 0.05 * w : 0.02 + 0.01 * w, drift, 1778));
+    }
+    // a late revision of window 2 (the log keeps it after the window)
+    reports.add(report(2, 0.05, false, 1900));
+    return reports;
   }
 
   static DriftReport report(int window, double score, boolean drifted, long rows) {
