@@ -588,7 +588,8 @@ public final class DriftReportHtml {
                 + "font-size:18px}.badge{display:inline-block;padding:1px 8px;border-radius:10px;"
                 + "color:#fff;font-size:12px;font-weight:700}.meta{color:#57606a;font-size:13px}"
                 + "section.feature{margin-bottom:12px}svg text{font-family:inherit}"
-                + ".grid{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}")
+                + ".grid{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}"
+                + ".grid svg{max-width:360px;height:auto}")
         .append("</style></head><body>\n");
     return h;
   }
