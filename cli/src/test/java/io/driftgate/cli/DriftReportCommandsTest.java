@@ -111,6 +111,59 @@ class DriftReportCommandsTest extends ConsoleCapture {
   }
 
   @Test
+  void reportDrawsEachWindowsDistributionsFromTheStoredProfiles() throws Exception {
+    Path spec = specWithHistory(4, 2);
+    ModelSpec s = SpecLoader.load(spec);
+    // what the monitor stage stores: the reference and windows r0..r3, as window_profiles rows
+    java.util.List<io.driftgate.core.lake.WindowProfileTable.Stored> profiles =
+        new java.util.ArrayList<>();
+    profiles.add(stored(s.model(), "first-20000-records", "reference", 0, 0));
+    for (int w = 0; w < 4; w++) {
+      profiles.add(stored(s.model(), "r" + w, "window", w, w >= 2 ? 40 : 0));
+    }
+    org.apache.iceberg.catalog.Catalog catalog = s.lake().catalog().open();
+    io.driftgate.core.lake.WindowProfileTable.append(
+        io.driftgate.core.lake.WindowProfileTable.ensure(catalog, s.model()), profiles);
+    if (catalog instanceof AutoCloseable c) {
+      c.close();
+    }
+
+    Path html = dir.resolve("out/history.html");
+    assertThat(Main.execute("report", "--spec", spec.toString(), "--html", html.toString()))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout()).contains("4 reports, 1 retrain requests, 5 stored profiles");
+    String page = Files.readString(html);
+    assertThat(page).contains("data-profiles=\"5\"");
+    // two features in four windows, each reference vs its window
+    assertThat(count(page, "<figure class=\"window-distribution\"")).isEqualTo(8);
+    assertThat(count(page, "<title>ATL: reference ")).isEqualTo(4);
+  }
+
+  static io.driftgate.core.lake.WindowProfileTable.Stored stored(
+      String model, String id, String role, int w, double shift) {
+    java.util.Random random = new java.util.Random(100 + w);
+    io.driftgate.core.drift.profile.NumericProfile delay =
+        new io.driftgate.core.drift.profile.NumericProfile();
+    io.driftgate.core.drift.profile.CategoricalProfile carrier =
+        new io.driftgate.core.drift.profile.CategoricalProfile();
+    for (int i = 0; i < 1000; i++) {
+      delay.accumulate(random.nextGaussian() * 10 + shift);
+      carrier.accumulate(i % 3 == 0 ? "ATL" : "DL");
+    }
+    Instant start = T0.plus(Duration.ofMinutes(10L * w));
+    return new io.driftgate.core.lake.WindowProfileTable.Stored(
+        id,
+        role,
+        io.driftgate.core.drift.profile.WindowProfiles.toAvro(
+            model,
+            start,
+            start.plus(Duration.ofMinutes(10)),
+            new io.driftgate.core.drift.profile.DatasetProfile(
+                1000, java.util.Map.of("dep_delay_min", delay, "carrier", carrier))));
+  }
+
+  @Test
   void monitorStatusJsonParsesAndCarriesWhatTheTextShows() throws Exception {
     Path spec = specWithHistory(4, 2);
     assertThat(Main.execute("monitor", "--status", "--spec", spec.toString())).isZero();
