@@ -183,8 +183,11 @@ public final class DriftMonitor {
     return referenceComplete ? referenceId : null;
   }
 
-  /** Spec overrides, plus {@code drift.defaultThreshold} for automatically chosen distances. */
-  Map<String, FeatureOverride> overrides() {
+  /**
+   * The metric per feature the monitor compares with: spec overrides, plus {@code
+   * drift.defaultThreshold} for automatically chosen distances.
+   */
+  public Map<String, FeatureOverride> overrides() {
     Map<String, FeatureOverride> out = new LinkedHashMap<>();
     for (ProfiledFeature f : features) {
       DriftSpec.MetricOverride o = spec.drift().metrics().get(f.name());
