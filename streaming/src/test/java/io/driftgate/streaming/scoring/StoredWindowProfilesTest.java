@@ -24,12 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.testing.TestStream;
-import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
-import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,25 +52,14 @@ class StoredWindowProfilesTest {
                 example)
             .withLakePath(work.resolve("lake"));
     List<LakeEntry> rows = ScoreRecordsTest.rows(WINDOWS * PER_WINDOW);
-    TestStream.Builder<LakeEntry> stream = TestStream.create(LakeEntry.LakeEntryCoder.of());
-    for (int w = 0; w < WINDOWS; w++) {
-      @SuppressWarnings("unchecked")
-      TimestampedValue<LakeEntry>[] batch = new TimestampedValue[PER_WINDOW];
-      for (int i = 0; i < PER_WINDOW; i++) {
-        batch[i] =
-            TimestampedValue.of(
-                rows.get(w * PER_WINDOW + i), new Instant(w * WINDOW + i * (WINDOW / PER_WINDOW)));
-      }
-      stream =
-          stream
-              .addElements(batch[0], java.util.Arrays.copyOfRange(batch, 1, batch.length))
-              .advanceWatermarkTo(new Instant((w + 1) * WINDOW + 1));
-    }
-    Pipeline p =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=1")
-                .create());
-    p.apply(stream.advanceWatermarkToInfinity())
+    Pipeline p = WindowedTestStream.oneWorker();
+    p.apply(
+            WindowedTestStream.of(
+                LakeEntry.LakeEntryCoder.of(),
+                WINDOWS,
+                PER_WINDOW,
+                WINDOW,
+                (w, i, t) -> rows.get(w * PER_WINDOW + i)))
         .apply(ProfileWindows.builder().setModelSpec(spec).build())
         .apply(
             DetectDrift.builder()
