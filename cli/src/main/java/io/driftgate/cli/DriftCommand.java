@@ -11,9 +11,9 @@ import io.driftgate.core.drift.metrics.DriftMetric;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.report.DriftReportHtml;
-import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,16 +38,29 @@ import picocli.CommandLine.Option;
           + " line breaks. Columns are read as the features' kinds: a numeric feature's cell must"
           + " be a number (empty: missing; anything else is an error naming the file, line,"
           + " column and value), a categorical feature's cell stays text (007 is not 7).",
+      "With --window START instead of two datasets: the monitor's window starting at START"
+          + " against its reference, from the profiles the monitor stored in the lake's"
+          + " window_profiles table (no records are read).",
       "Exit code: 0 compared, 1 drift found with --fail-on-drift, 2 usage error, 3 failure."
     })
 final class DriftCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
 
-  @Option(names = "--reference", required = true, description = "The reference dataset.")
+  @Option(names = "--reference", description = "The reference dataset.")
   String reference;
 
-  @Option(names = "--current", required = true, description = "The dataset to compare.")
+  @Option(names = "--current", description = "The dataset to compare.")
   String current;
+
+  @Option(
+      names = "--window",
+      paramLabel = "START",
+      description =
+          "Instead of --reference and --current: the monitor's window that starts at START"
+              + " (e.g. 2026-01-05T06:30:00Z) against its reference, both from the profiles the"
+              + " monitor stored in the lake's window_profiles table; metrics as the monitor"
+              + " chose them.")
+  Instant window;
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
@@ -78,23 +91,42 @@ final class DriftCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<ProfiledFeature> features;
-    ModelSpec spec = null;
-    if (Files.exists(specOption.spec)) {
-      spec = specOption.load();
-      features = DatasetFiles.features(spec);
-    } else {
-      features = DatasetFiles.inferFeatures(reference, List.of("event_time", "id"));
+    if (window != null && (reference != null || current != null)) {
+      throw new IllegalArgumentException(
+          "--window compares a stored window with its stored reference: give it without"
+              + " --reference and --current");
     }
-    DatasetProfile ref = DatasetFiles.profile(reference, features);
-    DatasetProfile cur = DatasetFiles.profile(current, features);
-    Map<String, FeatureOverride> overrides = new LinkedHashMap<>();
-    if (metric != null) {
-      DriftMetric m = metric;
-      for (ProfiledFeature f : features) {
-        overrides.put(
-            f.name(), threshold == null ? FeatureOverride.of(m) : FeatureOverride.of(m, threshold));
+    if (window == null && (reference == null || current == null)) {
+      String missing =
+          reference == null && current == null
+              ? "'--reference', '--current'"
+              : reference == null ? "'--reference'" : "'--current'";
+      throw new IllegalArgumentException(
+          "Missing required option: "
+              + missing
+              + " (two datasets: --reference and --current; or --window START, a window the"
+              + " monitor stored)");
+    }
+    DatasetProfile ref;
+    DatasetProfile cur;
+    Map<String, FeatureOverride> overrides;
+    if (window != null) {
+      StoredWindows.Pair pair = StoredWindows.find(specOption.load(), window);
+      reference = "reference " + pair.referenceId();
+      current = "window " + window + " (" + pair.reportId() + ")";
+      ref = pair.reference();
+      cur = pair.current();
+      overrides = forced(List.copyOf(ref.features().keySet()), pair.monitorOverrides());
+    } else {
+      List<ProfiledFeature> features;
+      if (Files.exists(specOption.spec)) {
+        features = DatasetFiles.features(specOption.load());
+      } else {
+        features = DatasetFiles.inferFeatures(reference, List.of("event_time", "id"));
       }
+      ref = DatasetFiles.profile(reference, features);
+      cur = DatasetFiles.profile(current, features);
+      overrides = forced(features.stream().map(ProfiledFeature::name).toList(), Map.of());
     }
     DriftResult result = new DriftComparator().compareProfiles(ref, cur, overrides);
     if (json) {
@@ -108,6 +140,21 @@ final class DriftCommand implements Callable<Integer> {
       System.err.println("report: " + html.toAbsolutePath().normalize());
     }
     return failOnDrift && result.driftedCount() > 0 ? Main.EXIT_NEGATIVE : Main.EXIT_OK;
+  }
+
+  /** {@code --metric} (and {@code --threshold}) for every feature, else {@code otherwise}. */
+  private Map<String, FeatureOverride> forced(
+      List<String> features, Map<String, FeatureOverride> otherwise) {
+    if (metric == null) {
+      return otherwise;
+    }
+    Map<String, FeatureOverride> overrides = new LinkedHashMap<>();
+    for (String f : features) {
+      overrides.put(
+          f,
+          threshold == null ? FeatureOverride.of(metric) : FeatureOverride.of(metric, threshold));
+    }
+    return overrides;
   }
 
   private void printTable(DriftResult r) {

@@ -8,12 +8,14 @@ import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.registry.Manifest;
 import io.driftgate.core.registry.ModelObjects;
 import io.driftgate.core.registry.TamperedModelException;
+import io.driftgate.core.report.DriftEvidence;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.state.ArtifactStore;
 import io.driftgate.gate.GateOutcome;
 import io.driftgate.gate.GateReportHtml;
 import io.driftgate.gate.GateRequest;
 import io.driftgate.gate.GateService;
+import io.driftgate.gate.TriggerEvidence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -178,6 +180,23 @@ final class GateCommand implements Callable<Integer> {
   }
 
   /**
+   * The run's trigger the launcher wrote beside the champion ({@link DriftEvidence#OBJECT}), linked
+   * to the drift history page it wrote next to it; null when there is none (a launcher before this
+   * object existed, or it could not read the monitor's store).
+   */
+  static TriggerEvidence trigger(ArtifactStore store, String decisionKey) {
+    String key = decisionKey + "/" + DriftEvidence.OBJECT;
+    if (!store.exists(key)) {
+      return null;
+    }
+    DriftEvidence e = DriftEvidence.fromJson(store.read(key));
+    // relative: the report is stored at decisionKey/report.html, beside the page
+    boolean page = store.exists(decisionKey + "/" + DriftEvidence.PAGE_OBJECT);
+    return new TriggerEvidence(
+        e.runKey(), e.reasons(), e.driftReportIds(), page ? DriftEvidence.PAGE_OBJECT : null);
+  }
+
+  /**
    * The gate of a pod: the champion from the artifact store, the decision to it, the verdict to
    * {@code --verdict}; nothing written to the database.
    */
@@ -206,6 +225,7 @@ final class GateCommand implements Callable<Integer> {
                   .setChallenger(model)
                   .optSnapshot(snapshot)
                   .optMetadataLocation(metadataLocation)
+                  .optTrigger(trigger(store, decisionKey))
                   .build(),
               champion.version(),
               championDir,

@@ -2,6 +2,7 @@ package io.driftgate.cli;
 
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.registry.JdbcModelRegistry;
+import io.driftgate.core.report.DriftEvidence;
 import io.driftgate.core.report.DriftReportHtml;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.spec.ModelSpec;
@@ -12,7 +13,6 @@ import io.driftgate.gate.GateService;
 import io.driftgate.gate.TriggerEvidence;
 import io.driftgate.launcher.GateStep;
 import io.driftgate.launcher.StepException;
-import io.driftgate.schemas.RetrainRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,19 +75,12 @@ public final class GateServiceStep implements GateStep {
     try {
       ModelSpec spec = SpecLoader.load(specFile);
       MonitorStore store = MonitorStore.open(spec.state(), run.model());
-      List<RetrainRequest> requests = store.requests();
-      for (RetrainRequest q : requests) {
-        if (q.getIdempotencyKey().equals(run.key())) {
-          ids = List.copyOf(q.getEvidenceReportIds());
-        }
-      }
-      if (!ids.isEmpty()) {
+      DriftEvidence evidence = DriftEvidence.of(store, run.key(), run.request().reasons());
+      ids = evidence.driftReportIds();
+      if (evidence.hasReports()) {
         Path page = evidenceFile(run.key());
         Files.createDirectories(reports);
-        DriftReportHtml.write(
-            DriftReportHtml.history(
-                run.model(), spec.state().describe(), store.reports(), requests),
-            page);
+        DriftReportHtml.write(DriftEvidence.page(store, spec.state().describe()), page);
         link = page.getFileName().toString();
       }
     } catch (RuntimeException | java.io.IOException e) {

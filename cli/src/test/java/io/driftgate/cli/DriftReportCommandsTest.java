@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,103 @@ class DriftReportCommandsTest extends ConsoleCapture {
             "<section class=\"feature\" data-feature=\"dep_delay_min\" data-drifted=\"true\"",
             "<section class=\"feature\" data-feature=\"carrier\" data-drifted=\"false\"");
     assertThat(count(page, "<tr data-request=")).isEqualTo(1);
+  }
+
+  @Test
+  void reportDrawsEachWindowsDistributionsFromTheStoredProfiles() throws Exception {
+    Path spec = specWithHistory(4, 2);
+    storeProfiles(spec);
+
+    Path html = dir.resolve("out/history.html");
+    assertThat(Main.execute("report", "--spec", spec.toString(), "--html", html.toString()))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout()).contains("4 reports, 1 retrain requests, 5 stored profiles");
+    String page = Files.readString(html);
+    assertThat(page).contains("data-profiles=\"5\"");
+    // two features in four windows, each reference vs its window
+    assertThat(count(page, "<figure class=\"window-distribution\"")).isEqualTo(8);
+    assertThat(count(page, "<title>ATL: reference ")).isEqualTo(4);
+  }
+
+  @Test
+  void driftWindowComparesAStoredWindowWithItsStoredReference() throws Exception {
+    Path spec = specWithHistory(4, 2);
+    // no profiles stored yet: a usage error that says where they come from
+    String window = T0.plus(Duration.ofMinutes(20)).toString();
+    assertThat(Main.execute("drift", "--spec", spec.toString(), "--window", window)).isEqualTo(2);
+    assertThat(stderr()).contains("no stored profile of report r2", "window_profiles");
+    assertThat(
+            Main.execute(
+                "drift", "--spec", spec.toString(), "--window", window, "--reference", "a.csv"))
+        .isEqualTo(2);
+    storeProfiles(spec);
+    out.reset();
+
+    Path html = dir.resolve("out/window.html");
+    assertThat(
+            Main.execute(
+                "drift",
+                "--spec",
+                spec.toString(),
+                "--window",
+                window,
+                "--json",
+                "--html",
+                html.toString()))
+        .as(stderr())
+        .isZero();
+    JsonNode result = JSON.readTree(stdout());
+    assertThat(result.get("reference").asText()).isEqualTo("reference first-20000-records");
+    assertThat(result.get("current").asText()).contains("(r2)");
+    assertThat(result.get("currentRows").asLong()).isEqualTo(1000);
+    // window 2's delays were stored shifted by 40: drifted; its carriers were not
+    Map<String, Boolean> drifted = new java.util.HashMap<>();
+    result
+        .get("features")
+        .forEach(f -> drifted.put(f.get("feature").asText(), f.get("drifted").asBoolean()));
+    assertThat(drifted).containsEntry("dep_delay_min", true).containsEntry("carrier", false);
+    assertThat(count(Files.readString(html), "data-chart=\"distribution\"")).isEqualTo(2);
+  }
+
+  /** What the monitor stage stores: the reference and windows r0..r3 (r2, r3 shifted). */
+  private void storeProfiles(Path spec) throws Exception {
+    ModelSpec s = SpecLoader.load(spec);
+    java.util.List<io.driftgate.core.lake.WindowProfileTable.Stored> profiles =
+        new java.util.ArrayList<>();
+    profiles.add(stored(s.model(), "first-20000-records", "reference", 0, 0));
+    for (int w = 0; w < 4; w++) {
+      profiles.add(stored(s.model(), "r" + w, "window", w, w >= 2 ? 40 : 0));
+    }
+    org.apache.iceberg.catalog.Catalog catalog = s.lake().catalog().open();
+    io.driftgate.core.lake.WindowProfileTable.append(
+        io.driftgate.core.lake.WindowProfileTable.ensure(catalog, s.model()), profiles);
+    if (catalog instanceof AutoCloseable c) {
+      c.close();
+    }
+  }
+
+  static io.driftgate.core.lake.WindowProfileTable.Stored stored(
+      String model, String id, String role, int w, double shift) {
+    java.util.Random random = new java.util.Random(100 + w);
+    io.driftgate.core.drift.profile.NumericProfile delay =
+        new io.driftgate.core.drift.profile.NumericProfile();
+    io.driftgate.core.drift.profile.CategoricalProfile carrier =
+        new io.driftgate.core.drift.profile.CategoricalProfile();
+    for (int i = 0; i < 1000; i++) {
+      delay.accumulate(random.nextGaussian() * 10 + shift);
+      carrier.accumulate(i % 3 == 0 ? "ATL" : "DL");
+    }
+    Instant start = T0.plus(Duration.ofMinutes(10L * w));
+    return new io.driftgate.core.lake.WindowProfileTable.Stored(
+        id,
+        role,
+        io.driftgate.core.drift.profile.WindowProfiles.toAvro(
+            model,
+            start,
+            start.plus(Duration.ofMinutes(10)),
+            new io.driftgate.core.drift.profile.DatasetProfile(
+                1000, java.util.Map.of("dep_delay_min", delay, "carrier", carrier))));
   }
 
   @Test

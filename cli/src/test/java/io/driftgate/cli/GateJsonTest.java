@@ -53,7 +53,9 @@ class GateJsonTest extends ConsoleCapture {
             new double[] {1},
             new double[] {1},
             "registry",
-            55);
+            55,
+            null,
+            null);
     GateCommand.print(o);
     String text = stdout();
     JsonNode json =

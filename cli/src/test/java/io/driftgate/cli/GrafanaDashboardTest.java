@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.launcher.LauncherMetrics;
 import io.driftgate.schemas.ErrorKind;
+import io.driftgate.streaming.commit.CommitLatency;
 import io.driftgate.streaming.ingest.IngestMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,8 @@ class GrafanaDashboardTest {
             IngestMetrics.WRITTEN,
             IngestMetrics.DEAD_LETTERS_WRITTEN,
             IngestMetrics.DUPLICATES_SKIPPED,
-            IngestMetrics.COMMITS)) {
+            IngestMetrics.COMMITS,
+            CommitLatency.LAST)) {
       names.add(beam(n));
     }
     for (ErrorKind k : ErrorKind.values()) {
@@ -131,6 +133,8 @@ class GrafanaDashboardTest {
             beam(IngestMetrics.READ),
             beam(IngestMetrics.VALID),
             beam(IngestMetrics.WRITTEN),
-            beam(IngestMetrics.COMMITS));
+            beam(IngestMetrics.COMMITS),
+            // the lake committer's last commit (a gauge: the distribution is not exported)
+            beam(CommitLatency.LAST));
   }
 }

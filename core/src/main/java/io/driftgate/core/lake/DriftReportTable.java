@@ -2,20 +2,15 @@ package io.driftgate.core.lake;
 
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.FeatureDrift;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.PartitionSpec;
+import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -52,16 +47,20 @@ public final class DriftReportTable {
           Types.NestedField.required(
               16, "reference_null_rate", Types.DoubleType.get(), "Reference null rate."));
 
+  /** Snapshot summary key: the comma-separated ids of the reports an append holds. */
+  public static final String REPORT_IDS = "driftgate.report-ids";
+
+  static final LakeTable TABLE = LakeTable.byDay(NAME, SCHEMA, "window_start");
+
   private DriftReportTable() {}
 
   public static TableIdentifier id(String model) {
-    return TableIdentifier.of(LakeTables.namespace(model), NAME);
+    return TABLE.id(model);
   }
 
   /** Loads the table, creating it (and the namespace) first when needed. */
   public static Table ensure(Catalog catalog, String model) {
-    return LakeTables.ensure(
-        catalog, id(model), SCHEMA, PartitionSpec.builderFor(SCHEMA).day("window_start").build());
+    return TABLE.ensure(catalog, model);
   }
 
   /** Appends one report (one row per feature) in one commit. */
@@ -69,22 +68,26 @@ public final class DriftReportTable {
     append(table, List.of(report));
   }
 
-  /** Appends reports (one row per report and feature) in one commit. */
+  /**
+   * Appends reports (one row per report and feature) in one commit, leaving out reports a recent
+   * snapshot already holds (the monitor replayed a window it had stored before its state was
+   * saved).
+   */
   public static void append(Table table, List<DriftReport> reports) {
+    Set<String> done = IdempotentAppend.committed(table, REPORT_IDS);
+    List<String> ids = new ArrayList<>();
     List<Record> rows = new ArrayList<>();
     for (DriftReport report : reports) {
-      rows.addAll(rows(table, report));
+      String id = report.getReportId().toString();
+      if (done.add(id)) {
+        ids.add(id);
+        rows.addAll(rows(table, report));
+      }
     }
     if (rows.isEmpty()) {
       return;
     }
-    AppendFiles append = table.newFastAppend();
-    LakeFileWriter.writeAll(table, 0, rows).forEach(append::appendFile);
-    append
-        .set(
-            "driftgate.report-ids",
-            String.join(",", reports.stream().map(r -> r.getReportId()).toList()))
-        .commit();
+    IdempotentAppend.append(table, REPORT_IDS, ids, LakeFileWriter.writeAll(table, 0, rows));
   }
 
   private static List<Record> rows(Table table, DriftReport report) {
@@ -114,16 +117,6 @@ public final class DriftReportTable {
 
   /** Every stored row of the table (current snapshot), or none when it does not exist. */
   public static List<Record> read(Catalog catalog, String model) {
-    List<Record> out = new ArrayList<>();
-    if (!catalog.tableExists(id(model))) {
-      return out;
-    }
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(catalog.loadTable(id(model))).build()) {
-      rows.forEach(r -> out.add(r.copy()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return TABLE.read(catalog, model);
   }
 }

@@ -1,21 +1,14 @@
 package io.driftgate.core.lake;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -34,9 +27,6 @@ public final class PredictionsTable {
   /** Snapshot summary key: the comma-separated ids of the batches an append holds. */
   public static final String BATCHES = "driftgate.prediction-batches";
 
-  /** Snapshots looked back through for an already appended batch. */
-  private static final int REPLAY_LOOKBACK = 200;
-
   static final Schema SCHEMA =
       new Schema(
           Types.NestedField.optional(1, "event_id", Types.StringType.get(), "Record id, if any."),
@@ -53,6 +43,8 @@ public final class PredictionsTable {
               7, "source_partition", Types.IntegerType.get(), "Kafka partition."),
           Types.NestedField.required(8, "source_offset", Types.LongType.get(), "Kafka offset."));
 
+  static final LakeTable TABLE = LakeTable.byDay(NAME, SCHEMA, "event_time");
+
   private PredictionsTable() {}
 
   public static TableIdentifier id(String model) {
@@ -61,7 +53,7 @@ public final class PredictionsTable {
 
   /** A table of prediction rows: {@link #NAME} or {@link #LABELLED}. */
   public static TableIdentifier id(String model, String table) {
-    return TableIdentifier.of(LakeTables.namespace(model), table);
+    return TABLE.named(table).id(model);
   }
 
   /** Loads the table, creating it (and the namespace) first when needed. */
@@ -71,11 +63,7 @@ public final class PredictionsTable {
 
   /** Loads a table of prediction rows, creating it first when needed. */
   public static Table ensure(Catalog catalog, String model, String table) {
-    return LakeTables.ensure(
-        catalog,
-        id(model, table),
-        SCHEMA,
-        PartitionSpec.builderFor(SCHEMA).day("event_time").build());
+    return TABLE.named(table).ensure(catalog, model);
   }
 
   /** One prediction as a row of {@code table}. */
@@ -108,41 +96,18 @@ public final class PredictionsTable {
    * @return the files appended (0 when every batch was a replay)
    */
   public static int append(Table table, java.util.Map<String, List<DataFile>> batches) {
-    table.refresh();
-    List<String> done = recentBatches(table);
+    java.util.Set<String> done = IdempotentAppend.committed(table, BATCHES);
     List<String> ids = new ArrayList<>();
-    AppendFiles append = null;
-    int files = 0;
+    List<DataFile> files = new ArrayList<>();
     for (java.util.Map.Entry<String, List<DataFile>> b : batches.entrySet()) {
       if (done.contains(b.getKey()) || b.getValue().isEmpty()) {
         continue;
       }
-      if (append == null) {
-        append = table.newFastAppend();
-      }
       ids.add(b.getKey());
-      for (DataFile f : b.getValue()) {
-        append.appendFile(f);
-        files++;
-      }
+      files.addAll(b.getValue());
     }
-    if (append != null) {
-      append.set(BATCHES, String.join(",", ids)).commit();
-    }
-    return files;
-  }
-
-  private static List<String> recentBatches(Table table) {
-    List<String> out = new ArrayList<>();
-    Snapshot s = table.currentSnapshot();
-    for (int i = 0; s != null && i < REPLAY_LOOKBACK; i++) {
-      String ids = s.summary().get(BATCHES);
-      if (ids != null) {
-        out.addAll(List.of(ids.split(",")));
-      }
-      s = s.parentId() == null ? null : table.snapshot(s.parentId());
-    }
-    return out;
+    IdempotentAppend.append(table, BATCHES, ids, files);
+    return files.size();
   }
 
   /** Every stored row (current snapshot), or none when the table does not exist. */
@@ -152,16 +117,6 @@ public final class PredictionsTable {
 
   /** Every stored row of a table of prediction rows, or none when it does not exist. */
   public static List<Record> read(Catalog catalog, String model, String table) {
-    List<Record> out = new ArrayList<>();
-    if (!catalog.tableExists(id(model, table))) {
-      return out;
-    }
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(catalog.loadTable(id(model, table))).build()) {
-      rows.forEach(r -> out.add(r.copy()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return TABLE.named(table).read(catalog, model);
   }
 }

@@ -1,20 +1,15 @@
 package io.driftgate.core.lake;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -33,14 +28,16 @@ public final class UnmatchedLabelsTable {
           Types.NestedField.required(
               3, "expired_at", Types.TimestampType.withZone(), "Event time it gave up waiting."));
 
+  static final LakeTable TABLE = LakeTable.unpartitioned(NAME, SCHEMA);
+
   private UnmatchedLabelsTable() {}
 
   public static TableIdentifier id(String model) {
-    return TableIdentifier.of(LakeTables.namespace(model), NAME);
+    return TABLE.id(model);
   }
 
   public static Table ensure(Catalog catalog, String model) {
-    return LakeTables.ensure(catalog, id(model), SCHEMA, PartitionSpec.unpartitioned());
+    return TABLE.ensure(catalog, model);
   }
 
   /** Appends labels (event id → label, with when each expired) in one commit. */
@@ -63,18 +60,6 @@ public final class UnmatchedLabelsTable {
 
   /** How many unmatched labels are stored (0 when the table does not exist). */
   public static long count(Catalog catalog, String model) {
-    if (!catalog.tableExists(id(model))) {
-      return 0;
-    }
-    long n = 0;
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(catalog.loadTable(id(model))).build()) {
-      for (Record ignored : rows) {
-        n++;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return n;
+    return TABLE.read(catalog, model).size();
   }
 }

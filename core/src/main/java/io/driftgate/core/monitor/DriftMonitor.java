@@ -173,8 +173,21 @@ public final class DriftMonitor {
     return referenceComplete;
   }
 
-  /** Spec overrides, plus {@code drift.defaultThreshold} for automatically chosen distances. */
-  Map<String, FeatureOverride> overrides() {
+  /** The reference windows are compared with (still growing while not {@link #hasReference}). */
+  public DatasetProfile reference() {
+    return reference;
+  }
+
+  /** The id reports name for the reference, once it is complete; else null. */
+  public String referenceId() {
+    return referenceComplete ? referenceId : null;
+  }
+
+  /**
+   * The metric per feature the monitor compares with: spec overrides, plus {@code
+   * drift.defaultThreshold} for automatically chosen distances.
+   */
+  public Map<String, FeatureOverride> overrides() {
     Map<String, FeatureOverride> out = new LinkedHashMap<>();
     for (ProfiledFeature f : features) {
       DriftSpec.MetricOverride o = spec.drift().metrics().get(f.name());

@@ -49,6 +49,9 @@ public final class DriftReportHtml {
   /** Display bins of a numeric histogram (the metric's own bins are the reference deciles). */
   static final int DISPLAY_BINS = 20;
 
+  /** Windows whose distributions a history page draws per feature (the most recent ones). */
+  static final int MAX_DISTRIBUTION_WINDOWS = 12;
+
   /** Categories shown per categorical feature; the rest are summed into one bar. */
   static final int MAX_CATEGORIES = 15;
 
@@ -146,6 +149,20 @@ public final class DriftReportHtml {
    */
   public static String history(
       String model, String storedWhere, List<DriftReport> reports, List<RetrainRequest> requests) {
+    return history(model, storedWhere, reports, requests, Map.of());
+  }
+
+  /**
+   * {@link #history(String, String, List, List)} with the stored window profiles (the lake's {@code
+   * window_profiles}, by profile id: report ids and reference ids): each feature then shows the
+   * reference vs current distribution of its last {@value #MAX_DISTRIBUTION_WINDOWS} windows.
+   */
+  public static String history(
+      String model,
+      String storedWhere,
+      List<DriftReport> reports,
+      List<RetrainRequest> requests,
+      Map<String, DatasetProfile> profiles) {
     List<DriftReport> windows = latestPerWindow(reports);
     StringBuilder h = head("driftgate drift history: " + model);
     h.append("<h1>Drift over time · ")
@@ -163,9 +180,15 @@ public final class DriftReportHtml {
         .append(esc(storedWhere))
         .append("</p>\n<p class=\"meta\" data-windows=\"")
         .append(windows.size())
-        .append("\">The monitor stores scores and verdicts per window, not the window's")
-        .append(" distributions: use <code>driftgate drift --html</code> on a lake range to see")
-        .append(" a window's histograms.</p>\n");
+        .append("\" data-profiles=\"")
+        .append(profiles.size())
+        .append(
+            profiles.isEmpty()
+                ? "\">No window profiles stored (the lake's <code>window_profiles</code> table):"
+                    + " the page shows scores and verdicts; use <code>driftgate drift --html</code>"
+                    + " on a lake range to see a window's histograms.</p>\n"
+                : "\">Distributions are drawn from the profiles the monitor stored per window"
+                    + " (the lake's <code>window_profiles</code> table).</p>\n");
     if (windows.isEmpty()) {
       h.append("<p>No drift reports stored yet.</p>\n");
       return h.append("</body></html>\n").toString();
@@ -301,7 +324,9 @@ public final class DriftReportHtml {
                   markers,
                   from,
                   to))
-          .append("\n</section>\n");
+          .append("\n");
+      windowDistributions(h, feature, windows, profiles);
+      h.append("</section>\n");
     }
 
     h.append("<h2>Windows</h2>\n<table><tr><th>#</th><th>window start</th><th>rows</th>")
@@ -329,6 +354,67 @@ public final class DriftReportHtml {
     }
     h.append("</table>\n");
     return h.append("</body></html>\n").toString();
+  }
+
+  /**
+   * The feature's reference vs current distribution in each of the last {@value
+   * #MAX_DISTRIBUTION_WINDOWS} windows whose profile and reference profile are stored; each chart
+   * in a {@code <figure class="window-distribution" data-window=INDEX>}.
+   */
+  private static void windowDistributions(
+      StringBuilder h,
+      String feature,
+      List<DriftReport> windows,
+      Map<String, DatasetProfile> profiles) {
+    if (profiles.isEmpty()) {
+      return;
+    }
+    List<Integer> drawn = new ArrayList<>();
+    for (int i = windows.size() - 1; i >= 0 && drawn.size() < MAX_DISTRIBUTION_WINDOWS; i--) {
+      DriftReport r = windows.get(i);
+      DatasetProfile cur = profiles.get(r.getReportId().toString());
+      DatasetProfile ref = profiles.get(r.getReferenceId().toString());
+      if (cur != null && ref != null) {
+        drawn.add(0, i);
+      }
+    }
+    if (drawn.isEmpty()) {
+      h.append("<p class=\"meta\">No stored profiles for these windows.</p>\n");
+      return;
+    }
+    h.append("<p class=\"meta\">Reference vs current in the last ")
+        .append(drawn.size())
+        .append(" windows with stored profiles, as shares of each side's non-null values.</p>\n")
+        .append("<div class=\"grid\">\n");
+    for (int i : drawn) {
+      DriftReport r = windows.get(i);
+      io.driftgate.schemas.FeatureDrift f = find(r, feature);
+      Distribution d =
+          distribution(
+              profiles.get(r.getReferenceId().toString()).features().get(feature),
+              profiles.get(r.getReportId().toString()).features().get(feature));
+      h.append("<figure class=\"window-distribution\" data-window=\"")
+          .append(i)
+          .append("\" data-feature=\"")
+          .append(esc(feature))
+          .append("\"><figcaption class=\"meta\">")
+          .append(start(r))
+          .append(f == null ? "" : " · " + esc(f.getMetric().toString()) + " " + num(f.getScore()))
+          .append(f != null && f.getDrifted() ? " · DRIFT" : "")
+          .append("</figcaption>\n");
+      if (d == null) {
+        h.append("<p class=\"meta\">No distribution to draw.</p>");
+      } else {
+        h.append(
+            SvgChart.pairedBars(
+                feature + " reference vs window " + start(r),
+                d.labels(),
+                d.reference(),
+                d.current()));
+      }
+      h.append("</figure>\n");
+    }
+    h.append("</div>\n");
   }
 
   /**
@@ -501,7 +587,9 @@ public final class DriftReportHtml {
                 + "padding:6px 14px;border-radius:6px;color:#fff;font-weight:700;"
                 + "font-size:18px}.badge{display:inline-block;padding:1px 8px;border-radius:10px;"
                 + "color:#fff;font-size:12px;font-weight:700}.meta{color:#57606a;font-size:13px}"
-                + "section.feature{margin-bottom:12px}svg text{font-family:inherit}")
+                + "section.feature{margin-bottom:12px}svg text{font-family:inherit}"
+                + ".grid{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}"
+                + ".grid svg{max-width:360px;height:auto}")
         .append("</style></head><body>\n");
     return h;
   }

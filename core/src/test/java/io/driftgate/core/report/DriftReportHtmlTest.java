@@ -1,13 +1,16 @@
 package io.driftgate.core.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.driftgate.core.drift.DriftComparator;
 import io.driftgate.core.drift.DriftResult;
 import io.driftgate.core.drift.profile.CategoricalProfile;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.NumericProfile;
+import io.driftgate.core.drift.profile.WindowProfiles;
+import io.driftgate.core.lake.LakeCatalog;
+import io.driftgate.core.lake.WindowProfileTable;
+import io.driftgate.core.testing.HeadlessChromium;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.FeatureDrift;
 import io.driftgate.schemas.RetrainRequest;
@@ -20,10 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
+import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +131,21 @@ class DriftReportHtmlTest {
   }
 
   @Test
+  void historyDrawsEachWindowsDistributionFromStoredProfiles() throws Exception {
+    String html = historyPage(storedProfiles(tmp.resolve("lake")));
+    assertSelfContained(html);
+    assertThat(html).contains("data-profiles=\"7\"", "window_profiles");
+    // two features in each of six windows; the late revision of window 2 has its own profile
+    assertThat(count(html, "<figure class=\"window-distribution\"")).isEqualTo(12);
+    assertThat(windowFigure(html, 2, "weather")).contains("data-chart=\"distribution\"");
+    for (int w = 0; w < 6; w++) {
+      assertThat(windowFigure(html, w, "dep_delay_min").contains("DRIFT")).isEqualTo(w >= 3);
+    }
+    // without stored profiles the page says where histograms come from instead
+    assertThat(historyPage()).contains("data-profiles=\"0\"", "No window profiles stored");
+  }
+
+  @Test
   void historyWithoutReportsSaysSo() {
     String html = DriftReportHtml.history("m", "sqlite", List.of(), List.of());
     assertThat(html).contains("No drift reports stored yet", "data-windows=\"0\"");
@@ -136,56 +153,120 @@ class DriftReportHtmlTest {
 
   @Test
   void bothPagesRenderInHeadlessChromium() throws Exception {
-    boolean chromium =
-        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
-                .start()
-                .waitFor()
-            == 0;
-    // The e2e profile (CI) requires it: deploy/scripts/validate.sh installs it first.
-    if (!chromium && Boolean.getBoolean("driftgate.requireChromium")) {
-      throw new AssertionError(
-          "chromium is required here (driftgate.requireChromium): run deploy/scripts/validate.sh"
-              + " or apt-get install -y chromium");
-    }
-    assumeTrue(
-        chromium,
-        "chromium is not installed (apt-get install -y chromium): skipping the headless render");
+    HeadlessChromium chromium = HeadlessChromium.require(tmp, 1200, 2400);
     Path keep = Path.of("target/drift-report");
     Files.createDirectories(keep);
 
     Path comparison = keep.resolve("drift.html");
     DriftReportHtml.write(comparisonPage(), comparison);
-    String dom = chromium("--dump-dom", comparison);
+    String dom = chromium.dumpDom(comparison);
     // What Chromium parsed: every feature section, the drifted one marked, three SVG charts.
     assertThat(sections(dom))
         .containsExactly(
             Map.entry("a&lt;b&amp;c", false), Map.entry("amount", true), Map.entry("city", false));
     assertThat(count(dom, "data-chart=\"distribution\"")).isEqualTo(3);
-    BufferedImage shot = screenshot(comparison, keep.resolve("drift.png"));
+    BufferedImage shot = chromium.screenshot(comparison, keep.resolve("drift.png"));
     // The drifted badge and verdict are drawn in the drift red; the reference bars in purple.
     assertThat(pixels(shot, SvgChart.DRIFT)).isGreaterThan(200);
     assertThat(pixels(shot, SvgChart.REFERENCE)).isGreaterThan(500);
 
     Path history = keep.resolve("history.html");
-    DriftReportHtml.write(historyPage(), history);
-    String historyDom = chromium("--dump-dom", history);
+    DriftReportHtml.write(historyPage(storedProfiles(tmp.resolve("lake"))), history);
+    String historyDom = chromium.dumpDom(history);
     assertThat(count(historyDom, "<rect data-window=")).isEqualTo(6);
     assertThat(count(historyDom, "<circle data-window=")).isEqualTo(12);
     assertThat(count(historyDom, "data-request=\"flight-delay@drift@w4\"")).isEqualTo(4);
     assertThat(sections(historyDom)).containsEntry("dep_delay_min", true);
-    BufferedImage historyShot = screenshot(history, keep.resolve("history.png"));
+    // Reference vs current per feature and window, drawn from the profiles read back from the
+    // lake's window_profiles table: the reference's weather shares are the stored counts'.
+    assertThat(count(historyDom, "<figure class=\"window-distribution\"")).isEqualTo(12);
+    assertThat(count(historyDom, "data-chart=\"distribution\"")).isEqualTo(12);
+    Map<String, Long> weather =
+        ((CategoricalProfile) reference().features().get("weather")).valueCounts();
+    for (String w : List.of("clear", "rain", "snow")) {
+      assertThat(count(historyDom, w + ": reference " + SvgChart.pct(weather.get(w) / 2000.0)))
+          .isEqualTo(6);
+    }
+    // the drifted windows' current delays sit right of the reference's
+    assertThat(windowFigure(historyDom, 5, "dep_delay_min")).contains("DRIFT");
+    assertThat(windowFigure(historyDom, 0, "dep_delay_min")).doesNotContain("DRIFT");
+    BufferedImage historyShot = chromium.screenshot(history, keep.resolve("history.png"));
     assertThat(pixels(historyShot, SvgChart.DRIFT)).isGreaterThan(100);
     assertThat(pixels(historyShot, SvgChart.REQUEST)).isGreaterThan(50);
   }
 
-  static String historyPage() {
-    List<DriftReport> reports = new ArrayList<>();
-    for (int w = 0; w < 6; w++) {
-      boolean drift = w >= 3;
-      reports.add(report(w, drift ? 0.2 + 0.05 * w : 0.02 + 0.01 * w, drift, 1778));
+  /** The reference of {@link #historyPage}'s reports (id first-20000-records), 2,000 rows. */
+  static DatasetProfile reference() {
+    return windowProfile(1, 0);
+  }
+
+  static DatasetProfile windowProfile(long seed, double shift) {
+    Random random = new Random(seed);
+    NumericProfile delay = new NumericProfile();
+    CategoricalProfile weather = new CategoricalProfile();
+    String[] kinds = {"clear", "rain", "snow"};
+    for (int i = 0; i < 2000; i++) {
+      delay.accumulate(random.nextGaussian() * 10 + shift);
+      weather.accumulate(kinds[random.nextInt(3)]);
     }
-    // a late revision of window 2 (the log keeps it after the window)
-    reports.add(report(2, 0.05, false, 1900));
+    return new DatasetProfile(2000, Map.of("dep_delay_min", delay, "weather", weather));
+  }
+
+  /**
+   * Profiles of {@link #historyPage}'s reference and windows (the drifted ones shifted), stored in
+   * an embedded lake's {@code window_profiles} table and read back, by profile id.
+   */
+  static Map<String, DatasetProfile> storedProfiles(Path lake) throws Exception {
+    List<WindowProfileTable.Stored> profiles = new ArrayList<>();
+    profiles.add(
+        new WindowProfileTable.Stored(
+            "first-20000-records",
+            WindowProfileTable.REFERENCE,
+            WindowProfiles.toAvro("flight-delay", T0, T0, reference())));
+    for (DriftReport r : DriftReportHtml.latestPerWindow(historyReports())) {
+      int w = (int) Duration.between(T0, r.getWindowStart()).toMinutes() / 10;
+      profiles.add(
+          new WindowProfileTable.Stored(
+              r.getReportId(),
+              WindowProfileTable.WINDOW,
+              WindowProfiles.toAvro(
+                  "flight-delay",
+                  r.getWindowStart(),
+                  r.getWindowEnd(),
+                  windowProfile(10 + w, w >= 3 ? 30 : 0))));
+    }
+    Catalog catalog = LakeCatalog.embedded(lake).open();
+    WindowProfileTable.append(WindowProfileTable.ensure(catalog, "flight-delay"), profiles);
+    Map<String, DatasetProfile> out = new java.util.LinkedHashMap<>();
+    WindowProfileTable.read(catalog, "flight-delay")
+        .forEach((id, p) -> out.put(id, WindowProfiles.toDataset(p.profile())));
+    if (catalog instanceof AutoCloseable c) {
+      c.close();
+    }
+    return out;
+  }
+
+  /** The figure of one window's distribution of a feature in a page. */
+  static String windowFigure(String page, int window, String feature) {
+    Matcher m =
+        Pattern.compile(
+                "<figure class=\"window-distribution\" data-window=\""
+                    + window
+                    + "\" data-feature=\""
+                    + feature
+                    + "\">(.*?)</figure>",
+                Pattern.DOTALL)
+            .matcher(page);
+    assertThat(m.find()).as("figure of window %d, %s", window, feature).isTrue();
+    return m.group(1);
+  }
+
+  static String historyPage() {
+    return historyPage(Map.of());
+  }
+
+  static String historyPage(Map<String, DatasetProfile> profiles) {
+    List<DriftReport> reports = historyReports();
     Instant trigger = T0.plus(Duration.ofMinutes(50));
     RetrainRequest q =
         RetrainRequest.newBuilder()
@@ -199,7 +280,19 @@ class DriftReportHtmlTest {
             .setValidRecordsSinceLastRun(9000L)
             .setRequestedAt(trigger)
             .build();
-    return DriftReportHtml.history("flight-delay", "sqlite state.db", reports, List.of(q));
+    return DriftReportHtml.history(
+        "flight-delay", "sqlite state.db", reports, List.of(q), profiles);
+  }
+
+  static List<DriftReport> historyReports() {
+    List<DriftReport> reports = new ArrayList<>();
+    for (int w = 0; w < 6; w++) {
+      boolean drift = w >= 3;
+      reports.add(report(w, drift ? 0.2 + 0.05 * w : 0.02 + 0.01 * w, drift, 1778));
+    }
+    // a late revision of window 2 (the log keeps it after the window)
+    reports.add(report(2, 0.05, false, 1900));
+    return reports;
   }
 
   static DriftReport report(int window, double score, boolean drifted, long rows) {
@@ -238,66 +331,9 @@ class DriftReportHtmlTest {
         .build();
   }
 
-  private String chromium(String mode, Path html) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                chromiumBinary(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--window-size=1200,2400",
-                "--user-data-dir=" + tmp.resolve("profile-" + mode.hashCode()),
-                mode,
-                html.toAbsolutePath().toUri().toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
-    return out;
-  }
-
-  private BufferedImage screenshot(Path html, Path png) throws Exception {
-    Files.deleteIfExists(png);
-    chromium("--screenshot=" + png.toAbsolutePath(), html);
-    assertThat(png).exists();
-    BufferedImage img = ImageIO.read(png.toFile());
-    assertThat(img).isNotNull();
-    return img;
-  }
-
-  private static String chromiumBinary() throws Exception {
-    Process p =
-        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
-            .start();
-    String bin = new String(p.getInputStream().readAllBytes()).trim();
-    p.waitFor();
-    return bin;
-  }
-
-  /** Pixels within a small distance of {@code hex}: anti-aliasing blurs edges, not fills. */
+  /** Pixels near {@code hex}: anti-aliasing blurs edges, not fills. */
   static int pixels(BufferedImage img, String hex) {
-    int r0 = Integer.parseInt(hex.substring(1, 3), 16);
-    int g0 = Integer.parseInt(hex.substring(3, 5), 16);
-    int b0 = Integer.parseInt(hex.substring(5, 7), 16);
-    int n = 0;
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        int rgb = img.getRGB(x, y);
-        int r = (rgb >> 16) & 0xff;
-        int g = (rgb >> 8) & 0xff;
-        int b = rgb & 0xff;
-        if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 24) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return HeadlessChromium.pixels(img, hex, 24);
   }
 
   /** No scripts and nothing fetched: the only URL is the SVG namespace, which is a name. */

@@ -12,6 +12,8 @@ import io.driftgate.core.lake.OffsetRanges;
 import io.driftgate.core.spec.KafkaSourceSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DeadLetter;
+import io.driftgate.streaming.commit.CommitLatency;
+import io.driftgate.streaming.commit.SingleCommitter;
 import io.driftgate.streaming.row.LakeEntry;
 import java.io.Closeable;
 import java.io.IOException;
@@ -32,21 +34,13 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Repeatedly;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,7 +49,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,19 +171,11 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     try (Tables t = Tables.open(config)) {
       LOG.info("lake tables {} and {}", t.records.name(), t.deadLetters.name());
     }
-    return entries
-        .apply("WriteDataFiles", ParDo.of(new WriteDataFilesFn(config)))
-        .setCoder(SerializableCoder.of(LakeBatch.class))
-        .apply(
-            "OneCommitter",
-            WithKeys.<Integer, LakeBatch>of(0).withKeyType(TypeDescriptors.integers()))
-        .apply(
-            "EveryBatch",
-            Window.<KV<Integer, LakeBatch>>into(new GlobalWindows())
-                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-                .discardingFiredPanes()
-                .withAllowedLateness(Duration.ZERO))
-        .apply("GroupBatches", GroupByKey.create())
+    PCollection<LakeBatch> batches =
+        entries
+            .apply("WriteDataFiles", ParDo.of(new WriteDataFilesFn(config)))
+            .setCoder(SerializableCoder.of(LakeBatch.class));
+    return SingleCommitter.gather(batches)
         .apply("CommitDataFiles", ParDo.of(new CommitFn(config)))
         .setCoder(VarLongCoder.of());
   }
@@ -403,8 +388,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
   static final class CommitFn extends DoFn<KV<Integer, Iterable<LakeBatch>>, Long> {
     private final Config config;
     private final Counter commits = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.COMMITS);
-    private final Distribution commitMillis =
-        Metrics.distribution(IngestMetrics.NAMESPACE, "commit_millis");
+    private final CommitLatency commitLatency = CommitLatency.of(IngestMetrics.NAMESPACE);
     private transient Tables tables;
     private transient LakeCommitter committer;
     private transient Admin admin;
@@ -458,7 +442,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       }
       long started = System.nanoTime();
       LakeCommitter.Committed committed = committer.commit(merged);
-      commitMillis.update((System.nanoTime() - started) / 1_000_000);
+      commitLatency.since(started);
       if (!committed.replay()) {
         commits.inc();
         out.output(committed.recordsSnapshotId());

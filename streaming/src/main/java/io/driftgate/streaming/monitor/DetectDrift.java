@@ -1,6 +1,8 @@
 package io.driftgate.streaming.monitor;
 
 import io.driftgate.core.drift.profile.DatasetProfile;
+import io.driftgate.core.drift.profile.WindowProfiles;
+import io.driftgate.core.lake.WindowProfileTable;
 import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.monitor.PerformanceMonitor;
@@ -70,7 +72,10 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private io.driftgate.core.spec.StateSpec state;
     private io.driftgate.core.lake.LakeCatalog catalog;
 
-    /** Also append every report to the lake's {@code drift_reports} Iceberg table. */
+    /**
+     * Also append every report to the lake's {@code drift_reports} Iceberg table, and every
+     * window's profile and the reference's to {@code window_profiles} ({@link WindowProfileTable}).
+     */
     public Builder optReportTable(io.driftgate.core.lake.LakeCatalog catalog) {
       this.catalog = catalog;
       return this;
@@ -114,6 +119,9 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private transient org.apache.iceberg.catalog.Catalog openCatalog;
     private transient org.apache.iceberg.Table reportTable;
     private transient java.util.List<DriftReport> pendingReports;
+    private transient org.apache.iceberg.Table profileTable;
+    private transient java.util.List<WindowProfileTable.Stored> pendingProfiles;
+    private transient String storedReferenceId;
     private final Counter windows = Metrics.counter("driftgate.monitor", "windows");
     private final Counter drifted = Metrics.counter("driftgate.monitor", "drifted_windows");
     private final Counter requests = Metrics.counter("driftgate.monitor", "retrain_requests");
@@ -149,20 +157,28 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       if (catalog != null) {
         openCatalog = catalog.open();
         reportTable = io.driftgate.core.lake.DriftReportTable.ensure(openCatalog, spec.model());
+        profileTable = WindowProfileTable.ensure(openCatalog, spec.model());
       }
     }
 
     @StartBundle
     public void startBundle() {
       pendingReports = new java.util.ArrayList<>();
+      pendingProfiles = new java.util.ArrayList<>();
     }
 
     /**
-     * One lake commit per bundle (a commit per window would throttle a catching-up monitor), then
-     * the monitor's state: whoever sees a window closed in the state finds its report in the table.
+     * One lake commit per table and bundle (a commit per window would throttle a catching-up
+     * monitor): the profiles, the reports, then the monitor's state: whoever sees a window closed
+     * in the state finds its report and profile in the tables. Both appends skip ids they already
+     * hold, so a bundle replayed before its state was saved is stored once.
      */
     @FinishBundle
     public void finishBundle() {
+      if (profileTable != null && !pendingProfiles.isEmpty()) {
+        WindowProfileTable.append(profileTable, pendingProfiles);
+        pendingProfiles.clear();
+      }
       if (reportTable != null && !pendingReports.isEmpty()) {
         io.driftgate.core.lake.DriftReportTable.append(reportTable, pendingReports);
         pendingReports.clear();
@@ -189,12 +205,13 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       }
       WindowedProfile w = element.getValue();
       PerformanceEvidence evidence = performance(w);
-      DriftMonitor.Outcome outcome =
-          monitor.onWindow(
-              Instant.ofEpochMilli(w.startMillis()),
-              Instant.ofEpochMilli(w.endMillis()),
-              DatasetProfile.fromBytes(w.profile()),
-              evidence);
+      DatasetProfile current = DatasetProfile.fromBytes(w.profile());
+      Instant start = Instant.ofEpochMilli(w.startMillis());
+      Instant end = Instant.ofEpochMilli(w.endMillis());
+      DriftMonitor.Outcome outcome = monitor.onWindow(start, end, current, evidence);
+      if (profileTable != null) {
+        keepProfiles(outcome, start, end, current);
+      }
       if (evidence != null && outcome.referenceWindow()) {
         // the reference is still being built: the alarm counts on the first compared window
         pendingEvidence = evidence;
@@ -227,6 +244,35 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
               });
       // The state (what `--until-caught-up` waits on) is saved in finishBundle, after the
       // bundle's reports are in the lake table.
+    }
+
+    /**
+     * The window's profile under its report's id ({@code MODEL@START} while it builds the
+     * reference), and the reference once complete under the id its reports name.
+     */
+    private void keepProfiles(
+        DriftMonitor.Outcome outcome, Instant start, Instant end, DatasetProfile current) {
+      String id = outcome.report().map(r -> r.getReportId().toString()).orElse(null);
+      if (id == null && outcome.referenceWindow()) {
+        id = spec.model() + "@" + start;
+      }
+      if (id != null) {
+        pendingProfiles.add(
+            new WindowProfileTable.Stored(
+                id,
+                WindowProfileTable.WINDOW,
+                WindowProfiles.toAvro(spec.model(), start, end, current)));
+      }
+      String referenceId = monitor.referenceId();
+      if (referenceId != null && !referenceId.equals(storedReferenceId)) {
+        // once per reference and worker start: the append skips an id it already holds
+        storedReferenceId = referenceId;
+        pendingProfiles.add(
+            new WindowProfileTable.Stored(
+                referenceId,
+                WindowProfileTable.REFERENCE,
+                WindowProfiles.toAvro(spec.model(), start, end, monitor.reference())));
+      }
     }
 
     /**

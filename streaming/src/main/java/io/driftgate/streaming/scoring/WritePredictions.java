@@ -3,6 +3,8 @@ package io.driftgate.streaming.scoring;
 import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeFileWriter;
 import io.driftgate.core.lake.PredictionsTable;
+import io.driftgate.streaming.commit.CommitLatency;
+import io.driftgate.streaming.commit.SingleCommitter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
@@ -16,22 +18,14 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Repeatedly;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
@@ -67,18 +61,11 @@ public final class WritePredictions
     try (Opened t = Opened.open(catalog, model, table)) {
       // create the table once, before any worker writes
     }
-    return predictions
-        .apply("WritePredictionFiles", ParDo.of(new WriteFilesFn(catalog, model, table)))
-        .setCoder(SerializableCoder.of(Batch.class))
-        .apply(
-            "OneCommitter", WithKeys.<Integer, Batch>of(0).withKeyType(TypeDescriptors.integers()))
-        .apply(
-            "EveryBatch",
-            Window.<KV<Integer, Batch>>into(new GlobalWindows())
-                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-                .discardingFiredPanes()
-                .withAllowedLateness(Duration.ZERO))
-        .apply("GroupBatches", GroupByKey.create())
+    PCollection<Batch> batches =
+        predictions
+            .apply("WritePredictionFiles", ParDo.of(new WriteFilesFn(catalog, model, table)))
+            .setCoder(SerializableCoder.of(Batch.class));
+    return SingleCommitter.gather(batches)
         .apply("CommitPredictions", ParDo.of(new CommitFn(catalog, model, table)))
         .setCoder(VarIntCoder.of());
   }
@@ -185,6 +172,7 @@ public final class WritePredictions
     private final String model;
     private final String table;
     private final Counter commits = Metrics.counter(ScoringMetrics.NAMESPACE, "prediction_commits");
+    private final CommitLatency commitLatency = CommitLatency.of(ScoringMetrics.NAMESPACE);
     private transient Opened opened;
 
     CommitFn(LakeCatalog catalog, String model, String table) {
@@ -205,7 +193,9 @@ public final class WritePredictions
       for (Batch b : pane.getValue()) {
         batches.put(b.id(), b.files());
       }
+      long started = System.nanoTime();
       int files = PredictionsTable.append(opened.table, batches);
+      commitLatency.since(started);
       if (files > 0) {
         commits.inc();
         out.output(files);

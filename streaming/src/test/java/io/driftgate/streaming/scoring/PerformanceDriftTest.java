@@ -15,10 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestStream;
-import org.apache.beam.sdk.values.TimestampedValue;
-import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,32 +49,32 @@ class PerformanceDriftTest {
     ModelSpec spec = spec();
     List<LakeEntry> rows = ScoreRecordsTest.rows(WINDOWS * PER_WINDOW);
     SplittableRandom rnd = new SplittableRandom(42);
-    TestStream.Builder<ScoredRow> stream = TestStream.create(ScoredRow.ScoredRowCoder.of());
-    for (int w = 0; w < WINDOWS; w++) {
-      TimestampedValue<ScoredRow>[] batch = new TimestampedValue[PER_WINDOW];
-      double rate = w < FLIP_WINDOW ? 0.1 : after;
-      for (int i = 0; i < PER_WINDOW; i++) {
-        LakeEntry row = rows.get(w * PER_WINDOW + i);
-        long t = w * WINDOW + i * (WINDOW / PER_WINDOW);
-        int label = rnd.nextInt(2);
-        boolean wrong = rnd.nextDouble() < rate;
-        double p = (label == 1) != wrong ? 0.85 : 0.15;
-        Prediction prediction =
-            new Prediction(
-                "e" + t, t, "sha256:00000000000000b1", p, p >= 0.5 ? 1 : 0, label, 0, row.offset());
-        batch[i] = TimestampedValue.of(new ScoredRow(row, prediction), new Instant(t));
-      }
-      stream =
-          stream
-              .addElements(batch[0], java.util.Arrays.copyOfRange(batch, 1, batch.length))
-              .advanceWatermarkTo(new Instant((w + 1) * WINDOW + 1));
-    }
-    // one monitor instance, as on Flink (the monitor keeps its state in one DoFn per model)
-    Pipeline p =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=1")
-                .create());
-    p.apply(stream.advanceWatermarkToInfinity())
+    TestStream<ScoredRow> stream =
+        WindowedTestStream.of(
+            ScoredRow.ScoredRowCoder.of(),
+            WINDOWS,
+            PER_WINDOW,
+            WINDOW,
+            (w, i, t) -> {
+              LakeEntry row = rows.get(w * PER_WINDOW + i);
+              double rate = w < FLIP_WINDOW ? 0.1 : after;
+              int label = rnd.nextInt(2);
+              boolean wrong = rnd.nextDouble() < rate;
+              double p = (label == 1) != wrong ? 0.85 : 0.15;
+              Prediction prediction =
+                  new Prediction(
+                      "e" + t,
+                      t,
+                      "sha256:00000000000000b1",
+                      p,
+                      p >= 0.5 ? 1 : 0,
+                      label,
+                      0,
+                      row.offset());
+              return new ScoredRow(row, prediction);
+            });
+    Pipeline p = WindowedTestStream.oneWorker();
+    p.apply(stream)
         .apply(ProfileWindows.scored(spec))
         .apply(
             DetectDrift.builder()

@@ -69,17 +69,9 @@ public record Evaluation(int[] labels, double[] challenger, double[] champion) {
     long neg = labels.length - pos;
     List<Point> out = new ArrayList<>();
     out.add(new Point(0, 0));
-    long tp = 0;
-    long fp = 0;
-    for (int[] group : byScoreDescending(p)) {
-      for (int i : group) {
-        if (labels[i] == 1) {
-          tp++;
-        } else {
-          fp++;
-        }
-      }
-      out.add(new Point(neg == 0 ? 0 : (double) fp / neg, pos == 0 ? 0 : (double) tp / pos));
+    for (Step s : sweep(p, labels)) {
+      out.add(
+          new Point(neg == 0 ? 0 : (double) s.fp() / neg, pos == 0 ? 0 : (double) s.tp() / pos));
     }
     return thin(out);
   }
@@ -91,21 +83,11 @@ public record Evaluation(int[] labels, double[] challenger, double[] champion) {
   public static List<Point> precisionRecall(double[] p, int[] labels) {
     long pos = Arrays.stream(labels).filter(l -> l == 1).count();
     List<Point> out = new ArrayList<>();
-    long tp = 0;
-    long fp = 0;
-    for (int[] group : byScoreDescending(p)) {
-      for (int i : group) {
-        if (labels[i] == 1) {
-          tp++;
-        } else {
-          fp++;
-        }
-      }
-      double precision = (double) tp / (tp + fp);
+    for (Step s : sweep(p, labels)) {
       if (out.isEmpty()) {
-        out.add(new Point(0, precision));
+        out.add(new Point(0, s.precision()));
       }
-      out.add(new Point(pos == 0 ? 0 : (double) tp / pos, precision));
+      out.add(new Point(pos == 0 ? 0 : (double) s.tp() / pos, s.precision()));
     }
     return thin(out);
   }
@@ -117,9 +99,30 @@ public record Evaluation(int[] labels, double[] challenger, double[] champion) {
       return Double.NaN;
     }
     double ap = 0;
+    double lastRecall = 0;
+    for (Step s : sweep(p, labels)) {
+      double recall = (double) s.tp() / pos;
+      ap += (recall - lastRecall) * s.tp() / (s.tp() + s.fp());
+      lastRecall = recall;
+    }
+    return ap;
+  }
+
+  /** True and false positives with the threshold just below one distinct score. */
+  record Step(long tp, long fp) {
+    double precision() {
+      return (double) tp / (tp + fp);
+    }
+  }
+
+  /**
+   * The threshold sweep behind every curve: from the highest score down, the cumulative counts
+   * after each group of tied scores.
+   */
+  static List<Step> sweep(double[] p, int[] labels) {
+    List<Step> out = new ArrayList<>();
     long tp = 0;
     long fp = 0;
-    double lastRecall = 0;
     for (int[] group : byScoreDescending(p)) {
       for (int i : group) {
         if (labels[i] == 1) {
@@ -128,11 +131,9 @@ public record Evaluation(int[] labels, double[] challenger, double[] champion) {
           fp++;
         }
       }
-      double recall = (double) tp / pos;
-      ap += (recall - lastRecall) * tp / (tp + fp);
-      lastRecall = recall;
+      out.add(new Step(tp, fp));
     }
-    return ap;
+    return out;
   }
 
   /** Row indices grouped by equal score, highest score first. */

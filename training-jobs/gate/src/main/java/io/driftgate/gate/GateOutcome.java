@@ -64,51 +64,6 @@ public record GateOutcome(
     Evaluation evaluation,
     TriggerEvidence trigger) {
 
-  /** An outcome without scores or trigger (a summary rebuilt from stored numbers, tests). */
-  public GateOutcome(
-      String model,
-      GateReport report,
-      GateConfig config,
-      Path challengerDir,
-      Path championDir,
-      long validationFrom,
-      long validationTo,
-      int validationRows,
-      Long lakeSnapshot,
-      Map<String, Double> challengerMetrics,
-      Map<String, Double> championMetrics,
-      List<String> featureNames,
-      List<Explanation> explanations,
-      double[][] explainedValues,
-      double[] challengerImportance,
-      double[] challengerImportanceOtherSeed,
-      double[] championImportance,
-      String championImportanceSource,
-      long millis) {
-    this(
-        model,
-        report,
-        config,
-        challengerDir,
-        championDir,
-        validationFrom,
-        validationTo,
-        validationRows,
-        lakeSnapshot,
-        challengerMetrics,
-        championMetrics,
-        featureNames,
-        explanations,
-        explainedValues,
-        challengerImportance,
-        challengerImportanceOtherSeed,
-        championImportance,
-        championImportanceSource,
-        millis,
-        null,
-        null);
-  }
-
   public boolean promote() {
     return report.promote();
   }

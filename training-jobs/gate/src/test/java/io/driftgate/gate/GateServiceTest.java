@@ -2,7 +2,6 @@ package io.driftgate.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.LedgerEntry;
@@ -10,6 +9,7 @@ import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.registry.ModelRegistry;
 import io.driftgate.core.registry.TamperedModelException;
 import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.core.testing.HeadlessChromium;
 import io.driftgate.schemas.PromotionDecision;
 import java.io.File;
 import java.nio.file.Files;
@@ -225,22 +225,9 @@ class GateServiceTest {
         .isEqualTo(o.explanations().size() * o.featureNames().size());
 
     Path script = Path.of("scripts/render-check.sh");
-    boolean chromium =
-        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
-                .start()
-                .waitFor()
-            == 0;
-    // The e2e profile (CI) requires it: deploy/scripts/validate.sh installs it first.
-    if (!chromium && Boolean.getBoolean("driftgate.requireChromium")) {
-      throw new AssertionError(
-          "chromium is required here (driftgate.requireChromium): run deploy/scripts/validate.sh"
-              + " or apt-get install -y chromium");
-    }
-    assumeTrue(
-        chromium,
-        "chromium is not installed (apt-get install -y chromium): skipping the headless render");
+    HeadlessChromium chromium = HeadlessChromium.require(tmp, 1200, 2400);
     // What Chromium parsed: the verdict, every feature, the curves of both models.
-    String dom = dumpDom(html, tmp);
+    String dom = chromium.dumpDom(html);
     assertThat(dom).contains("class=\"verdict\"", o.promote() ? ">PROMOTE<" : ">REJECT<");
     for (String f : o.featureNames()) {
       assertThat(dom).contains(">" + f + "<");
@@ -268,34 +255,5 @@ class GateServiceTest {
 
   static int count(String text, String what) {
     return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
-  }
-
-  /** The DOM headless Chromium built from the page. */
-  private static String dumpDom(Path html, Path tmp) throws Exception {
-    Process bin =
-        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
-            .start();
-    String chromium = new String(bin.getInputStream().readAllBytes()).trim();
-    bin.waitFor();
-    Process p =
-        new ProcessBuilder(
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--user-data-dir=" + tmp.resolve("profile-dom"),
-                "--dump-dom",
-                html.toAbsolutePath().toUri().toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
-    return out;
   }
 }

@@ -29,7 +29,8 @@ public interface StepArtifacts {
   /**
    * Before a BEST attempt is submitted: writes the champion its gate compares the challenger with
    * to {@code championKey} (the registry's {@code champion}, or none), unless an earlier submit of
-   * the same attempt wrote it (then that one stands, as the Job it made may be running).
+   * the same attempt wrote it (then that one stands, as the Job it made may be running). Beside it,
+   * the run's drift evidence for the gate report's link ({@code DriftEvidence}; best effort).
    *
    * @throws StepException when the champion cannot be read or written
    */

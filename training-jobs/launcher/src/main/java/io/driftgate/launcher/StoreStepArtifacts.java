@@ -1,8 +1,11 @@
 package io.driftgate.launcher;
 
+import io.driftgate.core.monitor.JdbcMonitorStore;
+import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.registry.GateDecision;
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.registry.TamperedModelException;
+import io.driftgate.core.report.DriftEvidence;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.state.ArtifactStore;
 import io.driftgate.core.tune.StudyObjects;
@@ -59,6 +62,7 @@ public final class StoreStepArtifacts implements StepArtifacts {
 
   @Override
   public void prepareGate(RetrainRun run, int attempt, String championKey) {
+    writeEvidence(run, championKey.substring(0, championKey.lastIndexOf('/')));
     try {
       if (store().exists(championKey)) {
         return; // an earlier submit of this attempt named it; its Job may be running
@@ -82,6 +86,34 @@ public final class StoreStepArtifacts implements StepArtifacts {
               + e.getMessage(),
           true,
           e);
+    }
+  }
+
+  /**
+   * The run's trigger ({@link DriftEvidence#OBJECT}) and, when the monitor cited drift reports, its
+   * history page ({@link DriftEvidence#PAGE_OBJECT}) beside the gate's decision: the pod has no
+   * database, its report links to the page. Best effort: without them the report names no evidence,
+   * the gate still runs.
+   */
+  private void writeEvidence(RetrainRun run, String gateKey) {
+    String key = gateKey + "/" + DriftEvidence.OBJECT;
+    try {
+      if (store().exists(key)) {
+        return; // an earlier submit of this attempt wrote it
+      }
+      MonitorStore monitor = new JdbcMonitorStore(registry.database(), model);
+      DriftEvidence evidence = DriftEvidence.of(monitor, run.key(), run.request().reasons());
+      if (evidence.hasReports()) {
+        // the page first: whoever reads the trigger finds its page
+        store()
+            .put(
+                gateKey + "/" + DriftEvidence.PAGE_OBJECT,
+                DriftEvidence.page(monitor, registry.describe())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      store().put(key, evidence.toJson());
+    } catch (RuntimeException e) {
+      LOG.warn("no drift evidence for the gate of run {}: {}", run.key(), e.toString());
     }
   }
 

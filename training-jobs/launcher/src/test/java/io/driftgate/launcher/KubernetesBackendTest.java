@@ -258,6 +258,77 @@ class KubernetesBackendTest {
   }
 
   @Test
+  void theGatePodFindsTheRunsDriftEvidenceBesideItsChampion() throws Exception {
+    io.driftgate.core.registry.JdbcModelRegistry registry =
+        io.driftgate.core.registry.JdbcModelRegistry.embedded(dir.resolve("registry"));
+    // the monitor stored two windows' reports and the request it published on them
+    io.driftgate.core.monitor.MonitorStore monitor =
+        new io.driftgate.core.monitor.JdbcMonitorStore(registry.database(), Fixtures.MODEL);
+    for (int w = 0; w < 2; w++) {
+      monitor.writeReport(driftReport("r" + w, w));
+    }
+    monitor.writeRequest(
+        io.driftgate.schemas.RetrainRequest.newBuilder(request(KEY))
+            .setEvidenceReportIds(List.of("r0", "r1"))
+            .build());
+    KubernetesBackend b =
+        new KubernetesBackend(
+            client,
+            new JobRenderer(config, Fixtures.MODEL),
+            Fixtures.MODEL,
+            new StoreStepArtifacts(registry, Fixtures.MODEL));
+    try (Launcher l = Fixtures.launcher(Fixtures.store(dir), b, config, 2, Fixtures.pinnedLake())) {
+      l.start();
+      assertThat(l.accept(request(KEY))).isTrue();
+      setStatus(job(RunStep.TUNE, 1), complete(6));
+      job(RunStep.BEST, 1);
+    }
+    // what the gate pod reads at --decision-key (GateCommand), beside champion.json
+    String gate = "runs/flight-delay/" + JobNames.runLabel(KEY) + "/gate-1";
+    io.driftgate.core.state.ArtifactStore store = registry.artifacts();
+    assertThat(store.exists(gate + "/champion.json")).isTrue();
+    io.driftgate.core.report.DriftEvidence evidence =
+        io.driftgate.core.report.DriftEvidence.fromJson(
+            store.read(gate + "/" + io.driftgate.core.report.DriftEvidence.OBJECT));
+    assertThat(evidence.runKey()).isEqualTo(KEY);
+    assertThat(evidence.reasons()).containsExactly("drift");
+    assertThat(evidence.driftReportIds()).containsExactly("r0", "r1");
+    String page =
+        new String(
+            store.read(gate + "/" + io.driftgate.core.report.DriftEvidence.PAGE_OBJECT),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(page)
+        .contains("data-windows=\"2\"", "data-request=\"" + KEY + "\"", "data-feature=\"dep\"");
+  }
+
+  static io.driftgate.schemas.DriftReport driftReport(String id, int window) {
+    java.time.Instant start =
+        java.time.Instant.parse("2024-03-01T08:00:00Z").plusSeconds(600L * window);
+    return io.driftgate.schemas.DriftReport.newBuilder()
+        .setReportId(id)
+        .setModel(Fixtures.MODEL)
+        .setWindowStart(start)
+        .setWindowEnd(start.plusSeconds(600))
+        .setReferenceId("first-1000-records")
+        .setRowCount(500)
+        .setReferenceRowCount(1000)
+        .setDriftedShare(1.0)
+        .setFeatures(
+            List.of(
+                io.driftgate.schemas.FeatureDrift.newBuilder()
+                    .setName("dep")
+                    .setMetric("psi")
+                    .setScore(0.4)
+                    .setThreshold(0.2)
+                    .setPValue(null)
+                    .setDrifted(true)
+                    .setNullRate(0.0)
+                    .setReferenceNullRate(0.0)
+                    .build()))
+        .build();
+  }
+
+  @Test
   void restartedLauncherResumesAndAdoptsTheExistingJob() {
     try (Launcher l = launcher()) {
       l.start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.registry.LedgerEntry;
 import io.driftgate.core.spec.LauncherConfig;
+import io.driftgate.core.testing.HeadlessChromium;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,27 +63,14 @@ class LauncherUiTest {
 
   @Test
   void theServedPageRendersInHeadlessChromium() throws Exception {
-    boolean chromium =
-        new ProcessBuilder("sh", "-c", "command -v chromium || command -v chromium-browser")
-                .start()
-                .waitFor()
-            == 0;
-    // The e2e profile (CI) requires it: deploy/scripts/validate.sh installs it first.
-    if (!chromium && Boolean.getBoolean("driftgate.requireChromium")) {
-      throw new AssertionError(
-          "chromium is required here (driftgate.requireChromium): run deploy/scripts/validate.sh"
-              + " or apt-get install -y chromium");
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        chromium,
-        "chromium is not installed (apt-get install -y chromium): skipping the headless render");
+    HeadlessChromium chromium = HeadlessChromium.require(profile, 1400, 1200);
     // Chromium cannot send the bearer token: render what the launcher served, from a file.
     Path keep = Path.of("target/launcher-ui");
     Files.createDirectories(keep);
     Path html = keep.resolve("ui.html");
     String served = servedPage(false);
     Files.writeString(html, served);
-    String dom = chromium("--dump-dom", html);
+    String dom = chromium.dumpDom(html);
     // What Chromium parsed: two runs (newest first), their states, four transitions of the
     // promoted one, one champion move.
     assertThat(rows(dom, "run")).hasSize(2);
@@ -95,43 +83,13 @@ class LauncherUiTest {
     assertThat(count(row(dom, "run", "k-good"), "<li>")).isEqualTo(timeline);
     assertThat(rows(dom, "move")).hasSize(1);
     Path png = keep.resolve("ui.png");
-    Files.deleteIfExists(png);
-    chromium("--screenshot=" + png.toAbsolutePath(), html);
-    java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(png.toFile());
-    assertThat(shot).isNotNull();
+    java.awt.image.BufferedImage shot = chromium.screenshot(html, png);
     // The PROMOTED state is drawn in its green (#166534), the REJECTED one in its orange.
     assertThat(pixels(shot, 0x16, 0x65, 0x34)).isGreaterThan(30);
     assertThat(pixels(shot, 0x9a, 0x34, 0x12)).isGreaterThan(30);
   }
 
   @TempDir Path profile;
-
-  private String chromium(String mode, Path html) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "sh",
-                "-c",
-                "exec \"$(command -v chromium || command -v chromium-browser)\" \"$@\"",
-                "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--window-size=1400,1200",
-                "--user-data-dir=" + profile.resolve("p-" + Math.abs(mode.hashCode())),
-                mode,
-                html.toAbsolutePath().toUri().toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    return out;
-  }
 
   static int count(String s, String needle) {
     int n = 0;
@@ -143,20 +101,7 @@ class LauncherUiTest {
 
   /** Pixels near the colour (r, g, b): anti-aliasing blurs edges, not fills. */
   static int pixels(java.awt.image.BufferedImage img, int r0, int g0, int b0) {
-    int n = 0;
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        int rgb = img.getRGB(x, y);
-        int d =
-            Math.abs(((rgb >> 16) & 0xff) - r0)
-                + Math.abs(((rgb >> 8) & 0xff) - g0)
-                + Math.abs((rgb & 0xff) - b0);
-        if (d < 40) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return HeadlessChromium.pixels(img, r0, g0, b0, 40);
   }
 
   /**
