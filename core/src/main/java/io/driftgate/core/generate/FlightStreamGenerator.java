@@ -83,6 +83,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
 
   public FlightStreamGenerator(GeneratorConfig config) {
     this.config = config;
+    this.next = config.firstIndex();
     this.kinds = config.malformedKinds().toArray(new ErrorKind[0]);
     Arrays.sort(kinds);
     WireFormat f = config.format();
@@ -111,7 +112,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
 
   @Override
   public boolean hasNext() {
-    return next < config.count();
+    return next < config.firstIndex() + config.count();
   }
 
   @Override
@@ -127,7 +128,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
     return StreamSupport.stream(
         Spliterators.spliterator(
             this,
-            config.count() - next,
+            config.firstIndex() + config.count() - next,
             Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.SIZED),
         false);
   }
