@@ -181,7 +181,8 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
     if (!v1) {
       r.put("carrier", carrier);
     }
-    r.put("delayed", fl.delayed ? 1 : 0);
+    // Labels apart: the record goes without it; the label arrives later (a labels topic).
+    r.put("delayed", config.labelsApart() ? null : (Integer) (fl.delayed ? 1 : 0));
     if (kind == ErrorKind.UNKNOWN_SCHEMA) {
       r.put("aircraft", "A320");
     }
@@ -193,7 +194,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
       value = breakBytes(rng, kind, value);
     }
     return new GeneratedRecord(
-        id.getBytes(StandardCharsets.UTF_8), value, eventTime, kind, drifted);
+        id.getBytes(StandardCharsets.UTF_8), value, eventTime, kind, drifted, fl.delayed ? 1 : 0);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ public final class GeneratorConfig {
   private final double v1Fraction;
   private final DriftConfig drift;
   private final long firstIndex;
+  private final boolean labelsApart;
 
   private GeneratorConfig(Builder b) {
     this.seed = b.seed;
@@ -55,6 +56,7 @@ public final class GeneratorConfig {
     this.v1Fraction = b.v1Fraction;
     this.drift = b.drift;
     this.firstIndex = b.firstIndex;
+    this.labelsApart = b.labelsApart;
     if (firstIndex < 0) {
       throw new IllegalArgumentException("firstIndex must be >= 0: " + firstIndex);
     }
@@ -100,7 +102,8 @@ public final class GeneratorConfig {
         .malformedKinds(malformedKinds)
         .v1Fraction(v1Fraction)
         .drift(drift)
-        .firstIndex(firstIndex);
+        .firstIndex(firstIndex)
+        .labelsApart(labelsApart);
   }
 
   public long seed() {
@@ -155,6 +158,14 @@ public final class GeneratorConfig {
     return firstIndex;
   }
 
+  /**
+   * Whether records go without their label ({@code delayed} null), as when labels arrive later on a
+   * labels topic ({@link GeneratedRecord#label()} has it).
+   */
+  public boolean labelsApart() {
+    return labelsApart;
+  }
+
   @Override
   public String toString() {
     return "GeneratorConfig{seed="
@@ -177,6 +188,8 @@ public final class GeneratorConfig {
         + drift
         + ", firstIndex="
         + firstIndex
+        + ", labelsApart="
+        + labelsApart
         + '}';
   }
 
@@ -192,8 +205,15 @@ public final class GeneratorConfig {
     private double v1Fraction = 0.0;
     private DriftConfig drift;
     private long firstIndex;
+    private boolean labelsApart;
 
     private Builder() {}
+
+    /** Records without their label (default false); see {@link GeneratorConfig#labelsApart()}. */
+    public Builder labelsApart(boolean apart) {
+      this.labelsApart = apart;
+      return this;
+    }
 
     /** First record index (default 0); see {@link GeneratorConfig#firstIndex()}. */
     public Builder firstIndex(long firstIndex) {

@@ -464,4 +464,25 @@ class FlightStreamGeneratorTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("firstIndex");
   }
+
+  @Test
+  void labelsApartLeaveTheRecordsWithoutLabelsAndChangeNothingElse() throws Exception {
+    GeneratorConfig with =
+        GeneratorConfig.builder().seed(4).count(300).malformedFraction(0).build();
+    List<GeneratedRecord> labelled = new FlightStreamGenerator(with).stream().toList();
+    FlightStreamGenerator apartGen =
+        new FlightStreamGenerator(with.toBuilder().labelsApart(true).build());
+    List<GeneratedRecord> apart = apartGen.stream().toList();
+    RecordDecoder decoder = apartGen.decoder();
+    for (int i = 0; i < labelled.size(); i++) {
+      GenericRecord a = decoder.decode(apart.get(i).value());
+      GenericRecord l = decoder.decode(labelled.get(i).value());
+      assertThat(a.get("delayed")).isNull();
+      assertThat(l.get("delayed")).isEqualTo(labelled.get(i).label());
+      assertThat(apart.get(i).label()).isEqualTo(labelled.get(i).label());
+      assertThat(a.get("dep_delay_min")).isEqualTo(l.get("dep_delay_min"));
+      assertThat(a.get("event_time")).isEqualTo(l.get("event_time"));
+    }
+    assertThat(labelled).extracting(GeneratedRecord::label).contains(0, 1);
+  }
 }

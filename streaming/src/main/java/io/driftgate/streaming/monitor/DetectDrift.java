@@ -263,12 +263,27 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     /** A labels-only window (late labels joined): fed once, in arrival-window order. */
     private PerformanceEvidence lateLabels(WindowedProfile w) {
       if (w.labelled() == null || w.endMillis() <= lastLabelsEnd) {
+        LOG.info(
+            "late labels of {}: window ending {} after {}: not fed again",
+            spec.model(),
+            Instant.ofEpochMilli(w.endMillis()),
+            Instant.ofEpochMilli(lastLabelsEnd));
         return null;
       }
       lastLabelsEnd = w.endMillis();
+      LOG.info(
+          "late labels of {}: window ending {} (after the last compared window {}) feeds the"
+              + " performance monitor",
+          spec.model(),
+          Instant.ofEpochMilli(w.endMillis()),
+          Instant.ofEpochMilli(lastPerformanceEnd == 0 ? monitorEnd() : lastPerformanceEnd));
       PerformanceEvidence before = pendingEvidence;
       PerformanceEvidence e = feed(w);
       return e == before ? null : e;
+    }
+
+    private long monitorEnd() {
+      return monitor == null ? 0 : monitor.state().lastWindowEnd();
     }
 
     private PerformanceEvidence feed(WindowedProfile w) {
