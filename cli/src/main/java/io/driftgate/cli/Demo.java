@@ -2,6 +2,7 @@ package io.driftgate.cli;
 
 import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
+import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.RetrainRun;
@@ -9,7 +10,9 @@ import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.Transition;
 import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.core.spec.ScoringSpec;
 import io.driftgate.core.spec.StateSpec;
+import io.driftgate.core.spec.VolumeSpec;
 import io.driftgate.launcher.RequestConsumer;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
@@ -65,7 +68,8 @@ public final class Demo {
       List<Event> timeline,
       StateSpec registry,
       Path gateReport,
-      Long onsetToPromotionMillis) {
+      Long onsetToPromotionMillis,
+      List<GateTest> gateTests) {
     public boolean balanced() {
       return lakeRows + deadLetters == produced.total() && duplicateOffsets == 0;
     }
@@ -73,6 +77,46 @@ public final class Demo {
     /** Whether every retrain request ended in a finished run (always true with --no-train). */
     public boolean loopClosed() {
       return runs.stream().allMatch(r -> r.state().terminal());
+    }
+  }
+
+  /**
+   * The gate's champion/challenger test of one run: a paired bootstrap on per-example log-loss of
+   * the two models on the same newest rows ({@code effect} = mean improvement, its CI and p), or
+   * none when there was no champion.
+   */
+  public record GateTest(
+      String runKey,
+      String championBefore,
+      String challenger,
+      boolean promoted,
+      String status,
+      Double effect,
+      Double ciLow,
+      Double ciHigh,
+      Double pValue,
+      Double rows,
+      String detail) {
+    static GateTest of(String runKey, io.driftgate.gate.GateService.Decision d) {
+      var check = d.outcome().report().check(io.driftgate.core.gate.Gate.CHAMPION_CHALLENGER);
+      Map<String, Double> n = check.map(c -> c.numbers()).orElse(Map.of());
+      return new GateTest(
+          runKey,
+          d.championBefore(),
+          d.version().versionId(),
+          d.promoted(),
+          check.map(c -> c.status().toString()).orElse("none"),
+          n.get("meanDiff"),
+          n.get("ciLow"),
+          n.get("ciHigh"),
+          n.get("pValue"),
+          n.get("n"),
+          check.map(c -> c.detail()).orElse("no champion/challenger check"));
+    }
+
+    /** Whether a champion was there to test against. */
+    public boolean againstChampion() {
+      return championBefore != null && effect != null;
     }
   }
 
@@ -120,6 +164,31 @@ public final class Demo {
     }
   }
 
+  /**
+   * The demo's initial champion: the stream is produced in two parts. Part one, records {@code [0,
+   * championAt)}, is ingested with {@code volume.minNewRecords = volumeRecords}, so the monitor's
+   * volume trigger requests the first model through the launcher's normal path; the demo waits
+   * until that run is promoted, tells the monitor's policy that the run finished (the
+   * orchestrator's job; the stopped job's state is in the monitor store) and restarts the job on
+   * part two with the spec's own volume settings: the champion scores every record of part two, and
+   * the drift, which starts in part two, meets it.
+   *
+   * @param championAt first record of part two (a multiple of the drift window in records keeps the
+   *     windows of the two parts apart)
+   * @param volumeRecords valid records after the reference that trigger the first model
+   */
+  public record Bootstrap(long championAt, long volumeRecords) {
+    public Bootstrap {
+      if (championAt <= 0 || volumeRecords <= 0) {
+        throw new IllegalArgumentException(
+            "championAt and volumeRecords must be > 0: " + championAt + ", " + volumeRecords);
+      }
+    }
+  }
+
+  /** How often the demo's scoring stage asks the registry for the champion. */
+  static final Duration SCORING_POLL = Duration.ofSeconds(2);
+
   private Demo() {}
 
   public static Result run(
@@ -131,12 +200,13 @@ public final class Demo {
       boolean progress,
       String... pipelineArgs)
       throws Exception {
-    return run(exampleSpec, null, generator, partitions, workDir, out, progress, pipelineArgs);
+    return run(
+        exampleSpec, null, null, generator, partitions, workDir, out, progress, pipelineArgs);
   }
 
   /**
-   * The demo; with {@code training} non-null the loop runs on to a promoted (or rejected) model: an
-   * in-process launcher starts before ingestion and runs alongside it ({@link LiveLauncher}).
+   * {@link #run(ModelSpec, Training, Bootstrap, GeneratorConfig, int, Path, PrintStream, boolean,
+   * String...)} without an initial champion.
    */
   public static Result run(
       ModelSpec exampleSpec,
@@ -148,6 +218,41 @@ public final class Demo {
       boolean progress,
       String... pipelineArgs)
       throws Exception {
+    return run(
+        exampleSpec, training, null, generator, partitions, workDir, out, progress, pipelineArgs);
+  }
+
+  /** One ingestion of part of the stream. */
+  private record Phase(
+      ProduceResult produced,
+      IngestResult ingest,
+      Instant onsetSent,
+      Instant beforeOnset,
+      Instant producerDone) {}
+
+  /**
+   * The demo; with {@code training} non-null the loop runs on to a promoted (or rejected) model: an
+   * in-process launcher starts before ingestion and runs alongside it ({@link LiveLauncher}); with
+   * {@code bootstrap} non-null too, a first model is trained and promoted before the stream drifts
+   * ({@link Bootstrap}).
+   */
+  public static Result run(
+      ModelSpec exampleSpec,
+      Training training,
+      Bootstrap bootstrap,
+      GeneratorConfig generator,
+      int partitions,
+      Path workDir,
+      PrintStream out,
+      boolean progress,
+      String... pipelineArgs)
+      throws Exception {
+    if (bootstrap != null
+        && (training == null
+            || bootstrap.championAt() >= generator.firstIndex() + generator.count())) {
+      throw new IllegalArgumentException(
+          "an initial champion needs training and championAt inside the stream: " + bootstrap);
+    }
     List<Event> timeline = new ArrayList<>();
     long started = System.nanoTime();
     deleteRecursively(workDir);
@@ -159,7 +264,13 @@ public final class Demo {
       timeline.add(new Event(Instant.now(), "Kafka broker up"));
       ModelSpec spec =
           exampleSpec.withBootstrapServers(kafka.bootstrapServers()).withLakePath(lake);
-      String topic = spec.source().kafka().topic();
+      if (bootstrap != null) {
+        // The champion scores the stream: its labelled errors feed the performance monitor.
+        spec =
+            spec.withScoring(
+                (spec.scoring().enabled() ? spec.scoring() : ScoringSpec.defaults())
+                    .withPollInterval(SCORING_POLL));
+      }
       String requestsTopic = spec.drift().requestsTopicOr(spec.model());
       kafka.createTopicsFor(spec, partitions);
       // The launcher first, so that it consumes the retrain request as soon as it is emitted.
@@ -177,65 +288,85 @@ public final class Demo {
               new TreeMap<>(training.baseParams()));
           timeline.add(new Event(Instant.now(), "launcher started (consuming retrain requests)"));
         }
-        out.printf(
-            "[%5.1fs] producing %,d records (%.1f%% malformed) to '%s' (%d partitions) while"
-                + " ingesting%n",
-            secs(started),
-            generator.count(),
-            generator.malformedFraction() * 100,
-            topic,
-            partitions);
-        long driftAt = generator.drift() == null ? -1 : generator.drift().startAt();
-        AtomicReference<Instant> beforeOnset = new AtomicReference<>(Instant.now());
-        AtomicReference<Instant> onsetSent = new AtomicReference<>();
-        AtomicReference<Instant> producerDone = new AtomicReference<>();
-        ProgressListener onsetWatch =
-            (sent, total, elapsed) -> {
-              Instant now = Instant.now();
-              if (driftAt >= 0 && onsetSent.get() == null) {
-                if (sent > driftAt) {
-                  onsetSent.set(now);
-                } else {
-                  beforeOnset.set(now);
-                }
-              }
-            };
-        timeline.add(new Event(Instant.now(), "producer started"));
-        CompletableFuture<ProduceResult> producing =
-            CompletableFuture.supplyAsync(
-                    () ->
-                        StreamProducer.produce(
-                            kafka.bootstrapServers(), topic, generator, 0, onsetWatch))
-                .whenComplete((p, e) -> producerDone.set(Instant.now()));
-        IngestConfig config = IngestConfig.of(spec);
-        // Stop once everything the producer wrote is durably committed.
-        StopCondition caughtUp =
-            StopCondition.caughtUpWith(
-                    kafka.bootstrapServers(),
-                    topic,
-                    spec.source().kafka().consumerGroup(),
-                    () -> producing.isDone() ? producing.join().endOffsets() : null)
-                // ... and the drift monitor has closed the last event-time window.
-                .and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
-        IngestOptions options =
-            PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), pipelineArgs))
-                .as(IngestOptions.class);
-        AtomicBoolean done = new AtomicBoolean();
-        Thread bar = progress ? progressBar(lake, generator.count(), out, done) : null;
-        out.printf(
-            "[%5.1fs] ingestion started: Beam %s on %s%n",
-            secs(started),
-            org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
-            options.getRunner().getSimpleName());
-        IngestResult ingest = IngestPipeline.run(options, config, caughtUp);
-        done.set(true);
-        if (bar != null) {
-          bar.join();
+        List<Phase> phases = new ArrayList<>();
+        if (bootstrap != null) {
+          VolumeSpec v = spec.volume();
+          ModelSpec first =
+              spec.withVolume(
+                  new VolumeSpec(
+                      bootstrap.volumeRecords(), v.cooldown(), v.maxInFlight(), v.maxAge()));
+          out.printf(
+              "[%5.1fs] part 1: records [%,d, %,d) with volume.minNewRecords=%,d, so that the"
+                  + " volume trigger requests the initial champion%n",
+              secs(started),
+              generator.firstIndex(),
+              bootstrap.championAt(),
+              bootstrap.volumeRecords());
+          phases.add(
+              ingest(
+                  first,
+                  generator.toBuilder()
+                      .count(bootstrap.championAt() - generator.firstIndex())
+                      .build(),
+                  kafka,
+                  partitions,
+                  lake,
+                  out,
+                  progress,
+                  started,
+                  timeline,
+                  pipelineArgs));
+          awaitChampion(spec, live, training, out, started, timeline);
+          out.printf(
+              "[%5.1fs] part 2: records [%,d, %,d), scored by the champion (scoring.pollInterval"
+                  + " %s), with the spec's volume settings; the job restarts from its committed"
+                  + " offsets and the monitor resumes from its store%n",
+              secs(started),
+              bootstrap.championAt(),
+              generator.firstIndex() + generator.count(),
+              SCORING_POLL);
+          timeline.add(new Event(Instant.now(), "job restarted on part 2 (champion scores)"));
+          phases.add(
+              ingest(
+                  spec,
+                  generator.toBuilder()
+                      .firstIndex(bootstrap.championAt())
+                      .count(generator.firstIndex() + generator.count() - bootstrap.championAt())
+                      .build(),
+                  kafka,
+                  partitions,
+                  lake,
+                  out,
+                  progress,
+                  started,
+                  timeline,
+                  pipelineArgs));
+        } else {
+          phases.add(
+              ingest(
+                  spec,
+                  generator,
+                  kafka,
+                  partitions,
+                  lake,
+                  out,
+                  progress,
+                  started,
+                  timeline,
+                  pipelineArgs));
         }
-        ProduceResult produced = producing.get();
-        timeline.add(new Event(Instant.now(), "ingestion stopped (caught up, all windows closed)"));
-        Instant onsetProduced = onsetSent.get();
+        ProduceResult produced = sumProduced(phases);
+        IngestResult ingest = sumIngest(phases);
+        Instant onsetProduced =
+            phases.stream().map(Phase::onsetSent).filter(i -> i != null).findFirst().orElse(null);
+        long driftAt = generator.drift() == null ? -1 : generator.drift().startAt();
         if (onsetProduced != null) {
+          Instant before =
+              phases.stream()
+                  .filter(ph -> ph.onsetSent() != null)
+                  .map(Phase::beforeOnset)
+                  .findFirst()
+                  .orElse(onsetProduced);
           timeline.add(
               new Event(
                   onsetProduced,
@@ -245,19 +376,17 @@ public final class Demo {
                       driftAt,
                       Instant.ofEpochMilli(
                           generator.startTimeMillis() + driftAt * generator.eventSpacingMillis()),
-                      beforeOnset.get())));
+                      before)));
         }
-        timeline.add(
-            new Event(
-                producerDone.get(), String.format("producer done: %,d records", produced.total())));
         MonitorStore monitor = MonitorStore.open(spec.state(), spec.model());
         List<MonitorStore.Written<DriftReport>> reportLog = monitor.reportLog();
         List<MonitorStore.Written<RetrainRequest>> requestLog = monitor.requestLog();
         List<DriftReport> reports = reportLog.stream().map(MonitorStore.Written::value).toList();
         List<RetrainRequest> requests =
             requestLog.stream().map(MonitorStore.Written::value).toList();
+        double share = spec.drift().driftedShare();
         reportLog.stream()
-            .filter(rep -> rep.value().getDriftedShare() >= spec.drift().driftedShare())
+            .filter(rep -> rep.value().getDriftedShare() >= share && !isLate(rep.value()))
             .findFirst()
             .ifPresent(
                 rep ->
@@ -275,6 +404,9 @@ public final class Demo {
                   req.writtenAt(),
                   "retrain request emitted: "
                       + req.value().getIdempotencyKey()
+                      + " reasons "
+                      + req.value().getReasons()
+                      + firedBy(req.value())
                       + " (topic "
                       + requestsTopic
                       + ")"));
@@ -282,6 +414,7 @@ public final class Demo {
         List<RetrainRun> runs = List.of();
         StateSpec registry = null;
         Path gateReport = null;
+        List<GateTest> gateTests = new ArrayList<>();
         if (live != null) {
           registry = spec.state();
           // Requests emitted at the very end of ingestion may still be on their way.
@@ -305,6 +438,11 @@ public final class Demo {
             if (run.state() == RunState.PROMOTED || run.state() == RunState.REJECTED) {
               gateReport = live.loop().gate().reportFile(run.key());
             }
+            live.loop()
+                .gate()
+                .decision(run.key())
+                .map(d -> GateTest.of(run.key(), d))
+                .ifPresent(gateTests::add);
           }
         }
         timeline.sort(Comparator.comparing(Event::at));
@@ -314,9 +452,10 @@ public final class Demo {
                 .flatMap(r -> r.history().stream())
                 .filter(t -> t.to() == RunState.PROMOTED && t.from() != RunState.PROMOTED)
                 .map(Transition::at)
-                .findFirst()
+                .filter(at -> onsetProduced != null && at.isAfter(onsetProduced))
+                .min(Comparator.naturalOrder())
                 .orElse(null);
-        if (promotedAt != null && onsetProduced != null) {
+        if (promotedAt != null) {
           onsetToPromotion = Duration.between(onsetProduced, promotedAt).toMillis();
         }
         long lakeRows;
@@ -347,7 +486,8 @@ public final class Demo {
                 timeline,
                 registry,
                 gateReport,
-                onsetToPromotion);
+                onsetToPromotion,
+                List.copyOf(gateTests));
         printDrift(r, generator, spec, out);
         if (training != null) {
           printLoop(r, lake, out);
@@ -356,6 +496,214 @@ public final class Demo {
         return r;
       }
     }
+  }
+
+  /** A report of a late pane (its window was closed before); see DriftMonitor#onWindow. */
+  static boolean isLate(DriftReport rep) {
+    return rep.getReportId().contains("-late-");
+  }
+
+  /** The detector behind a performance_drift request (its evidence id), or "". */
+  static String firedBy(RetrainRequest req) {
+    List<String> perf =
+        req.getEvidenceReportIds().stream().filter(id -> id.startsWith("performance:")).toList();
+    return perf.isEmpty() ? "" : " fired by " + String.join(", ", perf);
+  }
+
+  /**
+   * Waits for part one's volume request to end in a finished run, prints the champion, and tells
+   * the monitor's policy that the run finished (frees its in-flight slot), while the job is
+   * stopped: the restarted job loads that state.
+   */
+  private static void awaitChampion(
+      ModelSpec spec,
+      LiveLauncher live,
+      Training training,
+      PrintStream out,
+      long started,
+      List<Event> timeline)
+      throws InterruptedException {
+    MonitorStore store = MonitorStore.open(spec.state(), spec.model());
+    List<RetrainRequest> requests = store.requests();
+    if (requests.isEmpty()) {
+      out.printf(
+          "[%5.1fs] part 1 ended without a volume request: part 2 starts with no champion%n",
+          secs(started));
+      return;
+    }
+    live.awaitConsumed(requests.size(), Duration.ofSeconds(60));
+    if (!live.loop().launcher().awaitAllTerminal(training.timeout())) {
+      out.printf("[%5.1fs] initial run not finished after %s%n", secs(started), training.timeout());
+      return;
+    }
+    DriftMonitor monitor = new DriftMonitor(spec, store.load());
+    for (RetrainRun run : live.loop().launcher().runs()) {
+      out.printf(
+          "[%5.1fs] initial run %s: %s, model version %s%n",
+          secs(started), run.key(), run.state(), run.results().modelVersion());
+      timeline.add(
+          new Event(
+              Instant.now(),
+              "initial champion: run "
+                  + run.key()
+                  + " "
+                  + run.state()
+                  + ", version "
+                  + run.results().modelVersion()));
+      Instant at =
+          requests.stream()
+              .filter(q -> q.getIdempotencyKey().equals(run.key()))
+              .map(RetrainRequest::getTriggerWindowEnd)
+              .findFirst()
+              .orElse(Instant.EPOCH);
+      monitor.onRunFinished(run.key(), at);
+    }
+    store.save(monitor.state());
+  }
+
+  private static Phase ingest(
+      ModelSpec spec,
+      GeneratorConfig generator,
+      EmbeddedKafka kafka,
+      int partitions,
+      Path lake,
+      PrintStream out,
+      boolean progress,
+      long started,
+      List<Event> timeline,
+      String[] pipelineArgs)
+      throws Exception {
+    String topic = spec.source().kafka().topic();
+    out.printf(
+        "[%5.1fs] producing %,d records (%.1f%% malformed) to '%s' (%d partitions) while"
+            + " ingesting%n",
+        secs(started), generator.count(), generator.malformedFraction() * 100, topic, partitions);
+    // The onset's position among this part's records.
+    long driftAt =
+        generator.drift() == null ? -1 : generator.drift().startAt() - generator.firstIndex();
+    AtomicReference<Instant> beforeOnset = new AtomicReference<>(Instant.now());
+    AtomicReference<Instant> onsetSent = new AtomicReference<>();
+    AtomicReference<Instant> producerDone = new AtomicReference<>();
+    ProgressListener onsetWatch =
+        (sent, total, elapsed) -> {
+          Instant now = Instant.now();
+          if (driftAt >= 0 && driftAt < generator.count() && onsetSent.get() == null) {
+            if (sent > driftAt) {
+              onsetSent.set(now);
+            } else {
+              beforeOnset.set(now);
+            }
+          }
+        };
+    timeline.add(new Event(Instant.now(), "producer started"));
+    CompletableFuture<ProduceResult> producing =
+        CompletableFuture.supplyAsync(
+                () ->
+                    StreamProducer.produce(
+                        kafka.bootstrapServers(), topic, generator, 0, onsetWatch))
+            .whenComplete((p, e) -> producerDone.set(Instant.now()));
+    IngestConfig config = IngestConfig.of(spec);
+    // Stop once everything the producer wrote is durably committed.
+    StopCondition caughtUp =
+        StopCondition.caughtUpWith(
+                kafka.bootstrapServers(),
+                topic,
+                spec.source().kafka().consumerGroup(),
+                () -> producing.isDone() ? producing.join().endOffsets() : null)
+            // ... and the drift monitor has closed the last event-time window.
+            .and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
+    IngestOptions options =
+        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), pipelineArgs))
+            .as(IngestOptions.class);
+    out.printf(
+        "[%5.1fs] ingestion started: Beam %s on %s%n",
+        secs(started),
+        org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
+        options.getRunner().getSimpleName());
+    long before = committedRows(lake, 0);
+    IngestResult ingest;
+    try (Progress bar =
+            progress ? committedProgress(out, generator.count(), System.console() != null) : null;
+        Progress.Poll poll =
+            bar == null
+                ? null
+                : bar.poll(() -> committedRows(lake, before) - before, Duration.ofMillis(500))) {
+      ingest = IngestPipeline.run(options, config, caughtUp);
+      if (bar != null) {
+        bar.stepTo(committedRows(lake, before) - before);
+      }
+    }
+    ProduceResult produced = producing.get();
+    timeline.add(new Event(Instant.now(), "ingestion stopped (caught up, all windows closed)"));
+    timeline.add(
+        new Event(
+            producerDone.get(), String.format("producer done: %,d records", produced.total())));
+    return new Phase(produced, ingest, onsetSent.get(), beforeOnset.get(), producerDone.get());
+  }
+
+  /**
+   * The ingestion's progress (lake rows + dead letters committed): a redrawn bar on a terminal
+   * (stderr), plain lines on {@code out} otherwise, so a pipe or a log never gets {@code \r}.
+   */
+  static Progress committedProgress(PrintStream out, long total, boolean terminal) {
+    return terminal
+        ? Progress.start("committed", "records", total)
+        : new Progress.Lines(
+            out, "  committed", "records", total, Progress.LINE_INTERVAL, System::nanoTime);
+  }
+
+  /** Rows and dead letters committed to the lake ({@code fallback} while it cannot be read). */
+  private static long committedRows(Path lake, long fallback) {
+    try (Lake committed = Lake.open(lake)) {
+      return committed.rows() + committed.deadLetters();
+    } catch (RuntimeException e) {
+      return fallback;
+    }
+  }
+
+  private static ProduceResult sumProduced(List<Phase> phases) {
+    long total = 0;
+    long valid = 0;
+    long drifted = 0;
+    long elapsed = 0;
+    Map<io.driftgate.schemas.ErrorKind, Long> kinds =
+        new java.util.EnumMap<>(io.driftgate.schemas.ErrorKind.class);
+    Map<Integer, Long> ends = Map.of();
+    for (Phase ph : phases) {
+      ProduceResult p = ph.produced();
+      total += p.total();
+      valid += p.valid();
+      drifted += p.drifted();
+      elapsed += p.elapsedMillis();
+      p.malformedByKind().forEach((k, n) -> kinds.merge(k, n, Long::sum));
+      ends = p.endOffsets();
+    }
+    return new ProduceResult(total, valid, kinds, drifted, ends, elapsed);
+  }
+
+  private static IngestResult sumIngest(List<Phase> phases) {
+    IngestResult out = null;
+    for (Phase ph : phases) {
+      IngestResult i = ph.ingest();
+      if (out == null) {
+        out = i;
+        continue;
+      }
+      Map<String, Long> kinds = new TreeMap<>(out.deadLettersByKind());
+      i.deadLettersByKind().forEach((k, n) -> kinds.merge(k, n, Long::sum));
+      out =
+          new IngestResult(
+              out.model(),
+              out.read() + i.read(),
+              out.valid() + i.valid(),
+              out.rowsWritten() + i.rowsWritten(),
+              out.deadLettersWritten() + i.deadLettersWritten(),
+              kinds,
+              out.duplicatesSkipped() + i.duplicatesSkipped(),
+              out.commits() + i.commits(),
+              out.wallMillis() + i.wallMillis());
+    }
+    return out;
   }
 
   /**
@@ -479,6 +827,27 @@ public final class Demo {
           run.results().modelVersion(),
           run.state() == RunState.FAILED ? run.failure() : run.results().gateReason());
     }
+    for (GateTest g : r.gateTests()) {
+      if (g.againstChampion()) {
+        out.printf(
+            "gate of %s: challenger %s vs champion %s on the same %,.0f newest rows:"
+                + " log-loss improvement %.4f, 95%% CI [%.4f, %.4f], p = %.4f -> %s (%s)%n",
+            g.runKey(),
+            g.challenger(),
+            g.championBefore(),
+            g.rows(),
+            g.effect(),
+            g.ciLow(),
+            g.ciHigh(),
+            g.pValue(),
+            g.promoted() ? "PROMOTED" : "REJECTED",
+            g.status());
+      } else {
+        out.printf(
+            "gate of %s: no champion before (first model): %s -> %s%n",
+            g.runKey(), g.detail(), g.promoted() ? "PROMOTED" : "REJECTED");
+      }
+    }
     if (r.onsetToPromotionMillis() != null) {
       out.printf(
           "drift onset -> promotion: %.1f s wall clock (from the producer handing over the first"
@@ -533,7 +902,9 @@ public final class Demo {
     out.println();
     out.printf(
         "== drift monitor: %d windows of %s after the reference (%,d records) ==%n",
-        r.reports().size(), spec.drift().window(), spec.drift().referenceRecords());
+        r.reports().stream().filter(rep -> !isLate(rep)).count(),
+        spec.drift().window(),
+        spec.drift().referenceRecords());
     Long onset =
         gen.drift() == null
             ? null
@@ -541,7 +912,10 @@ public final class Demo {
     boolean onsetShown = false;
     String previous = null;
     int similar = 0;
-    List<DriftReport> reports = r.reports();
+    // Late panes (a window closed before, e.g. by the job restart between the demo's two parts,
+    // that got a few more rows) do not move the policy: left out here, counted below.
+    List<DriftReport> reports = r.reports().stream().filter(rep -> !isLate(rep)).toList();
+    long late = r.reports().size() - reports.size();
     for (int i = 0; i < reports.size(); i++) {
       DriftReport rep = reports.get(i);
       long start = rep.getWindowStart().toEpochMilli();
@@ -580,6 +954,10 @@ public final class Demo {
           verdict);
       previous = verdict;
     }
+    if (late > 0) {
+      out.printf(
+          "  (%d late-pane report(s) not shown: windows closed before that got more rows)%n", late);
+    }
     if (r.requests().isEmpty()) {
       out.println("retrain requests: none");
     }
@@ -606,50 +984,6 @@ public final class Demo {
     return String.format(
         "produced %,d records in %.1f s: %s",
         r.total(), r.elapsedMillis() / 1000.0, r.malformedByKind());
-  }
-
-  private static Thread progressBar(Path lake, long total, PrintStream out, AtomicBoolean done) {
-    Thread t =
-        new Thread(
-            () -> {
-              long last = -1;
-              while (true) {
-                boolean finished = done.get();
-                long n;
-                try {
-                  try (Lake committed = Lake.open(lake)) {
-                    n = committed.rows() + committed.deadLetters();
-                  }
-                } catch (RuntimeException e) {
-                  n = last;
-                }
-                if (n != last || finished) {
-                  int width = 40;
-                  int filled = (int) Math.min(width, total == 0 ? width : n * width / total);
-                  out.printf(
-                      "\r  committed [%s%s] %5.1f%%  %,d / %,d",
-                      "#".repeat(filled),
-                      ".".repeat(width - filled),
-                      100.0 * n / Math.max(1, total),
-                      n,
-                      total);
-                  last = n;
-                }
-                if (finished) {
-                  out.println();
-                  return;
-                }
-                try {
-                  Thread.sleep(500);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "demo-progress");
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   private static double secs(long startedNanos) {

@@ -45,17 +45,50 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "50000")
   long driftAt;
 
+  /** What drifts in the demo's stream. */
+  enum Scenario {
+    /** Features and label relation drift (feature shift 1, label shift 1). */
+    input,
+    /** Only the label relation drifts (feature shift 0, label shift 3): concept drift. */
+    concept
+  }
+
+  @Option(
+      names = "--scenario",
+      description =
+          "What drifts: 'input' (the features and the label relation; the input-drift monitor"
+              + " fires) or 'concept' (only the label relation; the input-drift monitor stays"
+              + " quiet and the champion's performance monitor fires). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "input")
+  Scenario scenario;
+
   @Option(
       names = "--feature-shift",
-      description = "Magnitude of the feature-distribution change. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "1.0")
-  double featureShift;
+      description =
+          "Magnitude of the feature-distribution change. Default: 1 (input), 0 (concept).")
+  Double featureShift;
 
   @Option(
       names = "--label-shift",
-      description = "Magnitude of the label-relation change. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "1.0")
-  double labelShift;
+      description = "Magnitude of the label-relation change. Default: 1 (input), 3 (concept).")
+  Double labelShift;
+
+  @Option(
+      names = "--champion-at",
+      description =
+          "Record where part 2 starts: part 1 trains and promotes an initial champion (a volume"
+              + " trigger), part 2 is scored by it and drifts; -1 = no initial champion (every"
+              + " gate meets an empty registry). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "36000")
+  long championAt;
+
+  @Option(
+      names = "--champion-volume",
+      description =
+          "Part 1's volume.minNewRecords: valid records after the reference that request the"
+              + " initial champion. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "10000")
+  long championVolume;
 
   @Option(
       names = "--partitions",
@@ -108,12 +141,26 @@ final class DemoCommand implements Callable<Integer> {
             .format(spec.source().format())
             .malformedFraction(malformed)
             .v1Fraction(0.05)
-            .drift(driftAt < 0 ? null : DriftConfig.abrupt(driftAt, featureShift, labelShift))
+            .drift(
+                driftAt < 0
+                    ? null
+                    : DriftConfig.abrupt(
+                        driftAt,
+                        featureShift != null
+                            ? featureShift
+                            : scenario == Scenario.concept ? 0.0 : 1.0,
+                        labelShift != null ? labelShift : scenario == Scenario.concept ? 3.0 : 1.0))
             .build();
+    boolean train = !(noTrain || kubernetes);
+    Demo.Bootstrap bootstrap =
+        train && championAt > 0 && championAt < records
+            ? new Demo.Bootstrap(championAt, championVolume)
+            : null;
     Demo.Result r =
         Demo.run(
             spec,
-            noTrain || kubernetes ? null : Demo.Training.fast(specOption.spec, seed),
+            train ? Demo.Training.fast(specOption.spec, seed) : null,
+            bootstrap,
             generator,
             partitions,
             workDir,

@@ -35,6 +35,10 @@ public final class GateServiceStep implements GateStep {
   private final int bootstrapResamples;
   private final int explainPoints;
 
+  /** Each gated run's decision, by run key, for callers that show the test (the demo). */
+  private final java.util.Map<String, GateService.Decision> decisions =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public GateServiceStep(
       Path specFile,
       Path lake,
@@ -50,6 +54,11 @@ public final class GateServiceStep implements GateStep {
     this.seed = seed;
     this.bootstrapResamples = bootstrapResamples;
     this.explainPoints = explainPoints;
+  }
+
+  /** The gate's decision for a run this step gated (in this process), if any. */
+  public java.util.Optional<GateService.Decision> decision(String runKey) {
+    return java.util.Optional.ofNullable(decisions.get(runKey));
   }
 
   /** Where the HTML report of a run goes. */
@@ -113,6 +122,7 @@ public final class GateServiceStep implements GateStep {
     } catch (GateService.DecisionRefused e) {
       throw new NotApplied(e.getMessage());
     }
+    decisions.put(run.key(), d);
     Path report = reportFile(run.key());
     Files.createDirectories(reports);
     GateReportHtml.write(d.outcome(), report);

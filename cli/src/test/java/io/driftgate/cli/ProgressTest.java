@@ -79,4 +79,17 @@ class ProgressTest {
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .contains("tune: 1/3 trials (33%)", "tune: 2/3 trials (67%)");
   }
+
+  @Test
+  void theDemosProgressWritesPlainLinesWhenNotATerminal() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (Progress p =
+        Demo.committedProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 100, false)) {
+      p.stepTo(40);
+      p.stepTo(100);
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(text).doesNotContain("\r");
+    assertThat(text.strip()).startsWith("  committed: 100/100 records (100%) done, ");
+  }
 }

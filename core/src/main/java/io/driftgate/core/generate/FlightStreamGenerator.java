@@ -83,6 +83,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
 
   public FlightStreamGenerator(GeneratorConfig config) {
     this.config = config;
+    this.next = config.firstIndex();
     this.kinds = config.malformedKinds().toArray(new ErrorKind[0]);
     Arrays.sort(kinds);
     WireFormat f = config.format();
@@ -111,7 +112,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
 
   @Override
   public boolean hasNext() {
-    return next < config.count();
+    return next < config.firstIndex() + config.count();
   }
 
   @Override
@@ -127,7 +128,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
     return StreamSupport.stream(
         Spliterators.spliterator(
             this,
-            config.count() - next,
+            config.firstIndex() + config.count() - next,
             Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.SIZED),
         false);
   }
@@ -180,7 +181,8 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
     if (!v1) {
       r.put("carrier", carrier);
     }
-    r.put("delayed", fl.delayed ? 1 : 0);
+    // Labels apart: the record goes without it; the label arrives later (a labels topic).
+    r.put("delayed", config.labelsApart() ? null : (Integer) (fl.delayed ? 1 : 0));
     if (kind == ErrorKind.UNKNOWN_SCHEMA) {
       r.put("aircraft", "A320");
     }
@@ -192,7 +194,7 @@ public final class FlightStreamGenerator implements Iterator<GeneratedRecord> {
       value = breakBytes(rng, kind, value);
     }
     return new GeneratedRecord(
-        id.getBytes(StandardCharsets.UTF_8), value, eventTime, kind, drifted);
+        id.getBytes(StandardCharsets.UTF_8), value, eventTime, kind, drifted, fl.delayed ? 1 : 0);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -11,9 +11,16 @@ import io.driftgate.schemas.ErrorKind;
  * @param expectedError how driftgate must classify the record under the example spec, or null when
  *     the record is valid
  * @param drifted whether the record was drawn from the drifted concept
+ * @param label the record's true label (0/1), whether or not the record carries it ({@link
+ *     GeneratorConfig#labelsApart()})
  */
 public record GeneratedRecord(
-    byte[] key, byte[] value, long eventTimeMillis, ErrorKind expectedError, boolean drifted) {
+    byte[] key,
+    byte[] value,
+    long eventTimeMillis,
+    ErrorKind expectedError,
+    boolean drifted,
+    int label) {
 
   /** True when the record is valid (no expected error). */
   public boolean valid() {

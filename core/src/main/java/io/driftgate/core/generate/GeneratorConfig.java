@@ -42,6 +42,8 @@ public final class GeneratorConfig {
   private final Set<ErrorKind> malformedKinds;
   private final double v1Fraction;
   private final DriftConfig drift;
+  private final long firstIndex;
+  private final boolean labelsApart;
 
   private GeneratorConfig(Builder b) {
     this.seed = b.seed;
@@ -53,6 +55,11 @@ public final class GeneratorConfig {
     this.malformedKinds = Collections.unmodifiableSet(EnumSet.copyOf(b.malformedKinds));
     this.v1Fraction = b.v1Fraction;
     this.drift = b.drift;
+    this.firstIndex = b.firstIndex;
+    this.labelsApart = b.labelsApart;
+    if (firstIndex < 0) {
+      throw new IllegalArgumentException("firstIndex must be >= 0: " + firstIndex);
+    }
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0: " + count);
     }
@@ -94,7 +101,9 @@ public final class GeneratorConfig {
         .malformedFraction(malformedFraction)
         .malformedKinds(malformedKinds)
         .v1Fraction(v1Fraction)
-        .drift(drift);
+        .drift(drift)
+        .firstIndex(firstIndex)
+        .labelsApart(labelsApart);
   }
 
   public long seed() {
@@ -140,6 +149,23 @@ public final class GeneratorConfig {
     return drift;
   }
 
+  /**
+   * Index of the first record: the stream is records {@code [firstIndex, firstIndex + count)} of
+   * the seeded sequence, so a stream can be produced in parts (each record depends only on the seed
+   * and its index).
+   */
+  public long firstIndex() {
+    return firstIndex;
+  }
+
+  /**
+   * Whether records go without their label ({@code delayed} null), as when labels arrive later on a
+   * labels topic ({@link GeneratedRecord#label()} has it).
+   */
+  public boolean labelsApart() {
+    return labelsApart;
+  }
+
   @Override
   public String toString() {
     return "GeneratorConfig{seed="
@@ -160,6 +186,10 @@ public final class GeneratorConfig {
         + v1Fraction
         + ", drift="
         + drift
+        + ", firstIndex="
+        + firstIndex
+        + ", labelsApart="
+        + labelsApart
         + '}';
   }
 
@@ -174,8 +204,22 @@ public final class GeneratorConfig {
     private Set<ErrorKind> malformedKinds = DEFAULT_MALFORMED_KINDS;
     private double v1Fraction = 0.0;
     private DriftConfig drift;
+    private long firstIndex;
+    private boolean labelsApart;
 
     private Builder() {}
+
+    /** Records without their label (default false); see {@link GeneratorConfig#labelsApart()}. */
+    public Builder labelsApart(boolean apart) {
+      this.labelsApart = apart;
+      return this;
+    }
+
+    /** First record index (default 0); see {@link GeneratorConfig#firstIndex()}. */
+    public Builder firstIndex(long firstIndex) {
+      this.firstIndex = firstIndex;
+      return this;
+    }
 
     public Builder seed(long seed) {
       this.seed = seed;

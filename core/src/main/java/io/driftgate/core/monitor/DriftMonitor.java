@@ -52,6 +52,7 @@ public final class DriftMonitor {
   private String referenceId;
   private long windows;
   private long lastWindowEnd;
+  private String performanceState;
 
   public DriftMonitor(ModelSpec spec, MonitorState state) {
     this.spec = spec;
@@ -70,6 +71,7 @@ public final class DriftMonitor {
     this.referenceId = state.referenceId();
     this.windows = state.windows();
     this.lastWindowEnd = state.lastWindowEnd();
+    this.performanceState = state.performanceStateJson();
   }
 
   /** The retrain policy settings a spec implies (drift + volume sections). */
@@ -159,6 +161,14 @@ public final class DriftMonitor {
     policy.onRunFinished(key, at);
   }
 
+  /**
+   * The champion's performance monitor state that {@link #state()} carries (kept as given: the
+   * caller that runs the performance monitor sets it before saving).
+   */
+  public void performanceState(String json) {
+    this.performanceState = json;
+  }
+
   public MonitorState state() {
     return new MonitorState(
         reference.toBytes(),
@@ -166,7 +176,8 @@ public final class DriftMonitor {
         referenceId,
         policy.exportState().toJson(),
         windows,
-        lastWindowEnd);
+        lastWindowEnd,
+        performanceState);
   }
 
   public boolean hasReference() {

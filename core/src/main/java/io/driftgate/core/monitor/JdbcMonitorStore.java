@@ -59,7 +59,8 @@ public final class JdbcMonitorStore implements MonitorStore {
               try (PreparedStatement s =
                   c.prepareStatement(
                       "SELECT version, reference, reference_complete, reference_id, policy_state,"
-                          + " windows, last_window_end_ms FROM dg_monitor_state WHERE model = ?")) {
+                          + " windows, last_window_end_ms, performance_state FROM dg_monitor_state"
+                          + " WHERE model = ?")) {
                 s.setString(1, model);
                 try (ResultSet r = s.executeQuery()) {
                   if (!r.next()) {
@@ -73,7 +74,8 @@ public final class JdbcMonitorStore implements MonitorStore {
                           r.getString(4),
                           r.getString(5),
                           r.getLong(6),
-                          r.getLong(7)));
+                          r.getLong(7),
+                          r.getString(8)));
                 }
               }
             });
@@ -93,8 +95,8 @@ public final class JdbcMonitorStore implements MonitorStore {
                     c.prepareStatement(
                         "INSERT INTO dg_monitor_state (model, version, reference,"
                             + " reference_complete, reference_id, policy_state, windows,"
-                            + " last_window_end_ms, updated_ms) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT (model) DO NOTHING")) {
+                            + " last_window_end_ms, updated_ms, performance_state)"
+                            + " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (model) DO NOTHING")) {
                   insert.setString(1, model);
                   insert.setBytes(2, state.reference());
                   insert.setBoolean(3, state.referenceComplete());
@@ -103,6 +105,7 @@ public final class JdbcMonitorStore implements MonitorStore {
                   insert.setLong(6, state.windows());
                   insert.setLong(7, state.lastWindowEnd());
                   insert.setLong(8, now);
+                  insert.setString(9, state.performanceStateJson());
                   return insert.executeUpdate() == 1;
                 }
               }
@@ -110,8 +113,8 @@ public final class JdbcMonitorStore implements MonitorStore {
                   c.prepareStatement(
                       "UPDATE dg_monitor_state SET version = version + 1, reference = ?,"
                           + " reference_complete = ?, reference_id = ?, policy_state = ?,"
-                          + " windows = ?, last_window_end_ms = ?, updated_ms = ?"
-                          + " WHERE model = ? AND version = ?")) {
+                          + " windows = ?, last_window_end_ms = ?, updated_ms = ?,"
+                          + " performance_state = ? WHERE model = ? AND version = ?")) {
                 update.setBytes(1, state.reference());
                 update.setBoolean(2, state.referenceComplete());
                 update.setString(3, state.referenceId());
@@ -119,8 +122,9 @@ public final class JdbcMonitorStore implements MonitorStore {
                 update.setLong(5, state.windows());
                 update.setLong(6, state.lastWindowEnd());
                 update.setLong(7, now);
-                update.setString(8, model);
-                update.setLong(9, expected);
+                update.setString(8, state.performanceStateJson());
+                update.setString(9, model);
+                update.setLong(10, expected);
                 return update.executeUpdate() == 1;
               }
             });

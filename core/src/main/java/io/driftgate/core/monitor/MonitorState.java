@@ -11,6 +11,8 @@ import java.io.Serializable;
  * @param policyStateJson the retrain policy's exported state
  * @param windows windows processed
  * @param lastWindowEnd end of the last window processed, epoch millis (0 if none)
+ * @param performanceStateJson the champion's performance monitor ({@code
+ *     PerformanceMonitor#exportState}), null if none
  */
 public record MonitorState(
     byte[] reference,
@@ -18,10 +20,28 @@ public record MonitorState(
     String referenceId,
     String policyStateJson,
     long windows,
-    long lastWindowEnd)
+    long lastWindowEnd,
+    String performanceStateJson)
     implements Serializable {
+
+  /** Without a performance monitor's state. */
+  public MonitorState(
+      byte[] reference,
+      boolean referenceComplete,
+      String referenceId,
+      String policyStateJson,
+      long windows,
+      long lastWindowEnd) {
+    this(reference, referenceComplete, referenceId, policyStateJson, windows, lastWindowEnd, null);
+  }
 
   public static MonitorState initial() {
     return new MonitorState(null, false, null, null, 0, 0);
+  }
+
+  /** A copy with the performance monitor's state replaced. */
+  public MonitorState withPerformanceState(String json) {
+    return new MonitorState(
+        reference, referenceComplete, referenceId, policyStateJson, windows, lastWindowEnd, json);
   }
 }

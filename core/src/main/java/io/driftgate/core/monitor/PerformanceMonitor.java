@@ -19,8 +19,9 @@ import java.util.TreeMap;
  * worsening loss is the window's {@link PerformanceEvidence}; an improvement is not.
  *
  * <p>One detector per champion version: when the alias moves the errors of another model begin, so
- * the detector starts afresh (a switch is not a drift). Engine-free and not thread-safe; the
- * detector lives in memory, so a restarted monitor relearns the error rate from its next labels.
+ * the detector starts afresh (a switch is not a drift). Engine-free and not thread-safe. {@link
+ * #exportState()} / {@link #restore(String)} carry the detector across a restart, so a restarted
+ * monitor does not relearn the error rate (the streaming job keeps it in the monitor store).
  */
 public final class PerformanceMonitor {
   /** Windows remembered to place a change point that lies before the current window. */
@@ -54,6 +55,77 @@ public final class PerformanceMonitor {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.judge = new WindowPerformance(500, 0.95, 17L);
     ChangeDetectors.create(spec.detector(), spec.detectorSettings()); // fails early on bad settings
+  }
+
+  /** What {@link #exportState()} writes: enough to continue exactly where this monitor stopped. */
+  record Saved(
+      String detector,
+      String settings,
+      String version,
+      double[] state,
+      TreeMap<Long, Long> windowStarts) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The running state as JSON (the version being watched, its detector's numbers and the windows'
+   * first observations), or null before the first labelled prediction.
+   */
+  public String exportState() {
+    if (detector == null) {
+      return null;
+    }
+    try {
+      return JSON.writeValueAsString(
+          new Saved(
+              detector.name(),
+              settings(detector),
+              version,
+              detector.exportState(),
+              new TreeMap<>(windowStarts)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the performance monitor's state", e);
+    }
+  }
+
+  /**
+   * Continues from {@link #exportState()}'s JSON. State of another detector kind or other settings
+   * (the spec changed) is not restored: the monitor then starts afresh, as it would for a new
+   * champion version.
+   *
+   * @return whether the state was restored
+   * @throws IllegalArgumentException when the JSON is not such a state
+   */
+  public boolean restore(String json) {
+    if (json == null || json.isBlank()) {
+      return false;
+    }
+    Saved saved;
+    try {
+      saved = JSON.readValue(json, Saved.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not a performance monitor state: " + e.getMessage(), e);
+    }
+    ChangeDetector fresh = ChangeDetectors.create(spec.detector(), spec.detectorSettings());
+    if (!fresh.name().equals(saved.detector()) || !settings(fresh).equals(saved.settings())) {
+      return false;
+    }
+    fresh.restore(saved.state());
+    detector = fresh;
+    version = saved.version();
+    windowStarts.clear();
+    windowStarts.putAll(saved.windowStarts());
+    return true;
+  }
+
+  /** The current version, or null before the first labelled prediction. */
+  public String version() {
+    return version;
+  }
+
+  private static String settings(ChangeDetector d) {
+    return new TreeMap<>(d.parameters()).toString();
   }
 
   /** The detector of the current version, or null before the first labelled prediction. */

@@ -250,4 +250,66 @@ public final class Adwin implements ChangeDetector {
       return;
     }
   }
+
+  /**
+   * {@code [observations, width, sum, m2, rows, then per row: buckets, then per bucket n, sum,
+   * m2]}, newest bucket first within a row.
+   */
+  @Override
+  public double[] exportState() {
+    List<Double> out = new ArrayList<>();
+    out.add((double) observations);
+    out.add((double) width);
+    out.add(sum);
+    out.add(m2);
+    out.add((double) rows.size());
+    for (ArrayDeque<Bucket> row : rows) {
+      out.add((double) row.size());
+      for (Bucket b : row) {
+        out.add((double) b.n);
+        out.add(b.sum);
+        out.add(b.m2);
+      }
+    }
+    double[] a = new double[out.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = out.get(i);
+    }
+    return a;
+  }
+
+  @Override
+  public void restore(double[] state) {
+    try {
+      int at = 0;
+      long obs = (long) state[at++];
+      long w = (long) state[at++];
+      double s = state[at++];
+      double m = state[at++];
+      int rowCount = (int) state[at++];
+      List<ArrayDeque<Bucket>> restored = new ArrayList<>();
+      long counted = 0;
+      for (int r = 0; r < rowCount; r++) {
+        int size = (int) state[at++];
+        ArrayDeque<Bucket> row = new ArrayDeque<>();
+        for (int b = 0; b < size; b++) {
+          Bucket bucket = new Bucket((long) state[at++], state[at++], state[at++]);
+          counted += bucket.n;
+          row.addLast(bucket);
+        }
+        restored.add(row);
+      }
+      if (at != state.length || counted != w || obs < w) {
+        throw new IllegalArgumentException("adwin state does not add up");
+      }
+      rows.clear();
+      rows.addAll(restored);
+      observations = obs;
+      width = w;
+      sum = s;
+      m2 = m;
+    } catch (ArrayIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("adwin state too short: " + state.length + " numbers", e);
+    }
+  }
 }

@@ -26,6 +26,20 @@ public interface ChangeDetector {
   java.util.Map<String, Object> parameters();
 
   /**
+   * The running state (settings excluded) as plain numbers, so that a restarted monitor does not
+   * relearn the stream: {@link #restore} on a detector with the same settings continues exactly
+   * where this one stopped (the same changes at the same observations).
+   */
+  double[] exportState();
+
+  /**
+   * Replaces the running state by one {@link #exportState} returned (same kind and settings).
+   *
+   * @throws IllegalArgumentException when the state does not fit this detector
+   */
+  void restore(double[] state);
+
+  /**
    * A detected change.
    *
    * @param detector the detector's name

@@ -159,4 +159,44 @@ public final class PageHinkley implements ChangeDetector {
     downMaxAt = 0;
     downMaxMean = 0;
   }
+
+  /**
+   * {@code [observations, n, mean, upSum, upMin, upMinAt, upMinMean, downSum, downMax, downMaxAt,
+   * downMaxMean]}.
+   */
+  @Override
+  public double[] exportState() {
+    return new double[] {
+      observations,
+      n,
+      mean,
+      upSum,
+      upMin,
+      upMinAt,
+      upMinMean,
+      downSum,
+      downMax,
+      downMaxAt,
+      downMaxMean
+    };
+  }
+
+  @Override
+  public void restore(double[] s) {
+    if (s.length != 11 || s[1] > s[0]) {
+      throw new IllegalArgumentException(
+          "page-hinkley state needs 11 numbers with n <= observations, got " + s.length);
+    }
+    observations = (long) s[0];
+    n = (long) s[1];
+    mean = s[2];
+    upSum = s[3];
+    upMin = s[4];
+    upMinAt = (long) s[5];
+    upMinMean = s[6];
+    downSum = s[7];
+    downMax = s[8];
+    downMaxAt = (long) s[9];
+    downMaxMean = s[10];
+  }
 }

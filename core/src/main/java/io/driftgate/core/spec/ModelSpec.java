@@ -164,6 +164,29 @@ public final class ModelSpec implements Serializable, LakeLocation {
     return copy;
   }
 
+  /** A copy with the {@code volume} section replaced. */
+  public ModelSpec withVolume(VolumeSpec newVolume) {
+    ModelSpec copy =
+        new ModelSpec(
+            model,
+            source,
+            eventTime,
+            label,
+            id,
+            features,
+            lake,
+            drift,
+            Objects.requireNonNull(newVolume, "volume"),
+            training,
+            gate,
+            readerSchemaJson,
+            historySchemaJson,
+            registrySchemaJson,
+            state);
+    copy.scoring = scoring;
+    return copy;
+  }
+
   /** A copy with {@code source.kafka.createTopics} replaced. */
   public ModelSpec withCreateTopics(boolean create) {
     return with(source.withKafka(source.kafka().withCreateTopics(create)), lake);

@@ -439,4 +439,50 @@ class FlightStreamGeneratorTest {
       return s;
     }
   }
+
+  @Test
+  void aStreamProducedInTwoPartsEqualsTheWholeStream() {
+    GeneratorConfig whole =
+        GeneratorConfig.builder()
+            .seed(11)
+            .count(2_000)
+            .drift(DriftConfig.abrupt(1_200, 0.0, 3.0))
+            .build();
+    List<GeneratedRecord> expected = new FlightStreamGenerator(whole).stream().toList();
+    List<GeneratedRecord> parts = new ArrayList<>();
+    parts.addAll(new FlightStreamGenerator(whole.toBuilder().count(700).build()).stream().toList());
+    GeneratorConfig second = whole.toBuilder().firstIndex(700).count(1_300).build();
+    parts.addAll(new FlightStreamGenerator(second).stream().toList());
+    assertThat(parts).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(parts.get(i).key()).isEqualTo(expected.get(i).key());
+      assertThat(parts.get(i).value()).isEqualTo(expected.get(i).value());
+      assertThat(parts.get(i).drifted()).isEqualTo(expected.get(i).drifted());
+    }
+    assertThat(second.toBuilder().build().firstIndex()).isEqualTo(700);
+    assertThatThrownBy(() -> whole.toBuilder().firstIndex(-1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("firstIndex");
+  }
+
+  @Test
+  void labelsApartLeaveTheRecordsWithoutLabelsAndChangeNothingElse() throws Exception {
+    GeneratorConfig with =
+        GeneratorConfig.builder().seed(4).count(300).malformedFraction(0).build();
+    List<GeneratedRecord> labelled = new FlightStreamGenerator(with).stream().toList();
+    FlightStreamGenerator apartGen =
+        new FlightStreamGenerator(with.toBuilder().labelsApart(true).build());
+    List<GeneratedRecord> apart = apartGen.stream().toList();
+    RecordDecoder decoder = apartGen.decoder();
+    for (int i = 0; i < labelled.size(); i++) {
+      GenericRecord a = decoder.decode(apart.get(i).value());
+      GenericRecord l = decoder.decode(labelled.get(i).value());
+      assertThat(a.get("delayed")).isNull();
+      assertThat(l.get("delayed")).isEqualTo(labelled.get(i).label());
+      assertThat(apart.get(i).label()).isEqualTo(labelled.get(i).label());
+      assertThat(a.get("dep_delay_min")).isEqualTo(l.get("dep_delay_min"));
+      assertThat(a.get("event_time")).isEqualTo(l.get("event_time"));
+    }
+    assertThat(labelled).extracting(GeneratedRecord::label).contains(0, 1);
+  }
 }

@@ -90,7 +90,9 @@ class JdbcMonitorStoreTest {
     byte[] reference = {0, 1, 2, (byte) 0xff, 42};
     MonitorState s = new MonitorState(reference, true, "first-20000", "{\"p\":1}", 17, 1_000_000);
     store.save(s);
-    MonitorState next = new MonitorState(reference, true, "first-20000", "{\"p\":2}", 18, 2_000);
+    MonitorState next =
+        new MonitorState(reference, true, "first-20000", "{\"p\":2}", 18, 2_000)
+            .withPerformanceState("{\"detector\":\"adwin\"}");
     store.save(next);
 
     MonitorState read = store(spec, MODEL).load();
@@ -100,6 +102,7 @@ class JdbcMonitorStoreTest {
     assertThat(read.policyStateJson()).isEqualTo("{\"p\":2}");
     assertThat(read.windows()).isEqualTo(18);
     assertThat(read.lastWindowEnd()).isEqualTo(2_000);
+    assertThat(read.performanceStateJson()).isEqualTo("{\"detector\":\"adwin\"}");
     // Another model's monitor has its own row.
     JdbcMonitorStore other = store(spec, "other-model");
     other.load();

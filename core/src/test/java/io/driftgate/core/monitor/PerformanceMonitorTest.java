@@ -121,4 +121,75 @@ class PerformanceMonitorTest {
     assertThat(e).isPresent();
     assertThat(e.get().detector()).isEqualTo("page-hinkley");
   }
+
+  /**
+   * A monitor restored from {@link PerformanceMonitor#exportState()} after a restart decides
+   * exactly as the one that never stopped; a monitor that starts afresh relearns the error rate
+   * from the drifted windows and misses the change (ADWIN and Page-Hinkley).
+   */
+  @Test
+  void aRestoredMonitorContinuesWhereItStoppedAndAFreshOneRelearns() {
+    ScoringSpec ph =
+        new ScoringSpec(
+            true,
+            ScoringSpec.DEFAULT_POLL_INTERVAL,
+            ScoringSpec.DEFAULT_BATCH_SIZE,
+            ScoringSpec.DEFAULT_THRESHOLD,
+            ScoringSpec.ERROR,
+            "page-hinkley",
+            Map.of());
+    for (ScoringSpec spec : List.of(ScoringSpec.defaults(), ph)) {
+      SplittableRandom rnd = new SplittableRandom(7);
+      List<List<PerformanceMonitor.Labelled>> windows = new ArrayList<>();
+      for (int w = 0; w < 20; w++) {
+        windows.add(window(w * WINDOW, 200, w < 10 ? 0.1 : 0.5, "v1", rnd));
+      }
+      PerformanceMonitor running = new PerformanceMonitor(spec);
+      for (int w = 0; w < 10; w++) {
+        running.onWindow(Instant.ofEpochMilli(w * WINDOW), windows.get(w), Map.of());
+      }
+      // the restart: state through JSON text, as the monitor store keeps it
+      String saved = running.exportState();
+      PerformanceMonitor restored = new PerformanceMonitor(spec);
+      assertThat(restored.restore(saved)).isTrue();
+      assertThat(restored.exportState()).isEqualTo(saved);
+      assertThat(restored.version()).isEqualTo("v1");
+      PerformanceMonitor fresh = new PerformanceMonitor(spec);
+      List<Optional<PerformanceEvidence>> a = new ArrayList<>();
+      List<Optional<PerformanceEvidence>> b = new ArrayList<>();
+      List<Optional<PerformanceEvidence>> c = new ArrayList<>();
+      for (int w = 10; w < 20; w++) {
+        Instant at = Instant.ofEpochMilli(w * WINDOW);
+        a.add(running.onWindow(at, windows.get(w), Map.of()).evidence());
+        b.add(restored.onWindow(at, windows.get(w), Map.of()).evidence());
+        c.add(fresh.onWindow(at, windows.get(w), Map.of()).evidence());
+      }
+      assertThat(b).as(spec.detector()).isEqualTo(a);
+      assertThat(a.get(0)).as(spec.detector()).isPresent();
+      assertThat(c).as(spec.detector() + " afresh").allMatch(Optional::isEmpty);
+      assertThat(restored.detector().observations()).isEqualTo(20 * 200);
+    }
+  }
+
+  @Test
+  void stateOfAnotherDetectorIsNotRestored() {
+    PerformanceMonitor adwin = new PerformanceMonitor(ScoringSpec.defaults());
+    adwin.onWindow(Instant.EPOCH, window(0, 100, 0.1, "v1", new SplittableRandom(1)), Map.of());
+    ScoringSpec ph =
+        new ScoringSpec(
+            true,
+            ScoringSpec.DEFAULT_POLL_INTERVAL,
+            ScoringSpec.DEFAULT_BATCH_SIZE,
+            ScoringSpec.DEFAULT_THRESHOLD,
+            ScoringSpec.ERROR,
+            "page-hinkley",
+            Map.of());
+    PerformanceMonitor other = new PerformanceMonitor(ph);
+    assertThat(other.restore(adwin.exportState())).isFalse();
+    assertThat(other.detector()).isNull();
+    assertThat(new PerformanceMonitor(ScoringSpec.defaults()).exportState()).isNull();
+    assertThat(other.restore(null)).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.restore("{not json"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

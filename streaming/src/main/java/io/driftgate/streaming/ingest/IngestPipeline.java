@@ -6,6 +6,7 @@ import io.driftgate.core.spec.ScoringSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.streaming.monitor.DetectDrift;
+import io.driftgate.streaming.monitor.LabelWindows;
 import io.driftgate.streaming.monitor.ProfileWindows;
 import io.driftgate.streaming.monitor.WindowedProfile;
 import io.driftgate.streaming.row.LakeEntry;
@@ -209,27 +210,32 @@ public final class IngestPipeline {
       }
       ScoringSpec scoring = config.spec().scoring();
       if (scoring.labelsTopic() != null) {
-        scored
-            .apply(
-                "Predictions",
-                org.apache.beam.sdk.transforms.FlatMapElements.into(
-                        org.apache.beam.sdk.values.TypeDescriptor.of(Prediction.class))
-                    .via(
-                        (ScoredRow r) ->
-                            r.prediction() == null
-                                ? List.<Prediction>of()
-                                : List.of(r.prediction())))
-            .setCoder(Prediction.PredictionCoder.of())
-            .apply(
-                "LateLabels",
-                new LateLabels(
-                    config.bootstrapServers(),
-                    scoring.labelsTopic(),
-                    config.consumerGroup() + "-labels",
-                    config.kafkaProperties(),
-                    scoring.labelsMaxDelay(),
-                    config.lakeCatalog(),
-                    config.spec().model()));
+        PCollection<Prediction> joined =
+            scored
+                .apply(
+                    "Predictions",
+                    org.apache.beam.sdk.transforms.FlatMapElements.into(
+                            org.apache.beam.sdk.values.TypeDescriptor.of(Prediction.class))
+                        .via(
+                            (ScoredRow r) ->
+                                r.prediction() == null
+                                    ? List.<Prediction>of()
+                                    : List.of(r.prediction())))
+                .setCoder(Prediction.PredictionCoder.of())
+                .apply(
+                    "LateLabels",
+                    new LateLabels(
+                        config.bootstrapServers(),
+                        scoring.labelsTopic(),
+                        config.consumerGroup() + "-labels",
+                        config.kafkaProperties(),
+                        scoring.labelsMaxDelay(),
+                        config.lakeCatalog(),
+                        config.spec().model()));
+        if (profiles != null) {
+          // Late labels feed the performance monitor too.
+          profiles = LabelWindows.withProfiles(profiles, joined, config.spec());
+        }
       }
     } else if (config.monitor()) {
       profiles =

@@ -133,6 +133,51 @@ public final class StreamProducer {
     }
   }
 
+  /**
+   * Sends the labels of {@code config}'s valid records to a labels topic, as they would arrive when
+   * known: key = event id, value = the label as text, record timestamp = event time + {@code delay}
+   * (the topic's create time is the label's event time). Pair it with {@link
+   * GeneratorConfig#labelsApart()} records.
+   *
+   * @return labels sent
+   */
+  public static long produceLabels(
+      String bootstrapServers, String topic, GeneratorConfig config, java.time.Duration delay) {
+    FlightStreamGenerator generator = new FlightStreamGenerator(config);
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long sent = 0;
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            producerProperties(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)))) {
+      while (generator.hasNext() && failure.get() == null) {
+        GeneratedRecord g = generator.next();
+        if (!g.valid()) {
+          continue;
+        }
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                null,
+                g.eventTimeMillis() + delay.toMillis(),
+                g.key(),
+                Integer.toString(g.label()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            (md, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              }
+            });
+        sent++;
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException(
+          "producing labels to " + topic + " failed: " + failure.get().getMessage(), failure.get());
+    }
+    return sent;
+  }
+
   /** The producer settings used by {@link #produce}. */
   public static Properties producerProperties(String bootstrapServers) {
     return producerProperties(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));

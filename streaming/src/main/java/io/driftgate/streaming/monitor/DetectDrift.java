@@ -134,6 +134,8 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private transient PerformanceMonitor performance;
     private transient PerformanceEvidence pendingEvidence;
     private transient long lastPerformanceEnd;
+    private transient long lastLabelsEnd;
+    private transient String savedPerformance;
     private transient Map<String, Map<String, Double>> validation;
 
     /** Keyed state makes this step run one model at a time, in arrival order. */
@@ -184,6 +186,10 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
         pendingReports.clear();
       }
       if (monitor != null) {
+        // The detector's state goes with the monitor's, so a restarted job continues both.
+        if (performance != null) {
+          monitor.performanceState(performance.exportState());
+        }
         store.save(monitor.state());
       }
     }
@@ -201,10 +207,23 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
         @StateId("seen") ValueState<Long> seenState,
         MultiOutputReceiver out) {
       if (monitor == null) {
-        monitor = new DriftMonitor(spec, store.load());
+        io.driftgate.core.monitor.MonitorState loaded = store.load();
+        monitor = new DriftMonitor(spec, loaded);
+        savedPerformance = loaded.performanceStateJson();
       }
       WindowedProfile w = element.getValue();
-      PerformanceEvidence evidence = performance(w);
+      if (w.isLabelsOnly()) {
+        // Late labels: the detector takes them now; an alarm rides on the next compared window.
+        PerformanceEvidence e = lateLabels(w);
+        if (e != null && pendingEvidence == null) {
+          pendingEvidence = e;
+        }
+        return;
+      }
+      // With a labels topic the detector's labels come from the join only (the same event's label
+      // in the record too would count twice).
+      PerformanceEvidence evidence =
+          spec.scoring().labelsTopic() != null ? pendingEvidence : performance(w);
       DatasetProfile current = DatasetProfile.fromBytes(w.profile());
       Instant start = Instant.ofEpochMilli(w.startMillis());
       Instant end = Instant.ofEpochMilli(w.endMillis());
@@ -284,9 +303,51 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
         return pendingEvidence;
       }
       lastPerformanceEnd = w.endMillis();
+      return feed(w);
+    }
+
+    /** A labels-only window (late labels joined): fed once, in arrival-window order. */
+    private PerformanceEvidence lateLabels(WindowedProfile w) {
+      if (w.labelled() == null || w.endMillis() <= lastLabelsEnd) {
+        LOG.info(
+            "late labels of {}: window ending {} after {}: not fed again",
+            spec.model(),
+            Instant.ofEpochMilli(w.endMillis()),
+            Instant.ofEpochMilli(lastLabelsEnd));
+        return null;
+      }
+      lastLabelsEnd = w.endMillis();
+      LOG.info(
+          "late labels of {}: window ending {} (after the last compared window {}) feeds the"
+              + " performance monitor",
+          spec.model(),
+          Instant.ofEpochMilli(w.endMillis()),
+          Instant.ofEpochMilli(lastPerformanceEnd == 0 ? monitorEnd() : lastPerformanceEnd));
+      PerformanceEvidence before = pendingEvidence;
+      PerformanceEvidence e = feed(w);
+      return e == before ? null : e;
+    }
+
+    private long monitorEnd() {
+      return monitor == null ? 0 : monitor.state().lastWindowEnd();
+    }
+
+    private PerformanceEvidence feed(WindowedProfile w) {
       if (performance == null) {
         performance = new PerformanceMonitor(spec.scoring());
         validation = new HashMap<>();
+        try {
+          if (performance.restore(savedPerformance)) {
+            LOG.info(
+                "performance monitor of {} resumed: {} on version {}, {} values seen",
+                spec.model(),
+                performance.detector().name(),
+                performance.version(),
+                performance.detector().observations());
+          }
+        } catch (IllegalArgumentException e) {
+          LOG.warn("performance monitor of {} starts afresh: {}", spec.model(), e.getMessage());
+        }
       }
       List<PerformanceMonitor.Labelled> rows = LabelledPredictions.fromBytes(w.labelled()).toList();
       if (rows.isEmpty()) {

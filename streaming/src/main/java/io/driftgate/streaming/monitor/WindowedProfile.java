@@ -25,6 +25,20 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 public record WindowedProfile(
     long startMillis, long endMillis, long paneIndex, byte[] profile, byte[] labelled) {
 
+  /**
+   * A window of labelled predictions only (labels from the labels topic, joined late): no profile,
+   * so the drift monitor does not compare it; only the performance monitor takes it.
+   */
+  public static WindowedProfile labelsOnly(
+      long startMillis, long endMillis, long paneIndex, byte[] labelled) {
+    return new WindowedProfile(startMillis, endMillis, paneIndex, new byte[0], labelled);
+  }
+
+  /** Whether this is a {@link #labelsOnly} element. */
+  public boolean isLabelsOnly() {
+    return profile.length == 0;
+  }
+
   /** A window without predictions. */
   public WindowedProfile(long startMillis, long endMillis, long paneIndex, byte[] profile) {
     this(startMillis, endMillis, paneIndex, profile, null);

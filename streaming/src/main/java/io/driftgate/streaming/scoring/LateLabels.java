@@ -21,7 +21,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.joda.time.Duration;
@@ -32,9 +31,10 @@ import org.joda.time.Instant;
  * label as text; the record's create time is the label's event time), joined with the predictions
  * ({@link JoinLabels}, state bounded by {@code scoring.labels.maxDelay}); the pairs go to the
  * lake's {@code labelled_predictions} table and the labels that never found their prediction to
- * {@code unmatched_labels}.
+ * {@code unmatched_labels}. The output is the joined pairs, for the performance monitor ({@code
+ * LabelWindows}).
  */
-public final class LateLabels extends PTransform<PCollection<Prediction>, PDone> {
+public final class LateLabels extends PTransform<PCollection<Prediction>, PCollection<Prediction>> {
   public static final String INVALID = "labels_invalid";
 
   private final String bootstrapServers;
@@ -80,7 +80,7 @@ public final class LateLabels extends PTransform<PCollection<Prediction>, PDone>
   }
 
   @Override
-  public PDone expand(PCollection<Prediction> predictions) {
+  public PCollection<Prediction> expand(PCollection<Prediction> predictions) {
     ensureTables(catalog, model);
     Map<String, Object> consumer = new HashMap<>();
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
@@ -114,7 +114,7 @@ public final class LateLabels extends PTransform<PCollection<Prediction>, PDone>
     joined
         .get(JoinLabels.UNMATCHED_LABELS)
         .apply("StoreUnmatched", ParDo.of(new StoreUnmatchedFn(catalog, model)));
-    return PDone.in(predictions.getPipeline());
+    return joined.get(JoinLabels.JOINED);
   }
 
   /** A label is a whole number; anything else is counted and left out. */
