@@ -536,19 +536,6 @@ final class LauncherCommand implements Callable<Integer> {
   }
 
   static Map<String, List<String>> grid(List<String> specs) {
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    for (String g : specs) {
-      int eq = g.indexOf('=');
-      if (eq <= 0 || eq == g.length() - 1) {
-        throw new IllegalArgumentException("--grid " + g + ": expected k=v1,v2,...");
-      }
-      m.put(
-          g.substring(0, eq).trim(),
-          java.util.Arrays.stream(g.substring(eq + 1).split(","))
-              .map(String::trim)
-              .filter(s -> !s.isEmpty())
-              .toList());
-    }
-    return m;
+    return io.driftgate.core.spec.GridParser.fromArgs("--grid", specs);
   }
 }
