@@ -88,12 +88,11 @@ public final class Metrics {
       p[i] = probabilities[i];
       pos += labels[i] == 1 ? 1 : 0;
     }
-    m.put(ACCURACY, accuracy(p, labels));
-    m.put(PRECISION, precision(p, labels));
-    m.put(RECALL, recall(p, labels));
-    m.put(F1, f1(p, labels));
-    m.put(TRAINER_AUC, rocAuc(p, labels));
-    m.put(TRAINER_LOG_LOSS, logLoss(p, labels));
+    // the same numbers as all(), under the names the trainer has always stored
+    all(p, labels)
+        .forEach(
+            (k, v) ->
+                m.put(k.equals(AUC) ? TRAINER_AUC : k.equals(LOG_LOSS) ? TRAINER_LOG_LOSS : k, v));
     m.put("majority_rate", Math.max(pos, n - pos) / (double) n);
     m.put("positive_rate", pos / (double) n);
     m.put("count", (double) n);

@@ -53,6 +53,7 @@ class SpecJsonSchemaTest {
     assertKeys("state", StateSection.KEYS);
     assertKeys("state.database", StateSection.DATABASE_KEYS);
     assertKeys("launcher", LauncherConfig.KEYS);
+    assertKeys("launcher.volumes[]", LauncherSection.VOLUME_KEYS);
     assertKeys("scoring", ScoringSection.KEYS);
     assertKeys("scoring.labels", ScoringSection.LABELS_KEYS);
   }
