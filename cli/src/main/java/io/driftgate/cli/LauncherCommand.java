@@ -252,17 +252,18 @@ final class LauncherCommand implements Callable<Integer> {
                   spec.model(),
                   artifacts);
       launcher =
-          new Launcher(
-              spec.model(),
-              new JdbcRunStore(state),
-              new RunMachine(RunPolicy.of(config), clock),
-              backend,
-              Math.max(1, spec.volume().maxInFlight()),
-              clock,
-              Duration.ofSeconds(5),
+          Launcher.builder()
+              .setModel(spec.model())
+              .setStore(new JdbcRunStore(state))
+              .setMachine(new RunMachine(RunPolicy.of(config), clock))
+              .setBackend(backend)
+              .optMaxInFlight(Math.max(1, spec.volume().maxInFlight()))
+              .optClock(clock)
+              .optTickInterval(Duration.ofSeconds(5))
               // Job pods have no database (the catalog's): they read the pinned snapshot from its
               // metadata file, through the warehouse's FileIO.
-              Launcher.Pinning.of(snapshots(spec, true)));
+              .optPinning(Launcher.Pinning.of(snapshots(spec, true)))
+              .build();
     }
     System.out.printf(
         "launcher %s (%s backend): requests from '%s' at %s, runs in %s%n",
