@@ -25,18 +25,13 @@ import picocli.CommandLine.Parameters;
             + " gate and promote a model; print a timeline and a summary.")
 final class DemoCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
+  @Mixin GeneratorOptions gen;
 
   @Option(
       names = "--records",
       description = "Records to produce. Default: ${DEFAULT-VALUE}.",
       defaultValue = "100000")
   long records;
-
-  @Option(
-      names = "--malformed",
-      description = "Fraction of malformed records. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "0.01")
-  double malformed;
 
   @Option(
       names = "--drift-at",
@@ -46,28 +41,10 @@ final class DemoCommand implements Callable<Integer> {
   long driftAt;
 
   @Option(
-      names = "--feature-shift",
-      description = "Magnitude of the feature-distribution change. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "1.0")
-  double featureShift;
-
-  @Option(
-      names = "--label-shift",
-      description = "Magnitude of the label-relation change. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "1.0")
-  double labelShift;
-
-  @Option(
       names = "--partitions",
       description = "Partitions of the input topic. Default: ${DEFAULT-VALUE}.",
       defaultValue = "4")
   int partitions;
-
-  @Option(
-      names = "--seed",
-      description = "Generator seed. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "42")
-  long seed;
 
   @Option(
       names = "--work-dir",
@@ -101,19 +78,20 @@ final class DemoCommand implements Callable<Integer> {
     ModelSpec spec = specOption.load();
     GeneratorConfig generator =
         GeneratorConfig.builder()
-            .seed(seed)
+            .seed(gen.seed)
             .count(records)
             .startTimeMillis(1767571200000L)
             .eventSpacingMillis(1000)
             .format(spec.source().format())
-            .malformedFraction(malformed)
+            .malformedFraction(gen.malformed)
             .v1Fraction(0.05)
-            .drift(driftAt < 0 ? null : DriftConfig.abrupt(driftAt, featureShift, labelShift))
+            .drift(
+                driftAt < 0 ? null : DriftConfig.abrupt(driftAt, gen.featureShift, gen.labelShift))
             .build();
     Demo.Result r =
         Demo.run(
             spec,
-            noTrain || kubernetes ? null : Demo.Training.fast(specOption.spec, seed),
+            noTrain || kubernetes ? null : Demo.Training.fast(specOption.spec, gen.seed),
             generator,
             partitions,
             workDir,
