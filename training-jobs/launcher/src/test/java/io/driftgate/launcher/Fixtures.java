@@ -104,17 +104,7 @@ final class Fixtures {
       LauncherConfig config,
       int maxInFlight,
       Launcher.Pinning pinning) {
-    Clock clock = Clock.systemUTC();
-    return Launcher.builder()
-        .setModel(MODEL)
-        .setStore(store)
-        .setMachine(new RunMachine(RunPolicy.of(config), clock))
-        .setBackend(backend)
-        .optMaxInFlight(maxInFlight)
-        .optClock(clock)
-        .optTickInterval(Duration.ofMillis(20))
-        .optPinning(pinning)
-        .build();
+    return launcher(store, backend, config, maxInFlight, pinning, Launcher.DEFAULT_RECONCILE);
   }
 
   /** A launcher that compares its runs with the backend every {@code reconcile}. */
