@@ -25,18 +25,13 @@ import picocli.CommandLine.Parameters;
             + " gate and promote a model; print a timeline and a summary.")
 final class DemoCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
+  @Mixin GeneratorOptions gen;
 
   @Option(
       names = "--records",
       description = "Records to produce. Default: ${DEFAULT-VALUE}.",
       defaultValue = "100000")
   long records;
-
-  @Option(
-      names = "--malformed",
-      description = "Fraction of malformed records. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "0.01")
-  double malformed;
 
   @Option(
       names = "--drift-at",
@@ -63,17 +58,6 @@ final class DemoCommand implements Callable<Integer> {
   Scenario scenario;
 
   @Option(
-      names = "--feature-shift",
-      description =
-          "Magnitude of the feature-distribution change. Default: 1 (input), 0 (concept).")
-  Double featureShift;
-
-  @Option(
-      names = "--label-shift",
-      description = "Magnitude of the label-relation change. Default: 1 (input), 3 (concept).")
-  Double labelShift;
-
-  @Option(
       names = "--champion-at",
       description =
           "Record where part 2 starts: part 1 trains and promotes an initial champion (a volume"
@@ -95,12 +79,6 @@ final class DemoCommand implements Callable<Integer> {
       description = "Partitions of the input topic. Default: ${DEFAULT-VALUE}.",
       defaultValue = "4")
   int partitions;
-
-  @Option(
-      names = "--seed",
-      description = "Generator seed. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "42")
-  long seed;
 
   @Option(
       names = "--work-dir",
@@ -134,22 +112,20 @@ final class DemoCommand implements Callable<Integer> {
     ModelSpec spec = specOption.load();
     GeneratorConfig generator =
         GeneratorConfig.builder()
-            .seed(seed)
+            .seed(gen.seed)
             .count(records)
             .startTimeMillis(1767571200000L)
             .eventSpacingMillis(1000)
             .format(spec.source().format())
-            .malformedFraction(malformed)
+            .malformedFraction(gen.malformed)
             .v1Fraction(0.05)
             .drift(
                 driftAt < 0
                     ? null
                     : DriftConfig.abrupt(
                         driftAt,
-                        featureShift != null
-                            ? featureShift
-                            : scenario == Scenario.concept ? 0.0 : 1.0,
-                        labelShift != null ? labelShift : scenario == Scenario.concept ? 3.0 : 1.0))
+                        gen.featureShift(scenario == Scenario.concept ? 0.0 : 1.0),
+                        gen.labelShift(scenario == Scenario.concept ? 3.0 : 1.0)))
             .build();
     boolean train = !(noTrain || kubernetes);
     Demo.Bootstrap bootstrap =
@@ -159,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
     Demo.Result r =
         Demo.run(
             spec,
-            train ? Demo.Training.fast(specOption.spec, seed) : null,
+            train ? Demo.Training.fast(specOption.spec, gen.seed) : null,
             bootstrap,
             generator,
             partitions,

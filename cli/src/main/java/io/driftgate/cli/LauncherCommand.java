@@ -252,17 +252,18 @@ final class LauncherCommand implements Callable<Integer> {
                   spec.model(),
                   artifacts);
       launcher =
-          new Launcher(
-              spec.model(),
-              new JdbcRunStore(state),
-              new RunMachine(RunPolicy.of(config), clock),
-              backend,
-              Math.max(1, spec.volume().maxInFlight()),
-              clock,
-              Duration.ofSeconds(5),
+          Launcher.builder()
+              .setModel(spec.model())
+              .setStore(new JdbcRunStore(state))
+              .setMachine(new RunMachine(RunPolicy.of(config), clock))
+              .setBackend(backend)
+              .optMaxInFlight(Math.max(1, spec.volume().maxInFlight()))
+              .optClock(clock)
+              .optTickInterval(Duration.ofSeconds(5))
               // Job pods have no database (the catalog's): they read the pinned snapshot from its
               // metadata file, through the warehouse's FileIO.
-              Launcher.Pinning.of(snapshots(spec, true)));
+              .optPinning(Launcher.Pinning.of(snapshots(spec, true)))
+              .build();
     }
     System.out.printf(
         "launcher %s (%s backend): requests from '%s' at %s, runs in %s%n",
@@ -536,19 +537,6 @@ final class LauncherCommand implements Callable<Integer> {
   }
 
   static Map<String, List<String>> grid(List<String> specs) {
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    for (String g : specs) {
-      int eq = g.indexOf('=');
-      if (eq <= 0 || eq == g.length() - 1) {
-        throw new IllegalArgumentException("--grid " + g + ": expected k=v1,v2,...");
-      }
-      m.put(
-          g.substring(0, eq).trim(),
-          java.util.Arrays.stream(g.substring(eq + 1).split(","))
-              .map(String::trim)
-              .filter(s -> !s.isEmpty())
-              .toList());
-    }
-    return m;
+    return io.driftgate.core.spec.GridParser.fromArgs("--grid", specs);
   }
 }

@@ -92,15 +92,16 @@ public final class LocalLoop implements AutoCloseable {
             o.explainPoints());
     Clock clock = Clock.systemUTC();
     this.launcher =
-        new Launcher(
-            model,
-            store,
-            new RunMachine(RunPolicy.of(config), clock),
-            new LocalBackend(tune, gate, 2),
-            1,
-            clock,
-            Duration.ofSeconds(1),
-            snapshots == null ? null : Launcher.Pinning.of(snapshots));
+        Launcher.builder()
+            .setModel(model)
+            .setStore(store)
+            .setMachine(new RunMachine(RunPolicy.of(config), clock))
+            .setBackend(new LocalBackend(tune, gate, 2))
+            .optMaxInFlight(1)
+            .optClock(clock)
+            .optTickInterval(Duration.ofSeconds(1))
+            .optPinning(snapshots == null ? null : Launcher.Pinning.of(snapshots))
+            .build();
   }
 
   public Launcher launcher() {

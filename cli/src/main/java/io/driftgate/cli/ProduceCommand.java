@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
     description = "Produce a seeded synthetic stream for the example spec to its Kafka topic.")
 final class ProduceCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
+  @Mixin GeneratorOptions gen;
 
   @Option(
       names = "--count",
@@ -26,22 +27,10 @@ final class ProduceCommand implements Callable<Integer> {
   long count;
 
   @Option(
-      names = "--seed",
-      description = "Random seed. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "42")
-  long seed;
-
-  @Option(
       names = "--rate",
       description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.",
       defaultValue = "0")
   double rate;
-
-  @Option(
-      names = "--malformed",
-      description = "Fraction of malformed records (all kinds). Default: ${DEFAULT-VALUE}.",
-      defaultValue = "0.01")
-  double malformed;
 
   @Option(
       names = "--v1-fraction",
@@ -82,18 +71,6 @@ final class ProduceCommand implements Callable<Integer> {
       defaultValue = "10000")
   long driftRamp;
 
-  @Option(
-      names = "--feature-shift",
-      description = "Magnitude of the feature-distribution change. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "1.0")
-  double featureShift;
-
-  @Option(
-      names = "--label-shift",
-      description = "Magnitude of the label-relation change. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "1.0")
-  double labelShift;
-
   @Option(names = "--json", description = "Print the result as one JSON document.")
   boolean json;
 
@@ -123,15 +100,15 @@ final class ProduceCommand implements Callable<Integer> {
   GeneratorConfig generatorConfig(ModelSpec spec) {
     GeneratorConfig.Builder b =
         GeneratorConfig.builder()
-            .seed(seed)
+            .seed(gen.seed)
             .count(count)
             .startTimeMillis(startTime)
             .eventSpacingMillis(spacingMs)
             .format(spec.source().format())
-            .malformedFraction(malformed)
+            .malformedFraction(gen.malformed)
             .v1Fraction(v1Fraction);
     if (driftAt >= 0) {
-      b.drift(new DriftConfig(driftAt, driftMode, driftRamp, featureShift, labelShift));
+      b.drift(new DriftConfig(driftAt, driftMode, driftRamp, gen.featureShift(1.0), gen.labelShift(1.0)));
     }
     return b.build();
   }

@@ -434,19 +434,8 @@ final class TuneCommand implements Callable<Integer> {
 
   SearchSpace space() {
     SearchSpace.Builder s = SearchSpace.builder();
-    for (String g : grid) {
-      String[] kv = keyValue("--grid", g, "k=v1,v2,...");
-      List<String> values = new ArrayList<>();
-      for (String v : kv[1].split(",")) {
-        if (!v.isBlank()) {
-          values.add(v.trim());
-        }
-      }
-      if (values.isEmpty()) {
-        throw new IllegalArgumentException("--grid " + g + ": no values; use k=v1,v2,...");
-      }
-      s.add(kv[0], SearchSpace.choice(values.toArray()));
-    }
+    io.driftgate.core.spec.GridParser.fromArgs("--grid", grid)
+        .forEach((name, values) -> s.add(name, SearchSpace.choice(values.toArray())));
     for (String u : uniform) {
       double[] lh = bounds("--uniform", u);
       s.add(keyValue("--uniform", u, "k=lo:hi")[0], SearchSpace.uniform(lh[0], lh[1]));

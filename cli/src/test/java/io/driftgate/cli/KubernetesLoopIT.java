@@ -129,16 +129,17 @@ class KubernetesLoopIT {
         new JobRenderer(config, spec.model(), JobRenderer.Tuner.INDEXED_JOB, artifacts.root());
     try (InProcessKubelet kubelet = new InProcessKubelet(client, NS, work.resolve("node"));
         Launcher launcher =
-            new Launcher(
-                spec.model(),
-                JdbcRunStore.open(spec.state()),
-                new RunMachine(RunPolicy.of(config), clock),
-                new KubernetesBackend(client, renderer, spec.model(), artifacts),
-                1,
-                clock,
-                Duration.ofMillis(200),
-                // pods read the pinned snapshot from its metadata file: they have no catalog
-                Launcher.Pinning.of(LakeSnapshotResolver.forSpec(spec, scratch, true, null)))) {
+            Launcher.builder()
+                .setModel(spec.model())
+                .setStore(JdbcRunStore.open(spec.state()))
+                .setMachine(new RunMachine(RunPolicy.of(config), clock))
+                .setBackend(new KubernetesBackend(client, renderer, spec.model(), artifacts))
+                .optMaxInFlight(1)
+                .optClock(clock)
+                .optTickInterval(Duration.ofMillis(200))
+                .optPinning(
+                    Launcher.Pinning.of(LakeSnapshotResolver.forSpec(spec, scratch, true, null)))
+                .build()) {
       kubelet.start();
       launcher.start();
       assertThat(launcher.accept(request)).isTrue();

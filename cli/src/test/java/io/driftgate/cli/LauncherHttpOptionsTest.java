@@ -57,16 +57,19 @@ class LauncherHttpOptionsTest extends ConsoleCapture {
         };
     Clock clock = Clock.systemUTC();
     launcher =
-        new Launcher(
-            RunsCancelTest.MODEL,
-            new JdbcRunStore(
-                StateDatabase.open("jdbc:sqlite:" + dir.resolve("state.db"), Map.of())),
-            new RunMachine(RunPolicy.of(LauncherConfig.defaults()), clock),
-            new LocalBackend(
-                blocking, (run, m, claim) -> new GateStep.Verdict(true, "v1", "ok"), 2),
-            2,
-            clock,
-            Duration.ofMillis(50));
+        Launcher.builder()
+            .setModel(RunsCancelTest.MODEL)
+            .setStore(
+                new JdbcRunStore(
+                    StateDatabase.open("jdbc:sqlite:" + dir.resolve("state.db"), Map.of())))
+            .setMachine(new RunMachine(RunPolicy.of(LauncherConfig.defaults()), clock))
+            .setBackend(
+                new LocalBackend(
+                    blocking, (run, m, claim) -> new GateStep.Verdict(true, "v1", "ok"), 2))
+            .optMaxInFlight(2)
+            .optClock(clock)
+            .optTickInterval(Duration.ofMillis(50))
+            .build();
     launcher.start();
   }
 

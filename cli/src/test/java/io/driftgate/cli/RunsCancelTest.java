@@ -72,14 +72,15 @@ class RunsCancelTest extends ConsoleCapture {
     GateStep gate = (run, modelDir, claim) -> new GateStep.Verdict(true, "v1", "better");
     Clock clock = Clock.systemUTC();
     launcher =
-        new Launcher(
-            MODEL,
-            JdbcRunStore.open(state),
-            new RunMachine(RunPolicy.of(LauncherConfig.defaults()), clock),
-            new LocalBackend(blocking, gate, 2),
-            2,
-            clock,
-            Duration.ofMillis(50));
+        Launcher.builder()
+            .setModel(MODEL)
+            .setStore(JdbcRunStore.open(state))
+            .setMachine(new RunMachine(RunPolicy.of(LauncherConfig.defaults()), clock))
+            .setBackend(new LocalBackend(blocking, gate, 2))
+            .optMaxInFlight(2)
+            .optClock(clock)
+            .optTickInterval(Duration.ofMillis(50))
+            .build();
     launcher.start();
     http = LauncherHttp.start(launcher, "127.0.0.1", 0, () -> true);
     http.publishEndpoint(new Endpoints(StateDatabase.open(state)));

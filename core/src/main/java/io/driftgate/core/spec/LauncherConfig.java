@@ -1,16 +1,14 @@
 package io.driftgate.core.spec;
 
+import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The {@code launcher:} section of driftgate.yaml; every key is optional.
@@ -80,7 +78,8 @@ public record LauncherConfig(
     Duration tuningTimeout,
     Duration trainingTimeout,
     Duration gatingTimeout,
-    Duration ttlAfterFinished) {
+    Duration ttlAfterFinished)
+    implements Serializable {
 
   /** Where steps run. */
   public enum Backend {
@@ -100,62 +99,23 @@ public record LauncherConfig(
   }
 
   /** A PersistentVolumeClaim mounted in every Job pod. */
-  public record Volume(String name, String mountPath, String claimName, boolean readOnly) {}
+  public record Volume(String name, String mountPath, String claimName, boolean readOnly)
+      implements Serializable {}
 
-  /** Where every Job pod sees the spec (the {@code specConfigMap} is mounted on its folder). */
   /** Retry defaults of the run state machine (3 attempts, 30 s doubling to at most 10 min). */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(10);
 
+  /** Where every Job pod sees the spec (the {@code specConfigMap} is mounted on its folder). */
   public static final String SPEC_PATH = "/etc/driftgate/driftgate.yaml";
 
   /** The default tuning grid (also the local backend's). */
   public static final Map<String, List<String>> DEFAULT_GRID = defaultGrid();
 
-  public static final List<String> KEYS =
-      List.of(
-          "backend",
-          "namespace",
-          "image",
-          "serviceAccount",
-          "specConfigMap",
-          "volumes",
-          "gpuType",
-          "gpuCount",
-          "gpuPools",
-          "cpu",
-          "memory",
-          "grid",
-          "params",
-          "parallelism",
-          "backoffLimitPerIndex",
-          "maxAttempts",
-          "initialBackoff",
-          "maxBackoff",
-          "tuningTimeout",
-          "trainingTimeout",
-          "gatingTimeout",
-          "ttlAfterFinished");
-
-  private static final List<String> VOLUME_KEYS =
-      List.of("name", "mountPath", "claimName", "readOnly");
-
-  /** Keys of earlier versions, refused with what replaced them. */
-  private static final Map<String, String> REMOVED_KEYS =
-      Map.of(
-          "store",
-          "studies, trial results and run models are in the artifact store (state.artifacts);"
-              + " remove launcher.store",
-          "registry",
-          "the model registry is in the state database and the artifact store (state.database,"
-              + " state.artifacts); remove launcher.registry");
-
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final Pattern QUANTITY =
-      Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?");
-  private static final Pattern PARAM = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+  /** The keys of the section (the JSON Schema's too). */
+  public static final List<String> KEYS = LauncherSection.KEYS;
 
   public LauncherConfig {
     Objects.requireNonNull(backend, "backend");
@@ -175,30 +135,41 @@ public record LauncherConfig(
     return Collections.unmodifiableMap(g);
   }
 
+  /** The local backend with every default. */
   public static LauncherConfig defaults() {
-    return new LauncherConfig(
-        Backend.LOCAL,
-        "default",
-        null,
-        null,
-        null,
-        List.of(),
-        null,
-        0,
-        List.of(),
-        null,
-        null,
-        DEFAULT_GRID,
-        Map.of(),
-        2,
-        1,
-        DEFAULT_MAX_ATTEMPTS,
-        DEFAULT_INITIAL_BACKOFF,
-        DEFAULT_MAX_BACKOFF,
-        Duration.ofHours(12),
-        Duration.ofHours(4),
-        Duration.ofHours(1),
-        Duration.ofDays(1));
+    return builder().build();
+  }
+
+  /** A builder holding every default; set only what differs. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this config's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .backend(backend)
+        .namespace(namespace)
+        .image(image)
+        .serviceAccount(serviceAccount)
+        .specConfigMap(specConfigMap)
+        .volumes(volumes)
+        .gpuType(gpuType)
+        .gpuCount(gpuCount)
+        .gpuPools(gpuPools)
+        .cpu(cpu)
+        .memory(memory)
+        .grid(grid)
+        .params(params)
+        .parallelism(parallelism)
+        .backoffLimitPerIndex(backoffLimitPerIndex)
+        .maxAttempts(maxAttempts)
+        .initialBackoff(initialBackoff)
+        .maxBackoff(maxBackoff)
+        .tuningTimeout(tuningTimeout)
+        .trainingTimeout(trainingTimeout)
+        .gatingTimeout(gatingTimeout)
+        .ttlAfterFinished(ttlAfterFinished);
   }
 
   /** Trials of a study: one per grid combination (the completions of the indexed tuning Job). */
@@ -212,29 +183,7 @@ public record LauncherConfig(
 
   /** A copy with another backend (CLI override). */
   public LauncherConfig withBackend(Backend b) {
-    return new LauncherConfig(
-        b,
-        namespace,
-        image,
-        serviceAccount,
-        specConfigMap,
-        volumes,
-        gpuType,
-        gpuCount,
-        gpuPools,
-        cpu,
-        memory,
-        grid,
-        params,
-        parallelism,
-        backoffLimitPerIndex,
-        maxAttempts,
-        initialBackoff,
-        maxBackoff,
-        tuningTimeout,
-        trainingTimeout,
-        gatingTimeout,
-        ttlAfterFinished);
+    return toBuilder().backend(b).build();
   }
 
   /**
@@ -243,460 +192,184 @@ public record LauncherConfig(
    * @throws SpecException listing every problem, each naming key, value and fix
    */
   public static LauncherConfig parse(Object section) {
-    List<SpecError> errors = new ArrayList<>();
-    LauncherConfig c = parse(section, errors);
-    if (!errors.isEmpty()) {
-      throw new SpecException(errors);
-    }
+    SpecReader r = new SpecReader(null);
+    LauncherConfig c = LauncherSection.parse(r, section);
+    r.throwIfErrors();
     return c;
   }
 
   /**
-   * Reads the {@code launcher} section of a spec file (defaults when it has none). Load the spec
-   * with {@code SpecLoader} first: it validates this section with the rest.
+   * Reads the {@code launcher} section of a spec file (defaults when it has none) with the spec's
+   * own YAML reader. {@code SpecLoader} validates this section with the rest of the spec.
    *
-   * @throws SpecException when the section is invalid
+   * @throws SpecException when the file is not YAML or the section is invalid
    */
-  public static LauncherConfig load(java.nio.file.Path specFile) {
-    Object doc;
-    try {
-      doc =
-          new org.yaml.snakeyaml.Yaml(
-                  new org.yaml.snakeyaml.constructor.SafeConstructor(
-                      new org.yaml.snakeyaml.LoaderOptions()))
-              .load(java.nio.file.Files.readString(specFile));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + specFile, e);
-    }
+  public static LauncherConfig load(Path specFile) {
+    Object doc = SpecReader.loadFile(specFile);
     return parse(doc instanceof Map<?, ?> m ? m.get("launcher") : null);
   }
 
-  /** Parses the {@code launcher} section, adding problems to {@code errors} (for SpecLoader). */
-  public static LauncherConfig parse(Object section, List<SpecError> errors) {
-    LauncherConfig d = defaults();
-    if (section == null) {
-      return d;
-    }
-    if (!(section instanceof Map<?, ?> m)) {
-      err(
-          errors,
-          "launcher",
-          section,
-          "is not a mapping",
-          "expected keys: " + String.join(", ", KEYS));
-      return d;
-    }
-    for (Object k : m.keySet()) {
-      if (k instanceof String s && REMOVED_KEYS.containsKey(s)) {
-        errors.add(
-            new SpecError(
-                "launcher." + s,
-                String.valueOf(m.get(s)),
-                REMOVED_KEYS.get(s),
-                "launcher." + s + ": no longer used; " + REMOVED_KEYS.get(s)));
-      } else if (!(k instanceof String s) || !KEYS.contains(s)) {
-        String key = "launcher." + k;
-        String allowed = "allowed keys: " + String.join(", ", KEYS);
-        errors.add(
-            new SpecError(
-                key, String.valueOf(k), allowed, key + ": unknown key \"" + k + "\"; " + allowed));
-      }
-    }
-    Backend backend = d.backend();
-    Object b = m.get("backend");
-    if (b != null) {
-      backend = b instanceof String s ? Backend.fromConfigName(s.trim()) : null;
-      if (backend == null) {
-        err(errors, "launcher.backend", b, "is not supported", "allowed: local, kubernetes, katib");
-        backend = d.backend();
-      }
-    }
-    String namespace = dns(m, "namespace", d.namespace(), errors);
-    String image = text(m, "image", errors);
-    String sa = dns(m, "serviceAccount", null, errors);
-    String specConfigMap = dns(m, "specConfigMap", null, errors);
-    List<Volume> volumes = volumes(m.get("volumes"), errors);
-    String gpuType = text(m, "gpuType", errors);
-    int gpuCount = whole(m, "gpuCount", gpuType == null ? 0 : 1, 0, 16, errors);
-    List<String> gpuPools = gpuPools(m.get("gpuPools"), errors);
-    String cpu = quantity(m, "cpu", errors);
-    String memory = quantity(m, "memory", errors);
-    Map<String, List<String>> grid = grid(m.get("grid"), errors);
-    Map<String, String> params = params(m.get("params"), errors);
-    int parallelism = whole(m, "parallelism", d.parallelism(), 1, 1_000, errors);
-    int perIndex = whole(m, "backoffLimitPerIndex", d.backoffLimitPerIndex(), 0, 100, errors);
-    int maxAttempts = whole(m, "maxAttempts", d.maxAttempts(), 1, 100, errors);
-    Duration initial = duration(m, "initialBackoff", d.initialBackoff(), true, errors);
-    Duration max = duration(m, "maxBackoff", d.maxBackoff(), true, errors);
-    if (max.compareTo(initial) < 0) {
-      err(
-          errors,
-          "launcher.maxBackoff",
-          m.get("maxBackoff") == null ? Durations.format(max) : m.get("maxBackoff"),
-          "is shorter than launcher.initialBackoff (" + Durations.format(initial) + ")",
-          "make maxBackoff >= initialBackoff");
-      max = initial;
-    }
-    Duration tuning = duration(m, "tuningTimeout", d.tuningTimeout(), false, errors);
-    Duration training = duration(m, "trainingTimeout", d.trainingTimeout(), false, errors);
-    Duration gating = duration(m, "gatingTimeout", d.gatingTimeout(), false, errors);
-    Duration ttl = duration(m, "ttlAfterFinished", d.ttlAfterFinished(), true, errors);
-    if (backend == Backend.KUBERNETES || backend == Backend.KATIB) {
-      String name = backend.name().toLowerCase(Locale.ROOT);
-      if (image == null && m.get("image") == null) {
-        missing(
-            errors,
-            "launcher.image",
-            "the "
-                + name
-                + " backend needs the trainer image, e.g. image: europe-docker.pkg.dev/p/driftgate/driftgate-trainer:0.1.0-gpu");
-      }
-    }
-    return new LauncherConfig(
-        backend,
-        namespace,
-        image,
-        sa,
-        specConfigMap,
-        volumes,
-        gpuType,
-        gpuCount,
-        gpuPools,
-        cpu,
-        memory,
-        grid,
-        params,
-        parallelism,
-        perIndex,
-        maxAttempts,
-        initial,
-        max,
-        tuning,
-        training,
-        gating,
-        ttl);
-  }
+  /** Builds a {@link LauncherConfig}; starts from the defaults. */
+  public static final class Builder {
+    private Backend backend = Backend.LOCAL;
+    private String namespace = "default";
+    private String image;
+    private String serviceAccount;
+    private String specConfigMap;
+    private List<Volume> volumes = List.of();
+    private String gpuType;
+    private int gpuCount;
+    private List<String> gpuPools = List.of();
+    private String cpu;
+    private String memory;
+    private Map<String, List<String>> grid = DEFAULT_GRID;
+    private Map<String, String> params = Map.of();
+    private int parallelism = 2;
+    private int backoffLimitPerIndex = 1;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration tuningTimeout = Duration.ofHours(12);
+    private Duration trainingTimeout = Duration.ofHours(4);
+    private Duration gatingTimeout = Duration.ofHours(1);
+    private Duration ttlAfterFinished = Duration.ofDays(1);
 
-  private static List<Volume> volumes(Object v, List<SpecError> errors) {
-    if (v == null) {
-      return List.of();
-    }
-    String fix =
-        "a list of {name, mountPath, claimName, readOnly}, e.g."
-            + " [{name: data, mountPath: /data, claimName: driftgate-data}]";
-    if (!(v instanceof List<?> list)) {
-      err(errors, "launcher.volumes", v, "is not a list", fix);
-      return List.of();
-    }
-    List<Volume> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    Set<String> paths = new HashSet<>();
-    for (int i = 0; i < list.size(); i++) {
-      String key = "launcher.volumes[" + i + "]";
-      if (!(list.get(i) instanceof Map<?, ?> vm)) {
-        err(errors, key, list.get(i), "is not a mapping", fix);
-        continue;
-      }
-      int before = errors.size();
-      for (Object k : vm.keySet()) {
-        if (!VOLUME_KEYS.contains(k) && !"bucket".equals(k)) {
-          err(
-              errors,
-              key + "." + k,
-              String.valueOf(k),
-              "is not a volume key",
-              "allowed keys: " + String.join(", ", VOLUME_KEYS));
-        }
-      }
-      Object name = vm.get("name");
-      if (!(name instanceof String n) || !DNS_LABEL.matcher(n).matches()) {
-        err(
-            errors,
-            key + ".name",
-            name,
-            name == null ? "is missing" : "is not a Kubernetes name",
-            "use lower-case letters, digits and '-', e.g. data");
-      } else if (!names.add(n)) {
-        err(errors, key + ".name", n, "is used twice", "give every volume its own name");
-      }
-      Object mp = vm.get("mountPath");
-      if (!(mp instanceof String p) || !p.startsWith("/") || p.length() < 2) {
-        err(
-            errors,
-            key + ".mountPath",
-            mp,
-            mp == null ? "is missing" : "is not an absolute path",
-            "an absolute path inside the pods other than /, e.g. /data");
-      } else if (!paths.add(p)) {
-        err(errors, key + ".mountPath", p, "is used twice", "mount every volume elsewhere");
-      }
-      Object claim = vm.get("claimName");
-      if (vm.containsKey("bucket")) {
-        err(
-            errors,
-            key + ".bucket",
-            vm.get("bucket"),
-            "is no longer supported (Cloud Storage FUSE volumes were removed)",
-            "Job pods reach the lake through lake.catalog (a gs:// warehouse) and artifacts"
-                + " through state.artifacts (gs://bucket/prefix); remove the volume, or use"
-                + " claimName for a ReadWriteMany PersistentVolumeClaim");
-      } else if (claim == null) {
-        err(
-            errors,
-            key + ".claimName",
-            null,
-            "is missing",
-            "the PersistentVolumeClaim's name, e.g. driftgate-data");
-      }
-      if (claim != null && !(claim instanceof String cs && DNS_LABEL.matcher(cs).matches())) {
-        err(
-            errors,
-            key + ".claimName",
-            claim,
-            "is not a Kubernetes name",
-            "the PersistentVolumeClaim's name, e.g. driftgate-data");
-      }
-      Object ro = vm.get("readOnly");
-      if (ro != null && !(ro instanceof Boolean)) {
-        err(errors, key + ".readOnly", ro, "is not true or false", "readOnly: true or false");
-      }
-      if (errors.size() == before) {
-        out.add(
-            new Volume(
-                (String) name, trimSlash((String) mp), (String) claim, Boolean.TRUE.equals(ro)));
-      }
-    }
-    return out;
-  }
+    private Builder() {}
 
-  private static String trimSlash(String s) {
-    return s.length() > 1 && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
+    public Builder backend(Backend v) {
+      backend = v;
+      return this;
+    }
 
-  private static List<String> gpuPools(Object v, List<SpecError> errors) {
-    if (v == null) {
-      return List.of();
+    public Builder namespace(String v) {
+      namespace = v;
+      return this;
     }
-    String fix =
-        "a list of GPU node pool names (label driftgate.io/pool), e.g. [l4-spot, t4-ondemand]";
-    if (!(v instanceof List<?> list) || list.isEmpty()) {
-      err(errors, "launcher.gpuPools", v, v instanceof List ? "is empty" : "is not a list", fix);
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      Object p = list.get(i);
-      if (!(p instanceof String s) || !DNS_LABEL.matcher(s).matches()) {
-        err(errors, "launcher.gpuPools[" + i + "]", p, "is not a node pool name", fix);
-      } else if (out.contains(s)) {
-        err(errors, "launcher.gpuPools[" + i + "]", p, "is listed twice", fix);
-      } else {
-        out.add(s);
-      }
-    }
-    return out;
-  }
 
-  private static String quantity(Map<?, ?> m, String name, List<SpecError> errors) {
-    Object v = m.get(name);
-    if (v == null) {
-      return null;
+    public Builder image(String v) {
+      image = v;
+      return this;
     }
-    String s = v instanceof Number n ? n.toString() : v instanceof String t ? t.trim() : null;
-    if (s == null || !QUANTITY.matcher(s).matches()) {
-      err(
-          errors,
-          "launcher." + name,
-          v,
-          "is not a Kubernetes quantity",
-          name.equals("cpu") ? "e.g. \"4\" or 500m" : "e.g. 16Gi or 512Mi");
-      return null;
-    }
-    return s;
-  }
 
-  private static Map<String, List<String>> grid(Object v, List<SpecError> errors) {
-    if (v == null) {
-      return DEFAULT_GRID;
+    public Builder serviceAccount(String v) {
+      serviceAccount = v;
+      return this;
     }
-    String fix = "a mapping of training parameter to a list of values, e.g. {lr: [0.05, 0.1]}";
-    if (!(v instanceof Map<?, ?> gm) || gm.isEmpty()) {
-      err(errors, "launcher.grid", v, v instanceof Map ? "is empty" : "is not a mapping", fix);
-      return DEFAULT_GRID;
-    }
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    long combinations = 1;
-    for (Map.Entry<?, ?> e : gm.entrySet()) {
-      String key = "launcher.grid." + e.getKey();
-      if (!(e.getKey() instanceof String k) || !PARAM.matcher(k).matches()) {
-        err(errors, key, String.valueOf(e.getKey()), "is not a parameter name", fix);
-        continue;
-      }
-      if (!(e.getValue() instanceof List<?> values) || values.isEmpty()) {
-        err(errors, key, e.getValue(), "is not a non-empty list", fix);
-        continue;
-      }
-      List<String> vs = new ArrayList<>();
-      for (Object x : values) {
-        if (!(x instanceof Number || x instanceof String || x instanceof Boolean)) {
-          err(errors, key, x, "holds a value that is not a number or text", fix);
-        } else if (vs.contains(String.valueOf(x))) {
-          err(errors, key, x, "holds a value twice", "list every value once");
-        } else {
-          vs.add(String.valueOf(x));
-        }
-      }
-      combinations *= Math.max(1, vs.size());
-      out.put(k, vs);
-    }
-    if (combinations > 10_000) {
-      err(
-          errors,
-          "launcher.grid",
-          "a mapping",
-          "has " + combinations + " combinations",
-          "at most 10000 trials per study; search fewer values");
-    }
-    return out.isEmpty() ? DEFAULT_GRID : out;
-  }
 
-  private static Map<String, String> params(Object v, List<SpecError> errors) {
-    if (v == null) {
-      return Map.of();
+    public Builder specConfigMap(String v) {
+      specConfigMap = v;
+      return this;
     }
-    String fix = "a mapping of training parameter to one value, e.g. {epochs: 5, hidden: 32}";
-    if (!(v instanceof Map<?, ?> pm)) {
-      err(errors, "launcher.params", v, "is not a mapping", fix);
-      return Map.of();
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : pm.entrySet()) {
-      String key = "launcher.params." + e.getKey();
-      Object x = e.getValue();
-      if (!(e.getKey() instanceof String k) || !PARAM.matcher(k).matches()) {
-        err(errors, key, String.valueOf(e.getKey()), "is not a parameter name", fix);
-      } else if (!(x instanceof Number || x instanceof String || x instanceof Boolean)) {
-        err(errors, key, x, "is not a number or text", fix);
-      } else {
-        out.put(k, String.valueOf(x));
-      }
-    }
-    return out;
-  }
 
-  private static String text(Map<?, ?> m, String name, List<SpecError> errors) {
-    Object v = m.get(name);
-    if (v == null) {
-      return null;
+    public Builder volumes(List<Volume> v) {
+      volumes = v;
+      return this;
     }
-    if (!(v instanceof String s) || s.isBlank()) {
-      err(
-          errors,
-          "launcher." + name,
-          v,
-          v instanceof String ? "is empty" : "is not a string",
-          "write a plain text value");
-      return null;
-    }
-    return s.trim();
-  }
 
-  private static String dns(Map<?, ?> m, String name, String def, List<SpecError> errors) {
-    Object v = m.get(name);
-    if (v == null) {
-      return def;
+    public Builder gpuType(String v) {
+      gpuType = v;
+      return this;
     }
-    String s = text(m, name, errors);
-    if (s != null && !DNS_LABEL.matcher(s).matches()) {
-      err(
-          errors,
-          "launcher." + name,
-          v,
-          "is not a Kubernetes name",
-          "use lower-case letters, digits and '-', at most 63 characters, e.g. ml");
-      return def;
-    }
-    return s == null ? def : s;
-  }
 
-  private static int whole(
-      Map<?, ?> m, String name, int def, int lo, int hi, List<SpecError> errors) {
-    Object v = m.get(name);
-    if (v == null) {
-      return def;
+    public Builder gpuCount(int v) {
+      gpuCount = v;
+      return this;
     }
-    if (!(v instanceof Integer || v instanceof Long)) {
-      err(
-          errors,
-          "launcher." + name,
-          v,
-          "is not a whole number",
-          "expected a whole number between " + lo + " and " + hi);
-      return def;
-    }
-    long x = ((Number) v).longValue();
-    if (x < lo || x > hi) {
-      err(
-          errors,
-          "launcher." + name,
-          v,
-          "is out of range",
-          "expected a whole number between " + lo + " and " + hi);
-      return def;
-    }
-    return (int) x;
-  }
 
-  private static Duration duration(
-      Map<?, ?> m, String name, Duration def, boolean zeroOk, List<SpecError> errors) {
-    Object v = m.get(name);
-    if (v == null) {
-      return def;
+    public Builder gpuPools(List<String> v) {
+      gpuPools = v;
+      return this;
     }
-    String key = "launcher." + name;
-    if (!(v instanceof String s)) {
-      err(
-          errors,
-          key,
-          v,
-          v instanceof Number ? "has no unit" : "is not a duration",
-          "expected " + Durations.FORMS);
-      return def;
-    }
-    Duration d;
-    try {
-      d = Durations.parse(s);
-    } catch (IllegalArgumentException e) {
-      err(errors, key, v, "is not a duration", "expected " + Durations.FORMS);
-      return def;
-    }
-    if (d.isNegative() || (!zeroOk && d.isZero())) {
-      err(
-          errors,
-          key,
-          v,
-          zeroOk ? "is negative" : "is not positive",
-          "expected a duration " + (zeroOk ? ">= 0" : "> 0") + " such as 5s");
-      return def;
-    }
-    return d;
-  }
 
-  private static void missing(List<SpecError> errors, String key, String fix) {
-    errors.add(new SpecError(key, null, fix, key + ": missing required key; " + fix));
-  }
+    public Builder cpu(String v) {
+      cpu = v;
+      return this;
+    }
 
-  private static void err(
-      List<SpecError> errors, String key, Object value, String problem, String allowed) {
-    String shown =
-        value instanceof String s
-            ? "\"" + s + "\""
-            : value instanceof Map ? "a mapping" : String.valueOf(value);
-    errors.add(
-        new SpecError(
-            key,
-            value instanceof Map ? "a mapping" : String.valueOf(value),
-            allowed,
-            key + ": value " + shown + " " + problem + "; " + allowed));
+    public Builder memory(String v) {
+      memory = v;
+      return this;
+    }
+
+    public Builder grid(Map<String, List<String>> v) {
+      grid = v;
+      return this;
+    }
+
+    public Builder params(Map<String, String> v) {
+      params = v;
+      return this;
+    }
+
+    public Builder parallelism(int v) {
+      parallelism = v;
+      return this;
+    }
+
+    public Builder backoffLimitPerIndex(int v) {
+      backoffLimitPerIndex = v;
+      return this;
+    }
+
+    public Builder maxAttempts(int v) {
+      maxAttempts = v;
+      return this;
+    }
+
+    public Builder initialBackoff(Duration v) {
+      initialBackoff = v;
+      return this;
+    }
+
+    public Builder maxBackoff(Duration v) {
+      maxBackoff = v;
+      return this;
+    }
+
+    public Builder tuningTimeout(Duration v) {
+      tuningTimeout = v;
+      return this;
+    }
+
+    public Builder trainingTimeout(Duration v) {
+      trainingTimeout = v;
+      return this;
+    }
+
+    public Builder gatingTimeout(Duration v) {
+      gatingTimeout = v;
+      return this;
+    }
+
+    public Builder ttlAfterFinished(Duration v) {
+      ttlAfterFinished = v;
+      return this;
+    }
+
+    public LauncherConfig build() {
+      return new LauncherConfig(
+          backend,
+          namespace,
+          image,
+          serviceAccount,
+          specConfigMap,
+          volumes,
+          gpuType,
+          gpuCount,
+          gpuPools,
+          cpu,
+          memory,
+          grid,
+          params,
+          parallelism,
+          backoffLimitPerIndex,
+          maxAttempts,
+          initialBackoff,
+          maxBackoff,
+          tuningTimeout,
+          trainingTimeout,
+          gatingTimeout,
+          ttlAfterFinished);
+    }
   }
 }

@@ -43,6 +43,9 @@ public final class ModelSpec implements Serializable, LakeLocation {
   /** Set only on a fresh copy ({@link #withScoring}); never changed after. */
   private ScoringSpec scoring = ScoringSpec.disabled();
 
+  /** Set only on a fresh copy ({@link #withLauncher}); never changed after. */
+  private LauncherConfig launcher = LauncherConfig.defaults();
+
   private transient volatile Schema readerSchema;
   private transient volatile List<Schema> historySchemas;
   private transient volatile Map<Integer, Schema> registrySchemas;
@@ -148,6 +151,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
             registrySchemaJson,
             state);
     copy.scoring = scoring;
+    copy.launcher = launcher;
     return copy;
   }
 
@@ -184,7 +188,20 @@ public final class ModelSpec implements Serializable, LakeLocation {
             registrySchemaJson,
             state);
     copy.scoring = scoring;
+    copy.launcher = launcher;
     return copy;
+  }
+
+  /** A copy with the {@code launcher} section replaced. */
+  public ModelSpec withLauncher(LauncherConfig newLauncher) {
+    ModelSpec copy = with(source, lake);
+    copy.launcher = Objects.requireNonNull(newLauncher, "launcher");
+    return copy;
+  }
+
+  /** The {@code launcher} section: where and how retraining runs (defaults when absent). */
+  public LauncherConfig launcher() {
+    return launcher;
   }
 
   /** A copy with {@code source.kafka.createTopics} replaced. */

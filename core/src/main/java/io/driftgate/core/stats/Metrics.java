@@ -3,6 +3,7 @@ package io.driftgate.core.stats;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -25,6 +26,18 @@ public final class Metrics {
   public static final String AUC = "auc";
   public static final String LOG_LOSS = "logloss";
 
+  /**
+   * The names the trainer writes to {@code metrics.json} and the registry for {@link #AUC} and
+   * {@link #LOG_LOSS}. Stored rows keep them; {@link #canonical} reads either.
+   */
+  public static final String TRAINER_AUC = "roc_auc";
+
+  public static final String TRAINER_LOG_LOSS = "log_loss";
+
+  /** Stored (trainer) metric name to the name used here. */
+  public static final Map<String, String> STORED_NAMES =
+      Map.of(TRAINER_AUC, AUC, TRAINER_LOG_LOSS, LOG_LOSS);
+
   private Metrics() {}
 
   /** All metrics by name (insertion order: accuracy, precision, recall, f1, auc, logloss). */
@@ -36,6 +49,92 @@ public final class Metrics {
     m.put(F1, f1(probs, labels));
     m.put(AUC, rocAuc(probs, labels));
     m.put(LOG_LOSS, logLoss(probs, labels));
+    return m;
+  }
+
+  /** The name used here for a metric name as stored (trainer names included). */
+  public static String canonical(String name) {
+    return STORED_NAMES.getOrDefault(name, name);
+  }
+
+  /**
+   * The trainer's validation metrics of a binary model, under the stored names: {@code accuracy},
+   * {@code precision}, {@code recall}, {@code f1}, {@code roc_auc}, {@code log_loss} (clipped at
+   * {@link #EPS} like every log-loss here), plus {@code majority_rate} (accuracy of always
+   * predicting the more frequent class), {@code positive_rate} and {@code count}; NaN rates for no
+   * rows.
+   *
+   * @param probabilities probability of class 1 per row
+   * @param labels 0 or 1 per row
+   */
+  public static Map<String, Double> trainingReport(float[] probabilities, int[] labels) {
+    if (probabilities.length != labels.length) {
+      throw new IllegalArgumentException("lengths differ");
+    }
+    int n = labels.length;
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (n == 0) {
+      for (String k : List.of(ACCURACY, PRECISION, RECALL, F1, TRAINER_AUC, TRAINER_LOG_LOSS)) {
+        m.put(k, k.equals(PRECISION) || k.equals(RECALL) || k.equals(F1) ? 0.0 : Double.NaN);
+      }
+      m.put("majority_rate", Double.NaN);
+      m.put("positive_rate", Double.NaN);
+      m.put("count", 0.0);
+      return m;
+    }
+    double[] p = new double[n];
+    long pos = 0;
+    for (int i = 0; i < n; i++) {
+      p[i] = probabilities[i];
+      pos += labels[i] == 1 ? 1 : 0;
+    }
+    // the same numbers as all(), under the names the trainer has always stored
+    all(p, labels)
+        .forEach(
+            (k, v) ->
+                m.put(k.equals(AUC) ? TRAINER_AUC : k.equals(LOG_LOSS) ? TRAINER_LOG_LOSS : k, v));
+    m.put("majority_rate", Math.max(pos, n - pos) / (double) n);
+    m.put("positive_rate", pos / (double) n);
+    m.put("count", (double) n);
+    return m;
+  }
+
+  /**
+   * The trainer's validation metrics of a multiclass model: {@code top1}, {@code top5} (top-k with
+   * k = min(5, classes)), {@code accuracy} (= top1), {@code log_loss} (clipped at {@link #EPS}),
+   * {@code count}. Ties go against the true class (conservative, and deterministic).
+   *
+   * @param probabilities row-major {@code n * classes}
+   */
+  public static Map<String, Double> multiclassReport(
+      float[] probabilities, int[] labels, int classes) {
+    int n = labels.length;
+    if (probabilities.length != (long) n * classes) {
+      throw new IllegalArgumentException("probabilities must have n * classes entries");
+    }
+    int k = Math.min(5, classes);
+    long top1 = 0;
+    long topK = 0;
+    double ll = 0;
+    for (int r = 0; r < n; r++) {
+      int base = r * classes;
+      float pTrue = probabilities[base + labels[r]];
+      int better = 0;
+      for (int c = 0; c < classes; c++) {
+        if (c != labels[r] && probabilities[base + c] >= pTrue) {
+          better++;
+        }
+      }
+      top1 += better == 0 ? 1 : 0;
+      topK += better < k ? 1 : 0;
+      ll -= Math.log(Math.min(1 - EPS, Math.max(EPS, pTrue)));
+    }
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("top1", n == 0 ? Double.NaN : (double) top1 / n);
+    m.put("top5", n == 0 ? Double.NaN : (double) topK / n);
+    m.put(ACCURACY, n == 0 ? Double.NaN : (double) top1 / n);
+    m.put(TRAINER_LOG_LOSS, n == 0 ? Double.NaN : ll / n);
+    m.put("count", (double) n);
     return m;
   }
 

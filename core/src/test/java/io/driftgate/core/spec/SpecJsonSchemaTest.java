@@ -37,24 +37,25 @@ class SpecJsonSchemaTest {
   @Test
   void everySectionHasTheLoadersKeys() {
     assertKeys("", SpecLoader.TOP_KEYS);
-    assertKeys("source", SpecLoader.SOURCE_KEYS);
-    assertKeys("source.kafka", SpecLoader.KAFKA_KEYS);
-    assertKeys("eventTime", SpecLoader.EVENT_TIME_KEYS);
-    assertKeys("id", SpecLoader.ID_KEYS);
-    assertKeys("label", SpecLoader.LABEL_KEYS);
-    assertKeys("features[]", SpecLoader.FEATURE_KEYS);
-    assertKeys("lake", SpecLoader.LAKE_KEYS);
-    assertKeys("lake.catalog", SpecLoader.LAKE_CATALOG_KEYS);
-    assertKeys("drift", SpecLoader.DRIFT_KEYS);
-    assertKeys("drift.metrics.*", SpecLoader.DRIFT_METRIC_KEYS);
-    assertKeys("volume", SpecLoader.VOLUME_KEYS);
-    assertKeys("training", SpecLoader.TRAINING_KEYS);
-    assertKeys("gate", SpecLoader.GATE_KEYS);
-    assertKeys("state", SpecLoader.STATE_KEYS);
-    assertKeys("state.database", SpecLoader.STATE_DATABASE_KEYS);
+    assertKeys("source", SourceSection.KEYS);
+    assertKeys("source.kafka", SourceSection.KAFKA_KEYS);
+    assertKeys("eventTime", RecordFieldSections.EVENT_TIME_KEYS);
+    assertKeys("id", RecordFieldSections.ID_KEYS);
+    assertKeys("label", LabelSection.KEYS);
+    assertKeys("features[]", FeaturesSection.KEYS);
+    assertKeys("lake", LakeSection.KEYS);
+    assertKeys("lake.catalog", LakeSection.CATALOG_KEYS);
+    assertKeys("drift", DriftSection.KEYS);
+    assertKeys("drift.metrics.*", DriftSection.METRIC_KEYS);
+    assertKeys("volume", VolumeSection.KEYS);
+    assertKeys("training", TrainingSection.KEYS);
+    assertKeys("gate", GateSection.KEYS);
+    assertKeys("state", StateSection.KEYS);
+    assertKeys("state.database", StateSection.DATABASE_KEYS);
     assertKeys("launcher", LauncherConfig.KEYS);
-    assertKeys("scoring", SpecLoader.SCORING_KEYS);
-    assertKeys("scoring.labels", SpecLoader.SCORING_LABELS_KEYS);
+    assertKeys("launcher.volumes[]", LauncherSection.VOLUME_KEYS);
+    assertKeys("scoring", ScoringSection.KEYS);
+    assertKeys("scoring.labels", ScoringSection.LABELS_KEYS);
   }
 
   @Test

@@ -61,12 +61,6 @@ public final class RegistryChampions {
     };
   }
 
-  /** The trainer's metric names that {@code WindowPerformance} knows by another name. */
-  static final Map<String, String> TRAINER_NAMES =
-      Map.of(
-          "roc_auc", io.driftgate.core.stats.Metrics.AUC,
-          "log_loss", io.driftgate.core.stats.Metrics.LOG_LOSS);
-
   /** The validation metrics a model directory holds ({@code metrics.json}); empty when none. */
   public static Map<String, Double> validationMetrics(Path dir) {
     Path file = dir.resolve(Trainer.METRICS_FILE);
@@ -81,7 +75,8 @@ public final class RegistryChampions {
               e -> {
                 if (e.getValue().isNumber()) {
                   out.put(
-                      TRAINER_NAMES.getOrDefault(e.getKey(), e.getKey()), e.getValue().asDouble());
+                      io.driftgate.core.stats.Metrics.canonical(e.getKey()),
+                      e.getValue().asDouble());
                 }
               });
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.driftgate.gate;
 
+import io.driftgate.core.gate.GateConfig;
 import io.driftgate.core.gate.RankPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -30,12 +31,7 @@ public final class GateRequest {
   private final BackgroundMethod backgroundMethod;
   private final long seed;
   private final long secondSeed;
-  private final int bootstrapResamples;
-  private final RankPolicy rankPolicy;
-  private final Double minNdcg;
-  private final Double minKendallTau;
-  private final double additivityTolerance;
-  private final Double maxForbiddenShare;
+  private final GateConfig policy;
   private final TriggerEvidence trigger;
 
   private GateRequest(Builder b) {
@@ -53,16 +49,10 @@ public final class GateRequest {
     this.backgroundMethod = b.backgroundMethod;
     this.seed = b.seed;
     this.secondSeed = b.secondSeed == null ? b.seed + 1 : b.secondSeed;
-    this.bootstrapResamples = b.bootstrapResamples;
-    this.rankPolicy = b.rankPolicy;
-    this.minNdcg = b.minNdcg;
-    this.minKendallTau = b.minKendallTau;
-    this.additivityTolerance = b.additivityTolerance;
-    this.maxForbiddenShare = b.maxForbiddenShare;
+    this.policy = b.policy.build();
     this.trigger = b.trigger;
-    if (explainPoints < 2 || backgroundSize < 1 || bootstrapResamples < 1) {
-      throw new IllegalArgumentException(
-          "need explainPoints >= 2, backgroundSize >= 1 and bootstrapResamples >= 1");
+    if (explainPoints < 2 || backgroundSize < 1) {
+      throw new IllegalArgumentException("need explainPoints >= 2 and backgroundSize >= 1");
     }
     if ((fromMillis == null) != (toMillis == null)) {
       throw new IllegalArgumentException("give both ends of the validation range or neither");
@@ -92,12 +82,7 @@ public final class GateRequest {
     b.backgroundMethod = backgroundMethod;
     b.seed = seed;
     b.secondSeed = secondSeed;
-    b.bootstrapResamples = bootstrapResamples;
-    b.rankPolicy = rankPolicy;
-    b.minNdcg = minNdcg;
-    b.minKendallTau = minKendallTau;
-    b.additivityTolerance = additivityTolerance;
-    b.maxForbiddenShare = maxForbiddenShare;
+    b.policy = policy.toBuilder();
     b.trigger = trigger;
     return b;
   }
@@ -167,28 +152,13 @@ public final class GateRequest {
     return secondSeed;
   }
 
-  public int bootstrapResamples() {
-    return bootstrapResamples;
-  }
-
-  public RankPolicy rankPolicy() {
-    return rankPolicy;
-  }
-
-  public Double minNdcg() {
-    return minNdcg;
-  }
-
-  public Double minKendallTau() {
-    return minKendallTau;
-  }
-
-  public double additivityTolerance() {
-    return additivityTolerance;
-  }
-
-  public Double maxForbiddenShare() {
-    return maxForbiddenShare;
+  /**
+   * The gate policy this request sets (the thresholds, rank policy, bootstrap resamples and
+   * additivity tolerance): the {@link GateConfig} the spec's {@code gate} section is applied onto
+   * ({@link GateRunner#config}).
+   */
+  public GateConfig policy() {
+    return policy;
   }
 
   /**
@@ -210,12 +180,8 @@ public final class GateRequest {
     private BackgroundMethod backgroundMethod = BackgroundMethod.KMEANS;
     private long seed = 7;
     private Long secondSeed;
-    private int bootstrapResamples = 2000;
-    private RankPolicy rankPolicy = RankPolicy.WARN;
-    private Double minNdcg;
-    private Double minKendallTau;
-    private double additivityTolerance = 1e-6;
-    private Double maxForbiddenShare;
+    private GateConfig.Builder policy =
+        GateConfig.builder().bootstrapResamples(2000).rankPolicy(RankPolicy.WARN);
     private TriggerEvidence trigger;
 
     private Builder() {}
@@ -284,32 +250,32 @@ public final class GateRequest {
     }
 
     public Builder optBootstrapResamples(int n) {
-      this.bootstrapResamples = n;
+      policy.bootstrapResamples(n);
       return this;
     }
 
     public Builder optRankPolicy(RankPolicy p) {
-      this.rankPolicy = Objects.requireNonNull(p, "rankPolicy");
+      policy.rankPolicy(Objects.requireNonNull(p, "rankPolicy"));
       return this;
     }
 
     public Builder optMinNdcg(double v) {
-      this.minNdcg = v;
+      policy.minNdcg(v);
       return this;
     }
 
     public Builder optMinKendallTau(double v) {
-      this.minKendallTau = v;
+      policy.minKendallTau(v);
       return this;
     }
 
     public Builder optAdditivityTolerance(double v) {
-      this.additivityTolerance = v;
+      policy.additivityTolerance(v);
       return this;
     }
 
     public Builder optMaxForbiddenShare(double v) {
-      this.maxForbiddenShare = v;
+      policy.maxForbiddenShare(v);
       return this;
     }
 

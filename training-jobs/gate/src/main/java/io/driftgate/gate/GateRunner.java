@@ -51,28 +51,15 @@ public final class GateRunner {
 
   private GateRunner() {}
 
-  /** The gate settings: the spec's {@code gate} section plus the request's overrides. */
+  /** The gate settings: the spec's {@code gate} section applied onto the request's policy. */
   public static GateConfig config(GateSpec gate, GateRequest r) {
-    GateConfig.Builder b =
-        GateConfig.builder()
-            .alpha(gate.alpha())
-            .minEffect(gate.minEffect())
-            .floors(gate.floors())
-            .forbiddenFeatures(new LinkedHashSet<>(gate.forbiddenFeatures()))
-            .bootstrapResamples(r.bootstrapResamples())
-            .seed(r.seed())
-            .rankPolicy(r.rankPolicy())
-            .additivityTolerance(r.additivityTolerance());
-    if (r.minNdcg() != null) {
-      b.minNdcg(r.minNdcg());
-    }
-    if (r.minKendallTau() != null) {
-      b.minKendallTau(r.minKendallTau());
-    }
-    if (r.maxForbiddenShare() != null) {
-      b.maxForbiddenShare(r.maxForbiddenShare());
-    }
-    return b.build();
+    return r.policy().toBuilder()
+        .alpha(gate.alpha())
+        .minEffect(gate.minEffect())
+        .floors(gate.floors())
+        .forbiddenFeatures(new LinkedHashSet<>(gate.forbiddenFeatures()))
+        .seed(r.seed())
+        .build();
   }
 
   public static GateOutcome run(GateRequest request) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTermBuilder;
@@ -22,11 +23,13 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -324,7 +327,6 @@ public final class JobRenderer {
 
   private Job tuning(RetrainRun run, int attempt) {
     String key = run.key();
-    Map<String, String> labels = labels(key, RunStep.TUNE, attempt);
     Container prepare = container(PREPARE_CONTAINER, false).withArgs(prepareArgs(run)).build();
     Container trial =
         trialContainer(
@@ -339,36 +341,22 @@ public final class JobRenderer {
             .addToEnv(0, completionIndexEnv())
             .build();
     int trials = config.trials();
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(JobNames.jobName(key, RunStep.TUNE, attempt))
-        .withNamespace(config.namespace())
-        .withLabels(labels)
-        .withAnnotations(Map.of(ANNOTATION_KEY, key))
-        .endMetadata()
-        .withNewSpec()
-        .withCompletionMode("Indexed")
-        .withCompletions(trials)
-        .withParallelism(Math.min(config.parallelism(), trials))
-        .withBackoffLimitPerIndex(config.backoffLimitPerIndex())
-        .withMaxFailedIndexes(0)
-        .withActiveDeadlineSeconds(config.tuningTimeout().toSeconds())
-        .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
-        .withPodFailurePolicy(ignoreDisruptionsPolicy())
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .withAnnotations(podAnnotations(key))
-        .endMetadata()
-        .withSpec(podSpec(true).withInitContainers(prepare).withContainers(trial).build())
-        .endTemplate()
-        .endSpec()
-        .build();
+    return job(
+        key,
+        RunStep.TUNE,
+        attempt,
+        new JobSpecBuilder()
+            .withCompletionMode("Indexed")
+            .withCompletions(trials)
+            .withParallelism(Math.min(config.parallelism(), trials))
+            .withBackoffLimitPerIndex(config.backoffLimitPerIndex())
+            .withMaxFailedIndexes(0),
+        config.tuningTimeout(),
+        podSpec(true).withInitContainers(prepare).withContainers(trial).build());
   }
 
   private Job best(RetrainRun run, int attempt) {
     String key = run.key();
-    Map<String, String> labels = labels(key, RunStep.BEST, attempt);
     // the Katib init container trains, so it gets the GPU; collecting a study only copies files
     List<String> trainBestArgs;
     if (tuner == Tuner.KATIB) {
@@ -396,37 +384,48 @@ public final class JobRenderer {
             .withTerminationMessagePath(TERMINATION_LOG)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
+    return job(
+        key,
+        RunStep.BEST,
+        attempt,
+        // every pod starts from an empty /scratch; the attempt's objects in the store are written
+        // once (a retried pod finds them and checks they are the same)
+        new JobSpecBuilder()
+            .withCompletions(1)
+            .withParallelism(1)
+            .withBackoffLimit(config.backoffLimitPerIndex()),
+        config.trainingTimeout().plus(config.gatingTimeout()),
+        // only the Katib init container trains (GPU); collecting a study and gating are CPU-only,
+        // so the pod stays off the GPU pools unless it has a GPU container
+        podSpec(tuner == Tuner.KATIB).withInitContainers(trainBest).withContainers(gate).build());
+  }
+
+  /**
+   * A step's Job: the step's own completion and retry settings ({@code spec}), and what every step
+   * shares (names, labels, deadline, time to live, disruptions not counted, the pod's metadata).
+   */
+  private Job job(
+      String key, RunStep step, int attempt, JobSpecBuilder spec, Duration deadline, PodSpec pod) {
+    Map<String, String> labels = labels(key, step, attempt);
     return new JobBuilder()
         .withNewMetadata()
-        .withName(JobNames.jobName(key, RunStep.BEST, attempt))
+        .withName(JobNames.jobName(key, step, attempt))
         .withNamespace(config.namespace())
         .withLabels(labels)
         .withAnnotations(Map.of(ANNOTATION_KEY, key))
         .endMetadata()
-        .withNewSpec()
-        .withCompletions(1)
-        .withParallelism(1)
-        // every pod starts from an empty /scratch; the attempt's objects in the store are written
-        // once (a retried pod finds them and checks they are the same)
-        .withBackoffLimit(config.backoffLimitPerIndex())
-        .withActiveDeadlineSeconds(
-            config.trainingTimeout().plus(config.gatingTimeout()).toSeconds())
-        .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
-        .withPodFailurePolicy(ignoreDisruptionsPolicy())
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .withAnnotations(podAnnotations(key))
-        .endMetadata()
-        // only the Katib init container trains (GPU); collecting a study and gating are CPU-only,
-        // so the pod stays off the GPU pools unless it has a GPU container
         .withSpec(
-            podSpec(tuner == Tuner.KATIB)
-                .withInitContainers(trainBest)
-                .withContainers(gate)
+            spec.withActiveDeadlineSeconds(deadline.toSeconds())
+                .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
+                .withPodFailurePolicy(ignoreDisruptionsPolicy())
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .withAnnotations(podAnnotations(key))
+                .endMetadata()
+                .withSpec(pod)
+                .endTemplate()
                 .build())
-        .endTemplate()
-        .endSpec()
         .build();
   }
 

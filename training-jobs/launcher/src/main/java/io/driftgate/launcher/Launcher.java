@@ -117,72 +117,104 @@ public final class Launcher implements AutoCloseable {
     }
   }
 
-  /**
-   * A launcher that runs requests on whatever lake data their steps find (no pinning).
-   *
-   * @param tickInterval how often due retries and timeouts are checked (a timer, not a poll of the
-   *     backend)
-   */
-  public Launcher(
-      String model,
-      RunStore store,
-      RunMachine machine,
-      Backend backend,
-      int maxInFlight,
-      Clock clock,
-      Duration tickInterval) {
-    this(model, store, machine, backend, maxInFlight, clock, tickInterval, null);
+  /** A launcher: set the required parts ({@code set*}), the others have defaults ({@code opt*}). */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /**
-   * @param tickInterval how often due retries and timeouts are checked (a timer, not a poll of the
-   *     backend)
-   * @param pinning how runs are pinned to lake snapshots; null: not at all
-   */
-  public Launcher(
-      String model,
-      RunStore store,
-      RunMachine machine,
-      Backend backend,
-      int maxInFlight,
-      Clock clock,
-      Duration tickInterval,
-      Pinning pinning) {
-    this(
-        model,
-        store,
-        machine,
-        backend,
-        maxInFlight,
-        clock,
-        tickInterval,
-        pinning,
-        DEFAULT_RECONCILE);
+  /** Builds a {@link Launcher}; {@code set*} values are required, {@code opt*} ones optional. */
+  public static final class Builder {
+    private String model;
+    private RunStore store;
+    private RunMachine machine;
+    private Backend backend;
+    private int maxInFlight = 1;
+    private Clock clock = Clock.systemUTC();
+    private Duration tickInterval = Duration.ofSeconds(1);
+    private Pinning pinning;
+    private Duration reconcileInterval = DEFAULT_RECONCILE;
+
+    private Builder() {}
+
+    public Builder setModel(String v) {
+      model = v;
+      return this;
+    }
+
+    public Builder setStore(RunStore v) {
+      store = v;
+      return this;
+    }
+
+    public Builder setMachine(RunMachine v) {
+      machine = v;
+      return this;
+    }
+
+    public Builder setBackend(Backend v) {
+      backend = v;
+      return this;
+    }
+
+    /** Runs in flight at once (default 1). */
+    public Builder optMaxInFlight(int v) {
+      maxInFlight = v;
+      return this;
+    }
+
+    /** The clock of timeouts and retries (default the system UTC clock). */
+    public Builder optClock(Clock v) {
+      clock = v;
+      return this;
+    }
+
+    /**
+     * How often due retries and timeouts are checked (default 1 s; a timer, not a poll of the
+     * backend).
+     */
+    public Builder optTickInterval(Duration v) {
+      tickInterval = v;
+      return this;
+    }
+
+    /** How runs are pinned to lake snapshots (default null: not at all). */
+    public Builder optPinning(Pinning v) {
+      pinning = v;
+      return this;
+    }
+
+    /**
+     * How often every run is compared with the backend ({@link Backend#reconcile}; default 1 min):
+     * a watch event that was lost costs at most this long, not the state's timeout.
+     */
+    public Builder optReconcileInterval(Duration v) {
+      reconcileInterval = v;
+      return this;
+    }
+
+    public Launcher build() {
+      return new Launcher(this);
+    }
   }
 
-  /**
-   * @param reconcileInterval how often every run is compared with the backend ({@link
-   *     Backend#reconcile}): a watch event that was lost costs at most this long, not the state's
-   *     timeout
-   */
-  public Launcher(
-      String model,
-      RunStore store,
-      RunMachine machine,
-      Backend backend,
-      int maxInFlight,
-      Clock clock,
-      Duration tickInterval,
-      Pinning pinning,
-      Duration reconcileInterval) {
+  private Launcher(Builder b) {
+    String model = Objects.requireNonNull(b.model, "model (setModel)");
+    RunStore store = b.store;
+    RunMachine machine = b.machine;
+    Backend backend = b.backend;
+    int maxInFlight = b.maxInFlight;
+    Clock clock = b.clock;
+    Duration tickInterval = b.tickInterval;
+    Pinning pinning = b.pinning;
+    Duration reconcileInterval = b.reconcileInterval;
     this.reconcileInterval = Objects.requireNonNull(reconcileInterval, "reconcileInterval");
     if (reconcileInterval.isNegative() || reconcileInterval.isZero()) {
       throw new IllegalArgumentException("reconcileInterval must be > 0");
     }
     this.model = Objects.requireNonNull(model, "model");
-    this.store = Objects.requireNonNull(store, "store");
-    this.machine = Objects.requireNonNull(machine, "machine");
-    this.backend = Objects.requireNonNull(backend, "backend");
+    this.store = Objects.requireNonNull(store, "store (setStore)");
+    this.machine = Objects.requireNonNull(machine, "machine (setMachine)");
+    this.backend = Objects.requireNonNull(backend, "backend (setBackend)");
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
     }

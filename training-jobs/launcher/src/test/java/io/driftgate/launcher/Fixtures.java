@@ -104,16 +104,7 @@ final class Fixtures {
       LauncherConfig config,
       int maxInFlight,
       Launcher.Pinning pinning) {
-    Clock clock = Clock.systemUTC();
-    return new Launcher(
-        MODEL,
-        store,
-        new RunMachine(RunPolicy.of(config), clock),
-        backend,
-        maxInFlight,
-        clock,
-        Duration.ofMillis(20),
-        pinning);
+    return launcher(store, backend, config, maxInFlight, pinning, Launcher.DEFAULT_RECONCILE);
   }
 
   /** A launcher that compares its runs with the backend every {@code reconcile}. */
@@ -125,16 +116,17 @@ final class Fixtures {
       Launcher.Pinning pinning,
       Duration reconcile) {
     Clock clock = Clock.systemUTC();
-    return new Launcher(
-        MODEL,
-        store,
-        new RunMachine(RunPolicy.of(config), clock),
-        backend,
-        maxInFlight,
-        clock,
-        Duration.ofMillis(20),
-        pinning,
-        reconcile);
+    return Launcher.builder()
+        .setModel(MODEL)
+        .setStore(store)
+        .setMachine(new RunMachine(RunPolicy.of(config), clock))
+        .setBackend(backend)
+        .optMaxInFlight(maxInFlight)
+        .optClock(clock)
+        .optTickInterval(Duration.ofMillis(20))
+        .optPinning(pinning)
+        .optReconcileInterval(reconcile)
+        .build();
   }
 
   static RetrainRun await(Launcher l, String key, RunState state) {

@@ -90,15 +90,16 @@ class LauncherPinningTest {
 
   Launcher launcher(JdbcRunStore store, Steps steps, SnapshotResolver r, Duration timeout) {
     Clock clock = Clock.systemUTC();
-    return new Launcher(
-        Fixtures.MODEL,
-        store,
-        new RunMachine(RunPolicy.of(config), clock),
-        new LocalBackend(steps, steps, 2),
-        1,
-        clock,
-        Duration.ofMillis(20),
-        new Launcher.Pinning(r, Duration.ofMillis(20), timeout));
+    return Launcher.builder()
+        .setModel(Fixtures.MODEL)
+        .setStore(store)
+        .setMachine(new RunMachine(RunPolicy.of(config), clock))
+        .setBackend(new LocalBackend(steps, steps, 2))
+        .optMaxInFlight(1)
+        .optClock(clock)
+        .optTickInterval(Duration.ofMillis(20))
+        .optPinning(new Launcher.Pinning(r, Duration.ofMillis(20), timeout))
+        .build();
   }
 
   @Test
@@ -224,15 +225,16 @@ class LauncherPinningTest {
     LauncherConfig two = LauncherConfig.parse(Map.of("maxAttempts", 2));
     Clock clock = Clock.systemUTC();
     try (Launcher l =
-        new Launcher(
-            Fixtures.MODEL,
-            store,
-            new RunMachine(RunPolicy.of(two), clock),
-            new LocalBackend(steps, steps, 2),
-            2,
-            clock,
-            Duration.ofMillis(20),
-            new Launcher.Pinning(lake, Duration.ofMillis(20), Duration.ofMinutes(1)))) {
+        Launcher.builder()
+            .setModel(Fixtures.MODEL)
+            .setStore(store)
+            .setMachine(new RunMachine(RunPolicy.of(two), clock))
+            .setBackend(new LocalBackend(steps, steps, 2))
+            .optMaxInFlight(2)
+            .optClock(clock)
+            .optTickInterval(Duration.ofMillis(20))
+            .optPinning(new Launcher.Pinning(lake, Duration.ofMillis(20), Duration.ofMinutes(1)))
+            .build()) {
       l.start();
       assertThat(Fixtures.await(l, "pinned", RunState.PROMOTED).request().lakeSnapshot())
           .isEqualTo("555");

@@ -71,7 +71,8 @@ public final class Fitter {
    * @param history per-epoch metrics as given to the listener
    * @param validationProbabilities validation probabilities of the final model: class 1 per row for
    *     binary tasks, row-major {@code n * classes} otherwise; null when diverged
-   * @param validationMetrics {@link Metrics} of those probabilities; empty when diverged
+   * @param validationMetrics {@link io.driftgate.core.stats.Metrics#trainingReport} of those
+   *     probabilities; empty when diverged
    * @param devices the devices trained on
    * @param trainMillis wall time of the loop
    */
@@ -220,8 +221,8 @@ public final class Fitter {
 
   private static Map<String, Double> metrics(float[] probs, int[] labels, int classes) {
     return classes == 2
-        ? Metrics.binary(probs, labels)
-        : Metrics.multiclass(probs, labels, classes);
+        ? io.driftgate.core.stats.Metrics.trainingReport(probs, labels)
+        : io.driftgate.core.stats.Metrics.multiclassReport(probs, labels, classes);
   }
 
   /** One optimizer step on samples {@code order[from..to)}; returns the summed loss. */
