@@ -195,6 +195,7 @@ final class LauncherCommand implements Callable<Integer> {
     Path registry = registryOptions.root(spec);
     LauncherOptions options =
         LauncherOptions.builder(specOption.spec)
+            .spec(spec)
             .backend(chosen)
             .registry(registryOptions.open(spec))
             .localDirs(

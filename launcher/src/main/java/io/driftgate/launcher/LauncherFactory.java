@@ -53,7 +53,7 @@ public final class LauncherFactory {
 
   /** Assembles the launcher of the spec's model; not started. */
   public AssembledLauncher assemble(LauncherOptions o) {
-    ModelSpec spec = SpecLoader.load(o.specFile());
+    ModelSpec spec = o.spec() != null ? o.spec() : SpecLoader.load(o.specFile());
     LauncherConfig config = config(o);
     JdbcModelRegistry registry = o.registry() != null ? o.registry() : JdbcModelRegistry.open(spec);
     StateDatabase state = StateDatabase.open(spec.state());

@@ -2,6 +2,7 @@ package io.driftgate.launcher;
 
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.spec.LauncherConfig;
+import io.driftgate.core.spec.ModelSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public final class LauncherOptions {
   public static final int DEFAULT_EXPLAIN_POINTS = 200;
 
   private final Path specFile;
+  private final ModelSpec spec;
   private final LauncherConfig.Backend backend;
   private final JdbcModelRegistry registry;
   private final Path studiesDir;
@@ -45,6 +47,7 @@ public final class LauncherOptions {
 
   private LauncherOptions(Builder b) {
     this.specFile = b.specFile;
+    this.spec = b.spec;
     this.backend = b.backend;
     this.registry = b.registry;
     this.studiesDir = b.studiesDir;
@@ -66,6 +69,14 @@ public final class LauncherOptions {
 
   public Path specFile() {
     return specFile;
+  }
+
+  /**
+   * The spec as the caller loaded it (with its overrides, such as a command line's lake and
+   * bootstrap servers); null: the factory loads {@link #specFile()}.
+   */
+  public ModelSpec spec() {
+    return spec;
   }
 
   /** The backend that overrides the spec's {@code launcher.backend}; null: the spec's. */
@@ -128,6 +139,7 @@ public final class LauncherOptions {
   /** Builds {@link LauncherOptions}; every setting but the spec file has a default. */
   public static final class Builder {
     private final Path specFile;
+    private ModelSpec spec;
     private LauncherConfig.Backend backend;
     private JdbcModelRegistry registry;
     private Path studiesDir;
@@ -143,6 +155,12 @@ public final class LauncherOptions {
 
     private Builder(Path specFile) {
       this.specFile = Objects.requireNonNull(specFile, "specFile");
+    }
+
+    /** The loaded spec, overrides applied; its file stays {@code specFile} (trials read it). */
+    public Builder spec(ModelSpec spec) {
+      this.spec = spec;
+      return this;
     }
 
     public Builder backend(LauncherConfig.Backend backend) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The lake-backed snapshot resolver on committed Iceberg lakes. */
 class LakeSnapshotResolverTest {
-  static final Path SPEC = Path.of("../../examples/flight-delay/driftgate.yaml");
+  static final Path SPEC = Path.of("../examples/flight-delay/driftgate.yaml");
 
   @TempDir Path root;
 

@@ -88,6 +88,19 @@ class LauncherFactoryTest {
   }
 
   @Test
+  void aSpecLoadedWithOverridesIsTheOneAssembled() throws Exception {
+    Path specFile = spec(LOCAL);
+    Path other = dir.resolve("other-lake").toAbsolutePath();
+    ModelSpec overridden = SpecLoader.load(specFile).withLakePath(other);
+
+    try (AssembledLauncher a =
+        LauncherFactory.withKubernetes(() -> client)
+            .assemble(LauncherOptions.builder(specFile).spec(overridden).build())) {
+      assertThat(a.spec().lake().path()).isEqualTo(other);
+    }
+  }
+
+  @Test
   void localSettingsComeFromTheSpecUnderTheOptionsOverrides() throws Exception {
     Path specFile = spec(LOCAL);
     ModelSpec spec = SpecLoader.load(specFile);
