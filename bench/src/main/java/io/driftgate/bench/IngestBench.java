@@ -1,6 +1,5 @@
 package io.driftgate.bench;
 
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.ingest.RecordCleaner;
@@ -25,9 +24,10 @@ import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
 import io.driftgate.streaming.ingest.RunnerDefaults;
 import io.driftgate.streaming.ingest.StopCondition;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
-import io.driftgate.streaming.kafka.ProduceResult;
-import io.driftgate.streaming.kafka.StreamProducer;
+import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.StreamProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

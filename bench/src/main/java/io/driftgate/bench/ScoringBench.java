@@ -1,6 +1,5 @@
 package io.driftgate.bench;
 
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.PredictionsTable;
 import io.driftgate.core.registry.JdbcModelRegistry;
@@ -14,9 +13,10 @@ import io.driftgate.streaming.ingest.IngestOptions;
 import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.RunnerDefaults;
 import io.driftgate.streaming.ingest.StopCondition;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
-import io.driftgate.streaming.kafka.ProduceResult;
-import io.driftgate.streaming.kafka.StreamProducer;
+import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.StreamProducer;
 import io.driftgate.trainer.TrainRequest;
 import io.driftgate.trainer.TrainResult;
 import io.driftgate.trainer.Trainer;

@@ -2,8 +2,8 @@ package io.driftgate.cli;
 
 import io.driftgate.core.drift.metrics.DriftMetric;
 import io.driftgate.core.gate.RankPolicy;
-import io.driftgate.core.generate.DriftMode;
 import io.driftgate.core.spec.LauncherConfig;
+import io.driftgate.testkit.generate.DriftMode;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.driftgate.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.driftgate.core.tune.TrialResult;
 import io.driftgate.streaming.ingest.IngestResult;
-import io.driftgate.streaming.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.ProduceResult;
 import io.driftgate.trainer.TrainResult;
 import io.driftgate.trainer.TuneRunner;
 import java.io.UncheckedIOException;

@@ -1,6 +1,5 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
@@ -13,7 +12,9 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.ScoringSpec;
 import io.driftgate.core.spec.StateSpec;
 import io.driftgate.core.spec.VolumeSpec;
+import io.driftgate.launcher.LocalLoop;
 import io.driftgate.launcher.RequestConsumer;
+import io.driftgate.launcher.TuneRunnerStep;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.ingest.IngestConfig;
@@ -22,10 +23,11 @@ import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
 import io.driftgate.streaming.ingest.RunnerDefaults;
 import io.driftgate.streaming.ingest.StopCondition;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
-import io.driftgate.streaming.kafka.ProduceResult;
-import io.driftgate.streaming.kafka.ProgressListener;
-import io.driftgate.streaming.kafka.StreamProducer;
+import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.ProgressListener;
+import io.driftgate.testkit.kafka.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -768,7 +770,7 @@ public final class Demo {
               spec.model(),
               LauncherConfig.load(training.specFile()),
               o,
-              LauncherCommand.snapshots(spec, false));
+              io.driftgate.launcher.LauncherFactory.snapshots(spec, false));
       LiveLauncher live =
           new LiveLauncher(loop, spec.source().kafka().bootstrapServers(), requestsTopic);
       loop.launcher().start();

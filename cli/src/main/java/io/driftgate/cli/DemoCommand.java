@@ -1,10 +1,10 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.generate.DriftConfig;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.testkit.generate.DriftConfig;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,7 +206,9 @@ final class DemoCommand implements Callable<Integer> {
     for (io.driftgate.schemas.RetrainRequest req : requests) {
       io.driftgate.core.run.RetrainRun run =
           machine.request(
-              req.getIdempotencyKey(), spec.model(), LauncherCommand.pinOnce(snapshots, req));
+              req.getIdempotencyKey(),
+              spec.model(),
+              io.driftgate.launcher.DryRun.pinOnce(snapshots, req, System.out));
       System.out.printf(
           "%n# Jobs 'driftgate launcher --kubernetes' creates for %s%s%n",
           run.key(),

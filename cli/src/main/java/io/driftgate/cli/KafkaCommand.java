@@ -1,6 +1,6 @@
 package io.driftgate.cli;
 
-import io.driftgate.streaming.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

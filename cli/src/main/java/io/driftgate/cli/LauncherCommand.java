@@ -1,36 +1,23 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.monitor.MonitorStore;
-import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.RetrainRun;
-import io.driftgate.core.run.RunMachine;
-import io.driftgate.core.run.RunPolicy;
-import io.driftgate.core.run.RunRequest;
-import io.driftgate.core.run.RunStep;
 import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.state.DatabaseLease;
 import io.driftgate.core.state.Endpoints;
 import io.driftgate.core.state.StateDatabase;
-import io.driftgate.launcher.Backend;
+import io.driftgate.launcher.AssembledLauncher;
 import io.driftgate.launcher.DatabaseLeaderElection;
-import io.driftgate.launcher.JobRenderer;
-import io.driftgate.launcher.KafkaSourceProgress;
-import io.driftgate.launcher.KatibBackend;
-import io.driftgate.launcher.KatibRenderer;
-import io.driftgate.launcher.KubernetesBackend;
+import io.driftgate.launcher.DryRun;
 import io.driftgate.launcher.KubernetesLeaderElection;
-import io.driftgate.launcher.LakeSnapshotResolver;
 import io.driftgate.launcher.Launcher;
+import io.driftgate.launcher.LauncherFactory;
 import io.driftgate.launcher.LauncherHttp;
+import io.driftgate.launcher.LauncherOptions;
 import io.driftgate.launcher.LeaderElection;
 import io.driftgate.launcher.RequestConsumer;
-import io.driftgate.launcher.SnapshotResolver;
-import io.driftgate.launcher.StoreStepArtifacts;
-import io.driftgate.schemas.RetrainRequest;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,80 +182,43 @@ final class LauncherCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RunsCommand.legacyRunsDir(runsDir);
     ModelSpec spec = specOption.load();
-    LauncherConfig config = LauncherConfig.load(specOption.spec);
-    if (kubernetes) {
-      config = config.withBackend(LauncherConfig.Backend.KUBERNETES);
-    } else if (backend != null) {
-      config = config.withBackend(backend);
+    LauncherConfig.Backend chosen = kubernetes ? LauncherConfig.Backend.KUBERNETES : backend;
+    if (dryRun) {
+      return DryRun.print(
+          spec,
+          LauncherFactory.config(LauncherOptions.builder(specOption.spec).backend(chosen).build()),
+          System.out);
     }
     // Studies and gate reports of the local backend default to siblings of --registry, else of
     // 'registry' next to the lake; the registry itself is the spec's state database and artifact
     // store unless --registry names a standalone one.
     Path registry = registryOptions.root(spec);
+    LauncherOptions options =
+        LauncherOptions.builder(specOption.spec)
+            .spec(spec)
+            .backend(chosen)
+            .registry(registryOptions.open(spec))
+            .localDirs(
+                studiesDir != null ? studiesDir : registry.resolveSibling("studies"),
+                registry.resolveSibling("gate-reports"))
+            .grid(grid.isEmpty() ? Map.of() : grid(grid))
+            .params(params)
+            .parallelism(parallelism)
+            .seed(seed)
+            .build();
+    try (AssembledLauncher assembled = LauncherFactory.create().assemble(options)) {
+      return run(spec, assembled);
+    }
+  }
+
+  private int run(ModelSpec spec, AssembledLauncher assembled) throws Exception {
+    LauncherConfig config = assembled.config();
+    StateDatabase state = assembled.state();
     String topic = spec.drift().requestsTopicOr(spec.model());
-    if (dryRun) {
-      return dryRun(spec, config);
-    }
-    StateDatabase state = StateDatabase.open(spec.state());
-    Launcher launcher;
-    LocalLoop loop = null;
-    io.fabric8.kubernetes.client.KubernetesClient client = null;
-    io.driftgate.core.registry.JdbcModelRegistry kubernetesRegistry = null;
-    if (config.backend() == LauncherConfig.Backend.LOCAL) {
-      LocalLoop.Options o =
-          new LocalLoop.Options(
-              specOption.spec,
-              spec.lake().path(),
-              spec.state(),
-              registry.resolveSibling("gate-reports"),
-              studiesDir != null ? studiesDir : registry.resolveSibling("studies"),
-              registryOptions.open(spec),
-              grid.isEmpty() ? config.grid() : grid(grid),
-              mergedParams(config),
-              parallelism != null ? parallelism : config.parallelism(),
-              "1g",
-              seed,
-              2000,
-              200);
-      loop = new LocalLoop(spec.model(), config, o, snapshots(spec, false));
-      launcher = loop.launcher();
-    } else {
-      Clock clock = Clock.systemUTC();
-      client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
-      // the launcher alone writes the registry: it applies what the gate pods decided
-      kubernetesRegistry = registryOptions.open(spec);
-      StoreStepArtifacts artifacts = new StoreStepArtifacts(kubernetesRegistry, spec.model());
-      Backend backend =
-          config.backend() == LauncherConfig.Backend.KATIB
-              ? new KatibBackend(
-                  client,
-                  new KatibRenderer(config, spec.model(), artifacts.root()),
-                  spec.model(),
-                  artifacts)
-              : new KubernetesBackend(
-                  client,
-                  new JobRenderer(
-                      config, spec.model(), JobRenderer.Tuner.INDEXED_JOB, artifacts.root()),
-                  spec.model(),
-                  artifacts);
-      launcher =
-          Launcher.builder()
-              .setModel(spec.model())
-              .setStore(new JdbcRunStore(state))
-              .setMachine(new RunMachine(RunPolicy.of(config), clock))
-              .setBackend(backend)
-              .optMaxInFlight(Math.max(1, spec.volume().maxInFlight()))
-              .optClock(clock)
-              .optTickInterval(Duration.ofSeconds(5))
-              // Job pods have no database (the catalog's): they read the pinned snapshot from its
-              // metadata file, through the warehouse's FileIO.
-              .optPinning(Launcher.Pinning.of(snapshots(spec, true)))
-              .build();
-    }
     System.out.printf(
         "launcher %s (%s backend): requests from '%s' at %s, runs in %s%n",
         spec.model(),
-        config.backend().name().toLowerCase(java.util.Locale.ROOT),
+        assembled.backendName(),
         topic,
         spec.source().kafka().bootstrapServers(),
         state.describe());
@@ -280,12 +230,12 @@ final class LauncherCommand implements Callable<Integer> {
     AtomicBoolean standingBy = new AtomicBoolean();
     AtomicBoolean lost = new AtomicBoolean();
     // /ui shows the champion's history from the registry this launcher promotes into.
-    io.driftgate.core.registry.JdbcModelRegistry ledger =
-        loop != null ? loop.registry() : kubernetesRegistry;
+    io.driftgate.core.registry.JdbcModelRegistry ledger = assembled.registry();
     // Closed in reverse: the launcher stops before the lease is released.
     try (LeaderElection election =
-            leaderElection(spec.model(), config, state, client, System.getenv());
-        Launcher l = launcher;
+            leaderElection(
+                spec.model(), config, state, assembled.kubernetes().orElse(null), System.getenv());
+        Launcher l = assembled.launcher();
         LauncherHttp http =
             httpPort == null
                 ? null
@@ -357,13 +307,6 @@ final class LauncherCommand implements Callable<Integer> {
         }
         throw e;
       }
-    } finally {
-      if (loop != null) {
-        loop.close();
-      }
-      if (client != null) {
-        client.close();
-      }
     }
   }
 
@@ -423,117 +366,12 @@ final class LauncherCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The spec's lake, and its source topic and ingest consumer group to tell when ingestion has
-   * committed everything (see {@link LakeSnapshotResolver}).
-   */
-  static SnapshotResolver snapshots(ModelSpec spec, boolean metadataLocations) {
-    var kafka = spec.source().kafka();
-    return LakeSnapshotResolver.forSpec(
-        spec,
-        spec.lake().path(),
-        metadataLocations,
-        new KafkaSourceProgress(kafka.clientProperties(), kafka.topic(), kafka.consumerGroup()));
-  }
-
   private LauncherHttp serve(Launcher l, java.util.function.BooleanSupplier ready)
       throws IOException {
     LauncherHttp http = httpOptions.start(l, httpPort, ready);
     System.out.printf(
         "http endpoint on %s:%d (%s)%n", httpOptions.host, http.port(), http.localUri());
     return http;
-  }
-
-  private int dryRun(ModelSpec spec, LauncherConfig config) {
-    MonitorStore monitor = MonitorStore.open(spec.state(), spec.model());
-    List<RetrainRequest> requests = monitor.requests();
-    if (requests.isEmpty()) {
-      System.out.println(
-          "no retrain requests of "
-              + spec.model()
-              + " in the state database "
-              + spec.state().describe());
-      return 0;
-    }
-    JobRenderer renderer = new JobRenderer(config, spec.model());
-    RunMachine machine = new RunMachine(RunPolicy.of(config), Clock.systemUTC());
-    // The lake only (no Kafka): a request the lake does not cover yet shows a placeholder.
-    try (SnapshotResolver lake =
-        LakeSnapshotResolver.forSpec(
-            spec,
-            spec.lake().path(),
-            config.backend() != LauncherConfig.Backend.LOCAL && !spec.lake().hasConfiguredCatalog(),
-            null)) {
-      for (RetrainRequest r : requests) {
-        RunRequest what = pinOnce(lake, r);
-        if (config.backend() == LauncherConfig.Backend.LOCAL) {
-          System.out.printf(
-              "would run %s locally: tune on [%s, %s) of lake snapshot %s, then gate%n",
-              r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo(), what.lakeSnapshot());
-          continue;
-        }
-        RetrainRun run = machine.request(r.getIdempotencyKey(), spec.model(), what);
-        if (config.backend() == LauncherConfig.Backend.KATIB) {
-          printKatib(new KatibRenderer(config, spec.model()), run);
-          continue;
-        }
-        System.out.println("# run " + run.key() + ": tuning Job");
-        System.out.println(renderer.yaml(run, RunStep.TUNE, 1));
-        System.out.println("---");
-        System.out.println("# run " + run.key() + ": best model + gate Job");
-        System.out.println(renderer.yaml(run, RunStep.BEST, 1));
-      }
-    }
-    return 0;
-  }
-
-  /** Placeholder of a snapshot the launcher would pin later, in dry-run output. */
-  static final String SNAPSHOT_PLACEHOLDER = "<lake-snapshot>";
-
-  /**
-   * The request's snapshot, else the one the lake would pin now, else {@link #SNAPSHOT_PLACEHOLDER}
-   * (the launcher waits for the lake to cover the range).
-   */
-  static RunRequest pinOnce(SnapshotResolver lake, RetrainRequest r) {
-    RunRequest what = RunRequest.from(r);
-    if (what.lakeSnapshot() != null) {
-      return what;
-    }
-    SnapshotResolver.Resolution p;
-    try {
-      p = lake.resolve(r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo());
-    } catch (RuntimeException e) {
-      p = SnapshotResolver.Resolution.notYet("the lake cannot be read: " + e.getMessage());
-    }
-    if (p.covered()) {
-      System.out.printf(
-          "# run %s: lake snapshot %d (%s)%n", r.getIdempotencyKey(), p.snapshotId(), p.detail());
-      return what.withLakeSnapshot(Long.toString(p.snapshotId()), p.metadataLocation());
-    }
-    System.out.printf(
-        "# run %s: no lake snapshot covers [%s, %s) yet (%s); the launcher waits for one, shown"
-            + " as %s%n",
-        r.getIdempotencyKey(), r.getDataFrom(), r.getDataTo(), p.detail(), SNAPSHOT_PLACEHOLDER);
-    return what.withLakeSnapshot(SNAPSHOT_PLACEHOLDER, null);
-  }
-
-  private static void printKatib(KatibRenderer katib, RetrainRun run) {
-    System.out.println("# run " + run.key() + ": tuning study, a Katib Experiment");
-    System.out.println(katib.yaml(run, 1));
-    System.out.println("---");
-    System.out.println(
-        "# run "
-            + run.key()
-            + ": best model + gate Job; the --param values <best-NAME> are placeholders for"
-            + " the Experiment's optimal trial");
-    System.out.println(katib.bestYamlWithPlaceholders(run));
-  }
-
-  /** The spec's launcher.params, overridden by --param. */
-  private Map<String, String> mergedParams(LauncherConfig config) {
-    Map<String, String> m = new LinkedHashMap<>(config.params());
-    m.putAll(params);
-    return m;
   }
 
   static Map<String, List<String>> grid(List<String> specs) {

@@ -1,11 +1,11 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.generate.DriftConfig;
-import io.driftgate.core.generate.DriftMode;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.spec.ModelSpec;
-import io.driftgate.streaming.kafka.ProduceResult;
-import io.driftgate.streaming.kafka.StreamProducer;
+import io.driftgate.testkit.generate.DriftConfig;
+import io.driftgate.testkit.generate.DriftMode;
+import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.StreamProducer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,7 +108,9 @@ final class ProduceCommand implements Callable<Integer> {
             .malformedFraction(gen.malformed)
             .v1Fraction(v1Fraction);
     if (driftAt >= 0) {
-      b.drift(new DriftConfig(driftAt, driftMode, driftRamp, gen.featureShift(1.0), gen.labelShift(1.0)));
+      b.drift(
+          new DriftConfig(
+              driftAt, driftMode, driftRamp, gen.featureShift(1.0), gen.labelShift(1.0)));
     }
     return b.build();
   }

@@ -9,6 +9,7 @@ import io.driftgate.core.planted.BeamInCore;
 import io.driftgate.core.plantedcyclea.PlantedA;
 import io.driftgate.core.plantedcycleb.PlantedB;
 import io.driftgate.core.testing.ArchitectureRules;
+import io.driftgate.launcher.planted.LauncherStartsBroker;
 import io.driftgate.streaming.planted.StreamingCallsCli;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,21 @@ class ArchitectureRulesTest {
     assertThat(result.getFailureReport().toString())
         .contains("io.driftgate.streaming.planted.StreamingCallsCli")
         .contains("io.driftgate.cli.Main");
+  }
+
+  @Test
+  void layeringRuleFailsOnAProductionModuleThatUsesTheTestkit() {
+    JavaClasses planted =
+        new ClassFileImporter()
+            .importClasses(
+                LauncherStartsBroker.class, io.driftgate.testkit.kafka.EmbeddedKafka.class);
+
+    EvaluationResult result = ArchitectureRules.moduleLayering().evaluate(planted);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().toString())
+        .contains("io.driftgate.launcher.planted.LauncherStartsBroker")
+        .contains("io.driftgate.testkit.kafka.EmbeddedKafka");
   }
 
   @Test

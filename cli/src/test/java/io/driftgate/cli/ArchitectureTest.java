@@ -33,6 +33,7 @@ class ArchitectureTest {
   @ValueSource(
       strings = {
         "io.driftgate.core",
+        "io.driftgate.testkit",
         "io.driftgate.streaming",
         "io.driftgate.trainer",
         "io.driftgate.gate",

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.streaming.ingest.IngestResult;
-import io.driftgate.streaming.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.ProduceResult;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

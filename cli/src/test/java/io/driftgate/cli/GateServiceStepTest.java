@@ -9,6 +9,7 @@ import io.driftgate.core.run.RunRequest;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.gate.TriggerEvidence;
+import io.driftgate.launcher.GateServiceStep;
 import io.driftgate.schemas.RetrainRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.schemas.RetrainRequest;
+import io.driftgate.testkit.lake.CommittedLakes;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
@@ -127,7 +127,7 @@ class LauncherDryRunTest extends ConsoleCapture {
     assertThat(tune.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
         .startsWith("tune", "--prepare-only")
         .containsSubsequence("--from", FROM.toString(), "--to", TO.toString())
-        .containsSubsequence("--snapshot", LauncherCommand.SNAPSHOT_PLACEHOLDER)
+        .containsSubsequence("--snapshot", io.driftgate.launcher.DryRun.SNAPSHOT_PLACEHOLDER)
         .doesNotContain("--metadata-location");
     assertThat(tune.getSpec().getTemplate().getSpec().getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)

@@ -6,7 +6,7 @@ import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,6 @@ package io.driftgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.generate.DriftConfig;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeMaintenance;
 import io.driftgate.core.registry.JdbcModelRegistry;
@@ -15,6 +13,8 @@ import io.driftgate.core.run.RunState;
 import io.driftgate.core.run.Transition;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.RetrainRequest;
+import io.driftgate.testkit.generate.DriftConfig;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

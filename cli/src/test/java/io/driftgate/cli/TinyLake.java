@@ -1,6 +1,6 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.testkit.lake.CommittedLakes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

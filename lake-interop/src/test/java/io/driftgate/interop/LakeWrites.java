@@ -1,8 +1,5 @@
 package io.driftgate.interop;
 
-import io.driftgate.core.generate.FlightStreamGenerator;
-import io.driftgate.core.generate.GeneratedRecord;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.RecordCleaner;
 import io.driftgate.core.ingest.SourceRef;
@@ -15,6 +12,9 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.wire.DecodeException;
 import io.driftgate.schemas.DeadLetter;
+import io.driftgate.testkit.generate.FlightStreamGenerator;
+import io.driftgate.testkit.generate.GeneratedRecord;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -7,7 +7,7 @@ import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeOffsets;
 import io.driftgate.core.lake.LakeTables;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.testkit.lake.CommittedLakes;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

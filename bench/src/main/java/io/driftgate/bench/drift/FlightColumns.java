@@ -1,12 +1,12 @@
 package io.driftgate.bench.drift;
 
 import io.driftgate.core.drift.profile.ProfiledFeature;
-import io.driftgate.core.generate.DriftConfig;
-import io.driftgate.core.generate.FlightStreamGenerator;
-import io.driftgate.core.generate.GeneratedRecord;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.wire.DecodeException;
 import io.driftgate.core.wire.RecordDecoder;
+import io.driftgate.testkit.generate.DriftConfig;
+import io.driftgate.testkit.generate.FlightStreamGenerator;
+import io.driftgate.testkit.generate.GeneratedRecord;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

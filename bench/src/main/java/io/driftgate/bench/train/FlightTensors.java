@@ -1,8 +1,5 @@
 package io.driftgate.bench.train;
 
-import io.driftgate.core.generate.FlightStreamGenerator;
-import io.driftgate.core.generate.GeneratedRecord;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.RecordCleaner;
 import io.driftgate.core.ingest.SourceRef;
@@ -10,6 +7,9 @@ import io.driftgate.core.spec.FeatureSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.wire.DecodeException;
+import io.driftgate.testkit.generate.FlightStreamGenerator;
+import io.driftgate.testkit.generate.GeneratedRecord;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import io.driftgate.trainer.Preprocessing;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -60,7 +60,9 @@ public final class ArchitectureRules {
   /**
    * The module graph, as Maven declares it, for production code: core at the bottom, the engines'
    * modules above it (streaming uses the trainer to load the champion it scores with), the CLI
-   * (which assembles them) on top, and bench beside the CLI.
+   * (which parses and calls the launcher's factory) on top, and bench beside the CLI. The testkit
+   * (generators, embedded broker) sits on core and only the CLI's demo commands and bench use it:
+   * no production module does.
    */
   public static ArchRule moduleLayering() {
     return layeredArchitecture()
@@ -70,6 +72,8 @@ public final class ArchitectureRules {
         .definedBy("io.driftgate.schemas..")
         .layer("Core")
         .definedBy("io.driftgate.core..")
+        .layer("Testkit")
+        .definedBy("io.driftgate.testkit..")
         .layer("Streaming")
         .definedBy("io.driftgate.streaming..")
         .layer("Trainer")
@@ -88,17 +92,21 @@ public final class ArchitectureRules {
         .mayOnlyBeAccessedByLayers("Bench")
         .whereLayer("Launcher")
         .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        // The launcher's local backend runs tuning studies and the gate in process.
         .whereLayer("Gate")
-        .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .mayOnlyBeAccessedByLayers("Launcher", "Cli", "Bench")
         // Streaming scores records with the champion through the trainer's saved-model loader.
         .whereLayer("Trainer")
-        .mayOnlyBeAccessedByLayers("Streaming", "Gate", "Cli", "Bench")
+        .mayOnlyBeAccessedByLayers("Streaming", "Gate", "Launcher", "Cli", "Bench")
         .whereLayer("Streaming")
         .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .whereLayer("Testkit")
+        .mayOnlyBeAccessedByLayers("Cli", "Bench")
         .whereLayer("Core")
-        .mayOnlyBeAccessedByLayers("Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench")
+        .mayOnlyBeAccessedByLayers(
+            "Testkit", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench")
         .whereLayer("Schemas")
         .mayOnlyBeAccessedByLayers(
-            "Core", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench");
+            "Core", "Testkit", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench");
   }
 }

@@ -2,10 +2,10 @@ package io.driftgate.streaming.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.generate.GeneratedRecord;
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.RecordClassifier;
 import io.driftgate.core.ingest.SourceRef;
+import io.driftgate.testkit.generate.GeneratedRecord;
 import java.util.List;
 import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;

@@ -2,11 +2,11 @@ package io.driftgate.streaming.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.generate.FlightStreamGenerator;
-import io.driftgate.core.generate.GeneratedRecord;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.testkit.generate.FlightStreamGenerator;
+import io.driftgate.testkit.generate.GeneratedRecord;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

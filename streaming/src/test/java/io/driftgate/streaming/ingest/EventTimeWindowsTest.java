@@ -1,15 +1,15 @@
 package io.driftgate.streaming.ingest;
 
 import io.driftgate.core.drift.profile.DatasetProfile;
-import io.driftgate.core.generate.FlightStreamGenerator;
-import io.driftgate.core.generate.GeneratedRecord;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
 import io.driftgate.streaming.monitor.ProfileWindows;
 import io.driftgate.streaming.monitor.WindowedProfile;
 import io.driftgate.streaming.row.LakeEntry;
+import io.driftgate.testkit.generate.FlightStreamGenerator;
+import io.driftgate.testkit.generate.GeneratedRecord;
+import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;

@@ -2,12 +2,12 @@ package io.driftgate.streaming.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.generate.GeneratedRecord;
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.ingest.RecordClassifier;
 import io.driftgate.core.ingest.SourceRef;
 import io.driftgate.streaming.row.LakeEntry;
+import io.driftgate.testkit.generate.GeneratedRecord;
 import java.io.ByteArrayOutputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;

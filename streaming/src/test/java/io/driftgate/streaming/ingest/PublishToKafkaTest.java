@@ -3,7 +3,7 @@ package io.driftgate.streaming.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.driftgate.streaming.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

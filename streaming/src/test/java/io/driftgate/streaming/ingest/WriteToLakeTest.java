@@ -131,8 +131,8 @@ class WriteToLakeTest {
 
   @Test
   void aReplayOfOnlyCommittedOffsetsStillMovesTheGroupOffset() throws Exception {
-    try (io.driftgate.streaming.kafka.EmbeddedKafka kafka =
-        io.driftgate.streaming.kafka.EmbeddedKafka.start()) {
+    try (io.driftgate.testkit.kafka.EmbeddedKafka kafka =
+        io.driftgate.testkit.kafka.EmbeddedKafka.start()) {
       kafka.createTopic("t", 1);
       // The lake holds 0..99 but the group never got its commit (killed in between).
       run(entries(0, 0, 100), sink());
@@ -163,8 +163,8 @@ class WriteToLakeTest {
 
   @Test
   void transactionMarkersDoNotStopTheGroupOffset() throws Exception {
-    try (io.driftgate.streaming.kafka.EmbeddedKafka kafka =
-        io.driftgate.streaming.kafka.EmbeddedKafka.start()) {
+    try (io.driftgate.testkit.kafka.EmbeddedKafka kafka =
+        io.driftgate.testkit.kafka.EmbeddedKafka.start()) {
       kafka.createTopic("t", 1);
       java.util.Properties p = new java.util.Properties();
       p.put("bootstrap.servers", kafka.bootstrapServers());

@@ -2,8 +2,6 @@ package io.driftgate.streaming.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.generate.DriftConfig;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DriftReport;
@@ -13,9 +11,11 @@ import io.driftgate.streaming.ingest.IngestOptions;
 import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.RunnerDefaults;
 import io.driftgate.streaming.ingest.StopCondition;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
-import io.driftgate.streaming.kafka.ProduceResult;
-import io.driftgate.streaming.kafka.StreamProducer;
+import io.driftgate.testkit.generate.DriftConfig;
+import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.StreamProducer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.driftgate.streaming.it;
 
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

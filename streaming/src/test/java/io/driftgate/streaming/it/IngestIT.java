@@ -2,7 +2,6 @@ package io.driftgate.streaming.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.spec.ModelSpec;
@@ -15,9 +14,10 @@ import io.driftgate.streaming.ingest.IngestResult;
 import io.driftgate.streaming.ingest.KafkaOffsets;
 import io.driftgate.streaming.ingest.RunnerDefaults;
 import io.driftgate.streaming.ingest.StopCondition;
-import io.driftgate.streaming.kafka.EmbeddedKafka;
-import io.driftgate.streaming.kafka.ProduceResult;
-import io.driftgate.streaming.kafka.StreamProducer;
+import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.kafka.EmbeddedKafka;
+import io.driftgate.testkit.kafka.ProduceResult;
+import io.driftgate.testkit.kafka.StreamProducer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -1,9 +1,6 @@
 package io.driftgate.streaming.monitor;
 
 import io.driftgate.core.drift.profile.DatasetProfile;
-import io.driftgate.core.generate.FlightStreamGenerator;
-import io.driftgate.core.generate.GeneratedRecord;
-import io.driftgate.core.generate.GeneratorConfig;
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.ingest.RecordCleaner;
@@ -11,6 +8,9 @@ import io.driftgate.core.ingest.SourceRef;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.streaming.row.LakeEntry;
+import io.driftgate.testkit.generate.FlightStreamGenerator;
+import io.driftgate.testkit.generate.GeneratedRecord;
+import io.driftgate.testkit.generate.GeneratorConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

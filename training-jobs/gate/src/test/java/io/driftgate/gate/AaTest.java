@@ -3,7 +3,7 @@ package io.driftgate.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.gate.Gate;
-import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.testkit.lake.CommittedLakes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

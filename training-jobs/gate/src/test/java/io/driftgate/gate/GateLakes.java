@@ -1,10 +1,10 @@
 package io.driftgate.gate;
 
-import io.driftgate.core.generate.DriftConfig;
 import io.driftgate.core.lake.LakeCommitter;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.testkit.generate.DriftConfig;
+import io.driftgate.testkit.lake.CommittedLakes;
 import io.driftgate.trainer.TrainRequest;
 import io.driftgate.trainer.TrainResult;
 import io.driftgate.trainer.Trainer;

@@ -9,7 +9,7 @@ import io.driftgate.core.lake.LakeFileWriter;
 import io.driftgate.core.lake.LakeTables;
 import io.driftgate.core.lake.OffsetRanges;
 import io.driftgate.core.spec.ModelSpec;
-import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.testkit.lake.CommittedLakes;
 import java.io.Closeable;
 import java.nio.file.Files;
 import java.nio.file.Path;

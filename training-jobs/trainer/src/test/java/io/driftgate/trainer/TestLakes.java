@@ -4,7 +4,7 @@ import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeCommitter;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
-import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.testkit.lake.CommittedLakes;
 import java.nio.file.Path;
 
 /** Small committed lakes of the flight-delay example for the trainer's tests. */

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.core.drift.profile.DatasetProfile;
-import io.driftgate.core.testing.CommittedLakes;
+import io.driftgate.testkit.lake.CommittedLakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

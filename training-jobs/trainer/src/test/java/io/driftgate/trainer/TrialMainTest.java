@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftgate.core.testing.CommittedLakes;
 import io.driftgate.core.tune.StudyFiles;
 import io.driftgate.core.tune.TrialContext;
+import io.driftgate.testkit.lake.CommittedLakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
