@@ -77,6 +77,18 @@ class DriftIT {
         assertThat(rows).hasSize(store.reports().size() * spec.features().size());
         assertThat(rows.stream().map(r -> r.getField("report_id")).distinct().count())
             .isEqualTo(store.reports().size());
+        // Beside them, window_profiles: every report's window and its reference, one row per
+        // (profile, feature); the windows that only built the reference too.
+        var profiles =
+            io.driftgate.core.lake.WindowProfileTable.read(
+                (org.apache.iceberg.catalog.Catalog) catalog, spec.model());
+        for (var r : store.reports()) {
+          assertThat(profiles).containsKeys(r.getReportId(), r.getReferenceId());
+        }
+        assertThat(
+                io.driftgate.core.lake.WindowProfileTable.rows(
+                    (org.apache.iceberg.catalog.Catalog) catalog, spec.model()))
+            .hasSize(profiles.size() * spec.features().size());
       }
       return new Run(store.reports(), requests, published);
     }
