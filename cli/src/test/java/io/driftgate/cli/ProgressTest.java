@@ -90,6 +90,8 @@ class ProgressTest {
     }
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertThat(text).doesNotContain("\r");
-    assertThat(text.strip()).startsWith("  committed: 100/100 records (100%) done, ");
+    // one closing line (the interval has not passed in between), indented under the demo's lines
+    assertThat(text).startsWith("  committed: 100/100 records (100%) done, ").endsWith(" s\n");
+    assertThat(text.lines()).hasSize(1);
   }
 }

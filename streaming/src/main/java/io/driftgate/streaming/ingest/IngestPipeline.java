@@ -6,7 +6,7 @@ import io.driftgate.core.spec.ScoringSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.streaming.monitor.DetectDrift;
-import io.driftgate.streaming.monitor.LabelWindows;
+import io.driftgate.streaming.monitor.LabelBatches;
 import io.driftgate.streaming.monitor.ProfileWindows;
 import io.driftgate.streaming.monitor.WindowedProfile;
 import io.driftgate.streaming.row.LakeEntry;
@@ -234,7 +234,7 @@ public final class IngestPipeline {
                         config.spec().model()));
         if (profiles != null) {
           // Late labels feed the performance monitor too.
-          profiles = LabelWindows.withProfiles(profiles, joined, config.spec());
+          profiles = LabelBatches.withProfiles(profiles, joined, config.spec());
         }
       }
     } else if (config.monitor()) {

@@ -133,8 +133,15 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private transient DriftMonitor monitor;
     private transient PerformanceMonitor performance;
     private transient PerformanceEvidence pendingEvidence;
+
+    /**
+     * Late labels' evidence waits for a compared window that ends after the labelled records that
+     * raised it: the request's range then holds the new regime (labels may be joined ahead of the
+     * drift windows, which wait for the watermark).
+     */
+    private transient long pendingNotBefore;
+
     private transient long lastPerformanceEnd;
-    private transient long lastLabelsEnd;
     private transient String savedPerformance;
     private transient Map<String, Map<String, Double>> validation;
 
@@ -217,13 +224,16 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
         PerformanceEvidence e = lateLabels(w);
         if (e != null && pendingEvidence == null) {
           pendingEvidence = e;
+          pendingNotBefore = w.endMillis();
         }
         return;
       }
       // With a labels topic the detector's labels come from the join only (the same event's label
       // in the record too would count twice).
       PerformanceEvidence evidence =
-          spec.scoring().labelsTopic() != null ? pendingEvidence : performance(w);
+          spec.scoring().labelsTopic() == null
+              ? performance(w)
+              : w.endMillis() >= pendingNotBefore ? pendingEvidence : null;
       DatasetProfile current = DatasetProfile.fromBytes(w.profile());
       Instant start = Instant.ofEpochMilli(w.startMillis());
       Instant end = Instant.ofEpochMilli(w.endMillis());
@@ -234,7 +244,8 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       if (evidence != null && outcome.referenceWindow()) {
         // the reference is still being built: the alarm counts on the first compared window
         pendingEvidence = evidence;
-      } else if (outcome.report().filter(r -> !r.getReportId().contains("-late-")).isPresent()) {
+      } else if (evidence != null
+          && outcome.report().filter(r -> !r.getReportId().contains("-late-")).isPresent()) {
         pendingEvidence = null; // the policy has seen it
       }
       windows.inc();
@@ -306,30 +317,19 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       return feed(w);
     }
 
-    /** A labels-only window (late labels joined): fed once, in arrival-window order. */
+    /** A batch of late labels joined with their predictions: fed at once, in arrival order. */
     private PerformanceEvidence lateLabels(WindowedProfile w) {
-      if (w.labelled() == null || w.endMillis() <= lastLabelsEnd) {
-        LOG.info(
-            "late labels of {}: window ending {} after {}: not fed again",
-            spec.model(),
-            Instant.ofEpochMilli(w.endMillis()),
-            Instant.ofEpochMilli(lastLabelsEnd));
+      if (w.labelled() == null) {
         return null;
       }
-      lastLabelsEnd = w.endMillis();
-      LOG.info(
-          "late labels of {}: window ending {} (after the last compared window {}) feeds the"
-              + " performance monitor",
+      LOG.debug(
+          "late labels of {}: records {} to {} feed the performance monitor",
           spec.model(),
-          Instant.ofEpochMilli(w.endMillis()),
-          Instant.ofEpochMilli(lastPerformanceEnd == 0 ? monitorEnd() : lastPerformanceEnd));
+          Instant.ofEpochMilli(w.startMillis()),
+          Instant.ofEpochMilli(w.endMillis()));
       PerformanceEvidence before = pendingEvidence;
       PerformanceEvidence e = feed(w);
       return e == before ? null : e;
-    }
-
-    private long monitorEnd() {
-      return monitor == null ? 0 : monitor.state().lastWindowEnd();
     }
 
     private PerformanceEvidence feed(WindowedProfile w) {

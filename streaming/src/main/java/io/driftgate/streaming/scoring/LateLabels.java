@@ -32,7 +32,7 @@ import org.joda.time.Instant;
  * ({@link JoinLabels}, state bounded by {@code scoring.labels.maxDelay}); the pairs go to the
  * lake's {@code labelled_predictions} table and the labels that never found their prediction to
  * {@code unmatched_labels}. The output is the joined pairs, for the performance monitor ({@code
- * LabelWindows}).
+ * LabelBatches}).
  */
 public final class LateLabels extends PTransform<PCollection<Prediction>, PCollection<Prediction>> {
   public static final String INVALID = "labels_invalid";
