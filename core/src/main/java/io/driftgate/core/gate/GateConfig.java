@@ -8,7 +8,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Gate settings.
+ * Gate settings: the one record of them. The spec's {@code gate} section sets {@code alpha}, {@code
+ * minEffect}, {@code floors} and {@code forbiddenFeatures} ({@code ModelSpec.gate()}); a gate
+ * request sets the rest ({@code GateRequest.policy()}).
  *
  * @param additivityTolerance largest allowed |Σφ − (f(x) − E f)| over the explanations
  * @param forbiddenFeatures feature names that must carry little importance (e.g. protected
@@ -37,7 +39,8 @@ public record GateConfig(
     double minEffect,
     Map<String, Double> floors,
     int bootstrapResamples,
-    long seed) {
+    long seed)
+    implements java.io.Serializable {
 
   public GateConfig {
     if (!(additivityTolerance >= 0)) {

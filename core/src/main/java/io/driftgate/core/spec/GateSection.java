@@ -1,27 +1,37 @@
 package io.driftgate.core.spec;
 
+import io.driftgate.core.gate.GateConfig;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** Parses {@code gate}: the promotion gate's test, floors and forbidden features. */
+/**
+ * Parses {@code gate} into the gate's one settings record, {@link GateConfig}: the spec sets the
+ * test's alpha and minimum effect, the floors and the forbidden features; the rest keep their
+ * defaults until a gate request sets them.
+ */
 final class GateSection {
+  private static final GateConfig DEFAULTS = GateConfig.defaults();
+
   static final List<String> KEYS = List.of("alpha", "minEffect", "floors", "forbiddenFeatures");
 
   private GateSection() {}
 
-  static GateSpec parse(SpecReader r, Map<String, Object> root) {
+  static GateConfig parse(SpecReader r, Map<String, Object> root) {
     Map<String, Object> m = r.section(root, "", "gate", false, KEYS);
     if (m == null) {
-      return GateSpec.defaults();
+      return GateConfig.defaults();
     }
-    Double alpha = r.number(m, "gate", "alpha", GateSpec.DEFAULT_ALPHA);
-    if (alpha != null && (alpha <= 0 || alpha >= 1)) {
+    Double alpha = r.number(m, "gate", "alpha", DEFAULTS.alpha());
+    if (alpha <= 0 || alpha >= 1) {
       r.err("gate.alpha", m.get("alpha"), "is outside (0, 1)", "expected e.g. 0.05");
+      alpha = DEFAULTS.alpha();
     }
-    Double minEffect = r.number(m, "gate", "minEffect", GateSpec.DEFAULT_MIN_EFFECT);
-    if (minEffect != null && minEffect < 0) {
+    Double minEffect = r.number(m, "gate", "minEffect", DEFAULTS.minEffect());
+    if (minEffect < 0) {
       r.err("gate.minEffect", m.get("minEffect"), "is negative", "expected 0 or more, e.g. 0.01");
+      minEffect = DEFAULTS.minEffect();
     }
     Map<String, Double> floors = new LinkedHashMap<>();
     Object fv = m.get("floors");
@@ -43,6 +53,11 @@ final class GateSection {
       }
     }
     List<String> forbidden = r.strings(m, "gate", "forbiddenFeatures");
-    return new GateSpec(alpha, minEffect, floors, forbidden);
+    return GateConfig.builder()
+        .alpha(alpha)
+        .minEffect(minEffect)
+        .floors(floors)
+        .forbiddenFeatures(new LinkedHashSet<>(forbidden))
+        .build();
   }
 }

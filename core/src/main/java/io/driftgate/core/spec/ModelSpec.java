@@ -1,5 +1,6 @@
 package io.driftgate.core.spec;
 
+import io.driftgate.core.gate.GateConfig;
 import io.driftgate.core.lake.LakeCatalog;
 import io.driftgate.core.lake.LakeLocation;
 import java.io.Serializable;
@@ -34,7 +35,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
   private final DriftSpec drift;
   private final VolumeSpec volume;
   private final TrainingSpec training;
-  private final GateSpec gate;
+  private final GateConfig gate;
   private final String readerSchemaJson;
   private final List<String> historySchemaJson;
   private final Map<Integer, String> registrySchemaJson;
@@ -69,7 +70,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
       DriftSpec drift,
       VolumeSpec volume,
       TrainingSpec training,
-      GateSpec gate,
+      GateConfig gate,
       String readerSchemaJson,
       List<String> historySchemaJson,
       Map<Integer, String> registrySchemaJson) {
@@ -93,7 +94,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
 
   /**
    * {@link #ModelSpec(String, SourceSpec, EventTimeSpec, LabelSpec, IdSpec, List, LakeSpec,
-   * DriftSpec, VolumeSpec, TrainingSpec, GateSpec, String, List, Map)} with the {@code state}
+   * DriftSpec, VolumeSpec, TrainingSpec, GateConfig, String, List, Map)} with the {@code state}
    * section (null: the lake's database and storage, see {@link StateSpec#of}).
    */
   public ModelSpec(
@@ -107,7 +108,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
       DriftSpec drift,
       VolumeSpec volume,
       TrainingSpec training,
-      GateSpec gate,
+      GateConfig gate,
       String readerSchemaJson,
       List<String> historySchemaJson,
       Map<Integer, String> registrySchemaJson,
@@ -123,7 +124,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
     this.drift = drift == null ? DriftSpec.defaults() : drift;
     this.volume = volume == null ? VolumeSpec.defaults() : volume;
     this.training = training == null ? TrainingSpec.defaults() : training;
-    this.gate = gate == null ? GateSpec.defaults() : gate;
+    this.gate = gate == null ? GateConfig.defaults() : gate;
     this.readerSchemaJson = Objects.requireNonNull(readerSchemaJson, "readerSchemaJson");
     this.historySchemaJson = historySchemaJson == null ? List.of() : List.copyOf(historySchemaJson);
     this.registrySchemaJson =
@@ -295,7 +296,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
     return training;
   }
 
-  public GateSpec gate() {
+  public GateConfig gate() {
     return gate;
   }
 

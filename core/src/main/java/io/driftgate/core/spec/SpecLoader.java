@@ -1,5 +1,6 @@
 package io.driftgate.core.spec;
 
+import io.driftgate.core.gate.GateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class SpecLoader {
     DriftSpec drift = DriftSection.parse(r, root, featureNames);
     VolumeSpec volume = VolumeSection.parse(r, root);
     TrainingSpec training = TrainingSection.parse(r, root);
-    GateSpec gate = GateSection.parse(r, root);
+    GateConfig gate = GateSection.parse(r, root);
     ScoringSpec scoring = ScoringSection.parse(r, root);
     LauncherConfig launcher = LauncherSection.parse(r, root.get("launcher"));
 

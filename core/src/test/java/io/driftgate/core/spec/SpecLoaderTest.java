@@ -109,7 +109,7 @@ class SpecLoaderTest {
     assertThat(spec.drift().consecutiveWindows()).isEqualTo(2);
     assertThat(spec.volume()).isEqualTo(new VolumeSpec(100_000, Duration.ofMinutes(10), 1, null));
     assertThat(spec.training()).isEqualTo(new TrainingSpec(42, 10, 0.05, 0.9, 256, 0.2));
-    assertThat(spec.gate()).isEqualTo(new GateSpec(0.05, 0.0, Map.of(), List.of()));
+    assertThat(spec.gate()).isEqualTo(io.driftgate.core.gate.GateConfig.defaults());
     assertThat(spec.idField()).isNull();
     assertThat(spec.source().schemaHistory()).isEmpty();
     assertThat(spec.source().schemaRegistryDir()).isNull();
@@ -169,8 +169,9 @@ class SpecLoaderTest {
     assertThat(spec.volume())
         .isEqualTo(new VolumeSpec(1000, Duration.ofSeconds(30), 2, Duration.ofDays(1)));
     assertThat(spec.training()).isEqualTo(new TrainingSpec(7, 3, 0.1, 0.5, 64, 0.25));
+    // the gate's settings record keeps floors sorted by metric (as the gate always used them)
     assertThat(spec.gate().floors())
-        .containsExactly(Map.entry("auc", 0.7), Map.entry("accuracy", 0.6));
+        .containsExactly(Map.entry("accuracy", 0.6), Map.entry("auc", 0.7));
     assertThat(spec.gate().forbiddenFeatures()).containsExactly("carrier");
     assertThat(spec.gate().alpha()).isEqualTo(0.01);
     assertThat(spec.gate().minEffect()).isEqualTo(0.02);
@@ -204,6 +205,8 @@ class SpecLoaderTest {
     }
     assertThat(copy).isEqualTo(spec).hasSameHashCodeAs(spec);
     assertThat(copy.readerSchema()).isEqualTo(spec.readerSchema());
+    assertThat(copy.gate()).isEqualTo(spec.gate());
+    assertThat(copy.launcher()).isEqualTo(spec.launcher());
     assertThat(copy.historySchemas()).isEqualTo(spec.historySchemas());
     assertThat(copy.registrySchemas()).isEqualTo(spec.registrySchemas());
     assertThat(copy.source().schemaFile()).isEqualTo(spec.source().schemaFile());

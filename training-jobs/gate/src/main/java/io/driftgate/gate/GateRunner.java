@@ -10,7 +10,6 @@ import io.driftgate.core.gate.GateConfig;
 import io.driftgate.core.gate.GateInputs;
 import io.driftgate.core.gate.GateReport;
 import io.driftgate.core.lake.Lake;
-import io.driftgate.core.spec.GateSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.stats.Metrics;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -52,12 +50,12 @@ public final class GateRunner {
   private GateRunner() {}
 
   /** The gate settings: the spec's {@code gate} section applied onto the request's policy. */
-  public static GateConfig config(GateSpec gate, GateRequest r) {
+  public static GateConfig config(GateConfig gate, GateRequest r) {
     return r.policy().toBuilder()
         .alpha(gate.alpha())
         .minEffect(gate.minEffect())
         .floors(gate.floors())
-        .forbiddenFeatures(new LinkedHashSet<>(gate.forbiddenFeatures()))
+        .forbiddenFeatures(gate.forbiddenFeatures())
         .seed(r.seed())
         .build();
   }
