@@ -1,5 +1,6 @@
 package io.driftgate.cli;
 
+import io.driftgate.testkit.kafka.BrokerClasspath;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,7 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    BrokerClasspath.require("kafka");
     EmbeddedKafka.PlainUser user =
         saslPlain == null ? null : EmbeddedKafka.PlainUser.parse(saslPlain);
     Path logDir = dir != null ? dir : java.nio.file.Files.createTempDirectory("driftgate-kafka-");
