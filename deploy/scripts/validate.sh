@@ -49,12 +49,14 @@ install_tools() {
 }
 
 install_tools
+# The image and text examples' corpora (Debian packages), which testkit's dataset tests read.
+bash "$ROOT/examples/scripts/fetch-datasets.sh"
 HELM="$TOOLS/bin/helm"
 mkdir -p "$OUT"
 
 step "shellcheck"
-shellcheck "$ROOT"/deploy/scripts/*.sh
-echo "shellcheck: $(find "$ROOT/deploy/scripts" -name '*.sh' | wc -l) script(s) clean"
+shellcheck "$ROOT"/deploy/scripts/*.sh "$ROOT"/examples/scripts/*.sh
+echo "shellcheck: $(find "$ROOT/deploy/scripts" "$ROOT/examples/scripts" -name '*.sh' | wc -l) script(s) clean"
 
 step "terraform (hcl2json structure + format)"
 node "$ROOT/deploy/scripts/tf-check.cjs" "$TOOLS" "$ROOT/infra/terraform" "$OUT/terraform"
