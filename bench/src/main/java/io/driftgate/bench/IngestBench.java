@@ -62,6 +62,11 @@ public final class IngestBench {
   /** Records per second of this process's CPU time, of the last measurement. */
   private static double lastPerCpuSecond;
 
+  /** Rows + dead letters committed after each Beam run's first commit, per second after it. */
+  private static final List<Double> steadyIngest = new ArrayList<>();
+
+  private static final List<Double> steadyMonitor = new ArrayList<>();
+
   /** CPU time of the whole process (every thread, the embedded broker's included). */
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
@@ -99,6 +104,14 @@ public final class IngestBench {
       baseline(base, kafka.bootstrapServers(), Math.min(20_000, records), work, false, 0);
       baseline(base, kafka.bootstrapServers(), Math.min(20_000, records), work, true, 0);
 
+      // ... and of the Beam side: one untimed ingest of the first tenth of each partition (its own
+      // lake, with the monitor), so that no timed run loads and compiles Flink and Beam alone.
+      Map<Integer, Long> tenth = new HashMap<>();
+      produced.endOffsets().forEach((partition, end) -> tenth.put(partition, end / 10));
+      forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
+      warmUp(base, tenth, work.resolve("lake-warm-up"));
+      System.out.printf("Beam warmed up (untimed ingest of %,d records)%n", records / 10);
+
       List<Double> parquet = new ArrayList<>();
       List<Double> iceberg = new ArrayList<>();
       List<Double> ingest = new ArrayList<>();
@@ -125,6 +138,13 @@ public final class IngestBench {
             run + 1, parquet.get(run), iceberg.get(run), ingest.get(run), monitor.get(run));
       }
       double p = median(parquet);
+      System.out.printf(
+          "after the first commit (medians): ingest %,.0f records/s (%.2f of the Iceberg"
+              + " baseline), ingest+monitor %,.0f (%.2f)%n",
+          median(steadyIngest),
+          median(steadyIngest) / median(iceberg),
+          median(steadyMonitor),
+          median(steadyMonitor) / median(iceberg));
       double i = median(iceberg);
       double b = median(ingest);
       double m = median(monitor);
@@ -227,6 +247,8 @@ public final class IngestBench {
       Lake.SnapshotInfo first = commits.get(0);
       double startup = (first.committedAtMillis() - wall0) / 1e3;
       long afterFirst = records - first.addedRows() - first.deadLetters();
+      (monitor ? steadyMonitor : steadyIngest)
+          .add(afterFirst / ((wallEnd - first.committedAtMillis()) / 1e3));
       System.out.printf(
           "    %s: %.1f s in all, first commit after %.1f s, then %,.0f records/s over %d commits%n",
           monitor ? "ingest+monitor" : "ingest",
@@ -236,6 +258,23 @@ public final class IngestBench {
           commits.size());
     }
     return records / secs;
+  }
+
+  /** One untimed Beam ingest up to {@code targets} (offsets per partition), to warm the JVM up. */
+  static void warmUp(ModelSpec base, Map<Integer, Long> targets, Path lake) {
+    ModelSpec spec = base.withLakePath(lake);
+    IngestOptions options =
+        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake()))
+            .as(IngestOptions.class);
+    // With the monitor, so that both Beam sides find their classes loaded and compiled.
+    IngestPipeline.run(
+        options,
+        IngestConfig.of(spec).withMonitor(true),
+        StopCondition.caughtUpWith(
+            spec.source().kafka().bootstrapServers(),
+            spec.source().kafka().topic(),
+            spec.source().kafka().consumerGroup(),
+            () -> targets));
   }
 
   /**

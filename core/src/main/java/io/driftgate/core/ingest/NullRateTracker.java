@@ -59,14 +59,28 @@ public final class NullRateTracker implements Serializable {
   public void observe(GenericRecord row) {
     Objects.requireNonNull(row, "row");
     Schema schema = row.getSchema();
-    for (int i = 0; i < names.size(); i++) {
-      Schema.Field f = schema.getField(names.get(i));
-      if (f == null || row.get(f.pos()) == null) {
+    if (schema != positionsOf) {
+      // Field positions looked up once per schema (rows of a stream share one), not per row.
+      positions = new int[names.size()];
+      for (int i = 0; i < names.size(); i++) {
+        Schema.Field f = schema.getField(names.get(i));
+        positions[i] = f == null ? -1 : f.pos();
+      }
+      positionsOf = schema;
+    }
+    for (int i = 0; i < positions.length; i++) {
+      if (positions[i] < 0 || row.get(positions[i]) == null) {
         nulls[i]++;
       }
     }
     total++;
   }
+
+  /** The schema {@link #positions} belong to (compared by identity). */
+  private transient Schema positionsOf;
+
+  /** Position of each tracked feature in {@link #positionsOf}, -1 when it has none. */
+  private transient int[] positions;
 
   /** Adds another tracker's counts (same features) to this one. */
   public void merge(NullRateTracker other) {

@@ -1,7 +1,6 @@
 package io.driftgate.core.lake;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -61,7 +60,14 @@ public final class LakeRows {
 
   /** Epoch millis as the value Iceberg generics use for {@code timestamptz}. */
   public static OffsetDateTime timestamp(long epochMillis) {
-    return Instant.ofEpochMilli(epochMillis).atOffset(ZoneOffset.UTC);
+    // Not Instant.atOffset: it asks ZoneOffset.getRules(), which builds a new ZoneRules per call
+    // (a few percent of the lake writer's time, once per row).
+    return OffsetDateTime.of(
+        java.time.LocalDateTime.ofEpochSecond(
+            Math.floorDiv(epochMillis, 1000L),
+            (int) Math.floorMod(epochMillis, 1000L) * 1_000_000,
+            ZoneOffset.UTC),
+        ZoneOffset.UTC);
   }
 
   /** A {@code timestamptz} value read back (OffsetDateTime) or a number, as epoch millis. */

@@ -307,12 +307,17 @@ public final class IngestPipeline {
 
   /** Dead letters on the topic: original key, value in Avro single-object encoding. */
   static final class ToDeadLetterRecord extends SimpleFunction<LakeEntry, KV<byte[], byte[]>> {
+    // Made once: building a reader resolves the schema (most of this step's time when it was
+    // made per dead letter).
+    private transient SpecificDatumReader<DeadLetter> reader;
+
     @Override
     public KV<byte[], byte[]> apply(LakeEntry e) {
       try {
-        DeadLetter dl =
-            new SpecificDatumReader<>(DeadLetter.class)
-                .read(null, DecoderFactory.get().binaryDecoder(e.payload(), null));
+        if (reader == null) {
+          reader = new SpecificDatumReader<>(DeadLetter.class);
+        }
+        DeadLetter dl = reader.read(null, DecoderFactory.get().binaryDecoder(e.payload(), null));
         ByteBuffer key = dl.getOriginalKey();
         byte[] keyBytes = null;
         if (key != null) {

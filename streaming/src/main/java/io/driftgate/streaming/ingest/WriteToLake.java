@@ -234,6 +234,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     private transient Schema rowSchema;
     private transient Schema trustedSchema;
     private transient int taskId;
+    private transient String[] keys;
     // Per bundle.
     private transient LakeFileWriter rowWriter;
     private transient LakeFileWriter deadWriter;
@@ -262,6 +263,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       rowReader = new GenericDatumReader<>(rowSchema);
       deadReader = new GenericDatumReader<>(DeadLetter.getClassSchema());
       taskId = Math.abs(UUID.randomUUID().hashCode() % 100_000);
+      keys = new String[8];
     }
 
     @StartBundle
@@ -279,7 +281,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
 
     @ProcessElement
     public void process(@Element LakeEntry e, @Timestamp Instant timestamp) throws IOException {
-      String key = LakeOffsets.key(config.topic(), e.partition());
+      String key = keyOf(e.partition());
       OffsetRanges held = rowsHeld.get(key);
       OffsetRanges inBundle = seen.computeIfAbsent(key, k -> new OffsetRanges());
       if ((held != null && held.contains(e.offset())) || inBundle.contains(e.offset())) {
@@ -287,8 +289,8 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
         skipped++;
         return;
       }
+      // The batch takes the bundle's offsets in finishBundle (one merge, not one per record).
       inBundle.add(e.offset());
-      batch.offset(config.topic(), e.partition(), e.offset());
       minTimestamp = Math.min(minTimestamp, timestamp.getMillis());
       OffsetRanges deadStored = deadHeld.get(key);
       if (e.deadLetter() && deadStored != null && deadStored.contains(e.offset())) {
@@ -318,6 +320,19 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       }
     }
 
+    /** The {@code topic-partition} key, made once per partition rather than once per record. */
+    private String keyOf(int partition) {
+      if (partition >= keys.length) {
+        keys = java.util.Arrays.copyOf(keys, Math.max(partition + 1, keys.length * 2));
+      }
+      String key = keys[partition];
+      if (key == null) {
+        key = LakeOffsets.key(config.topic(), partition);
+        keys[partition] = key;
+      }
+      return key;
+    }
+
     /** The entry's row as it came (chained to DecodeAndClean), else decoded from its payload. */
     private GenericRecord rowOf(LakeEntry e) throws IOException {
       GenericRecord row = e.row();
@@ -332,6 +347,13 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       duplicates.inc(skipped);
+      // Every offset this bundle took (rows and dead letters, also those stored before).
+      seen.forEach(
+          (key, ranges) -> {
+            if (!ranges.isEmpty()) {
+              batch.offsets(key, ranges);
+            }
+          });
       if (batch.isEmpty() && skipped == 0) {
         return;
       }
