@@ -7,11 +7,6 @@ import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.wire.RecordEncoders;
-import io.driftgate.streaming.ingest.IngestConfig;
-import io.driftgate.streaming.ingest.IngestOptions;
-import io.driftgate.streaming.ingest.IngestPipeline;
-import io.driftgate.streaming.ingest.RunnerDefaults;
-import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.testkit.generate.FlightSchemas;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
@@ -25,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericData;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -129,15 +123,7 @@ class PoisonRecordsIT {
       }
       long produced = stream.total() + sent.size();
 
-      IngestOptions options =
-          PipelineOptionsFactory.fromArgs(
-                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
-              .as(IngestOptions.class);
-      IngestPipeline.run(
-          options,
-          IngestConfig.of(spec),
-          StopCondition.caughtUpWith(
-              kafka.bootstrapServers(), topic, spec.source().kafka().consumerGroup(), () -> ends));
+      IngestFixtures.ingestUntilCaughtUp(spec, kafka.bootstrapServers(), () -> ends, false);
 
       try (Lake lake = Lake.open(spec)) {
         assertThat(lake.rows() + lake.deadLetters()).isEqualTo(produced);
