@@ -6,6 +6,7 @@ import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.core.testing.FlightEvents;
 import io.driftgate.core.wire.RecordEncoders;
 import io.driftgate.testkit.generate.FlightSchemas;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
@@ -39,18 +40,7 @@ class PoisonRecordsIT {
   @TempDir Path work;
 
   static GenericData.Record valid(String id) {
-    GenericData.Record r = new GenericData.Record(FlightSchemas.v2());
-    r.put("event_id", id);
-    r.put("event_time", IngestFixtures.START + 3_600_000L);
-    r.put("origin", "ATL");
-    r.put("destination", "SFO");
-    r.put("distance_km", 3400.0);
-    r.put("dep_hour", 8.0);
-    r.put("dep_delay_min", 12.0);
-    r.put("weather", "clear");
-    r.put("carrier", "DL");
-    r.put("delayed", 1);
-    return r;
+    return FlightEvents.valid(FlightSchemas.v2(), id, IngestFixtures.START + 3_600_000L);
   }
 
   static byte[] encode(GenericData.Record r) {
