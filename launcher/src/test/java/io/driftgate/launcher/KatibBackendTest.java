@@ -132,15 +132,21 @@ class KatibBackendTest {
         new KatibBackend(client, new KatibRenderer(config, Fixtures.MODEL), Fixtures.MODEL));
   }
 
+  /** Starts {@code l}, hands it {@link #KEY}'s request and returns its submitted Experiment. */
+  GenericKubernetesResource submitted(Launcher l) {
+    l.start();
+    l.accept(request(KEY));
+    GenericKubernetesResource e = experiment(1);
+    Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+    return e;
+  }
+
   @Test
   void aDroppedExperimentEventIsCaughtByTheReconcile() {
     ControlLoopFaultsTest.Faulty b = faulty();
     b.drop = e -> e instanceof io.driftgate.core.run.RunEvent.TuningSucceeded;
     try (Launcher l = faultyLauncher(b)) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(e, succeeded("0.05", "0.9"));
       RetrainRun r = Fixtures.await(l, KEY, RunState.TRAINING_BEST);
       assertThat(b.dropped.get()).isTrue();
@@ -348,10 +354,7 @@ class KatibBackendTest {
   @Test
   void failedTrialFailsTheRunWithoutRetry() {
     try (Launcher l = launcher()) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(
           e,
           Map.of(
@@ -375,10 +378,7 @@ class KatibBackendTest {
   @Test
   void otherExperimentFailureIsRetriedAsANewExperimentAndCancelDeletesIt() {
     try (Launcher l = launcher()) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(
           e,
           Map.of(
@@ -401,10 +401,7 @@ class KatibBackendTest {
   @Test
   void succeededWithoutAnOptimalTrialFailsTheRun() {
     try (Launcher l = launcher()) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(
           e,
           Map.of(
