@@ -98,7 +98,25 @@ VERSION-cpu for the trainer; immutable in Artifact Registry). */}}
 {{- define "driftgate.lakePath" -}}
 {{- if .Values.storage.claim }}
 {{- printf "%s/lake" (include "driftgate.dataMount" .) }}
-{{- else }}/tmp/driftgate/lake{{- end }}
+{{- else }}{{- printf "%s/lake" (include "driftgate.localDir" .) }}{{- end }}
+{{- end }}
+
+{{/* The images' data directory (DRIFTGATE_DATA_DIR, DJL_CACHE_DIR below it; lake.path without
+storage.claim): writable through an emptyDir in every pod that runs the driftgate CLI or the
+Flink job, whose root filesystem is read-only. The launcher's training Jobs mount one there too
+(JobRenderer.DATA_DIR). */}}
+{{- define "driftgate.localDir" -}}/var/lib/driftgate{{- end }}
+
+{{/* The data directory as a pod volume (an emptyDir: local state only, rebuilt on restart). */}}
+{{- define "driftgate.localVolume" -}}
+- name: local-data
+  emptyDir: {}
+{{- end }}
+
+{{/* The data directory's mount. */}}
+{{- define "driftgate.localVolumeMount" -}}
+- name: local-data
+  mountPath: {{ include "driftgate.localDir" . }}
 {{- end }}
 
 {{/* The claim as a pod volume (nothing without storage.claim). */}}

@@ -25,7 +25,7 @@ final class CliEnums {
           DriftMode.class,
           RankPolicy.class,
           LauncherConfig.Backend.class,
-          LauncherCommand.LeaderKind.class,
+          io.driftgate.launcher.LauncherLoop.LeaderKind.class,
           RequestCommand.Reason.class);
 
   /** Registers the converters on a command line and its subcommands. */
@@ -100,9 +100,9 @@ final class CliEnums {
     }
   }
 
-  static final class LeaderKinds extends Candidates<LauncherCommand.LeaderKind> {
+  static final class LeaderKinds extends Candidates<io.driftgate.launcher.LauncherLoop.LeaderKind> {
     LeaderKinds() {
-      super(LauncherCommand.LeaderKind.class);
+      super(io.driftgate.launcher.LauncherLoop.LeaderKind.class);
     }
   }
 

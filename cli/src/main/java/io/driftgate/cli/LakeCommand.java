@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
         "Show the lake: snapshots (commits with their Kafka offsets), rows per event hour, dead"
             + " letters by kind, totals and the records table's metadata file.",
     subcommands = {LakeCommand.MaintainCommand.class})
-final class LakeCommand implements Callable<Integer> {
+public final class LakeCommand implements Callable<Integer> {
   @Mixin SpecOption specOption;
 
   @Option(names = "--json", description = "Print JSON instead of tables.")
@@ -79,7 +79,7 @@ final class LakeCommand implements Callable<Integer> {
   }
 
   /** The spec's lake; an embedded lake that was never written reads as empty (nothing created). */
-  static Lake open(ModelSpec spec) {
+  public static Lake open(ModelSpec spec) {
     if (!spec.lake().hasConfiguredCatalog()
         && !Files.exists(spec.lake().path().resolve(LakeCatalog.EMBEDDED_DB))) {
       return Lake.open(spec.lake().path());
@@ -101,7 +101,7 @@ final class LakeCommand implements Callable<Integer> {
    * Offsets committed more than once (by two commits of the records table); 0 for a healthy lake.
    * Counts only the snapshots still in the table.
    */
-  static long duplicateOffsets(Lake lake) {
+  public static long duplicateOffsets(Lake lake) {
     long listed = 0;
     for (Lake.SnapshotInfo s : lake.snapshots()) {
       listed += s.commitOffsets().values().stream().mapToLong(OffsetRanges::count).sum();

@@ -1,21 +1,15 @@
 package io.driftgate.cli;
 
-import io.driftgate.core.run.RetrainRun;
 import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.spec.ModelSpec;
-import io.driftgate.core.state.DatabaseLease;
-import io.driftgate.core.state.Endpoints;
-import io.driftgate.core.state.StateDatabase;
 import io.driftgate.launcher.AssembledLauncher;
 import io.driftgate.launcher.DatabaseLeaderElection;
 import io.driftgate.launcher.DryRun;
-import io.driftgate.launcher.KubernetesLeaderElection;
 import io.driftgate.launcher.Launcher;
 import io.driftgate.launcher.LauncherFactory;
 import io.driftgate.launcher.LauncherHttp;
+import io.driftgate.launcher.LauncherLoop;
 import io.driftgate.launcher.LauncherOptions;
-import io.driftgate.launcher.LeaderElection;
-import io.driftgate.launcher.RequestConsumer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Consumes retrain requests and drives each run to PROMOTED, REJECTED, FAILED or CANCELLED. */
+/**
+ * Consumes retrain requests and drives each run to PROMOTED, REJECTED, FAILED or CANCELLED: parses
+ * the options into {@link LauncherOptions} (assembly) and a {@link LauncherLoop} (the run loop).
+ */
 @Command(
     name = "launcher",
     mixinStandardHelpOptions = true,
@@ -95,14 +91,7 @@ final class LauncherCommand implements Callable<Integer> {
           "kubernetes (a Lease in the launcher's namespace, fabric8 LeaderElector), database (a"
               + " lease in the state database) or none (this launcher always leads). Default:"
               + " kubernetes inside a cluster, else database.")
-  LeaderKind leaderElection;
-
-  /** How launchers of one model agree on a leader. */
-  enum LeaderKind {
-    KUBERNETES,
-    DATABASE,
-    NONE
-  }
+  LauncherLoop.LeaderKind leaderElection;
 
   @Option(
       names = "--lease-name",
@@ -207,163 +196,22 @@ final class LauncherCommand implements Callable<Integer> {
             .seed(seed)
             .build();
     try (AssembledLauncher assembled = LauncherFactory.create().assemble(options)) {
-      return run(spec, assembled);
+      return loop().run(spec, assembled);
     }
   }
 
-  private int run(ModelSpec spec, AssembledLauncher assembled) throws Exception {
-    LauncherConfig config = assembled.config();
-    StateDatabase state = assembled.state();
-    String topic = spec.drift().requestsTopicOr(spec.model());
-    System.out.printf(
-        "launcher %s (%s backend): requests from '%s' at %s, runs in %s%n",
-        spec.model(),
-        assembled.backendName(),
-        topic,
-        spec.source().kafka().bootstrapServers(),
-        state.describe());
-    // Ready once leading and the consumer has subscribed; the endpoint starts first so that
-    // liveness answers while this launcher waits for the leadership and resumes stored runs.
-    AtomicBoolean subscribed = new AtomicBoolean();
-    // a standby is ready too (it is healthy and waiting): a rolling update of two replicas must
-    // not wait for the standby to lead
-    AtomicBoolean standingBy = new AtomicBoolean();
-    AtomicBoolean lost = new AtomicBoolean();
-    // /ui shows the champion's history from the registry this launcher promotes into.
-    io.driftgate.core.registry.JdbcModelRegistry ledger = assembled.registry();
-    // Closed in reverse: the launcher stops before the lease is released.
-    try (LeaderElection election =
-            leaderElection(
-                spec.model(), config, state, assembled.kubernetes().orElse(null), System.getenv());
-        Launcher l = assembled.launcher();
-        LauncherHttp http =
-            httpPort == null
-                ? null
-                : serve(l, () -> subscribed.get() || standingBy.get())
-                    .championHistory(() -> ledger.ledger(spec.model()))) {
-      System.out.println("leader election: " + election.describe());
-      standingBy.set(true);
-      boolean leading;
-      try {
-        leading = election.awaitLeadership(once ? timeout : Duration.ofDays(36_500));
-      } finally {
-        standingBy.set(false);
-      }
-      if (!leading) {
-        System.out.println("not leading after " + timeout + ": " + election.describe());
-        return 1;
-      }
-      System.out.println("leading: " + election.describe());
-      if (http != null) {
-        String name = http.publishEndpoint(new Endpoints(state));
-        System.out.printf("http endpoint %s published as %s%n", http.localUri(), name);
-      }
-      try (RequestConsumer consumer =
-          new RequestConsumer(
-              spec.source().kafka().bootstrapServers(),
-              spec.source().kafka().properties(),
-              topic,
-              l,
-              new io.driftgate.core.run.JdbcRejectedRequests(state))) {
-        election.onLost(
-            () -> {
-              lost.set(true);
-              consumer.wakeup();
-            });
-        subscribed.set(true);
-        l.start();
-        if (once) {
-          int n = consumer.drain(Duration.ofSeconds(60));
-          System.out.printf("%d request(s) read; waiting for the runs to finish%n", n);
-          long end = System.nanoTime() + timeout.toNanos();
-          while (!l.allTerminal() && !lost.get() && System.nanoTime() < end) {
-            Thread.sleep(20);
-          }
-          if (lost.get()) {
-            return lostLeadership(election);
-          }
-          boolean done = l.allTerminal();
-          List<RetrainRun> all = l.runs();
-          RunsCommand.printTable(all);
-          if (!done) {
-            System.out.println("runs not finished after " + timeout);
-            return 1;
-          }
-          return all.stream().anyMatch(r -> r.state() == io.driftgate.core.run.RunState.FAILED)
-              ? 1
-              : 0;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
-        try {
-          while (true) {
-            consumer.pollOnce(Duration.ofSeconds(1));
-          }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-          return lost.get() ? lostLeadership(election) : 0;
-        }
-      } catch (org.apache.kafka.common.errors.WakeupException e) {
-        if (lost.get()) {
-          return lostLeadership(election);
-        }
-        throw e;
-      }
-    }
-  }
-
-  private static int lostLeadership(LeaderElection election) {
-    System.out.println(
-        "lost the leadership ("
-            + election.describe()
-            + "); stopping: another launcher runs the requests now");
-    return 1;
-  }
-
-  /**
-   * The election of {@code --leader-election}: a Lease in the launcher's namespace (kubernetes, the
-   * default inside a cluster), a lease {@code launcher/<model>} in the state database (database,
-   * the default elsewhere) or none.
-   */
-  LeaderElection leaderElection(
-      String model,
-      LauncherConfig config,
-      StateDatabase state,
-      io.fabric8.kubernetes.client.KubernetesClient client,
-      Map<String, String> env) {
-    LeaderKind kind =
-        leaderElection != null
-            ? leaderElection
-            : env.get("KUBERNETES_SERVICE_HOST") != null
-                ? LeaderKind.KUBERNETES
-                : LeaderKind.DATABASE;
-    switch (kind) {
-      case NONE:
-        return LeaderElection.alone();
-      case DATABASE:
-        return new DatabaseLeaderElection(
-            new DatabaseLease(
-                state,
-                Endpoints.launcher(model),
-                DatabaseLeaderElection.processHolder(),
-                leaseTtl));
-      case KUBERNETES:
-        String ns =
-            env.get("POD_NAMESPACE") != null && !env.get("POD_NAMESPACE").isBlank()
-                ? env.get("POD_NAMESPACE")
-                : config.namespace();
-        return new KubernetesLeaderElection(
-            client != null
-                ? client
-                : new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(),
-            ns,
-            leaseName != null ? leaseName : "driftgate-launcher-" + model,
-            KubernetesLeaderElection.defaultIdentity(env),
-            leaseDuration,
-            renewDeadline,
-            retryPeriod);
-      default:
-        throw new IllegalArgumentException(
-            "--leader-election: \"" + kind + "\" is not kubernetes, database or none");
-    }
+  /** The run loop these options configure. */
+  LauncherLoop loop() {
+    return LauncherLoop.builder()
+        .optOnce(once)
+        .optTimeout(timeout)
+        .optLeaderKind(leaderElection)
+        .optLeaseTtl(leaseTtl)
+        .optLeaseName(leaseName)
+        .optLeaseTiming(leaseDuration, renewDeadline, retryPeriod)
+        .optHttp(httpPort == null ? null : this::serve)
+        .optRunsTable(RunsCommand::printTable)
+        .build();
   }
 
   private LauncherHttp serve(Launcher l, java.util.function.BooleanSupplier ready)

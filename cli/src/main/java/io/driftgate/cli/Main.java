@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
       "3:runtime failure (rerun with --verbose or DRIFTGATE_DEBUG=1 for the stack trace)"
     },
     subcommands = {
-      DemoCommand.class,
       LauncherCommand.class,
       RunsCommand.class,
       KafkaCommand.class,
@@ -71,8 +70,11 @@ public final class Main implements Runnable {
     return commandLine().execute(args);
   }
 
-  /** The command tree with its enum converters and exit-code handling (tests parse with it). */
-  static CommandLine commandLine() {
+  /**
+   * The command tree with its enum converters and exit-code handling (tests parse with it; the demo
+   * module adds its {@code demo} command to it).
+   */
+  public static CommandLine commandLine() {
     CommandLine cl = CliEnums.register(new CommandLine(new Main()));
     cl.setExecutionExceptionHandler(new ErrorHandler());
     return cl;

@@ -92,7 +92,9 @@ final class ProduceCommand implements Callable<Integer> {
     if (json) {
       CliJson.print(CliJson.produce(topic, r));
     } else {
-      System.out.println(Demo.describe(r));
+      System.out.printf(
+          "produced %,d records in %.1f s: %s%n",
+          r.total(), r.elapsedMillis() / 1000.0, r.malformedByKind());
     }
     return 0;
   }

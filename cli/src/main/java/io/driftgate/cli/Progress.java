@@ -17,12 +17,12 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * command's result (and its {@code --json} parses): a redrawn bar when attached to a terminal,
  * plain periodic lines otherwise (a log or a pipe never gets carriage returns).
  */
-abstract class Progress implements AutoCloseable {
+public abstract class Progress implements AutoCloseable {
   /** How often the plain form prints a line. */
-  static final Duration LINE_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration LINE_INTERVAL = Duration.ofSeconds(10);
 
   /** Progress of {@code task}, counted in {@code unit}s of {@code total} (0: unknown). */
-  static Progress start(String task, String unit, long total) {
+  public static Progress start(String task, String unit, long total) {
     if (System.console() != null) {
       return new Bar(task, unit, total);
     }
@@ -30,7 +30,7 @@ abstract class Progress implements AutoCloseable {
   }
 
   /** Sets how many units are done (monotonic; callers may report from any thread). */
-  abstract void stepTo(long done);
+  public abstract void stepTo(long done);
 
   /** Ends the progress display (prints the last line). */
   @Override
@@ -41,7 +41,7 @@ abstract class Progress implements AutoCloseable {
    * work that reports nothing itself: trials of a study, rows of the lake); stops on close. A
    * failing poll is skipped: progress is a view, never a reason to fail the command.
    */
-  Poll poll(LongSupplier poll, Duration period) {
+  public Poll poll(LongSupplier poll, Duration period) {
     ScheduledExecutorService s =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -64,7 +64,7 @@ abstract class Progress implements AutoCloseable {
   }
 
   /** A running poll; closing it stops it (and throws nothing). */
-  interface Poll extends AutoCloseable {
+  public interface Poll extends AutoCloseable {
     @Override
     void close();
   }
@@ -87,7 +87,7 @@ abstract class Progress implements AutoCloseable {
     }
 
     @Override
-    synchronized void stepTo(long done) {
+    public synchronized void stepTo(long done) {
       if (done > bar.getCurrent()) {
         bar.stepTo(done);
       }
@@ -100,7 +100,7 @@ abstract class Progress implements AutoCloseable {
   }
 
   /** The plain form: one line per interval, and one at the end. */
-  static final class Lines extends Progress {
+  public static final class Lines extends Progress {
     private final PrintStream out;
     private final String task;
     private final String unit;
@@ -112,7 +112,7 @@ abstract class Progress implements AutoCloseable {
     private long done;
     private boolean closed;
 
-    Lines(
+    public Lines(
         PrintStream out,
         String task,
         String unit,
@@ -130,7 +130,7 @@ abstract class Progress implements AutoCloseable {
     }
 
     @Override
-    synchronized void stepTo(long n) {
+    public synchronized void stepTo(long n) {
       if (closed || n <= done) {
         return;
       }

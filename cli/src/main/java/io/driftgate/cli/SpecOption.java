@@ -9,14 +9,14 @@ import picocli.CommandLine.Option;
 /**
  * The {@code --spec}, {@code --bootstrap-servers} and {@code --lake} options many commands share.
  */
-final class SpecOption {
+public final class SpecOption {
   static final String DEFAULT_SPEC = "examples/flight-delay/driftgate.yaml";
 
   @Option(
       names = "--spec",
       description = "Model spec (driftgate.yaml). Default: ${DEFAULT-VALUE}.",
       defaultValue = DEFAULT_SPEC)
-  Path spec;
+  public Path spec;
 
   @Option(
       names = "--bootstrap-servers",
@@ -26,7 +26,7 @@ final class SpecOption {
   @Option(names = "--lake", description = "Lake directory; overrides the spec's lake.path.")
   Path lake;
 
-  ModelSpec load() {
+  public ModelSpec load() {
     if (!Files.exists(spec)) {
       throw new IllegalArgumentException(
           "--spec: file " + spec + " does not exist; pass --spec=<path to driftgate.yaml>");

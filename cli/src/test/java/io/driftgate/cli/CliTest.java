@@ -14,8 +14,9 @@ class CliTest extends ConsoleCapture {
   @Test
   void helpListsTheSubcommands() {
     assertThat(Main.execute("--help")).isZero();
+    // `demo` is the demo module's (DemoMain), on no image
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("demo", "kafka", "produce", "ingest", "lake");
+        .contains("kafka", "produce", "ingest", "lake", "launcher");
   }
 
   @Test

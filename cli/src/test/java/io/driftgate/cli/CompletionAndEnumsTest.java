@@ -49,7 +49,8 @@ class CompletionAndEnumsTest extends ConsoleCapture {
             .parseArgs("launcher", "--backend", "kubernetes", "--leader-election", "none");
     LauncherCommand launcher = (LauncherCommand) parsed.subcommand().commandSpec().userObject();
     assertThat(launcher.backend).isEqualTo(LauncherConfig.Backend.KUBERNETES);
-    assertThat(launcher.leaderElection).isEqualTo(LauncherCommand.LeaderKind.NONE);
+    assertThat(launcher.leaderElection)
+        .isEqualTo(io.driftgate.launcher.LauncherLoop.LeaderKind.NONE);
   }
 
   @Test

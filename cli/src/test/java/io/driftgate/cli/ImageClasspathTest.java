@@ -22,6 +22,8 @@ class ImageClasspathTest {
             "io.driftgate:driftgate-launcher",
             "io.driftgate:driftgate-testkit");
     assertThat(cp.brokerArtifacts()).isEmpty();
+    // `driftgate demo` lives in the demo module, which no image carries.
+    assertThat(cp.artifacts()).doesNotContain("io.driftgate:driftgate-demo");
   }
 
   @Test

@@ -79,19 +79,4 @@ class ProgressTest {
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .contains("tune: 1/3 trials (33%)", "tune: 2/3 trials (67%)");
   }
-
-  @Test
-  void theDemosProgressWritesPlainLinesWhenNotATerminal() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (Progress p =
-        Demo.committedProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 100, false)) {
-      p.stepTo(40);
-      p.stepTo(100);
-    }
-    String text = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(text).doesNotContain("\r");
-    // one closing line (the interval has not passed in between), indented under the demo's lines
-    assertThat(text).startsWith("  committed: 100/100 records (100%) done, ").endsWith(" s\n");
-    assertThat(text.lines()).hasSize(1);
-  }
 }

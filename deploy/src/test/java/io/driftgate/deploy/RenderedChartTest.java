@@ -37,6 +37,10 @@ import org.junit.jupiter.api.Test;
 /** Asserts what matters in the chart as rendered with its default values. */
 class RenderedChartTest {
   private static final String PREFIX = RenderedManifests.RELEASE + "-driftgate";
+
+  /** The images' data directory, where the chart's pods and the launcher's Jobs mount one. */
+  static final String DATA_DIR = io.driftgate.launcher.JobRenderer.DATA_DIR;
+
   private static String rendered;
   private static List<HasMetadata> docs;
 
@@ -69,6 +73,24 @@ class RenderedChartTest {
             .matcher(pom);
     assertThat(m.find()).as("root POM version").isTrue();
     return m.group(1);
+  }
+
+  /**
+   * The images point DJL's cache into the data directory the chart and the Jobs mount (their root
+   * filesystem is read-only), and declare it as a volume.
+   */
+  @Test
+  void imagesUseTheDataDirectoryThePodsMount() throws Exception {
+    String root = Files.readString(RenderedManifests.REPO_ROOT.resolve("pom.xml"));
+    assertThat(root).contains("<driftgate.data.dir>" + DATA_DIR + "</driftgate.data.dir>");
+    for (String module : List.of("cli", "streaming")) {
+      String pom = Files.readString(RenderedManifests.REPO_ROOT.resolve(module + "/pom.xml"));
+      assertThat(pom)
+          .as(module + "/pom.xml")
+          .contains("<DJL_CACHE_DIR>${driftgate.data.dir}/djl</DJL_CACHE_DIR>")
+          .contains("<volume>${driftgate.data.dir}</volume>")
+          .doesNotContain("/tmp/djl");
+    }
   }
 
   @Test
@@ -210,19 +232,21 @@ class RenderedChartTest {
     // The database credentials come from the Secret, as environment variables by default.
     assertDbSecretEnv(c, "driftgate-db", "username", "password");
 
-    // The spec at /etc/driftgate, a /tmp emptyDir and the endpoint's token, no data volume: the
-    // lake through its catalog and gs:// warehouse, artifacts through their API, state in the
-    // database.
+    // The spec at /etc/driftgate, /tmp and the data directory (lake.path's local state, DJL's
+    // cache) as emptyDirs and the endpoint's token, no data volume: the lake through its catalog
+    // and gs:// warehouse, artifacts through their API, state in the database.
     assertThat(mountPaths(c))
         .containsOnly(
             Map.entry("spec", "/etc/driftgate"),
             Map.entry("tmp", "/tmp"),
+            Map.entry("local-data", DATA_DIR),
             Map.entry("http-token", "/var/run/secrets/driftgate/launcher-http"));
     assertThat(volume(pod, "spec").getConfigMap().getName()).isEqualTo(PREFIX + "-spec");
     assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
+    assertThat(volume(pod, "local-data").getEmptyDir()).isNotNull();
     assertThat(pod.getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("spec", "tmp", "http-token");
+        .containsExactly("spec", "tmp", "local-data", "http-token");
     assertThat(pod.getVolumes())
         .allSatisfy(
             v -> {
@@ -320,7 +344,8 @@ class RenderedChartTest {
     assertThat(spec).containsEntry("model", "flight-delay");
     Map<String, Object> lake = (Map<String, Object>) spec.get("lake");
     // lake.path holds local state only: the tables are in the catalog and the warehouse.
-    assertThat(lake.get("path")).isEqualTo("/tmp/driftgate/lake");
+    // In the data directory, which every pod that reads the spec mounts (an emptyDir).
+    assertThat(lake.get("path")).isEqualTo(DATA_DIR + "/lake");
     assertThat((Map<String, Object>) lake.get("catalog"))
         .containsEntry("type", "jdbc")
         .containsEntry("uri", "jdbc:postgresql://10.20.0.3:5432/driftgate")
@@ -432,7 +457,7 @@ class RenderedChartTest {
     assertThat((List<String>) job.get("args"))
         .contains(
             "--spec=/etc/driftgate/driftgate.yaml", "--runner=FlinkRunner", "--flinkMaster=[auto]")
-        .contains("--lakePath=/tmp/driftgate/lake")
+        .contains("--lakePath=" + DATA_DIR + "/lake")
         .anySatisfy(a -> assertThat(a).startsWith("--bootstrapServers="));
 
     // Every --add-opens of the POM's driftgate.jvm.opens reaches every Flink JVM.
@@ -470,8 +495,14 @@ class RenderedChartTest {
     // state database: no data volume, the database credentials from the Secret.
     assertThat(annotations).containsOnlyKeys("checksum/spec");
     assertThat(mountPaths(main))
-        .containsOnly(Map.entry("spec", "/etc/driftgate"), Map.entry("tmp", "/tmp"));
-    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("spec", "tmp");
+        .containsOnly(
+            Map.entry("spec", "/etc/driftgate"),
+            Map.entry("tmp", "/tmp"),
+            Map.entry("local-data", DATA_DIR));
+    assertThat(pod.getVolumes())
+        .extracting(Volume::getName)
+        .containsExactly("spec", "tmp", "local-data");
+    assertThat(volume(pod, "local-data").getEmptyDir()).isNotNull();
     assertDbSecretEnv(main, "driftgate-db", "username", "password");
     assertThat(main.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(main.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
@@ -574,6 +605,8 @@ class RenderedChartTest {
         .containsExactly("request", "--spec=/etc/driftgate/driftgate.yaml", "--reason=schedule");
     // credentials as the launcher gets them (default: env from the Secret), no GPU scheduling
     assertThat(c.getEnv()).extracting(EnvVar::getName).contains("DRIFTGATE_DB_USER");
+    assertThat(mountPaths(c)).containsEntry("local-data", DATA_DIR);
+    assertThat(volume(pod, "local-data").getEmptyDir()).isNotNull();
     assertThat(pod.getTolerations()).isNullOrEmpty();
     assertThat(pod.getNodeSelector()).containsEntry("driftgate.io/pool", "system");
     // no trigger users by default: no Role for creating Jobs from it

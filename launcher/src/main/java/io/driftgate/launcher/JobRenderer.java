@@ -116,9 +116,17 @@ public final class JobRenderer {
       io.driftgate.core.registry.GateDecision.DECISION_OBJECT;
   public static final String REPORT_OBJECT = io.driftgate.core.registry.GateDecision.REPORT_OBJECT;
 
+  /**
+   * The images' data directory (DRIFTGATE_DATA_DIR; DJL's cache below it, DJL_CACHE_DIR): an
+   * emptyDir in every Job pod, whose root filesystem is read-only. The chart mounts one at the same
+   * path in its pods (helm/driftgate, driftgate.localDir).
+   */
+  public static final String DATA_DIR = "/var/lib/driftgate";
+
   private static final String SPEC_VOLUME = "spec";
   private static final String TMP_VOLUME = "tmp";
   private static final String WORK_VOLUME = "work";
+  private static final String DATA_VOLUME = "local-data";
 
   /** What ran the study: decides where a run's objects go and how BEST gets its model. */
   public enum Tuner {
@@ -475,6 +483,7 @@ public final class JobRenderer {
     }
     mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
     mounts.add(new VolumeMountBuilder().withName(WORK_VOLUME).withMountPath(WORK_DIR).build());
+    mounts.add(new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(DATA_DIR).build());
     List<EnvVar> env = new ArrayList<>();
     if (gpu && config.gpuCount() > 0) {
       // the trainer fails instead of training on the CPU when DJL sees fewer GPUs than this
@@ -562,6 +571,7 @@ public final class JobRenderer {
     }
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName(WORK_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir().endEmptyDir().build());
     return b.withVolumes(volumes);
   }
 

@@ -40,6 +40,36 @@ final class Fixtures {
         .build();
   }
 
+  /**
+   * The arguments of a {@code train} container on {@link #request}'s range, pinned to {@link
+   * #SNAPSHOT} through {@link #METADATA}, with these lr and momentum (epochs=5 from the config).
+   */
+  static String[] pinnedTrainArgs(String lr, String momentum, String out, String outKey) {
+    return new String[] {
+      "train",
+      "--spec",
+      "/etc/driftgate/driftgate.yaml",
+      "--from",
+      "2024-02-01T00:00:00Z",
+      "--to",
+      "2024-03-01T10:00:00Z",
+      "--snapshot",
+      Long.toString(SNAPSHOT),
+      "--metadata-location",
+      METADATA,
+      "--param",
+      "lr=" + lr,
+      "--param",
+      "momentum=" + momentum,
+      "--param",
+      "epochs=5",
+      "--out",
+      out,
+      "--out-key",
+      outKey
+    };
+  }
+
   static LauncherConfig k8sConfig() {
     Map<String, Object> grid = new java.util.LinkedHashMap<>();
     grid.put("lr", java.util.List.of(0.01, 0.05, 0.1));

@@ -49,7 +49,7 @@ class JobRendererTest {
       PodSpec pod = job.getSpec().getTemplate().getSpec();
       assertThat(pod.getVolumes())
           .extracting(v -> v.getName())
-          .containsExactly("spec", "data", "tmp", "work");
+          .containsExactly("spec", "data", "tmp", "work", "local-data");
       assertThat(pod.getVolumes().get(1).getPersistentVolumeClaim().getClaimName()).isEqualTo("dg");
       assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getCsi()).isNull());
       assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())

@@ -132,15 +132,21 @@ class KatibBackendTest {
         new KatibBackend(client, new KatibRenderer(config, Fixtures.MODEL), Fixtures.MODEL));
   }
 
+  /** Starts {@code l}, hands it {@link #KEY}'s request and returns its submitted Experiment. */
+  GenericKubernetesResource submitted(Launcher l) {
+    l.start();
+    l.accept(request(KEY));
+    GenericKubernetesResource e = experiment(1);
+    Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+    return e;
+  }
+
   @Test
   void aDroppedExperimentEventIsCaughtByTheReconcile() {
     ControlLoopFaultsTest.Faulty b = faulty();
     b.drop = e -> e instanceof io.driftgate.core.run.RunEvent.TuningSucceeded;
     try (Launcher l = faultyLauncher(b)) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(e, succeeded("0.05", "0.9"));
       RetrainRun r = Fixtures.await(l, KEY, RunState.TRAINING_BEST);
       assertThat(b.dropped.get()).isTrue();
@@ -236,7 +242,7 @@ class KatibBackendTest {
           .containsExactly("t4-spot", "t4-ondemand");
       assertThat(pod.getVolumes())
           .extracting(v -> v.getName())
-          .containsExactly("spec", "tmp", "work");
+          .containsExactly("spec", "tmp", "work", "local-data");
       assertThat(pod.getInitContainers()).isEmpty();
       var c = pod.getContainers().get(0);
       assertThat(c.getName()).isEqualTo("trial");
@@ -246,30 +252,14 @@ class KatibBackendTest {
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getVolumeMounts())
           .extracting(m -> m.getMountPath())
-          .containsExactly("/etc/driftgate", "/tmp", "/scratch");
+          .containsExactly("/etc/driftgate", "/tmp", "/scratch", JobRenderer.DATA_DIR);
       assertThat(c.getArgs())
           .containsExactly(
-              "train",
-              "--spec",
-              "/etc/driftgate/driftgate.yaml",
-              "--from",
-              "2024-02-01T00:00:00Z",
-              "--to",
-              "2024-03-01T10:00:00Z",
-              "--snapshot",
-              Long.toString(Fixtures.SNAPSHOT),
-              "--metadata-location",
-              Fixtures.METADATA,
-              "--param",
-              "lr=${trialParameters.lr}",
-              "--param",
-              "momentum=${trialParameters.momentum}",
-              "--param",
-              "epochs=5",
-              "--out",
-              "/scratch/model",
-              "--out-key",
-              TRIALS + "/${trialParameters.katibTrialName}/$(POD_NAME)");
+              Fixtures.pinnedTrainArgs(
+                  "${trialParameters.lr}",
+                  "${trialParameters.momentum}",
+                  "/scratch/model",
+                  TRIALS + "/${trialParameters.katibTrialName}/$(POD_NAME)"));
       // the GPU request the trainer checks against DJL's engine (GpuGuard), then the pod name
       assertThat(c.getEnv())
           .extracting(env -> env.getName())
@@ -312,27 +302,7 @@ class KatibBackendTest {
       assertThat(ps.getAffinity().getNodeAffinity()).isNotNull();
       assertThat(train.getArgs())
           .containsExactly(
-              "train",
-              "--spec",
-              "/etc/driftgate/driftgate.yaml",
-              "--from",
-              "2024-02-01T00:00:00Z",
-              "--to",
-              "2024-03-01T10:00:00Z",
-              "--snapshot",
-              Long.toString(Fixtures.SNAPSHOT),
-              "--metadata-location",
-              Fixtures.METADATA,
-              "--param",
-              "lr=0.05",
-              "--param",
-              "momentum=0.9",
-              "--param",
-              "epochs=5",
-              "--out",
-              "/scratch/best-model",
-              "--out-key",
-              RUN + "/best-1");
+              Fixtures.pinnedTrainArgs("0.05", "0.9", "/scratch/best-model", RUN + "/best-1"));
       assertThat(train.getResources().getLimits())
           .containsEntry("nvidia.com/gpu", new Quantity("1"));
       assertThat(ps.getContainers().get(0).getArgs())
@@ -384,10 +354,7 @@ class KatibBackendTest {
   @Test
   void failedTrialFailsTheRunWithoutRetry() {
     try (Launcher l = launcher()) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(
           e,
           Map.of(
@@ -411,10 +378,7 @@ class KatibBackendTest {
   @Test
   void otherExperimentFailureIsRetriedAsANewExperimentAndCancelDeletesIt() {
     try (Launcher l = launcher()) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(
           e,
           Map.of(
@@ -437,10 +401,7 @@ class KatibBackendTest {
   @Test
   void succeededWithoutAnOptimalTrialFailsTheRun() {
     try (Launcher l = launcher()) {
-      l.start();
-      l.accept(request(KEY));
-      GenericKubernetesResource e = experiment(1);
-      Fixtures.awaitRun(l, KEY, RetrainRun::submitted, "submitted");
+      GenericKubernetesResource e = submitted(l);
       setStatus(
           e,
           Map.of(

@@ -119,7 +119,7 @@ class KubernetesBackendTest {
           .containsOnlyKeys("driftgate.io/key");
       assertThat(pod.getVolumes())
           .extracting(v -> v.getName())
-          .containsExactly("spec", "tmp", "work");
+          .containsExactly("spec", "tmp", "work", "local-data");
       assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getCsi()).isNull());
       assertThat(pod.getVolumes().get(0).getConfigMap().getName()).isEqualTo("driftgate-spec");
       assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
@@ -166,7 +166,7 @@ class KubernetesBackendTest {
               study);
       assertThat(c.getVolumeMounts())
           .extracting(m -> m.getMountPath())
-          .containsExactly("/etc/driftgate", "/tmp", "/scratch");
+          .containsExactly("/etc/driftgate", "/tmp", "/scratch", JobRenderer.DATA_DIR);
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getResources().getRequests())
           .containsEntry("cpu", new Quantity("4"))

@@ -4,7 +4,6 @@ import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.FeatureDrift;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -74,20 +73,8 @@ public final class DriftReportTable {
    * saved).
    */
   public static void append(Table table, List<DriftReport> reports) {
-    Set<String> done = IdempotentAppend.committed(table, REPORT_IDS);
-    List<String> ids = new ArrayList<>();
-    List<Record> rows = new ArrayList<>();
-    for (DriftReport report : reports) {
-      String id = report.getReportId().toString();
-      if (done.add(id)) {
-        ids.add(id);
-        rows.addAll(rows(table, report));
-      }
-    }
-    if (rows.isEmpty()) {
-      return;
-    }
-    IdempotentAppend.append(table, REPORT_IDS, ids, LakeFileWriter.writeAll(table, 0, rows));
+    IdempotentAppend.appendNew(
+        table, REPORT_IDS, reports, r -> r.getReportId().toString(), r -> rows(table, r));
   }
 
   private static List<Record> rows(Table table, DriftReport report) {

@@ -5,10 +5,12 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
 
 /**
  * Appends data files in one Iceberg commit whose snapshot summary names what they hold (batch,
@@ -53,5 +55,31 @@ public final class IdempotentAppend {
     AppendFiles append = table.newFastAppend();
     files.forEach(append::appendFile);
     append.set(key, String.join(",", new ArrayList<>(ids))).commit();
+  }
+
+  /**
+   * Writes the rows of each item whose id recent snapshots do not hold yet (nor an earlier item of
+   * {@code items}) and appends them in one commit naming those ids under {@code key}; nothing when
+   * every item is a replay. The drift-report and window-profile tables append this way.
+   */
+  public static <T> void appendNew(
+      Table table,
+      String key,
+      List<T> items,
+      Function<T, String> idOf,
+      Function<T, List<Record>> rowsOf) {
+    Set<String> done = committed(table, key);
+    List<String> ids = new ArrayList<>();
+    List<Record> rows = new ArrayList<>();
+    for (T item : items) {
+      String id = idOf.apply(item);
+      if (done.add(id)) {
+        ids.add(id);
+        rows.addAll(rowsOf.apply(item));
+      }
+    }
+    if (!rows.isEmpty()) {
+      append(table, key, ids, LakeFileWriter.writeAll(table, 0, rows));
+    }
   }
 }

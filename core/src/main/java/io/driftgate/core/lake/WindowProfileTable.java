@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -83,18 +82,8 @@ public final class WindowProfileTable {
    * recent snapshot already holds.
    */
   public static void append(Table table, List<Stored> profiles) {
-    Set<String> done = IdempotentAppend.committed(table, PROFILE_IDS);
-    List<String> ids = new ArrayList<>();
-    List<Record> rows = new ArrayList<>();
-    for (Stored p : profiles) {
-      if (done.add(p.profileId())) {
-        ids.add(p.profileId());
-        rows.addAll(rows(table, p));
-      }
-    }
-    if (!rows.isEmpty()) {
-      IdempotentAppend.append(table, PROFILE_IDS, ids, LakeFileWriter.writeAll(table, 0, rows));
-    }
+    IdempotentAppend.appendNew(
+        table, PROFILE_IDS, profiles, Stored::profileId, p -> rows(table, p));
   }
 
   private static List<Record> rows(Table table, Stored p) {

@@ -58,44 +58,8 @@ public final class ModelSpec implements Serializable, LakeLocation {
    * @param readerSchemaJson the content of {@code source.schemaFile}
    * @param historySchemaJson the content of each {@code source.schemaHistory} file, same order
    * @param registrySchemaJson schema id to content of {@code <id>.avsc} in the registry dir
-   */
-  public ModelSpec(
-      String model,
-      SourceSpec source,
-      EventTimeSpec eventTime,
-      LabelSpec label,
-      IdSpec id,
-      List<FeatureSpec> features,
-      LakeSpec lake,
-      DriftSpec drift,
-      VolumeSpec volume,
-      TrainingSpec training,
-      GateConfig gate,
-      String readerSchemaJson,
-      List<String> historySchemaJson,
-      Map<Integer, String> registrySchemaJson) {
-    this(
-        model,
-        source,
-        eventTime,
-        label,
-        id,
-        features,
-        lake,
-        drift,
-        volume,
-        training,
-        gate,
-        readerSchemaJson,
-        historySchemaJson,
-        registrySchemaJson,
-        null);
-  }
-
-  /**
-   * {@link #ModelSpec(String, SourceSpec, EventTimeSpec, LabelSpec, IdSpec, List, LakeSpec,
-   * DriftSpec, VolumeSpec, TrainingSpec, GateConfig, String, List, Map)} with the {@code state}
-   * section (null: the lake's database and storage, see {@link StateSpec#of}).
+   * @param state the {@code state} section (null: the lake's database and storage, see {@link
+   *     StateSpec#of})
    */
   public ModelSpec(
       String model,
@@ -133,7 +97,11 @@ public final class ModelSpec implements Serializable, LakeLocation {
             : Collections.unmodifiableMap(new TreeMap<>(registrySchemaJson));
   }
 
-  private ModelSpec with(SourceSpec newSource, LakeSpec newLake) {
+  /**
+   * The one copy path: a copy with the source, lake and volume sections given (the others, the
+   * scoring and launcher sections included, carried over).
+   */
+  private ModelSpec with(SourceSpec newSource, LakeSpec newLake, VolumeSpec newVolume) {
     ModelSpec copy =
         new ModelSpec(
             model,
@@ -144,7 +112,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
             features,
             newLake,
             drift,
-            volume,
+            newVolume,
             training,
             gate,
             readerSchemaJson,
@@ -154,6 +122,10 @@ public final class ModelSpec implements Serializable, LakeLocation {
     copy.scoring = scoring;
     copy.launcher = launcher;
     return copy;
+  }
+
+  private ModelSpec with(SourceSpec newSource, LakeSpec newLake) {
+    return with(newSource, newLake, volume);
   }
 
   /** A copy with {@code source.kafka.bootstrapServers} replaced (CLI override). */
@@ -171,26 +143,7 @@ public final class ModelSpec implements Serializable, LakeLocation {
 
   /** A copy with the {@code volume} section replaced. */
   public ModelSpec withVolume(VolumeSpec newVolume) {
-    ModelSpec copy =
-        new ModelSpec(
-            model,
-            source,
-            eventTime,
-            label,
-            id,
-            features,
-            lake,
-            drift,
-            Objects.requireNonNull(newVolume, "volume"),
-            training,
-            gate,
-            readerSchemaJson,
-            historySchemaJson,
-            registrySchemaJson,
-            state);
-    copy.scoring = scoring;
-    copy.launcher = launcher;
-    return copy;
+    return with(source, lake, Objects.requireNonNull(newVolume, "volume"));
   }
 
   /** A copy with the {@code launcher} section replaced. */

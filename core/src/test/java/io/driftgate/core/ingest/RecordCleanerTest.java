@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.TestSpecs;
+import io.driftgate.core.testing.FlightEvents;
 import io.driftgate.schemas.ErrorKind;
 import io.driftgate.schemas.Stage;
 import java.io.ByteArrayInputStream;
@@ -34,18 +35,7 @@ class RecordCleanerTest {
 
   /** A valid FlightEvent (reader schema v2) that passes every rule of the example spec. */
   GenericData.Record valid() {
-    GenericData.Record r = new GenericData.Record(spec.readerSchema());
-    r.put("event_id", "e-1");
-    r.put("event_time", T);
-    r.put("origin", "ATL");
-    r.put("destination", "SFO");
-    r.put("distance_km", 3400.0);
-    r.put("dep_hour", 8.0);
-    r.put("dep_delay_min", 12.0);
-    r.put("weather", "clear");
-    r.put("carrier", "DL");
-    r.put("delayed", 1);
-    return r;
+    return FlightEvents.valid(spec.readerSchema(), "e-1", T);
   }
 
   static GenericRecord accepted(CleanResult result) {

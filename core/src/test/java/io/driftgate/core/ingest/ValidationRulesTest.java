@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.TestSpecs;
+import io.driftgate.core.testing.FlightEvents;
 import io.driftgate.schemas.ErrorKind;
 import io.driftgate.schemas.Stage;
 import java.io.IOException;
@@ -44,18 +45,7 @@ class ValidationRulesTest {
   final RecordCleaner cleaner = new RecordCleaner(example, CLOCK);
 
   GenericData.Record valid() {
-    GenericData.Record r = new GenericData.Record(example.readerSchema());
-    r.put("event_id", "e-1");
-    r.put("event_time", JANUARY);
-    r.put("origin", "ATL");
-    r.put("destination", "SFO");
-    r.put("distance_km", 3400.0);
-    r.put("dep_hour", 8.0);
-    r.put("dep_delay_min", 12.0);
-    r.put("weather", "clear");
-    r.put("carrier", "DL");
-    r.put("delayed", 1);
-    return r;
+    return FlightEvents.valid(example.readerSchema(), "e-1", JANUARY);
   }
 
   /** A spec over a schema whose label field {@code y} has {@code labelType}; its label block. */

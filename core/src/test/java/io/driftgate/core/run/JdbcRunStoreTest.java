@@ -9,6 +9,7 @@ import io.driftgate.core.run.RunEvent.Submitted;
 import io.driftgate.core.run.RunEvent.TuningSucceeded;
 import io.driftgate.core.spec.StateSpec;
 import io.driftgate.core.state.StateDatabase;
+import io.driftgate.core.testing.MutableClock;
 import io.driftgate.core.testing.StateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** {@link JdbcRunStore} on every state database backend. */
 class JdbcRunStoreTest {
   @TempDir Path dir;
-  final TestClock clock = new TestClock(RunMachineTest.T0);
+  final MutableClock clock = new MutableClock(RunMachineTest.T0);
   final RunMachine machine = new RunMachine(RunPolicy.defaults(), clock);
 
   RetrainRun richRun() {

@@ -12,6 +12,7 @@ import io.driftgate.core.run.RunEvent.Submitted;
 import io.driftgate.core.run.RunEvent.Tick;
 import io.driftgate.core.run.RunEvent.TrainingSucceeded;
 import io.driftgate.core.run.RunEvent.TuningSucceeded;
+import io.driftgate.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class RunMachineTest {
   static final Instant T0 = Instant.parse("2024-03-01T10:00:00Z");
 
-  final TestClock clock = new TestClock(T0);
+  final MutableClock clock = new MutableClock(T0);
   final RunPolicy policy =
       new RunPolicy(
           3,

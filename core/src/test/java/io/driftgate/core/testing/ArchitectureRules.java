@@ -60,9 +60,10 @@ public final class ArchitectureRules {
   /**
    * The module graph, as Maven declares it, for production code: core at the bottom, the engines'
    * modules above it (streaming uses the trainer to load the champion it scores with), the CLI
-   * (which parses and calls the launcher's factory) on top, and bench beside the CLI. The testkit
-   * (generators, embedded broker) sits on core and only the CLI's demo commands and bench use it:
-   * no production module does.
+   * (which parses and calls the launcher's factory) on top, the demo (the embedded end-to-end loop
+   * on the CLI's commands) and bench beside it. The testkit (generators, embedded broker) sits on
+   * core and only the CLI's dev commands (produce, kafka), the demo and bench use it: no module
+   * that an image carries for its own code does.
    */
   public static ArchRule moduleLayering() {
     return layeredArchitecture()
@@ -84,29 +85,33 @@ public final class ArchitectureRules {
         .definedBy("io.driftgate.launcher..")
         .layer("Cli")
         .definedBy("io.driftgate.cli..")
+        .layer("Demo")
+        .definedBy("io.driftgate.demo..")
         .layer("Bench")
         .definedBy("io.driftgate.bench..")
         .whereLayer("Bench")
         .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Demo")
+        .mayNotBeAccessedByAnyLayer()
         .whereLayer("Cli")
-        .mayOnlyBeAccessedByLayers("Bench")
+        .mayOnlyBeAccessedByLayers("Demo", "Bench")
         .whereLayer("Launcher")
-        .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .mayOnlyBeAccessedByLayers("Cli", "Demo", "Bench")
         // The launcher's local backend runs tuning studies and the gate in process.
         .whereLayer("Gate")
-        .mayOnlyBeAccessedByLayers("Launcher", "Cli", "Bench")
+        .mayOnlyBeAccessedByLayers("Launcher", "Cli", "Demo", "Bench")
         // Streaming scores records with the champion through the trainer's saved-model loader.
         .whereLayer("Trainer")
-        .mayOnlyBeAccessedByLayers("Streaming", "Gate", "Launcher", "Cli", "Bench")
+        .mayOnlyBeAccessedByLayers("Streaming", "Gate", "Launcher", "Cli", "Demo", "Bench")
         .whereLayer("Streaming")
-        .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .mayOnlyBeAccessedByLayers("Cli", "Demo", "Bench")
         .whereLayer("Testkit")
-        .mayOnlyBeAccessedByLayers("Cli", "Bench")
+        .mayOnlyBeAccessedByLayers("Cli", "Demo", "Bench")
         .whereLayer("Core")
         .mayOnlyBeAccessedByLayers(
-            "Testkit", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench")
+            "Testkit", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Demo", "Bench")
         .whereLayer("Schemas")
         .mayOnlyBeAccessedByLayers(
-            "Core", "Testkit", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Bench");
+            "Core", "Testkit", "Streaming", "Trainer", "Gate", "Launcher", "Cli", "Demo", "Bench");
   }
 }

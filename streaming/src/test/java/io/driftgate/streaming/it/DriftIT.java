@@ -7,10 +7,6 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.ingest.IngestConfig;
-import io.driftgate.streaming.ingest.IngestOptions;
-import io.driftgate.streaming.ingest.IngestPipeline;
-import io.driftgate.streaming.ingest.RunnerDefaults;
-import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.testkit.generate.DriftConfig;
 import io.driftgate.testkit.generate.GeneratorConfig;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
@@ -21,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,21 +42,8 @@ class DriftIT {
       ProduceResult produced =
           StreamProducer.produce(
               kafka.bootstrapServers(), spec.source().kafka().topic(), gen, 0, null);
-      IngestOptions options =
-          PipelineOptionsFactory.fromArgs(
-                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
-              .as(IngestOptions.class);
-      IngestPipeline.run(
-          options,
-          IngestConfig.of(spec),
-          StopCondition.caughtUpWith(
-                  kafka.bootstrapServers(),
-                  spec.source().kafka().topic(),
-                  spec.source().kafka().consumerGroup(),
-                  produced::endOffsets)
-              .and(
-                  StopCondition.monitorClosedAllWindows(
-                      IngestConfig.of(spec), spec.drift().window())));
+      IngestFixtures.ingestUntilCaughtUp(
+          spec, kafka.bootstrapServers(), produced::endOffsets, true);
       MonitorStore store = MonitorStore.open(IngestConfig.of(spec).stateSpec(), spec.model());
       List<RetrainRequest> requests = store.requests();
       Map<String, byte[]> published =

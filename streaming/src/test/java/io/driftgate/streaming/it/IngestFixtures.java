@@ -1,9 +1,23 @@
 package io.driftgate.streaming.it;
 
 import io.driftgate.core.lake.Lake;
+import io.driftgate.core.registry.JdbcModelRegistry;
+import io.driftgate.core.registry.ModelRegistry;
+import io.driftgate.core.registry.ModelVersion;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.streaming.ingest.IngestConfig;
+import io.driftgate.streaming.ingest.IngestOptions;
+import io.driftgate.streaming.ingest.IngestPipeline;
+import io.driftgate.streaming.ingest.IngestResult;
+import io.driftgate.streaming.ingest.RunnerDefaults;
+import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.testkit.generate.GeneratorConfig;
+import io.driftgate.testkit.lake.CommittedLakes;
+import io.driftgate.trainer.TrainRequest;
+import io.driftgate.trainer.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +54,87 @@ final class IngestFixtures {
         .malformedFraction(malformed)
         .v1Fraction(0.05)
         .build();
+  }
+
+  /**
+   * The example spec with shorter windows and reference (a short stream, CI time) and no
+   * single-feature rule (whose noise grows as windows shrink), with {@code extraYaml} appended
+   * (e.g. a {@code scoring} section), on this broker and lake.
+   */
+  static ModelSpec shortWindowSpec(String extraYaml, String bootstrapServers, Path lake)
+      throws IOException {
+    String yaml =
+        Files.readString(EXAMPLE_SPEC)
+                .replace("window: 30m", "window: 15m")
+                .replace("referenceRecords: 20000", "referenceRecords: 4500")
+                .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")
+            + extraYaml;
+    return SpecLoader.parse(yaml, EXAMPLE_SPEC.getParent())
+        .withBootstrapServers(bootstrapServers)
+        .withLakePath(lake);
+  }
+
+  /**
+   * A small champion (seconds), trained on a labelled lake of the pre-drift concept under {@code
+   * dir}; returns its model directory.
+   */
+  static Path trainChampion(Path dir) {
+    CommittedLakes.Lake lake =
+        CommittedLakes.of(EXAMPLE_SPEC).seed(5).count(8000).write(dir.resolve("train-lake"));
+    return Trainer.run(
+            TrainRequest.builder()
+                .setSpec(EXAMPLE_SPEC)
+                .setLake(lake.root())
+                .setRange(lake.from(), lake.to())
+                .setOutputDir(dir.resolve("champion"))
+                .optSeed(3)
+                .optParam("epochs", "3")
+                .optParam("hidden", "16")
+                .optParam("batchSize", "128")
+                .build())
+        .modelDir();
+  }
+
+  /** Registers {@code modelDir} and makes it the spec's champion; returns its version id. */
+  static String registerChampion(ModelSpec spec, Path modelDir, String source) {
+    ModelRegistry registry = JdbcModelRegistry.open(spec);
+    ModelVersion v = registry.register(spec.model(), modelDir, Map.of("source", source));
+    registry.moveAlias(
+        spec.model(), ModelRegistry.CHAMPION, v.versionId(), "test", "seed", Map.of());
+    return v.versionId();
+  }
+
+  /**
+   * Runs the ingestion job (parallelism 2) on the spec's topic until the consumer group has
+   * committed up to {@code endOffsets} and, with {@code untilWindowsClosed}, the drift monitor has
+   * closed every window that holds rows.
+   */
+  static IngestResult ingestUntilCaughtUp(
+      ModelSpec spec,
+      String bootstrapServers,
+      Supplier<Map<Integer, Long>> endOffsets,
+      boolean untilWindowsClosed) {
+    IngestOptions options =
+        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
+            .as(IngestOptions.class);
+    IngestConfig config = IngestConfig.of(spec);
+    StopCondition stop =
+        StopCondition.caughtUpWith(
+            bootstrapServers,
+            spec.source().kafka().topic(),
+            spec.source().kafka().consumerGroup(),
+            endOffsets);
+    if (untilWindowsClosed) {
+      stop = stop.and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
+    }
+    return IngestPipeline.run(options, config, stop);
+  }
+
+  /** Valid rows the spec's lake holds. */
+  static long lakeRowCount(ModelSpec spec) {
+    try (Lake lake = IngestConfig.of(spec).openLake()) {
+      return lake.rows();
+    }
   }
 
   /** Every committed lake row, read back through an Iceberg scan of the current snapshot. */

@@ -7,13 +7,8 @@ import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DeadLetter;
 import io.driftgate.schemas.ErrorKind;
-import io.driftgate.streaming.ingest.IngestConfig;
-import io.driftgate.streaming.ingest.IngestOptions;
-import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
 import io.driftgate.streaming.ingest.KafkaOffsets;
-import io.driftgate.streaming.ingest.RunnerDefaults;
-import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.testkit.generate.GeneratorConfig;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
@@ -25,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,19 +42,9 @@ class IngestIT {
           StreamProducer.produce(kafka.bootstrapServers(), topic, gen, 0, null);
       assertThat(produced.total()).isEqualTo(100_000);
 
-      IngestOptions options =
-          PipelineOptionsFactory.fromArgs(
-                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
-              .as(IngestOptions.class);
       IngestResult result =
-          IngestPipeline.run(
-              options,
-              IngestConfig.of(spec),
-              StopCondition.caughtUpWith(
-                  kafka.bootstrapServers(),
-                  topic,
-                  spec.source().kafka().consumerGroup(),
-                  produced::endOffsets));
+          IngestFixtures.ingestUntilCaughtUp(
+              spec, kafka.bootstrapServers(), produced::endOffsets, false);
 
       Lake index = Lake.open(spec);
       Map<String, Long> expectedDead = new TreeMap<>();

@@ -4,33 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.PredictionsTable;
 import io.driftgate.core.monitor.MonitorStore;
-import io.driftgate.core.registry.JdbcModelRegistry;
-import io.driftgate.core.registry.ModelRegistry;
-import io.driftgate.core.registry.ModelVersion;
 import io.driftgate.core.spec.ModelSpec;
-import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.ingest.IngestConfig;
-import io.driftgate.streaming.ingest.IngestOptions;
-import io.driftgate.streaming.ingest.IngestPipeline;
-import io.driftgate.streaming.ingest.RunnerDefaults;
-import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.testkit.generate.DriftConfig;
 import io.driftgate.testkit.generate.GeneratorConfig;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
 import io.driftgate.testkit.kafka.StreamProducer;
-import io.driftgate.testkit.lake.CommittedLakes;
-import io.driftgate.trainer.TrainRequest;
-import io.driftgate.trainer.TrainResult;
-import io.driftgate.trainer.Trainer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,46 +42,21 @@ class LateLabelsIT {
   /** A small champion, trained once on a labelled lake of the pre-drift concept (seconds). */
   @BeforeAll
   static void trainChampion() {
-    CommittedLakes.Lake lake =
-        CommittedLakes.of(IngestFixtures.EXAMPLE_SPEC)
-            .seed(5)
-            .count(8000)
-            .write(shared.resolve("train-lake"));
-    TrainResult result =
-        Trainer.run(
-            TrainRequest.builder()
-                .setSpec(IngestFixtures.EXAMPLE_SPEC)
-                .setLake(lake.root())
-                .setRange(lake.from(), lake.to())
-                .setOutputDir(shared.resolve("champion"))
-                .optSeed(3)
-                .optParam("epochs", "3")
-                .optParam("hidden", "16")
-                .optParam("batchSize", "128")
-                .build());
-    champion = result.modelDir();
+    champion = IngestFixtures.trainChampion(shared);
   }
 
   record Run(List<RetrainRequest> requests, long labelled, long valid) {}
 
   Run ingest(DriftConfig drift) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      String yaml =
-          Files.readString(IngestFixtures.EXAMPLE_SPEC)
-                  .replace("window: 30m", "window: 15m")
-                  .replace("referenceRecords: 20000", "referenceRecords: 4500")
-                  .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")
-              + "\nscoring:\n  pollInterval: 1s\n  detector: adwin\n  labels:\n    topic: "
-              + LABELS_TOPIC
-              + "\n    maxDelay: 30m\n";
       ModelSpec spec =
-          SpecLoader.parse(yaml, IngestFixtures.EXAMPLE_SPEC.getParent())
-              .withBootstrapServers(kafka.bootstrapServers())
-              .withLakePath(work.resolve("lake"));
-      ModelRegistry registry = JdbcModelRegistry.open(spec);
-      ModelVersion v = registry.register(spec.model(), champion, Map.of("source", "LateLabelsIT"));
-      registry.moveAlias(
-          spec.model(), ModelRegistry.CHAMPION, v.versionId(), "test", "seed", Map.of());
+          IngestFixtures.shortWindowSpec(
+              "\nscoring:\n  pollInterval: 1s\n  detector: adwin\n  labels:\n    topic: "
+                  + LABELS_TOPIC
+                  + "\n    maxDelay: 30m\n",
+              kafka.bootstrapServers(),
+              work.resolve("lake"));
+      IngestFixtures.registerChampion(spec, champion, "LateLabelsIT");
 
       kafka.createTopicsFor(spec, 4);
       kafka.createTopic(LABELS_TOPIC, 2);
@@ -111,21 +71,8 @@ class LateLabelsIT {
       long labels =
           StreamProducer.produceLabels(kafka.bootstrapServers(), LABELS_TOPIC, gen, LABEL_DELAY);
       assertThat(labels).isEqualTo(produced.valid());
-      IngestOptions options =
-          PipelineOptionsFactory.fromArgs(
-                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
-              .as(IngestOptions.class);
-      IngestPipeline.run(
-          options,
-          IngestConfig.of(spec),
-          StopCondition.caughtUpWith(
-                  kafka.bootstrapServers(),
-                  spec.source().kafka().topic(),
-                  spec.source().kafka().consumerGroup(),
-                  produced::endOffsets)
-              .and(
-                  StopCondition.monitorClosedAllWindows(
-                      IngestConfig.of(spec), spec.drift().window())));
+      IngestFixtures.ingestUntilCaughtUp(
+          spec, kafka.bootstrapServers(), produced::endOffsets, true);
       MonitorStore store = MonitorStore.open(IngestConfig.of(spec).stateSpec(), spec.model());
       try (var catalog = (java.io.Closeable) IngestConfig.of(spec).lakeCatalog().open()) {
         long labelled =
@@ -134,11 +81,7 @@ class LateLabelsIT {
                     spec.model(),
                     PredictionsTable.LABELLED)
                 .size();
-        long valid;
-        try (io.driftgate.core.lake.Lake lake = IngestConfig.of(spec).openLake()) {
-          valid = lake.rows();
-        }
-        return new Run(store.requests(), labelled, valid);
+        return new Run(store.requests(), labelled, IngestFixtures.lakeRowCount(spec));
       }
     }
   }

@@ -6,12 +6,8 @@ import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.core.testing.FlightEvents;
 import io.driftgate.core.wire.RecordEncoders;
-import io.driftgate.streaming.ingest.IngestConfig;
-import io.driftgate.streaming.ingest.IngestOptions;
-import io.driftgate.streaming.ingest.IngestPipeline;
-import io.driftgate.streaming.ingest.RunnerDefaults;
-import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.testkit.generate.FlightSchemas;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
@@ -25,7 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericData;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,18 +40,7 @@ class PoisonRecordsIT {
   @TempDir Path work;
 
   static GenericData.Record valid(String id) {
-    GenericData.Record r = new GenericData.Record(FlightSchemas.v2());
-    r.put("event_id", id);
-    r.put("event_time", IngestFixtures.START + 3_600_000L);
-    r.put("origin", "ATL");
-    r.put("destination", "SFO");
-    r.put("distance_km", 3400.0);
-    r.put("dep_hour", 8.0);
-    r.put("dep_delay_min", 12.0);
-    r.put("weather", "clear");
-    r.put("carrier", "DL");
-    r.put("delayed", 1);
-    return r;
+    return FlightEvents.valid(FlightSchemas.v2(), id, IngestFixtures.START + 3_600_000L);
   }
 
   static byte[] encode(GenericData.Record r) {
@@ -129,15 +113,7 @@ class PoisonRecordsIT {
       }
       long produced = stream.total() + sent.size();
 
-      IngestOptions options =
-          PipelineOptionsFactory.fromArgs(
-                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
-              .as(IngestOptions.class);
-      IngestPipeline.run(
-          options,
-          IngestConfig.of(spec),
-          StopCondition.caughtUpWith(
-              kafka.bootstrapServers(), topic, spec.source().kafka().consumerGroup(), () -> ends));
+      IngestFixtures.ingestUntilCaughtUp(spec, kafka.bootstrapServers(), () -> ends, false);
 
       try (Lake lake = Lake.open(spec)) {
         assertThat(lake.rows() + lake.deadLetters()).isEqualTo(produced);

@@ -4,33 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.PredictionsTable;
 import io.driftgate.core.monitor.MonitorStore;
-import io.driftgate.core.registry.JdbcModelRegistry;
-import io.driftgate.core.registry.ModelRegistry;
-import io.driftgate.core.registry.ModelVersion;
 import io.driftgate.core.spec.ModelSpec;
-import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.ingest.IngestConfig;
-import io.driftgate.streaming.ingest.IngestOptions;
-import io.driftgate.streaming.ingest.IngestPipeline;
 import io.driftgate.streaming.ingest.IngestResult;
-import io.driftgate.streaming.ingest.RunnerDefaults;
-import io.driftgate.streaming.ingest.StopCondition;
 import io.driftgate.testkit.generate.DriftConfig;
 import io.driftgate.testkit.generate.GeneratorConfig;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
 import io.driftgate.testkit.kafka.StreamProducer;
-import io.driftgate.testkit.lake.CommittedLakes;
-import io.driftgate.trainer.TrainRequest;
-import io.driftgate.trainer.TrainResult;
-import io.driftgate.trainer.Trainer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,24 +40,7 @@ class ScoringIT {
   /** A small champion, trained once on a labelled lake of the pre-drift concept (seconds). */
   @BeforeAll
   static void trainChampion() {
-    CommittedLakes.Lake lake =
-        CommittedLakes.of(IngestFixtures.EXAMPLE_SPEC)
-            .seed(5)
-            .count(8000)
-            .write(shared.resolve("train-lake"));
-    TrainResult result =
-        Trainer.run(
-            TrainRequest.builder()
-                .setSpec(IngestFixtures.EXAMPLE_SPEC)
-                .setLake(lake.root())
-                .setRange(lake.from(), lake.to())
-                .setOutputDir(shared.resolve("champion"))
-                .optSeed(3)
-                .optParam("epochs", "3")
-                .optParam("hidden", "16")
-                .optParam("batchSize", "128")
-                .build());
-    champion = result.modelDir();
+    champion = IngestFixtures.trainChampion(shared);
   }
 
   record Run(
@@ -84,54 +52,27 @@ class ScoringIT {
 
   Run ingest(DriftConfig drift) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      // Shorter windows and reference than the example's, so that the stream is short (CI time);
-      // no single-feature rule, whose noise grows as windows shrink.
-      String yaml =
-          Files.readString(IngestFixtures.EXAMPLE_SPEC)
-                  .replace("window: 30m", "window: 15m")
-                  .replace("referenceRecords: 20000", "referenceRecords: 4500")
-                  .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")
-              + "\nscoring:\n  pollInterval: 1s\n  detector: adwin\n";
       ModelSpec spec =
-          SpecLoader.parse(yaml, IngestFixtures.EXAMPLE_SPEC.getParent())
-              .withBootstrapServers(kafka.bootstrapServers())
-              .withLakePath(work.resolve("lake"));
-      ModelRegistry registry = JdbcModelRegistry.open(spec);
-      ModelVersion v = registry.register(spec.model(), champion, Map.of("source", "ScoringIT"));
-      registry.moveAlias(
-          spec.model(), ModelRegistry.CHAMPION, v.versionId(), "test", "seed", Map.of());
-
+          IngestFixtures.shortWindowSpec(
+              "\nscoring:\n  pollInterval: 1s\n  detector: adwin\n",
+              kafka.bootstrapServers(),
+              work.resolve("lake"));
+      String version = IngestFixtures.registerChampion(spec, champion, "ScoringIT");
       kafka.createTopicsFor(spec, 4);
       GeneratorConfig gen =
           IngestFixtures.generator(21, RECORDS, 0.0).toBuilder().drift(drift).build();
       ProduceResult produced =
           StreamProducer.produce(
               kafka.bootstrapServers(), spec.source().kafka().topic(), gen, 0, null);
-      IngestOptions options =
-          PipelineOptionsFactory.fromArgs(
-                  RunnerDefaults.withDefaults(spec.lake(), "--parallelism=2"))
-              .as(IngestOptions.class);
       IngestResult result =
-          IngestPipeline.run(
-              options,
-              IngestConfig.of(spec),
-              StopCondition.caughtUpWith(
-                      kafka.bootstrapServers(),
-                      spec.source().kafka().topic(),
-                      spec.source().kafka().consumerGroup(),
-                      produced::endOffsets)
-                  .and(
-                      StopCondition.monitorClosedAllWindows(
-                          IngestConfig.of(spec), spec.drift().window())));
+          IngestFixtures.ingestUntilCaughtUp(
+              spec, kafka.bootstrapServers(), produced::endOffsets, true);
       MonitorStore store = MonitorStore.open(IngestConfig.of(spec).stateSpec(), spec.model());
       try (var catalog = (java.io.Closeable) IngestConfig.of(spec).lakeCatalog().open()) {
         List<Record> predictions =
             PredictionsTable.read((org.apache.iceberg.catalog.Catalog) catalog, spec.model());
-        long valid;
-        try (io.driftgate.core.lake.Lake lake = IngestConfig.of(spec).openLake()) {
-          valid = lake.rows();
-        }
-        return new Run(store.requests(), predictions, result, v.versionId(), valid);
+        return new Run(
+            store.requests(), predictions, result, version, IngestFixtures.lakeRowCount(spec));
       }
     }
   }

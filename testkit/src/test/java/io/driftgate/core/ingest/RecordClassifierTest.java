@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.spec.TestSpecs;
+import io.driftgate.core.testing.FlightEvents;
 import io.driftgate.core.wire.RecordEncoders;
 import io.driftgate.schemas.ErrorKind;
 import io.driftgate.schemas.Stage;
@@ -33,18 +34,7 @@ class RecordClassifierTest {
   final RecordClassifier classifier = RecordClassifier.of(spec, CLOCK);
 
   static GenericData.Record valid() {
-    GenericData.Record r = new GenericData.Record(FlightSchemas.v2());
-    r.put("event_id", "e-1");
-    r.put("event_time", JANUARY);
-    r.put("origin", "ATL");
-    r.put("destination", "SFO");
-    r.put("distance_km", 3400.0);
-    r.put("dep_hour", 8.0);
-    r.put("dep_delay_min", 12.0);
-    r.put("weather", "clear");
-    r.put("carrier", "DL");
-    r.put("delayed", 1);
-    return r;
+    return FlightEvents.valid(FlightSchemas.v2(), "e-1", JANUARY);
   }
 
   static byte[] encode(GenericData.Record r) {

@@ -1,5 +1,7 @@
-package io.driftgate.cli;
+package io.driftgate.demo;
 
+import io.driftgate.cli.GeneratorOptions;
+import io.driftgate.cli.SpecOption;
 import io.driftgate.core.run.RunPolicy;
 import io.driftgate.core.run.RunState;
 import io.driftgate.core.spec.ModelSpec;

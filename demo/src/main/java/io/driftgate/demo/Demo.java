@@ -1,5 +1,7 @@
-package io.driftgate.cli;
+package io.driftgate.demo;
 
+import io.driftgate.cli.LakeCommand;
+import io.driftgate.cli.Progress;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
@@ -991,12 +993,6 @@ public final class Demo {
             delay / 3.6e6, delay / Math.max(1, gen.eventSpacingMillis()));
       }
     }
-  }
-
-  static String describe(ProduceResult r) {
-    return String.format(
-        "produced %,d records in %.1f s: %s",
-        r.total(), r.elapsedMillis() / 1000.0, r.malformedByKind());
   }
 
   private static double secs(long startedNanos) {

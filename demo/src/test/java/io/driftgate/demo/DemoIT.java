@@ -1,4 +1,4 @@
-package io.driftgate.cli;
+package io.driftgate.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
