@@ -86,6 +86,8 @@ class LateLabelsIT {
                   .replace("window: 30m", "window: 15m")
                   .replace("referenceRecords: 20000", "referenceRecords: 4500")
                   .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")
+                  // the request at the first window after the alarm, as these streams are short
+                  .replace("minRecordsAfterChange: 5000", "minRecordsAfterChange: 0")
               + "\nscoring:\n  pollInterval: 1s\n  detector: adwin\n  labels:\n    topic: "
               + LABELS_TOPIC
               + "\n    maxDelay: 30m\n";
