@@ -3,7 +3,6 @@ package io.driftgate.demo;
 import io.driftgate.cli.LakeCommand;
 import io.driftgate.cli.Progress;
 import io.driftgate.core.lake.Lake;
-import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.registry.JdbcModelRegistry;
 import io.driftgate.core.run.RetrainRun;
@@ -516,9 +515,8 @@ public final class Demo {
   }
 
   /**
-   * Waits for part one's volume request to end in a finished run, prints the champion, and tells
-   * the monitor's policy that the run finished (frees its in-flight slot), while the job is
-   * stopped: the restarted job loads that state.
+   * Waits for part one's volume request to end in a finished run and prints the champion (the
+   * monitor frees the run's in-flight slot itself: it asks the run store each window).
    */
   private static void awaitChampion(
       ModelSpec spec,
@@ -541,7 +539,6 @@ public final class Demo {
       out.printf("[%5.1fs] initial run not finished after %s%n", secs(started), training.timeout());
       return;
     }
-    DriftMonitor monitor = new DriftMonitor(spec, store.load());
     for (RetrainRun run : live.loop().launcher().runs()) {
       out.printf(
           "[%5.1fs] initial run %s: %s, model version %s%n",
@@ -555,15 +552,7 @@ public final class Demo {
                   + run.state()
                   + ", version "
                   + run.results().modelVersion()));
-      Instant at =
-          requests.stream()
-              .filter(q -> q.getIdempotencyKey().equals(run.key()))
-              .map(RetrainRequest::getTriggerWindowEnd)
-              .findFirst()
-              .orElse(Instant.EPOCH);
-      monitor.onRunFinished(run.key(), at);
     }
-    store.save(monitor.state());
   }
 
   private static Phase ingest(

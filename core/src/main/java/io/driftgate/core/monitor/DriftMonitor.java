@@ -15,6 +15,7 @@ import io.driftgate.core.policy.PolicyState;
 import io.driftgate.core.policy.RetrainDecision;
 import io.driftgate.core.policy.RetrainPolicy;
 import io.driftgate.core.policy.WindowObservation;
+import io.driftgate.core.run.FinishedRuns;
 import io.driftgate.core.spec.DriftSpec;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DriftReport;
@@ -37,12 +38,30 @@ import java.util.TreeSet;
  */
 public final class DriftMonitor {
 
-  /** What one window produced. */
+  /**
+   * What one window produced.
+   *
+   * @param released keys of requested runs found finished before this window's decision
+   */
   public record Outcome(
       Optional<DriftReport> report,
       Optional<RetrainDecision> decision,
       Optional<RetrainRequest> request,
-      boolean referenceWindow) {}
+      boolean referenceWindow,
+      List<String> released) {
+    public Outcome {
+      released = released == null ? List.of() : List.copyOf(released);
+    }
+
+    /** Nothing released. */
+    public Outcome(
+        Optional<DriftReport> report,
+        Optional<RetrainDecision> decision,
+        Optional<RetrainRequest> request,
+        boolean referenceWindow) {
+      this(report, decision, request, referenceWindow, List.of());
+    }
+  }
 
   private final ModelSpec spec;
   private final List<ProfiledFeature> features;
@@ -53,6 +72,7 @@ public final class DriftMonitor {
   private long windows;
   private long lastWindowEnd;
   private String performanceState;
+  private FinishedRuns finishedRuns = FinishedRuns.none();
 
   public DriftMonitor(ModelSpec spec, MonitorState state) {
     this.spec = spec;
@@ -85,7 +105,44 @@ public final class DriftMonitor {
         v.minNewRecords(),
         v.maxAge(),
         v.cooldown(),
-        v.maxInFlight());
+        v.maxInFlight(),
+        d.performance().minRecordsAfterChange());
+  }
+
+  /**
+   * Where this monitor learns that a requested run ended (the launcher's run store): before each
+   * compared window's decision it asks about the requests in flight and frees the slots of finished
+   * ones, so a job that runs for ever keeps requesting. Without it (the default) nothing finishes
+   * unless {@link #onRunFinished} is called.
+   */
+  public void useFinishedRuns(FinishedRuns runs) {
+    this.finishedRuns = java.util.Objects.requireNonNull(runs, "runs");
+  }
+
+  /**
+   * A performance alarm that arrived between windows (late labels joined ahead of the drift
+   * windows): the policy holds it, in this monitor's {@link #state()}, until a window that ends at
+   * or after {@code notBefore} (the labelled records' end) and enough records after its change
+   * point; see {@link RetrainPolicy#holdPerformance}.
+   *
+   * @return whether it is now held (false: another alarm is held)
+   */
+  public boolean onPerformanceAlarm(
+      io.driftgate.core.performance.PerformanceEvidence alarm, Instant notBefore) {
+    return policy.holdPerformance(spec.model(), alarm, notBefore);
+  }
+
+  /**
+   * Drops a held performance alarm: another champion version now scores (the performance monitor
+   * starts afresh for it), so the alarm about the replaced one asks for nothing.
+   */
+  public boolean dropHeldPerformance() {
+    return policy.dropHeldPerformance(spec.model());
+  }
+
+  /** The performance alarm waiting for its request, if any. */
+  public Optional<io.driftgate.core.performance.PerformanceEvidence> heldPerformance() {
+    return policy.heldPerformance(spec.model());
   }
 
   /** Uses a given reference (e.g. the champion's training profile) from now on. */
@@ -113,6 +170,11 @@ public final class DriftMonitor {
       Instant end,
       DatasetProfile current,
       io.driftgate.core.performance.PerformanceEvidence performance) {
+    if (performance != null) {
+      // Held by the policy (and saved with it) until it triggers: while the reference builds, on a
+      // late or empty pane, or with too few records after its change point yet.
+      policy.holdPerformance(spec.model(), performance, end);
+    }
     if (current.rowCount() == 0) {
       // An empty pane (the engine may fire one when a window is garbage-collected).
       return new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), false);
@@ -140,6 +202,7 @@ public final class DriftMonitor {
     windows++;
     lastWindowEnd = end.toEpochMilli();
     Set<String> drifted = new TreeSet<>(result.driftedFeatures());
+    List<String> released = policy.releaseFinished(spec.model(), finishedRuns, end);
     Optional<RetrainDecision> decision =
         policy.onWindow(
             new WindowObservation(
@@ -149,14 +212,16 @@ public final class DriftMonitor {
                 reportId,
                 result.driftedShare(),
                 drifted,
-                current.rowCount(),
-                performance));
+                current.rowCount()));
     Optional<RetrainRequest> request =
         decision.filter(d -> !d.isSuppressed()).map(DriftMonitor::toRequest);
-    return new Outcome(Optional.of(report), decision, request, false);
+    return new Outcome(Optional.of(report), decision, request, false, released);
   }
 
-  /** Tells the policy that a requested run finished (the launcher reports it). */
+  /**
+   * Tells the policy that a requested run finished at {@code at} (window clock); see {@link
+   * #useFinishedRuns} for a monitor that asks by itself.
+   */
   public void onRunFinished(String key, Instant at) {
     policy.onRunFinished(key, at);
   }

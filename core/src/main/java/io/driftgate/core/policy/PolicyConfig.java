@@ -14,8 +14,12 @@ import java.util.Set;
  * @param minNewRecords VOLUME trigger: valid records since the last request; 0 disables it
  * @param maxAge MAX_AGE trigger: model age (since the last run start or request, else since the
  *     first window); null disables it
- * @param cooldown no request within this long after a run start (event time); zero disables it
+ * @param cooldown no request within this long after the latest run start or finish (event time);
+ *     zero disables it
  * @param maxInFlight at most this many requests per model in flight (emitted, not finished), >= 1
+ * @param minRecordsAfterChange PERFORMANCE_DRIFT waits until windows that start at or after the
+ *     change point hold this many valid records, so that the run's range (which then starts at the
+ *     change point) has the new regime to learn from; 0: the first window after the alarm
  */
 public record PolicyConfig(
     double driftedShareThreshold,
@@ -24,7 +28,28 @@ public record PolicyConfig(
     long minNewRecords,
     Duration maxAge,
     Duration cooldown,
-    int maxInFlight) {
+    int maxInFlight,
+    long minRecordsAfterChange) {
+
+  /** Without a wait for records after a performance change point (0). */
+  public PolicyConfig(
+      double driftedShareThreshold,
+      Set<String> criticalFeatures,
+      int consecutiveWindows,
+      long minNewRecords,
+      Duration maxAge,
+      Duration cooldown,
+      int maxInFlight) {
+    this(
+        driftedShareThreshold,
+        criticalFeatures,
+        consecutiveWindows,
+        minNewRecords,
+        maxAge,
+        cooldown,
+        maxInFlight,
+        0);
+  }
 
   public PolicyConfig {
     if (!(driftedShareThreshold > 0 && driftedShareThreshold <= 1)) {
@@ -48,6 +73,9 @@ public record PolicyConfig(
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be >= 1");
     }
+    if (minRecordsAfterChange < 0) {
+      throw new IllegalArgumentException("minRecordsAfterChange must be >= 0");
+    }
   }
 
   /** Share 0.5, no critical features, k = 3, no volume or age trigger, 1h cooldown, 1 in flight. */
@@ -57,17 +85,38 @@ public record PolicyConfig(
 
   public PolicyConfig withDriftedShareThreshold(double v) {
     return new PolicyConfig(
-        v, criticalFeatures, consecutiveWindows, minNewRecords, maxAge, cooldown, maxInFlight);
+        v,
+        criticalFeatures,
+        consecutiveWindows,
+        minNewRecords,
+        maxAge,
+        cooldown,
+        maxInFlight,
+        minRecordsAfterChange);
   }
 
   public PolicyConfig withCriticalFeatures(Set<String> v) {
     return new PolicyConfig(
-        driftedShareThreshold, v, consecutiveWindows, minNewRecords, maxAge, cooldown, maxInFlight);
+        driftedShareThreshold,
+        v,
+        consecutiveWindows,
+        minNewRecords,
+        maxAge,
+        cooldown,
+        maxInFlight,
+        minRecordsAfterChange);
   }
 
   public PolicyConfig withConsecutiveWindows(int v) {
     return new PolicyConfig(
-        driftedShareThreshold, criticalFeatures, v, minNewRecords, maxAge, cooldown, maxInFlight);
+        driftedShareThreshold,
+        criticalFeatures,
+        v,
+        minNewRecords,
+        maxAge,
+        cooldown,
+        maxInFlight,
+        minRecordsAfterChange);
   }
 
   public PolicyConfig withMinNewRecords(long v) {
@@ -78,7 +127,8 @@ public record PolicyConfig(
         v,
         maxAge,
         cooldown,
-        maxInFlight);
+        maxInFlight,
+        minRecordsAfterChange);
   }
 
   public PolicyConfig withMaxAge(Duration v) {
@@ -89,7 +139,8 @@ public record PolicyConfig(
         minNewRecords,
         v,
         cooldown,
-        maxInFlight);
+        maxInFlight,
+        minRecordsAfterChange);
   }
 
   public PolicyConfig withCooldown(Duration v) {
@@ -100,7 +151,8 @@ public record PolicyConfig(
         minNewRecords,
         maxAge,
         v,
-        maxInFlight);
+        maxInFlight,
+        minRecordsAfterChange);
   }
 
   public PolicyConfig withMaxInFlight(int v) {
@@ -111,6 +163,19 @@ public record PolicyConfig(
         minNewRecords,
         maxAge,
         cooldown,
+        v,
+        minRecordsAfterChange);
+  }
+
+  public PolicyConfig withMinRecordsAfterChange(long v) {
+    return new PolicyConfig(
+        driftedShareThreshold,
+        criticalFeatures,
+        consecutiveWindows,
+        minNewRecords,
+        maxAge,
+        cooldown,
+        maxInFlight,
         v);
   }
 }

@@ -39,6 +39,8 @@ public record PolicyState(Map<String, ModelState> models) {
    * @param criticalStreak consecutive windows with a critical feature drifted
    * @param recentReportIds report ids of the latest (at most k) consecutive windows
    * @param inFlight requests emitted and not yet finished
+   * @param lastRunFinish latest run finish, or null
+   * @param pendingPerformance a performance alarm waiting for its request, or null
    */
   public record ModelState(
       String firstWindowStart,
@@ -50,12 +52,35 @@ public record PolicyState(Map<String, ModelState> models) {
       int driftStreak,
       int criticalStreak,
       List<String> recentReportIds,
-      List<InFlightRun> inFlight) {
+      List<InFlightRun> inFlight,
+      String lastRunFinish,
+      PendingAlarm pendingPerformance) {
     public ModelState {
-      recentReportIds = List.copyOf(recentReportIds);
-      inFlight = List.copyOf(inFlight);
+      recentReportIds = recentReportIds == null ? List.of() : List.copyOf(recentReportIds);
+      inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);
     }
   }
+
+  /**
+   * A performance alarm the policy holds until its request is emitted (see {@link
+   * RetrainPolicy#holdPerformance}).
+   *
+   * @param detector the detector that fired
+   * @param metric the monitored quantity
+   * @param changePoint the estimated change point (ISO-8601)
+   * @param before the metric before the change
+   * @param after the metric after it
+   * @param notBefore the request's window must end at or after this (ISO-8601)
+   * @param recordsAfterChange valid records seen since in windows starting at or after the change
+   */
+  public record PendingAlarm(
+      String detector,
+      String metric,
+      String changePoint,
+      double before,
+      double after,
+      String notBefore,
+      long recordsAfterChange) {}
 
   /**
    * A request in flight.

@@ -1,9 +1,12 @@
 package io.driftgate.core.policy;
 
+import io.driftgate.core.performance.PerformanceEvidence;
+import io.driftgate.core.run.FinishedRuns;
 import io.driftgate.core.run.IdempotencyKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,19 +31,25 @@ import java.util.stream.Collectors;
  *       a critical feature drifted; {@link RetrainReason#VOLUME} when the valid records since the
  *       latest request reach {@code minNewRecords}; {@link RetrainReason#MAX_AGE} when {@code
  *       windowEnd - anchor >= maxAge}, anchor being the latest run start or request, else the first
- *       window start; {@link RetrainReason#PERFORMANCE_DRIFT} when the window carries performance
- *       evidence (a detector on the champion's labelled errors fired; the detector is its own
- *       hysteresis, so one window suffices).
+ *       window start; {@link RetrainReason#PERFORMANCE_DRIFT} when a performance alarm is held (a
+ *       detector on the champion's labelled errors fired: the window's evidence, or {@link
+ *       #holdPerformance}; the detector is its own hysteresis) and it is ripe: the window ends at
+ *       or after the alarm's {@code notBefore}, and windows that start at or after the change point
+ *       have brought {@code minRecordsAfterChange} valid records since it was held.
  *   <li>If something triggered: {@link SuppressionReason#MAX_IN_FLIGHT} when {@code maxInFlight}
  *       requests are in flight, else {@link SuppressionReason#COOLDOWN} when {@code windowEnd <
- *       lastRunStart + cooldown}. A suppressed decision is returned with {@code suppressedBy} set
- *       and changes nothing, so the trigger is re-evaluated on the next window.
+ *       max(lastRunStart, lastRunFinish) + cooldown}. A suppressed decision is returned with {@code
+ *       suppressedBy} set and changes nothing (a held performance alarm stays held), so the trigger
+ *       is re-evaluated on the next window.
  *   <li>A request (not suppressed) is in flight until {@link #onRunFinished}; it resets the streaks
- *       and the record count, and moves the data range start and the age anchor to its end.
+ *       and the record count, and moves the data range start and the age anchor to its end. Its
+ *       range starts where the previous request's ended, or, with PERFORMANCE_DRIFT, at the alarm's
+ *       change point (the old regime's rows would teach the old relation); it releases the alarm.
  * </ol>
  *
  * Run events carry a time on the same clock as window times (e.g. the orchestrator records them
- * with the event time it acted on); they are replayed like windows.
+ * with the event time it acted on); they are replayed like windows. A long-running monitor learns
+ * of finished runs through {@link #releaseFinished}.
  */
 public final class RetrainPolicy {
   private final PolicyConfig config;
@@ -102,6 +111,18 @@ public final class RetrainPolicy {
       reasons.add(RetrainReason.MAX_AGE);
     }
     if (obs.performance() != null) {
+      hold(m, obs.performance(), obs.windowEnd());
+    }
+    if (m.pending != null && !obs.windowStart().isBefore(m.pending.changePoint())) {
+      m.pendingRecords += obs.validRecords();
+    }
+    PerformanceEvidence ripe =
+        m.pending != null
+                && !obs.windowEnd().isBefore(m.pendingNotBefore)
+                && m.pendingRecords >= config.minRecordsAfterChange()
+            ? m.pending
+            : null;
+    if (ripe != null) {
       reasons.add(RetrainReason.PERFORMANCE_DRIFT);
     }
     if (reasons.isEmpty()) {
@@ -112,17 +133,21 @@ public final class RetrainPolicy {
             || reasons.contains(RetrainReason.CRITICAL_FEATURE_DRIFT);
     List<String> evidence =
         new ArrayList<>(driftReason ? m.recentReportIds : List.of(obs.reportId()));
-    if (obs.performance() != null) {
-      evidence.add(obs.performance().id());
+    if (ripe != null) {
+      evidence.add(ripe.id());
     }
     evidence = List.copyOf(evidence);
     Instant from = m.trainedUntil != null ? m.trainedUntil : m.firstWindowStart;
     Instant to = obs.windowEnd();
+    if (ripe != null && ripe.changePoint().isBefore(to)) {
+      from = ripe.changePoint();
+    }
     String key = idempotencyKey(obs.modelName(), to, reasons);
     SuppressionReason suppressed = null;
     if (m.inFlight.size() >= config.maxInFlight()) {
       suppressed = SuppressionReason.MAX_IN_FLIGHT;
-    } else if (m.lastRunStart != null && to.isBefore(m.lastRunStart.plus(config.cooldown()))) {
+    } else if (m.cooldownAnchor() != null
+        && to.isBefore(m.cooldownAnchor().plus(config.cooldown()))) {
       suppressed = SuppressionReason.COOLDOWN;
     }
     RetrainDecision d =
@@ -144,8 +169,87 @@ public final class RetrainPolicy {
       m.driftStreak = 0;
       m.criticalStreak = 0;
       m.recentReportIds.clear();
+      if (ripe != null) {
+        m.pending = null;
+        m.pendingNotBefore = null;
+        m.pendingRecords = 0;
+      }
     }
     return Optional.of(d);
+  }
+
+  /**
+   * Holds a performance alarm of {@code modelName} that arrived outside a compared window (late
+   * labels, or while the reference is being built): it triggers PERFORMANCE_DRIFT on the first
+   * window that ends at or after {@code notBefore} once the records after its change point suffice.
+   * One alarm is held at a time: while one waits, a later one is dropped (the earlier change point
+   * stands).
+   *
+   * @return whether it is now held
+   */
+  public boolean holdPerformance(String modelName, PerformanceEvidence alarm, Instant notBefore) {
+    Objects.requireNonNull(alarm, "alarm");
+    Objects.requireNonNull(notBefore, "notBefore");
+    return hold(models.computeIfAbsent(modelName, n -> new ModelRuntime()), alarm, notBefore);
+  }
+
+  private static boolean hold(ModelRuntime m, PerformanceEvidence alarm, Instant notBefore) {
+    if (m.pending != null) {
+      return false;
+    }
+    m.pending = alarm;
+    m.pendingNotBefore = notBefore;
+    m.pendingRecords = 0;
+    return true;
+  }
+
+  /**
+   * Drops the model's held performance alarm (its champion was replaced: the alarm was about a
+   * model that no longer scores). Returns whether one was held.
+   */
+  public boolean dropHeldPerformance(String modelName) {
+    ModelRuntime m = models.get(modelName);
+    if (m == null || m.pending == null) {
+      return false;
+    }
+    m.pending = null;
+    m.pendingNotBefore = null;
+    m.pendingRecords = 0;
+    return true;
+  }
+
+  /** The performance alarm of a model waiting for its request, if any. */
+  public Optional<PerformanceEvidence> heldPerformance(String modelName) {
+    ModelRuntime m = models.get(modelName);
+    return Optional.ofNullable(m == null ? null : m.pending);
+  }
+
+  /**
+   * Asks {@code runs} which of the model's in-flight requests ended and {@link #onRunFinished
+   * finishes} them, each at its finish time or {@code asOf} if that is earlier: window times are
+   * event time, run times the launcher's clock, and a replayed stream's event time lags the clock
+   * by far; {@code asOf} (the window being decided) keeps the cooldown on the window clock. Asks
+   * nothing when none is in flight.
+   *
+   * @return the keys released, oldest first
+   */
+  public List<String> releaseFinished(String modelName, FinishedRuns runs, Instant asOf) {
+    Objects.requireNonNull(asOf, "asOf");
+    ModelRuntime m = models.get(modelName);
+    if (m == null || m.inFlight.isEmpty()) {
+      return List.of();
+    }
+    Collection<String> keys = List.copyOf(m.inFlight.keySet());
+    Map<String, Instant> finished = runs.finished(keys);
+    List<String> released = new ArrayList<>();
+    for (String key : keys) {
+      Instant at = finished.get(key);
+      if (at != null) {
+        onRunFinished(key, at.isAfter(asOf) ? asOf : at);
+        released.add(key);
+      }
+    }
+    return List.copyOf(released);
   }
 
   /**
@@ -168,14 +272,16 @@ public final class RetrainPolicy {
   }
 
   /**
-   * Records that the run for {@code key} ended (succeeded, failed, or was abandoned without
-   * starting), freeing its in-flight slot. Returns false for an unknown or finished key.
+   * Records that the run for {@code key} ended at {@code time} (succeeded, failed, or was abandoned
+   * without starting), freeing its in-flight slot; the cooldown counts from the latest finish.
+   * Returns false (and changes nothing) for an unknown or finished key.
    */
   public boolean onRunFinished(String key, Instant time) {
     Objects.requireNonNull(time, "time");
     for (ModelRuntime m : models.values()) {
       if (m.inFlight.containsKey(key)) {
         m.inFlight.remove(key);
+        m.lastRunFinish = max(m.lastRunFinish, time);
         return true;
       }
     }
@@ -218,11 +324,20 @@ public final class RetrainPolicy {
     Instant trainedUntil;
     Instant ageAnchor;
     Instant lastRunStart;
+    Instant lastRunFinish;
+    PerformanceEvidence pending;
+    Instant pendingNotBefore;
+    long pendingRecords;
     long recordsSinceLastRequest;
     int driftStreak;
     int criticalStreak;
     final List<String> recentReportIds = new ArrayList<>();
     final LinkedHashMap<String, Instant> inFlight = new LinkedHashMap<>();
+
+    /** The cooldown counts from the latest run event: a start, or a finish. */
+    Instant cooldownAnchor() {
+      return lastRunFinish == null ? lastRunStart : max(lastRunStart, lastRunFinish);
+    }
 
     PolicyState.ModelState export() {
       List<PolicyState.InFlightRun> runs = new ArrayList<>();
@@ -237,7 +352,18 @@ public final class RetrainPolicy {
           driftStreak,
           criticalStreak,
           recentReportIds,
-          runs);
+          runs,
+          str(lastRunFinish),
+          pending == null
+              ? null
+              : new PolicyState.PendingAlarm(
+                  pending.detector(),
+                  pending.metric(),
+                  pending.changePoint().toString(),
+                  pending.before(),
+                  pending.after(),
+                  str(pendingNotBefore),
+                  pendingRecords));
     }
 
     static ModelRuntime from(PolicyState.ModelState s) {
@@ -253,6 +379,15 @@ public final class RetrainPolicy {
       m.recentReportIds.addAll(s.recentReportIds());
       for (PolicyState.InFlightRun r : s.inFlight()) {
         m.inFlight.put(r.key(), inst(r.startedAt()));
+      }
+      m.lastRunFinish = inst(s.lastRunFinish());
+      PolicyState.PendingAlarm a = s.pendingPerformance();
+      if (a != null) {
+        m.pending =
+            new PerformanceEvidence(
+                a.detector(), a.metric(), Instant.parse(a.changePoint()), a.before(), a.after());
+        m.pendingNotBefore = a.notBefore() == null ? m.pending.changePoint() : inst(a.notBefore());
+        m.pendingRecords = a.recordsAfterChange();
       }
       return m;
     }

@@ -19,8 +19,10 @@ final class DriftSection {
           "referenceRecords",
           "reportsTopic",
           "requestsTopic",
-          "metrics");
+          "metrics",
+          "performance");
   static final List<String> METRIC_KEYS = List.of("metric", "threshold");
+  static final List<String> PERFORMANCE_KEYS = List.of("minRecordsAfterChange");
 
   private DriftSection() {}
 
@@ -118,6 +120,19 @@ final class DriftSection {
           "is not a mapping",
           "expected feature: {metric: psi, threshold: 0.2}");
     }
+    DriftSpec.Performance performance = DriftSpec.Performance.defaults();
+    Map<String, Object> perf = r.section(m, "drift", "performance", false, PERFORMANCE_KEYS);
+    if (perf != null) {
+      Long minAfter =
+          r.whole(
+              perf,
+              "drift.performance",
+              "minRecordsAfterChange",
+              DriftSpec.Performance.DEFAULT_MIN_RECORDS_AFTER_CHANGE,
+              0,
+              Long.MAX_VALUE);
+      performance = new DriftSpec.Performance(minAfter);
+    }
     return new DriftSpec(
         window,
         lateness,
@@ -128,6 +143,7 @@ final class DriftSection {
         referenceRecords,
         reportsTopic,
         requestsTopic,
-        metrics);
+        metrics,
+        performance);
   }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param reportsTopic Kafka topic for drift reports (default {@code <topic>.drift-reports})
  * @param requestsTopic Kafka topic for retrain requests (default {@code <model>.retrain-requests})
  * @param metrics per-feature metric overrides (feature name → metric + optional threshold)
+ * @param performance how a performance alarm becomes a request ({@code drift.performance})
  */
 public record DriftSpec(
     Duration window,
@@ -34,8 +35,58 @@ public record DriftSpec(
     long referenceRecords,
     String reportsTopic,
     String requestsTopic,
-    Map<String, MetricOverride> metrics)
+    Map<String, MetricOverride> metrics,
+    Performance performance)
     implements Serializable {
+
+  /**
+   * {@code drift.performance}: when the champion's performance alarm (the {@code scoring} section's
+   * detector) becomes a {@code performance_drift} request.
+   *
+   * @param minRecordsAfterChange the request waits until windows that start at or after the alarm's
+   *     change point hold this many valid records, and its training range starts at the change
+   *     point, so the challenger learns the new relation from enough rows (default 5000; 0: the
+   *     first window after the alarm)
+   */
+  public record Performance(long minRecordsAfterChange) implements Serializable {
+    public static final long DEFAULT_MIN_RECORDS_AFTER_CHANGE = 5000;
+
+    public Performance {
+      if (minRecordsAfterChange < 0) {
+        throw new IllegalArgumentException("minRecordsAfterChange must be >= 0");
+      }
+    }
+
+    public static Performance defaults() {
+      return new Performance(DEFAULT_MIN_RECORDS_AFTER_CHANGE);
+    }
+  }
+
+  /** With the default {@link Performance} settings. */
+  public DriftSpec(
+      Duration window,
+      Duration allowedLateness,
+      double defaultThreshold,
+      double driftedShare,
+      int consecutiveWindows,
+      List<String> criticalFeatures,
+      long referenceRecords,
+      String reportsTopic,
+      String requestsTopic,
+      Map<String, MetricOverride> metrics) {
+    this(
+        window,
+        allowedLateness,
+        defaultThreshold,
+        driftedShare,
+        consecutiveWindows,
+        criticalFeatures,
+        referenceRecords,
+        reportsTopic,
+        requestsTopic,
+        metrics,
+        Performance.defaults());
+  }
 
   /**
    * A per-feature metric choice.
@@ -61,6 +112,23 @@ public record DriftSpec(
     Objects.requireNonNull(allowedLateness, "allowedLateness");
     criticalFeatures = criticalFeatures == null ? List.of() : List.copyOf(criticalFeatures);
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    performance = performance == null ? Performance.defaults() : performance;
+  }
+
+  /** A copy with other {@code drift.performance} settings. */
+  public DriftSpec withPerformance(Performance p) {
+    return new DriftSpec(
+        window,
+        allowedLateness,
+        defaultThreshold,
+        driftedShare,
+        consecutiveWindows,
+        criticalFeatures,
+        referenceRecords,
+        reportsTopic,
+        requestsTopic,
+        metrics,
+        p);
   }
 
   /** The reports topic, defaulted from the input topic. */

@@ -145,21 +145,98 @@ class RetrainPolicyTest {
   }
 
   @Test
-  void cooldownSuppressesAfterRunStart() {
+  void cooldownCountsFromTheRunsFinish() {
     RetrainPolicy p =
         new RetrainPolicy(BASE.withConsecutiveWindows(1).withCooldown(HOUR.multipliedBy(3)));
     RetrainDecision first = p.onWindow(drifted(0)).orElseThrow();
     p.onRunStarted(first.idempotencyKey(), end(0));
     p.onRunFinished(first.idempotencyKey(), end(1));
-    RetrainDecision s1 = p.onWindow(drifted(1)).orElseThrow(); // end(1) < end(0) + 3h
+    RetrainDecision s1 = p.onWindow(drifted(1)).orElseThrow(); // end(1) < end(1) + 3h
     assertThat(s1.suppressedBy()).isEqualTo(SuppressionReason.COOLDOWN);
     assertThat(p.inFlight("m")).isEmpty();
     assertThat(p.onWindow(drifted(2)).orElseThrow().isSuppressed()).isTrue();
-    RetrainDecision after = p.onWindow(drifted(3)).orElseThrow(); // end(3) = end(0) + 3h
+    // three hours after the start, but not after the finish
+    assertThat(p.onWindow(drifted(3)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.COOLDOWN);
+    RetrainDecision after = p.onWindow(drifted(4)).orElseThrow(); // end(4) = end(1) + 3h
     assertThat(after.isSuppressed()).isFalse();
     // suppressed decisions changed nothing: the range still starts at the first request's end
     assertThat(after.dataFrom()).isEqualTo(end(0));
-    assertThat(after.validRecordsSinceLastRun()).isEqualTo(300);
+    assertThat(after.validRecordsSinceLastRun()).isEqualTo(400);
+  }
+
+  @Test
+  void cooldownCountsFromTheRunStartWhileOnlyTheStartIsKnown() {
+    RetrainPolicy p =
+        new RetrainPolicy(
+            BASE.withConsecutiveWindows(1).withMaxInFlight(2).withCooldown(HOUR.multipliedBy(2)));
+    RetrainDecision first = p.onWindow(drifted(0)).orElseThrow();
+    p.onRunStarted(first.idempotencyKey(), end(0));
+    assertThat(p.onWindow(drifted(1)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.COOLDOWN);
+    assertThat(p.onWindow(drifted(2)).orElseThrow().isSuppressed()).isFalse();
+  }
+
+  /** A lookup over a map of finished runs, counting its calls. */
+  static final class Finished implements io.driftgate.core.run.FinishedRuns {
+    final java.util.Map<String, Instant> done = new java.util.HashMap<>();
+    int asked;
+
+    @Override
+    public java.util.Map<String, Instant> finished(java.util.Collection<String> keys) {
+      asked++;
+      java.util.Map<String, Instant> out = new java.util.HashMap<>();
+      keys.forEach(k -> java.util.Optional.ofNullable(done.get(k)).ifPresent(t -> out.put(k, t)));
+      return out;
+    }
+  }
+
+  @Test
+  void releaseFinishedFreesTheSlotAndTheCooldownCountsFromTheFinish() {
+    RetrainPolicy p =
+        new RetrainPolicy(BASE.withMinNewRecords(200).withCooldown(HOUR.multipliedBy(2)));
+    Finished runs = new Finished();
+    assertThat(p.releaseFinished("m", runs, end(0))).isEmpty();
+    assertThat(runs.asked).isZero(); // nothing in flight: nothing asked
+    p.onWindow(clean(0));
+    RetrainDecision first = p.onWindow(clean(1)).orElseThrow();
+    assertThat(first.reasons()).containsExactly(RetrainReason.VOLUME);
+    p.onWindow(clean(2));
+    // the run is still going: the store has nothing for it
+    assertThat(p.releaseFinished("m", runs, end(3))).isEmpty();
+    assertThat(runs.asked).isEqualTo(1);
+    assertThat(p.onWindow(clean(3)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.MAX_IN_FLIGHT);
+    // it finished half an hour before window 4 ends
+    Instant finishedAt = end(4).minus(Duration.ofMinutes(30));
+    runs.done.put(first.idempotencyKey(), finishedAt);
+    assertThat(p.releaseFinished("m", runs, end(4))).containsExactly(first.idempotencyKey());
+    assertThat(p.inFlight("m")).isEmpty();
+    assertThat(p.exportState().models().get("m").lastRunFinish()).isEqualTo(finishedAt.toString());
+    // cooldown from the finish: end(4) and end(5) are within 2h of it, end(6) is not
+    assertThat(p.onWindow(clean(4)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.COOLDOWN);
+    assertThat(p.onWindow(clean(5)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.COOLDOWN);
+    RetrainDecision second = p.onWindow(clean(6)).orElseThrow();
+    assertThat(second.isSuppressed()).isFalse();
+    assertThat(second.dataFrom()).isEqualTo(end(1));
+    // released once: the next lookup only asks about the new request
+    assertThat(p.releaseFinished("m", runs, end(7))).isEmpty();
+  }
+
+  @Test
+  void aFinishOnAnotherClockIsTakenAtTheWindowBeingDecided() {
+    // A replayed stream: window times in 2024, the launcher's clock years later.
+    RetrainPolicy p = new RetrainPolicy(BASE.withMinNewRecords(100).withCooldown(HOUR));
+    RetrainDecision first = p.onWindow(clean(0)).orElseThrow();
+    Finished runs = new Finished();
+    runs.done.put(first.idempotencyKey(), Instant.parse("2030-06-01T00:00:00Z"));
+    assertThat(p.releaseFinished("m", runs, end(1))).containsExactly(first.idempotencyKey());
+    assertThat(p.exportState().models().get("m").lastRunFinish()).isEqualTo(end(1).toString());
+    assertThat(p.onWindow(clean(1)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.COOLDOWN);
+    assertThat(p.onWindow(clean(2)).orElseThrow().isSuppressed()).isFalse();
   }
 
   @Test
@@ -323,9 +400,73 @@ class RetrainPolicyTest {
     p.onRunFinished(first.idempotencyKey(), end(2));
     assertThat(p.onWindow(worse(3)).orElseThrow().suppressedBy())
         .isEqualTo(SuppressionReason.COOLDOWN);
-    RetrainDecision later = p.onWindow(worse(6)).orElseThrow();
+    // five hours after the finish at end(2)
+    assertThat(p.onWindow(clean(6)).orElseThrow().suppressedBy())
+        .isEqualTo(SuppressionReason.COOLDOWN);
+    RetrainDecision later = p.onWindow(clean(7)).orElseThrow();
     assertThat(later.isSuppressed()).isFalse();
     assertThat(later.reasons()).containsExactly(RetrainReason.PERFORMANCE_DRIFT);
+    // the alarm suppressed on window 1 was held (not lost) and is the one that triggers
+    assertThat(later.evidenceReportIds())
+        .containsExactly("r7", "performance:adwin:error@2024-01-01T01:01:00Z");
+    assertThat(later.dataFrom()).isEqualTo(T0.plus(HOUR).plusSeconds(60));
+    assertThat(p.heldPerformance("m")).isEmpty();
+  }
+
+  private static io.driftgate.core.performance.PerformanceEvidence alarmAt(Instant changePoint) {
+    return new io.driftgate.core.performance.PerformanceEvidence(
+        "adwin", "error", changePoint, 0.1, 0.4);
+  }
+
+  @Test
+  void aPerformanceRequestWaitsForRecordsAfterTheChangeAndItsRangeStartsThere() {
+    RetrainPolicy p = new RetrainPolicy(BASE.withMinRecordsAfterChange(250));
+    p.onWindow(clean(0));
+    p.onWindow(clean(1));
+    // labels joined ahead of the windows: change point inside window 2, labels up to end(3)
+    Instant change = T0.plus(HOUR.multipliedBy(2)).plus(Duration.ofMinutes(20));
+    assertThat(p.holdPerformance("m", alarmAt(change), end(3))).isTrue();
+    assertThat(p.holdPerformance("m", alarmAt(change.plusSeconds(600)), end(3))).isFalse();
+    assertThat(p.onWindow(clean(2))).isEmpty(); // starts before the change: not counted
+    assertThat(p.onWindow(clean(3))).isEmpty(); // 100
+    assertThat(p.onWindow(clean(4))).isEmpty(); // 200
+    RetrainDecision d = p.onWindow(clean(5)).orElseThrow(); // 300 >= 250
+    assertThat(d.reasons()).containsExactly(RetrainReason.PERFORMANCE_DRIFT);
+    assertThat(d.dataFrom()).isEqualTo(change);
+    assertThat(d.dataTo()).isEqualTo(end(5));
+    assertThat(d.evidenceReportIds()).contains(alarmAt(change).id());
+    assertThat(p.heldPerformance("m")).isEmpty();
+  }
+
+  @Test
+  void aHeldAlarmWaitsForItsNotBeforeAndSurvivesAnExport() {
+    RetrainPolicy p = new RetrainPolicy(BASE);
+    p.onWindow(clean(0));
+    Instant change = T0.plus(HOUR);
+    p.holdPerformance("m", alarmAt(change), end(3));
+    assertThat(p.onWindow(clean(1))).isEmpty(); // ends before the labelled records' end
+    RetrainPolicy resumed = new RetrainPolicy(BASE, PolicyState.fromJson(p.exportState().toJson()));
+    assertThat(resumed.exportState()).isEqualTo(p.exportState());
+    assertThat(resumed.heldPerformance("m")).contains(alarmAt(change));
+    assertThat(resumed.onWindow(clean(2))).isEmpty();
+    RetrainDecision d = resumed.onWindow(clean(3)).orElseThrow();
+    assertThat(d.reasons()).containsExactly(RetrainReason.PERFORMANCE_DRIFT);
+    assertThat(d.dataFrom()).isEqualTo(change);
+    // and the same stream without the export decides the same
+    assertThat(p.onWindow(clean(2))).isEmpty();
+    assertThat(p.onWindow(clean(3))).contains(d);
+  }
+
+  @Test
+  void aDroppedAlarmAsksForNothing() {
+    RetrainPolicy p = new RetrainPolicy(BASE);
+    p.onWindow(clean(0));
+    p.holdPerformance("m", alarmAt(T0.plus(HOUR)), end(2));
+    assertThat(p.dropHeldPerformance("m")).isTrue();
+    assertThat(p.dropHeldPerformance("m")).isFalse();
+    for (int i = 1; i < 5; i++) {
+      assertThat(p.onWindow(clean(i))).isEmpty();
+    }
   }
 
   @Test

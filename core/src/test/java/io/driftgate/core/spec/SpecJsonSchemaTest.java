@@ -47,6 +47,7 @@ class SpecJsonSchemaTest {
     assertKeys("lake.catalog", LakeSection.CATALOG_KEYS);
     assertKeys("drift", DriftSection.KEYS);
     assertKeys("drift.metrics.*", DriftSection.METRIC_KEYS);
+    assertKeys("drift.performance", DriftSection.PERFORMANCE_KEYS);
     assertKeys("volume", VolumeSection.KEYS);
     assertKeys("training", TrainingSection.KEYS);
     assertKeys("gate", GateSection.KEYS);

@@ -332,6 +332,27 @@ class SpecLoaderTest {
   // ------------------------------------------------------------------ one test per error kind
 
   @Test
+  void driftPerformanceMinRecordsAfterChange() {
+    assertThat(TestSpecs.parse(MINIMAL).drift().performance().minRecordsAfterChange())
+        .isEqualTo(DriftSpec.Performance.DEFAULT_MIN_RECORDS_AFTER_CHANGE);
+    assertThat(
+            TestSpecs.parse(MINIMAL + "drift:\n  performance:\n    minRecordsAfterChange: 0\n")
+                .drift()
+                .performance()
+                .minRecordsAfterChange())
+        .isZero();
+    SpecException e =
+        parseError(MINIMAL + "drift:\n  performance:\n    minRecordsAfterChange: -5\n");
+    assertThat(e.errors()).hasSize(1);
+    assertThat(e.key()).isEqualTo("drift.performance.minRecordsAfterChange");
+    assertThat(e.value()).isEqualTo("-5");
+    assertThat(e.getMessage()).contains("is out of range").contains("a whole number >= 0");
+    SpecException unknown = parseError(MINIMAL + "drift:\n  performance:\n    minRecords: 10\n");
+    assertThat(unknown.key()).isEqualTo("drift.performance.minRecords");
+    assertThat(unknown.getMessage()).contains("allowed keys: minRecordsAfterChange");
+  }
+
+  @Test
   void badType() {
     SpecException e = parseError(MINIMAL.replace("    min: 0\n", "    min: abc\n"));
     assertThat(e.errors()).hasSize(1);

@@ -9,6 +9,8 @@ import io.driftgate.core.monitor.PerformanceMonitor;
 import io.driftgate.core.performance.PerformanceEvidence;
 import io.driftgate.core.performance.WindowPerformance;
 import io.driftgate.core.registry.JdbcModelRegistry;
+import io.driftgate.core.run.FinishedRuns;
+import io.driftgate.core.run.JdbcRunStore;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.DriftReport;
 import io.driftgate.schemas.RetrainRequest;
@@ -132,15 +134,6 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private transient MonitorStore store;
     private transient DriftMonitor monitor;
     private transient PerformanceMonitor performance;
-    private transient PerformanceEvidence pendingEvidence;
-
-    /**
-     * Late labels' evidence waits for a compared window that ends after the labelled records that
-     * raised it: the request's range then holds the new regime (labels may be joined ahead of the
-     * drift windows, which wait for the watermark).
-     */
-    private transient long pendingNotBefore;
-
     private transient long lastPerformanceEnd;
     private transient String savedPerformance;
     private transient Map<String, Map<String, Double>> validation;
@@ -158,11 +151,15 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       this.catalog = catalog;
     }
 
+    /** The launcher's runs, in the same state database: which requests ended. */
+    private transient FinishedRuns finishedRuns;
+
     @Setup
     public void setup() {
-      // Opened from the serializable spec on the worker; the store holds no connection between
+      // Opened from the serializable spec on the worker; the stores hold no connection between
       // calls.
       store = MonitorStore.open(state, spec.model());
+      finishedRuns = FinishedRuns.of(JdbcRunStore.open(state));
       if (catalog != null) {
         openCatalog = catalog.open();
         reportTable = io.driftgate.core.lake.DriftReportTable.ensure(openCatalog, spec.model());
@@ -216,24 +213,22 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       if (monitor == null) {
         io.driftgate.core.monitor.MonitorState loaded = store.load();
         monitor = new DriftMonitor(spec, loaded);
+        monitor.useFinishedRuns(finishedRuns);
         savedPerformance = loaded.performanceStateJson();
       }
       WindowedProfile w = element.getValue();
       if (w.isLabelsOnly()) {
-        // Late labels: the detector takes them now; an alarm rides on the next compared window.
+        // Late labels: the detector takes them now; the policy holds an alarm (in the monitor's
+        // saved state) for a compared window that ends after the labelled records.
         PerformanceEvidence e = lateLabels(w);
-        if (e != null && pendingEvidence == null) {
-          pendingEvidence = e;
-          pendingNotBefore = w.endMillis();
+        if (e != null) {
+          monitor.onPerformanceAlarm(e, Instant.ofEpochMilli(w.endMillis()));
         }
         return;
       }
       // With a labels topic the detector's labels come from the join only (the same event's label
       // in the record too would count twice).
-      PerformanceEvidence evidence =
-          spec.scoring().labelsTopic() == null
-              ? performance(w)
-              : w.endMillis() >= pendingNotBefore ? pendingEvidence : null;
+      PerformanceEvidence evidence = spec.scoring().labelsTopic() == null ? performance(w) : null;
       DatasetProfile current = DatasetProfile.fromBytes(w.profile());
       Instant start = Instant.ofEpochMilli(w.startMillis());
       Instant end = Instant.ofEpochMilli(w.endMillis());
@@ -241,12 +236,9 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       if (profileTable != null) {
         keepProfiles(outcome, start, end, current);
       }
-      if (evidence != null && outcome.referenceWindow()) {
-        // the reference is still being built: the alarm counts on the first compared window
-        pendingEvidence = evidence;
-      } else if (evidence != null
-          && outcome.report().filter(r -> !r.getReportId().contains("-late-")).isPresent()) {
-        pendingEvidence = null; // the policy has seen it
+      if (!outcome.released().isEmpty()) {
+        LOG.info(
+            "runs of {} finished, in-flight slots freed: {}", spec.model(), outcome.released());
       }
       windows.inc();
       Long n = seenState.read();
@@ -306,12 +298,12 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     }
 
     /**
-     * Feeds an on-time window's labelled predictions to the performance monitor; its evidence (or
-     * one held from a reference window), or null. Late panes are not fed again.
+     * Feeds an on-time window's labelled predictions to the performance monitor; a new alarm, or
+     * null. Late panes are not fed again.
      */
     private PerformanceEvidence performance(WindowedProfile w) {
       if (w.labelled() == null || w.endMillis() <= lastPerformanceEnd) {
-        return pendingEvidence;
+        return null;
       }
       lastPerformanceEnd = w.endMillis();
       return feed(w);
@@ -327,9 +319,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
           spec.model(),
           Instant.ofEpochMilli(w.startMillis()),
           Instant.ofEpochMilli(w.endMillis()));
-      PerformanceEvidence before = pendingEvidence;
-      PerformanceEvidence e = feed(w);
-      return e == before ? null : e;
+      return feed(w);
     }
 
     private PerformanceEvidence feed(WindowedProfile w) {
@@ -351,20 +341,31 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       }
       List<PerformanceMonitor.Labelled> rows = LabelledPredictions.fromBytes(w.labelled()).toList();
       if (rows.isEmpty()) {
-        return pendingEvidence;
+        return null;
       }
       labelled.inc(rows.size());
+      String watched = performance.version();
       String latest = rows.get(rows.size() - 1).version();
       PerformanceMonitor.Outcome o =
           performance.onWindow(
               Instant.ofEpochMilli(w.startMillis()),
               rows,
               validation.computeIfAbsent(latest, this::validationOf));
+      if (watched != null && !watched.equals(performance.version())) {
+        // A new champion scores: an alarm held about the replaced one asks for nothing.
+        if (monitor.dropHeldPerformance()) {
+          LOG.info(
+              "champion of {} is now {}: the held performance alarm about {} is dropped",
+              spec.model(),
+              performance.version(),
+              watched);
+        }
+      }
       if (o.window().map(WindowPerformance.Result::degraded).orElse(false)) {
         degraded.inc();
       }
       if (o.evidence().isEmpty()) {
-        return pendingEvidence;
+        return null;
       }
       PerformanceEvidence e = o.evidence().get();
       alarms.inc();

@@ -68,6 +68,8 @@ final class IngestFixtures {
                 .replace("window: 30m", "window: 15m")
                 .replace("referenceRecords: 20000", "referenceRecords: 4500")
                 .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")
+                // a performance request at the first window after the alarm: the streams are short
+                .replace("minRecordsAfterChange: 5000", "minRecordsAfterChange: 0")
             + extraYaml;
     return SpecLoader.parse(yaml, EXAMPLE_SPEC.getParent())
         .withBootstrapServers(bootstrapServers)

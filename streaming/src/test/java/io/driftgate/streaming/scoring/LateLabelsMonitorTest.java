@@ -46,11 +46,19 @@ class LateLabelsMonitorTest {
   @TempDir Path work;
 
   ModelSpec spec(boolean labelsTopic) throws Exception {
+    return spec(labelsTopic, 0);
+  }
+
+  ModelSpec spec(boolean labelsTopic, long minRecordsAfterChange) throws Exception {
     String yaml =
         Files.readString(EXAMPLE.resolve("driftgate.yaml"))
                 .replace("window: 30m", "window: 10m")
                 .replace("referenceRecords: 20000", "referenceRecords: 600")
                 .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")
+                // the request at the first window after the alarm, as these streams are short
+                .replace(
+                    "minRecordsAfterChange: 5000",
+                    "minRecordsAfterChange: " + minRecordsAfterChange)
             + "\nscoring:\n  detector: adwin\n"
             + (labelsTopic ? "  labels:\n    topic: flights.labels\n    maxDelay: 1h\n" : "");
     return SpecLoader.parse(yaml, EXAMPLE).withLakePath(work.resolve("lake"));
@@ -204,5 +212,35 @@ class LateLabelsMonitorTest {
     MonitorStore store = MonitorStore.open(IngestConfig.of(spec).stateSpec(), spec.model());
     store.save(store.load().withPerformanceState(null));
     assertThat(run(spec, stream(8, 16, 8, 0.45, true), false)).isEmpty();
+  }
+
+  /**
+   * The alarm fires in the first job, but its request waits for 600 records after the change point
+   * (three windows), more than that job sees: the policy holds the alarm in the monitor store, and
+   * the restarted job asks for it (its detector raises no second alarm on the same change).
+   */
+  @Test
+  void aHeldAlarmSurvivesARestartOfTheJob() throws Exception {
+    ModelSpec spec = spec(false, 600);
+    assertThat(run(spec, stream(0, 7, 5, 0.45, true), false)).isEmpty();
+    MonitorStore store = MonitorStore.open(IngestConfig.of(spec).stateSpec(), spec.model());
+    var held =
+        io.driftgate.core.policy.PolicyState.fromJson(store.load().policyStateJson())
+            .models()
+            .get(spec.model())
+            .pendingPerformance();
+    assertThat(held).isNotNull();
+    assertThat(java.time.Instant.parse(held.changePoint()).toEpochMilli())
+        .isBetween(4 * WINDOW, 7 * WINDOW);
+
+    List<RetrainRequest> continued = run(spec, stream(7, 14, 5, 0.45, true), false);
+    assertThat(continued).hasSize(1);
+    RetrainRequest r = continued.get(0);
+    assertThat(r.getReasons()).containsExactly("performance_drift");
+    // the range starts at the held alarm's change point, in the first job's stream
+    assertThat(r.getDataFrom().toString()).isEqualTo(held.changePoint());
+    assertThat(r.getEvidenceReportIds())
+        .contains(
+            "performance:" + held.detector() + ":" + held.metric() + "@" + held.changePoint());
   }
 }
