@@ -3,28 +3,17 @@ package io.driftgate.core.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 /** The {@code image} and {@code text} feature kinds in the spec loader. */
 class UnstructuredSpecTest {
-  static final Path MEDIA_DIR = Path.of("src/test/resources/media").toAbsolutePath();
-
-  /** The media test spec, its base directory the one of MediaEvent.avsc. */
   static String mediaYaml() {
-    try {
-      return Files.readString(MEDIA_DIR.resolve("media.yaml"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return MediaSpecs.yaml();
   }
 
   static ModelSpec media(String yaml) {
-    return SpecLoader.parse(yaml, MEDIA_DIR);
+    return MediaSpecs.parse(yaml);
   }
 
   private static SpecError onlyError(String yaml, String key) {
