@@ -11,7 +11,12 @@ import java.nio.file.Path;
  * score}, over MediaEvent.avsc.
  */
 public final class MediaSpecs {
-  public static final Path DIR = Path.of("src/test/resources/media").toAbsolutePath();
+  /** The spec's folder, from the core module or a sibling module (testkit, streaming). */
+  public static final Path DIR =
+      Files.isDirectory(Path.of("src/test/resources/media/MediaEvent.avsc").getParent())
+              && Files.exists(Path.of("src/test/resources/media/MediaEvent.avsc"))
+          ? Path.of("src/test/resources/media").toAbsolutePath()
+          : Path.of("../core/src/test/resources/media").toAbsolutePath().normalize();
 
   private MediaSpecs() {}
 
