@@ -215,4 +215,14 @@ class UnstructuredSpecTest {
         .isEqualTo(ImageOptions.Format.JPEG);
     assertThat(ImageOptions.Format.sniff(new byte[] {1, 2, 3})).isEqualTo(ImageOptions.Format.RAW);
   }
+
+  @Test
+  void driftMetricOverridesMustFitTheFeaturesKind() {
+    String yaml = mediaYaml() + "drift:\n  metrics:\n    picture: {metric: ks}\n";
+    SpecError e = onlyError(yaml, "drift.metrics.picture.metric");
+    assertThat(e.message()).contains("ks").contains("image").contains("mmd, intensity");
+    ModelSpec ok =
+        media(mediaYaml() + "drift:\n  metrics:\n    review: {metric: token_js, threshold: 0.3}\n");
+    assertThat(ok.drift().metrics().get("review").metric()).isEqualTo("token_js");
+  }
 }
