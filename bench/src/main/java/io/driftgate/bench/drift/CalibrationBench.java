@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Drift calibration benchmark: false-alarm rates of the p-value tests on stationary data (raw and
  * through the production profile path), KLL sketch error, and detection delays on the flight
- * generator with abrupt and gradual drift. Prints tables and writes {@code calibration.csv}, {@code
- * kll-error.csv} and {@code detection-delay.csv} to {@code --out} (default {@code bench/target}).
+ * generator with abrupt and gradual drift, and the image and text metrics on stationary and drifted
+ * synthetic streams. Prints tables and writes {@code calibration.csv}, {@code kll-error.csv} and
+ * {@code detection-delay.csv} to {@code --out} (default {@code bench/target}).
  *
  * <p>Flags (defaults in brackets): {@code --sizes 100,1000,10000,100000}, {@code --trials 1000}
  * (cap per size), {@code --synthetic-budget 5000000} and {@code --flight-budget 2500000} (values
@@ -17,7 +18,9 @@ import java.util.Map;
  * --seed 20240601}, {@code --delay-seeds 5}, {@code --kll-sizes 1000,10000,100000}, {@code
  * --skip-false-alarms}, {@code --skip-delay}, {@code --flight-pool 500000} (generated flight
  * records the flight samples are drawn from), {@code --full} (cap 5000, budgets 1e8, pool 4e6, KLL
- * error up to n=1e6).
+ * error up to n=1e6), {@code --media-trials 1000} and {@code --media-n 300} (image and text
+ * metrics: trials per stream and records per window, {@link UnstructuredCalibration}; written to
+ * {@code unstructured.csv}), {@code --skip-unstructured}.
  */
 public final class CalibrationBench {
   private CalibrationBench() {}
@@ -68,6 +71,15 @@ public final class CalibrationBench {
       int delaySeeds = Integer.parseInt(a.getOrDefault("delay-seeds", "5"));
       var lines = DetectionDelay.run(delaySeeds, seed, threads);
       Stats.writeCsv(out.resolve("detection-delay.csv"), DetectionDelay.CSV_HEADER, lines);
+    }
+    if (!a.containsKey("skip-unstructured")) {
+      var lines =
+          UnstructuredCalibration.run(
+              Integer.parseInt(a.getOrDefault("media-n", "300")),
+              Integer.parseInt(a.getOrDefault("media-trials", full ? "2000" : "1000")),
+              seed,
+              threads);
+      Stats.writeCsv(out.resolve("unstructured.csv"), UnstructuredCalibration.CSV_HEADER, lines);
     }
     System.out.println(
         Stats.f("%ndone in %.1f s; CSVs in %s", (System.nanoTime() - t0) / 1e9, out));

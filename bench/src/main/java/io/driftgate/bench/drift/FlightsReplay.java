@@ -492,6 +492,11 @@ public final class FlightsReplay {
       case LINF -> ":Linf";
       case KS -> ":KSp";
       case CHI_SQUARED -> ":X2p";
+      case MMD -> ":MMDp";
+      case INTENSITY -> ":Int";
+      case TOKEN_JS -> ":TokJS";
+      case TEXT_LENGTH -> ":Len";
+      case OOV_RATE -> ":OOV";
     };
   }
 }

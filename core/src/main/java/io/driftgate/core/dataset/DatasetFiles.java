@@ -52,7 +52,7 @@ public final class DatasetFiles {
     return builder.build();
   }
 
-  /** The spec's numeric and categorical features, as profiled features. */
+  /** The spec's features, as profiled features. */
   public static List<ProfiledFeature> features(ModelSpec spec) {
     List<ProfiledFeature> out = new ArrayList<>();
     for (FeatureSpec f : spec.features()) {
@@ -60,6 +60,19 @@ public final class DatasetFiles {
         out.add(ProfiledFeature.numeric(f.name()));
       } else if (f.isCategorical()) {
         out.add(ProfiledFeature.categorical(f.name()));
+      } else if (f.isText()) {
+        out.add(ProfiledFeature.text(f.name()));
+      } else if (f.isImage()) {
+        var o = f.image();
+        out.add(
+            ProfiledFeature.image(
+                f.name(),
+                new io.driftgate.core.drift.profile.ImageShape(
+                    o.channels(),
+                    o.height(),
+                    o.width(),
+                    o.resize() == io.driftgate.core.spec.ImageOptions.Resize.RESIZE,
+                    o.convertChannels())));
       }
     }
     return out;

@@ -131,7 +131,9 @@ public final class DriftComparator {
     }
     DriftMetric metric = choice.metric();
     TestResult r;
-    if (reference instanceof NumericProfile rn && current instanceof NumericProfile cn) {
+    if (metric.onProfiles()) {
+      r = metric.onProfiles(reference, current);
+    } else if (reference instanceof NumericProfile rn && current instanceof NumericProfile cn) {
       if (metric.onSamples()) {
         boolean exact = bothExact(rn, cn);
         r = metric.onSamples(sample(rn, exact), sample(cn, exact));

@@ -14,7 +14,8 @@ import io.driftgate.core.drift.profile.ProfiledKind;
  *       &gt;= 0.1;
  *   <li>categorical, reference size &lt;= {@value #SMALL_SAMPLE_MAX}: chi-squared, drift when p
  *       &lt; 0.05;
- *   <li>categorical, larger: Jensen–Shannon distance, drift when &gt;= 0.1.
+ *   <li>categorical, larger: Jensen–Shannon distance, drift when &gt;= 0.1;
+ *   <li>image and text: MMD on fixed random-projection embeddings, drift when p &lt; 0.05.
  * </ul>
  *
  * Reference size is the reference feature's {@link FeatureProfile#validCount()} (non-null, finite
@@ -34,6 +35,7 @@ public final class MetricChooser {
         switch (kind) {
           case NUMERIC -> small ? DriftMetric.KS : DriftMetric.WASSERSTEIN;
           case CATEGORICAL -> small ? DriftMetric.CHI_SQUARED : DriftMetric.JENSEN_SHANNON;
+          case IMAGE, TEXT -> DriftMetric.MMD;
         };
     return new MetricChoice(m, m.defaultThreshold(), false);
   }
@@ -49,8 +51,12 @@ public final class MetricChooser {
       return automatic(reference.kind(), reference.validCount());
     }
     DriftMetric m = override.metric();
-    if (reference.kind() == ProfiledKind.CATEGORICAL && !m.appliesToCategorical()) {
-      throw new IllegalArgumentException(m + " does not apply to a categorical feature");
+    if (!m.appliesTo(reference.kind())) {
+      throw new IllegalArgumentException(
+          m
+              + " does not apply to a "
+              + reference.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " feature");
     }
     double t = override.threshold() == null ? m.defaultThreshold() : override.threshold();
     return new MetricChoice(m, t, true);

@@ -1,12 +1,15 @@
 package io.driftgate.core.image;
 
-import io.driftgate.core.drift.metrics.JensenShannon;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * What drift needs of a window of images, in fixed space: per channel a histogram of pixel
  * intensities ({@code bins} over [0, 1]) and the running mean and variance of each image's mean
- * brightness. Compared by Jensen–Shannon distance per channel (the largest is reported) and the
- * shift of mean brightness in reference standard deviations. Merge by adding.
+ * brightness. Compared by {@code io.driftgate.core.drift.metrics.ImageIntensity} (Jensen–Shannon
+ * distance per channel, the largest reported, and the shift of mean brightness in reference
+ * standard deviations). Merge by adding.
  */
 public final class ImageSketch {
   private final int channels;
@@ -81,21 +84,38 @@ public final class ImageSketch {
     return histograms[channel].clone();
   }
 
-  /** The largest per-channel intensity distance, and the brightness shift in reference SDs. */
-  public record Comparison(double intensityDistance, int channel, double brightnessShift) {}
+  public int channels() {
+    return channels;
+  }
 
-  public static Comparison compare(ImageSketch reference, ImageSketch current) {
-    double worst = 0;
-    int at = 0;
-    for (int c = 0; c < reference.channels; c++) {
-      double d = JensenShannon.distance(reference.histograms[c], current.histograms[c]);
-      if (d > worst) {
-        worst = d;
-        at = c;
+  public int bins() {
+    return bins;
+  }
+
+  /** Writes the sketch; {@link #read} reads it back. */
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(channels);
+    out.writeInt(bins);
+    for (long[] h : histograms) {
+      for (long v : h) {
+        out.writeLong(v);
       }
     }
-    double sd = reference.brightnessStd();
-    double shift = sd > 0 ? (current.meanBrightness() - reference.meanBrightness()) / sd : 0;
-    return new Comparison(worst, at, shift);
+    out.writeLong(images);
+    out.writeDouble(brightnessSum);
+    out.writeDouble(brightnessSquares);
+  }
+
+  public static ImageSketch read(DataInput in) throws IOException {
+    ImageSketch s = new ImageSketch(in.readInt(), in.readInt());
+    for (long[] h : s.histograms) {
+      for (int b = 0; b < h.length; b++) {
+        h[b] = in.readLong();
+      }
+    }
+    s.images = in.readLong();
+    s.brightnessSum = in.readDouble();
+    s.brightnessSquares = in.readDouble();
+    return s;
   }
 }

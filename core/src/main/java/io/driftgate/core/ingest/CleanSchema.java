@@ -73,6 +73,30 @@ public final class CleanSchema {
                         ? " Validated range [" + f.min() + ", " + f.max() + "]."
                         : "")
                     + srcDoc));
+      } else if (f.isImage()) {
+        fields.add(
+            nullable(
+                f.name(),
+                Schema.Type.BYTES,
+                "Image feature ("
+                    + f.image().channels()
+                    + "x"
+                    + f.image().height()
+                    + "x"
+                    + f.image().width()
+                    + "), the bytes as received (PNG, JPEG or raw tensor); null when missing."
+                    + srcDoc));
+      } else if (f.isText()) {
+        fields.add(
+            nullable(
+                f.name(),
+                Schema.Type.STRING,
+                "Text feature"
+                    + (f.text().normalize() == io.driftgate.core.spec.TextOptions.Normalization.NFKC
+                        ? ", NFKC-normalised, lower-cased, white space collapsed"
+                        : ", as received")
+                    + "; null when missing."
+                    + srcDoc));
       } else {
         fields.add(
             nullable(

@@ -42,6 +42,9 @@ import org.apache.avro.generic.GenericRecord;
  *         <li>categorical longer than {@code maxLength} characters (before trim): {@code TOO_LONG};
  *         <li>categorical, after trim and normalization, not in a non-empty {@code allowed}: {@code
  *             UNKNOWN_CATEGORY};
+ *         <li>image and text features: the rules of {@link UnstructuredRules} ({@code
+ *             IMAGE_TOO_LARGE}, {@code IMAGE_FORMAT}, {@code IMAGE_UNDECODABLE}, {@code
+ *             IMAGE_SHAPE}; {@code INVALID_UTF8}, {@code TOO_LONG}, {@code EMPTY_TEXT});
  *       </ul>
  *   <li>id (when the spec has one) empty or blank: {@code EMPTY_ID}; longer than {@code
  *       id.maxLength}: {@code TOO_LONG} (a null id is kept);
@@ -252,6 +255,13 @@ public final class RecordCleaner implements Serializable {
                   + String.join(", ", f.allowed()));
         }
         row.put(f.name(), norm);
+      } else if (f.isImage() || f.isText()) {
+        Object checked =
+            f.isImage() ? UnstructuredRules.image(f, raw) : UnstructuredRules.text(f, raw);
+        if (checked instanceof CleanResult.Rejected rejected) {
+          return rejected;
+        }
+        row.put(f.name(), checked);
       } else {
         return CleanResult.rejected(
             ErrorKind.INTERNAL,

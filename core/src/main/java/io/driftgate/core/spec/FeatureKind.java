@@ -8,9 +8,9 @@ public enum FeatureKind implements ConfigNames.Named {
    * A string or enum value from a (possibly open) set of categories; stored as a nullable string.
    */
   CATEGORICAL("categorical"),
-  /** Free text. Parsed, but not supported by the validator yet: the loader rejects it. */
+  /** Free text in an Avro string field ({@link TextOptions}); stored as a nullable string. */
   TEXT("text"),
-  /** Image bytes. Parsed, but not supported by the validator yet: the loader rejects it. */
+  /** Image bytes in an Avro bytes field ({@link ImageOptions}); stored as nullable binary. */
   IMAGE("image");
 
   private final String configName;

@@ -10,7 +10,7 @@ import java.util.Set;
  * One model feature ({@code features[]} in driftgate.yaml).
  *
  * @param name field name in the Avro reader schema, also the column name in the lake
- * @param kind numeric or categorical (text and image are parsed but rejected by the loader)
+ * @param kind numeric, categorical, text or image
  * @param required whether a null value rejects the record (MISSING_REQUIRED)
  * @param min inclusive lower bound for numeric features, or null
  * @param max inclusive upper bound for numeric features, or null
@@ -20,7 +20,9 @@ import java.util.Set;
  * @param maxNullRate warn when the share of nulls in a lake commit exceeds this, or null
  * @param maxLength categorical features: the longest value accepted, in characters (Unicode code
  *     points, before trim), longer ones are dead letters {@code TOO_LONG}; defaults to {@link
- *     #DEFAULT_MAX_LENGTH}. Null for numeric features
+ *     #DEFAULT_MAX_LENGTH}. Null for other kinds
+ * @param image the rules of an image feature ({@code features[].image}); null for other kinds
+ * @param text the rules of a text feature ({@code features[].text}); null for other kinds
  */
 public record FeatureSpec(
     String name,
@@ -32,7 +34,9 @@ public record FeatureSpec(
     NonFinitePolicy nonFinite,
     Normalize normalize,
     Double maxNullRate,
-    Integer maxLength)
+    Integer maxLength,
+    ImageOptions image,
+    TextOptions text)
     implements Serializable {
 
   /** 1024 characters: far above any category name, far below a payload smuggled into one. */
@@ -55,18 +59,51 @@ public record FeatureSpec(
     } else {
       maxLength = null;
     }
+    if (kind == FeatureKind.IMAGE) {
+      Objects.requireNonNull(image, "image options of an image feature");
+    } else {
+      image = null;
+    }
+    if (kind == FeatureKind.TEXT) {
+      text = text == null ? TextOptions.DEFAULTS : text;
+    } else {
+      text = null;
+    }
   }
 
   /** A numeric feature with no bounds, policy REJECT. */
   public static FeatureSpec numeric(String name, boolean required) {
     return new FeatureSpec(
-        name, FeatureKind.NUMERIC, required, null, null, null, null, null, null, null);
+        name, FeatureKind.NUMERIC, required, null, null, null, null, null, null, null, null, null);
   }
 
   /** A categorical feature accepting any value, no normalization. */
   public static FeatureSpec categorical(String name, boolean required) {
     return new FeatureSpec(
-        name, FeatureKind.CATEGORICAL, required, null, null, null, null, null, null, null);
+        name,
+        FeatureKind.CATEGORICAL,
+        required,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** An image feature with {@code options}. */
+  public static FeatureSpec image(String name, boolean required, ImageOptions options) {
+    return new FeatureSpec(
+        name, FeatureKind.IMAGE, required, null, null, null, null, null, null, null, options, null);
+  }
+
+  /** A text feature with {@code options} (null: {@link TextOptions#DEFAULTS}). */
+  public static FeatureSpec text(String name, boolean required, TextOptions options) {
+    return new FeatureSpec(
+        name, FeatureKind.TEXT, required, null, null, null, null, null, null, null, null, options);
   }
 
   public boolean isNumeric() {
@@ -75,5 +112,13 @@ public record FeatureSpec(
 
   public boolean isCategorical() {
     return kind == FeatureKind.CATEGORICAL;
+  }
+
+  public boolean isImage() {
+    return kind == FeatureKind.IMAGE;
+  }
+
+  public boolean isText() {
+    return kind == FeatureKind.TEXT;
   }
 }

@@ -20,7 +20,9 @@ final class FeaturesSection {
           "allowed",
           "normalize",
           "maxNullRate",
-          "maxLength");
+          "maxLength",
+          "image",
+          "text");
 
   private FeaturesSection() {}
 
@@ -29,7 +31,8 @@ final class FeaturesSection {
     Object v = root.get("features");
     if (v == null) {
       r.missing(
-          "features", "add a list of features, each with name and kind (numeric, categorical)");
+          "features",
+          "add a list of features, each with name and kind (" + FeatureKind.allowedNames() + ")");
       return out;
     }
     if (!(v instanceof List<?> list)) {
@@ -55,17 +58,20 @@ final class FeaturesSection {
       FeatureKind kind =
           r.choice(m, p, "kind", null, FeatureKind::fromConfigName, FeatureKind.allowedNames());
       if (m.get("kind") == null) {
-        r.missing(p + ".kind", "add kind: numeric or kind: categorical");
-      } else if (kind == FeatureKind.TEXT || kind == FeatureKind.IMAGE) {
-        r.err(
-            p + ".kind",
-            m.get("kind"),
-            "is not supported yet",
-            "supported now: "
-                + FeatureKind.NUMERIC.configName()
-                + ", "
-                + FeatureKind.CATEGORICAL.configName());
-        kind = null;
+        r.missing(p + ".kind", "add kind: one of " + FeatureKind.allowedNames());
+      }
+      // The unstructured kinds: each kind's block is parsed by its own options class.
+      ImageOptions image = kind == FeatureKind.IMAGE ? ImageOptions.parse(r, m, p) : null;
+      TextOptions text = kind == FeatureKind.TEXT ? TextOptions.parse(r, m, p) : null;
+      for (var block :
+          List.of(Map.entry("image", FeatureKind.IMAGE), Map.entry("text", FeatureKind.TEXT))) {
+        if (kind != null && kind != block.getValue() && m.get(block.getKey()) != null) {
+          r.err(
+              p + "." + block.getKey(),
+              m.get(block.getKey()),
+              "only applies to " + block.getKey() + " features",
+              "remove it, or set kind: " + block.getValue().configName());
+        }
       }
       Boolean required = r.bool(m, p, "required", false);
       Double min = r.number(m, p, "min", null);
@@ -116,6 +122,18 @@ final class FeaturesSection {
                 "remove it, or set kind: categorical");
           }
         }
+      } else if (kind == FeatureKind.IMAGE || kind == FeatureKind.TEXT) {
+        for (String k : List.of("min", "max", "nonFinite", "allowed", "normalize", "maxLength")) {
+          if (m.containsKey(k)) {
+            r.err(
+                p + "." + k,
+                m.get(k),
+                "does not apply to " + kind.configName() + " features",
+                kind == FeatureKind.TEXT && TextOptions.KEYS.contains(k)
+                    ? "move it into the feature's text block (text: {maxLength, normalize, onEmpty})"
+                    : "remove it; the feature's rules go in its " + kind.configName() + " block");
+          }
+        }
       } else if (kind == FeatureKind.CATEGORICAL) {
         for (String k : List.of("min", "max", "nonFinite")) {
           if (m.containsKey(k)) {
@@ -160,7 +178,10 @@ final class FeaturesSection {
               "each feature may appear only once; remove or rename one of them");
         }
       }
-      if (name != null && kind != null) {
+      boolean optionsOk =
+          (kind != FeatureKind.IMAGE || image != null)
+              && (kind != FeatureKind.TEXT || text != null);
+      if (name != null && kind != null && optionsOk) {
         out.add(
             new FeatureSpec(
                 name,
@@ -172,7 +193,9 @@ final class FeaturesSection {
                 nonFinite,
                 normalize,
                 maxNullRate,
-                maxLength == null ? null : maxLength.intValue()));
+                maxLength == null ? null : maxLength.intValue(),
+                image,
+                text));
       }
     }
     return out;

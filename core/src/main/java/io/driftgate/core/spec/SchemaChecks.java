@@ -315,6 +315,24 @@ final class SchemaChecks {
               "a numeric feature must be int, long, float or double (optionally [\"null\", ...]);"
                   + " use kind: categorical for strings and enums");
         }
+      } else if (fs.isImage()) {
+        if (ty != Schema.Type.BYTES) {
+          r.err(
+              key,
+              fs.name(),
+              "has schema type " + t.description() + ", which cannot hold an image",
+              "an image feature must be an Avro bytes field (optionally [\"null\", \"bytes\"])"
+                  + " holding PNG/JPEG bytes or a raw channels x height x width tensor");
+        }
+      } else if (fs.isText()) {
+        if (ty != Schema.Type.STRING) {
+          r.err(
+              key,
+              fs.name(),
+              "has schema type " + t.description() + ", which cannot hold text",
+              "a text feature must be an Avro string field (optionally [\"null\", \"string\"]);"
+                  + " use kind: categorical for enums");
+        }
       } else if (fs.isCategorical()) {
         if (ty != Schema.Type.STRING && ty != Schema.Type.ENUM) {
           r.err(

@@ -107,6 +107,27 @@ public final class SpecLoader {
     Set<String> featureNames = new LinkedHashSet<>();
     features.forEach(f -> featureNames.add(f.name()));
     DriftSpec drift = DriftSection.parse(r, root, featureNames);
+    // a metric override must apply to its feature's kind (the registry names each metric's kinds)
+    for (FeatureSpec f : features) {
+      DriftSpec.MetricOverride o = drift.metrics().get(f.name());
+      if (o != null) {
+        var metric = io.driftgate.core.drift.metrics.DriftMetric.byName(o.metric());
+        var kind = io.driftgate.core.drift.profile.ProfiledKind.valueOf(f.kind().name());
+        if (!metric.appliesTo(kind)) {
+          r.err(
+              "drift.metrics." + f.name() + ".metric",
+              o.metric(),
+              "does not apply to " + f.kind().configName() + " features",
+              "use one of: "
+                  + String.join(
+                      ", ",
+                      java.util.Arrays.stream(io.driftgate.core.drift.metrics.DriftMetric.values())
+                          .filter(m -> m.appliesTo(kind))
+                          .map(io.driftgate.core.drift.metrics.DriftMetric::specName)
+                          .toList()));
+        }
+      }
+    }
     VolumeSpec volume = VolumeSection.parse(r, root);
     TrainingSpec training = TrainingSection.parse(r, root);
     GateConfig gate = GateSection.parse(r, root);

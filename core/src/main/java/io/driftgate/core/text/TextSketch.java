@@ -1,7 +1,8 @@
 package io.driftgate.core.text;
 
-import io.driftgate.core.drift.metrics.JensenShannon;
-import java.util.Arrays;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -9,8 +10,9 @@ import java.util.List;
  * histogram of their length in words (bins doubling: 0, 1, 2–3, 4–7 … 1024+), the words the
  * vocabulary could not represent, and the tokens hashed into {@code buckets} counts (a hashed
  * vocabulary: no dictionary to agree on, new words still land in some bucket). Two sketches compare
- * by Jensen–Shannon distance on the token and length histograms and by the change in the
- * unknown-word rate. Sketches of windows merge by adding counts.
+ * by Jensen–Shannon distance on the token and length histograms ({@code
+ * io.driftgate.core.drift.metrics.TokenDistance}, {@code TextLength}). Sketches of windows merge by
+ * adding counts.
  */
 public final class TextSketch {
   /** Upper bounds (exclusive) of the length bins; the last bin is open. */
@@ -97,27 +99,44 @@ public final class TextSketch {
     return lengths.clone();
   }
 
-  /** How a current window differs from the reference. */
-  public record Comparison(
-      double tokenDistance,
-      double lengthDistance,
-      double unknownRateChange,
-      double meanWordsChange) {}
-
-  public static Comparison compare(TextSketch reference, TextSketch current) {
-    return new Comparison(
-        distance(reference.tokens, current.tokens),
-        distance(reference.lengths, current.lengths),
-        current.unknownRate() - reference.unknownRate(),
-        current.meanWords() - reference.meanWords());
+  public int buckets() {
+    return buckets;
   }
 
-  /** Jensen–Shannon distance, 0 when either side is empty (nothing to compare). */
-  private static double distance(long[] a, long[] b) {
-    if (Arrays.stream(a).sum() == 0 || Arrays.stream(b).sum() == 0) {
-      return 0;
+  /** Writes the counts (not the tokenizer); {@link #read} reads them back. */
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(buckets);
+    for (long v : tokens) {
+      out.writeLong(v);
     }
-    return JensenShannon.distance(a, b);
+    out.writeInt(lengths.length);
+    for (long v : lengths) {
+      out.writeLong(v);
+    }
+    out.writeLong(texts);
+    out.writeLong(empty);
+    out.writeLong(words);
+    out.writeLong(unknownWords);
+  }
+
+  /** Reads a sketch written by {@link #write}, with {@code tokenizer} for later additions. */
+  public static TextSketch read(DataInput in, WordPieceTokenizer tokenizer) throws IOException {
+    TextSketch s = new TextSketch(in.readInt(), tokenizer);
+    for (int i = 0; i < s.tokens.length; i++) {
+      s.tokens[i] = in.readLong();
+    }
+    int n = in.readInt();
+    if (n != s.lengths.length) {
+      throw new IOException("length bins " + n + ", expected " + s.lengths.length);
+    }
+    for (int i = 0; i < n; i++) {
+      s.lengths[i] = in.readLong();
+    }
+    s.texts = in.readLong();
+    s.empty = in.readLong();
+    s.words = in.readLong();
+    s.unknownWords = in.readLong();
+    return s;
   }
 
   static int lengthBin(int words) {

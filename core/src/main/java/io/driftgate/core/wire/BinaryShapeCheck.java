@@ -12,8 +12,9 @@ import org.apache.avro.Schema;
  * Walks an Avro binary body against its writer schema without materializing it, so that decoding
  * failures are classified precisely and garbage never makes Avro allocate huge buffers: input that
  * ends early is {@link ErrorKind#TRUNCATED}; anything else that does not fit the schema (negative
- * lengths, bad union/enum indexes, over-long varints, invalid UTF-8, trailing bytes) is {@link
- * ErrorKind#CORRUPT_BYTES}.
+ * lengths, bad union/enum indexes, over-long varints, trailing bytes) is {@link
+ * ErrorKind#CORRUPT_BYTES}; a string that is not valid UTF-8 is {@link ErrorKind#INVALID_UTF8},
+ * naming the top-level field it is in.
  */
 final class BinaryShapeCheck {
   private static final int MAX_DEPTH = 256;
@@ -23,6 +24,7 @@ final class BinaryShapeCheck {
   private final int end;
   private int pos;
   private long items;
+  private String field;
 
   private BinaryShapeCheck(byte[] buf, int pos, int end) {
     this.buf = buf;
@@ -107,6 +109,9 @@ final class BinaryShapeCheck {
         }
       case RECORD:
         for (Schema.Field f : s.getFields()) {
+          if (depth == 0) {
+            field = f.name();
+          }
           value(f.schema(), depth + 1);
         }
         return;
@@ -208,7 +213,12 @@ final class BinaryShapeCheck {
         try {
           dec.decode(ByteBuffer.wrap(buf, start, len));
         } catch (CharacterCodingException e) {
-          throw corrupt("invalid UTF-8 in string at body offset " + start);
+          throw new DecodeException(
+              ErrorKind.INVALID_UTF8,
+              "invalid UTF-8 in string"
+                  + (field == null ? "" : " of field " + field)
+                  + " at body offset "
+                  + start);
         }
         return;
       }

@@ -43,9 +43,12 @@ class ImageSketchTest {
       worstStationary =
           Math.max(
               worstStationary,
-              ImageSketch.compare(reference, sketch(100 + s, 500, 0)).intensityDistance());
+              io.driftgate.core.drift.metrics.ImageIntensity.compare(
+                      reference, sketch(100 + s, 500, 0))
+                  .intensityDistance());
     }
-    ImageSketch.Comparison noisy = ImageSketch.compare(reference, sketch(7, 500, 0.3));
+    io.driftgate.core.drift.metrics.ImageIntensity.Comparison noisy =
+        io.driftgate.core.drift.metrics.ImageIntensity.compare(reference, sketch(7, 500, 0.3));
     assertThat(noisy.intensityDistance()).isGreaterThan(5 * worstStationary).isGreaterThan(0.3);
     assertThat(noisy.brightnessShift()).isGreaterThan(3);
   }
@@ -76,7 +79,10 @@ class ImageSketchTest {
       verticalIntensities.add(v);
       vertical[i] = embed(v);
     }
-    assertThat(ImageSketch.compare(bothIntensities, verticalIntensities).intensityDistance())
+    assertThat(
+            io.driftgate.core.drift.metrics.ImageIntensity.compare(
+                    bothIntensities, verticalIntensities)
+                .intensityDistance())
         .isLessThan(0.05);
     assertThat(MaximumMeanDiscrepancy.test(both, vertical, 99, 1).pValue()).isLessThan(0.05);
   }

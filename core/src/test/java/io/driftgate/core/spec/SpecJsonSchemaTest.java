@@ -43,6 +43,8 @@ class SpecJsonSchemaTest {
     assertKeys("id", RecordFieldSections.ID_KEYS);
     assertKeys("label", LabelSection.KEYS);
     assertKeys("features[]", FeaturesSection.KEYS);
+    assertKeys("features[].image", ImageOptions.KEYS);
+    assertKeys("features[].text", TextOptions.KEYS);
     assertKeys("lake", LakeSection.KEYS);
     assertKeys("lake.catalog", LakeSection.CATALOG_KEYS);
     assertKeys("drift", DriftSection.KEYS);
@@ -66,9 +68,17 @@ class SpecJsonSchemaTest {
     assertThat(enumAt("features[].nonFinite"))
         .containsExactlyElementsOf(names(NonFinitePolicy.values()));
     assertThat(enumAt("features[].normalize")).containsExactlyElementsOf(names(Normalize.values()));
-    // text and image are reserved: the loader refuses them, so the schema does not offer them
-    assertThat(enumAt("features[].kind"))
-        .containsExactly(FeatureKind.NUMERIC.configName(), FeatureKind.CATEGORICAL.configName());
+    assertThat(enumAt("features[].kind")).containsExactlyElementsOf(names(FeatureKind.values()));
+    assertThat(enumAt("features[].image.resize"))
+        .containsExactlyElementsOf(names(ImageOptions.Resize.values()));
+    assertThat(at("features[].image.formats").path("items").path("enum"))
+        .extracting(JsonNode::asText)
+        .containsExactlyElementsOf(names(ImageOptions.Format.values()));
+    assertThat(enumAt("features[].text.normalize"))
+        .containsExactlyElementsOf(names(TextOptions.Normalization.values()));
+    // onEmpty: null is YAML's null as well as the word
+    assertThat(enumAt("features[].text.onEmpty").stream().distinct())
+        .containsExactlyElementsOf(names(TextOptions.EmptyPolicy.values()));
     assertThat(enumAt("drift.metrics.*.metric")).containsExactlyElementsOf(DriftSpec.METRIC_NAMES);
     assertThat(enumAt("scoring.metric")).containsExactly(ScoringSpec.ERROR, ScoringSpec.LOG_LOSS);
     assertThat(at("scoring.detector").path("anyOf").get(0).path("enum"))

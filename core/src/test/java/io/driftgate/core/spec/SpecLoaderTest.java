@@ -437,12 +437,15 @@ class SpecLoaderTest {
   }
 
   @Test
-  void textFeatureIsNotSupportedYet() {
-    SpecException e = parseError(MINIMAL.replace("kind: categorical", "kind: text"));
-    assertThat(e.key()).isEqualTo("features[1].kind");
-    assertThat(e.getMessage())
-        .contains("value \"text\" is not supported yet")
-        .contains("numeric, categorical");
+  void textFeatureOnAStringFieldLoadsAndAnImageNeedsBytes() {
+    ModelSpec spec = TestSpecs.parse(MINIMAL.replace("kind: categorical", "kind: text"));
+    assertThat(spec.features().get(1).text()).isEqualTo(TextOptions.DEFAULTS);
+    SpecException e =
+        parseError(
+            MINIMAL.replace(
+                "kind: categorical", "kind: image\n    image: {width: 8, height: 8, channels: 1}"));
+    assertThat(e.key()).isEqualTo("features[1].name");
+    assertThat(e.getMessage()).contains("cannot hold an image").contains("bytes");
   }
 
   @Test

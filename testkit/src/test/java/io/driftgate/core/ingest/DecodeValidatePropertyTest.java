@@ -59,6 +59,7 @@ class DecodeValidatePropertyTest {
   static final Set<ErrorKind> DECODE_KINDS =
       EnumSet.of(
           ErrorKind.CORRUPT_BYTES,
+          ErrorKind.INVALID_UTF8,
           ErrorKind.TRUNCATED,
           ErrorKind.BAD_HEADER,
           ErrorKind.UNKNOWN_SCHEMA,

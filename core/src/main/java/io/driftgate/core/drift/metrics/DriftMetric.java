@@ -32,7 +32,17 @@ public enum DriftMetric {
    */
   WASSERSTEIN(Wasserstein.DEFINITION),
   /** Chi-squared test of homogeneity ({@link ChiSquared}); threshold is a p-value. */
-  CHI_SQUARED(ChiSquared.DEFINITION);
+  CHI_SQUARED(ChiSquared.DEFINITION),
+  /** MMD on fixed random-projection embeddings, permutation p-value ({@link Mmd}); images, text. */
+  MMD(Mmd.DEFINITION),
+  /** Largest per-channel JS distance of pixel intensities ({@link ImageIntensity}); images. */
+  INTENSITY(ImageIntensity.DEFINITION),
+  /** JS distance over a hashed token vocabulary ({@link TokenDistance}); text. */
+  TOKEN_JS(TokenDistance.DEFINITION),
+  /** JS distance of the words-per-text distribution ({@link TextLength}); text. */
+  TEXT_LENGTH(TextLength.DEFINITION),
+  /** Share of words the reference never had ({@link OutOfVocabulary}); text. */
+  OOV_RATE(OutOfVocabulary.DEFINITION);
 
   private final MetricDefinition definition;
 
@@ -76,6 +86,30 @@ public enum DriftMetric {
   /** False for metrics that need ordered values (numeric features only). */
   public boolean appliesToCategorical() {
     return definition.appliesToCategorical();
+  }
+
+  /** Whether the metric applies to features profiled as {@code kind}. */
+  public boolean appliesTo(io.driftgate.core.drift.profile.ProfiledKind kind) {
+    return definition.kinds().contains(kind);
+  }
+
+  /** Whether the metric runs on whole profiles (image and text metrics). */
+  public boolean onProfiles() {
+    return definition.onProfiles() != null;
+  }
+
+  /**
+   * The metric on two profiles of its kind.
+   *
+   * @throws IllegalArgumentException when the metric runs on counts or samples
+   */
+  public TestResult onProfiles(
+      io.driftgate.core.drift.profile.FeatureProfile reference,
+      io.driftgate.core.drift.profile.FeatureProfile current) {
+    if (definition.onProfiles() == null) {
+      throw new IllegalArgumentException(this + " is not a profile-based metric");
+    }
+    return definition.onProfiles().apply(reference, current);
   }
 
   /** Whether the metric runs on numeric samples themselves rather than on binned counts. */

@@ -12,12 +12,19 @@ import java.io.UncheckedIOException;
  * its operands and returns a new profile. Counts merge exactly (associative and order-independent);
  * sketches merge within their documented error bounds.
  */
-public sealed interface FeatureProfile permits NumericProfile, CategoricalProfile {
+public sealed interface FeatureProfile
+    permits NumericProfile, CategoricalProfile, ImageProfile, TextProfile {
   /** Serialisation tag of {@link NumericProfile}. */
   byte NUMERIC_TAG = 1;
 
   /** Serialisation tag of {@link CategoricalProfile}. */
   byte CATEGORICAL_TAG = 2;
+
+  /** Serialisation tag of {@link ImageProfile}. */
+  byte IMAGE_TAG = 3;
+
+  /** Serialisation tag of {@link TextProfile}. */
+  byte TEXT_TAG = 4;
 
   ProfiledKind kind();
 
@@ -61,6 +68,8 @@ public sealed interface FeatureProfile permits NumericProfile, CategoricalProfil
     return switch (bytes[0]) {
       case NUMERIC_TAG -> NumericProfile.fromBytes(bytes);
       case CATEGORICAL_TAG -> CategoricalProfile.fromBytes(bytes);
+      case IMAGE_TAG -> ImageProfile.fromBytes(bytes);
+      case TEXT_TAG -> TextProfile.fromBytes(bytes);
       default -> throw new IllegalArgumentException("unknown profile tag " + bytes[0]);
     };
   }

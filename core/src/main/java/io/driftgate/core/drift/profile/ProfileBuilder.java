@@ -46,15 +46,8 @@ public final class ProfileBuilder {
       if (profiles.containsKey(f.name())) {
         throw new IllegalArgumentException("duplicate feature " + f.name());
       }
-      profiles.put(f.name(), newProfile(f.kind()));
+      profiles.put(f.name(), f.newProfile(kllK, maxExactDistinct, sketchMapSize));
     }
-  }
-
-  private FeatureProfile newProfile(ProfiledKind kind) {
-    return switch (kind) {
-      case NUMERIC -> new NumericProfile(kllK);
-      case CATEGORICAL -> new CategoricalProfile(maxExactDistinct, sketchMapSize);
-    };
   }
 
   /**

@@ -1,7 +1,12 @@
 package io.driftgate.core.drift.profile;
 
-/** How a feature is profiled: numeric (quantile sketch) or categorical (value counts). */
+/**
+ * How a feature is profiled: numeric (quantile sketch), categorical (value counts), image
+ * (intensity statistics and embeddings) or text (hashed tokens, vocabulary and embeddings).
+ */
 public enum ProfiledKind {
   NUMERIC,
-  CATEGORICAL
+  CATEGORICAL,
+  IMAGE,
+  TEXT
 }
