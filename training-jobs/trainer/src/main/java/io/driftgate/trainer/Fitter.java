@@ -136,6 +136,7 @@ public final class Fitter {
               ? Resident.of(trainer.getManager(), train, binary, devices[0])
               : null;
       Augmenter augmenter = Augmenter.of(params, train.sampleShape());
+      Updater updater = resident == null ? null : Updater.of(model, optimizer, devices[0]);
       Random shuffle = new Random(params.seed());
       int[] order = new int[train.size()];
       Arrays.setAll(order, i -> i);
@@ -154,7 +155,7 @@ public final class Fitter {
           }
           lossSum +=
               resident != null
-                  ? residentStep(trainer, resident, order, from, to, augmenter, loss)
+                  ? residentStep(trainer, resident, order, from, to, augmenter, loss, updater)
                   : step(trainer, devices, train, order, from, to, binary, loss, augmenter);
           seen += to - from;
           updates++;
@@ -291,7 +292,8 @@ public final class Fitter {
       int from,
       int to,
       Augmenter augmenter,
-      Loss loss) {
+      Loss loss,
+      Updater updater) {
     int m = to - from;
     long[] rows = new long[m];
     for (int i = 0; i < m; i++) {
@@ -316,8 +318,55 @@ public final class Fitter {
       collector.backward(l);
       sum = l.getFloat() * m;
     }
-    trainer.step();
+    if (updater == null || !updater.checked) {
+      trainer.step(); // the first step also checks that gradients flowed
+      if (updater != null) {
+        updater.checked = true;
+      }
+    } else {
+      updater.step();
+    }
     return sum;
+  }
+
+  /**
+   * The optimizer step on one device without DJL's parameter server, which copies every gradient
+   * before updating ({@code LocalParameterServer} duplicates it for multi-device reduction): the
+   * same {@link Optimizer#update} per trainable parameter, keyed by the same parameter ids, on the
+   * arrays the forward pass reads. The optimizer zeroes each gradient after its update, as there.
+   */
+  private static final class Updater {
+    private final Optimizer optimizer;
+    private final List<ai.djl.nn.Parameter> parameters;
+    private boolean checked;
+
+    private Updater(Optimizer optimizer, List<ai.djl.nn.Parameter> parameters) {
+      this.optimizer = optimizer;
+      this.parameters = parameters;
+    }
+
+    /** Null unless every trainable parameter already lives on {@code device}. */
+    static Updater of(Model model, Optimizer optimizer, Device device) {
+      List<ai.djl.nn.Parameter> ps = new ArrayList<>();
+      for (ai.djl.nn.Parameter p : model.getBlock().getParameters().values()) {
+        if (p.requiresGradient()) {
+          if (!p.isInitialized() || !p.getArray().getDevice().equals(device)) {
+            return null;
+          }
+          ps.add(p);
+        }
+      }
+      return new Updater(optimizer, List.copyOf(ps));
+    }
+
+    void step() {
+      for (ai.djl.nn.Parameter p : parameters) {
+        NDArray weight = p.getArray();
+        try (NDArray grad = weight.getGradient()) {
+          optimizer.update(p.getId(), weight, grad);
+        }
+      }
+    }
   }
 
   /** Above this many floats (1 GiB) the training set is copied to the device batch by batch. */
