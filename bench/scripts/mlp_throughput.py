@@ -6,6 +6,8 @@ momentum 0.9, lr 0.05), batch size, threads, epochs and data (the raw file the J
 and the same loop shape as the trainer's Fitter: a seeded shuffle per epoch, a gather of each
 mini-batch, forward, backward, step, and the batch loss read back to the host (loss.item()).
 A trailing batch of one row is skipped, as the Fitter does. One warm-up epoch, then the timed ones.
+Besides wall time, each epoch's CPU time of the training thread is recorded (time.thread_time):
+with one thread it is the epoch's compute, less sensitive than wall time to a busy machine.
 """
 import argparse
 import json
@@ -28,6 +30,17 @@ def load(path):
     x = data[: rows * cols].reshape(rows, cols)
     y = data[rows * cols :].reshape(rows, 1)
     return torch.from_numpy(x.copy()), torch.from_numpy(y.copy())
+
+
+def blas():
+    """The BLAS library this process mapped (Debian's torch links whichever libblas.so.3 the
+    alternatives system points at: the reference one is several times slower than OpenBLAS)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower()}
+        return ",".join(sorted(l.rsplit("/", 2)[-2] + "/" + l.rsplit("/", 1)[-1] for l in libs))
+    except OSError:
+        return "unknown"
 
 
 def main():
@@ -56,9 +69,10 @@ def main():
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     gen = torch.Generator().manual_seed(a.seed)
 
-    millis, losses = [], []
+    millis, cpu_millis, losses = [], [], []
     for epoch in range(1 + a.epochs):
         start = time.perf_counter()
+        cpu_start = time.thread_time()
         order = torch.randperm(rows, generator=gen)
         total, seen = 0.0, 0
         for lo in range(0, rows, a.batch):
@@ -73,21 +87,26 @@ def main():
             total += loss.item() * len(idx)
             seen += len(idx)
         millis.append((time.perf_counter() - start) * 1000)
+        cpu_millis.append((time.thread_time() - cpu_start) * 1000)
         losses.append(total / seen)
-        print(f"epoch {epoch + 1}: {millis[-1]:.0f} ms, train loss {losses[-1]:.4f}"
+        print(f"epoch {epoch + 1}: {millis[-1]:.0f} ms (thread CPU {cpu_millis[-1]:.0f} ms), "
+              f"train loss {losses[-1]:.4f}"
               + (" (warm-up)" if epoch == 0 else ""))
     timed = sum(millis[1:]) / 1000
     sps = seen * a.epochs / timed
     sps_median = seen / (float(np.median(millis[1:])) / 1000)
+    sps_cpu = seen * a.epochs / (sum(cpu_millis[1:]) / 1000)
     print(f"PyTorch {torch.__version__} (Python {sys.version.split()[0]}), {a.threads} thread(s): "
           f"{sps:.0f} samples/s over {a.epochs} epoch(s) ({timed:.2f} s); "
-          f"median epoch: {sps_median:.0f} samples/s")
+          f"median epoch: {sps_median:.0f} samples/s; per thread-CPU second: {sps_cpu:.0f} samples/s; "
+          f"BLAS: {blas()}")
     with open(a.out, "w") as f:
         json.dump({"side": "pytorch", "torch": torch.__version__, "rows": rows, "cols": cols,
                    "batch": a.batch, "hidden": a.hidden, "epochs": a.epochs,
                    "threads": a.threads, "seed": a.seed, "epoch_millis": millis,
                    "train_loss": losses, "samples_per_sec": sps,
-                   "samples_per_sec_median_epoch": sps_median}, f)
+                   "samples_per_sec_median_epoch": sps_median, "epoch_cpu_millis": cpu_millis,
+                   "samples_per_cpu_sec": sps_cpu, "blas": blas()}, f)
         f.write("\n")
 
 

@@ -114,7 +114,7 @@ public final class Fitter {
                 .setLearningRateTracker(lr)
                 .optMomentum((float) params.momentum())
                 .build();
-    Loss loss = binary ? Loss.sigmoidBinaryCrossEntropyLoss() : Loss.softmaxCrossEntropyLoss();
+    Loss loss = binary ? new BinaryLogitLoss() : Loss.softmaxCrossEntropyLoss();
     Device[] devices = Engine.getInstance().getDevices();
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(devices);
@@ -129,6 +129,14 @@ public final class Fitter {
     try (ai.djl.training.Trainer trainer = model.newTrainer(config)) {
       Shape initShape = new Shape(batchSize).addAll(train.sampleShape());
       trainer.initialize(initShape);
+      // One device and a training set that fits: the samples live on the device once, and each
+      // step gathers its rows there (one native index op) instead of copying them from the heap.
+      Resident resident =
+          devices.length == 1 && (long) train.x().length <= RESIDENT_MAX_FLOATS
+              ? Resident.of(trainer.getManager(), train, binary, devices[0])
+              : null;
+      Augmenter augmenter = Augmenter.of(params, train.sampleShape());
+      Updater updater = resident == null ? null : Updater.of(model, optimizer, devices[0]);
       Random shuffle = new Random(params.seed());
       int[] order = new int[train.size()];
       Arrays.setAll(order, i -> i);
@@ -145,7 +153,10 @@ public final class Fitter {
           if (to - from < Math.max(2, devices.length)) {
             continue; // a trailing batch too small for batch norm / device split
           }
-          lossSum += step(trainer, devices, train, order, from, to, binary, loss);
+          lossSum +=
+              resident != null
+                  ? residentStep(trainer, resident, order, from, to, augmenter, loss, updater)
+                  : step(trainer, devices, train, order, from, to, binary, loss, augmenter);
           seen += to - from;
           updates++;
         }
@@ -234,7 +245,8 @@ public final class Fitter {
       int from,
       int to,
       boolean binary,
-      Loss loss) {
+      Loss loss,
+      Augmenter augmenter) {
     int n = to - from;
     int w = data.width();
     double sum = 0;
@@ -252,6 +264,9 @@ public final class Fitter {
           System.arraycopy(data.x(), s * w, x, i * w, w);
           y[i] = data.labels()[s];
         }
+        if (augmenter != null) {
+          augmenter.apply(x, m);
+        }
         NDArray xs =
             bm.create(x, new Shape(m).addAll(data.sampleShape())).toDevice(devices[d], false);
         NDArray ys =
@@ -264,6 +279,126 @@ public final class Fitter {
     }
     trainer.step();
     return sum;
+  }
+
+  /**
+   * One optimizer step on samples {@code order[from..to)} gathered from the device-resident
+   * training set; returns the summed loss. The same rows, in the same order, as {@link #step}.
+   */
+  private static double residentStep(
+      ai.djl.training.Trainer trainer,
+      Resident data,
+      int[] order,
+      int from,
+      int to,
+      Augmenter augmenter,
+      Loss loss,
+      Updater updater) {
+    int m = to - from;
+    long[] rows = new long[m];
+    for (int i = 0; i < m; i++) {
+      rows[i] = order[from + i];
+    }
+    double sum;
+    try (NDManager bm = trainer.getManager().newSubManager(data.device());
+        GradientCollector collector = trainer.newGradientCollector()) {
+      NDArray index = bm.create(rows);
+      NDArray xs = data.x().get(index);
+      NDArray ys = data.y().get(index);
+      // The gathered arrays belong to the resident arrays' manager until attached here.
+      xs.attach(bm);
+      ys.attach(bm);
+      if (augmenter != null) {
+        float[] x = xs.toFloatArray();
+        augmenter.apply(x, m);
+        xs = bm.create(x, xs.getShape());
+      }
+      NDList pred = trainer.forward(new NDList(xs));
+      NDArray l = loss.evaluate(new NDList(ys), pred);
+      collector.backward(l);
+      sum = l.getFloat() * m;
+    }
+    if (updater == null || !updater.checked) {
+      trainer.step(); // the first step also checks that gradients flowed
+      if (updater != null) {
+        updater.checked = true;
+      }
+    } else {
+      updater.step();
+    }
+    return sum;
+  }
+
+  /**
+   * The optimizer step on one device without DJL's parameter server, which copies every gradient
+   * before updating ({@code LocalParameterServer} duplicates it for multi-device reduction): the
+   * same {@link Optimizer#update} per trainable parameter, keyed by the same parameter ids, on the
+   * arrays the forward pass reads. The optimizer zeroes each gradient after its update, as there.
+   */
+  private static final class Updater {
+    private final Optimizer optimizer;
+    private final List<ai.djl.nn.Parameter> parameters;
+    private boolean checked;
+
+    private Updater(Optimizer optimizer, List<ai.djl.nn.Parameter> parameters) {
+      this.optimizer = optimizer;
+      this.parameters = parameters;
+    }
+
+    /** Null unless every trainable parameter already lives on {@code device}. */
+    static Updater of(Model model, Optimizer optimizer, Device device) {
+      List<ai.djl.nn.Parameter> ps = new ArrayList<>();
+      for (ai.djl.nn.Parameter p : model.getBlock().getParameters().values()) {
+        if (p.requiresGradient()) {
+          if (!p.isInitialized() || !p.getArray().getDevice().equals(device)) {
+            return null;
+          }
+          ps.add(p);
+        }
+      }
+      return new Updater(optimizer, List.copyOf(ps));
+    }
+
+    void step() {
+      for (ai.djl.nn.Parameter p : parameters) {
+        NDArray weight = p.getArray();
+        try (NDArray grad = weight.getGradient()) {
+          optimizer.update(p.getId(), weight, grad);
+        }
+      }
+    }
+  }
+
+  /** Above this many floats (1 GiB) the training set is copied to the device batch by batch. */
+  static final long RESIDENT_MAX_FLOATS = 1L << 28;
+
+  /**
+   * The training set on the device: samples {@code x} and labels {@code y} as the loss takes them.
+   */
+  private record Resident(NDArray x, NDArray y, Device device) {
+    static Resident of(NDManager manager, Data data, boolean binary, Device device) {
+      float[] labels = new float[data.size()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = data.labels()[i];
+      }
+      NDArray x =
+          onDevice(
+              manager.create(data.x(), new Shape(data.size()).addAll(data.sampleShape())), device);
+      NDArray y =
+          onDevice(
+              manager.create(labels, binary ? new Shape(data.size(), 1) : new Shape(data.size())),
+              device);
+      return new Resident(x, y, device);
+    }
+
+    private static NDArray onDevice(NDArray a, Device device) {
+      if (a.getDevice().equals(device)) {
+        return a;
+      }
+      NDArray moved = a.toDevice(device, false);
+      a.close();
+      return moved;
+    }
   }
 
   /** Probabilities of {@code data} under the model's current parameters (inference mode). */

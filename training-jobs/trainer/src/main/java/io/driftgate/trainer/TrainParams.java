@@ -19,8 +19,11 @@ import java.util.TreeMap;
  * hidden} (comma-separated layer sizes, e.g. {@code 64,32}), {@code patience} (epochs without a
  * validation-loss improvement before stopping; 0 disables early stopping), {@code minDelta}, {@code
  * model} (a {@link ModelFactory} name), the text encoder's {@code embedding} width, {@code layers}
- * and attention {@code heads} (model {@code bert}), {@code seed}, and the test hooks {@code fault}
- * (nan|crash|hang), {@code faultEpoch} and {@code allowCrash} (see {@link Fault}).
+ * and attention {@code heads} (model {@code bert}), image {@code augment} (none, or flip and/or
+ * shift) with the largest {@code shift} in pixels (see {@link Augmenter}), the text model's {@code
+ * vocabSize}, {@code sequenceLength} and pretrained {@code checkpoint} directory, {@code seed}, and
+ * the test hooks {@code fault} (nan|crash|hang), {@code faultEpoch} and {@code allowCrash} (see
+ * {@link Fault}).
  */
 public final class TrainParams {
   public static final Set<String> KEYS =
@@ -42,7 +45,15 @@ public final class TrainParams {
           "allowCrash",
           "embedding",
           "layers",
-          "heads");
+          "heads",
+          "augment",
+          "shift",
+          "vocabSize",
+          "sequenceLength",
+          "checkpoint");
+
+  /** Architectures the trainer builds ({@link ModelFactory#defaults} plus the text model). */
+  public static final Set<String> MODELS = Set.of("mlp", "cnn", "resnet18", "bert");
 
   private final Map<String, String> resolved;
 
@@ -71,6 +82,11 @@ public final class TrainParams {
     m.put("embedding", "64");
     m.put("layers", "2");
     m.put("heads", "4");
+    m.put("augment", "none");
+    m.put("shift", "2");
+    m.put("vocabSize", "8000");
+    m.put("sequenceLength", "64");
+    m.put("checkpoint", "");
     if (overrides != null) {
       for (Map.Entry<String, String> e : overrides.entrySet()) {
         if (!KEYS.contains(e.getKey())) {
@@ -127,6 +143,31 @@ public final class TrainParams {
               + get("layers")
               + " heads="
               + get("heads"));
+    }
+    if (!MODELS.contains(model())) {
+      throw new IllegalArgumentException(
+          "training parameter model="
+              + get("model")
+              + " is not an architecture; fix: one of "
+              + new java.util.TreeSet<>(MODELS)
+              + " (mlp for tabular features, cnn or resnet18 for images, bert for text)");
+    }
+    augment(); // parses
+    if (vocabSize() < 16) {
+      throw new IllegalArgumentException(
+          "training parameter vocabSize="
+              + get("vocabSize")
+              + " is too small; fix: 16 or more WordPiece tokens (8000 by default)");
+    }
+    if (sequenceLength() < 2) {
+      throw new IllegalArgumentException(
+          "training parameter sequenceLength="
+              + get("sequenceLength")
+              + " has no room for [CLS] and [SEP]; fix: 2 or more token ids (64 by default)");
+    }
+    if (shift() < 0) {
+      throw new IllegalArgumentException(
+          "training parameter shift=" + get("shift") + " is negative; fix: 0 or more pixels");
     }
     fault(); // parses
   }
@@ -205,6 +246,52 @@ public final class TrainParams {
 
   public String model() {
     return get("model").toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Image augmentations for training batches ({@code augment}: none, or flip and/or shift,
+   * comma-separated); empty for none.
+   */
+  public Set<String> augment() {
+    String a = get("augment").trim().toLowerCase(Locale.ROOT);
+    if (a.isEmpty() || a.equals("none")) {
+      return Set.of();
+    }
+    Set<String> out = new java.util.TreeSet<>();
+    for (String k : a.split(",")) {
+      String kind = k.trim();
+      if (!Augmenter.KINDS.contains(kind)) {
+        throw new IllegalArgumentException(
+            "training parameter augment="
+                + get("augment")
+                + " has unknown augmentation '"
+                + kind
+                + "'; fix: none, or a comma-separated list of "
+                + new java.util.TreeSet<>(Augmenter.KINDS));
+      }
+      out.add(kind);
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  /** Largest shift in pixels of augmentation {@code shift}. */
+  public int shift() {
+    return Integer.parseInt(get("shift"));
+  }
+
+  /** Most WordPiece tokens in a text model's vocabulary (built from the training split). */
+  public int vocabSize() {
+    return Integer.parseInt(get("vocabSize"));
+  }
+
+  /** Token ids per text sample, {@code [CLS]} and {@code [SEP]} included. */
+  public int sequenceLength() {
+    return Integer.parseInt(get("sequenceLength"));
+  }
+
+  /** A pretrained text encoder to fine-tune ({@code BertCheckpoint} directory); empty for none. */
+  public String checkpoint() {
+    return get("checkpoint");
   }
 
   /** The injected fault, or {@link Fault#NONE}. */
