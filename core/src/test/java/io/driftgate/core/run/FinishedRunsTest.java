@@ -15,7 +15,8 @@ class FinishedRunsTest {
 
   @Test
   void onlyTerminalRunsAreFinishedAtWhenTheyEnteredThatState() {
-    TestClock clock = new TestClock(RunMachineTest.T0);
+    io.driftgate.core.testing.MutableClock clock =
+        new io.driftgate.core.testing.MutableClock(RunMachineTest.T0);
     RunMachine machine = new RunMachine(RunPolicy.defaults(), clock);
     io.driftgate.core.spec.StateSpec state = StateBackend.SQLITE.spec(dir);
     JdbcRunStore store = JdbcRunStore.open(state);
