@@ -3,7 +3,9 @@ package io.driftgate.streaming.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.lake.PredictionsTable;
+import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
+import io.driftgate.core.performance.PerformanceEvidence;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.schemas.RetrainRequest;
 import io.driftgate.streaming.ingest.IngestConfig;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +48,16 @@ class LateLabelsIT {
     champion = IngestFixtures.trainChampion(shared);
   }
 
-  record Run(List<RetrainRequest> requests, long labelled, long valid) {}
+  /**
+   * What the job left: its requests, a performance alarm still held (the policy waits for a window
+   * that ends after the alarm's labelled records: none came when the stream ended first), joined
+   * labels and valid rows.
+   */
+  record Run(
+      List<RetrainRequest> requests,
+      Optional<PerformanceEvidence> held,
+      long labelled,
+      long valid) {}
 
   Run ingest(DriftConfig drift) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -81,7 +93,8 @@ class LateLabelsIT {
                     spec.model(),
                     PredictionsTable.LABELLED)
                 .size();
-        return new Run(store.requests(), labelled, IngestFixtures.lakeRowCount(spec));
+        Optional<PerformanceEvidence> held = new DriftMonitor(spec, store.load()).heldPerformance();
+        return new Run(store.requests(), held, labelled, IngestFixtures.lakeRowCount(spec));
       }
     }
   }
@@ -91,16 +104,25 @@ class LateLabelsIT {
     Run run = ingest(DriftConfig.abrupt(DRIFT_AT, 0.0, 3.0));
     Instant onset = Instant.ofEpochMilli(IngestFixtures.START + DRIFT_AT * 1000);
 
-    assertThat(run.requests()).hasSize(1);
+    // The late labels raise one ADWIN alarm. It rides on the first compared window that ends
+    // after the labelled records that raised it; when the backlog is read so fast that every
+    // window closed before those labels were joined (an idle CI machine did this), the stream has
+    // no such window left and the policy still holds the alarm (saved in the monitor state) for
+    // the next one. Either way there is one alarm and no other reason.
+    assertThat(run.requests().size() + (run.held().isPresent() ? 1 : 0))
+        .as("requests %s, held %s", run.requests(), run.held())
+        .isEqualTo(1);
+    if (run.held().isPresent()) {
+      assertThat(run.held().get().detector()).isEqualTo("adwin");
+      assertThat(run.held().get().changePoint()).isAfter(onset.minusSeconds(WINDOW_SECONDS));
+      assertLabelsJoined(run);
+      return;
+    }
     RetrainRequest request = run.requests().get(0);
     assertThat(request.getReasons()).containsExactly("performance_drift");
     assertThat(request.getEvidenceReportIds())
         .anyMatch(id -> id.startsWith("performance:adwin:error@"));
     assertThat(request.getTriggerWindowEnd()).isAfter(onset);
-    // The alarm rides on the first compared window that ends after the labelled batch that raised
-    // it. How far after the onset that is depends on how the engine batched the backlog: on a fast
-    // machine one batch of joined labels can span the rest of the stream (CI saw the last window),
-    // on a slow one it is the next window. So the bound is the stream's end, not a window count.
     assertThat(request.getTriggerWindowEnd())
         .isBeforeOrEqualTo(
             Instant.ofEpochMilli(IngestFixtures.START + RECORDS * 1000)
@@ -112,6 +134,7 @@ class LateLabelsIT {
   void stationaryStreamWithLateLabelsRequestsNothing() throws Exception {
     Run run = ingest(null);
     assertThat(run.requests()).isEmpty();
+    assertThat(run.held()).isEmpty();
     assertLabelsJoined(run);
   }
 
