@@ -85,11 +85,15 @@ class RenderedChartTest {
     assertThat(root).contains("<driftgate.data.dir>" + DATA_DIR + "</driftgate.data.dir>");
     for (String module : List.of("cli", "streaming")) {
       String pom = Files.readString(RenderedManifests.REPO_ROOT.resolve(module + "/pom.xml"));
+      String djlCache = "<DJL_CACHE_DIR>${driftgate.data.dir}/djl</DJL_CACHE_DIR>";
       assertThat(pom)
           .as(module + "/pom.xml")
-          .contains("<DJL_CACHE_DIR>${driftgate.data.dir}/djl</DJL_CACHE_DIR>")
-          .contains("<volume>${driftgate.data.dir}</volume>")
-          .doesNotContain("/tmp/djl");
+          .contains(djlCache)
+          .contains("<volume>${driftgate.data.dir}</volume>");
+      // every image's DJL cache is the one under the data directory (no other path is set)
+      assertThat(pom.split("<DJL_CACHE_DIR>", -1).length)
+          .as(module + "/pom.xml: DJL_CACHE_DIR settings")
+          .isEqualTo(pom.split(java.util.regex.Pattern.quote(djlCache), -1).length);
     }
   }
 
