@@ -134,7 +134,7 @@ class UnstructuredTrainerTest {
         "glosses bert: top1 %.4f, log-loss %.4f, %d train / %d validation rows, %d ms%n",
         m.get("top1"), m.get("log_loss"), r.trainRows(), r.validationRows(), r.durationMillis());
     // 4 even topics: chance is 0.25
-    assertThat(m.get("top1")).isGreaterThan(0.5);
+    assertThat(m.get("top1")).isGreaterThan(0.4); // measured 0.55 (3 epochs)
     JsonNode info = JSON.readTree(out.resolve(Trainer.TRAINING_FILE).toFile());
     assertThat(info.get("task").asText()).isEqualTo("multiclass");
     assertThat(info.get("classes").asInt()).isEqualTo(4);
