@@ -42,15 +42,32 @@ public final class DriftMonitor {
    * What one window produced.
    *
    * @param released keys of requested runs found finished before this window's decision
+   * @param rebase the re-base a promotion among them asked for (this window was compared with the
+   *     new reference when {@code rebased}), or empty
+   * @param rebased whether the reference moved: false when the promoted run's range had no stored
+   *     window profile, and the old reference stays
    */
   public record Outcome(
       Optional<DriftReport> report,
       Optional<RetrainDecision> decision,
       Optional<RetrainRequest> request,
       boolean referenceWindow,
-      List<String> released) {
+      List<String> released,
+      Optional<ReferenceRebase.Rebase> rebase,
+      boolean rebased) {
     public Outcome {
       released = released == null ? List.of() : List.copyOf(released);
+      rebase = rebase == null ? Optional.empty() : rebase;
+    }
+
+    /** No re-base. */
+    public Outcome(
+        Optional<DriftReport> report,
+        Optional<RetrainDecision> decision,
+        Optional<RetrainRequest> request,
+        boolean referenceWindow,
+        List<String> released) {
+      this(report, decision, request, referenceWindow, released, Optional.empty(), false);
     }
 
     /** Nothing released. */
@@ -73,6 +90,7 @@ public final class DriftMonitor {
   private long lastWindowEnd;
   private String performanceState;
   private FinishedRuns finishedRuns = FinishedRuns.none();
+  private WindowProfileSource windowProfiles = WindowProfileSource.none();
 
   public DriftMonitor(ModelSpec spec, MonitorState state) {
     this.spec = spec;
@@ -120,6 +138,15 @@ public final class DriftMonitor {
   }
 
   /**
+   * Where this monitor reads back its stored window profiles: when a run it requested is found
+   * PROMOTED, the reference becomes the merged profile of the run's training range ({@link
+   * ReferenceRebase}). Without it (the default) the reference never moves.
+   */
+  public void useWindowProfiles(WindowProfileSource source) {
+    this.windowProfiles = java.util.Objects.requireNonNull(source, "source");
+  }
+
+  /**
    * A performance alarm that arrived between windows (late labels joined ahead of the drift
    * windows): the policy holds it, in this monitor's {@link #state()}, until a window that ends at
    * or after {@code notBefore} (the labelled records' end) and enough records after its change
@@ -145,7 +172,10 @@ public final class DriftMonitor {
     return policy.heldPerformance(spec.model());
   }
 
-  /** Uses a given reference (e.g. the champion's training profile) from now on. */
+  /**
+   * Uses a given reference from now on (the CLI's stored windows; a promotion's training range, see
+   * {@link #useWindowProfiles}); it is part of {@link #state()}, so a restart keeps it.
+   */
   public void useReference(DatasetProfile profile, String id) {
     this.reference = profile;
     this.referenceComplete = true;
@@ -193,16 +223,35 @@ public final class DriftMonitor {
       }
       return new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), true);
     }
-    DriftResult result = new DriftComparator().compareProfiles(reference, current, overrides());
     String reportId = spec.model() + "@" + start + (late ? "-late-" + current.rowCount() : "");
-    DriftReport report = toReport(reportId, start, end, current, result);
     if (late) {
+      DriftResult result = new DriftComparator().compareProfiles(reference, current, overrides());
+      DriftReport report = toReport(reportId, start, end, current, result);
       return new Outcome(Optional.of(report), Optional.empty(), Optional.empty(), false);
     }
     windows++;
     lastWindowEnd = end.toEpochMilli();
+    // Runs that ended before this window's decision; a promotion among them moves the reference
+    // before this window is compared.
+    Map<String, FinishedRuns.Finished> finished =
+        policy.releaseFinishedRuns(spec.model(), finishedRuns, end);
+    List<String> released = List.copyOf(finished.keySet());
+    Optional<ReferenceRebase.Rebase> rebase =
+        ReferenceRebase.choose(spec.model(), finished, referenceId);
+    boolean rebased = false;
+    if (rebase.isPresent()) {
+      FinishedRuns.TrainedOn range = rebase.get().trainedOn();
+      Optional<DatasetProfile> trained =
+          ReferenceRebase.profile(windowProfiles.windows(range.from(), range.to()), range);
+      if (trained.isPresent()) {
+        useReference(trained.get(), rebase.get().referenceId());
+        policy.onReferenceChanged(spec.model());
+        rebased = true;
+      }
+    }
+    DriftResult result = new DriftComparator().compareProfiles(reference, current, overrides());
+    DriftReport report = toReport(reportId, start, end, current, result);
     Set<String> drifted = new TreeSet<>(result.driftedFeatures());
-    List<String> released = policy.releaseFinished(spec.model(), finishedRuns, end);
     Optional<RetrainDecision> decision =
         policy.onWindow(
             new WindowObservation(
@@ -215,7 +264,7 @@ public final class DriftMonitor {
                 current.rowCount()));
     Optional<RetrainRequest> request =
         decision.filter(d -> !d.isSuppressed()).map(DriftMonitor::toRequest);
-    return new Outcome(Optional.of(report), decision, request, false, released);
+    return new Outcome(Optional.of(report), decision, request, false, released, rebase, rebased);
   }
 
   /**

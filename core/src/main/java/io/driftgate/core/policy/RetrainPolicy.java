@@ -234,22 +234,48 @@ public final class RetrainPolicy {
    * @return the keys released, oldest first
    */
   public List<String> releaseFinished(String modelName, FinishedRuns runs, Instant asOf) {
+    return List.copyOf(releaseFinishedRuns(modelName, runs, asOf).keySet());
+  }
+
+  /**
+   * {@link #releaseFinished}, with how each released run ended (as {@code runs} told it; its {@code
+   * at} is the launcher's clock). A released key is no longer in flight, so it is never released
+   * again, not even after a restart from {@link #exportState()}.
+   *
+   * @return the released runs by key, oldest request first
+   */
+  public Map<String, FinishedRuns.Finished> releaseFinishedRuns(
+      String modelName, FinishedRuns runs, Instant asOf) {
     Objects.requireNonNull(asOf, "asOf");
     ModelRuntime m = models.get(modelName);
     if (m == null || m.inFlight.isEmpty()) {
-      return List.of();
+      return Map.of();
     }
     Collection<String> keys = List.copyOf(m.inFlight.keySet());
-    Map<String, Instant> finished = runs.finished(keys);
-    List<String> released = new ArrayList<>();
+    Map<String, FinishedRuns.Finished> finished = runs.finished(keys);
+    Map<String, FinishedRuns.Finished> released = new LinkedHashMap<>();
     for (String key : keys) {
-      Instant at = finished.get(key);
-      if (at != null) {
-        onRunFinished(key, at.isAfter(asOf) ? asOf : at);
-        released.add(key);
+      FinishedRuns.Finished f = finished.get(key);
+      if (f != null) {
+        onRunFinished(key, f.at().isAfter(asOf) ? asOf : f.at());
+        released.put(key, f);
       }
     }
-    return List.copyOf(released);
+    return java.util.Collections.unmodifiableMap(released);
+  }
+
+  /**
+   * The model's drift windows are compared with another reference from now on: the drift and
+   * critical-feature streaks (and their evidence) were measured against the old one, so they start
+   * afresh. Other triggers (volume, age, a held performance alarm) are unchanged.
+   */
+  public void onReferenceChanged(String modelName) {
+    ModelRuntime m = models.get(modelName);
+    if (m != null) {
+      m.driftStreak = 0;
+      m.criticalStreak = 0;
+      m.recentReportIds.clear();
+    }
   }
 
   /**

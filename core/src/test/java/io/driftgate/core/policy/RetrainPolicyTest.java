@@ -183,10 +183,16 @@ class RetrainPolicyTest {
     int asked;
 
     @Override
-    public java.util.Map<String, Instant> finished(java.util.Collection<String> keys) {
+    public java.util.Map<String, Finished> finished(java.util.Collection<String> keys) {
       asked++;
-      java.util.Map<String, Instant> out = new java.util.HashMap<>();
-      keys.forEach(k -> java.util.Optional.ofNullable(done.get(k)).ifPresent(t -> out.put(k, t)));
+      java.util.Map<String, Finished> out = new java.util.HashMap<>();
+      keys.forEach(
+          k ->
+              java.util.Optional.ofNullable(done.get(k))
+                  .ifPresent(
+                      t ->
+                          out.put(
+                              k, Finished.unpromoted(t, io.driftgate.core.run.RunState.REJECTED))));
       return out;
     }
   }

@@ -34,7 +34,70 @@ class FinishedRunsTest {
     FinishedRuns finished = FinishedRuns.of(JdbcRunStore.open(state));
     assertThat(finished.finished(List.of("k-going", "k-cancelled", "k-unknown")))
         .containsOnlyKeys("k-cancelled")
-        .containsEntry("k-cancelled", RunMachineTest.T0.plus(Duration.ofMinutes(7)));
+        .containsEntry(
+            "k-cancelled",
+            FinishedRuns.Finished.unpromoted(
+                RunMachineTest.T0.plus(Duration.ofMinutes(7)), RunState.CANCELLED));
     assertThat(FinishedRuns.none().finished(List.of("k-cancelled"))).isEmpty();
+  }
+
+  /**
+   * A run in {@code state}, entered at {@code at}, for the range of {@link RunMachineTest#request}.
+   */
+  static RetrainRun ended(String key, RunState state, java.time.Instant at) {
+    RetrainRun r = RetrainRun.requested(key, "flight-delay", RunMachineTest.request(), at);
+    return new RetrainRun(
+        key,
+        r.model(),
+        r.request(),
+        state,
+        1,
+        true,
+        null,
+        at,
+        at,
+        at,
+        r.history(),
+        java.util.Map.of(),
+        null,
+        null);
+  }
+
+  @Test
+  void aPromotedRunTellsWhatItsModelWasTrainedOnOthersOnlyHowTheyEnded() {
+    JdbcRunStore store = JdbcRunStore.open(StateBackend.SQLITE.spec(dir));
+    java.time.Instant at = RunMachineTest.T0.plus(Duration.ofHours(2));
+    store.create(ended("k-promoted", RunState.PROMOTED, at));
+    store.create(ended("k-rejected", RunState.REJECTED, at));
+    store.create(ended("k-failed", RunState.FAILED, at));
+
+    var finished = FinishedRuns.of(store).finished(List.of("k-promoted", "k-rejected", "k-failed"));
+
+    RunRequest r = RunMachineTest.request();
+    assertThat(finished.get("k-promoted"))
+        .isEqualTo(FinishedRuns.Finished.promoted(at, r.dataFrom(), r.dataTo()));
+    assertThat(finished.get("k-promoted").promoted()).isTrue();
+    assertThat(finished.get("k-rejected"))
+        .isEqualTo(FinishedRuns.Finished.unpromoted(at, RunState.REJECTED));
+    assertThat(finished.get("k-failed").trainedOn()).isNull();
+    assertThat(finished.get("k-failed").promoted()).isFalse();
+  }
+
+  @Test
+  void onlyAPromotionCarriesATrainingRange() {
+    java.time.Instant at = RunMachineTest.T0;
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new FinishedRuns.Finished(
+                    at, RunState.REJECTED, new FinishedRuns.TrainedOn(at, at)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PROMOTED");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new FinishedRuns.Finished(at, RunState.PROMOTED, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> FinishedRuns.Finished.unpromoted(at, RunState.GATING))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("terminal");
   }
 }

@@ -6,6 +6,7 @@ import io.driftgate.core.lake.WindowProfileTable;
 import io.driftgate.core.monitor.DriftMonitor;
 import io.driftgate.core.monitor.MonitorStore;
 import io.driftgate.core.monitor.PerformanceMonitor;
+import io.driftgate.core.monitor.WindowProfileSource;
 import io.driftgate.core.performance.PerformanceEvidence;
 import io.driftgate.core.performance.WindowPerformance;
 import io.driftgate.core.registry.JdbcModelRegistry;
@@ -47,7 +48,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Window profiles in, drift reports and retrain requests out. One stateful step per model: the
  * {@link DriftMonitor} (core) decides; this transform persists its state, reports and requests in
  * the state database ({@link MonitorStore}, so a restarted pipeline resumes) and emits them as
- * KV(key, Avro single-object bytes) for the report and request topics.
+ * KV(key, Avro single-object bytes) for the report and request topics. With the lake tables on
+ * ({@link Builder#optReportTable}) the monitor re-bases its reference when a run it requested is
+ * PROMOTED, reading back the window profiles it stored of the run's training range.
  */
 public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, PCollectionTuple> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetectDrift.class);
@@ -214,6 +217,10 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
         io.driftgate.core.monitor.MonitorState loaded = store.load();
         monitor = new DriftMonitor(spec, loaded);
         monitor.useFinishedRuns(finishedRuns);
+        if (profileTable != null) {
+          // A promoted run's range is re-read from the window profiles this step stored.
+          monitor.useWindowProfiles(this::storedWindows);
+        }
         savedPerformance = loaded.performanceStateJson();
       }
       WindowedProfile w = element.getValue();
@@ -240,6 +247,32 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
         LOG.info(
             "runs of {} finished, in-flight slots freed: {}", spec.model(), outcome.released());
       }
+      outcome
+          .rebase()
+          .ifPresent(
+              r -> {
+                if (outcome.rebased()) {
+                  LOG.info(
+                      "run {} of {} was promoted: windows are now compared with its training"
+                          + " range [{}, {}), reference {}",
+                      r.runKey(),
+                      spec.model(),
+                      r.trainedOn().from(),
+                      r.trainedOn().to(),
+                      r.referenceId());
+                } else {
+                  LOG.warn(
+                      "run {} of {} was promoted, but no window profile of its training range [{},"
+                          + " {}) is stored (the monitor keeps them in the lake's {} table when it"
+                          + " writes the lake's drift reports); the reference stays {}",
+                      r.runKey(),
+                      spec.model(),
+                      r.trainedOn().from(),
+                      r.trainedOn().to(),
+                      WindowProfileTable.NAME,
+                      monitor.referenceId());
+                }
+              });
       windows.inc();
       Long n = seenState.read();
       seenState.write(n == null ? 1 : n + 1);
@@ -289,12 +322,38 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       if (referenceId != null && !referenceId.equals(storedReferenceId)) {
         // once per reference and worker start: the append skips an id it already holds
         storedReferenceId = referenceId;
+        // a re-based reference is stored over the training range it profiles
+        Instant from = outcome.rebased() ? outcome.rebase().get().trainedOn().from() : start;
+        Instant to = outcome.rebased() ? outcome.rebase().get().trainedOn().to() : end;
         pendingProfiles.add(
             new WindowProfileTable.Stored(
                 referenceId,
                 WindowProfileTable.REFERENCE,
-                WindowProfiles.toAvro(spec.model(), start, end, monitor.reference())));
+                WindowProfiles.toAvro(spec.model(), from, to, monitor.reference())));
       }
+    }
+
+    /**
+     * The window profiles this step stored (every pane) of windows inside {@code [from, to)}: the
+     * lake table's, and this bundle's not yet appended. Read only when a promotion re-bases the
+     * reference.
+     */
+    private List<WindowProfileSource.Window> storedWindows(Instant from, Instant to) {
+      List<WindowProfileTable.Stored> all =
+          new java.util.ArrayList<>(WindowProfileTable.read(openCatalog, spec.model()).values());
+      all.addAll(pendingProfiles);
+      List<WindowProfileSource.Window> out = new java.util.ArrayList<>();
+      for (WindowProfileTable.Stored s : all) {
+        Instant start = s.profile().getWindowStart();
+        Instant end = s.profile().getWindowEnd();
+        if (s.role().equals(WindowProfileTable.WINDOW)
+            && !start.isBefore(from)
+            && !end.isAfter(to)) {
+          out.add(
+              new WindowProfileSource.Window(start, end, WindowProfiles.toDataset(s.profile())));
+        }
+      }
+      return out;
     }
 
     /**

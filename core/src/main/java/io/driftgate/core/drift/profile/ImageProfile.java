@@ -12,38 +12,28 @@ import java.nio.ByteBuffer;
 
 /**
  * Mergeable summary of an image feature in a window, in fixed space: per-channel intensity
- * histograms and brightness moments ({@link ImageSketch}, {@value #BINS} bins) and a reservoir of
- * at most {@value #RESERVOIR} embeddings ({@link ImageEmbedding}, {@value #DIMENSIONS} dimensions,
- * seed {@value #EMBEDDING_SEED}) for the MMD test. A value that does not decode (which validation
- * keeps out of the lake) counts as null.
+ * histograms and brightness moments ({@link ImageSketch}, {@value #BINS} bins) and the embedding
+ * reservoir of an {@link EmbeddingProfile} ({@link ImageEmbedding}) for the MMD test. A value that
+ * does not decode (which validation keeps out of the lake) counts as null.
  */
-public final class ImageProfile implements FeatureProfile {
+public final class ImageProfile extends EmbeddingProfile implements FeatureProfile {
   public static final int BINS = 16;
-  public static final int DIMENSIONS = 32;
-  public static final int RESERVOIR = 200;
-  public static final long EMBEDDING_SEED = 18L;
-  public static final long RESERVOIR_SEED = 1818L;
   private static final byte VERSION = 1;
 
   private final ImageShape shape;
   private final ImageSketch sketch;
-  private EmbeddingReservoir reservoir;
-  private long count;
-  private long nullCount;
   private transient ImageDecoder decoder;
   private transient ImageEmbedding embedding;
 
   public ImageProfile(ImageShape shape) {
-    this(
-        shape,
-        new ImageSketch(shape.channels(), BINS),
-        new EmbeddingReservoir(RESERVOIR, DIMENSIONS, RESERVOIR_SEED));
+    this.shape = shape;
+    this.sketch = new ImageSketch(shape.channels(), BINS);
   }
 
   private ImageProfile(ImageShape shape, ImageSketch sketch, EmbeddingReservoir reservoir) {
+    super(reservoir);
     this.shape = shape;
     this.sketch = sketch;
-    this.reservoir = reservoir;
   }
 
   public ImageShape shape() {
@@ -55,42 +45,21 @@ public final class ImageProfile implements FeatureProfile {
     return sketch;
   }
 
-  public EmbeddingReservoir reservoir() {
-    return reservoir;
-  }
-
   @Override
   public ProfiledKind kind() {
     return ProfiledKind.IMAGE;
   }
 
-  @Override
-  public long count() {
-    return count;
-  }
-
-  @Override
-  public long nullCount() {
-    return nullCount;
-  }
-
-  @Override
-  public long validCount() {
-    return count - nullCount;
-  }
-
   /** Adds one decoded tensor ({@code channels x height x width}, values in [0, 1]). */
   public ImageProfile accumulateTensor(float[] tensor) {
-    count++;
-    if (tensor == null) {
-      nullCount++;
+    if (!countValue(tensor == null)) {
       return this;
     }
     if (embedding == null) {
       embedding = new ImageEmbedding(shape.channels(), DIMENSIONS, EMBEDDING_SEED);
     }
     sketch.add(tensor);
-    reservoir.add(embedding.embed(tensor, shape.height(), shape.width()));
+    reservoir().add(embedding.embed(tensor, shape.height(), shape.width()));
     return this;
   }
 
@@ -130,9 +99,8 @@ public final class ImageProfile implements FeatureProfile {
     ImageSketch s = new ImageSketch(shape.channels(), BINS);
     s.merge(sketch);
     s.merge(o.sketch);
-    ImageProfile out = new ImageProfile(shape, s, reservoir.merge(o.reservoir));
-    out.count = count + o.count;
-    out.nullCount = nullCount + o.nullCount;
+    ImageProfile out = new ImageProfile(shape, s, reservoir().merge(o.reservoir()));
+    out.sumCounts(this, o);
     return out;
   }
 
@@ -147,10 +115,9 @@ public final class ImageProfile implements FeatureProfile {
       out.writeInt(shape.width());
       out.writeBoolean(shape.resize());
       out.writeBoolean(shape.convertChannels());
-      out.writeLong(count);
-      out.writeLong(nullCount);
+      writeCounts(out);
       sketch.write(out);
-      reservoir.write(out);
+      reservoir().write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -162,11 +129,9 @@ public final class ImageProfile implements FeatureProfile {
       ImageShape shape =
           new ImageShape(
               in.readInt(), in.readInt(), in.readInt(), in.readBoolean(), in.readBoolean());
-      long count = in.readLong();
-      long nulls = in.readLong();
+      long[] counts = readCounts(in);
       ImageProfile p = new ImageProfile(shape, ImageSketch.read(in), EmbeddingReservoir.read(in));
-      p.count = count;
-      p.nullCount = nulls;
+      p.restoreCounts(counts);
       return p;
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt image profile bytes", e);
@@ -175,6 +140,6 @@ public final class ImageProfile implements FeatureProfile {
 
   @Override
   public String toString() {
-    return "ImageProfile{count=" + count + ", nulls=" + nullCount + ", " + shape + "}";
+    return "ImageProfile{count=" + count() + ", nulls=" + nullCount() + ", " + shape + "}";
   }
 }
