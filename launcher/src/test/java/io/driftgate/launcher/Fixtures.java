@@ -9,6 +9,7 @@ import io.driftgate.core.run.RunStep;
 import io.driftgate.core.run.RunStore;
 import io.driftgate.core.spec.LauncherConfig;
 import io.driftgate.core.state.StateDatabase;
+import io.driftgate.core.testing.MigratedTemplates;
 import io.driftgate.schemas.RetrainRequest;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -94,11 +95,16 @@ final class Fixtures {
 
   /**
    * A run store on the state database in {@code dir} (a SQLite file there): every store of one
-   * folder shares it, as a restarted launcher does.
+   * folder shares it, as a restarted launcher does. The first one copies the migrated template
+   * ({@link MigratedTemplates}) instead of migrating a new file.
    */
   static JdbcRunStore store(Path dir) {
-    return new JdbcRunStore(
-        StateDatabase.open("jdbc:sqlite:" + dir.toAbsolutePath().resolve("state.db"), Map.of()));
+    Path file = dir.toAbsolutePath().resolve("state.db");
+    String url =
+        java.nio.file.Files.exists(file)
+            ? "jdbc:sqlite:" + file
+            : MigratedTemplates.sqliteCopy(file);
+    return new JdbcRunStore(StateDatabase.open(url, Map.of()));
   }
 
   static Launcher launcher(

@@ -4,6 +4,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.driftgate.core.state.ArtifactStore;
 import io.driftgate.core.state.StateDatabase;
+import io.driftgate.core.testing.MigratedTemplates;
 import io.driftgate.core.testing.RealPostgres;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -43,20 +44,21 @@ final class Backends {
       }
     }
 
-    /** A new, empty database (migrated by the first open). */
+    /**
+     * A new database at the current schema, holding no rows (a copy of a migrated template, {@link
+     * MigratedTemplates}; the first open validates it).
+     */
     StateDatabase create(Path dir) {
       return switch (this) {
         case SQLITE ->
             StateDatabase.open(
-                "jdbc:sqlite:" + dir.resolve("state-" + System.nanoTime() + ".db"), Map.of());
+                MigratedTemplates.sqliteCopy(dir.resolve("state-" + System.nanoTime() + ".db")),
+                Map.of());
         case POSTGRESQL -> {
           RealPostgres pg = RealPostgres.shared();
-          try {
-            yield StateDatabase.open(
-                pg.newDatabase(), Map.of("user", pg.user(), "password", pg.password()));
-          } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot create a PostgreSQL database", e);
-          }
+          yield StateDatabase.open(
+              MigratedTemplates.postgresCopy(),
+              Map.of("user", pg.user(), "password", pg.password()));
         }
       };
     }

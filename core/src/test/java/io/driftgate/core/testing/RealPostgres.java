@@ -115,10 +115,25 @@ public final class RealPostgres {
 
   /** Creates a new, empty database and returns its JDBC URL (no credentials in it). */
   public String newDatabase() throws SQLException {
+    return create("");
+  }
+
+  /**
+   * Creates a new database as a copy of {@code template} (a database of this server, from {@link
+   * #newDatabase()}, that no session is connected to) and returns its JDBC URL.
+   */
+  public String newDatabase(String template) throws SQLException {
+    if (!template.matches("db_[0-9]+")) {
+      throw new IllegalArgumentException("not a database of this server: " + template);
+    }
+    return create(" TEMPLATE " + template);
+  }
+
+  private String create(String options) throws SQLException {
     String name = "db_" + databases.incrementAndGet();
     try (Connection c = connect(url("postgres"));
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
+      s.execute("CREATE DATABASE " + name + options);
     }
     return url(name);
   }

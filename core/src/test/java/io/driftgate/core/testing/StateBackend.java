@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The state database backends every store test runs on: a fresh, migrated database per call.
+ * The state database backends every store test runs on: a fresh database at the current schema per
+ * call (a copy of a template migrated once per JVM, {@link MigratedTemplates}).
  *
  * <p>Use as {@code @ParameterizedTest @EnumSource(StateBackend.class)}: every case runs on the
  * embedded SQLite file and on a real PostgreSQL.
@@ -17,7 +18,7 @@ public enum StateBackend {
     @Override
     public StateSpec spec(Path dir) {
       return new StateSpec(
-          "jdbc:sqlite:" + dir.toAbsolutePath().resolve("state-" + next() + ".db"),
+          MigratedTemplates.sqliteCopy(dir.toAbsolutePath().resolve("state-" + next() + ".db")),
           Map.of(),
           dir.toAbsolutePath().resolve("artifacts").toString());
     }
@@ -28,14 +29,10 @@ public enum StateBackend {
     @Override
     public StateSpec spec(Path dir) {
       RealPostgres pg = RealPostgres.shared();
-      try {
-        return new StateSpec(
-            pg.newDatabase(),
-            Map.of("user", pg.user(), "password", pg.password()),
-            dir.toAbsolutePath().resolve("artifacts").toString());
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException("cannot create a PostgreSQL database", e);
-      }
+      return new StateSpec(
+          MigratedTemplates.postgresCopy(),
+          Map.of("user", pg.user(), "password", pg.password()),
+          dir.toAbsolutePath().resolve("artifacts").toString());
     }
   };
 
@@ -45,10 +42,13 @@ public enum StateBackend {
     return ++counter;
   }
 
-  /** A new, empty database of this backend; {@code dir} holds any files it needs. */
+  /**
+   * A new database of this backend at the current schema, holding no rows of its own; {@code dir}
+   * holds any files it needs.
+   */
   public abstract StateSpec spec(Path dir);
 
-  /** {@link #spec} opened (and migrated). */
+  /** {@link #spec} opened (Flyway finds it migrated). */
   public StateDatabase open(Path dir) {
     return StateDatabase.open(spec(dir));
   }
