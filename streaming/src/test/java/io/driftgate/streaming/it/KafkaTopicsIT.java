@@ -94,17 +94,16 @@ class KafkaTopicsIT {
       kafka.createTopic(spec.drift().requestsTopicOr(spec.model()), 1);
       ProduceResult produced = produce(kafka, spec);
 
-      long started = System.nanoTime();
+      // the start check refuses before a job runs (a stalled job would hit the @Timeout); speed
+      // itself is not asserted here (bench/ measures speed)
       KafkaTopicsException e =
           catchThrowableOfType(
               () ->
                   IngestPipeline.run(
                       options(), IngestConfig.of(spec), caughtUp(kafka, spec, produced)),
               KafkaTopicsException.class);
-      long millis = (System.nanoTime() - started) / 1_000_000;
 
       assertThat(e).as("fails with KafkaTopicsException").isNotNull();
-      assertThat(millis).as("within seconds").isLessThan(10_000);
       assertThat(e.topics()).containsExactly("flights.deadletters");
       assertThat(e.getMessage())
           .contains("flights.deadletters does not exist")
@@ -179,19 +178,16 @@ class KafkaTopicsIT {
       setMaxMessageBytes(kafka, "flights.deadletters", "64");
       ProduceResult produced = produce(kafka, spec);
 
-      long started = System.nanoTime();
       Throwable failure =
           catchThrowable(
               () ->
                   IngestPipeline.run(
                       options(), IngestConfig.of(spec), caughtUp(kafka, spec, produced)));
-      long millis = (System.nanoTime() - started) / 1_000_000;
       assertThat(failure)
           .as("the job fails instead of throttling")
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("cannot write dead letters to Kafka topic flights.deadletters")
           .hasMessageContaining("max.message.bytes");
-      assertThat(millis).isLessThan(180_000);
 
       // Once the topic takes writes, a rerun resumes and accounts for every record exactly once.
       setMaxMessageBytes(kafka, "flights.deadletters", "1048588");
