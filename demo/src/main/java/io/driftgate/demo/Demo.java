@@ -28,7 +28,6 @@ import io.driftgate.testkit.generate.GeneratorConfig;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
 import io.driftgate.testkit.kafka.ProgressListener;
-import io.driftgate.testkit.kafka.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -251,6 +250,33 @@ public final class Demo {
       boolean progress,
       String... pipelineArgs)
       throws Exception {
+    return run(
+        exampleSpec,
+        training,
+        bootstrap,
+        DemoStream.of(generator),
+        partitions,
+        workDir,
+        out,
+        progress,
+        pipelineArgs);
+  }
+
+  /**
+   * {@link #run(ModelSpec, Training, Bootstrap, GeneratorConfig, int, Path, PrintStream, boolean,
+   * String...)} on any stream, e.g. an example corpus ({@code --example digits|text}).
+   */
+  public static Result run(
+      ModelSpec exampleSpec,
+      Training training,
+      Bootstrap bootstrap,
+      DemoStream generator,
+      int partitions,
+      Path workDir,
+      PrintStream out,
+      boolean progress,
+      String... pipelineArgs)
+      throws Exception {
     if (bootstrap != null
         && (training == null
             || bootstrap.championAt() >= generator.firstIndex() + generator.count())) {
@@ -309,9 +335,8 @@ public final class Demo {
           phases.add(
               ingest(
                   first,
-                  generator.toBuilder()
-                      .count(bootstrap.championAt() - generator.firstIndex())
-                      .build(),
+                  generator.slice(
+                      generator.firstIndex(), bootstrap.championAt() - generator.firstIndex()),
                   kafka,
                   partitions,
                   lake,
@@ -333,10 +358,9 @@ public final class Demo {
           phases.add(
               ingest(
                   spec,
-                  generator.toBuilder()
-                      .firstIndex(bootstrap.championAt())
-                      .count(generator.firstIndex() + generator.count() - bootstrap.championAt())
-                      .build(),
+                  generator.slice(
+                      bootstrap.championAt(),
+                      generator.firstIndex() + generator.count() - bootstrap.championAt()),
                   kafka,
                   partitions,
                   lake,
@@ -363,7 +387,7 @@ public final class Demo {
         IngestResult ingest = sumIngest(phases);
         Instant onsetProduced =
             phases.stream().map(Phase::onsetSent).filter(i -> i != null).findFirst().orElse(null);
-        long driftAt = generator.drift() == null ? -1 : generator.drift().startAt();
+        long driftAt = generator.driftAt();
         if (onsetProduced != null) {
           Instant before =
               phases.stream()
@@ -377,10 +401,7 @@ public final class Demo {
                   String.format(
                       "drift onset: record %,d (event time %s) handed to the producer"
                           + " (between %s and this instant; producer reports once a second)",
-                      driftAt,
-                      Instant.ofEpochMilli(
-                          generator.startTimeMillis() + driftAt * generator.eventSpacingMillis()),
-                      before)));
+                      driftAt, Instant.ofEpochMilli(generator.eventTimeMillis(driftAt)), before)));
         }
         MonitorStore monitor = MonitorStore.open(spec.state(), spec.model());
         List<MonitorStore.Written<DriftReport>> reportLog = monitor.reportLog();
@@ -557,7 +578,7 @@ public final class Demo {
 
   private static Phase ingest(
       ModelSpec spec,
-      GeneratorConfig generator,
+      DemoStream generator,
       EmbeddedKafka kafka,
       int partitions,
       Path lake,
@@ -573,8 +594,7 @@ public final class Demo {
             + " job is submitted, while ingesting%n",
         secs(started), generator.count(), generator.malformedFraction() * 100, topic, partitions);
     // The onset's position among this part's records.
-    long driftAt =
-        generator.drift() == null ? -1 : generator.drift().startAt() - generator.firstIndex();
+    long driftAt = generator.driftAt() < 0 ? -1 : generator.driftAt() - generator.firstIndex();
     AtomicReference<Instant> beforeOnset = new AtomicReference<>(Instant.now());
     AtomicReference<Instant> onsetSent = new AtomicReference<>();
     AtomicReference<Instant> producerDone = new AtomicReference<>();
@@ -599,9 +619,7 @@ public final class Demo {
             timeline.add(new Event(Instant.now(), "producer started (job submitted)"));
             producer.set(
                 CompletableFuture.supplyAsync(
-                        () ->
-                            StreamProducer.produce(
-                                kafka.bootstrapServers(), topic, generator, 0, onsetWatch))
+                        () -> generator.produce(kafka.bootstrapServers(), topic, onsetWatch))
                     .whenComplete((p, e) -> producerDone.set(Instant.now())));
           }
           return producer.get();
@@ -887,7 +905,15 @@ public final class Demo {
     out.printf("records in (produced)     %,12d%n", r.produced().total());
     out.printf("lake rows                 %,12d%n", r.lakeRows());
     out.printf("dead letters              %,12d%n", r.deadLetters());
-    r.deadLettersByKind().forEach((k, v) -> out.printf("  %-22s  %,12d%n", k, v));
+    Map<String, Long> expected = new TreeMap<>();
+    r.produced().malformedByKind().forEach((k, v) -> expected.put(k.name(), v));
+    java.util.Set<String> kinds = new java.util.TreeSet<>(expected.keySet());
+    kinds.addAll(r.deadLettersByKind().keySet());
+    for (String k : kinds) {
+      out.printf(
+          "  %-22s  %,12d   (produced invalid as %s: %,d)%n",
+          k, r.deadLettersByKind().getOrDefault(k, 0L), k, expected.getOrDefault(k, 0L));
+    }
     out.printf("lake data files           %,12d%n", r.dataFiles());
     out.printf("duplicate offsets         %,12d%n", r.duplicateOffsets());
     out.printf(
@@ -902,17 +928,14 @@ public final class Demo {
   }
 
   /** The drift timeline: one line per window after the reference, a bar for the drifted share. */
-  static void printDrift(Result r, GeneratorConfig gen, ModelSpec spec, PrintStream out) {
+  static void printDrift(Result r, DemoStream gen, ModelSpec spec, PrintStream out) {
     out.println();
     out.printf(
         "== drift monitor: %d windows of %s after the reference (%,d records) ==%n",
         r.reports().stream().filter(rep -> !isLate(rep)).count(),
         spec.drift().window(),
         spec.drift().referenceRecords());
-    Long onset =
-        gen.drift() == null
-            ? null
-            : gen.startTimeMillis() + gen.drift().startAt() * gen.eventSpacingMillis();
+    Long onset = gen.driftAt() < 0 ? null : gen.eventTimeMillis(gen.driftAt());
     boolean onsetShown = false;
     String previous = null;
     int similar = 0;
@@ -945,7 +968,7 @@ public final class Demo {
       if (atOnset) {
         out.printf(
             "  ---- drift injected at record %,d (%s) ----%n",
-            gen.drift().startAt(), java.time.Instant.ofEpochMilli(onset));
+            gen.driftAt(), java.time.Instant.ofEpochMilli(onset));
         onsetShown = true;
       }
       int bar = (int) Math.round(rep.getDriftedShare() * 20);
