@@ -2,6 +2,7 @@ package io.driftgate.core.spec;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Parses {@code training}. Each key falls back to its own default only: an invalid value is
@@ -9,7 +10,15 @@ import java.util.Map;
  */
 final class TrainingSection {
   static final List<String> KEYS =
-      List.of("seed", "epochs", "learningRate", "momentum", "batchSize", "validationFraction");
+      List.of(
+          "seed",
+          "epochs",
+          "learningRate",
+          "momentum",
+          "batchSize",
+          "validationFraction",
+          "model",
+          "params");
 
   private TrainingSection() {}
 
@@ -39,6 +48,47 @@ final class TrainingSection {
           "is outside (0, 1)",
           "expected a fraction such as 0.2");
     }
-    return new TrainingSpec(seed, epochs, lr, momentum, batch, vf);
+    String model = null;
+    Object mv = m.get("model");
+    if (mv != null) {
+      if (mv instanceof String ms && !ms.isBlank()) {
+        model = ms.trim();
+      } else {
+        r.err(
+            p + ".model",
+            mv,
+            "is not an architecture name",
+            "write one of mlp (tabular), cnn or resnet18 (images), bert (text), or leave it out"
+                + " for the default of the features' modality");
+      }
+    }
+    Map<String, String> params = new TreeMap<>();
+    Object pv = m.get("params");
+    if (pv != null) {
+      if (pv instanceof Map<?, ?> pm) {
+        for (Map.Entry<?, ?> e : pm.entrySet()) {
+          String key = String.valueOf(e.getKey());
+          Object v = e.getValue();
+          if (v == null || v instanceof Map || v instanceof List) {
+            r.err(
+                p + ".params." + key,
+                v,
+                "is not a single value",
+                "write a number, word or comma-separated list, e.g. augment: shift");
+          } else if (key.equals("model")) {
+            r.err(p + ".params.model", v, "duplicates training.model", "write training.model");
+          } else {
+            params.put(key, String.valueOf(v));
+          }
+        }
+      } else {
+        r.err(
+            p + ".params",
+            pv,
+            "is not a mapping",
+            "write trainer parameter: value pairs, e.g. params: {augment: shift, shift: 2}");
+      }
+    }
+    return new TrainingSpec(seed, epochs, lr, momentum, batch, vf, model, params);
   }
 }

@@ -1,6 +1,9 @@
 package io.driftgate.core.spec;
 
 import java.io.Serializable;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Training hyper-parameters ({@code training}); every key is optional.
@@ -11,6 +14,12 @@ import java.io.Serializable;
  * @param momentum SGD momentum (default 0.9)
  * @param batchSize mini-batch size (default 256)
  * @param validationFraction share of the data held out for validation (default 0.2)
+ * @param model the architecture ({@code training.model}: a name the trainer's model factory knows,
+ *     e.g. mlp, cnn, resnet18, bert), or null for the default of the features' modality (tabular
+ *     mlp, image cnn, text bert); the trainer checks that it fits the modality
+ * @param params further trainer parameters ({@code training.params}, name to value as text, e.g.
+ *     {@code augment: shift} or {@code sequenceLength: 48}); the trainer rejects unknown names.
+ *     Empty when not set
  */
 public record TrainingSpec(
     long seed,
@@ -18,8 +27,29 @@ public record TrainingSpec(
     double learningRate,
     double momentum,
     int batchSize,
-    double validationFraction)
+    double validationFraction,
+    String model,
+    Map<String, String> params)
     implements Serializable {
+
+  public TrainingSpec {
+    model = model == null || model.isBlank() ? null : model.trim();
+    params =
+        params == null || params.isEmpty()
+            ? Collections.emptyMap()
+            : Collections.unmodifiableMap(new TreeMap<>(params));
+  }
+
+  /** No model choice and no further parameters. */
+  public TrainingSpec(
+      long seed,
+      int epochs,
+      double learningRate,
+      double momentum,
+      int batchSize,
+      double validationFraction) {
+    this(seed, epochs, learningRate, momentum, batchSize, validationFraction, null, Map.of());
+  }
 
   public static final long DEFAULT_SEED = 42L;
   public static final int DEFAULT_EPOCHS = 10;

@@ -28,8 +28,9 @@ public final class AttributionHtml {
     if (!images.isEmpty() || !texts.isEmpty()) {
       h.append("<section id=\"attributions\"><h2>Attributions on validation samples</h2>")
           .append("<p>Shapley values of image patches and of tokens for the challenger's")
-          .append(" positive-class score, against a masked baseline; red raises it, blue")
-          .append(" lowers it. They sum to f(x) &minus; f(baseline).</p>");
+          .append(" probability of the class it predicts (binary: the positive class), against")
+          .append(" a masked baseline (the mean validation image; [MASK] tokens); red raises it,")
+          .append(" blue lowers it. They sum to f(x) &minus; f(baseline).</p>");
       for (ImageCase c : images) {
         h.append("<figure class=\"attr-image\">")
             .append(imageOverlay(c, 6))

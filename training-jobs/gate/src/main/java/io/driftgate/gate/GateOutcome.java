@@ -40,6 +40,8 @@ import java.util.Map;
  * @param millis wall time of the run
  * @param evaluation both models' scores on the validation rows (for the curves), or null
  * @param trigger what triggered the gated run (for the link to its drift evidence), or null
+ * @param attributions an image or text challenger's attributions on a few validation samples (the
+ *     report's overlays and highlighted tokens), or null
  */
 public record GateOutcome(
     String model,
@@ -62,7 +64,65 @@ public record GateOutcome(
     String championImportanceSource,
     long millis,
     Evaluation evaluation,
-    TriggerEvidence trigger) {
+    TriggerEvidence trigger,
+    Attributions attributions) {
+
+  /** Attributions of an image or text challenger (either list may be empty). */
+  public record Attributions(
+      List<AttributionHtml.ImageCase> images, List<AttributionHtml.TextCase> texts) {
+    public Attributions {
+      images = List.copyOf(images);
+      texts = List.copyOf(texts);
+    }
+  }
+
+  /** A tabular gate run: no unstructured attributions. */
+  public GateOutcome(
+      String model,
+      GateReport report,
+      GateConfig config,
+      Path challengerDir,
+      Path championDir,
+      long validationFrom,
+      long validationTo,
+      int validationRows,
+      Long lakeSnapshot,
+      Map<String, Double> challengerMetrics,
+      Map<String, Double> championMetrics,
+      List<String> featureNames,
+      List<Explanation> explanations,
+      double[][] explainedValues,
+      double[] challengerImportance,
+      double[] challengerImportanceOtherSeed,
+      double[] championImportance,
+      String championImportanceSource,
+      long millis,
+      Evaluation evaluation,
+      TriggerEvidence trigger) {
+    this(
+        model,
+        report,
+        config,
+        challengerDir,
+        championDir,
+        validationFrom,
+        validationTo,
+        validationRows,
+        lakeSnapshot,
+        challengerMetrics,
+        championMetrics,
+        featureNames,
+        explanations,
+        explainedValues,
+        challengerImportance,
+        challengerImportanceOtherSeed,
+        championImportance,
+        championImportanceSource,
+        millis,
+        evaluation,
+        trigger,
+        null);
+  }
 
   public boolean promote() {
     return report.promote();

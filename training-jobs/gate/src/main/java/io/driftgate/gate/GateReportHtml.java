@@ -123,6 +123,10 @@ public final class GateReportHtml {
     if (o.evaluation() != null) {
       curves(h, o.evaluation());
     }
+    if (o.attributions() != null) {
+      h.append(AttributionHtml.section(o.attributions().images(), o.attributions().texts()))
+          .append('\n');
+    }
 
     h.append("<h2>Challenger SHAP summary</h2>\n");
     h.append("<p class=\"meta\">Mean |φ| per feature (left) and φ of every explained point")

@@ -42,6 +42,9 @@ import java.util.SplittableRandom;
  *       same points.
  *   <li>Evaluates {@link Gate} with the spec's {@code gate} section.
  * </ol>
+ *
+ * <p>Image and text models (binary or multiclass) go through {@link UnstructuredGate}: per-row
+ * log-loss of the true class, patch and token attributions.
  */
 public final class GateRunner {
   /** Rows the background summary is fitted on, at most. */
@@ -65,6 +68,9 @@ public final class GateRunner {
     ModelSpec spec = SpecLoader.load(request.specFile());
     Path lake = request.lake() != null ? request.lake() : spec.lake().path();
     GateConfig config = config(spec.gate(), request);
+    if (UnstructuredGate.handles(request.challengerDir())) {
+      return UnstructuredGate.run(request, spec, lake, config, start);
+    }
     try (ScoredModel challenger = ScoredModel.load(request.challengerDir());
         ScoredModel champion =
             request.championDir() == null ? null : ScoredModel.load(request.championDir())) {
@@ -186,7 +192,7 @@ public final class GateRunner {
   }
 
   /** The validation rows of {@code range} at {@code snapshot} (null: the current one). */
-  private static LakeDataset validationRows(
+  static LakeDataset validationRows(
       ModelSpec spec, Path lake, GateRequest request, Long snapshot, long[] range) {
     Object where = request.metadataLocation() != null ? request.metadataLocation() : lake;
     try (Lake opened = LakeDataset.open(spec, lake, request.metadataLocation())) {

@@ -43,8 +43,9 @@ public final class LakeDataset {
    *
    * @param id record id (may be null when the spec has no id field)
    * @param eventTime epoch millis
-   * @param features feature name to value (Double, String or null)
-   * @param label binary label (0 or 1)
+   * @param features feature name to value (Double; String for categorical and text; byte[] for
+   *     image; or null)
+   * @param label the class (0 or 1 for a binary label, 0.. for a multiclass one)
    * @param topic source topic
    * @param partition source partition
    * @param offset source offset
@@ -220,6 +221,8 @@ public final class LakeDataset {
         values.put(f.name(), null);
       } else if (f.isNumeric()) {
         values.put(f.name(), ((Number) v).doubleValue());
+      } else if (f.isImage()) {
+        values.put(f.name(), bytes(v));
       } else {
         values.put(f.name(), text(v));
       }
@@ -233,6 +236,20 @@ public final class LakeDataset {
         topic,
         ((Number) r.getField(CleanSchema.SOURCE_PARTITION)).intValue(),
         ((Number) r.getField(CleanSchema.SOURCE_OFFSET)).longValue());
+  }
+
+  /** An image column's stored bytes (Iceberg binary), copied. */
+  private static byte[] bytes(Object v) {
+    if (v instanceof ByteBuffer b) {
+      ByteBuffer d = b.duplicate();
+      byte[] out = new byte[d.remaining()];
+      d.get(out);
+      return out;
+    }
+    if (v instanceof byte[] a) {
+      return a.clone();
+    }
+    throw new IllegalStateException("image column holds a " + v.getClass().getName());
   }
 
   private static String text(Object v) {

@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -46,21 +47,78 @@ public final class ModelFactory {
     Block build(Shape inputShape, int outputs, TrainParams params);
   }
 
+  /**
+   * Every architecture name any factory registered in this JVM, with the modalities it fits: what
+   * {@link TrainParams} validates {@code model} against. The built-ins are always here ({@code
+   * bert}, the text model, is built by {@code TextTraining} once the vocabulary is known).
+   */
+  private static final Map<String, Set<Modality>> REGISTRY = new TreeMap<>();
+
+  static {
+    REGISTRY.put("mlp", EnumSet.of(Modality.TABULAR));
+    REGISTRY.put("cnn", EnumSet.of(Modality.IMAGE));
+    REGISTRY.put("resnet18", EnumSet.of(Modality.IMAGE));
+    REGISTRY.put("bert", EnumSet.of(Modality.TEXT));
+  }
+
   private final Map<String, Architecture> architectures = new TreeMap<>();
 
   /** A factory with the built-in architectures. */
   public static ModelFactory defaults() {
     return new ModelFactory()
-        .register("mlp", ModelFactory::mlp)
-        .register("cnn", ModelFactory::cnn)
-        .register("resnet18", ModelFactory::resnet18);
+        .register("mlp", EnumSet.of(Modality.TABULAR), ModelFactory::mlp)
+        .register("cnn", EnumSet.of(Modality.IMAGE), ModelFactory::cnn)
+        .register("resnet18", EnumSet.of(Modality.IMAGE), ModelFactory::resnet18);
   }
 
-  /** Adds or replaces an architecture; returns this. */
-  public synchronized ModelFactory register(String name, Architecture architecture) {
-    architectures.put(
-        name.toLowerCase(Locale.ROOT), Objects.requireNonNull(architecture, "architecture"));
+  /** Adds or replaces an architecture that fits any modality; returns this. */
+  public ModelFactory register(String name, Architecture architecture) {
+    return register(name, EnumSet.allOf(Modality.class), architecture);
+  }
+
+  /** Adds or replaces an architecture for the given modalities; returns this. */
+  public synchronized ModelFactory register(
+      String name, Set<Modality> modalities, Architecture architecture) {
+    String key = name.toLowerCase(Locale.ROOT);
+    architectures.put(key, Objects.requireNonNull(architecture, "architecture"));
+    synchronized (REGISTRY) {
+      REGISTRY.put(key, EnumSet.copyOf(modalities));
+    }
     return this;
+  }
+
+  /** The architecture names registered in this JVM (built-ins included). */
+  public static Set<String> registered() {
+    synchronized (REGISTRY) {
+      return Set.copyOf(REGISTRY.keySet());
+    }
+  }
+
+  /** The modalities architecture {@code name} fits; empty when no factory registered it. */
+  public static Set<Modality> modalities(String name) {
+    synchronized (REGISTRY) {
+      Set<Modality> m = REGISTRY.get(name.toLowerCase(Locale.ROOT));
+      return m == null ? Set.of() : Set.copyOf(m);
+    }
+  }
+
+  /** Names registered for {@code modality}, sorted. */
+  public static java.util.SortedSet<String> registeredFor(Modality modality) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    synchronized (REGISTRY) {
+      REGISTRY.forEach(
+          (k, v) -> {
+            if (v.contains(modality)) {
+              out.add(k);
+            }
+          });
+    }
+    return out;
+  }
+
+  /** Whether this factory can build {@code name}. */
+  public synchronized boolean has(String name) {
+    return architectures.containsKey(name.toLowerCase(Locale.ROOT));
   }
 
   public synchronized Set<String> names() {

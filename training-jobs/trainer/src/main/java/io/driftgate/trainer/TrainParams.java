@@ -1,5 +1,6 @@
 package io.driftgate.trainer;
 
+import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.TrainingSpec;
 import java.util.Arrays;
 import java.util.Collections;
@@ -52,16 +53,67 @@ public final class TrainParams {
           "sequenceLength",
           "checkpoint");
 
-  /** Architectures the trainer builds ({@link ModelFactory#defaults} plus the text model). */
-  public static final Set<String> MODELS = Set.of("mlp", "cnn", "resnet18", "bert");
-
   private final Map<String, String> resolved;
 
   private TrainParams(Map<String, String> resolved) {
     this.resolved = Collections.unmodifiableMap(resolved);
   }
 
-  /** The spec's training section with {@code overrides} applied. */
+  /**
+   * The parameters of a training run of {@code spec}: its {@code training} section (keys, {@code
+   * params} and {@code model}, the modality's default model when unset) with {@code overrides}
+   * (tuner trials, {@code --param k=v}) on top. A model that does not fit the features' modality is
+   * refused, naming the key, the value and the fix.
+   */
+  public static TrainParams forSpec(ModelSpec spec, Map<String, String> overrides) {
+    Modality modality = Modality.of(spec);
+    TrainingSpec t = spec.training() == null ? TrainingSpec.defaults() : spec.training();
+    Map<String, String> merged = new TreeMap<>();
+    for (Map.Entry<String, String> e : t.params().entrySet()) {
+      if (!KEYS.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            "spec training.params."
+                + e.getKey()
+                + "="
+                + e.getValue()
+                + " is not a trainer parameter; fix: one of "
+                + new java.util.TreeSet<>(KEYS));
+      }
+      merged.put(e.getKey(), e.getValue());
+    }
+    String source = t.model() != null ? "training.model" : null;
+    merged.put("model", t.model() != null ? t.model() : modality.defaultModel());
+    if (overrides != null) {
+      if (overrides.containsKey("model")) {
+        source = "training parameter model";
+      }
+      merged.putAll(overrides);
+    }
+    TrainParams p = resolve(t, merged);
+    Set<Modality> fits = ModelFactory.modalities(p.model());
+    if (!fits.contains(modality)) {
+      throw new IllegalArgumentException(
+          (source == null ? "training.model" : source)
+              + "="
+              + p.get("model")
+              + " does not fit the "
+              + modality.configName()
+              + " features of spec "
+              + spec.model()
+              + " (it is a model for "
+              + fits.stream().map(Modality::configName).sorted().toList()
+              + "); fix: one of "
+              + ModelFactory.registeredFor(modality)
+              + ", or leave training.model out for "
+              + modality.defaultModel());
+    }
+    return p;
+  }
+
+  /**
+   * The spec's training section with {@code overrides} applied (no modality check; the model
+   * defaults to mlp).
+   */
   public static TrainParams resolve(TrainingSpec spec, Map<String, String> overrides) {
     TrainingSpec t = spec == null ? TrainingSpec.defaults() : spec;
     Map<String, String> m = new TreeMap<>();
@@ -144,13 +196,14 @@ public final class TrainParams {
               + " heads="
               + get("heads"));
     }
-    if (!MODELS.contains(model())) {
+    if (!ModelFactory.registered().contains(model())) {
       throw new IllegalArgumentException(
           "training parameter model="
               + get("model")
               + " is not an architecture; fix: one of "
-              + new java.util.TreeSet<>(MODELS)
-              + " (mlp for tabular features, cnn or resnet18 for images, bert for text)");
+              + new java.util.TreeSet<>(ModelFactory.registered())
+              + " (mlp for tabular features, cnn or resnet18 for images, bert for text, or one"
+              + " registered with ModelFactory.register)");
     }
     augment(); // parses
     if (vocabSize() < 16) {

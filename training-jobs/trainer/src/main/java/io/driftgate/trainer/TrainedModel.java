@@ -3,8 +3,11 @@ package io.driftgate.trainer;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftgate.trainer.text.BertClassifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -14,16 +17,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model directory loaded for scoring: the saved parameters with the saved {@link Preprocessing},
- * so rows are transformed exactly as in training.
+ * A model directory loaded for scoring: the saved parameters with the saved {@link ModelInput}
+ * (tabular {@link Preprocessing}, the image rule, the text tokenizer), so rows are encoded exactly
+ * as in training; binary or multiclass ({@code training.json}'s {@code classes}).
  */
 public final class TrainedModel implements AutoCloseable {
   private final Model model;
-  private final Preprocessing preprocessing;
+  private final ModelInput input;
+  private final int classes;
+  private final JsonNode training;
 
-  private TrainedModel(Model model, Preprocessing preprocessing) {
+  private TrainedModel(Model model, ModelInput input, int classes, JsonNode training) {
     this.model = model;
-    this.preprocessing = preprocessing;
+    this.input = input;
+    this.classes = classes;
+    this.training = training;
   }
 
   /** Loads a directory written by {@link Trainer#run}. */
@@ -33,43 +41,90 @@ public final class TrainedModel implements AutoCloseable {
 
   /** Loads with a factory that knows the directory's architecture. */
   public static TrainedModel load(Path modelDir, ModelFactory factory) {
-    Preprocessing prep = Preprocessing.load(modelDir);
     JsonNode info;
     try {
       info = Trainer.JSON.readTree(modelDir.resolve(Trainer.TRAINING_FILE).toFile());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + Trainer.TRAINING_FILE, e);
     }
+    ModelInput input = ModelInput.load(modelDir, info.get("input"));
     Map<String, String> params = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = info.get("params").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       params.put(e.getKey(), e.getValue().asText());
     }
-    TrainParams tp = TrainParams.resolve(null, params);
-    Shape shape = new Shape(prep.dimension());
+    TrainParams tp = TrainParams.resolve((io.driftgate.core.spec.TrainingSpec) null, params);
+    int classes = info.path("classes").asInt(2);
+    int outputs = classes == 2 ? 1 : classes;
+    Shape shape = input.sampleShape();
     Model model = Model.newInstance(info.get("model").asText());
     try {
-      model.setBlock(factory.create(tp.model(), shape, 1, tp));
+      Block block;
+      if (input instanceof ModelInput.Text text && tp.model().equals("bert")) {
+        block =
+            BertClassifier.architecture(text.encoder().vocabulary().size())
+                .build(shape, outputs, tp);
+      } else {
+        block = factory.create(tp.model(), shape, outputs, tp);
+      }
+      if (input.modality() != Modality.TABULAR) {
+        // shapes of the convolution / attention parameters come from one forward shape pass
+        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(2).addAll(shape));
+      }
+      model.setBlock(block);
       model.load(modelDir, Trainer.MODEL_NAME);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new IllegalStateException("cannot load the model in " + modelDir, e);
+      throw new IllegalStateException(
+          "cannot load the model in " + modelDir + ": " + e.getMessage(), e);
     }
-    return new TrainedModel(model, prep);
+    return new TrainedModel(model, input, classes, info);
   }
 
+  /** The saved preprocessing of a tabular model. */
   public Preprocessing preprocessing() {
-    return preprocessing;
+    if (input instanceof ModelInput.Tabular t) {
+      return t.preprocessing();
+    }
+    throw new IllegalStateException(
+        "a " + input.modality().configName() + " model has no tabular preprocessing");
   }
 
-  /** Probability of class 1 for each row (feature name to value). */
+  public ModelInput input() {
+    return input;
+  }
+
+  /** 2 for a binary model, else the number of classes. */
+  public int classes() {
+    return classes;
+  }
+
+  /** The directory's {@code training.json}. */
+  public JsonNode training() {
+    return training;
+  }
+
+  /** Probability of class 1 for each row (feature name to value) of a binary model. */
   public float[] predict(List<? extends Map<String, ?>> rows) {
-    Fitter.Data data =
-        new Fitter.Data(
-            preprocessing.transformAll(rows),
-            new Shape(preprocessing.dimension()),
-            new int[rows.size()]);
-    return Fitter.predict(model, data, 2, 1024, Engine.getInstance().defaultDevice());
+    if (classes != 2) {
+      throw new IllegalStateException(
+          "a model of " + classes + " classes has no single probability; use probabilities");
+    }
+    return probabilities(rows);
+  }
+
+  /**
+   * Class probabilities of each row: one per row (class 1) for a binary model, row-major {@code
+   * rows x classes} otherwise.
+   */
+  public float[] probabilities(List<? extends Map<String, ?>> rows) {
+    return probabilities(input.encodeAll(rows), rows.size());
+  }
+
+  /** Class probabilities of encoded samples ({@code n x sampleShape} floats), as above. */
+  public float[] probabilities(float[] x, int n) {
+    Fitter.Data data = new Fitter.Data(x, input.sampleShape(), new int[n]);
+    return Fitter.predict(model, data, classes, 256, Engine.getInstance().defaultDevice());
   }
 
   @Override

@@ -5,15 +5,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.driftgate.core.dataset.DatasetFiles;
 import io.driftgate.core.drift.profile.DatasetProfile;
 import io.driftgate.core.drift.profile.KllRandom;
 import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.lake.OffsetRanges;
-import io.driftgate.core.spec.FeatureSpec;
 import io.driftgate.core.spec.LabelKind;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.trainer.text.TextTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -31,13 +32,17 @@ import java.util.stream.Stream;
  * Trains a model on committed lake rows and writes a model directory (the GPU container's training
  * entrypoint; {@link TrainMain} is its command line).
  *
- * <p>The model directory holds: the DJL parameters ({@value #MODEL_NAME}-0000.params), {@value
- * Preprocessing#FILE_NAME}, {@value #SPEC_FILE} (a copy of the spec), {@value #METRICS_FILE}
- * (validation metrics), {@value #PREDICTIONS_FILE} (event id, event time, label, probability per
- * validation row), {@value #PROFILE_FILE} ({@link DatasetProfile#toBytes()} of the training split)
- * and {@value #TRAINING_FILE} (lake range and snapshot, Kafka offsets of the rows used, seed,
- * params, epochs, durations, engine and devices). No manifest: that is added after training by
- * another module.
+ * <p>Binary and multiclass labels; tabular, image or text features ({@link Modality}: the spec's
+ * {@code training.model}, else the modality's default architecture), turned into model input by
+ * {@link ModelInput}. The model directory holds: the DJL parameters ({@value
+ * #MODEL_NAME}-0000.params), what the input needs (tabular: {@value Preprocessing#FILE_NAME}; text:
+ * the tokenizer's vocabulary and settings), {@value #SPEC_FILE} (a copy of the spec), {@value
+ * #METRICS_FILE} (validation metrics), {@value #PREDICTIONS_FILE} (event id, event time, label,
+ * probability per validation row), {@value #PROFILE_FILE} ({@link DatasetProfile#toBytes()} of the
+ * training split) and {@value #TRAINING_FILE} (lake range and snapshot, Kafka offsets of the rows
+ * used, seed, params, epochs, durations, engine and devices; task binary/multiclass, classes,
+ * modality, input shape and the {@code input} description: an image feature's decoding rule). No
+ * manifest: that is added after training by another module.
  */
 public final class Trainer {
   public static final String MODEL_NAME = "model";
@@ -57,40 +62,73 @@ public final class Trainer {
     GpuGuard.requireRequestedGpus();
     long start = System.nanoTime();
     ModelSpec spec = SpecLoader.load(request.specFile());
-    if (spec.label().kind() != LabelKind.BINARY) {
+    if (spec.label().kind() == LabelKind.REGRESSION) {
       throw new IllegalArgumentException(
-          "the trainer supports binary labels on lake data, spec has "
-              + spec.label().kind().configName());
+          "label.kind=regression: the trainer supports binary and multiclass labels; fix: declare"
+              + " label.kind binary or multiclass");
     }
+    Modality modality = Modality.of(spec);
     Map<String, String> overrides = new LinkedHashMap<>(request.params());
     if (request.seed() != null) {
       overrides.put("seed", Long.toString(request.seed()));
     }
-    TrainParams params = TrainParams.resolve(spec.training(), overrides);
+    TrainParams params = TrainParams.forSpec(spec, overrides);
     Path out = request.outputDir();
     prepareOutputDir(out);
 
     LakeDataset data = load(spec, request);
     LakeDataset.Split split = data.split(params.validationFraction());
+    int classes = classes(spec, data.rows());
+    int outputs = classes == 2 ? 1 : classes;
+    int[] trainLabels = labels(split.train(), classes);
+    int[] validationLabels = labels(split.validation(), classes);
     long loaded = System.nanoTime();
-
-    Preprocessing prep = Preprocessing.fit(spec.features(), features(split.train()));
-    Shape sampleShape = new Shape(prep.dimension());
-    Fitter.Data train =
-        new Fitter.Data(
-            prep.transformAll(features(split.train())), sampleShape, labels(split.train()));
-    Fitter.Data validation =
-        new Fitter.Data(
-            prep.transformAll(features(split.validation())),
-            sampleShape,
-            labels(split.validation()));
-    long prepared = System.nanoTime();
+    long prepared;
 
     Engine.getInstance().setRandomSeed((int) params.seed());
     Fitter.Outcome outcome;
+    ModelInput input;
     try (Model model = Model.newInstance(spec.model())) {
-      model.setBlock(request.modelFactory().create(params.model(), sampleShape, 1, params));
-      outcome = Fitter.fit(model, train, validation, 2, params, request.listener());
+      if (modality == Modality.TEXT && params.model().equals("bert")) {
+        // the vocabulary comes from the training split; the encoder is saved into out
+        String feature = Modality.unstructuredFeature(spec).name();
+        prepared = System.nanoTime();
+        TextTraining.Trained trained =
+            TextTraining.train(
+                model,
+                texts(split.train(), feature),
+                trainLabels,
+                texts(split.validation(), feature),
+                validationLabels,
+                classes,
+                params,
+                request.listener(),
+                out);
+        outcome = trained.outcome();
+        input = new ModelInput.Text(feature, trained.encoder());
+      } else {
+        input =
+            switch (modality) {
+              case TABULAR ->
+                  new ModelInput.Tabular(
+                      Preprocessing.fit(spec.features(), features(split.train())));
+              case IMAGE -> ModelInput.image(Modality.unstructuredFeature(spec));
+              case TEXT -> {
+                String feature = Modality.unstructuredFeature(spec).name();
+                yield new ModelInput.Text(
+                    feature, TextTraining.fit(texts(split.train(), feature), params));
+              }
+            };
+        Shape sampleShape = input.sampleShape();
+        Fitter.Data train =
+            new Fitter.Data(input.encodeAll(features(split.train())), sampleShape, trainLabels);
+        Fitter.Data validation =
+            new Fitter.Data(
+                input.encodeAll(features(split.validation())), sampleShape, validationLabels);
+        prepared = System.nanoTime();
+        model.setBlock(request.modelFactory().create(params.model(), sampleShape, outputs, params));
+        outcome = Fitter.fit(model, train, validation, classes, params, request.listener());
+      }
       if (outcome.status() != TrainResult.Status.DIVERGED) {
         model.setProperty("Epoch", Integer.toString(outcome.bestEpoch()));
         model.save(out, MODEL_NAME);
@@ -99,12 +137,13 @@ public final class Trainer {
       throw new UncheckedIOException("cannot save the model into " + out, e);
     }
     long fitted = System.nanoTime();
+    Shape sampleShape = input.sampleShape();
 
     if (outcome.status() != TrainResult.Status.DIVERGED) {
-      prep.save(out);
+      input.save(out);
       copy(request.specFile(), out.resolve(SPEC_FILE));
       writeJson(out.resolve(METRICS_FILE), outcome.validationMetrics());
-      writePredictions(out.resolve(PREDICTIONS_FILE), split.validation(), outcome);
+      writePredictions(out.resolve(PREDICTIONS_FILE), split.validation(), outcome, classes);
       write(out.resolve(PROFILE_FILE), profile(spec, split.train(), params.seed()).toBytes());
     }
     long end = System.nanoTime();
@@ -113,8 +152,11 @@ public final class Trainer {
     info.put("model", spec.model());
     info.put("architecture", params.model());
     info.put("status", outcome.status().name());
-    info.put("task", "binary");
+    info.put("task", classes == 2 ? "binary" : "multiclass");
+    info.put("classes", classes);
+    info.put("modality", modality.configName());
     info.put("inputShape", sampleShape.getShape());
+    info.put("input", input.describe());
     Map<String, Object> lake = new LinkedHashMap<>();
     lake.put(
         "root",
@@ -201,28 +243,66 @@ public final class Trainer {
     return out;
   }
 
+  /** Binary labels (0 or 1). */
   static int[] labels(List<LakeDataset.Row> rows) {
+    return labels(rows, 2);
+  }
+
+  /** Class indices, each in {@code [0, classes)}. */
+  static int[] labels(List<LakeDataset.Row> rows, int classes) {
     int[] y = new int[rows.size()];
     for (int i = 0; i < y.length; i++) {
       int l = rows.get(i).label();
-      if (l != 0 && l != 1) {
-        throw new IllegalArgumentException("binary label must be 0 or 1, got " + l);
+      if (l < 0 || l >= classes) {
+        throw new IllegalArgumentException(
+            (classes == 2
+                    ? "binary label must be 0 or 1"
+                    : "label must be a class in [0, " + classes + ")")
+                + ", got "
+                + l
+                + " (event "
+                + rows.get(i).id()
+                + ")");
       }
       y[i] = l;
     }
     return y;
   }
 
+  /**
+   * Classes of the task: 2 for a binary label; for a multiclass one, the largest declared class
+   * ({@code label.classes}) plus one, else the largest label in the rows plus one (at least 2).
+   */
+  static int classes(ModelSpec spec, List<LakeDataset.Row> rows) {
+    if (spec.label().kind() == LabelKind.BINARY) {
+      return 2;
+    }
+    int max = 1;
+    if (!spec.label().classes().isEmpty()) {
+      for (int c : spec.label().classes()) {
+        max = Math.max(max, c);
+      }
+    } else {
+      for (LakeDataset.Row r : rows) {
+        max = Math.max(max, r.label());
+      }
+    }
+    return max + 1;
+  }
+
+  static List<String> texts(List<LakeDataset.Row> rows, String feature) {
+    List<String> out = new ArrayList<>(rows.size());
+    for (LakeDataset.Row r : rows) {
+      Object v = r.features().get(feature);
+      out.add(v == null ? "" : v.toString());
+    }
+    return out;
+  }
+
   /** The reference profile of the training split, for drift checks against this model. */
   static DatasetProfile profile(ModelSpec spec, List<LakeDataset.Row> rows, long seed) {
     KllRandom.reseed(seed); // same seed, same sketch bytes
-    List<ProfiledFeature> pf = new ArrayList<>();
-    for (FeatureSpec f : spec.features()) {
-      pf.add(
-          f.isNumeric()
-              ? ProfiledFeature.numeric(f.name())
-              : ProfiledFeature.categorical(f.name()));
-    }
+    List<ProfiledFeature> pf = DatasetFiles.features(spec);
     ProfileBuilder b = new ProfileBuilder(pf);
     rows.forEach(r -> b.accept(r.features()));
     return b.build();
@@ -235,11 +315,23 @@ public final class Trainer {
     return out;
   }
 
+  /**
+   * Binary: {@code event_id,event_time,label,probability} (of class 1). Multiclass: {@code
+   * event_id,event_time,label,predicted,p0..p(k-1)}.
+   */
   private static void writePredictions(
-      Path file, List<LakeDataset.Row> rows, Fitter.Outcome outcome) {
+      Path file, List<LakeDataset.Row> rows, Fitter.Outcome outcome, int classes) {
     float[] p = outcome.validationProbabilities();
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("event_id,event_time,label,probability\n");
+      if (classes == 2) {
+        w.write("event_id,event_time,label,probability\n");
+      } else {
+        w.write("event_id,event_time,label,predicted");
+        for (int c = 0; c < classes; c++) {
+          w.write(",p" + c);
+        }
+        w.write('\n');
+      }
       for (int i = 0; i < rows.size(); i++) {
         LakeDataset.Row r = rows.get(i);
         w.write(csv(r.id()));
@@ -247,8 +339,23 @@ public final class Trainer {
         w.write(Long.toString(r.eventTime()));
         w.write(',');
         w.write(Integer.toString(r.label()));
-        w.write(',');
-        w.write(Float.toString(p[i]));
+        if (classes == 2) {
+          w.write(',');
+          w.write(Float.toString(p[i]));
+        } else {
+          int best = 0;
+          for (int c = 1; c < classes; c++) {
+            if (p[i * classes + c] > p[i * classes + best]) {
+              best = c;
+            }
+          }
+          w.write(',');
+          w.write(Integer.toString(best));
+          for (int c = 0; c < classes; c++) {
+            w.write(',');
+            w.write(Float.toString(p[i * classes + c]));
+          }
+        }
         w.write('\n');
       }
     } catch (IOException e) {

@@ -365,7 +365,7 @@ public final class TuneRunner {
     int n = spec.trialCount();
     for (int i = 0; i < Math.min(n, 1000); i++) {
       try {
-        TrainParams.resolve(model.training(), TrialMain.trainingParams(spec.paramsFor(i), i));
+        TrainParams.forSpec(model, TrialMain.trainingParams(spec.paramsFor(i), i));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("trial " + i + ": " + e.getMessage());
       }
