@@ -77,6 +77,17 @@ public final class Demo {
       return lakeRows + deadLetters == produced.total() && duplicateOffsets == 0;
     }
 
+    /**
+     * The kinds whose dead letters differ from what the producer wrote invalid as that kind (dead
+     * letters minus produced); empty when every kind matches.
+     */
+    public Map<String, Long> deadLetterKindsNotAsProduced() {
+      Map<String, Long> diff = new TreeMap<>(deadLettersByKind);
+      produced.malformedByKind().forEach((k, n) -> diff.merge(k.name(), -n, Long::sum));
+      diff.values().removeIf(v -> v == 0);
+      return diff;
+    }
+
     /** Whether every retrain request ended in a finished run (always true with --no-train). */
     public boolean loopClosed() {
       return runs.stream().allMatch(r -> r.state().terminal());
@@ -99,7 +110,9 @@ public final class Demo {
       Double ciHigh,
       Double pValue,
       Double rows,
-      String detail) {
+      String detail,
+      Map<String, Double> challengerMetrics,
+      int validationRows) {
     static GateTest of(String runKey, io.driftgate.gate.GateService.Decision d) {
       var check = d.outcome().report().check(io.driftgate.core.gate.Gate.CHAMPION_CHALLENGER);
       Map<String, Double> n = check.map(c -> c.numbers()).orElse(Map.of());
@@ -114,7 +127,9 @@ public final class Demo {
           n.get("ciHigh"),
           n.get("pValue"),
           n.get("n"),
-          check.map(c -> c.detail()).orElse("no champion/challenger check"));
+          check.map(c -> c.detail()).orElse("no champion/challenger check"),
+          new TreeMap<>(d.outcome().challengerMetrics()),
+          d.outcome().validationRows());
     }
 
     /** Whether a champion was there to test against. */
@@ -850,6 +865,9 @@ public final class Demo {
           run.state() == RunState.FAILED ? run.failure() : run.results().gateReason());
     }
     for (GateTest g : r.gateTests()) {
+      out.printf(
+          "gate of %s: challenger on %,d validation rows: %s%n",
+          g.runKey(), g.validationRows(), metricsLine(g.challengerMetrics()));
       if (g.againstChampion()) {
         out.printf(
             "gate of %s: challenger %s vs champion %s on the same %,.0f newest rows:"
@@ -895,6 +913,13 @@ public final class Demo {
     }
   }
 
+  private static String metricsLine(Map<String, Double> metrics) {
+    StringBuilder b = new StringBuilder();
+    metrics.forEach(
+        (k, v) -> b.append(b.length() == 0 ? "" : ", ").append(String.format("%s %.4f", k, v)));
+    return b.length() == 0 ? "(no metrics)" : b.toString();
+  }
+
   private static String clip(String s) {
     return s == null ? "" : s.length() > 140 ? s.substring(0, 137) + "..." : s;
   }
@@ -905,20 +930,19 @@ public final class Demo {
     out.printf("records in (produced)     %,12d%n", r.produced().total());
     out.printf("lake rows                 %,12d%n", r.lakeRows());
     out.printf("dead letters              %,12d%n", r.deadLetters());
-    Map<String, Long> expected = new TreeMap<>();
-    r.produced().malformedByKind().forEach((k, v) -> expected.put(k.name(), v));
-    java.util.Set<String> kinds = new java.util.TreeSet<>(expected.keySet());
-    kinds.addAll(r.deadLettersByKind().keySet());
-    for (String k : kinds) {
-      out.printf(
-          "  %-22s  %,12d   (produced invalid as %s: %,d)%n",
-          k, r.deadLettersByKind().getOrDefault(k, 0L), k, expected.getOrDefault(k, 0L));
-    }
+    r.deadLettersByKind().forEach((k, v) -> out.printf("  %-22s  %,12d%n", k, v));
     out.printf("lake data files           %,12d%n", r.dataFiles());
     out.printf("duplicate offsets         %,12d%n", r.duplicateOffsets());
     out.printf(
         "accounting                %12s  (lake rows + dead letters %s records in)%n",
         r.balanced() ? "OK" : "MISMATCH", r.balanced() ? "==" : "!=");
+    Map<String, Long> mismatched = r.deadLetterKindsNotAsProduced();
+    out.printf(
+        "accounting per kind       %12s  (dead letters of each kind %s records produced invalid as"
+            + " that kind)%s%n",
+        mismatched.isEmpty() ? "OK" : "MISMATCH",
+        mismatched.isEmpty() ? "==" : "!=",
+        mismatched.isEmpty() ? "" : " dead letters minus produced: " + mismatched);
     out.printf(
         "wall time                 %11.1fs  (ingest %.1fs, %,.0f records/s)%n",
         r.wallMillis() / 1000.0,

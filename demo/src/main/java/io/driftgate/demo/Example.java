@@ -44,8 +44,8 @@ public enum Example {
   /** Topic shares before the change point. */
   public static final double[] TEXT_MIX_BEFORE = {1, 1, 1, 1};
 
-  /** Topic shares from the change point on (70/10/10/10). */
-  public static final double[] TEXT_MIX_AFTER = {7, 1, 1, 1};
+  /** Topic shares from the change point on (10/10/10/70: artifacts take over). */
+  public static final double[] TEXT_MIX_AFTER = {1, 1, 1, 7};
 
   /** Event time of record 0 (2026-01-05T00:00:00Z), one record a second. */
   public static final long START_MILLIS = 1767571200000L;

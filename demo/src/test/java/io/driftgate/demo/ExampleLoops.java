@@ -2,6 +2,12 @@ package io.driftgate.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftgate.core.registry.JdbcModelRegistry;
+import io.driftgate.core.registry.ModelRegistry;
+import io.driftgate.core.run.JdbcRunStore;
+import io.driftgate.core.run.RetrainRun;
+import io.driftgate.core.run.RunState;
+import io.driftgate.core.run.Transition;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DriftReport;
@@ -70,13 +76,15 @@ final class ExampleLoops {
     assertThat(new TreeMap<>(r.deadLettersByKind()))
         .as(run.out())
         .isEqualTo(new TreeMap<>(produced));
-    assertThat(run.out()).contains("accounting", "OK");
+    assertThat(r.deadLetterKindsNotAsProduced()).isEmpty();
+    assertThat(run.out()).containsPattern("accounting per kind +OK");
   }
 
   /**
    * The injected drift is what triggers the request: exactly one request, for reason drift, whose
    * trigger window is after the onset, and whose evidence reports show the feature drifted on
-   * {@code metric} (p below the threshold); no window before the onset drifted.
+   * {@code metric} (p below alpha, or a distance at or above the threshold); no window before the
+   * onset drifted.
    */
   static RetrainRequest assertDriftTriggered(Run run, String metric) {
     Demo.Result r = run.result();
@@ -100,8 +108,63 @@ final class ExampleLoops {
               .orElseThrow(
                   () -> new AssertionError("no " + metric + " on " + feature + ": " + rep));
       assertThat(f.getDrifted()).as(rep.toString()).isTrue();
-      assertThat(f.getPValue()).as(rep.toString()).isNotNull().isLessThan(f.getThreshold());
+      if (f.getPValue() != null) {
+        // a test: drift when p is below alpha
+        assertThat(f.getPValue()).as(rep.toString()).isLessThan(f.getThreshold());
+      } else {
+        // a distance: drift at or above the threshold
+        assertThat(f.getScore()).as(rep.toString()).isGreaterThanOrEqualTo(f.getThreshold());
+      }
     }
     return req;
+  }
+
+  /**
+   * The request's run went through the whole lifecycle to PROMOTED (no champion before: the spec's
+   * floors), its version is the champion, and the gate report holds the attributions; returns the
+   * gate's test of that run.
+   */
+  static Demo.GateTest assertPromoted(Run run, RetrainRequest req, Path work) {
+    Demo.Result r = run.result();
+    List<RetrainRun> stored =
+        JdbcRunStore.open(run.spec().withLakePath(work.resolve("lake")).state()).list();
+    assertThat(stored).as(run.out()).hasSize(1);
+    RetrainRun stored0 = stored.get(0);
+    assertThat(stored0.key()).isEqualTo(req.getIdempotencyKey());
+    assertThat(stored0.state()).as(run.out()).isEqualTo(RunState.PROMOTED);
+    assertThat(
+            stored0.history().stream()
+                .filter(t -> t.from() != t.to() || t.to() == RunState.REQUESTED)
+                .map(Transition::to)
+                .toList())
+        .containsExactly(
+            RunState.REQUESTED,
+            RunState.TUNING,
+            RunState.TRAINING_BEST,
+            RunState.GATING,
+            RunState.PROMOTED);
+    assertThat(stored0.results().bestParams()).as(run.out()).containsKeys("lr", "momentum");
+    assertThat(stored0.request().lakeSnapshotId()).as(run.out()).isNotNull();
+    JdbcModelRegistry registry = JdbcModelRegistry.open(r.registry());
+    assertThat(registry.alias(run.spec().model(), ModelRegistry.CHAMPION))
+        .get()
+        .extracting(v -> v.versionId())
+        .isEqualTo(stored0.results().modelVersion());
+    assertThat(r.gateTests()).as(run.out()).hasSize(1);
+    Demo.GateTest g = r.gateTests().get(0);
+    assertThat(g.promoted()).isTrue();
+    assertThat(g.challenger()).isEqualTo(stored0.results().modelVersion());
+    // a multiclass model's metrics
+    assertThat(g.challengerMetrics()).as(run.out()).containsKeys("accuracy", "log_loss");
+    assertThat(g.validationRows()).isPositive();
+    assertThat(r.gateReport()).isNotNull();
+    try {
+      assertThat(java.nio.file.Files.readString(r.gateReport()))
+          .contains("<html", "Attributions on validation samples");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(run.out()).contains("PROMOTED", "gate report:", "accuracy");
+    return g;
   }
 }
