@@ -28,7 +28,6 @@ import io.driftgate.testkit.generate.GeneratorConfig;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
 import io.driftgate.testkit.kafka.ProgressListener;
-import io.driftgate.testkit.kafka.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -78,6 +77,17 @@ public final class Demo {
       return lakeRows + deadLetters == produced.total() && duplicateOffsets == 0;
     }
 
+    /**
+     * The kinds whose dead letters differ from what the producer wrote invalid as that kind (dead
+     * letters minus produced); empty when every kind matches.
+     */
+    public Map<String, Long> deadLetterKindsNotAsProduced() {
+      Map<String, Long> diff = new TreeMap<>(deadLettersByKind);
+      produced.malformedByKind().forEach((k, n) -> diff.merge(k.name(), -n, Long::sum));
+      diff.values().removeIf(v -> v == 0);
+      return diff;
+    }
+
     /** Whether every retrain request ended in a finished run (always true with --no-train). */
     public boolean loopClosed() {
       return runs.stream().allMatch(r -> r.state().terminal());
@@ -100,7 +110,9 @@ public final class Demo {
       Double ciHigh,
       Double pValue,
       Double rows,
-      String detail) {
+      String detail,
+      Map<String, Double> challengerMetrics,
+      int validationRows) {
     static GateTest of(String runKey, io.driftgate.gate.GateService.Decision d) {
       var check = d.outcome().report().check(io.driftgate.core.gate.Gate.CHAMPION_CHALLENGER);
       Map<String, Double> n = check.map(c -> c.numbers()).orElse(Map.of());
@@ -115,7 +127,9 @@ public final class Demo {
           n.get("ciHigh"),
           n.get("pValue"),
           n.get("n"),
-          check.map(c -> c.detail()).orElse("no champion/challenger check"));
+          check.map(c -> c.detail()).orElse("no champion/challenger check"),
+          new TreeMap<>(d.outcome().challengerMetrics()),
+          d.outcome().validationRows());
     }
 
     /** Whether a champion was there to test against. */
@@ -251,6 +265,33 @@ public final class Demo {
       boolean progress,
       String... pipelineArgs)
       throws Exception {
+    return run(
+        exampleSpec,
+        training,
+        bootstrap,
+        DemoStream.of(generator),
+        partitions,
+        workDir,
+        out,
+        progress,
+        pipelineArgs);
+  }
+
+  /**
+   * {@link #run(ModelSpec, Training, Bootstrap, GeneratorConfig, int, Path, PrintStream, boolean,
+   * String...)} on any stream, e.g. an example corpus ({@code --example digits|text}).
+   */
+  public static Result run(
+      ModelSpec exampleSpec,
+      Training training,
+      Bootstrap bootstrap,
+      DemoStream generator,
+      int partitions,
+      Path workDir,
+      PrintStream out,
+      boolean progress,
+      String... pipelineArgs)
+      throws Exception {
     if (bootstrap != null
         && (training == null
             || bootstrap.championAt() >= generator.firstIndex() + generator.count())) {
@@ -309,9 +350,8 @@ public final class Demo {
           phases.add(
               ingest(
                   first,
-                  generator.toBuilder()
-                      .count(bootstrap.championAt() - generator.firstIndex())
-                      .build(),
+                  generator.slice(
+                      generator.firstIndex(), bootstrap.championAt() - generator.firstIndex()),
                   kafka,
                   partitions,
                   lake,
@@ -333,10 +373,9 @@ public final class Demo {
           phases.add(
               ingest(
                   spec,
-                  generator.toBuilder()
-                      .firstIndex(bootstrap.championAt())
-                      .count(generator.firstIndex() + generator.count() - bootstrap.championAt())
-                      .build(),
+                  generator.slice(
+                      bootstrap.championAt(),
+                      generator.firstIndex() + generator.count() - bootstrap.championAt()),
                   kafka,
                   partitions,
                   lake,
@@ -363,7 +402,7 @@ public final class Demo {
         IngestResult ingest = sumIngest(phases);
         Instant onsetProduced =
             phases.stream().map(Phase::onsetSent).filter(i -> i != null).findFirst().orElse(null);
-        long driftAt = generator.drift() == null ? -1 : generator.drift().startAt();
+        long driftAt = generator.driftAt();
         if (onsetProduced != null) {
           Instant before =
               phases.stream()
@@ -377,10 +416,7 @@ public final class Demo {
                   String.format(
                       "drift onset: record %,d (event time %s) handed to the producer"
                           + " (between %s and this instant; producer reports once a second)",
-                      driftAt,
-                      Instant.ofEpochMilli(
-                          generator.startTimeMillis() + driftAt * generator.eventSpacingMillis()),
-                      before)));
+                      driftAt, Instant.ofEpochMilli(generator.eventTimeMillis(driftAt)), before)));
         }
         MonitorStore monitor = MonitorStore.open(spec.state(), spec.model());
         List<MonitorStore.Written<DriftReport>> reportLog = monitor.reportLog();
@@ -557,7 +593,7 @@ public final class Demo {
 
   private static Phase ingest(
       ModelSpec spec,
-      GeneratorConfig generator,
+      DemoStream generator,
       EmbeddedKafka kafka,
       int partitions,
       Path lake,
@@ -573,8 +609,7 @@ public final class Demo {
             + " job is submitted, while ingesting%n",
         secs(started), generator.count(), generator.malformedFraction() * 100, topic, partitions);
     // The onset's position among this part's records.
-    long driftAt =
-        generator.drift() == null ? -1 : generator.drift().startAt() - generator.firstIndex();
+    long driftAt = generator.driftAt() < 0 ? -1 : generator.driftAt() - generator.firstIndex();
     AtomicReference<Instant> beforeOnset = new AtomicReference<>(Instant.now());
     AtomicReference<Instant> onsetSent = new AtomicReference<>();
     AtomicReference<Instant> producerDone = new AtomicReference<>();
@@ -599,9 +634,7 @@ public final class Demo {
             timeline.add(new Event(Instant.now(), "producer started (job submitted)"));
             producer.set(
                 CompletableFuture.supplyAsync(
-                        () ->
-                            StreamProducer.produce(
-                                kafka.bootstrapServers(), topic, generator, 0, onsetWatch))
+                        () -> generator.produce(kafka.bootstrapServers(), topic, onsetWatch))
                     .whenComplete((p, e) -> producerDone.set(Instant.now())));
           }
           return producer.get();
@@ -832,6 +865,9 @@ public final class Demo {
           run.state() == RunState.FAILED ? run.failure() : run.results().gateReason());
     }
     for (GateTest g : r.gateTests()) {
+      out.printf(
+          "gate of %s: challenger on %,d validation rows: %s%n",
+          g.runKey(), g.validationRows(), metricsLine(g.challengerMetrics()));
       if (g.againstChampion()) {
         out.printf(
             "gate of %s: challenger %s vs champion %s on the same %,.0f newest rows:"
@@ -877,6 +913,13 @@ public final class Demo {
     }
   }
 
+  private static String metricsLine(Map<String, Double> metrics) {
+    StringBuilder b = new StringBuilder();
+    metrics.forEach(
+        (k, v) -> b.append(b.length() == 0 ? "" : ", ").append(String.format("%s %.4f", k, v)));
+    return b.length() == 0 ? "(no metrics)" : b.toString();
+  }
+
   private static String clip(String s) {
     return s == null ? "" : s.length() > 140 ? s.substring(0, 137) + "..." : s;
   }
@@ -893,6 +936,13 @@ public final class Demo {
     out.printf(
         "accounting                %12s  (lake rows + dead letters %s records in)%n",
         r.balanced() ? "OK" : "MISMATCH", r.balanced() ? "==" : "!=");
+    Map<String, Long> mismatched = r.deadLetterKindsNotAsProduced();
+    out.printf(
+        "accounting per kind       %12s  (dead letters of each kind %s records produced invalid as"
+            + " that kind)%s%n",
+        mismatched.isEmpty() ? "OK" : "MISMATCH",
+        mismatched.isEmpty() ? "==" : "!=",
+        mismatched.isEmpty() ? "" : " dead letters minus produced: " + mismatched);
     out.printf(
         "wall time                 %11.1fs  (ingest %.1fs, %,.0f records/s)%n",
         r.wallMillis() / 1000.0,
@@ -902,17 +952,14 @@ public final class Demo {
   }
 
   /** The drift timeline: one line per window after the reference, a bar for the drifted share. */
-  static void printDrift(Result r, GeneratorConfig gen, ModelSpec spec, PrintStream out) {
+  static void printDrift(Result r, DemoStream gen, ModelSpec spec, PrintStream out) {
     out.println();
     out.printf(
         "== drift monitor: %d windows of %s after the reference (%,d records) ==%n",
         r.reports().stream().filter(rep -> !isLate(rep)).count(),
         spec.drift().window(),
         spec.drift().referenceRecords());
-    Long onset =
-        gen.drift() == null
-            ? null
-            : gen.startTimeMillis() + gen.drift().startAt() * gen.eventSpacingMillis();
+    Long onset = gen.driftAt() < 0 ? null : gen.eventTimeMillis(gen.driftAt());
     boolean onsetShown = false;
     String previous = null;
     int similar = 0;
@@ -945,7 +992,7 @@ public final class Demo {
       if (atOnset) {
         out.printf(
             "  ---- drift injected at record %,d (%s) ----%n",
-            gen.drift().startAt(), java.time.Instant.ofEpochMilli(onset));
+            gen.driftAt(), java.time.Instant.ofEpochMilli(onset));
         onsetShown = true;
       }
       int bar = (int) Math.round(rep.getDriftedShare() * 20);

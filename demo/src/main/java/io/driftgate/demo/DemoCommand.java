@@ -30,17 +30,35 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin GeneratorOptions gen;
 
   @Option(
+      names = "--example",
+      description =
+          "Run the loop on an image or text example instead of the flight-delay stream: 'digits'"
+              + " (real MNIST digits as 28x28 PNGs, rotated and noised from --drift-at on) or"
+              + " 'text' (WordNet glosses of four noun topics, the topic mix shifts from --drift-at"
+              + " on). The spec is examples/<digits|text>/driftgate.yaml unless --spec names"
+              + " another; --malformed injects the modality's invalid records (wrong image size,"
+              + " undecodable or JPEG bytes; empty, non-UTF-8 or too long text); no initial"
+              + " champion unless --champion-at is given. Run examples/scripts/fetch-datasets.sh"
+              + " first.")
+  Example example;
+
+  @Option(
       names = "--records",
-      description = "Records to produce. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "100000")
-  long records;
+      description = "Records to produce. Default: 100000 (--example: 6000).")
+  Long records;
 
   @Option(
       names = "--drift-at",
       description =
-          "Record index where an abrupt drift starts; -1 = none. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "50000")
-  long driftAt;
+          "Record index where an abrupt drift starts; -1 = none. Default: 50000 (--example:"
+              + " 3600).")
+  Long driftAt;
+
+  @Option(
+      names = "--epochs",
+      description = "Training epochs of each trial with --example. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "2")
+  int epochs;
 
   /** What drifts in the demo's stream. */
   enum Scenario {
@@ -64,9 +82,8 @@ final class DemoCommand implements Callable<Integer> {
       description =
           "Record where part 2 starts: part 1 trains and promotes an initial champion (a volume"
               + " trigger), part 2 is scored by it and drifts; -1 = no initial champion (every"
-              + " gate meets an empty registry). Default: ${DEFAULT-VALUE}.",
-      defaultValue = "36000")
-  long championAt;
+              + " gate meets an empty registry). Default: 36000 (--example: -1).")
+  Long championAt;
 
   @Option(
       names = "--champion-volume",
@@ -109,37 +126,38 @@ final class DemoCommand implements Callable<Integer> {
   @Parameters(description = "Extra Beam/Flink pipeline options, after '--'.")
   List<String> pipelineArgs = new ArrayList<>();
 
+  /** The flight-delay spec, {@code --spec}'s default. */
+  static final Path FLIGHT_SPEC = Path.of("examples/flight-delay/driftgate.yaml");
+
   @Override
   public Integer call() throws Exception {
+    if (example != null && specOption.spec.equals(FLIGHT_SPEC)) {
+      specOption.spec = example.spec(Path.of("examples"));
+    }
     ModelSpec spec = specOption.load();
-    GeneratorConfig generator =
-        GeneratorConfig.builder()
-            .seed(gen.seed)
-            .count(records)
-            .startTimeMillis(1767571200000L)
-            .eventSpacingMillis(1000)
-            .format(spec.source().format())
-            .malformedFraction(gen.malformed)
-            .v1Fraction(0.05)
-            .drift(
-                driftAt < 0
-                    ? null
-                    : DriftConfig.abrupt(
-                        driftAt,
-                        gen.featureShift(scenario == Scenario.concept ? 0.0 : 1.0),
-                        gen.labelShift(scenario == Scenario.concept ? 3.0 : 1.0)))
-            .build();
+    long records = this.records != null ? this.records : example != null ? 6_000 : 100_000;
+    long driftAt = this.driftAt != null ? this.driftAt : example != null ? 3_600 : 50_000;
+    long championAt = this.championAt != null ? this.championAt : example != null ? -1 : 36_000;
     boolean train = !(noTrain || kubernetes);
     Demo.Bootstrap bootstrap =
         train && championAt > 0 && championAt < records
             ? new Demo.Bootstrap(championAt, championVolume)
             : null;
+    DemoStream stream;
+    Demo.Training training;
+    if (example != null) {
+      stream = example.stream(specOption.spec, spec, records, driftAt, gen.seed, gen.malformed);
+      training = Example.training(specOption.spec, gen.seed, epochs);
+    } else {
+      stream = DemoStream.of(flights(spec, records, driftAt));
+      training = Demo.Training.fast(specOption.spec, gen.seed);
+    }
     Demo.Result r =
         Demo.run(
             spec,
-            train ? Demo.Training.fast(specOption.spec, gen.seed) : null,
+            train ? training : null,
             bootstrap,
-            generator,
+            stream,
             partitions,
             workDir,
             System.out,
@@ -154,6 +172,26 @@ final class DemoCommand implements Callable<Integer> {
             || r.requests().isEmpty()
             || r.runs().stream().anyMatch(run -> run.state() == RunState.PROMOTED);
     return r.balanced() && r.loopClosed() && promotedOrNoRequest ? 0 : 1;
+  }
+
+  /** The flight-delay stream of the default demo. */
+  private GeneratorConfig flights(ModelSpec spec, long records, long driftAt) {
+    return GeneratorConfig.builder()
+        .seed(gen.seed)
+        .count(records)
+        .startTimeMillis(1767571200000L)
+        .eventSpacingMillis(1000)
+        .format(spec.source().format())
+        .malformedFraction(gen.malformed)
+        .v1Fraction(0.05)
+        .drift(
+            driftAt < 0
+                ? null
+                : DriftConfig.abrupt(
+                    driftAt,
+                    gen.featureShift(scenario == Scenario.concept ? 0.0 : 1.0),
+                    gen.labelShift(scenario == Scenario.concept ? 3.0 : 1.0)))
+        .build();
   }
 
   /** Prints the two Jobs of each request's run, as the Kubernetes backend renders them. */

@@ -6,6 +6,7 @@ import io.driftgate.testkit.generate.GeneratedRecord;
 import io.driftgate.testkit.generate.GeneratorConfig;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Produces a generated flight stream to Kafka. */
+/** Produces a generated stream (the flight generator's, or any iterator of records) to Kafka. */
 public final class StreamProducer {
   private StreamProducer() {}
 
@@ -64,8 +65,52 @@ public final class StreamProducer {
       GeneratorConfig config,
       double recordsPerSecond,
       ProgressListener listener) {
+    return produce(
+        clientProperties,
+        topic,
+        new FlightStreamGenerator(config),
+        config.count(),
+        recordsPerSecond,
+        listener);
+  }
+
+  /**
+   * Sends every record of {@code records} (e.g. a {@link
+   * io.driftgate.testkit.datasets.CorpusStream}, the image and text examples' producers) to {@code
+   * topic}, as {@link #produce(String, String, GeneratorConfig, double, ProgressListener)} does:
+   * key, value and timestamp from each {@link GeneratedRecord}, counted valid or malformed by its
+   * expected error.
+   *
+   * @param total the records {@code records} will yield, for progress reports only
+   */
+  public static ProduceResult produce(
+      String bootstrapServers,
+      String topic,
+      Iterator<GeneratedRecord> records,
+      long total,
+      double recordsPerSecond,
+      ProgressListener listener) {
+    return produce(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        topic,
+        records,
+        total,
+        recordsPerSecond,
+        listener);
+  }
+
+  /**
+   * {@link #produce(String, String, Iterator, long, double, ProgressListener)} with full client
+   * properties.
+   */
+  public static ProduceResult produce(
+      Map<String, Object> clientProperties,
+      String topic,
+      Iterator<GeneratedRecord> generator,
+      long total,
+      double recordsPerSecond,
+      ProgressListener listener) {
     long start = System.nanoTime();
-    FlightStreamGenerator generator = new FlightStreamGenerator(config);
     Map<ErrorKind, Long> byKind = new EnumMap<>(ErrorKind.class);
     long valid = 0;
     long drifted = 0;
@@ -107,7 +152,7 @@ public final class StreamProducer {
         long now = System.nanoTime();
         if (listener != null && now - lastReport >= 1_000_000_000L) {
           lastReport = now;
-          listener.onProgress(sent, config.count(), (now - start) / 1_000_000);
+          listener.onProgress(sent, total, (now - start) / 1_000_000);
         }
       }
       producer.flush();
@@ -118,7 +163,7 @@ public final class StreamProducer {
       Map<Integer, Long> endOffsets = endOffsets(admin, topic, partitions);
       long elapsed = (System.nanoTime() - start) / 1_000_000;
       if (listener != null) {
-        listener.onProgress(sent, config.count(), elapsed);
+        listener.onProgress(sent, total, elapsed);
       }
       return new ProduceResult(sent, valid, byKind, drifted, endOffsets, elapsed);
     } catch (InterruptedException e) {
