@@ -11,7 +11,6 @@ import io.driftgate.core.lake.LakeCommitter;
 import io.driftgate.core.lake.LakeFileWriter;
 import io.driftgate.core.lake.LakeRows;
 import io.driftgate.core.lake.LakeTables;
-import io.driftgate.core.lake.ParquetFiles;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.wire.DecodeException;
@@ -377,7 +376,7 @@ public final class IngestBench {
     IcebergSink sink = iceberg ? new IcebergSink(spec, out, rowSchema) : null;
     int commitEvery = spec.lake().commitMaxRecords();
     long seen = 0;
-    int file = 0;
+    PlainParquetSink plain = iceberg ? null : new PlainParquetSink(out, rowSchema, commitEvery);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       String topic = spec.source().kafka().topic();
@@ -387,7 +386,6 @@ public final class IngestBench {
               .toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
-      Map<Integer, List<GenericRecord>> batch = new HashMap<>();
       while (seen < records) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (seen++ >= records) {
@@ -405,7 +403,7 @@ public final class IngestBench {
               if (sink != null) {
                 sink.write(accepted.row());
               } else {
-                batch.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(accepted.row());
+                plain.write(r.partition(), accepted.row());
               }
             }
           } catch (DecodeException e) {
@@ -416,24 +414,70 @@ public final class IngestBench {
           if (sink.pending >= commitEvery || seen >= records) {
             sink.commit();
           }
-          continue;
-        }
-        for (Map.Entry<Integer, List<GenericRecord>> e : batch.entrySet()) {
-          if (e.getValue().size() >= commitEvery || seen >= records) {
-            ParquetFiles.write(
-                out.resolve("part-" + e.getKey() + "-" + (file++) + ".parquet"),
-                rowSchema,
-                e.getValue());
-            e.getValue().clear();
-          }
         }
       }
     } finally {
       if (sink != null) {
         sink.close();
       }
+      if (plain != null) {
+        plain.close();
+      }
     }
     return Math.min(seen, records);
+  }
+
+  /**
+   * The Parquet baseline's writer: rows stream into one open file per Kafka partition, rolled every
+   * {@code lake.commitMaxRecords} rows, written straight to the local disk (Parquet's {@code
+   * LocalOutputFile}). Until issue 11's stop 23 it buffered each batch in a list and wrote it
+   * through Hadoop's checksumming {@code LocalFileSystem} ({@code .crc} side files, a {@code chmod}
+   * process per file): a slower baseline than the plain loop can be, which flattered the ratios.
+   */
+  private static final class PlainParquetSink implements AutoCloseable {
+    private final Path out;
+    private final Schema schema;
+    private final int rollEvery;
+    private final Map<Integer, org.apache.parquet.hadoop.ParquetWriter<GenericRecord>> open =
+        new HashMap<>();
+    private final Map<Integer, Integer> rows = new HashMap<>();
+    private int file;
+
+    PlainParquetSink(Path out, Schema schema, int rollEvery) {
+      this.out = out;
+      this.schema = schema;
+      this.rollEvery = rollEvery;
+    }
+
+    void write(int partition, GenericRecord row) throws java.io.IOException {
+      org.apache.parquet.hadoop.ParquetWriter<GenericRecord> w = open.get(partition);
+      if (w == null) {
+        w =
+            org.apache.parquet.avro.AvroParquetWriter.<GenericRecord>builder(
+                    new org.apache.parquet.io.LocalOutputFile(
+                        out.resolve("part-" + partition + "-" + (file++) + ".parquet")))
+                .withSchema(schema)
+                .withDataModel(org.apache.avro.generic.GenericData.get())
+                .withCompressionCodec(
+                    org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY)
+                .build();
+        open.put(partition, w);
+      }
+      w.write(row);
+      if (rows.merge(partition, 1, Integer::sum) >= rollEvery) {
+        w.close();
+        open.remove(partition);
+        rows.remove(partition);
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      for (org.apache.parquet.hadoop.ParquetWriter<GenericRecord> w : open.values()) {
+        w.close();
+      }
+      open.clear();
+    }
   }
 
   /** The pipeline's writer and committer, driven by a plain loop. */
