@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--epochs",
       description = "Training epochs of each trial with --example. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "2")
+      defaultValue = "6")
   int epochs;
 
   /** What drifts in the demo's stream. */
