@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftgate.core.gate.CheckResult.Status;
 import io.driftgate.core.gate.Gate;
+import io.driftgate.testkit.lake.CorpusLakes;
 import io.driftgate.trainer.TrainRequest;
 import io.driftgate.trainer.Trainer;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import io.driftgate.core.tune.LocalStudyRunner;
 import io.driftgate.core.tune.SearchSpace;
 import io.driftgate.core.tune.TrialResult;
 import io.driftgate.core.tune.TrialStatus;
+import io.driftgate.testkit.lake.CorpusLakes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.testkit.lake.CorpusLakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;

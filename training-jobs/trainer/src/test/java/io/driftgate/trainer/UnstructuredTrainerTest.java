@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.core.spec.SpecLoader;
+import io.driftgate.testkit.lake.CorpusLakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

