@@ -55,6 +55,7 @@ class GateJsonTest extends ConsoleCapture {
             "registry",
             55,
             null,
+            null,
             null);
     GateCommand.print(o);
     String text = stdout();

@@ -76,54 +76,6 @@ public record GateOutcome(
     }
   }
 
-  /** A tabular gate run: no unstructured attributions. */
-  public GateOutcome(
-      String model,
-      GateReport report,
-      GateConfig config,
-      Path challengerDir,
-      Path championDir,
-      long validationFrom,
-      long validationTo,
-      int validationRows,
-      Long lakeSnapshot,
-      Map<String, Double> challengerMetrics,
-      Map<String, Double> championMetrics,
-      List<String> featureNames,
-      List<Explanation> explanations,
-      double[][] explainedValues,
-      double[] challengerImportance,
-      double[] challengerImportanceOtherSeed,
-      double[] championImportance,
-      String championImportanceSource,
-      long millis,
-      Evaluation evaluation,
-      TriggerEvidence trigger) {
-    this(
-        model,
-        report,
-        config,
-        challengerDir,
-        championDir,
-        validationFrom,
-        validationTo,
-        validationRows,
-        lakeSnapshot,
-        challengerMetrics,
-        championMetrics,
-        featureNames,
-        explanations,
-        explainedValues,
-        challengerImportance,
-        challengerImportanceOtherSeed,
-        championImportance,
-        championImportanceSource,
-        millis,
-        evaluation,
-        trigger,
-        null);
-  }
-
   public boolean promote() {
     return report.promote();
   }

@@ -171,7 +171,8 @@ public final class GateRunner {
           champSource,
           (System.nanoTime() - start) / 1_000_000,
           new Evaluation(labels, pChal, pChamp),
-          request.trigger());
+          request.trigger(),
+          null);
     }
   }
 
