@@ -13,6 +13,8 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
@@ -59,12 +61,20 @@ public record LakeTable(String name, Schema schema, Function<Schema, PartitionSp
 
   /** Every stored row (current snapshot), or none when the table does not exist. */
   public List<Record> read(Catalog catalog, String model) {
+    return read(catalog, model, Expressions.alwaysTrue());
+  }
+
+  /**
+   * The stored rows that match {@code filter} (current snapshot), or none when the table does not
+   * exist. Iceberg prunes partitions and files by the filter's bounds before reading any row.
+   */
+  public List<Record> read(Catalog catalog, String model, Expression filter) {
     List<Record> out = new ArrayList<>();
     if (!catalog.tableExists(id(model))) {
       return out;
     }
     try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(catalog.loadTable(id(model))).build()) {
+        IcebergGenerics.read(catalog.loadTable(id(model))).where(filter).build()) {
       rows.forEach(r -> out.add(r.copy()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

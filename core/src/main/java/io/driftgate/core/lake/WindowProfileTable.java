@@ -14,6 +14,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -117,8 +118,31 @@ public final class WindowProfileTable {
 
   /** Every stored profile by id (features in stored order), none when the table does not exist. */
   public static Map<String, Stored> read(Catalog catalog, String model) {
+    return byId(TABLE.read(catalog, model));
+  }
+
+  /**
+   * The stored profiles of windows that start in {@code [from, to)}, by id: a re-base reads the day
+   * partitions of its training range only, not the table's whole history.
+   */
+  public static Map<String, Stored> readStarting(
+      Catalog catalog, String model, Instant from, Instant to) {
+    return byId(
+        TABLE.read(
+            catalog,
+            model,
+            Expressions.and(
+                Expressions.greaterThanOrEqual("window_start", micros(from)),
+                Expressions.lessThan("window_start", micros(to)))));
+  }
+
+  private static long micros(Instant t) {
+    return java.util.concurrent.TimeUnit.MILLISECONDS.toMicros(t.toEpochMilli());
+  }
+
+  private static Map<String, Stored> byId(List<Record> records) {
     Map<String, List<Record>> byId = new LinkedHashMap<>();
-    for (Record r : TABLE.read(catalog, model)) {
+    for (Record r : records) {
       byId.computeIfAbsent((String) r.getField("profile_id"), k -> new ArrayList<>()).add(r);
     }
     Map<String, Stored> out = new LinkedHashMap<>();

@@ -98,6 +98,54 @@ class WindowProfileTableTest {
         .isEqualTo("flight-delay@w2");
   }
 
+  @Test
+  void aRangeReadReturnsTheWindowsStartingInItAndPrunesOtherDays() throws Exception {
+    Catalog catalog = LakeCatalog.embedded(root).open();
+    Table table = WindowProfileTable.ensure(catalog, "flight-delay");
+    // three days of windows, one append per day (a file per day partition)
+    for (int day = 0; day < 3; day++) {
+      int first = day * 144;
+      WindowProfileTable.append(
+          table,
+          List.of(
+              stored(
+                  "flight-delay@d" + day + "a", WindowProfileTable.WINDOW, profile(day, 0), first),
+              stored(
+                  "flight-delay@d" + day + "b",
+                  WindowProfileTable.WINDOW,
+                  profile(day + 10, 0),
+                  first + 1)));
+    }
+    Instant from = T0.plusSeconds(86_400);
+    Instant to = T0.plusSeconds(86_400 + 600);
+
+    Map<String, WindowProfileTable.Stored> read =
+        WindowProfileTable.readStarting(catalog, "flight-delay", from, to);
+
+    // [from, to) holds the second day's first window only; its neighbour starts at `to`
+    assertThat(read.keySet()).containsExactly("flight-delay@d1a");
+    assertThat(read.get("flight-delay@d1a").profile().getWindowStart()).isEqualTo(from);
+    // the other days' files are not even opened
+    table.refresh();
+    long planned = 0;
+    try (var files =
+        table
+            .newScan()
+            .filter(
+                org.apache.iceberg.expressions.Expressions.greaterThanOrEqual(
+                    "window_start", from.toEpochMilli() * 1000))
+            .filter(
+                org.apache.iceberg.expressions.Expressions.lessThan(
+                    "window_start", to.toEpochMilli() * 1000))
+            .planFiles()) {
+      for (var ignored : files) {
+        planned++;
+      }
+    }
+    assertThat(planned).isEqualTo(1);
+    assertThat(WindowProfileTable.read(catalog, "flight-delay")).hasSize(6);
+  }
+
   private static long countSnapshots(Table table) {
     table.refresh();
     long n = 0;

@@ -340,7 +340,8 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
      */
     private List<WindowProfileSource.Window> storedWindows(Instant from, Instant to) {
       List<WindowProfileTable.Stored> all =
-          new java.util.ArrayList<>(WindowProfileTable.read(openCatalog, spec.model()).values());
+          new java.util.ArrayList<>(
+              WindowProfileTable.readStarting(openCatalog, spec.model(), from, to).values());
       all.addAll(pendingProfiles);
       List<WindowProfileSource.Window> out = new java.util.ArrayList<>();
       for (WindowProfileTable.Stored s : all) {
