@@ -6,6 +6,7 @@ import io.driftgate.core.drift.profile.ProfileBuilder;
 import io.driftgate.core.drift.profile.ProfiledFeature;
 import io.driftgate.core.ingest.CleanSchema;
 import io.driftgate.core.spec.ModelSpec;
+import io.driftgate.streaming.row.LakeEntry;
 import io.driftgate.streaming.row.ProfiledRow;
 import io.driftgate.streaming.scoring.Prediction;
 import io.driftgate.streaming.scoring.ScoredRow;
@@ -20,12 +21,13 @@ import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -37,16 +39,26 @@ import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Per event-time window, a mergeable profile of the valid rows (KLL sketches and histograms for
- * numeric features, value counts for categorical ones), built as a {@code CombineFn}. The on-time
- * pane fires when the watermark passes the window; records up to the allowed lateness produce late
- * panes (accumulated, so each is the whole window again); later ones are dropped from the profile
- * (they are still in the lake).
+ * numeric features, value counts for categorical ones). The on-time pane fires when the watermark
+ * passes the window; records up to the allowed lateness produce late panes (accumulated, so each is
+ * the whole window again); later ones are dropped from the profile (they are still in the lake).
+ *
+ * <p>Rows never cross the shuffle. The step that receives them, fused with the ingestion, profiles
+ * each bundle's rows per window ({@link BundleProfiles}) and emits one partial profile per window
+ * when the bundle ends; the windowed combine ({@link MergePartials}) merges only those partials,
+ * with the same windows, triggers, allowed lateness and accumulating panes as a combine of the rows
+ * would. Late data behave the same because a runner holds a step's output watermark while its
+ * bundle is open (Beam's FlinkRunner: {@code DoFnOperator} emits no watermark while a bundle is
+ * started and re-evaluates it once the bundle finishes; the direct runner commits a bundle's
+ * outputs before its watermark moves): a partial reaches the combine before the watermark that
+ * would make its rows late, and whether a row counts, on time or late, depends on its window and
+ * the watermark, not on its timestamp (the panes are stamped at the window's end).
  */
 public final class ProfileWindows
     extends PTransform<PCollection<? extends ProfiledRow>, PCollection<WindowedProfile>> {
@@ -80,14 +92,7 @@ public final class ProfileWindows
 
   @Override
   public PCollection<WindowedProfile> expand(PCollection<? extends ProfiledRow> rows) {
-    return profile(rows);
-  }
-
-  private <T extends ProfiledRow> PCollection<WindowedProfile> profile(PCollection<T> rows) {
-    return rows.apply("EventTimeWindows", ProfileWindows.<T>windows(window, allowedLateness))
-        .apply("Profile", Combine.globally(new ProfileFn<T>(spec)).withoutDefaults())
-        .apply("WithWindow", ParDo.of(new AttachWindow()))
-        .setCoder(WindowedProfile.WindowedProfileCoder.of());
+    return profile(rows, spec, window, allowedLateness, false);
   }
 
   /**
@@ -101,17 +106,29 @@ public final class ProfileWindows
     return new PTransform<>() {
       @Override
       public PCollection<WindowedProfile> expand(PCollection<ScoredRow> rows) {
-        return rows.apply("EventTimeWindows", ProfileWindows.<ScoredRow>windows(window, lateness))
-            .apply(
-                "ProfileAndLabels", Combine.globally(new ScoredProfileFn(spec)).withoutDefaults())
-            .setCoder(KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()))
-            .apply("WithWindow", ParDo.of(new AttachWindowScored()))
-            .setCoder(WindowedProfile.WindowedProfileCoder.of());
+        return profile(rows, spec, window, lateness, true);
       }
     };
   }
 
-  private static <T> Window<T> windows(Duration window, Duration allowedLateness) {
+  private static <T> PCollection<WindowedProfile> profile(
+      PCollection<T> rows,
+      ModelSpec spec,
+      Duration window,
+      Duration allowedLateness,
+      boolean scored) {
+    return rows.apply("EventTimeWindows", ProfileWindows.<T>windows(window, allowedLateness))
+        .apply("BundleProfiles", ParDo.of(new BundleProfiles<T>(spec, scored)))
+        .setCoder(PartialCoder.of())
+        .apply(
+            scored ? "ProfileAndLabels" : "Profile",
+            Combine.globally(new MergePartials()).withoutDefaults())
+        .setCoder(PartialCoder.of())
+        .apply("WithWindow", ParDo.of(new AttachWindow()))
+        .setCoder(WindowedProfile.WindowedProfileCoder.of());
+  }
+
+  static <T> Window<T> windows(Duration window, Duration allowedLateness) {
     return Window.<T>into(FixedWindows.of(window))
         .triggering(
             AfterWatermark.pastEndOfWindow()
@@ -122,18 +139,188 @@ public final class ProfileWindows
         .accumulatingFiredPanes();
   }
 
-  /** {@link ProfileFn} over the rows, plus the labelled predictions. */
-  static final class ScoredProfileFn
-      extends Combine.CombineFn<ScoredRow, ScoredProfileFn.Acc, KV<byte[], byte[]>> {
-    private final ProfileFn<ProfiledRow> profiles;
+  /**
+   * Some rows of one window, profiled: a bundle's (from {@link BundleProfiles}) or, merged, a
+   * pane's. {@code labelled}: their labelled predictions when the rows are scored, else null.
+   */
+  record Partial(DatasetProfile profile, LabelledPredictions labelled) {}
 
-    ScoredProfileFn(ModelSpec spec) {
-      this.profiles = new ProfileFn<>(spec);
+  /** Coder of {@link Partial}: the profile's bytes, then the labelled predictions' (nullable). */
+  static final class PartialCoder extends CustomCoder<Partial> {
+    private static final Coder<byte[]> LABELLED = NullableCoder.of(ByteArrayCoder.of());
+
+    static PartialCoder of() {
+      return new PartialCoder();
     }
 
+    @Override
+    public void encode(Partial p, OutputStream out) throws IOException {
+      ByteArrayCoder.of().encode(p.profile().toBytes(), out);
+      LABELLED.encode(p.labelled() == null ? null : p.labelled().toBytes(), out);
+    }
+
+    @Override
+    public Partial decode(InputStream in) throws IOException {
+      DatasetProfile profile = DatasetProfile.fromBytes(ByteArrayCoder.of().decode(in));
+      byte[] labelled = LABELLED.decode(in);
+      return new Partial(
+          profile, labelled == null ? null : LabelledPredictions.fromBytes(labelled));
+    }
+  }
+
+  /**
+   * Profiles a bundle's rows per window; at the end of the bundle, one {@link Partial} per window,
+   * stamped with the earliest timestamp of its rows (inside the window). Rows come as {@link
+   * ProfiledRow}, or as {@link ScoredRow} when {@code scored} (then labelled predictions too).
+   */
+  static final class BundleProfiles<T> extends DoFn<T, Partial> {
+    private final String rowSchemaJson;
+    private final List<ProfiledFeature> features;
+    private final boolean scored;
+    private transient RowValues values;
+    private transient Map<BoundedWindow, Pending> pending;
+
+    private static final class Pending {
+      final ProfileBuilder builder;
+      final LabelledPredictions labelled;
+      Instant first;
+
+      Pending(ProfileBuilder builder, LabelledPredictions labelled, Instant first) {
+        this.builder = builder;
+        this.labelled = labelled;
+        this.first = first;
+      }
+    }
+
+    BundleProfiles(ModelSpec spec, boolean scored) {
+      this.rowSchemaJson = CleanSchema.of(spec).toString();
+      this.features = List.copyOf(DatasetFiles.features(spec));
+      this.scored = scored;
+    }
+
+    @Setup
+    public void setup() {
+      values = new RowValues(new Schema.Parser().parse(rowSchemaJson), features);
+      pending = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element T element, @Timestamp Instant at, BoundedWindow window) {
+      ProfiledRow row;
+      Prediction prediction = null;
+      if (scored) {
+        ScoredRow s = (ScoredRow) element;
+        row = s.row();
+        prediction = s.prediction();
+      } else {
+        row = (ProfiledRow) element;
+      }
+      Pending p = pending.get(window);
+      if (p == null) {
+        p =
+            new Pending(
+                new ProfileBuilder(features), scored ? new LabelledPredictions() : null, at);
+        pending.put(window, p);
+      } else if (at.isBefore(p.first)) {
+        p.first = at;
+      }
+      p.builder.acceptValues(values.of(row));
+      if (prediction != null && prediction.labelled()) {
+        p.labelled.add(
+            prediction.eventTimeMillis(),
+            prediction.modelVersion(),
+            prediction.score(),
+            prediction.label());
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      pending.forEach(
+          (window, p) ->
+              context.output(new Partial(p.builder.build(), p.labelled), p.first, window));
+      pending.clear();
+    }
+  }
+
+  /**
+   * The features' values of a row, in the order of the features, in one array reused for every row.
+   * A row that a step fused with this one decoded ({@link LakeEntry#row()}, passed on by reference
+   * with object reuse) is read as is; otherwise its payload is decoded with one reader, decoder and
+   * record reused. Text values become {@code String}s, as they do in the lake.
+   */
+  static final class RowValues {
+    private final List<ProfiledFeature> features;
+    private final GenericDatumReader<GenericRecord> reader;
+    private final int[] payloadPositions;
+    private final Object[] values;
+    private BinaryDecoder decoder;
+    private GenericRecord reused;
+    private Schema lastSchema;
+    private int[] lastPositions;
+
+    RowValues(Schema rowSchema, List<ProfiledFeature> features) {
+      this.features = List.copyOf(features);
+      this.reader = new GenericDatumReader<>(rowSchema);
+      this.payloadPositions = positions(rowSchema);
+      this.values = new Object[features.size()];
+    }
+
+    Object[] of(ProfiledRow row) {
+      GenericRecord r;
+      int[] at;
+      if (row instanceof LakeEntry e && e.row() != null) {
+        r = e.row();
+        if (r.getSchema() != lastSchema) {
+          lastSchema = r.getSchema();
+          lastPositions = positions(lastSchema);
+        }
+        at = lastPositions;
+      } else {
+        try {
+          decoder = DecoderFactory.get().binaryDecoder(row.payload(), decoder);
+          reused = reader.read(reused, decoder);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        r = reused;
+        at = payloadPositions;
+      }
+      for (int i = 0; i < at.length; i++) {
+        Object v = at[i] < 0 ? null : r.get(at[i]);
+        values[i] = v instanceof CharSequence cs ? cs.toString() : v;
+      }
+      return values;
+    }
+
+    /**
+     * Each feature's field position in {@code schema}, -1 where absent (its values count as null).
+     */
+    private int[] positions(Schema schema) {
+      int[] out = new int[features.size()];
+      for (int i = 0; i < out.length; i++) {
+        Schema.Field f = schema.getField(features.get(i).name());
+        out[i] = f == null ? -1 : f.pos();
+      }
+      return out;
+    }
+  }
+
+  /** Merges a window's partials: profiles by their merge, labelled predictions appended. */
+  static final class MergePartials extends Combine.CombineFn<Partial, MergePartials.Acc, Partial> {
     static final class Acc {
-      ProfileFn.Acc profile = new ProfileFn.Acc();
-      LabelledPredictions labelled = new LabelledPredictions();
+      DatasetProfile profile = DatasetProfile.empty();
+      LabelledPredictions labelled;
+
+      void add(DatasetProfile p, LabelledPredictions l) {
+        profile = profile.merge(p);
+        if (l != null) {
+          if (labelled == null) {
+            labelled = new LabelledPredictions();
+          }
+          labelled.merge(l);
+        }
+      }
     }
 
     @Override
@@ -142,56 +329,49 @@ public final class ProfileWindows
     }
 
     @Override
-    public Acc addInput(Acc acc, ScoredRow row) {
-      profiles.addInput(acc.profile, row.row());
-      Prediction p = row.prediction();
-      if (p != null && p.labelled()) {
-        acc.labelled.add(p.eventTimeMillis(), p.modelVersion(), p.score(), p.label());
-      }
+    public Acc addInput(Acc acc, Partial partial) {
+      acc.add(partial.profile(), partial.labelled());
       return acc;
     }
 
     @Override
     public Acc mergeAccumulators(Iterable<Acc> accs) {
       Acc out = new Acc();
-      List<ProfileFn.Acc> ps = new java.util.ArrayList<>();
       for (Acc a : accs) {
-        ps.add(a.profile);
-        out.labelled.merge(a.labelled);
+        out.add(a.profile, a.labelled);
       }
-      out.profile = profiles.mergeAccumulators(ps);
       return out;
     }
 
     @Override
-    public KV<byte[], byte[]> extractOutput(Acc acc) {
-      return KV.of(profiles.extractOutput(acc.profile), acc.labelled.toBytes());
+    public Partial extractOutput(Acc acc) {
+      return new Partial(acc.profile, acc.labelled);
     }
 
     @Override
-    public Coder<Acc> getAccumulatorCoder(CoderRegistry registry, Coder<ScoredRow> input) {
+    public Coder<Acc> getAccumulatorCoder(CoderRegistry registry, Coder<Partial> input) {
       return new CustomCoder<Acc>() {
         @Override
         public void encode(Acc acc, OutputStream out) throws IOException {
-          new ProfileFn.AccCoder().encode(acc.profile, out);
-          ByteArrayCoder.of().encode(acc.labelled.toBytes(), out);
+          PartialCoder.of().encode(new Partial(acc.profile, acc.labelled), out);
         }
 
         @Override
         public Acc decode(InputStream in) throws IOException {
+          Partial p = PartialCoder.of().decode(in);
           Acc acc = new Acc();
-          acc.profile = new ProfileFn.AccCoder().decode(in);
-          acc.labelled = LabelledPredictions.fromBytes(ByteArrayCoder.of().decode(in));
+          acc.profile = p.profile();
+          acc.labelled = p.labelled();
           return acc;
         }
       };
     }
   }
 
-  static final class AttachWindowScored extends DoFn<KV<byte[], byte[]>, WindowedProfile> {
+  static final class AttachWindow extends DoFn<Partial, WindowedProfile> {
     @ProcessElement
     public void process(
-        @Element KV<byte[], byte[]> profileAndLabels,
+        @Element Partial merged,
         BoundedWindow window,
         PaneInfo pane,
         OutputReceiver<WindowedProfile> out) {
@@ -201,110 +381,8 @@ public final class ProfileWindows
               w.start().getMillis(),
               w.end().getMillis(),
               pane.getIndex(),
-              profileAndLabels.getKey(),
-              profileAndLabels.getValue()));
-    }
-  }
-
-  /** Accumulates rows into a profile; merge is the profiles' merge. */
-  static final class ProfileFn<T extends ProfiledRow>
-      extends Combine.CombineFn<T, ProfileFn.Acc, byte[]> {
-    private final String rowSchemaJson;
-    private final List<ProfiledFeature> features;
-    private transient GenericDatumReader<GenericRecord> reader;
-
-    ProfileFn(ModelSpec spec) {
-      this.rowSchemaJson = CleanSchema.of(spec).toString();
-      this.features = List.copyOf(DatasetFiles.features(spec));
-    }
-
-    /** Rows added since the last merge, plus what earlier merges produced. */
-    static final class Acc {
-      ProfileBuilder builder;
-      DatasetProfile merged = DatasetProfile.empty();
-
-      DatasetProfile result() {
-        return builder == null ? merged : merged.merge(builder.build());
-      }
-    }
-
-    @Override
-    public Acc createAccumulator() {
-      return new Acc();
-    }
-
-    @Override
-    public Acc addInput(Acc acc, T row) {
-      if (acc.builder == null) {
-        acc.builder = new ProfileBuilder(features);
-      }
-      acc.builder.accept(decode(row.payload()));
-      return acc;
-    }
-
-    @Override
-    public Acc mergeAccumulators(Iterable<Acc> accs) {
-      Acc out = new Acc();
-      for (Acc a : accs) {
-        out.merged = out.merged.merge(a.result());
-      }
-      return out;
-    }
-
-    @Override
-    public byte[] extractOutput(Acc acc) {
-      return acc.result().toBytes();
-    }
-
-    @Override
-    public Coder<Acc> getAccumulatorCoder(CoderRegistry registry, Coder<T> input) {
-      return new AccCoder();
-    }
-
-    private Map<String, Object> decode(byte[] payload) {
-      if (reader == null) {
-        reader = new GenericDatumReader<>(new Schema.Parser().parse(rowSchemaJson));
-      }
-      try {
-        GenericRecord r = reader.read(null, DecoderFactory.get().binaryDecoder(payload, null));
-        Map<String, Object> row = new HashMap<>();
-        for (ProfiledFeature f : features) {
-          Object v = r.get(f.name());
-          row.put(f.name(), v instanceof CharSequence cs ? cs.toString() : v);
-        }
-        return row;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    /** Accumulators travel as serialized profiles. */
-    static final class AccCoder extends CustomCoder<Acc> {
-      @Override
-      public void encode(Acc acc, OutputStream out) throws IOException {
-        ByteArrayCoder.of().encode(acc.result().toBytes(), out);
-      }
-
-      @Override
-      public Acc decode(InputStream in) throws IOException {
-        Acc acc = new Acc();
-        acc.merged = DatasetProfile.fromBytes(ByteArrayCoder.of().decode(in));
-        return acc;
-      }
-    }
-  }
-
-  static final class AttachWindow extends DoFn<byte[], WindowedProfile> {
-    @ProcessElement
-    public void process(
-        @Element byte[] profile,
-        BoundedWindow window,
-        PaneInfo pane,
-        OutputReceiver<WindowedProfile> out) {
-      IntervalWindow w = (IntervalWindow) window;
-      out.output(
-          new WindowedProfile(
-              w.start().getMillis(), w.end().getMillis(), pane.getIndex(), profile));
+              merged.profile().toBytes(),
+              merged.labelled() == null ? null : merged.labelled().toBytes()));
     }
   }
 }

@@ -17,6 +17,7 @@ public final class ProfileBuilder {
   private final int maxExactDistinct;
   private final int sketchMapSize;
   private final Map<String, FeatureProfile> profiles = new LinkedHashMap<>();
+  private final FeatureProfile[] ordered;
   private long rows;
 
   /** A builder with default sketch parameters. */
@@ -48,6 +49,7 @@ public final class ProfileBuilder {
       }
       profiles.put(f.name(), f.newProfile(kllK, maxExactDistinct, sketchMapSize));
     }
+    this.ordered = profiles.values().toArray(FeatureProfile[]::new);
   }
 
   /**
@@ -59,6 +61,26 @@ public final class ProfileBuilder {
   public ProfileBuilder accept(Map<String, ?> row) {
     for (ProfiledFeature f : features) {
       profiles.get(f.name()).accumulateRaw(row.get(f.name()));
+    }
+    rows++;
+    return this;
+  }
+
+  /**
+   * Adds one row given by position: {@code values[i]} is the value of the {@code i}-th feature
+   * given to the constructor (no map, no lookup by name; the array is not kept, so a caller may
+   * reuse it for the next row).
+   *
+   * @throws IllegalArgumentException if {@code values} does not hold one value per feature, or if a
+   *     numeric feature holds a non-number (the row is then partially applied: validate upstream)
+   */
+  public ProfileBuilder acceptValues(Object[] values) {
+    if (values.length != ordered.length) {
+      throw new IllegalArgumentException(
+          "expected " + ordered.length + " values (one per feature), got " + values.length);
+    }
+    for (int i = 0; i < ordered.length; i++) {
+      ordered[i].accumulateRaw(values[i]);
     }
     rows++;
     return this;

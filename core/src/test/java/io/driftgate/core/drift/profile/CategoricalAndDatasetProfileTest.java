@@ -153,4 +153,27 @@ class CategoricalAndDatasetProfileTest {
     assertThat(snap.feature("x").orElseThrow().count()).isEqualTo(1);
     assertThat(b.build().feature("x").orElseThrow().count()).isEqualTo(2);
   }
+
+  @Test
+  void valuesByPositionProfileLikeRowsByName() {
+    List<ProfiledFeature> fs =
+        List.of(ProfiledFeature.numeric("amount"), ProfiledFeature.categorical("country"));
+    ProfileBuilder byName = new ProfileBuilder(fs);
+    ProfileBuilder byPosition = new ProfileBuilder(fs);
+    Object[] reused = new Object[2];
+    Object[][] rows = {{10, "DE"}, {2.5, "FR"}, {null, null}, {Double.NaN, "DE"}};
+    for (Object[] row : rows) {
+      Map<String, Object> named = new HashMap<>();
+      named.put("amount", row[0]);
+      named.put("country", row[1]);
+      byName.accept(named);
+      System.arraycopy(row, 0, reused, 0, 2);
+      byPosition.acceptValues(reused);
+    }
+    assertThat(byPosition.rowCount()).isEqualTo(4);
+    assertThat(byPosition.build().toBytes()).isEqualTo(byName.build().toBytes());
+    assertThatThrownBy(() -> byPosition.acceptValues(new Object[] {1.0}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expected 2 values");
+  }
 }
