@@ -146,7 +146,7 @@ public final class ProfileWindows
       profiles.addInput(acc.profile, row.row());
       Prediction p = row.prediction();
       if (p != null && p.labelled()) {
-        acc.labelled.add(p.eventTimeMillis(), p.modelVersion(), p.score(), p.label());
+        acc.labelled.add(p);
       }
       return acc;
     }
