@@ -86,7 +86,7 @@ final class GateSection {
                 + " model has no "
                 + f.getKey()
                 + ")",
-            "floor accuracy (= top1), top5 or log_loss instead, e.g. floors: {accuracy: "
+            "fix: floor accuracy (= top1), top5 or log_loss instead, e.g. floors: {accuracy: "
                 + f.getValue()
                 + "}");
       }
