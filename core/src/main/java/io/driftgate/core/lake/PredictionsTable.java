@@ -34,14 +34,37 @@ public final class PredictionsTable {
               2, "event_time", Types.TimestampType.withZone(), "Event time of the record."),
           Types.NestedField.required(
               3, "model_version", Types.StringType.get(), "Registry version that scored it."),
-          Types.NestedField.required(4, "score", Types.DoubleType.get(), "P(class 1)."),
           Types.NestedField.required(
-              5, "predicted_class", Types.IntegerType.get(), "Class at the threshold."),
+              4,
+              "score",
+              Types.DoubleType.get(),
+              "P(class 1) of a binary model; a multiclass model's p of its predicted class."),
+          Types.NestedField.required(
+              5,
+              "predicted_class",
+              Types.IntegerType.get(),
+              "Binary: class at the threshold; multiclass: the most probable class."),
           Types.NestedField.optional(
               6, "label", Types.IntegerType.get(), "The record's label, if it carried one."),
           Types.NestedField.required(
               7, "source_partition", Types.IntegerType.get(), "Kafka partition."),
-          Types.NestedField.required(8, "source_offset", Types.LongType.get(), "Kafka offset."));
+          Types.NestedField.required(8, "source_offset", Types.LongType.get(), "Kafka offset."),
+          // added with multiclass scoring: optional, so a table written before gains them
+          Types.NestedField.optional(
+              9,
+              "predicted_probability",
+              Types.DoubleType.get(),
+              "The model's probability of the predicted class."),
+          Types.NestedField.optional(
+              10,
+              "label_probability",
+              Types.DoubleType.get(),
+              "The model's probability of the label's class, once the label is known."),
+          Types.NestedField.optional(
+              11,
+              "class_probabilities",
+              Types.ListType.ofRequired(12, Types.DoubleType.get()),
+              "A multiclass model's probability of each class 0..k-1 (null for binary)."));
 
   static final LakeTable TABLE = LakeTable.byDay(NAME, SCHEMA, "event_time");
 
@@ -66,7 +89,12 @@ public final class PredictionsTable {
     return TABLE.named(table).ensure(catalog, model);
   }
 
-  /** One prediction as a row of {@code table}. */
+  /**
+   * One prediction as a row of {@code table}.
+   *
+   * @param classProbabilities a multiclass model's probability of each class, or null (binary)
+   * @param labelProbability the probability of the label's class, or null without a label
+   */
   public static Record row(
       Table table,
       String eventId,
@@ -76,7 +104,10 @@ public final class PredictionsTable {
       int predictedClass,
       Integer label,
       int partition,
-      long offset) {
+      long offset,
+      double predictedProbability,
+      Double labelProbability,
+      List<Double> classProbabilities) {
     Record r = GenericRecord.create(table.schema());
     r.setField("event_id", eventId);
     r.setField("event_time", LakeRows.timestamp(eventTimeMillis));
@@ -86,6 +117,9 @@ public final class PredictionsTable {
     r.setField("label", label);
     r.setField("source_partition", partition);
     r.setField("source_offset", offset);
+    r.setField("predicted_probability", predictedProbability);
+    r.setField("label_probability", labelProbability);
+    r.setField("class_probabilities", classProbabilities);
     return r;
   }
 

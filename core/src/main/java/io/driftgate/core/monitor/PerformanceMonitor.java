@@ -30,10 +30,60 @@ public final class PerformanceMonitor {
   /** Smallest window that {@link WindowPerformance} judges. */
   static final int MIN_WINDOW_ROWS = 30;
 
-  /** One labelled prediction: the record's event time, the version that scored it, p, 0/1. */
-  public record Labelled(long eventTimeMillis, String version, double probability, int label) {
+  /**
+   * One labelled prediction: the record's event time, the version that scored it, its probability,
+   * the label, and for a multiclass model the class it predicted.
+   *
+   * @param probability a binary model's probability of class 1; a multiclass model's probability of
+   *     the label's class (0 for a class the model does not know)
+   * @param label 0/1 for a binary model, the class otherwise
+   * @param classes 2 for a binary model, else the model's number of classes
+   * @param predictedClass a multiclass model's most probable class (-1 for a binary model, whose
+   *     class depends on the threshold)
+   */
+  public record Labelled(
+      long eventTimeMillis,
+      String version,
+      double probability,
+      int label,
+      int classes,
+      int predictedClass) {
     public Labelled {
       Objects.requireNonNull(version, "version");
+      if (classes < 2) {
+        throw new IllegalArgumentException("classes must be >= 2, got " + classes);
+      }
+    }
+
+    /** A binary model's labelled prediction: p of class 1 and the 0/1 label. */
+    public Labelled(long eventTimeMillis, String version, double probability, int label) {
+      this(eventTimeMillis, version, probability, label, 2, -1);
+    }
+
+    /** A multiclass model's: the probability of the label's class and the predicted class. */
+    public static Labelled multiclass(
+        long eventTimeMillis,
+        String version,
+        int classes,
+        int predictedClass,
+        double labelProbability,
+        int label) {
+      return new Labelled(
+          eventTimeMillis, version, labelProbability, label, classes, predictedClass);
+    }
+
+    public boolean multiclass() {
+      return classes > 2;
+    }
+
+    /** The probability the model gave the true class. */
+    public double labelProbability() {
+      return multiclass() ? probability : label == 1 ? probability : 1 - probability;
+    }
+
+    /** Whether the predicted class is the label (a binary model's at {@code threshold}). */
+    public boolean correct(double threshold) {
+      return multiclass() ? predictedClass == label : (probability >= threshold ? 1 : 0) == label;
     }
   }
 
@@ -164,7 +214,11 @@ public final class PerformanceMonitor {
         }
         windowMarked = true;
       }
-      Optional<ChangeDetector.Change> change = detector.add(spec.loss(l.probability(), l.label()));
+      Optional<ChangeDetector.Change> change =
+          detector.add(
+              l.multiclass()
+                  ? spec.loss(l.labelProbability(), l.correct(spec.threshold()))
+                  : spec.loss(l.probability(), l.label()));
       if (change.isPresent() && change.get().increase() && evidence == null) {
         evidence =
             PerformanceEvidence.of(
@@ -173,15 +227,35 @@ public final class PerformanceMonitor {
     }
     Optional<WindowPerformance.Result> judged = Optional.empty();
     if (sorted.size() >= MIN_WINDOW_ROWS) {
-      double[] p = new double[sorted.size()];
-      int[] y = new int[sorted.size()];
-      for (int i = 0; i < p.length; i++) {
-        p[i] = sorted.get(i).probability();
-        y[i] = sorted.get(i).label();
-      }
-      judged = Optional.of(judge.evaluate(p, y, validation));
+      judged = Optional.of(judge(sorted, validation));
     }
     return new Outcome(Optional.ofNullable(evidence), judged, sorted.size());
+  }
+
+  /**
+   * A binary model's window on accuracy, AUC and log-loss; a window with a multiclass model's rows
+   * (or rows of both kinds, around a promotion) on accuracy and log-loss of the true class, the
+   * metrics every model has.
+   */
+  private WindowPerformance.Result judge(List<Labelled> rows, Map<String, Double> validation) {
+    int n = rows.size();
+    if (rows.stream().noneMatch(Labelled::multiclass)) {
+      double[] p = new double[n];
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        p[i] = rows.get(i).probability();
+        y[i] = rows.get(i).label();
+      }
+      return judge.evaluate(p, y, validation);
+    }
+    double[] pTrue = new double[n];
+    boolean[] correct = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      pTrue[i] = rows.get(i).labelProbability();
+      // the validation metrics' threshold, like a binary window's accuracy
+      correct[i] = rows.get(i).correct(io.driftgate.core.stats.Metrics.THRESHOLD);
+    }
+    return judge.evaluateClasses(pTrue, correct, validation);
   }
 
   /**

@@ -12,11 +12,16 @@ import java.util.SplittableRandom;
  * percentile bootstrap intervals (seeded), compared with the champion's validation metrics. A
  * metric has degraded when its whole interval lies on the worse side of the validation value (below
  * for accuracy and AUC, above for log-loss), so a small window's noise does not count as a change.
+ * A multiclass model ({@link #evaluateClasses}) is judged on accuracy (top-1) and log-loss of the
+ * true class only: AUC is a binary metric.
  */
 public final class WindowPerformance {
   /** Metrics judged per window; higher is better except for log-loss. */
   public static final List<String> METRICS =
       List.of(Metrics.ACCURACY, Metrics.AUC, Metrics.LOG_LOSS);
+
+  /** Metrics judged per window of a multiclass model (or of mixed binary and multiclass rows). */
+  public static final List<String> CLASS_METRICS = List.of(Metrics.ACCURACY, Metrics.LOG_LOSS);
 
   /** One metric on the window. */
   public record MetricInterval(
@@ -51,41 +56,99 @@ public final class WindowPerformance {
   }
 
   /**
+   * A binary model's window.
+   *
    * @param probs the champion's positive-class probabilities on the window's rows
    * @param labels the rows' 0/1 labels
    * @param validation the champion's validation metrics by name (missing ones are not judged)
    */
   public Result evaluate(double[] probs, int[] labels, Map<String, Double> validation) {
-    if (probs.length != labels.length || probs.length == 0) {
+    checkSizes(probs.length, labels.length);
+    double[] p = new double[probs.length];
+    int[] y = new int[probs.length];
+    return judge(
+        probs.length,
+        METRICS,
+        idx -> {
+          if (idx == null) {
+            return metrics(probs, labels);
+          }
+          for (int i = 0; i < idx.length; i++) {
+            p[i] = probs[idx[i]];
+            y[i] = labels[idx[i]];
+          }
+          return metrics(p, y);
+        },
+        validation);
+  }
+
+  /**
+   * A multiclass model's window (any number of classes; a binary row fits too, with p of its label
+   * and correctness at 0.5): accuracy and mean log-loss of the true class ({@link #CLASS_METRICS}).
+   *
+   * @param labelProbabilities the probability the champion gave each row's true class
+   * @param correct whether the champion's predicted class was the row's label
+   * @param validation the champion's validation metrics by name (missing ones are not judged)
+   */
+  public Result evaluateClasses(
+      double[] labelProbabilities, boolean[] correct, Map<String, Double> validation) {
+    checkSizes(labelProbabilities.length, correct.length);
+    return judge(
+        labelProbabilities.length,
+        CLASS_METRICS,
+        idx -> {
+          int n = idx == null ? labelProbabilities.length : idx.length;
+          long right = 0;
+          double loss = 0;
+          for (int i = 0; i < n; i++) {
+            int j = idx == null ? i : idx[i];
+            right += correct[j] ? 1 : 0;
+            loss -=
+                Math.log(Math.min(1 - Metrics.EPS, Math.max(Metrics.EPS, labelProbabilities[j])));
+          }
+          Map<String, Double> m = new LinkedHashMap<>();
+          m.put(Metrics.ACCURACY, (double) right / n);
+          m.put(Metrics.LOG_LOSS, loss / n);
+          return m;
+        },
+        validation);
+  }
+
+  private static void checkSizes(int predictions, int labels) {
+    if (predictions != labels || predictions == 0) {
       throw new IllegalArgumentException(
-          "need as many labels as predictions (> 0), got "
-              + probs.length
-              + " and "
-              + labels.length);
+          "need as many labels as predictions (> 0), got " + predictions + " and " + labels);
     }
-    int n = probs.length;
+  }
+
+  /**
+   * Bootstraps {@code metricsOf} (called with the resample's row indices, or null for the window
+   * itself) and compares each interval with its validation value.
+   */
+  private Result judge(
+      int n,
+      List<String> names,
+      java.util.function.Function<int[], Map<String, Double>> metricsOf,
+      Map<String, Double> validation) {
     Map<String, double[]> samples = new LinkedHashMap<>();
-    for (String m : METRICS) {
+    for (String m : names) {
       samples.put(m, new double[resamples]);
     }
     SplittableRandom rnd = new SplittableRandom(seed);
-    double[] p = new double[n];
-    int[] y = new int[n];
+    int[] idx = new int[n];
     for (int r = 0; r < resamples; r++) {
       for (int i = 0; i < n; i++) {
-        int j = rnd.nextInt(n);
-        p[i] = probs[j];
-        y[i] = labels[j];
+        idx[i] = rnd.nextInt(n);
       }
-      Map<String, Double> all = metrics(p, y);
-      for (String m : METRICS) {
+      Map<String, Double> all = metricsOf.apply(idx);
+      for (String m : names) {
         samples.get(m)[r] = all.get(m);
       }
     }
-    Map<String, Double> point = metrics(probs, labels);
+    Map<String, Double> point = metricsOf.apply(null);
     double tail = (1 - confidence) / 2;
     Map<String, MetricInterval> out = new LinkedHashMap<>();
-    for (String m : METRICS) {
+    for (String m : names) {
       // A resample with one class has no AUC: the interval is over the resamples that have one.
       double[] s = Arrays.stream(samples.get(m)).filter(Double::isFinite).sorted().toArray();
       double low = quantile(s, tail);

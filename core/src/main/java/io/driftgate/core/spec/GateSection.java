@@ -60,4 +60,36 @@ final class GateSection {
         .forbiddenFeatures(new LinkedHashSet<>(forbidden))
         .build();
   }
+
+  /** Floors that only a binary model's metrics have ({@code Metrics.all}'s binary views). */
+  static final List<String> BINARY_ONLY_FLOORS =
+      List.of("auc", "roc_auc", "precision", "recall", "f1");
+
+  /**
+   * A floor on a binary-only metric (AUC, precision, recall, F1) is an error for a multiclass label
+   * (a multiclass model has accuracy = top1, top5 and log_loss), unless its declared classes are
+   * only 0 and 1 (the trainer then makes a binary model).
+   */
+  static void checkFloors(SpecReader r, GateConfig gate, LabelSpec label) {
+    if (label == null || label.kind() != LabelKind.MULTICLASS) {
+      return;
+    }
+    if (!label.classes().isEmpty() && label.classes().stream().allMatch(c -> c <= 1)) {
+      return;
+    }
+    for (Map.Entry<String, Double> f : gate.floors().entrySet()) {
+      if (BINARY_ONLY_FLOORS.contains(f.getKey())) {
+        r.err(
+            "gate.floors." + f.getKey(),
+            f.getValue(),
+            "is a floor on a binary-only metric, and label.kind is multiclass (a multiclass"
+                + " model has no "
+                + f.getKey()
+                + ")",
+            "fix: floor accuracy (= top1), top5 or log_loss instead, e.g. floors: {accuracy: "
+                + f.getValue()
+                + "}");
+      }
+    }
+  }
 }

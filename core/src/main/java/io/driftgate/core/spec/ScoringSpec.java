@@ -16,8 +16,10 @@ import java.util.TreeMap;
  * @param enabled whether the stage runs (a present section defaults to true)
  * @param pollInterval how often the stage asks the registry where the champion alias points
  * @param batchSize rows scored per model call (a bundle is cut into batches of at most this)
- * @param threshold probability at or above which the predicted class is 1
- * @param metric per-example quantity the detector watches: {@code error} (0/1) or {@code logloss}
+ * @param threshold probability at or above which a binary model's predicted class is 1 (a
+ *     multiclass model predicts its most probable class)
+ * @param metric per-example quantity the detector watches: {@code error} (0/1; top-1 for a
+ *     multiclass model) or {@code logloss} (of the true class)
  * @param detector change detector name ({@code adwin} or {@code page-hinkley})
  * @param detectorSettings the detector's settings by key (e.g. {@code delta: 0.002}), as text
  * @param labelsTopic a topic of labels that arrive after their records (key: event id, value: the
@@ -114,6 +116,18 @@ public record ScoringSpec(
         detectorSettings,
         labelsTopic,
         labelsMaxDelay);
+  }
+
+  /**
+   * The per-example value the detector takes for a multiclass model's prediction: {@code error} is
+   * 0 when the most probable class was the label, else 1; {@code logloss} is {@code -log p} of the
+   * label's class (clipped like the binary one).
+   */
+  public double loss(double labelProbability, boolean correct) {
+    if (LOG_LOSS.equals(metric)) {
+      return -Math.log(Math.min(1 - 1e-7, Math.max(1e-7, labelProbability)));
+    }
+    return correct ? 0 : 1;
   }
 
   /** The per-example value the detector takes, for a probability of class 1 and a 0/1 label. */

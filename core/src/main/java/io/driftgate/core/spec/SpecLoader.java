@@ -131,6 +131,7 @@ public final class SpecLoader {
     VolumeSpec volume = VolumeSection.parse(r, root);
     TrainingSpec training = TrainingSection.parse(r, root);
     GateConfig gate = GateSection.parse(r, root);
+    GateSection.checkFloors(r, gate, label.spec());
     ScoringSpec scoring = ScoringSection.parse(r, root);
     LauncherConfig launcher = LauncherSection.parse(r, root.get("launcher"));
 

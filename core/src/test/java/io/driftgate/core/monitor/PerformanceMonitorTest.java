@@ -171,6 +171,56 @@ class PerformanceMonitorTest {
     }
   }
 
+  /** A window of a 10-class model: right with probability 1 - errorRate. */
+  static List<PerformanceMonitor.Labelled> classWindow(
+      long start, int n, double errorRate, String version, SplittableRandom rnd) {
+    List<PerformanceMonitor.Labelled> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int label = rnd.nextInt(10);
+      boolean wrong = rnd.nextDouble() < errorRate;
+      int predicted = wrong ? (label + 1 + rnd.nextInt(9)) % 10 : label;
+      double pTrue = wrong ? 0.1 : 0.7;
+      out.add(
+          PerformanceMonitor.Labelled.multiclass(
+              start + i * (WINDOW / n), version, 10, predicted, pTrue, label));
+    }
+    return out;
+  }
+
+  @Test
+  void aMulticlassChampionIsWatchedOnTop1ErrorAndJudgedOnAccuracyAndLogLoss() {
+    SplittableRandom rnd = new SplittableRandom(4);
+    PerformanceMonitor m = new PerformanceMonitor(ScoringSpec.defaults());
+    Map<String, Double> validation = Map.of("accuracy", 0.9, "logloss", 0.56);
+    List<Integer> fired = new ArrayList<>();
+    for (int w = 0; w < 20; w++) {
+      double rate = w < 10 ? 0.1 : 0.5;
+      PerformanceMonitor.Outcome o =
+          m.onWindow(
+              Instant.ofEpochMilli(w * WINDOW),
+              classWindow(w * WINDOW, 200, rate, "v1", rnd),
+              validation);
+      if (o.evidence().isPresent()) {
+        fired.add(w);
+        // ADWIN places the cut at a bucket boundary, up to a few windows before the flip
+        assertThat(o.evidence().get().changePoint().toEpochMilli())
+            .isBetween(5 * WINDOW, (w + 1) * WINDOW);
+        assertThat(o.evidence().get().metric()).isEqualTo("error");
+      }
+      var metrics = o.window().orElseThrow().metrics();
+      assertThat(metrics).containsOnlyKeys("accuracy", "logloss");
+      if (w < 10) {
+        assertThat(metrics.get("accuracy").value()).isBetween(0.82, 0.96);
+        assertThat(metrics.get("accuracy").degraded()).isFalse();
+      } else if (w >= 12) {
+        assertThat(metrics.get("accuracy").degraded()).isTrue();
+        assertThat(metrics.get("logloss").degraded()).isTrue();
+      }
+    }
+    assertThat(fired).isNotEmpty();
+    assertThat(fired.get(0)).isBetween(10, 11);
+  }
+
   @Test
   void stateOfAnotherDetectorIsNotRestored() {
     PerformanceMonitor adwin = new PerformanceMonitor(ScoringSpec.defaults());

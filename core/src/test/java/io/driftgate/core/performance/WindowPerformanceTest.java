@@ -71,6 +71,74 @@ class WindowPerformanceTest {
     assertThat(acc.degraded()).isFalse();
   }
 
+  /** A 10-class window: right with probability {@code accuracy}, p of the true class around it. */
+  static Object[] classWindow(long seed, int n, double accuracy) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double[] pTrue = new double[n];
+    boolean[] correct = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      correct[i] = rnd.nextDouble() < accuracy;
+      pTrue[i] = correct[i] ? 0.5 + 0.4 * rnd.nextDouble() : 0.02 + 0.2 * rnd.nextDouble();
+    }
+    return new Object[] {pTrue, correct};
+  }
+
+  @Test
+  void aMulticlassWindowIsJudgedOnAccuracyAndLogLossWithoutAuc() {
+    WindowPerformance wp = new WindowPerformance(400, 0.95, 7);
+    Object[] val = classWindow(1, 5_000, 0.8);
+    Map<String, Double> validation =
+        wp
+            .evaluateClasses((double[]) val[0], (boolean[]) val[1], Map.of())
+            .metrics()
+            .entrySet()
+            .stream()
+            .collect(
+                java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value()));
+    assertThat(validation.get(Metrics.ACCURACY))
+        .isCloseTo(0.8, org.assertj.core.data.Offset.offset(0.02));
+
+    Object[] same = classWindow(2, 1_000, 0.8);
+    WindowPerformance.Result ok =
+        wp.evaluateClasses((double[]) same[0], (boolean[]) same[1], validation);
+    assertThat(ok.metrics()).containsOnlyKeys(Metrics.ACCURACY, Metrics.LOG_LOSS);
+    assertThat(ok.degraded()).as(ok.toString()).isFalse();
+    WindowPerformance.MetricInterval acc = ok.metrics().get(Metrics.ACCURACY);
+    assertThat(acc.low()).isLessThan(acc.value()).isLessThan(acc.high());
+
+    Object[] worse = classWindow(3, 1_000, 0.6);
+    WindowPerformance.Result bad =
+        wp.evaluateClasses((double[]) worse[0], (boolean[]) worse[1], validation);
+    assertThat(bad.metrics().get(Metrics.ACCURACY).degraded()).isTrue();
+    assertThat(bad.metrics().get(Metrics.LOG_LOSS).degraded()).isTrue();
+    assertThat(bad.metrics().get(Metrics.ACCURACY).value())
+        .isCloseTo(0.6, org.assertj.core.data.Offset.offset(0.04));
+  }
+
+  @Test
+  void aBinaryWindowAsClassesGivesTheSameAccuracyAndLogLoss() {
+    double[][] w = window(4, 300, 1);
+    int[] y = labels(w[1]);
+    double[] pTrue = new double[y.length];
+    boolean[] correct = new boolean[y.length];
+    for (int i = 0; i < y.length; i++) {
+      pTrue[i] = y[i] == 1 ? w[0][i] : 1 - w[0][i];
+      correct[i] = (w[0][i] >= 0.5 ? 1 : 0) == y[i];
+    }
+    WindowPerformance wp = new WindowPerformance(200, 0.9, 11);
+    WindowPerformance.Result binary = wp.evaluate(w[0], y, Map.of());
+    WindowPerformance.Result classes = wp.evaluateClasses(pTrue, correct, Map.of());
+    for (String m : WindowPerformance.CLASS_METRICS) {
+      assertThat(classes.metrics().get(m).value())
+          .as(m)
+          .isCloseTo(binary.metrics().get(m).value(), org.assertj.core.data.Offset.offset(1e-12));
+      // the same resamples: the same intervals
+      assertThat(classes.metrics().get(m).low())
+          .as(m)
+          .isCloseTo(binary.metrics().get(m).low(), org.assertj.core.data.Offset.offset(1e-12));
+    }
+  }
+
   @Test
   void inputsAreChecked() {
     assertThatThrownBy(() -> new WindowPerformance(10, 0.95, 1)).hasMessageContaining("resamples");

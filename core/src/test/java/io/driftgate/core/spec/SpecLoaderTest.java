@@ -736,6 +736,28 @@ class SpecLoaderTest {
         .contains("gate.floors.auc: value \"high\" is not a number");
   }
 
+  @Test
+  void aFloorOnABinaryOnlyMetricIsAnErrorForAMulticlassLabel() throws IOException {
+    Path dir = Path.of("../examples/digits");
+    String digits = Files.readString(dir.resolve("driftgate.yaml"));
+    SpecException e =
+        specError(
+            () ->
+                SpecLoader.parse(
+                    digits + "\ngate:\n  floors: {auc: 0.7, accuracy: 0.5, top5: 0.8}\n", dir));
+    assertThat(e.errors()).extracting(SpecError::key).containsExactly("gate.floors.auc");
+    assertThat(e.getMessage())
+        .contains("gate.floors.auc: value 0.7 is a floor on a binary-only metric")
+        .contains("label.kind is multiclass")
+        .contains("fix: floor accuracy (= top1), top5 or log_loss instead");
+    // the multiclass metrics are fine
+    assertThat(
+            SpecLoader.parse(digits + "\ngate:\n  floors: {accuracy: 0.5, top5: 0.8}\n", dir)
+                .gate()
+                .floors())
+        .containsOnlyKeys("accuracy", "top5");
+  }
+
   // ------------------------------------------------------------------ durations
 
   @Test

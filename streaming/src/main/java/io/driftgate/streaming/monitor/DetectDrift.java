@@ -57,6 +57,15 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
   public static final TupleTag<KV<String, byte[]>> REPORTS = new TupleTag<>("drift-reports") {};
   public static final TupleTag<KV<String, byte[]>> REQUESTS = new TupleTag<>("retrain-requests") {};
 
+  /** Counter ({@code driftgate.monitor}): windows of labelled predictions judged. */
+  public static final String JUDGED_WINDOWS = "performance_judged_windows";
+
+  /** Gauge: the last judged window's accuracy (top-1 for a multiclass model), in thousandths. */
+  public static final String WINDOW_ACCURACY = "performance_window_accuracy_permille";
+
+  /** Gauge: the last judged window's mean log-loss of the true class, in thousandths. */
+  public static final String WINDOW_LOG_LOSS = "performance_window_logloss_milli";
+
   private final ModelSpec spec;
   private final io.driftgate.core.spec.StateSpec state;
   private final io.driftgate.core.lake.LakeCatalog catalog;
@@ -134,6 +143,11 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
     private final Counter alarms = Metrics.counter("driftgate.monitor", "performance_alarms");
     private final Counter degraded =
         Metrics.counter("driftgate.monitor", "performance_degraded_windows");
+    private final Counter judged = Metrics.counter("driftgate.monitor", JUDGED_WINDOWS);
+    private final org.apache.beam.sdk.metrics.Gauge windowAccuracy =
+        Metrics.gauge("driftgate.monitor", WINDOW_ACCURACY);
+    private final org.apache.beam.sdk.metrics.Gauge windowLogLoss =
+        Metrics.gauge("driftgate.monitor", WINDOW_LOG_LOSS);
     private transient MonitorStore store;
     private transient DriftMonitor monitor;
     private transient PerformanceMonitor performance;
@@ -421,6 +435,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
               watched);
         }
       }
+      o.window().ifPresent(this::report);
       if (o.window().map(WindowPerformance.Result::degraded).orElse(false)) {
         degraded.inc();
       }
@@ -438,6 +453,41 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
           e.after(),
           e.changePoint());
       return e;
+    }
+
+    /**
+     * A judged window's quality: gauges of the last window's accuracy and log-loss (in thousandths:
+     * Beam gauges hold whole numbers) and one log line with every metric's interval.
+     */
+    private void report(WindowPerformance.Result r) {
+      judged.inc();
+      StringBuilder line = new StringBuilder();
+      r.metrics()
+          .forEach(
+              (name, m) -> {
+                line.append(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "; %s %.3f [%.3f, %.3f]%s%s",
+                        name,
+                        m.value(),
+                        m.low(),
+                        m.high(),
+                        m.validation() == null
+                            ? ""
+                            : String.format(
+                                java.util.Locale.ROOT, " (validation %.3f)", m.validation()),
+                        m.degraded() ? " DEGRADED" : ""));
+              });
+      var accuracy = r.metrics().get(io.driftgate.core.stats.Metrics.ACCURACY);
+      if (accuracy != null && Double.isFinite(accuracy.value())) {
+        windowAccuracy.set(Math.round(accuracy.value() * 1000));
+      }
+      var logLoss = r.metrics().get(io.driftgate.core.stats.Metrics.LOG_LOSS);
+      if (logLoss != null && Double.isFinite(logLoss.value())) {
+        windowLogLoss.set(Math.round(logLoss.value() * 1000));
+      }
+      LOG.info("windowed performance of {} on {} labelled rows{}", spec.model(), r.rows(), line);
     }
 
     /** A version's validation metrics from the registry (empty when unavailable). */

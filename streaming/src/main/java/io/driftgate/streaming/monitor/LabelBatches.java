@@ -79,7 +79,7 @@ public final class LabelBatches
         return;
       }
       Batch b = batches.computeIfAbsent(window, w -> new Batch());
-      b.pairs.add(p.eventTimeMillis(), p.modelVersion(), p.score(), p.label());
+      b.pairs.add(p);
       b.first = b.first == null || at.isBefore(b.first) ? at : b.first;
       b.minEventTime = Math.min(b.minEventTime, p.eventTimeMillis());
       b.maxEventTime = Math.max(b.maxEventTime, p.eventTimeMillis());

@@ -226,11 +226,7 @@ public final class ProfileWindows
       }
       p.builder.acceptValues(values.of(row));
       if (prediction != null && prediction.labelled()) {
-        p.labelled.add(
-            prediction.eventTimeMillis(),
-            prediction.modelVersion(),
-            prediction.score(),
-            prediction.label());
+        p.labelled.add(prediction);
       }
     }
 

@@ -21,9 +21,17 @@ import org.slf4j.LoggerFactory;
 public final class ChampionScorer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChampionScorer.class);
 
-  /** A loaded model: probabilities of class 1 for rows of feature name to value. */
+  /**
+   * A loaded model: class probabilities for rows of feature name to value, one per row (of class 1)
+   * for a binary model, row-major {@code rows x classes()} for a multiclass one.
+   */
   public interface Model extends AutoCloseable {
     float[] predict(List<? extends Map<String, ?>> rows);
+
+    /** 2 for a binary model, else its number of classes. */
+    default int classes() {
+      return 2;
+    }
 
     /** The version's validation metrics by name (empty when unknown). */
     Map<String, Double> validation();
@@ -109,7 +117,18 @@ public final class ChampionScorer implements AutoCloseable {
     return model == null ? Map.of() : model.validation();
   }
 
-  /** Scores rows with the current model; call only when {@link #version()} is present. */
+  /** The current model's classes: 2 for a binary model (call only with a champion). */
+  public int classes() {
+    if (model == null) {
+      throw new IllegalStateException("no champion to score with");
+    }
+    return model.classes();
+  }
+
+  /**
+   * Scores rows with the current model ({@link Model#predict}: one probability per row for a binary
+   * model, {@link #classes()} per row otherwise); call only when {@link #version()} is present.
+   */
   public float[] score(List<? extends Map<String, ?>> rows) {
     if (model == null) {
       throw new IllegalStateException("no champion to score with");

@@ -221,15 +221,7 @@ public final class JoinLabels extends PTransform<PCollectionTuple, PCollectionTu
     }
 
     static Prediction withLabel(Prediction p, int label) {
-      return new Prediction(
-          p.eventId(),
-          p.eventTimeMillis(),
-          p.modelVersion(),
-          p.score(),
-          p.predictedClass(),
-          label,
-          p.partition(),
-          p.offset());
+      return p.withLabel(label);
     }
   }
 }

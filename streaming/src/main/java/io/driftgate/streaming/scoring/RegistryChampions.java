@@ -39,14 +39,22 @@ public final class RegistryChampions {
     };
   }
 
-  /** Loads a trainer model directory (parameters, preprocessing, validation metrics). */
+  /**
+   * Loads a trainer model directory (parameters, saved input: tabular preprocessing, image rule or
+   * tokenizer; validation metrics): any model the trainer saves, binary or multiclass.
+   */
   public static ChampionScorer.Model load(Path dir) {
     TrainedModel model = TrainedModel.load(dir);
     Map<String, Double> validation = validationMetrics(dir);
     return new ChampionScorer.Model() {
       @Override
       public float[] predict(List<? extends Map<String, ?>> rows) {
-        return model.predict(rows);
+        return model.probabilities(rows);
+      }
+
+      @Override
+      public int classes() {
+        return model.classes();
       }
 
       @Override

@@ -39,7 +39,9 @@ import org.joda.time.Instant;
  * the first bundle and replaced when the registry's champion alias moves (polled every {@code
  * scoring.pollInterval}), closed in {@code @Teardown}. A bundle is scored by one version, in model
  * calls of at most {@code scoring.batchSize} rows, and every prediction records that version. No
- * champion: rows pass unscored.
+ * champion: rows pass unscored. Any model the trainer saves scores: a binary model's prediction is
+ * p of class 1 and the class at {@code scoring.threshold}; a multiclass model's (images, text, or
+ * tabular) is its class probabilities, the most probable class and its probability.
  */
 public final class ScoreRecords extends PTransform<PCollection<LakeEntry>, PCollection<ScoredRow>> {
   public static final TupleTag<ScoredRow> SCORED = new TupleTag<>("scored") {};
@@ -190,12 +192,33 @@ public final class ScoreRecords extends PTransform<PCollection<LakeEntry>, PColl
           features.add(features(r));
         }
         long started = System.nanoTime();
+        int classes = scorer.classes();
         float[] probs = scorer.score(features);
         batchMillis.update((System.nanoTime() - started) / 1_000_000);
+        int width = classes == 2 ? 1 : classes;
+        if (probs.length != part.size() * width) {
+          throw new IllegalStateException(
+              "champion "
+                  + version
+                  + " returned "
+                  + probs.length
+                  + " probabilities for "
+                  + part.size()
+                  + " rows of "
+                  + classes
+                  + " classes");
+        }
         for (int i = 0; i < part.size(); i++) {
           Pending p = part.get(i);
           GenericRecord r = records.get(i);
-          Prediction prediction = prediction(p.entry(), r, version, probs[i]);
+          Prediction prediction =
+              classes == 2
+                  ? prediction(p.entry(), r, version, probs[i])
+                  : prediction(
+                      p.entry(),
+                      r,
+                      version,
+                      java.util.Arrays.copyOfRange(probs, i * classes, (i + 1) * classes));
           context.output(SCORED, new ScoredRow(p.entry(), prediction), p.timestamp(), p.window());
           context.output(PREDICTIONS, prediction, p.timestamp(), p.window());
         }
@@ -220,6 +243,20 @@ public final class ScoreRecords extends PTransform<PCollection<LakeEntry>, PColl
           version,
           p,
           p >= spec.scoring().threshold() ? 1 : 0,
+          label instanceof Number n ? n.intValue() : null,
+          e.partition(),
+          e.offset());
+    }
+
+    /** A multiclass model's prediction: its class probabilities. */
+    private Prediction prediction(LakeEntry e, GenericRecord r, String version, float[] classes) {
+      Object id = r.get(CleanSchema.ID);
+      Object label = r.get(spec.label().field());
+      return Prediction.multiclass(
+          id == null ? null : id.toString(),
+          e.timeMillis(),
+          version,
+          classes,
           label instanceof Number n ? n.intValue() : null,
           e.partition(),
           e.offset());

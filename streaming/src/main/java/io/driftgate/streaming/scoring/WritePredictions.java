@@ -141,7 +141,10 @@ public final class WritePredictions
               p.predictedClass(),
               p.label(),
               p.partition(),
-              p.offset()));
+              p.offset(),
+              p.predictedProbability(),
+              p.labelProbability(),
+              p.classProbabilityList()));
       written.inc();
       minTimestamp = Math.min(minTimestamp, timestamp.getMillis());
     }

@@ -74,21 +74,39 @@ public final class CorpusLakes {
 
   /** {@code count} WordNet glosses of {@link #TOPICS}, an even mix (seed {@code seed}). */
   public static Written glosses(Path root, long seed, int count) {
-    CorpusStream stream =
-        CorpusStream.glosses(
-            WordNetGlosses.read(WordNetGlosses.DEBIAN_DIR),
-            TOPICS,
-            schema("text/GlossRecord.avsc"),
-            "gloss",
-            new CorpusStream.Config(count, count, seed, START, 1_000),
-            new double[] {1, 1, 1, 1},
-            new double[] {1, 1, 1, 1});
-    return write(root, TEXT_SPEC, stream);
+    return glosses(EXAMPLES, root, seed, count);
+  }
+
+  /**
+   * As {@link #glosses(Path, long, int)}, for a module at another depth: {@code examples} is the
+   * repository's examples directory seen from the test's working directory.
+   */
+  public static Written glosses(Path examples, Path root, long seed, int count) {
+    return write(root, examples.resolve("text/driftgate.yaml"), glossStream(examples, seed, count));
+  }
+
+  /**
+   * The records {@link #glosses} writes: {@code count} glosses of {@link #TOPICS} (label = topic)
+   * as the text example's Avro records, one a second from {@link #START}.
+   */
+  public static CorpusStream glossStream(Path examples, long seed, int count) {
+    return CorpusStream.glosses(
+        WordNetGlosses.read(WordNetGlosses.DEBIAN_DIR),
+        TOPICS,
+        schema(examples, "text/GlossRecord.avsc"),
+        "gloss",
+        new CorpusStream.Config(count, count, seed, START, 1_000),
+        new double[] {1, 1, 1, 1},
+        new double[] {1, 1, 1, 1});
   }
 
   static Schema schema(String name) {
+    return schema(EXAMPLES, name);
+  }
+
+  static Schema schema(Path examples, String name) {
     try {
-      return new Schema.Parser().parse(EXAMPLES.resolve(name).toFile());
+      return new Schema.Parser().parse(examples.resolve(name).toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

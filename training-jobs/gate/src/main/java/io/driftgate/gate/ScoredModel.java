@@ -1,55 +1,40 @@
 package io.driftgate.gate;
 
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftgate.core.explain.BatchModel;
 import io.driftgate.core.registry.ModelDirectory;
-import io.driftgate.trainer.ModelFactory;
+import io.driftgate.trainer.Modality;
+import io.driftgate.trainer.ModelInput;
 import io.driftgate.trainer.Preprocessing;
-import io.driftgate.trainer.TrainParams;
+import io.driftgate.trainer.TrainedModel;
 import io.driftgate.trainer.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A trainer model directory loaded for the gate: its saved {@link Preprocessing}, its DJL block,
- * and its {@code training.json}. Scores raw rows (feature name → value) and, for SHAP, rows already
- * in its preprocessed column space ({@link #batchModel()}). If the directory has a {@code
- * manifest.json} it is verified first, so a tampered model is refused.
+ * A trainer model directory loaded for the gate, of any modality (tabular, image, text) and task
+ * (binary, multiclass): the trainer's {@link TrainedModel} (one loading path, shared with streaming
+ * scoring) behind the gate's views of it. Scores raw rows (feature name → value) or encoded samples
+ * into class probabilities, and, for SHAP, a tabular model's rows already in its preprocessed
+ * column space ({@link #batchModel()}) or an image/text model's encoded samples ({@link
+ * #classModel}). If the directory has a {@code manifest.json} it is verified first, so a tampered
+ * model is refused.
  */
 public final class ScoredModel implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final int BATCH = 4096;
 
   private final Path dir;
-  private final Model model;
-  private final Preprocessing preprocessing;
-  private final JsonNode training;
-  private final int width;
+  private final TrainedModel model;
 
-  private ScoredModel(Path dir, Model model, Preprocessing prep, JsonNode training) {
+  private ScoredModel(Path dir, TrainedModel model) {
     this.dir = dir;
     this.model = model;
-    this.preprocessing = prep;
-    this.training = training;
-    this.width = prep.dimension();
   }
 
   /**
@@ -66,24 +51,7 @@ public final class ScoredModel implements AutoCloseable {
       throw new IllegalArgumentException(
           "not a model directory (no " + Trainer.TRAINING_FILE + "): " + dir);
     }
-    JsonNode info = readJson(dir.resolve(Trainer.TRAINING_FILE));
-    Preprocessing prep = Preprocessing.load(dir);
-    Map<String, String> params = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = info.get("params").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      params.put(e.getKey(), e.getValue().asText());
-    }
-    TrainParams tp = TrainParams.resolve(null, params);
-    Model model = Model.newInstance(info.get("model").asText());
-    try {
-      model.setBlock(
-          ModelFactory.defaults().create(tp.model(), new Shape(prep.dimension()), 1, tp));
-      model.load(dir, Trainer.MODEL_NAME);
-    } catch (IOException | MalformedModelException | RuntimeException e) {
-      model.close();
-      throw new IllegalStateException("cannot load the model in " + dir + ": " + e.getMessage(), e);
-    }
-    return new ScoredModel(dir, model, prep, info);
+    return new ScoredModel(dir, TrainedModel.load(dir));
   }
 
   static JsonNode readJson(Path file) {
@@ -98,26 +66,42 @@ public final class ScoredModel implements AutoCloseable {
     return dir;
   }
 
-  public Preprocessing preprocessing() {
-    return preprocessing;
-  }
-
   /** The directory's {@code training.json}. */
   public JsonNode training() {
-    return training;
+    return model.training();
   }
 
-  /** The spec feature names the model uses, in preprocessing order. */
+  /** 2 for a binary model, else its number of classes. */
+  public int classes() {
+    return model.classes();
+  }
+
+  /** How rows become samples (tabular preprocessing, the image rule, the tokenizer). */
+  public ModelInput input() {
+    return model.input();
+  }
+
+  public Modality modality() {
+    return model.input().modality();
+  }
+
+  /** A tabular model's preprocessing (an image or text model has none). */
+  public Preprocessing preprocessing() {
+    return model.preprocessing();
+  }
+
+  /** The spec feature names the model uses, in preprocessing order (tabular). */
   public List<String> featureNames() {
-    return preprocessing.features().stream().map(Preprocessing.Feature::name).toList();
+    return preprocessing().features().stream().map(Preprocessing.Feature::name).toList();
   }
 
   /**
    * One group of preprocessed column indices per spec feature (a numeric value and its missing
    * indicator; all one-hot slots of a categorical), in {@link #featureNames()} order: the SHAP
-   * players.
+   * players (tabular).
    */
   public int[][] featureGroups() {
+    Preprocessing preprocessing = preprocessing();
     List<Preprocessing.Feature> fs = preprocessing.features();
     int[][] groups = new int[fs.size()][];
     int c = 0;
@@ -129,14 +113,16 @@ public final class ScoredModel implements AutoCloseable {
         groups[i][j] = c++;
       }
     }
-    if (c != width) {
-      throw new IllegalStateException("feature groups cover " + c + " of " + width + " columns");
+    if (c != preprocessing.dimension()) {
+      throw new IllegalStateException(
+          "feature groups cover " + c + " of " + preprocessing.dimension() + " columns");
     }
     return groups;
   }
 
-  /** Rows (feature name → value) in the preprocessed column space. */
+  /** Rows (feature name → value) in the preprocessed column space (tabular). */
   public double[][] transform(List<? extends Map<String, ?>> rows) {
+    Preprocessing preprocessing = preprocessing();
     double[][] out = new double[rows.size()][];
     for (int i = 0; i < out.length; i++) {
       float[] f = preprocessing.transform(rows.get(i));
@@ -149,42 +135,73 @@ public final class ScoredModel implements AutoCloseable {
     return out;
   }
 
-  /** Probability of class 1 for raw rows. */
-  public double[] predict(List<? extends Map<String, ?>> rows) {
-    return predictFlat(preprocessing.transformAll(rows), rows.size());
+  /** Rows as the model's samples, row-major ({@link ModelInput#encodeAll}). */
+  public float[] encode(List<? extends Map<String, ?>> rows) {
+    return model.input().encodeAll(rows);
   }
 
-  /** The model over its preprocessed columns, for the explainers. */
-  public BatchModel batchModel() {
-    return rows -> {
-      float[] x = new float[rows.length * width];
-      for (int i = 0; i < rows.length; i++) {
-        double[] r = rows[i];
-        for (int j = 0; j < width; j++) {
-          x[i * width + j] = (float) r[j];
+  /** A binary model's probability of class 1 for raw rows. */
+  public double[] predict(List<? extends Map<String, ?>> rows) {
+    return toDouble(model.predict(rows));
+  }
+
+  /** Probabilities per raw row and class (a binary model's p becomes {1 - p, p}). */
+  public double[][] classProbabilities(List<? extends Map<String, ?>> rows) {
+    return classProbabilities(encode(rows), rows.size());
+  }
+
+  /** Probabilities per encoded sample ({@code n x sampleShape} floats) and class, as above. */
+  public double[][] classProbabilities(float[] x, int n) {
+    float[] p = model.probabilities(x, n);
+    int k = model.classes();
+    double[][] out = new double[n][k];
+    for (int i = 0; i < n; i++) {
+      if (k == 2) {
+        out[i][1] = p[i];
+        out[i][0] = 1 - p[i];
+      } else {
+        for (int c = 0; c < k; c++) {
+          out[i][c] = p[i * k + c];
         }
       }
-      return predictFlat(x, rows.length);
+    }
+    return out;
+  }
+
+  /** A binary tabular model over its preprocessed columns, for the explainers. */
+  public BatchModel batchModel() {
+    int width = preprocessing().dimension();
+    return rows -> toDouble(model.probabilities(flatten(rows, width), rows.length));
+  }
+
+  /** The model's probability of class {@code cls} over encoded samples, for the explainers. */
+  public BatchModel classModel(int cls) {
+    int width = Math.toIntExact(model.input().sampleShape().size());
+    return rows -> {
+      double[][] p = classProbabilities(flatten(rows, width), rows.length);
+      double[] out = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        out[i] = p[i][cls];
+      }
+      return out;
     };
   }
 
-  private double[] predictFlat(float[] x, int n) {
-    double[] out = new double[n];
-    try (NDManager m = model.getNDManager().newSubManager(Engine.getInstance().defaultDevice())) {
-      ParameterStore ps = new ParameterStore(m, false);
-      for (int from = 0; from < n; from += BATCH) {
-        int k = Math.min(BATCH, n - from);
-        try (NDManager bm = m.newSubManager()) {
-          float[] part = new float[k * width];
-          System.arraycopy(x, from * width, part, 0, k * width);
-          NDArray xs = bm.create(part, new Shape(k, width));
-          NDArray logits = model.getBlock().forward(ps, new NDList(xs), false).singletonOrThrow();
-          float[] p = Activation.sigmoid(logits).toType(DataType.FLOAT32, false).toFloatArray();
-          for (int i = 0; i < k; i++) {
-            out[from + i] = p[i];
-          }
-        }
+  private static float[] flatten(double[][] rows, int width) {
+    float[] x = new float[rows.length * width];
+    for (int i = 0; i < rows.length; i++) {
+      double[] r = rows[i];
+      for (int j = 0; j < width; j++) {
+        x[i * width + j] = (float) r[j];
       }
+    }
+    return x;
+  }
+
+  private static double[] toDouble(float[] p) {
+    double[] out = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      out[i] = p[i];
     }
     return out;
   }

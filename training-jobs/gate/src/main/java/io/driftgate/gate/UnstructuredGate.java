@@ -7,15 +7,12 @@ import io.driftgate.core.gate.Gate;
 import io.driftgate.core.gate.GateConfig;
 import io.driftgate.core.gate.GateInputs;
 import io.driftgate.core.gate.GateReport;
-import io.driftgate.core.registry.ModelDirectory;
 import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.stats.Metrics;
 import io.driftgate.core.text.WordPieceVocabulary;
 import io.driftgate.trainer.LakeDataset;
 import io.driftgate.trainer.ModelInput;
-import io.driftgate.trainer.TrainedModel;
 import io.driftgate.trainer.Trainer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,10 +57,10 @@ final class UnstructuredGate {
 
   static GateOutcome run(
       GateRequest request, ModelSpec spec, Path lake, GateConfig config, long start) {
-    try (TrainedModel challenger = load(request.challengerDir());
-        TrainedModel champion =
-            request.championDir() == null ? null : load(request.championDir())) {
-      if (challenger.input().modality() == io.driftgate.trainer.Modality.TABULAR) {
+    try (ScoredModel challenger = ScoredModel.load(request.challengerDir());
+        ScoredModel champion =
+            request.championDir() == null ? null : ScoredModel.load(request.championDir())) {
+      if (challenger.modality() == io.driftgate.trainer.Modality.TABULAR) {
         throw new IllegalArgumentException(
             "the gate compares multiclass models of image or text features; "
                 + request.challengerDir()
@@ -81,8 +78,8 @@ final class UnstructuredGate {
       int[] labels = data.rows().stream().mapToInt(LakeDataset.Row::label).toArray();
       int n = rows.size();
 
-      float[] xChal = challenger.input().encodeAll(rows);
-      double[][] pChal = classProbabilities(challenger, xChal, n);
+      float[] xChal = challenger.encode(rows);
+      double[][] pChal = challenger.classProbabilities(xChal, n);
       double[] lossChal = perRowLogLoss(pChal, labels);
       boolean[] correctChal = correct(pChal, labels);
       Map<String, Double> chalMetrics = metrics(pChal, labels, challenger.classes());
@@ -91,7 +88,7 @@ final class UnstructuredGate {
       Map<String, Double> champMetrics = Map.of();
       double[][] pChamp = null;
       if (champion != null) {
-        pChamp = classProbabilities(champion, champion.input().encodeAll(rows), n);
+        pChamp = champion.classProbabilities(rows);
         lossChamp = perRowLogLoss(pChamp, labels);
         correctChamp = correct(pChamp, labels);
         champMetrics = metrics(pChamp, labels, champion.classes());
@@ -112,7 +109,7 @@ final class UnstructuredGate {
         for (int j = 0; j < w; j++) {
           x[j] = xChal[point * w + j];
         }
-        BatchModel f = classModel(challenger, predicted, w);
+        BatchModel f = challenger.classModel(predicted);
         String caption =
             data.rows().get(point).id() + ": label " + labels[point] + ", predicted " + predicted;
         Explanation e;
@@ -202,31 +199,6 @@ final class UnstructuredGate {
     }
   }
 
-  private static TrainedModel load(Path dir) {
-    if (Files.exists(dir.resolve(ModelDirectory.MANIFEST))) {
-      ModelDirectory.verify(dir);
-    }
-    return TrainedModel.load(dir);
-  }
-
-  /** Probabilities per row and class (a binary model's p becomes {1 - p, p}). */
-  static double[][] classProbabilities(TrainedModel model, float[] x, int n) {
-    float[] p = model.probabilities(x, n);
-    int k = model.classes();
-    double[][] out = new double[n][k];
-    for (int i = 0; i < n; i++) {
-      if (k == 2) {
-        out[i][1] = p[i];
-        out[i][0] = 1 - p[i];
-      } else {
-        for (int c = 0; c < k; c++) {
-          out[i][c] = p[i * k + c];
-        }
-      }
-    }
-    return out;
-  }
-
   /**
    * {@code -log p[true class]}, clipped at {@link Metrics#EPS}; a class the model does not know (a
    * champion trained before it appeared) has probability 0.
@@ -298,23 +270,5 @@ final class UnstructuredGate {
       m[j] /= n;
     }
     return m;
-  }
-
-  /** The model's probability of {@code cls} over encoded samples. */
-  private static BatchModel classModel(TrainedModel model, int cls, int w) {
-    return rows -> {
-      float[] x = new float[rows.length * w];
-      for (int i = 0; i < rows.length; i++) {
-        for (int j = 0; j < w; j++) {
-          x[i * w + j] = (float) rows[i][j];
-        }
-      }
-      double[][] p = classProbabilities(model, x, rows.length);
-      double[] out = new double[rows.length];
-      for (int i = 0; i < rows.length; i++) {
-        out[i] = p[i][cls];
-      }
-      return out;
-    };
   }
 }

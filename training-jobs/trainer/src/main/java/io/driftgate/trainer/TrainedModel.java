@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.driftgate.trainer.text.BertClassifier;
+import io.driftgate.trainer.text.TextTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,7 +19,9 @@ import java.util.Map;
 /**
  * A model directory loaded for scoring: the saved parameters with the saved {@link ModelInput}
  * (tabular {@link Preprocessing}, the image rule, the text tokenizer), so rows are encoded exactly
- * as in training; binary or multiclass ({@code training.json}'s {@code classes}).
+ * as in training; binary or multiclass ({@code training.json}'s {@code classes}). The one loading
+ * path of a trainer model: streaming scoring and the gate ({@code ScoredModel}) both use it. A
+ * {@code bert} model is rebuilt with the sizes saved beside it ({@link TextTraining#classifier}).
  */
 public final class TrainedModel implements AutoCloseable {
   private final Model model;
@@ -61,9 +63,8 @@ public final class TrainedModel implements AutoCloseable {
     try {
       Block block;
       if (input instanceof ModelInput.Text text && tp.model().equals("bert")) {
-        block =
-            BertClassifier.architecture(text.encoder().vocabulary().size())
-                .build(shape, outputs, tp);
+        // the sizes it was built with (a checkpoint's when fine-tuned), not the run's parameters
+        block = TextTraining.classifier(modelDir, text.encoder(), outputs, tp);
       } else {
         block = factory.create(tp.model(), shape, outputs, tp);
       }
@@ -124,7 +125,9 @@ public final class TrainedModel implements AutoCloseable {
   /** Class probabilities of encoded samples ({@code n x sampleShape} floats), as above. */
   public float[] probabilities(float[] x, int n) {
     Fitter.Data data = new Fitter.Data(x, input.sampleShape(), new int[n]);
-    return Fitter.predict(model, data, classes, 256, Engine.getInstance().defaultDevice());
+    // a tabular row is a few dozen floats: large batches (the gate's SHAP coalitions are many)
+    int batch = input.modality() == Modality.TABULAR ? 4096 : 256;
+    return Fitter.predict(model, data, classes, batch, Engine.getInstance().defaultDevice());
   }
 
   @Override

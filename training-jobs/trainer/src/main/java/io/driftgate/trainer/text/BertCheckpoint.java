@@ -35,19 +35,21 @@ public final class BertCheckpoint {
   public record Loaded(BertClassifier classifier, WordPieceVocabulary vocabulary) {}
 
   /** Writes {@code classifier}'s encoder (initialized) and {@code vocabulary} to {@code dir}. */
-  public static void save(
-      Path dir, BertClassifier classifier, WordPieceVocabulary vocabulary, int layers, int heads) {
+  public static void save(Path dir, BertClassifier classifier, WordPieceVocabulary vocabulary) {
+    BertClassifier.Sizes sizes = classifier.sizes();
+    if (sizes.vocabularySize() != vocabulary.size()) {
+      throw new IllegalArgumentException(
+          "the classifier has "
+              + sizes.vocabularySize()
+              + " token embeddings, the vocabulary "
+              + vocabulary.size()
+              + " tokens");
+    }
     try {
       Files.createDirectories(dir);
       vocabulary.save(dir.resolve(VOCABULARY));
-      Properties p = new Properties();
-      p.setProperty("vocabularySize", Integer.toString(vocabulary.size()));
-      p.setProperty("sequenceLength", Integer.toString(classifier.sequenceLength()));
-      p.setProperty("embedding", Integer.toString(classifier.encoder().getEmbeddingSize()));
-      p.setProperty("layers", Integer.toString(layers));
-      p.setProperty("heads", Integer.toString(heads));
       try (var out = Files.newBufferedWriter(dir.resolve(CONFIG), StandardCharsets.UTF_8)) {
-        p.store(out, "driftgate text encoder");
+        sizes.toProperties().store(out, "driftgate text encoder");
       }
       try (DataOutputStream out =
           new DataOutputStream(
@@ -57,6 +59,24 @@ public final class BertCheckpoint {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the checkpoint " + dir, e);
     }
+  }
+
+  /**
+   * As {@link #save(Path, BertClassifier, WordPieceVocabulary)}; {@code layers} and {@code heads}
+   * must be the classifier's.
+   */
+  public static void save(
+      Path dir, BertClassifier classifier, WordPieceVocabulary vocabulary, int layers, int heads) {
+    if (classifier.sizes().layers() != layers || classifier.sizes().heads() != heads) {
+      throw new IllegalArgumentException(
+          "layers="
+              + layers
+              + ", heads="
+              + heads
+              + " are not the classifier's "
+              + classifier.sizes());
+    }
+    save(dir, classifier, vocabulary);
   }
 
   /**
@@ -71,7 +91,9 @@ public final class BertCheckpoint {
       throw new UncheckedIOException("cannot read " + dir.resolve(CONFIG), e);
     }
     WordPieceVocabulary vocabulary = WordPieceVocabulary.load(dir.resolve(VOCABULARY));
-    int vocabularySize = intOf(p, "vocabularySize", dir);
+    BertClassifier.Sizes sizes =
+        BertClassifier.Sizes.fromProperties(p, "checkpoint " + dir + ": " + CONFIG);
+    int vocabularySize = sizes.vocabularySize();
     if (vocabularySize != vocabulary.size()) {
       throw new IllegalArgumentException(
           "checkpoint "
@@ -81,15 +103,8 @@ public final class BertCheckpoint {
               + " tokens, vocab.txt has "
               + vocabulary.size());
     }
-    int length = intOf(p, "sequenceLength", dir);
-    BertClassifier classifier =
-        new BertClassifier(
-            vocabularySize,
-            length,
-            intOf(p, "embedding", dir),
-            intOf(p, "layers", dir),
-            intOf(p, "heads", dir),
-            outputs);
+    int length = sizes.sequenceLength();
+    BertClassifier classifier = new BertClassifier(sizes, outputs);
     classifier.initialize(manager, DataType.FLOAT32, new Shape(batchSize, length));
     try (DataInputStream in =
         new DataInputStream(
@@ -102,13 +117,5 @@ public final class BertCheckpoint {
           "checkpoint " + dir + " does not match its encoder.properties: " + e.getMessage(), e);
     }
     return new Loaded(classifier, vocabulary);
-  }
-
-  private static int intOf(Properties p, String key, Path dir) {
-    String v = p.getProperty(key);
-    if (v == null) {
-      throw new IllegalArgumentException("checkpoint " + dir + ": " + CONFIG + " lacks " + key);
-    }
-    return Integer.parseInt(v.trim());
   }
 }

@@ -25,10 +25,84 @@ import ai.djl.util.PairList;
 public final class BertClassifier extends AbstractBlock {
   private static final byte VERSION = 1;
 
+  private final Sizes sizes;
   private final int sequenceLength;
   private final int embedding;
   private final BertBlock encoder;
   private final Linear head;
+
+  /**
+   * What fixes the encoder's parameter shapes: saved beside a model ({@link TextTraining}) and in a
+   * checkpoint ({@link BertCheckpoint}) as properties, so a model loads back with the sizes it was
+   * built with (a fine-tuned checkpoint's, not the run's parameters).
+   */
+  public record Sizes(
+      int vocabularySize, int sequenceLength, int embedding, int layers, int heads) {
+    public Sizes {
+      if (vocabularySize < 1 || sequenceLength < 1 || embedding < 1 || layers < 1 || heads < 1) {
+        throw new IllegalArgumentException(
+            "BERT sizes must be positive: vocabularySize="
+                + vocabularySize
+                + ", sequenceLength="
+                + sequenceLength
+                + ", embedding="
+                + embedding
+                + ", layers="
+                + layers
+                + ", heads="
+                + heads);
+      }
+    }
+
+    /** The sizes as properties ({@code vocabularySize}, {@code sequenceLength}, ...). */
+    public java.util.Properties toProperties() {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("vocabularySize", Integer.toString(vocabularySize));
+      p.setProperty("sequenceLength", Integer.toString(sequenceLength));
+      p.setProperty("embedding", Integer.toString(embedding));
+      p.setProperty("layers", Integer.toString(layers));
+      p.setProperty("heads", Integer.toString(heads));
+      return p;
+    }
+
+    /**
+     * Reads {@link #toProperties}' keys.
+     *
+     * @param where the file, for the message when a key is missing or not a whole number
+     */
+    public static Sizes fromProperties(java.util.Properties p, Object where) {
+      return new Sizes(
+          intOf(p, "vocabularySize", where),
+          intOf(p, "sequenceLength", where),
+          intOf(p, "embedding", where),
+          intOf(p, "layers", where),
+          intOf(p, "heads", where));
+    }
+
+    private static int intOf(java.util.Properties p, String key, Object where) {
+      String v = p.getProperty(key);
+      if (v == null) {
+        throw new IllegalArgumentException(where + " lacks " + key);
+      }
+      try {
+        return Integer.parseInt(v.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            where + ": " + key + "=" + v + " is not a whole number", e);
+      }
+    }
+  }
+
+  /** A classifier of the given sizes with {@code outputs} logits (1 for a binary task). */
+  public BertClassifier(Sizes sizes, int outputs) {
+    this(
+        sizes.vocabularySize(),
+        sizes.sequenceLength(),
+        sizes.embedding(),
+        sizes.layers(),
+        sizes.heads(),
+        outputs);
+  }
 
   /**
    * @param vocabularySize tokens in the vocabulary (the embedding table's rows)
@@ -41,6 +115,7 @@ public final class BertClassifier extends AbstractBlock {
   public BertClassifier(
       int vocabularySize, int sequenceLength, int embedding, int layers, int heads, int outputs) {
     super(VERSION);
+    this.sizes = new Sizes(vocabularySize, sequenceLength, embedding, layers, heads);
     if (embedding % heads != 0) {
       throw new IllegalArgumentException(
           "embedding " + embedding + " is not a multiple of heads " + heads);
@@ -87,6 +162,11 @@ public final class BertClassifier extends AbstractBlock {
 
   public int sequenceLength() {
     return sequenceLength;
+  }
+
+  /** The sizes this classifier was built with. */
+  public Sizes sizes() {
+    return sizes;
   }
 
   /** The encoder (its token embedding is what a pretrained checkpoint fills). */

@@ -22,11 +22,20 @@ import java.util.Properties;
  * twice), a {@link BertClassifier} trained from scratch on them (or fine-tuned from a pretrained
  * {@link BertCheckpoint} when parameter {@code checkpoint} names one, whose vocabulary and sequence
  * length then apply), and the tokenizer saved next to the model ({@value #VOCABULARY}, {@value
- * #CONFIG}) so that scoring and the gate encode text exactly as training did ({@link #load}).
+ * #CONFIG}) so that scoring and the gate encode text exactly as training did ({@link #load}), with
+ * the model's sizes ({@value #MODEL_CONFIG}) so that it loads back as built ({@link #classifier}).
  */
 public final class TextTraining {
   public static final String VOCABULARY = BertCheckpoint.VOCABULARY;
   public static final String CONFIG = "text.properties";
+
+  /**
+   * The {@code bert} model's sizes ({@link BertClassifier.Sizes}), written beside the model so that
+   * it loads back as it was built: a model fine-tuned from a checkpoint has the checkpoint's sizes,
+   * not the run's {@code embedding}/{@code layers}/{@code heads} parameters.
+   */
+  public static final String MODEL_CONFIG = "bert.properties";
+
   static final int MIN_FREQUENCY = 2;
 
   private TextTraining() {}
@@ -111,6 +120,59 @@ public final class TextTraining {
         new WordPieceTokenizer(vocabulary), Integer.parseInt(p.getProperty("sequenceLength")));
   }
 
+  /** Writes {@value #MODEL_CONFIG} into {@code modelDir}. */
+  static void saveSizes(Path modelDir, BertClassifier.Sizes sizes) {
+    try {
+      Files.createDirectories(modelDir);
+      try (var out =
+          Files.newBufferedWriter(modelDir.resolve(MODEL_CONFIG), StandardCharsets.UTF_8)) {
+        sizes.toProperties().store(out, "driftgate bert model sizes");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + MODEL_CONFIG + " into " + modelDir, e);
+    }
+  }
+
+  /**
+   * The {@code bert} classifier of a model directory, not yet initialized, to load its saved
+   * parameters into: of the sizes in {@value #MODEL_CONFIG} (checked against the directory's
+   * tokenizer), or, for a directory written before that file existed, of the run's parameters.
+   *
+   * @param outputs logits (1 for a binary task)
+   * @param params the run's parameters (training.json), for a directory without the file
+   */
+  public static BertClassifier classifier(
+      Path modelDir, Encoder encoder, int outputs, TrainParams params) {
+    Path file = modelDir.resolve(MODEL_CONFIG);
+    if (!Files.isRegularFile(file)) {
+      return (BertClassifier)
+          BertClassifier.architecture(encoder.vocabulary().size())
+              .build(encoder.sampleShape(), outputs, params);
+    }
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    BertClassifier.Sizes sizes = BertClassifier.Sizes.fromProperties(p, file);
+    if (sizes.vocabularySize() != encoder.vocabulary().size()
+        || sizes.sequenceLength() != encoder.length()) {
+      throw new IllegalArgumentException(
+          file
+              + " says vocabularySize="
+              + sizes.vocabularySize()
+              + ", sequenceLength="
+              + sizes.sequenceLength()
+              + "; the directory's tokenizer has "
+              + encoder.vocabulary().size()
+              + " tokens and "
+              + encoder.length()
+              + " ids per text");
+    }
+    return new BertClassifier(sizes, outputs);
+  }
+
   /** What {@link #train} did: the fit and the encoder the model directory now holds. */
   public record Trained(Fitter.Outcome outcome, Encoder encoder) {}
 
@@ -150,6 +212,7 @@ public final class TextTraining {
       block = loaded.classifier();
     }
     model.setBlock(block);
+    saveSizes(modelDir, ((BertClassifier) block).sizes());
     Fitter.Outcome outcome =
         Fitter.fit(
             model,
