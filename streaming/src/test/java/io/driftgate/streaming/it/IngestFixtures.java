@@ -41,8 +41,58 @@ final class IngestFixtures {
 
   private IngestFixtures() {}
 
+  /**
+   * Lake commit interval of the tests' specs (the example's is 5s); {@code
+   * -Ddriftgate.it.commitInterval=5s} runs them on the example's.
+   */
+  static final String TEST_COMMIT_INTERVAL =
+      System.getProperty("driftgate.it.commitInterval", "2s");
+
   static ModelSpec spec(String bootstrapServers, Path lake) {
-    return SpecLoader.load(EXAMPLE_SPEC).withBootstrapServers(bootstrapServers).withLakePath(lake);
+    return SpecLoader.parse(exampleYaml(), EXAMPLE_SPEC.getParent())
+        .withBootstrapServers(bootstrapServers)
+        .withLakePath(lake);
+  }
+
+  /**
+   * The example spec's text with a {@link #TEST_COMMIT_INTERVAL} lake commit interval (checkpoint
+   * interval and bundle time follow it, see RunnerDefaults): a caught-up run ends at the first
+   * checkpoint after the last record, so the example's 5 s cost every ingestion in these tests up
+   * to twice that in waiting. No assertion depends on how often the lake commits; the crash and
+   * restart tests count commits, not seconds.
+   */
+  static String exampleYaml() {
+    try {
+      String yaml = Files.readString(EXAMPLE_SPEC);
+      String example = "commitInterval: 5s";
+      if (!yaml.contains(example)) {
+        throw new IllegalStateException(
+            EXAMPLE_SPEC
+                + " no longer has lake."
+                + example
+                + "; update IngestFixtures.exampleYaml");
+      }
+      return yaml.replace(example, "commitInterval: " + TEST_COMMIT_INTERVAL);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@link #exampleYaml()} written to {@code dir}/driftgate.yaml with the example's relative paths
+   * (schemas, schema registry folder) made absolute, for tests that pass a spec file to a child
+   * process or to {@code --spec}.
+   */
+  static Path exampleSpecFile(Path dir) throws IOException {
+    Path example = EXAMPLE_SPEC.toAbsolutePath().getParent().normalize();
+    Path root = example.resolve("../..").normalize();
+    String yaml =
+        exampleYaml()
+            .replace("../../", root + "/")
+            .replace(
+                "schemaRegistryDir: registry", "schemaRegistryDir: " + example.resolve("registry"));
+    Files.createDirectories(dir);
+    return Files.writeString(dir.resolve("driftgate.yaml"), yaml);
   }
 
   static GeneratorConfig generator(long seed, long count, double malformed) {
@@ -64,7 +114,7 @@ final class IngestFixtures {
   static ModelSpec shortWindowSpec(String extraYaml, String bootstrapServers, Path lake)
       throws IOException {
     String yaml =
-        Files.readString(EXAMPLE_SPEC)
+        exampleYaml()
                 .replace("window: 30m", "window: 15m")
                 .replace("referenceRecords: 20000", "referenceRecords: 4500")
                 .replace("criticalFeatures: [dep_delay_min]", "criticalFeatures: []")

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.driftgate.core.lake.Lake;
 import io.driftgate.core.lake.LakeAudit;
 import io.driftgate.core.spec.ModelSpec;
@@ -19,6 +21,7 @@ import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
 import io.driftgate.testkit.kafka.StreamProducer;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -29,10 +32,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.producer.internals.Sender;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 13 item 5, on a real broker and Beam on local Flink: a missing dead-letter topic stops the
@@ -46,11 +51,33 @@ class KafkaTopicsIT {
 
   @TempDir Path work;
 
-  IngestOptions options() {
+  IngestOptions options(String... extra) {
+    String[] args = new String[extra.length + 1];
+    args[0] = "--parallelism=2";
+    System.arraycopy(extra, 0, args, 1, extra.length);
     return PipelineOptionsFactory.fromArgs(
-            RunnerDefaults.withDefaults(
-                IngestFixtures.spec("unused:0", work).lake(), "--parallelism=2"))
+            RunnerDefaults.withDefaults(IngestFixtures.spec("unused:0", work).lake(), args))
         .as(IngestOptions.class);
+  }
+
+  /**
+   * The embedded cluster's restart strategy with the production kind (failure rate) but giving up
+   * after one restart instead of three, 1 s apart: the test asserts that a fault that cannot heal
+   * ends the job with its reason, not how many restarts the default allows (each restart here is a
+   * task that waits up to the producer's delivery timeout, 30 s, for a batch the topic refuses).
+   */
+  Path failFastFlinkConf() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("flink-conf-fail-fast"));
+    Files.writeString(
+        dir.resolve("flink-conf.yaml"),
+        String.join(
+            "\n",
+            "restart-strategy: failure-rate",
+            "restart-strategy.failure-rate.max-failures-per-interval: 1",
+            "restart-strategy.failure-rate.failure-rate-interval: 5 min",
+            "restart-strategy.failure-rate.delay: 1 s",
+            ""));
+    return dir;
   }
 
   ProduceResult produce(EmbeddedKafka kafka, ModelSpec spec) {
@@ -178,11 +205,22 @@ class KafkaTopicsIT {
       setMaxMessageBytes(kafka, "flights.deadletters", "64");
       ProduceResult produced = produce(kafka, spec);
 
-      Throwable failure =
-          catchThrowable(
-              () ->
-                  IngestPipeline.run(
-                      options(), IngestConfig.of(spec), caughtUp(kafka, spec, produced)));
+      IngestOptions failFast = options("--flinkConfDir=" + failFastFlinkConf());
+      // The producer logs a WARN per refused batch, tens of thousands while a task waits for its
+      // delivery timeout (a 13 MB test report); PublishToKafka's ERROR still names the cause.
+      Logger sender = (Logger) LoggerFactory.getLogger(Sender.class);
+      Level senderLevel = sender.getLevel();
+      sender.setLevel(Level.ERROR);
+      Throwable failure;
+      try {
+        failure =
+            catchThrowable(
+                () ->
+                    IngestPipeline.run(
+                        failFast, IngestConfig.of(spec), caughtUp(kafka, spec, produced)));
+      } finally {
+        sender.setLevel(senderLevel);
+      }
       assertThat(failure)
           .as("the job fails instead of throttling")
           .isInstanceOf(IllegalStateException.class)

@@ -12,7 +12,6 @@ import io.driftgate.testkit.generate.FlightSchemas;
 import io.driftgate.testkit.kafka.EmbeddedKafka;
 import io.driftgate.testkit.kafka.ProduceResult;
 import io.driftgate.testkit.kafka.StreamProducer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ class PoisonRecordsIT {
   void everyPoisonKindIsADeadLetterInARunningStream() throws Exception {
     Path example = IngestFixtures.EXAMPLE_SPEC.toAbsolutePath().normalize();
     String yaml =
-        Files.readString(example)
+        IngestFixtures.exampleYaml()
             .replace("onNull: keep", "onNull: reject")
             .replace("# maxAge: 30d", "maxAge: 3650d")
             .replaceFirst("maxRecordBytes: \\d+", "maxRecordBytes: 4096");

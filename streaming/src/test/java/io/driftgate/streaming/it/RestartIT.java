@@ -43,6 +43,9 @@ class RestartIT {
       String topic = spec.source().kafka().topic();
       String group = spec.source().kafka().consumerGroup();
       kafka.createTopicsFor(spec, 4);
+      // The children and the last run read the tests' spec (1 s commits, IngestFixtures): each
+      // crash is placed by commit count, not by time, so shorter commits only shorten the waits.
+      Path specFile = IngestFixtures.exampleSpecFile(work.resolve("spec"));
 
       // A steady stream, so the kill lands while data is still arriving.
       long total = 60_000;
@@ -57,7 +60,8 @@ class RestartIT {
                       null));
 
       // 1. kill -9 from outside while data is arriving.
-      Process first = startChild(kafka.bootstrapServers(), lake, work.resolve("first.log"), null);
+      Process first =
+          startChild(specFile, kafka.bootstrapServers(), lake, work.resolve("first.log"), null);
       long committedAtKill = waitForCommits(spec, 5_000, first, work.resolve("first.log"));
       first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       assertThat(committedAtKill).as("killed mid-stream").isLessThan(total);
@@ -66,6 +70,7 @@ class RestartIT {
       long before2 = accounted(spec);
       Process second =
           startChild(
+              specFile,
               kafka.bootstrapServers(),
               lake,
               work.resolve("second.log"),
@@ -80,6 +85,7 @@ class RestartIT {
       // 3. Halts between the two tables' commits of its first batch with dead letters.
       Process third =
           startChild(
+              specFile,
               kafka.bootstrapServers(),
               lake,
               work.resolve("third.log"),
@@ -95,7 +101,7 @@ class RestartIT {
       // Last run: reads what the group has not durably committed, and finishes.
       IngestResult last =
           IngestPipeline.run(
-              "--spec=" + IngestFixtures.EXAMPLE_SPEC,
+              "--spec=" + specFile,
               "--bootstrapServers=" + kafka.bootstrapServers(),
               "--lakePath=" + lake,
               "--untilCaughtUp=true",
@@ -227,8 +233,8 @@ class RestartIT {
   }
 
   /** Runs the ingestion main in its own JVM, as `driftgate ingest` would. */
-  private static Process startChild(String bootstrap, Path lake, Path log, String fault)
-      throws Exception {
+  private static Process startChild(
+      Path specFile, String bootstrap, Path lake, Path log, String fault) throws Exception {
     Path argFile = Files.createTempFile("driftgate-cp", ".args");
     Files.writeString(
         argFile, "-cp\n\"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
@@ -245,7 +251,7 @@ class RestartIT {
     }
     cmd.add("@" + argFile);
     cmd.add(IngestPipeline.class.getName());
-    cmd.add("--spec=" + IngestFixtures.EXAMPLE_SPEC);
+    cmd.add("--spec=" + specFile);
     cmd.add("--bootstrapServers=" + bootstrap);
     cmd.add("--lakePath=" + lake);
     cmd.add("--parallelism=2");
