@@ -23,8 +23,10 @@ import java.util.Map;
  * both models score the same newest validation rows; the champion/challenger test compares per-row
  * log-loss {@code -log p[true class]} and McNemar compares top-1 correctness, as for tabular
  * models. Floors read the challenger's metrics: {@code accuracy}, {@code top1}, {@code top5} and
- * {@code log_loss} for a multiclass model (AUC and the other binary metrics do not exist there, so
- * a floor on them fails as missing); {@link Metrics#all} for a binary one.
+ * {@code log_loss} for a multiclass model (AUC and the other binary metrics do not exist there: a
+ * spec with {@code label.kind: multiclass} and such a floor does not load, and a floor set
+ * otherwise fails as missing); {@link Metrics#all} for a binary one. Both models load through
+ * {@link ScoredModel}, as the tabular gate's do.
  *
  * <p>Attributions: for a few seeded validation points, Shapley values of image patches (against the
  * mean validation image) or of tokens (against {@code [MASK]}) for the challenger's probability of
