@@ -500,9 +500,9 @@ public final class IngestBench {
 
     void write(GenericRecord row) {
       if (writer == null) {
-        writer = new LakeFileWriter(records, 1);
+        writer = LakeFileWriter.forAvro(records, 1, rows);
       }
-      writer.write(rows.convert(row));
+      writer.write(row);
       pending++;
     }
 

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -56,6 +57,61 @@ public final class LakeRows {
           });
     }
     return out;
+  }
+
+  /**
+   * A view of Avro rows as Iceberg's internal representation (timestamps as micros, strings as
+   * {@link CharSequence}, binary as {@link ByteBuffer}), what {@link LakeFileWriter#forAvro}
+   * writes: no Iceberg record and no {@code OffsetDateTime} is made per row. The view is reused:
+   * {@link AvroView#wrap} points it at the next row; not for use by several threads.
+   */
+  public AvroView view() {
+    return new AvroView();
+  }
+
+  /** Column {@code i} of {@code in} in Iceberg's internal representation, or null. */
+  private Object internal(GenericRecord in, int i) {
+    int pos = avroPos[i];
+    if (pos < 0) {
+      return null;
+    }
+    Object v = in.get(pos);
+    if (v == null) {
+      return null;
+    }
+    return switch (types[i]) {
+      case TIMESTAMP -> micros(((Number) v).longValue());
+      case STRING -> v instanceof CharSequence cs ? cs : v.toString();
+      case BINARY -> v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
+      default -> v;
+    };
+  }
+
+  /** One Avro row at a time, seen as an Iceberg {@link StructLike} of the table's columns. */
+  public final class AvroView implements StructLike {
+    private GenericRecord row;
+
+    private AvroView() {}
+
+    public AvroView wrap(GenericRecord in) {
+      this.row = in;
+      return this;
+    }
+
+    @Override
+    public int size() {
+      return avroPos.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(internal(row, pos));
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("a read-only view of an Avro row");
+    }
   }
 
   /** Epoch millis as the value Iceberg generics use for {@code timestamptz}. */

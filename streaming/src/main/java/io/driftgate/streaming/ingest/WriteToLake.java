@@ -303,9 +303,9 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
         decoder = DecoderFactory.get().binaryDecoder(e.payload(), decoder);
         GenericRecord dl = deadReader.read(null, decoder);
         if (deadWriter == null) {
-          deadWriter = new LakeFileWriter(tables.deadLetters, taskId);
+          deadWriter = LakeFileWriter.forAvro(tables.deadLetters, taskId, deadConverter);
         }
-        deadWriter.write(deadConverter.convert(dl));
+        deadWriter.write(dl);
         deadByKind.merge(e.errorKind(), 1L, Long::sum);
       } else {
         GenericRecord row = rowOf(e);
@@ -313,9 +313,10 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
           nulls.observe(row);
         }
         if (rowWriter == null) {
-          rowWriter = new LakeFileWriter(tables.records, taskId);
+          rowWriter = LakeFileWriter.forAvro(tables.records, taskId, rowConverter);
         }
-        rowWriter.write(rowConverter.convert(row));
+        // Straight from the Avro row into Parquet (no Iceberg record made per row).
+        rowWriter.write(row);
         rows++;
       }
     }
