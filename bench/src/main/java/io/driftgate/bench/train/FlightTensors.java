@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +115,10 @@ final class FlightTensors {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+    // Written next to the file, then moved into place: a reader that waits for the file (the
+    // concurrent pairs of train-bench.sh) never sees it half written.
+    Path tmp = file.resolveSibling(file.getFileName() + ".part");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
       ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
       head.putInt(MAGIC).putInt(rows).putInt(cols);
       out.write(head.array());
@@ -127,5 +131,6 @@ final class FlightTensors {
       }
       out.write(buf.array());
     }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

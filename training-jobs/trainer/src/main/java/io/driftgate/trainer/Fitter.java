@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -136,7 +138,16 @@ public final class Fitter {
               ? Resident.of(trainer.getManager(), train, binary, devices[0])
               : null;
       Augmenter augmenter = Augmenter.of(params, train.sampleShape());
-      Updater updater = resident == null ? null : Updater.of(model, optimizer, devices[0]);
+      Updater updater =
+          resident == null
+              ? null
+              : Updater.of(
+                  model,
+                  trainer.getManager(),
+                  optimizer,
+                  devices[0],
+                  "adam".equals(params.optimizer()) ? null : lr,
+                  (float) params.momentum());
       Random shuffle = new Random(params.seed());
       int[] order = new int[train.size()];
       Arrays.setAll(order, i -> i);
@@ -274,7 +285,7 @@ public final class Fitter {
         NDList pred = trainer.forward(new NDList(xs));
         NDArray l = loss.evaluate(new NDList(ys), pred);
         collector.backward(l);
-        sum += l.getFloat() * m;
+        sum += lossValue(l) * m;
       }
     }
     trainer.step();
@@ -303,11 +314,8 @@ public final class Fitter {
     try (NDManager bm = trainer.getManager().newSubManager(data.device());
         GradientCollector collector = trainer.newGradientCollector()) {
       NDArray index = bm.create(rows);
-      NDArray xs = data.x().get(index);
-      NDArray ys = data.y().get(index);
-      // The gathered arrays belong to the resident arrays' manager until attached here.
-      xs.attach(bm);
-      ys.attach(bm);
+      NDArray xs = data.rows(data.x(), index, data.batchX(m));
+      NDArray ys = data.rows(data.y(), index, data.batchY(m));
       if (augmenter != null) {
         float[] x = xs.toFloatArray();
         augmenter.apply(x, m);
@@ -316,54 +324,181 @@ public final class Fitter {
       NDList pred = trainer.forward(new NDList(xs));
       NDArray l = loss.evaluate(new NDList(ys), pred);
       collector.backward(l);
-      sum = l.getFloat() * m;
+      sum = lossValue(l) * m;
     }
-    if (updater == null || !updater.checked) {
-      trainer.step(); // the first step also checks that gradients flowed
-      if (updater != null) {
-        updater.checked = true;
-      }
+    if (updater == null) {
+      trainer.step();
     } else {
-      updater.step();
+      updater.step(trainer);
     }
     return sum;
   }
 
   /**
+   * The batch loss on the host: the scalar's one float, without the copy {@code getFloat()} makes.
+   */
+  private static float lossValue(NDArray loss) {
+    return loss.toFloatArray()[0];
+  }
+
+  /**
    * The optimizer step on one device without DJL's parameter server, which copies every gradient
    * before updating ({@code LocalParameterServer} duplicates it for multi-device reduction): the
-   * same {@link Optimizer#update} per trainable parameter, keyed by the same parameter ids, on the
-   * arrays the forward pass reads. The optimizer zeroes each gradient after its update, as there.
+   * same update per trainable parameter, on the arrays the forward pass reads. Adam goes through
+   * {@link Optimizer#update} (keyed by the same parameter ids; its first step through {@code
+   * Trainer.step()}, which checks that gradients flowed); SGD on the PyTorch engine through {@link
+   * Sgd}, which computes what DJL's {@code sgdUpdate} computes in fewer native ops.
    */
   private static final class Updater {
     private final Optimizer optimizer;
     private final List<ai.djl.nn.Parameter> parameters;
+    private final Sgd sgd;
     private boolean checked;
 
-    private Updater(Optimizer optimizer, List<ai.djl.nn.Parameter> parameters) {
+    private Updater(Optimizer optimizer, List<ai.djl.nn.Parameter> parameters, Sgd sgd) {
       this.optimizer = optimizer;
       this.parameters = parameters;
+      this.sgd = sgd;
     }
 
-    /** Null unless every trainable parameter already lives on {@code device}. */
-    static Updater of(Model model, Optimizer optimizer, Device device) {
+    /**
+     * Null unless every trainable parameter already lives on {@code device}.
+     *
+     * @param sgdRate the learning-rate tracker of an SGD optimizer, null for another optimizer
+     */
+    static Updater of(
+        Model model,
+        NDManager manager,
+        Optimizer optimizer,
+        Device device,
+        Tracker sgdRate,
+        float momentum) {
       List<ai.djl.nn.Parameter> ps = new ArrayList<>();
+      boolean pytorch = true;
       for (ai.djl.nn.Parameter p : model.getBlock().getParameters().values()) {
         if (p.requiresGradient()) {
           if (!p.isInitialized() || !p.getArray().getDevice().equals(device)) {
             return null;
           }
+          pytorch &= p.getArray() instanceof PtNDArray;
           ps.add(p);
         }
       }
-      return new Updater(optimizer, List.copyOf(ps));
+      Sgd sgd =
+          sgdRate != null && pytorch
+              ? new Sgd(ps, manager.newSubManager(device), sgdRate, momentum)
+              : null;
+      return new Updater(optimizer, List.copyOf(ps), sgd);
+    }
+
+    void step(ai.djl.training.Trainer trainer) {
+      if (sgd == null) {
+        if (!checked) {
+          trainer.step(); // the first step also checks that gradients flowed
+          checked = true;
+          return;
+        }
+        for (ai.djl.nn.Parameter p : parameters) {
+          NDArray weight = p.getArray();
+          try (NDArray grad = weight.getGradient()) {
+            optimizer.update(p.getId(), weight, grad);
+          }
+        }
+        return;
+      }
+      if (!checked) {
+        sgd.requireGradients();
+        checked = true;
+      }
+      sgd.step();
+    }
+  }
+
+  /**
+   * SGD with momentum exactly as DJL's {@code Sgd.update} computes it on the PyTorch engine with no
+   * weight decay, rescaling or clipping ({@code sgdUpdate}: {@code g' = clone(g) + 0 * w; g' *= lr;
+   * s = s * momentum + g'; w -= s}, then the gradient zeroed; {@code w -= g'} without momentum):
+   * the learning rate of update {@code k} (1-based) is {@code tracker.getNewValue(k)}, the momentum
+   * state starts at zero. Four in-place ops and the zeroing per parameter instead of seven ops and
+   * a clone: {@code g *= lr} in place (the gradient is zeroed right after), and no {@code + 0 * w},
+   * which leaves every finite value as it is. Same floats, same order of operations, so the same
+   * weights bit for bit.
+   */
+  private static final class Sgd {
+    private final List<PtNDArray> weights = new ArrayList<>();
+    private final List<NDArray> states = new ArrayList<>();
+    private final Tracker rate;
+    private final float momentum;
+    private final NDManager manager;
+    private final NDArray momentumScalar;
+    private NDArray rateScalar;
+    private float rateValue = Float.NaN;
+    private int updates;
+
+    /** {@code manager}: the trainer's, on the parameters' device; holds the momentum state. */
+    Sgd(List<ai.djl.nn.Parameter> parameters, NDManager manager, Tracker rate, float momentum) {
+      this.rate = rate;
+      this.momentum = momentum;
+      this.manager = manager;
+      for (ai.djl.nn.Parameter p : parameters) {
+        PtNDArray w = (PtNDArray) p.getArray();
+        weights.add(w);
+        if (momentum != 0f) {
+          NDArray state = w.zerosLike();
+          state.attach(manager);
+          states.add(state);
+        }
+      }
+      momentumScalar = manager.create(momentum);
+    }
+
+    /** Fails as DJL's {@code Trainer.step()} does when no gradient reached the parameters. */
+    void requireGradients() {
+      for (PtNDArray w : weights) {
+        try (NDArray g = w.getGradient();
+            NDArray sum = g.abs().sum()) {
+          if (!(sum.toFloatArray()[0] == 0f)) {
+            return;
+          }
+        }
+      }
+      throw new IllegalStateException(
+          "every gradient of the first training step is zero: the loss does not depend on the"
+              + " model's parameters (check the model's blocks and the loss)");
     }
 
     void step() {
-      for (ai.djl.nn.Parameter p : parameters) {
-        NDArray weight = p.getArray();
-        try (NDArray grad = weight.getGradient()) {
-          optimizer.update(p.getId(), weight, grad);
+      updates++;
+      float lr = rate.getNewValue(updates);
+      if (rateScalar == null || Float.compare(lr, rateValue) != 0) {
+        if (rateScalar != null) {
+          rateScalar.close();
+        }
+        rateScalar = manager.create(lr);
+        rateValue = lr;
+      }
+      boolean gradMode = JniUtils.isGradMode();
+      if (gradMode) {
+        JniUtils.setGradMode(false);
+      }
+      try {
+        for (int i = 0; i < weights.size(); i++) {
+          PtNDArray w = weights.get(i);
+          try (NDArray g = w.getGradient()) {
+            g.muli(rateScalar);
+            if (momentum != 0f) {
+              NDArray s = states.get(i);
+              s.muli(momentumScalar).addi(g);
+              w.subi(s);
+            } else {
+              w.subi(g);
+            }
+          }
+          JniUtils.zeroGrad(w);
+        }
+      } finally {
+        if (gradMode) {
+          JniUtils.setGradMode(true);
         }
       }
     }
@@ -373,22 +508,41 @@ public final class Fitter {
   static final long RESIDENT_MAX_FLOATS = 1L << 28;
 
   /**
-   * The training set on the device: samples {@code x} and labels {@code y} as the loss takes them.
+   * The training set on the device: samples {@code x} as one row of {@code width} floats each and
+   * labels {@code y} as one column, so that a batch is gathered by {@code embedding} (libtorch's
+   * {@code index_select} of whole rows: a few times cheaper than the advanced indexing of {@code
+   * get(NDArray)}, which computes an offset per element), then viewed in the shapes the model and
+   * the loss take.
    */
-  private record Resident(NDArray x, NDArray y, Device device) {
+  private record Resident(NDArray x, NDArray y, Device device, Shape sampleShape, boolean binary) {
     static Resident of(NDManager manager, Data data, boolean binary, Device device) {
       float[] labels = new float[data.size()];
       for (int i = 0; i < labels.length; i++) {
         labels[i] = data.labels()[i];
       }
-      NDArray x =
-          onDevice(
-              manager.create(data.x(), new Shape(data.size()).addAll(data.sampleShape())), device);
-      NDArray y =
-          onDevice(
-              manager.create(labels, binary ? new Shape(data.size(), 1) : new Shape(data.size())),
-              device);
-      return new Resident(x, y, device);
+      NDArray x = onDevice(manager.create(data.x(), new Shape(data.size(), data.width())), device);
+      NDArray y = onDevice(manager.create(labels, new Shape(data.size(), 1)), device);
+      return new Resident(x, y, device, data.sampleShape(), binary);
+    }
+
+    /** Shape of {@code m} samples as the model takes them; null when the rows already are. */
+    Shape batchX(int m) {
+      return sampleShape.dimension() == 1 ? null : new Shape(m).addAll(sampleShape);
+    }
+
+    /** Shape of {@code m} labels as the loss takes them; null when the column already is. */
+    Shape batchY(int m) {
+      return binary ? null : new Shape(m);
+    }
+
+    /** Rows {@code index} of {@code table}, in {@code index}'s manager, reshaped unless null. */
+    NDArray rows(NDArray table, NDArray index, Shape shape) {
+      NDArray rows =
+          table
+              .getNDArrayInternal()
+              .embedding(index, table, ai.djl.ndarray.types.SparseFormat.DENSE)
+              .singletonOrThrow();
+      return shape == null ? rows : rows.reshape(shape);
     }
 
     private static NDArray onDevice(NDArray a, Device device) {
@@ -442,7 +596,7 @@ public final class Fitter {
     }
   }
 
-  private static Tracker tracker(TrainParams params, int stepsPerEpoch) {
+  static Tracker tracker(TrainParams params, int stepsPerEpoch) {
     float base = (float) params.learningRate();
     int total = Math.max(1, params.epochs() * stepsPerEpoch);
     return switch (params.schedule()) {
@@ -462,7 +616,7 @@ public final class Fitter {
     };
   }
 
-  private static void shuffleInPlace(int[] a, Random rng) {
+  static void shuffleInPlace(int[] a, Random rng) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = a[i];
