@@ -44,14 +44,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--records",
-      description = "Records to produce. Default: 100000 (--example: 6000).")
+      description = "Records to produce. Default: 100000 (--example: 9000).")
   Long records;
 
   @Option(
       names = "--drift-at",
       description =
           "Record index where an abrupt drift starts; -1 = none. Default: 50000 (--example:"
-              + " 3600).")
+              + " 6600: five stationary windows after the reference, so that the request's range"
+              + " holds ~4,100 rows).")
   Long driftAt;
 
   @Option(
@@ -126,6 +127,21 @@ final class DemoCommand implements Callable<Integer> {
   @Parameters(description = "Extra Beam/Flink pipeline options, after '--'.")
   List<String> pipelineArgs = new ArrayList<>();
 
+  /**
+   * Records of an example's stream: the reference (3,000; its last window [3,000, 3,600) is not
+   * compared), five stationary windows of 600, the drift at {@link #EXAMPLE_DRIFT_AT} and four
+   * drifted windows.
+   */
+  static final long EXAMPLE_RECORDS = 9_000;
+
+  /**
+   * Where an example's drift starts. The request's range runs from the first window after the
+   * reference to the end of the second drifted window ([3,600, 7,800): ~4,150 valid rows, the
+   * newest 20% of them, all drifted, for validation); with the drift at 3,600 it held only the
+   * 1,200 drifted rows, too few for the models trained from scratch (text at the majority rate).
+   */
+  static final long EXAMPLE_DRIFT_AT = 6_600;
+
   /** The flight-delay spec, {@code --spec}'s default. */
   static final Path FLIGHT_SPEC = Path.of("examples/flight-delay/driftgate.yaml");
 
@@ -135,8 +151,10 @@ final class DemoCommand implements Callable<Integer> {
       specOption.spec = example.spec(Path.of("examples"));
     }
     ModelSpec spec = specOption.load();
-    long records = this.records != null ? this.records : example != null ? 6_000 : 100_000;
-    long driftAt = this.driftAt != null ? this.driftAt : example != null ? 3_600 : 50_000;
+    long records =
+        this.records != null ? this.records : example != null ? EXAMPLE_RECORDS : 100_000;
+    long driftAt =
+        this.driftAt != null ? this.driftAt : example != null ? EXAMPLE_DRIFT_AT : 50_000;
     long championAt = this.championAt != null ? this.championAt : example != null ? -1 : 36_000;
     boolean train = !(noTrain || kubernetes);
     Demo.Bootstrap bootstrap =

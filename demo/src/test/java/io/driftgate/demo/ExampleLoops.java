@@ -37,8 +37,47 @@ final class ExampleLoops {
 
   private ExampleLoops() {}
 
-  /** What one run gave: the result and everything it printed. */
-  record Run(Demo.Result result, String out, ModelSpec spec, DemoStream stream) {}
+  /** What one run gave: the result, everything it printed, and the demo's work folder. */
+  record Run(Demo.Result result, String out, ModelSpec spec, DemoStream stream, Path demoDir) {}
+
+  /**
+   * The example's loop with {@code epochs} per trial and the IT's own gate floor: the trials and
+   * the gate read a copy of the example's spec ({@link #specWithFloor}) whose {@code gate.floors}
+   * is {@code {accuracy: floor}}; the example's floors are set for the demo's training (more rows,
+   * 6 epochs), which the IT does not run (it stays quick).
+   */
+  static Run run(Example example, int epochs, double floor, Path work) throws Exception {
+    Path specFile = example.spec(Path.of("../examples"));
+    Path itSpec = specWithFloor(specFile, work.resolve("spec"), floor);
+    return run(example, Example.training(itSpec, SEED, epochs), work.resolve("demo"));
+  }
+
+  /**
+   * A copy of {@code specFile} in {@code dir} with its schema path made absolute and its {@code
+   * floors:} line (there must be exactly one) replaced by {@code floors: {accuracy: floor}}.
+   */
+  static Path specWithFloor(Path specFile, Path dir, double floor) throws java.io.IOException {
+    String yaml = java.nio.file.Files.readString(specFile);
+    String schema = SpecLoader.load(specFile).source().schemaFile().toString();
+    List<String> lines = new java.util.ArrayList<>();
+    int floors = 0;
+    for (String line : yaml.split("\n", -1)) {
+      String t = line.strip();
+      if (t.startsWith("schema:")) {
+        line = line.substring(0, line.indexOf("schema:")) + "schema: " + schema;
+      } else if (t.startsWith("floors:")) {
+        line = line.substring(0, line.indexOf("floors:")) + "floors: {accuracy: " + floor + "}";
+        floors++;
+      }
+      lines.add(line);
+    }
+    assertThat(floors).as("floors: lines in " + specFile).isEqualTo(1);
+    java.nio.file.Files.createDirectories(dir);
+    Path out = dir.resolve("driftgate.yaml");
+    java.nio.file.Files.writeString(out, String.join("\n", lines));
+    assertThat(SpecLoader.load(out).gate().floors()).isEqualTo(Map.of("accuracy", floor));
+    return out;
+  }
 
   static Run run(Example example, Demo.Training training, Path work) throws Exception {
     Path specFile = example.spec(Path.of("../examples"));
@@ -56,7 +95,7 @@ final class ExampleLoops {
             new PrintStream(text, true, StandardCharsets.UTF_8),
             false,
             "--parallelism=1");
-    return new Run(r, text.toString(StandardCharsets.UTF_8), spec, stream);
+    return new Run(r, text.toString(StandardCharsets.UTF_8), spec, stream, work);
   }
 
   /**
@@ -124,7 +163,8 @@ final class ExampleLoops {
    * floors), its version is the champion, and the gate report holds the attributions; returns the
    * gate's test of that run.
    */
-  static Demo.GateTest assertPromoted(Run run, RetrainRequest req, Path work) {
+  static Demo.GateTest assertPromoted(Run run, RetrainRequest req) {
+    Path work = run.demoDir();
     Demo.Result r = run.result();
     List<RetrainRun> stored =
         JdbcRunStore.open(run.spec().withLakePath(work.resolve("lake")).state()).list();

@@ -20,7 +20,8 @@ import java.util.Map;
  * records the flight samples are drawn from), {@code --full} (cap 5000, budgets 1e8, pool 4e6, KLL
  * error up to n=1e6), {@code --media-trials 1000} and {@code --media-n 300} (image and text
  * metrics: trials per stream and records per window, {@link UnstructuredCalibration}; written to
- * {@code unstructured.csv}), {@code --skip-unstructured}.
+ * {@code unstructured.csv}), {@code --media-streams stationary} (only the streams whose name
+ * contains one of these comma-separated parts), {@code --skip-unstructured}.
  */
 public final class CalibrationBench {
   private CalibrationBench() {}
@@ -78,7 +79,8 @@ public final class CalibrationBench {
               Integer.parseInt(a.getOrDefault("media-n", "300")),
               Integer.parseInt(a.getOrDefault("media-trials", full ? "2000" : "1000")),
               seed,
-              threads);
+              threads,
+              a.getOrDefault("media-streams", ""));
       Stats.writeCsv(out.resolve("unstructured.csv"), UnstructuredCalibration.CSV_HEADER, lines);
     }
     System.out.println(

@@ -28,6 +28,21 @@ final class UnstructuredCalibration {
   static final String CSV_HEADER =
       "modality,stream,metric,n,trials,threshold,alarms,rate,ci_lo,ci_hi,score_p50,score_p95,score_p99";
   static final double TOLERANCE = 0.02;
+
+  /**
+   * False-alarm rate the calibrated distances' default thresholds aim at on the stationary streams
+   * (their defaults are the stationary 95th percentile at n = {@link #CALIBRATED_N}, the same alpha
+   * as the tests).
+   */
+  static final double DISTANCE_ALPHA = 0.05;
+
+  /** Window size (records per side) the calibrated distances' defaults were set at. */
+  static final int CALIBRATED_N = 300;
+
+  /** Distances whose default threshold is calibrated to {@link #DISTANCE_ALPHA}. */
+  static final java.util.Set<DriftMetric> CALIBRATED =
+      java.util.EnumSet.of(DriftMetric.TOKEN_JS, DriftMetric.OOV_RATE);
+
   static final int SIDE = 28;
   static final ImageShape SHAPE = new ImageShape(1, SIDE, SIDE, false, false);
 
@@ -70,6 +85,17 @@ final class UnstructuredCalibration {
 
   /** Runs {@code trials} seeds per stream at window size {@code n}; returns CSV lines. */
   static List<String> run(int n, int trials, long seed, int threads) throws Exception {
+    return run(n, trials, seed, threads, "");
+  }
+
+  /**
+   * As {@link #run(int, int, long, int)}, on the streams whose name contains one of the
+   * comma-separated {@code streamFilter} parts (empty: all), e.g. {@code stationary}.
+   */
+  static List<String> run(int n, int trials, long seed, int threads, String streamFilter)
+      throws Exception {
+    List<String> parts =
+        java.util.Arrays.stream(streamFilter.split(",")).filter(x -> !x.isBlank()).toList();
     List<String> lines = new ArrayList<>();
     System.out.println(
         Stats.f(
@@ -93,6 +119,9 @@ final class UnstructuredCalibration {
     ForkJoinPool pool = new ForkJoinPool(threads);
     try {
       for (Stream s : streams()) {
+        if (!parts.isEmpty() && parts.stream().noneMatch(x -> s.name().contains(x.trim()))) {
+          continue;
+        }
         List<DriftMetric> ms = metrics(s.modality());
         double[][] scores = new double[ms.size()][trials];
         boolean[][] alarms = new boolean[ms.size()][trials];
@@ -135,7 +164,9 @@ final class UnstructuredCalibration {
                   ? "detection"
                   : metric.isStatisticalTest()
                       ? Stats.verdict(ci, metric.defaultThreshold(), TOLERANCE)
-                      : "false alarms at default threshold";
+                      : CALIBRATED.contains(metric) && n == CALIBRATED_N
+                          ? Stats.verdict(ci, DISTANCE_ALPHA, TOLERANCE)
+                          : "false alarms at default threshold";
           System.out.println(
               Stats.f(
                   "%-6s %-22s %-12s %9s %7d %7s  [%6s, %6s] %9.4f %9.4f  %s",
