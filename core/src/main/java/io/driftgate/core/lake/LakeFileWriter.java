@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
@@ -37,8 +42,41 @@ public final class LakeFileWriter implements AutoCloseable {
   private final PartitionKey key;
   private final InternalRecordWrapper wrapper;
   private final LakeRows.AvroView avro;
-  private final Map<PartitionKey, DataWriter<?>> open = new HashMap<>();
+  private final Map<PartitionKey, OpenFile> open = new HashMap<>();
   private final List<DataFile> written = new ArrayList<>();
+  private final List<Future<DataFile>> closing = new ArrayList<>();
+  private int closeIdleAfter;
+  private long writes;
+
+  /**
+   * Writes after which a file that received none of them is closed in the background. A stream
+   * moves through event time, so a partition (an event hour) it has left gets no more rows: its
+   * file is finished (Parquet encodes and compresses the buffered rows at close, most of a file's
+   * cost) on another core while the writer goes on, instead of at the end of the bundle, where the
+   * reading thread waits for every file. A row that comes later for that partition opens a new
+   * file. 0 turns it off (every file closes in {@link #finish()}).
+   */
+  static final int CLOSE_IDLE_AFTER = Integer.getInteger("driftgate.lake.closeIdleAfter", 8192);
+
+  /** Threads that close files the writers are done with (daemons, shared by the process). */
+  private static final ExecutorService CLOSER =
+      Executors.newFixedThreadPool(
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          r -> {
+            Thread t = new Thread(r, "driftgate-lake-file-close");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** An open data file and the write count of its last row. */
+  private static final class OpenFile {
+    final DataWriter<?> writer;
+    long lastWrite;
+
+    OpenFile(DataWriter<?> writer) {
+      this.writer = writer;
+    }
+  }
 
   /**
    * A writer of Iceberg generic {@link Record}s.
@@ -51,6 +89,7 @@ public final class LakeFileWriter implements AutoCloseable {
 
   private LakeFileWriter(Table table, int taskId, LakeRows avroRows) {
     this.table = table;
+    this.closeIdleAfter = CLOSE_IDLE_AFTER;
     this.files =
         OutputFileFactory.builderFor(table, taskId, System.currentTimeMillis())
             .operationId(UUID.randomUUID().toString())
@@ -83,6 +122,15 @@ public final class LakeFileWriter implements AutoCloseable {
     return new LakeFileWriter(table, taskId, rows);
   }
 
+  /** This writer with another {@link #CLOSE_IDLE_AFTER} (0: every file closes in finish). */
+  LakeFileWriter closeIdleAfter(int writes) {
+    if (writes < 0) {
+      throw new IllegalArgumentException("closeIdleAfter must be >= 0, not " + writes);
+    }
+    this.closeIdleAfter = writes;
+    return this;
+  }
+
   /** Writes an Iceberg generic record (a writer made by the constructor). */
   @SuppressWarnings("unchecked")
   public void write(Record record) {
@@ -108,19 +156,46 @@ public final class LakeFileWriter implements AutoCloseable {
 
   /** The open file of the partition {@link #key} holds now (opened on first use). */
   private DataWriter<?> writerFor() {
-    DataWriter<?> w = open.get(key);
-    if (w == null) {
+    OpenFile f = open.get(key);
+    if (f == null) {
       PartitionKey copy = key.copy();
       boolean unpartitioned = table.spec().isUnpartitioned();
       EncryptedOutputFile file = unpartitioned ? files.newOutputFile() : files.newOutputFile(copy);
       StructLike partition = unpartitioned ? null : copy;
-      w =
-          appenders != null
-              ? appenders.newDataWriter(file, FileFormat.PARQUET, partition)
-              : internalWriter(file, partition);
-      open.put(copy, w);
+      f =
+          new OpenFile(
+              appenders != null
+                  ? appenders.newDataWriter(file, FileFormat.PARQUET, partition)
+                  : internalWriter(file, partition));
+      open.put(copy, f);
     }
-    return w;
+    f.lastWrite = ++writes;
+    if (closeIdleAfter > 0 && writes % closeIdleAfter == 0) {
+      closeIdle();
+    }
+    return f.writer;
+  }
+
+  /** Hands every file that got no row in the last {@link #closeIdleAfter} writes to a closer. */
+  private void closeIdle() {
+    Iterator<OpenFile> it = open.values().iterator();
+    while (it.hasNext()) {
+      OpenFile f = it.next();
+      if (writes - f.lastWrite >= closeIdleAfter) {
+        it.remove();
+        DataWriter<?> w = f.writer;
+        closing.add(CLOSER.submit(() -> closeToDataFile(w)));
+      }
+    }
+  }
+
+  private DataFile closeToDataFile(DataWriter<?> w) {
+    try {
+      w.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close lake data file of " + table.name(), e);
+    }
+    return w.toDataFile();
   }
 
   private DataWriter<StructLike> internalWriter(EncryptedOutputFile file, StructLike partition) {
@@ -141,18 +216,34 @@ public final class LakeFileWriter implements AutoCloseable {
     }
   }
 
-  /** Closes every open file and returns the data files written (empty when nothing was). */
+  /**
+   * Closes every open file, waits for those closing in the background, and returns the data files
+   * written (empty when nothing was).
+   */
   public List<DataFile> finish() {
-    for (DataWriter<?> w : open.values()) {
-      try {
-        w.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot close lake data file of " + table.name(), e);
-      }
-      written.add(w.toDataFile());
+    for (OpenFile f : open.values()) {
+      written.add(closeToDataFile(f.writer));
     }
     open.clear();
+    for (Future<DataFile> c : closing) {
+      written.add(await(c));
+    }
+    closing.clear();
     return List.copyOf(written);
+  }
+
+  private DataFile await(Future<DataFile> c) {
+    try {
+      return c.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while closing data files of " + table.name(), e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("cannot close a data file of " + table.name(), e.getCause());
+    }
   }
 
   @Override

@@ -147,6 +147,66 @@ class LakeFileWriterTest {
         .hasMessageContaining(dead.name());
   }
 
+  @Test
+  void filesAPartitionNoLongerGetsCloseInTheBackgroundAndLoseNoRow() throws Exception {
+    ModelSpec spec = MediaSpecs.media();
+    RecordCleaner cleaner = new RecordCleaner(spec);
+    List<GenericRecord> rows = new ArrayList<>();
+    // Hours A, B, C one after the other (100 rows each), then 5 late rows of hour A again.
+    for (int i = 0; i < 305; i++) {
+      int hour = i < 300 ? i / 100 : 0;
+      GenericData.Record in = new GenericData.Record(spec.readerSchema());
+      in.put("event_id", "m-" + i);
+      in.put("event_time", T + hour * 3_600_000L + i);
+      byte[] raw = new byte[64];
+      raw[0] = (byte) i;
+      in.put("picture", ByteBuffer.wrap(raw));
+      in.put("review", "r" + i);
+      in.put("score", (double) i / 3);
+      in.put("label", i % 3);
+      CleanResult r = cleaner.clean(in, new SourceRef("media", 0, i, T + i));
+      assertThat(r.isAccepted()).as("row %d: %s", i, r).isTrue();
+      rows.add(((CleanResult.Accepted) r).row());
+    }
+    Catalog catalog = LakeCatalog.embedded(root).open();
+    Table atEnd = LakeTables.ensureRecords(catalog, "at_end", CleanSchema.of(spec));
+    Table early = LakeTables.ensureRecords(catalog, "early", CleanSchema.of(spec));
+    List<DataFile> a;
+    try (LakeFileWriter w =
+        LakeFileWriter.forAvro(atEnd, 0, new LakeRows(atEnd.schema(), cleaner.cleanSchema()))
+            .closeIdleAfter(0)) {
+      rows.forEach(w::write);
+      a = w.finish();
+    }
+    List<DataFile> b;
+    try (LakeFileWriter w =
+        LakeFileWriter.forAvro(early, 0, new LakeRows(early.schema(), cleaner.cleanSchema()))
+            .closeIdleAfter(40)) {
+      rows.forEach(w::write);
+      b = w.finish();
+    }
+    // At the end: one file per hour. Early: hour A's first file was closed while C was written,
+    // so its late rows opened a second one.
+    assertThat(a).hasSize(3);
+    assertThat(b).hasSize(4);
+    assertThat(b.stream().mapToLong(DataFile::recordCount).sum()).isEqualTo(305);
+    assertThat(b.stream().map(f -> f.partition().toString()).distinct()).hasSize(3);
+    assertThat(b.stream().map(f -> f.location().toString()).distinct()).hasSize(4);
+    commit(atEnd, a);
+    commit(early, b);
+    Function<Record, Object> key = r -> r.getField(CleanSchema.SOURCE_OFFSET);
+    List<Record> want = read(atEnd, key);
+    List<Record> got = read(early, key);
+    assertThat(got).hasSize(305);
+    for (int i = 0; i < want.size(); i++) {
+      for (Types.NestedField c : atEnd.schema().columns()) {
+        assertThat(got.get(i).getField(c.name()))
+            .as("row %d column %s", i, c.name())
+            .isEqualTo(want.get(i).getField(c.name()));
+      }
+    }
+  }
+
   private static void sameTables(
       Table converted,
       Table straight,

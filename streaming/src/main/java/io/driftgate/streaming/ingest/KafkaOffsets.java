@@ -87,6 +87,65 @@ public final class KafkaOffsets {
     }
   }
 
+  /** Reads a group's committed offsets of one topic, again and again, with one admin client. */
+  public static final class Committed implements AutoCloseable {
+    private final Admin admin;
+    private final String topic;
+    private final String group;
+    private final Object bootstrapServers;
+
+    private Committed(Map<String, Object> props, String topic, String group) {
+      this.admin = Admin.create(props);
+      this.topic = topic;
+      this.group = group;
+      this.bootstrapServers = props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    /** The group's committed offset per partition of the topic (absent: nothing committed). */
+    public Map<Integer, Long> read() {
+      try {
+        Map<TopicPartition, OffsetAndMetadata> c =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<Integer, Long> committed = new HashMap<>();
+        c.forEach(
+            (tp, om) -> {
+              if (tp.topic().equals(topic) && om != null) {
+                committed.put(tp.partition(), om.offset());
+              }
+            });
+        return committed;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading offsets of " + topic, e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(
+            "cannot read the committed offsets of group '"
+                + group
+                + "' on topic '"
+                + topic
+                + "' at "
+                + bootstrapServers
+                + ": "
+                + e.getCause().getMessage(),
+            e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      admin.close(java.time.Duration.ofSeconds(5));
+    }
+  }
+
+  /** A reader of the group's committed offsets; close it when done. */
+  public static Committed committedReader(
+      Map<String, Object> clientProperties, String topic, String group) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-offsets");
+    props.putAll(clientProperties);
+    return new Committed(props, topic, group);
+  }
+
   private static Map<Integer, Long> list(Admin admin, List<TopicPartition> tps, OffsetSpec spec)
       throws InterruptedException, ExecutionException {
     Map<TopicPartition, OffsetSpec> req = tps.stream().collect(Collectors.toMap(t -> t, t -> spec));

@@ -9,8 +9,12 @@ import java.util.function.Supplier;
  * matters (committed files + offsets).
  */
 @FunctionalInterface
-public interface StopCondition {
+public interface StopCondition extends AutoCloseable {
   boolean reached();
+
+  /** Releases what the condition holds between checks (a Kafka admin client); idempotent. */
+  @Override
+  default void close() {}
 
   /**
    * Stops once the consumer group has durably committed every partition up to the target end
@@ -19,7 +23,22 @@ public interface StopCondition {
    */
   /** Both conditions, checked in order (the second only once the first holds). */
   default StopCondition and(StopCondition other) {
-    return () -> reached() && other.reached();
+    StopCondition first = this;
+    return new StopCondition() {
+      @Override
+      public boolean reached() {
+        return first.reached() && other.reached();
+      }
+
+      @Override
+      public void close() {
+        try {
+          first.close();
+        } finally {
+          other.close();
+        }
+      }
+    };
   }
 
   /**
@@ -61,22 +80,40 @@ public interface StopCondition {
     return caughtUpWith(Map.of("bootstrap.servers", bootstrapServers), topic, group, targets);
   }
 
-  /** {@link #caughtUpWith(String, String, String, Supplier)} with full client properties. */
+  /**
+   * {@link #caughtUpWith(String, String, String, Supplier)} with full client properties. One admin
+   * client serves every check (a check is one group-offsets request) until {@link #close()}.
+   */
   static StopCondition caughtUpWith(
       Map<String, Object> clientProperties,
       String topic,
       String group,
       Supplier<Map<Integer, Long>> targets) {
-    return () -> {
-      Map<Integer, Long> target = targets.get();
-      if (target == null) {
-        return false;
+    return new StopCondition() {
+      private KafkaOffsets.Committed offsets;
+
+      @Override
+      public synchronized boolean reached() {
+        Map<Integer, Long> target = targets.get();
+        if (target == null) {
+          return false;
+        }
+        if (offsets == null) {
+          offsets = KafkaOffsets.committedReader(clientProperties, topic, group);
+        }
+        Map<Integer, Long> committed = offsets.read();
+        return target.entrySet().stream()
+            .allMatch(
+                e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), 0L) >= e.getValue());
       }
-      Map<Integer, Long> committed =
-          KafkaOffsets.positions(clientProperties, topic, group).committed();
-      return target.entrySet().stream()
-          .allMatch(
-              e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), 0L) >= e.getValue());
+
+      @Override
+      public synchronized void close() {
+        if (offsets != null) {
+          offsets.close();
+          offsets = null;
+        }
+      }
     };
   }
 }
