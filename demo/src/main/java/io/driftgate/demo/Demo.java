@@ -237,17 +237,6 @@ public final class Demo {
     }
   }
 
-  /**
-   * The demo's lake commit interval (the example spec says 5 s): bundles, checkpoints and so lake
-   * commits follow it ({@link RunnerDefaults#withDefaults(io.driftgate.core.spec.LakeSpec,
-   * String...)}), and so do the drift monitor's per-bundle profile partials. At 5 s an on-time pane
-   * waited up to a bundle for its partials and a run up to a commit for the snapshot that covers
-   * its range; at 1 s (the shortest RunnerDefaults allows) the demo's onset -> promotion time drops
-   * by several seconds, for more, smaller data files. Pipeline options after {@code --} (e.g.
-   * {@code --checkpointingInterval=5000 --maxBundleTimeMills=5000}) override it.
-   */
-  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
-
   /** How often the demo's scoring stage asks the registry for the champion. */
   static final Duration SCORING_POLL = Duration.ofSeconds(2);
 
@@ -694,15 +683,11 @@ public final class Demo {
                 () -> producing.get().isDone() ? producing.get().join().endOffsets() : null)
             // ... and the drift monitor has closed the last event-time window.
             .and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
-    io.driftgate.core.spec.LakeSpec lakeSpec = spec.lake();
-    io.driftgate.core.spec.LakeSpec demoLake =
-        new io.driftgate.core.spec.LakeSpec(
-            lakeSpec.path(), COMMIT_INTERVAL, lakeSpec.commitMaxRecords(), lakeSpec.catalog());
-    String[] args = RunnerDefaults.withDefaults(demoLake, pipelineArgs);
+    String[] args = RunnerDefaults.withDefaults(spec.lake(), pipelineArgs);
     IngestOptions options = PipelineOptionsFactory.fromArgs(args).as(IngestOptions.class);
     out.printf(
-        "[%5.1fs] ingestion started: Beam %s on %s, lake commits every %s ms (the demo's"
-            + " interval; the spec says %s)%n",
+        "[%5.1fs] ingestion started: Beam %s on %s, lake commits every %s ms (lake.commitInterval"
+            + " %s; after --: --checkpointingInterval and --maxBundleTimeMills)%n",
         secs(started),
         org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
         options.getRunner().getSimpleName(),
@@ -711,7 +696,7 @@ public final class Demo {
             .map(a -> a.substring(a.indexOf('=') + 1))
             .findFirst()
             .orElse("?"),
-        lakeSpec.commitInterval());
+        spec.lake().commitInterval());
     long before = committedRows(lake, 0);
     IngestResult ingest;
     try (Progress bar =
