@@ -155,6 +155,9 @@ public final class Demo {
    * @param bootstrapResamples gate bootstrap resamples
    * @param explainPoints gate SHAP points
    * @param timeout longest the runs may take
+   * @param inProcessTrials trials run on threads of the demo's JVM, which has DJL and the lake's
+   *     classes loaded and warm, instead of a child JVM each ({@code trialHeap} then does not
+   *     apply)
    */
   public record Training(
       Path specFile,
@@ -165,9 +168,38 @@ public final class Demo {
       long seed,
       int bootstrapResamples,
       int explainPoints,
-      Duration timeout) {
+      Duration timeout,
+      boolean inProcessTrials) {
 
-    /** Small and fast: lr x momentum 2x2, 3 epochs, one hidden layer of 16, 2 trials at once. */
+    /** Trials in child JVMs. */
+    public Training(
+        Path specFile,
+        Map<String, List<String>> grid,
+        Map<String, String> baseParams,
+        int parallelism,
+        String trialHeap,
+        long seed,
+        int bootstrapResamples,
+        int explainPoints,
+        Duration timeout) {
+      this(
+          specFile,
+          grid,
+          baseParams,
+          parallelism,
+          trialHeap,
+          seed,
+          bootstrapResamples,
+          explainPoints,
+          timeout,
+          false);
+    }
+
+    /**
+     * Small and fast: lr x momentum 2x2, 3 epochs, one hidden layer of 16, 2 trials at once, on
+     * threads of the demo's JVM: a trial JVM spent ~10 s starting, loading libtorch and reading the
+     * lake with cold classes for well under a second of epochs.
+     */
     public static Training fast(Path specFile, long seed) {
       return new Training(
           specFile,
@@ -178,7 +210,8 @@ public final class Demo {
           seed,
           500,
           100,
-          Duration.ofMinutes(20));
+          Duration.ofMinutes(20),
+          true);
     }
   }
 
@@ -325,11 +358,12 @@ public final class Demo {
           out.printf(
               "[%5.1fs] launcher (local backend) consuming retrain requests from '%s' while"
                   + " ingesting; each run waits for a lake snapshot that covers its range; study"
-                  + " %s, parallelism %d, params %s%n",
+                  + " %s, parallelism %d, trials %s, params %s%n",
               secs(started),
               requestsTopic,
               training.grid(),
               training.parallelism(),
+              training.inProcessTrials() ? "on threads of this JVM" : "in child JVMs",
               new TreeMap<>(training.baseParams()));
           timeline.add(new Event(Instant.now(), "launcher started (consuming retrain requests)"));
         }
@@ -649,14 +683,20 @@ public final class Demo {
                 () -> producing.get().isDone() ? producing.get().join().endOffsets() : null)
             // ... and the drift monitor has closed the last event-time window.
             .and(StopCondition.monitorClosedAllWindows(config, spec.drift().window()));
-    IngestOptions options =
-        PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), pipelineArgs))
-            .as(IngestOptions.class);
+    String[] args = RunnerDefaults.withDefaults(spec.lake(), pipelineArgs);
+    IngestOptions options = PipelineOptionsFactory.fromArgs(args).as(IngestOptions.class);
     out.printf(
-        "[%5.1fs] ingestion started: Beam %s on %s%n",
+        "[%5.1fs] ingestion started: Beam %s on %s, lake commits every %s ms (lake.commitInterval"
+            + " %s; after --: --checkpointingInterval and --maxBundleTimeMills)%n",
         secs(started),
         org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
-        options.getRunner().getSimpleName());
+        options.getRunner().getSimpleName(),
+        java.util.Arrays.stream(args)
+            .filter(a -> a.startsWith("--checkpointingInterval="))
+            .map(a -> a.substring(a.indexOf('=') + 1))
+            .findFirst()
+            .orElse("?"),
+        spec.lake().commitInterval());
     long before = committedRows(lake, 0);
     IngestResult ingest;
     try (Progress bar =
@@ -799,7 +839,8 @@ public final class Demo {
               training.trialHeap(),
               training.seed(),
               training.bootstrapResamples(),
-              training.explainPoints());
+              training.explainPoints(),
+              training.inProcessTrials());
       LocalLoop loop =
           new LocalLoop(
               spec.model(),

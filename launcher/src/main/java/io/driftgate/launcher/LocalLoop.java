@@ -34,6 +34,8 @@ public final class LocalLoop implements AutoCloseable {
    * @param seed study and gate seed
    * @param bootstrapResamples the gate's paired bootstrap resamples
    * @param explainPoints the gate's SHAP points
+   * @param inProcessTrials trials run on threads of this JVM, not child JVMs ({@link
+   *     io.driftgate.trainer.TuneRunner.Builder#optInProcess})
    */
   public record Options(
       Path specFile,
@@ -48,7 +50,47 @@ public final class LocalLoop implements AutoCloseable {
       String trialHeap,
       long seed,
       int bootstrapResamples,
-      int explainPoints) {}
+      int explainPoints,
+      boolean inProcessTrials) {
+
+    /** Trials in child JVMs. */
+    public Options(
+        Path specFile,
+        Path lake,
+        StateSpec state,
+        Path gateReports,
+        Path studiesDir,
+        JdbcModelRegistry registry,
+        Map<String, List<String>> grid,
+        Map<String, String> baseParams,
+        int parallelism,
+        String trialHeap,
+        long seed,
+        int bootstrapResamples,
+        int explainPoints) {
+      this(
+          specFile,
+          lake,
+          state,
+          gateReports,
+          studiesDir,
+          registry,
+          grid,
+          baseParams,
+          parallelism,
+          trialHeap,
+          seed,
+          bootstrapResamples,
+          explainPoints,
+          false);
+    }
+  }
+
+  /**
+   * How often a run waiting for its lake snapshot checks again: the lake is on this machine, so a
+   * check is cheap, and a run starts within a quarter second of the commit that covers it.
+   */
+  static final java.time.Duration PIN_POLL = java.time.Duration.ofMillis(250);
 
   private final JdbcRunStore store;
   private final JdbcModelRegistry registry;
@@ -83,7 +125,8 @@ public final class LocalLoop implements AutoCloseable {
             o.baseParams(),
             o.parallelism(),
             o.trialHeap(),
-            o.seed());
+            o.seed(),
+            o.inProcessTrials());
     this.gate =
         new GateServiceStep(
             o.specFile(),
@@ -103,7 +146,10 @@ public final class LocalLoop implements AutoCloseable {
             .optMaxInFlight(1)
             .optClock(clock)
             .optTickInterval(LauncherFactory.LOCAL_POLL)
-            .optPinning(snapshots == null ? null : Launcher.Pinning.of(snapshots))
+            .optPinning(
+                snapshots == null
+                    ? null
+                    : new Launcher.Pinning(snapshots, PIN_POLL, Launcher.Pinning.DEFAULT_TIMEOUT))
             .build();
   }
 

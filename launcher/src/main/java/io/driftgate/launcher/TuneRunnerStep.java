@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@link TuningStep} over the trainer's {@link TuneRunner}: a grid study (child-JVM trials) on the
- * run's data range, in {@code <studies>/<run key>} (a retried attempt resumes the same study),
- * every trial reading the run's pinned lake snapshot. The best trial's model, published to {@code
- * <study>/best-model}, is the candidate.
+ * {@link TuningStep} over the trainer's {@link TuneRunner}: a grid study (child-JVM trials, or
+ * threads of this JVM) on the run's data range, in {@code <studies>/<run key>} (a retried attempt
+ * resumes the same study), every trial reading the run's pinned lake snapshot. The best trial's
+ * model, published to {@code <study>/best-model}, is the candidate.
  */
 public final class TuneRunnerStep implements TuningStep {
   /** The default grid: learning rate x momentum, 2 x 2 (the same as the Kubernetes backend's). */
@@ -30,6 +30,7 @@ public final class TuneRunnerStep implements TuningStep {
   private final int parallelism;
   private final String trialHeap;
   private final long seed;
+  private final boolean inProcess;
 
   public TuneRunnerStep(
       Path specFile,
@@ -40,6 +41,23 @@ public final class TuneRunnerStep implements TuningStep {
       int parallelism,
       String trialHeap,
       long seed) {
+    this(specFile, lake, studies, grid, baseParams, parallelism, trialHeap, seed, false);
+  }
+
+  /**
+   * @param inProcess trials run on threads of this JVM ({@link TuneRunner.Builder#optInProcess})
+   *     instead of child JVMs
+   */
+  public TuneRunnerStep(
+      Path specFile,
+      Path lake,
+      Path studies,
+      Map<String, List<String>> grid,
+      Map<String, String> baseParams,
+      int parallelism,
+      String trialHeap,
+      long seed,
+      boolean inProcess) {
     this.specFile = Objects.requireNonNull(specFile, "specFile");
     this.lake = Objects.requireNonNull(lake, "lake");
     this.studies = Objects.requireNonNull(studies, "studies");
@@ -48,6 +66,7 @@ public final class TuneRunnerStep implements TuningStep {
     this.parallelism = Math.max(1, parallelism);
     this.trialHeap = trialHeap == null ? "512m" : trialHeap;
     this.seed = seed;
+    this.inProcess = inProcess;
   }
 
   /** The study directory of a run. */
@@ -76,6 +95,7 @@ public final class TuneRunnerStep implements TuningStep {
             // Local trials are short JVMs whose heavy work is native (libtorch): C1 only skips
             // C2's compile threads, ~25% less wall time per trial on 2 cores (bench/README).
             .optJvmFlags(List.of("-XX:TieredStopAtLevel=1"))
+            .optInProcess(inProcess)
             .optRange(run.request().dataFrom(), run.request().dataTo())
             .optSnapshot(run.request().lakeSnapshotId())
             .optMetadataLocation(run.request().lakeMetadataLocation())

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +57,11 @@ final class TrialSupervisor {
       launchErrors.put(i, String.valueOf(e.getMessage()));
       return null;
     }
-    StudyFiles.writeAtomic(StudyFiles.pid(dir, i), Long.toString(p.pid()));
-    LOG.info("trial {} started (pid {}): {}", i, p.pid(), params);
+    OptionalLong pid = pidOf(p);
+    if (pid.isPresent()) {
+      StudyFiles.writeAtomic(StudyFiles.pid(dir, i), Long.toString(pid.getAsLong()));
+    }
+    LOG.info("trial {} started ({}): {}", i, describe(p), params);
     return new RunningTrial(i, params, p);
   }
 
@@ -141,6 +145,23 @@ final class TrialSupervisor {
     }
   }
 
+  /**
+   * The process id, or none for a trial without one ({@link InProcessTrialLauncher}: a thread, so
+   * no pid file and no orphan to kill after a crash, which takes the thread with it).
+   */
+  static OptionalLong pidOf(Process p) {
+    try {
+      return OptionalLong.of(p.pid());
+    } catch (UnsupportedOperationException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  private static String describe(Process p) {
+    OptionalLong pid = pidOf(p);
+    return pid.isPresent() ? "pid " + pid.getAsLong() : p.toString();
+  }
+
   /** Kills the process and its descendants, and waits for it to end. */
   static void kill(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -151,7 +172,7 @@ final class TrialSupervisor {
   private static void waitFor(Process p) {
     try {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        LOG.warn("process {} did not end within 30 s of being killed", p.pid());
+        LOG.warn("{} did not end within 30 s of being killed", describe(p));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -54,6 +54,10 @@ public final class Trainer {
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** Held while a training uses a global random generator (the engine's, {@link KllRandom}). */
+  private static final java.util.concurrent.locks.ReentrantLock SEEDED =
+      new java.util.concurrent.locks.ReentrantLock();
+
   private Trainer() {}
 
   /** Runs one training job. */
@@ -85,10 +89,13 @@ public final class Trainer {
     long loaded = System.nanoTime();
     long prepared;
 
-    Engine.getInstance().setRandomSeed((int) params.seed());
     Fitter.Outcome outcome;
     ModelInput input;
+    // The engine's random generator is global: trainings in one JVM (in-process tuning trials)
+    // take turns from seeding to the saved model, so each one's weights follow its own seed.
+    SEEDED.lock();
     try (Model model = Model.newInstance(spec.model())) {
+      Engine.getInstance().setRandomSeed((int) params.seed());
       if (modality == Modality.TEXT && params.model().equals("bert")) {
         // the vocabulary comes from the training split; the encoder is saved into out
         String feature = Modality.unstructuredFeature(spec).name();
@@ -135,6 +142,8 @@ public final class Trainer {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model into " + out, e);
+    } finally {
+      SEEDED.unlock();
     }
     long fitted = System.nanoTime();
     Shape sampleShape = input.sampleShape();
@@ -301,6 +310,16 @@ public final class Trainer {
 
   /** The reference profile of the training split, for drift checks against this model. */
   static DatasetProfile profile(ModelSpec spec, List<LakeDataset.Row> rows, long seed) {
+    SEEDED.lock(); // KllRandom is global too
+    try {
+      return seededProfile(spec, rows, seed);
+    } finally {
+      SEEDED.unlock();
+    }
+  }
+
+  private static DatasetProfile seededProfile(
+      ModelSpec spec, List<LakeDataset.Row> rows, long seed) {
     KllRandom.reseed(seed); // same seed, same sketch bytes
     List<ProfiledFeature> pf = DatasetFiles.features(spec);
     ProfileBuilder b = new ProfileBuilder(pf);

@@ -7,6 +7,7 @@ import io.driftgate.core.tune.StudySpec;
 import io.driftgate.core.tune.TrialContext;
 import io.driftgate.core.tune.TrialResult;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +62,15 @@ public final class TrialMain {
   /** Prefix of the per-trial fault test hook, {@code fault.<trial index>}. */
   public static final String FAULT_PREFIX = "fault.";
 
+  /**
+   * Internal param set by {@link #runInProcess}: the trial runs on a thread of the tuner's JVM, so
+   * an injected crash must not end it ({@code allowCrash} is forced off).
+   */
+  static final String IN_PROCESS = "inProcess";
+
   /** Params that are not training parameters. */
-  public static final Set<String> RESERVED = Set.of(SPEC, LAKE, FROM, TO, SNAPSHOT, METADATA);
+  public static final Set<String> RESERVED =
+      Set.of(SPEC, LAKE, FROM, TO, SNAPSHOT, METADATA, IN_PROCESS);
 
   /** The model directory inside the trial directory. */
   public static final String MODEL_DIR = "model";
@@ -87,23 +95,48 @@ public final class TrialMain {
 
   /** Runs an opened trial; every outcome ends in a status (unless the process dies). */
   public static int run(TrialContext ctx) {
+    return run(ctx, System.out, false);
+  }
+
+  /**
+   * Runs trial {@code index} of {@code studyDir} on a thread of this JVM ({@link
+   * io.driftgate.core.tune.InProcessTrialLauncher}'s body), logging to {@code log}. An injected
+   * crash throws instead of ending the JVM, and an interrupt (the supervisor stopping the trial)
+   * fails the trial at the end of the current epoch.
+   */
+  public static int runInProcess(int index, Path studyDir, PrintStream log) {
+    return run(TrialContext.open(studyDir, index), log, true);
+  }
+
+  private static int run(TrialContext ctx, PrintStream log, boolean inProcess) {
     try {
       Path model = modelDir(ctx.studyDir(), ctx.index());
       deleteRecursively(model); // a re-run starts from scratch
       TrainResult result;
+      Map<String, String> params = ctx.params();
+      if (inProcess) {
+        params = new LinkedHashMap<>(params);
+        params.put(IN_PROCESS, "true");
+      }
       try (Heartbeats beats = new Heartbeats(ctx, heartbeatTimeout(ctx.studyDir()))) {
         result =
             Trainer.run(
                 request(
-                    ctx.params(),
+                    params,
                     ctx.index(),
                     model,
                     (epoch, metrics) -> {
+                      if (inProcess && Thread.currentThread().isInterrupted()) {
+                        throw new IllegalStateException(
+                            "trial thread interrupted after epoch "
+                                + epoch
+                                + " (the tuner stopped it)");
+                      }
                       beats.epochEnded(metrics.getOrDefault("epoch_millis", 0.0));
                       return ctx.reportEpoch(epoch, metrics);
                     }));
       }
-      System.out.printf(
+      log.printf(
           "trial %d: %s after %d epochs (best %d) in %d ms: %s%n",
           ctx.index(),
           result.status(),
@@ -128,7 +161,7 @@ public final class TrialMain {
       ctx.complete(objective, metrics);
       return 0;
     } catch (RuntimeException e) {
-      e.printStackTrace();
+      e.printStackTrace(log);
       ctx.fail(e.getMessage() == null ? e.toString() : e.getMessage());
       return 1;
     }
@@ -228,7 +261,9 @@ public final class TrialMain {
     }
     if (fault != null) {
       out.put("fault", fault);
-      if (Fault.parse(fault) == Fault.CRASH) {
+      if (Boolean.parseBoolean(params.get(IN_PROCESS))) {
+        out.put("allowCrash", "false"); // a crash would end the tuner's JVM
+      } else if (Fault.parse(fault) == Fault.CRASH) {
         out.putIfAbsent("allowCrash", "true");
       }
     }

@@ -6,6 +6,7 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.core.tune.Algorithm;
 import io.driftgate.core.tune.Asha;
+import io.driftgate.core.tune.InProcessTrialLauncher;
 import io.driftgate.core.tune.JavaTrialLauncher;
 import io.driftgate.core.tune.LocalStudyRunner;
 import io.driftgate.core.tune.Objective;
@@ -13,6 +14,7 @@ import io.driftgate.core.tune.SearchSpace;
 import io.driftgate.core.tune.StudyFiles;
 import io.driftgate.core.tune.StudyResult;
 import io.driftgate.core.tune.StudySpec;
+import io.driftgate.core.tune.TrialLauncher;
 import io.driftgate.core.tune.TrialResult;
 import io.driftgate.core.tune.TrialStatus;
 import java.io.IOException;
@@ -34,9 +36,9 @@ import java.util.stream.Stream;
 /**
  * Hyperparameter tuning with real DJL trials on this machine: builds a {@link StudySpec} (search
  * space, budgets, base params carrying the spec, lake and event-time range), runs it with {@link
- * LocalStudyRunner}, each trial a child JVM running {@link TrialMain}, and copies the best trial's
- * model to {@code <study>/best-model} with a manifest ({@link ModelDirectory#writeManifest}) and a
- * {@value #TUNING_FILE} naming the trial.
+ * LocalStudyRunner}, each trial a child JVM running {@link TrialMain} (or a thread, {@link
+ * Builder#optInProcess}), and copies the best trial's model to {@code <study>/best-model} with a
+ * manifest ({@link ModelDirectory#writeManifest}) and a {@value #TUNING_FILE} naming the trial.
  *
  * <p>Every trial reads the same lake snapshot: the one given ({@link Builder#optSnapshot}), else
  * the one current when the study is first set up, resolved once and stored in study.json with the
@@ -189,11 +191,13 @@ public final class TuneRunner {
     if (System.getenv("OMP_WAIT_POLICY") == null) {
       env.put("OMP_WAIT_POLICY", "PASSIVE"); // no spinning OpenMP threads between trials
     }
-    JavaTrialLauncher launcher =
-        JavaTrialLauncher.builder(TrialMain.class.getName())
-            .jvmFlags(trialJvmFlags())
-            .environment(env)
-            .build();
+    TrialLauncher launcher =
+        b.inProcess
+            ? new InProcessTrialLauncher(TrialMain::runInProcess)
+            : JavaTrialLauncher.builder(TrialMain.class.getName())
+                .jvmFlags(trialJvmFlags())
+                .environment(env)
+                .build();
     return finish(spec, study, b.runner.run(spec, study, launcher), study.toString());
   }
 
@@ -396,8 +400,22 @@ public final class TuneRunner {
     private final List<String> jvmFlags = new ArrayList<>();
     private String trialHeap = "2g";
     private LocalStudyRunner runner = new LocalStudyRunner();
+    private boolean inProcess;
 
     private Builder() {}
+
+    /**
+     * Run each trial on a thread of this JVM ({@link InProcessTrialLauncher}) instead of a child
+     * JVM (the default): no JVM start-up, native library load or cold lake classes per trial, for
+     * small studies run by a JVM that trains anyway (the demo's local launcher). The trial heap and
+     * JVM flags do not apply; trials share this JVM's libtorch threads; trainings take turns from
+     * seeding to the saved model (the engine's generator is global), reading and preparing their
+     * rows in parallel.
+     */
+    public Builder optInProcess(boolean v) {
+      inProcess = v;
+      return this;
+    }
 
     public Builder setSpec(Path v) {
       spec = v;

@@ -235,4 +235,67 @@ class TuneRunnerTest {
         .containsEntry(TrialMain.SNAPSHOT, Long.toString(appended))
         .doesNotContainKey(TrialMain.LAKE);
   }
+
+  /**
+   * Trials on threads of this JVM ({@link TuneRunner.Builder#optInProcess}): two at once train the
+   * very models one at a time does (trainings take turns on the engine's global generator), the
+   * same as child JVMs up to libtorch's thread count, and an injected crash fails its trial instead
+   * of ending the JVM.
+   */
+  @Test
+  void inProcessTrialsTrainTheSameModelsAsChildJvmsAndACrashStaysInsideItsTrial(@TempDir Path tmp)
+      throws Exception {
+    Map<String, String> base = new LinkedHashMap<>();
+    base.put("epochs", "2");
+    base.put("hidden", "16");
+    base.put("batchSize", "64");
+    base.put("patience", "0");
+    base.put("seed", "5");
+    base.put("fault.2", "crash");
+    SearchSpace space =
+        SearchSpace.builder()
+            .add("lr", SearchSpace.choice(0.01, 0.05, 0.1))
+            .add("momentum", SearchSpace.choice(0.9))
+            .build();
+    java.util.function.BiFunction<String, Integer, TuneRunner.Builder> study =
+        (name, parallelism) ->
+            grid(tmp.resolve(name)).setSpace(space).optBaseParams(base).optParallelism(parallelism);
+
+    TuneRunner.Result together = study.apply("together", 2).optInProcess(true).build().run();
+    TuneRunner.Result oneByOne = study.apply("one-by-one", 1).optInProcess(true).build().run();
+    TuneRunner.Result children = study.apply("children", 2).build().run();
+
+    TrialResult crash = together.study().trial(2);
+    assertThat(crash.status()).isEqualTo(TrialStatus.FAILED);
+    assertThat(crash.reason()).contains("injected crash");
+    assertThat(children.study().trial(2).reason()).isEqualTo(TrialResult.REASON_EXIT_CODE + 3);
+    for (int i = 0; i < 2; i++) {
+      TrialResult t = together.study().trial(i);
+      assertThat(t.status()).isEqualTo(TrialStatus.COMPLETED);
+      assertThat(t.objective()).isEqualTo(oneByOne.study().trial(i).objective());
+      assertThat(weights(TrialMain.modelDir(together.studyDir(), i)))
+          .isEqualTo(weights(TrialMain.modelDir(oneByOne.studyDir(), i)));
+      assertThat(t.objective())
+          .isCloseTo(
+              children.study().trial(i).objective(), org.assertj.core.data.Offset.offset(1e-4));
+      assertThat(Files.readString(StudyFiles.log(together.studyDir(), i)))
+          .contains("trial " + i + ": COMPLETED");
+      assertThat(StudyFiles.pid(together.studyDir(), i)).doesNotExist();
+    }
+    assertThat(together.best().orElseThrow().index())
+        .isEqualTo(children.best().orElseThrow().index());
+    ModelDirectory.verify(together.bestModel());
+  }
+
+  /** The bytes of the model directory's saved parameters (model-NNNN.params). */
+  private static byte[] weights(Path modelDir) throws java.io.IOException {
+    try (var files = Files.list(modelDir)) {
+      Path params =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".params"))
+              .findFirst()
+              .orElseThrow();
+      return Files.readAllBytes(params);
+    }
+  }
 }
