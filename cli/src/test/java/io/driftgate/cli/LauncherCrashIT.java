@@ -139,7 +139,7 @@ class LauncherCrashIT extends ConsoleCapture {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Dai.djl")) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("-Dai.djl") || arg.startsWith("-XX:")) {
         cmd.add(arg);
       }
     }

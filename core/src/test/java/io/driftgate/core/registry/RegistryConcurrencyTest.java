@@ -2,6 +2,7 @@ package io.driftgate.core.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftgate.core.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -149,22 +150,22 @@ class RegistryConcurrencyTest {
     String password = env.db().spec().properties().getOrDefault("password", "");
     List<Process> processes = new ArrayList<>();
     for (String actor : List.of("p1", "p2")) {
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  LedgerWriterProcess.class.getName(),
-                  env.db().spec().url(),
-                  user,
-                  password,
-                  env.store().root(),
-                  tmp.resolve("cache-" + actor).toString(),
-                  M,
-                  actor,
-                  Integer.toString(perProcess),
-                  Integer.toString(actor.hashCode())));
+      List<String> cmd = new ArrayList<>(List.of(java));
+      cmd.addAll(ChildJvm.xxFlags());
+      cmd.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              LedgerWriterProcess.class.getName(),
+              env.db().spec().url(),
+              user,
+              password,
+              env.store().root(),
+              tmp.resolve("cache-" + actor).toString(),
+              M,
+              actor,
+              Integer.toString(perProcess),
+              Integer.toString(actor.hashCode())));
       cmd.addAll(versions);
       processes.add(
           new ProcessBuilder(cmd)

@@ -9,6 +9,7 @@ import io.driftgate.core.run.RunEvent.Submitted;
 import io.driftgate.core.run.RunEvent.TuningSucceeded;
 import io.driftgate.core.spec.StateSpec;
 import io.driftgate.core.state.StateDatabase;
+import io.driftgate.core.testing.ChildJvm;
 import io.driftgate.core.testing.MutableClock;
 import io.driftgate.core.testing.StateBackend;
 import java.nio.file.Files;
@@ -253,10 +254,10 @@ class JdbcRunStoreTest {
     List<Process> processes = new ArrayList<>();
     List<String> actors = List.of("p1", "p2");
     for (String actor : actors) {
-      List<String> cmd = new ArrayList<>();
+      List<String> cmd = new ArrayList<>(List.of(java));
+      cmd.addAll(ChildJvm.xxFlags());
       cmd.addAll(
           List.of(
-              java,
               "-Ddriftgate.barrier=" + dir.resolve("barrier"),
               "-cp",
               System.getProperty("java.class.path"),
