@@ -104,20 +104,26 @@ class LateLabelsIT {
     Run run = ingest(DriftConfig.abrupt(DRIFT_AT, 0.0, 3.0));
     Instant onset = Instant.ofEpochMilli(IngestFixtures.START + DRIFT_AT * 1000);
 
-    // The late labels raise one ADWIN alarm. It rides on the first compared window that ends
+    // The late labels raise an ADWIN alarm. It rides on the first compared window that ends
     // after the labelled records that raised it; when the backlog is read so fast that every
     // window closed before those labels were joined (an idle CI machine did this), the stream has
     // no such window left and the policy still holds the alarm (saved in the monitor state) for
-    // the next one. Either way there is one alarm and no other reason.
-    assertThat(run.requests().size() + (run.held().isPresent() ? 1 : 0))
+    // the next one. Either way one request at most, and no other reason.
+    assertThat(run.requests())
         .as("requests %s, held %s", run.requests(), run.held())
-        .isEqualTo(1);
-    if (run.held().isPresent()) {
+        .hasSizeLessThan(2);
+    if (run.requests().isEmpty()) {
+      assertThat(run.held()).as("no request: the alarm is held").isPresent();
       assertThat(run.held().get().detector()).isEqualTo("adwin");
       assertThat(run.held().get().changePoint()).isAfter(onset.minusSeconds(WINDOW_SECONDS));
       assertLabelsJoined(run);
       return;
     }
+    // ADWIN may flag the drifted stream once more after its request (its window shrinks at an
+    // alarm, and late labels of the drift's first windows reach later windows; an idle CI run
+    // did this): the policy holds that alarm while the request's run is in flight instead of
+    // asking twice.
+    run.held().ifPresent(h -> assertThat(h.detector()).isEqualTo("adwin"));
     RetrainRequest request = run.requests().get(0);
     assertThat(request.getReasons()).containsExactly("performance_drift");
     assertThat(request.getEvidenceReportIds())
