@@ -62,16 +62,7 @@ public final class KafkaOffsets {
           d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       Map<Integer, Long> earliest = list(admin, tps, OffsetSpec.earliest());
       Map<Integer, Long> latest = list(admin, tps, OffsetSpec.latest());
-      Map<TopicPartition, OffsetAndMetadata> c =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      Map<Integer, Long> committed = new HashMap<>();
-      c.forEach(
-          (tp, om) -> {
-            if (tp.topic().equals(topic) && om != null) {
-              committed.put(tp.partition(), om.offset());
-            }
-          });
-      return new Positions(earliest, latest, committed);
+      return new Positions(earliest, latest, committed(admin, topic, group));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading offsets of " + topic, e);
@@ -104,16 +95,7 @@ public final class KafkaOffsets {
     /** The group's committed offset per partition of the topic (absent: nothing committed). */
     public Map<Integer, Long> read() {
       try {
-        Map<TopicPartition, OffsetAndMetadata> c =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        Map<Integer, Long> committed = new HashMap<>();
-        c.forEach(
-            (tp, om) -> {
-              if (tp.topic().equals(topic) && om != null) {
-                committed.put(tp.partition(), om.offset());
-              }
-            });
-        return committed;
+        return committed(admin, topic, group);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while reading offsets of " + topic, e);
@@ -144,6 +126,21 @@ public final class KafkaOffsets {
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-offsets");
     props.putAll(clientProperties);
     return new Committed(props, topic, group);
+  }
+
+  /** The group's committed offset per partition of {@code topic} (absent: nothing committed). */
+  private static Map<Integer, Long> committed(Admin admin, String topic, String group)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetAndMetadata> c =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    Map<Integer, Long> committed = new HashMap<>();
+    c.forEach(
+        (tp, om) -> {
+          if (tp.topic().equals(topic) && om != null) {
+            committed.put(tp.partition(), om.offset());
+          }
+        });
+    return committed;
   }
 
   private static Map<Integer, Long> list(Admin admin, List<TopicPartition> tps, OffsetSpec spec)
