@@ -52,10 +52,7 @@ public final class KafkaOffsets {
    */
   public static Positions positions(
       Map<String, Object> clientProperties, String topic, String group) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-offsets");
-    props.putAll(clientProperties);
-    Object bootstrapServers = props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    Map<String, Object> props = adminProperties(clientProperties);
     try (Admin admin = Admin.create(props)) {
       TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
       List<TopicPartition> tps =
@@ -63,18 +60,8 @@ public final class KafkaOffsets {
       Map<Integer, Long> earliest = list(admin, tps, OffsetSpec.earliest());
       Map<Integer, Long> latest = list(admin, tps, OffsetSpec.latest());
       return new Positions(earliest, latest, committed(admin, topic, group));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading offsets of " + topic, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "cannot read offsets of topic '"
-              + topic
-              + "' at "
-              + bootstrapServers
-              + ": "
-              + e.getCause().getMessage(),
-          e.getCause());
+    } catch (InterruptedException | ExecutionException e) {
+      throw failure(e, "offsets of topic '" + topic + "'", props);
     }
   }
 
@@ -83,33 +70,22 @@ public final class KafkaOffsets {
     private final Admin admin;
     private final String topic;
     private final String group;
-    private final Object bootstrapServers;
+    private final Map<String, Object> props;
 
     private Committed(Map<String, Object> props, String topic, String group) {
       this.admin = Admin.create(props);
       this.topic = topic;
       this.group = group;
-      this.bootstrapServers = props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+      this.props = props;
     }
 
     /** The group's committed offset per partition of the topic (absent: nothing committed). */
     public Map<Integer, Long> read() {
       try {
         return committed(admin, topic, group);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while reading offsets of " + topic, e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(
-            "cannot read the committed offsets of group '"
-                + group
-                + "' on topic '"
-                + topic
-                + "' at "
-                + bootstrapServers
-                + ": "
-                + e.getCause().getMessage(),
-            e.getCause());
+      } catch (InterruptedException | ExecutionException e) {
+        throw failure(
+            e, "the committed offsets of group '" + group + "' on topic '" + topic + "'", props);
       }
     }
 
@@ -122,10 +98,26 @@ public final class KafkaOffsets {
   /** A reader of the group's committed offsets; close it when done. */
   public static Committed committedReader(
       Map<String, Object> clientProperties, String topic, String group) {
+    return new Committed(adminProperties(clientProperties), topic, group);
+  }
+
+  private static Map<String, Object> adminProperties(Map<String, Object> clientProperties) {
     Map<String, Object> props = new HashMap<>();
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-offsets");
     props.putAll(clientProperties);
-    return new Committed(props, topic, group);
+    return props;
+  }
+
+  /** A failed admin request as an unchecked error naming what was read and from where. */
+  private static IllegalStateException failure(
+      Exception e, String what, Map<String, Object> props) {
+    Object at = props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      return new IllegalStateException("interrupted while reading " + what + " at " + at, e);
+    }
+    return new IllegalStateException(
+        "cannot read " + what + " at " + at + ": " + e.getCause().getMessage(), e.getCause());
   }
 
   /** The group's committed offset per partition of {@code topic} (absent: nothing committed). */
