@@ -71,9 +71,17 @@ public final class ModelFactory {
         .register("resnet18", EnumSet.of(Modality.IMAGE), ModelFactory::resnet18);
   }
 
-  /** Adds or replaces an architecture that fits any modality; returns this. */
+  /**
+   * Adds or replaces an architecture; returns this. A name already registered in this JVM (a
+   * built-in such as {@code bert}) keeps the modalities it fits, since only its builder changes; a
+   * new name fits any modality.
+   */
   public ModelFactory register(String name, Architecture architecture) {
-    return register(name, EnumSet.allOf(Modality.class), architecture);
+    Set<Modality> known = modalities(name);
+    return register(
+        name,
+        known.isEmpty() ? EnumSet.allOf(Modality.class) : EnumSet.copyOf(known),
+        architecture);
   }
 
   /** Adds or replaces an architecture for the given modalities; returns this. */

@@ -77,4 +77,15 @@ class ModelChoiceTest {
     assertThatThrownBy(() -> TrainParams.forSpec(glosses, Map.of("model", "tinycnn")))
         .hasMessageContaining("fix: one of [bert]");
   }
+
+  @Test
+  void anotherBuilderForABuiltInKeepsTheModalitiesItFits() {
+    // the trainer registers bert's builder once the vocabulary is known; that must not make bert
+    // an image model for the rest of the JVM
+    ModelFactory factory = ModelFactory.defaults().register("bert", ModelFactory::cnn);
+    assertThat(factory.has("bert")).isTrue();
+    assertThat(ModelFactory.modalities("bert")).containsExactly(Modality.TEXT);
+    assertThatThrownBy(() -> TrainParams.forSpec(digits, Map.of("model", "bert")))
+        .hasMessageContaining("model=bert does not fit the image features");
+  }
 }

@@ -14,10 +14,12 @@ import ai.djl.training.ParameterStore;
 import io.driftgate.core.text.WordPieceTokenizer;
 import io.driftgate.core.text.WordPieceVocabulary;
 import io.driftgate.trainer.Fitter;
+import io.driftgate.trainer.Modality;
 import io.driftgate.trainer.ModelFactory;
 import io.driftgate.trainer.TrainParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -88,7 +90,8 @@ class BertClassifierTest {
                 "layers", "2",
                 "heads", "4"));
     ModelFactory factory =
-        ModelFactory.defaults().register("bert", BertClassifier.architecture(vocab.size()));
+        ModelFactory.defaults()
+            .register("bert", EnumSet.of(Modality.TEXT), BertClassifier.architecture(vocab.size()));
     Engine.getInstance().setRandomSeed(3);
     Fitter.Outcome o;
     try (Model model = Model.newInstance("bert")) {
