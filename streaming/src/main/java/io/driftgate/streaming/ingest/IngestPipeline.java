@@ -5,6 +5,7 @@ import io.driftgate.core.spec.ModelSpec;
 import io.driftgate.core.spec.ScoringSpec;
 import io.driftgate.core.spec.SpecLoader;
 import io.driftgate.schemas.DeadLetter;
+import io.driftgate.streaming.flink.EmbeddedCheckpoints;
 import io.driftgate.streaming.monitor.DetectDrift;
 import io.driftgate.streaming.monitor.LabelBatches;
 import io.driftgate.streaming.monitor.ProfileWindows;
@@ -46,6 +47,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </pre>
  */
 public final class IngestPipeline {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(IngestPipeline.class);
+
   private IngestPipeline() {}
 
   public static void main(String[] args) {
@@ -109,11 +113,22 @@ public final class IngestPipeline {
       }
       return IngestResult.from(config, result, before, millisSince(started));
     }
+    java.util.concurrent.atomic.LongAdder activity = WriterActivity.of(config.consumerGroup());
+    // Two quiet polls (half a second without an entry) and the job has read what there is: ask
+    // the embedded cluster to checkpoint, which commits it, rather than wait for the next
+    // periodic checkpoint (up to lake.commitInterval).
+    // (-Ddriftgate.ingest.quietCommit=false: periodic checkpoints only, e.g. to compare)
+    boolean quietCommit =
+        Boolean.parseBoolean(System.getProperty("driftgate.ingest.quietCommit", "true"));
+    WriterActivity.QuietDetector quiet = new WriterActivity.QuietDetector(2);
     try (StopCondition until = stop) {
       while (!until.reached()) {
         PipelineResult.State state = stateOf(result);
         if (state.isTerminal()) {
           throw JobFailure.of(result, "ingestion job ended (" + state + ") before it caught up");
+        }
+        if (quietCommit && quiet.quietNow(activity.sum()) && EmbeddedCheckpoints.trigger(result)) {
+          LOG.debug("the writers went quiet: checkpoint requested");
         }
         // A check is one group-offsets request: often enough that a caught-up run ends within a
         // quarter second of its last commit.
@@ -128,6 +143,8 @@ public final class IngestPipeline {
       throw new IllegalStateException("interrupted while ingesting", e);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("could not cancel the ingestion job", e);
+    } finally {
+      WriterActivity.release(config.consumerGroup());
     }
   }
 

@@ -53,6 +53,12 @@ public final class RunnerDefaults {
       // whose transforms never mutate their input or an output once emitted; state snapshots
       // still copy through the serializer (unlike fasterCopy above).
       add(out, args, "objectReuse", "true");
+      // A checkpoint's bundle ends before its barrier, so what it wrote (the writers' batches)
+      // reaches the committer ahead of the barrier and commits when that checkpoint completes.
+      // Beam's default ends the bundle after the barrier and holds its output in the snapshot:
+      // the batches then arrived after the barrier and committed one checkpoint later, so every
+      // commit came a whole lake.commitInterval late, and a caught-up run needed two checkpoints.
+      add(out, args, "finishBundleBeforeCheckpointing", "true");
       if (isLocal(args)) {
         // Beam's Flink runner folds every step's counters into Flink accumulators after each
         // record the source reads (ReaderInvocationUtil.invokeAdvance): a fifth of the source

@@ -235,6 +235,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     private transient Schema trustedSchema;
     private transient int taskId;
     private transient String[] keys;
+    private transient java.util.concurrent.atomic.LongAdder activity;
     // Per bundle.
     private transient LakeFileWriter rowWriter;
     private transient LakeFileWriter deadWriter;
@@ -264,6 +265,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       deadReader = new GenericDatumReader<>(DeadLetter.getClassSchema());
       taskId = Math.abs(UUID.randomUUID().hashCode() % 100_000);
       keys = new String[8];
+      activity = WriterActivity.of(config.consumerGroup());
     }
 
     @StartBundle
@@ -281,6 +283,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
 
     @ProcessElement
     public void process(@Element LakeEntry e, @Timestamp Instant timestamp) throws IOException {
+      activity.increment();
       String key = keyOf(e.partition());
       OffsetRanges held = rowsHeld.get(key);
       OffsetRanges inBundle = seen.computeIfAbsent(key, k -> new OffsetRanges());

@@ -56,9 +56,9 @@ final class IngestFixtures {
 
   /**
    * The example spec's text with a {@link #TEST_COMMIT_INTERVAL} lake commit interval (checkpoint
-   * interval and bundle time follow it, see RunnerDefaults): a caught-up run ends at the first
-   * checkpoint after the last record, so the example's 5 s cost every ingestion in these tests up
-   * to twice that in waiting. No assertion depends on how often the lake commits; the crash and
+   * interval and bundle time follow it, see RunnerDefaults), so that a run makes several commits. A
+   * caught-up run does not wait for it (the launcher requests a checkpoint once the writers go
+   * quiet, see QuietCommitIT). No assertion depends on how often the lake commits; the crash and
    * restart tests count commits, not seconds.
    */
   static String exampleYaml() {
