@@ -16,6 +16,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
@@ -28,6 +29,7 @@ import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types;
 
 /**
  * Writes records into new Parquet data files of a table, one file per partition they fall in (a
@@ -40,6 +42,14 @@ public final class LakeFileWriter implements AutoCloseable {
   private final GenericAppenderFactory appenders;
   private final OutputFileFactory files;
   private final PartitionKey key;
+
+  /**
+   * Position of the timestamp column a table partitioned by {@code hours(column)} alone is cut by
+   * (the lake's layout), else -1: then the writer computes the hour itself, without Iceberg's
+   * transform, which makes an {@code OffsetDateTime} per row (~3% of the ingest's source thread).
+   */
+  private final int hourColumn;
+
   private final InternalRecordWrapper wrapper;
   private final LakeRows.AvroView avro;
   private final Map<PartitionKey, OpenFile> open = new HashMap<>();
@@ -96,6 +106,7 @@ public final class LakeFileWriter implements AutoCloseable {
             .format(FileFormat.PARQUET)
             .build();
     this.key = new PartitionKey(table.spec(), table.schema());
+    this.hourColumn = hourColumn(table);
     if (avroRows == null) {
       this.appenders =
           new GenericAppenderFactory(table.schema(), table.spec()).setAll(table.properties());
@@ -150,8 +161,37 @@ public final class LakeFileWriter implements AutoCloseable {
           "this writer writes Iceberg records; LakeFileWriter.forAvro makes one for Avro rows");
     }
     LakeRows.AvroView view = avro.wrap(row);
-    key.partition(view);
+    if (hourColumn >= 0) {
+      Long micros = view.get(hourColumn, Long.class);
+      key.set(0, micros == null ? null : hourOf(micros));
+    } else {
+      key.partition(view);
+    }
     ((DataWriter<StructLike>) writerFor()).write(view);
+  }
+
+  private static final long MICROS_PER_HOUR = 3_600_000_000L;
+
+  /** Iceberg's {@code hour} transform of a timestamp in micros: whole hours since the epoch. */
+  static int hourOf(long micros) {
+    return Math.toIntExact(Math.floorDiv(micros, MICROS_PER_HOUR));
+  }
+
+  /** See {@link #hourColumn}. */
+  static int hourColumn(Table table) {
+    List<PartitionField> fields = table.spec().fields();
+    if (fields.size() != 1 || !"hour".equals(fields.get(0).transform().toString())) {
+      return -1;
+    }
+    List<Types.NestedField> columns = table.schema().columns();
+    for (int i = 0; i < columns.size(); i++) {
+      Types.NestedField c = columns.get(i);
+      if (c.fieldId() == fields.get(0).sourceId()
+          && c.type().typeId() == org.apache.iceberg.types.Type.TypeID.TIMESTAMP) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The open file of the partition {@link #key} holds now (opened on first use). */

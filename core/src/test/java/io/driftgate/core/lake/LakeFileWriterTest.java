@@ -84,6 +84,37 @@ class LakeFileWriterTest {
   }
 
   @Test
+  void theWritersHourIsIcebergsHourTransform() throws Exception {
+    var hour = org.apache.iceberg.transforms.Transforms.hour().bind(Types.TimestampType.withZone());
+    long h = 3_600_000_000L;
+    long[] micros = {
+      0, 1, h - 1, h, h + 1, -1, -h, -h - 1, -h + 1, 1_767_571_200_000_000L, Long.MAX_VALUE / 1000
+    };
+    java.util.Random random = new java.util.Random(26);
+    List<Long> all = new ArrayList<>();
+    for (long m : micros) {
+      all.add(m);
+    }
+    for (int i = 0; i < 10_000; i++) {
+      all.add(random.nextLong() % (400L * 365 * 24 * h));
+    }
+    for (long m : all) {
+      assertThat(LakeFileWriter.hourOf(m)).as("%d micros", m).isEqualTo(hour.apply(m));
+    }
+    // The records table is cut by hours(event_time); the dead letters by days, so their writer
+    // keeps Iceberg's transform.
+    Catalog catalog = LakeCatalog.embedded(root).open();
+    Table records = LakeTables.ensureRecords(catalog, "hours", CleanSchema.of(MediaSpecs.media()));
+    assertThat(records.spec().fields().get(0).transform().toString()).isEqualTo("hour");
+    int column = LakeFileWriter.hourColumn(records);
+    assertThat(records.schema().columns().get(column).fieldId())
+        .isEqualTo(records.spec().fields().get(0).sourceId());
+    Table dead = LakeTables.ensureDeadLetters(catalog, "hours", DeadLetter.getClassSchema());
+    assertThat(dead.spec().fields().get(0).transform().toString()).isEqualTo("day");
+    assertThat(LakeFileWriter.hourColumn(dead)).isEqualTo(-1);
+  }
+
+  @Test
   void deadLettersWrittenStraightReadBackAsConvertedRecordsDo() throws Exception {
     GenericDatumReader<GenericRecord> reader =
         new GenericDatumReader<>(DeadLetter.getClassSchema());
