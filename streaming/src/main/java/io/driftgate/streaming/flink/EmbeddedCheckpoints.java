@@ -23,7 +23,7 @@ public final class EmbeddedCheckpoints {
    */
   public static boolean trigger(PipelineResult result) {
     try {
-      Object client = field(result, "jobClient");
+      Object client = jobClient(result);
       if (client == null
           || !client
               .getClass()
@@ -47,6 +47,14 @@ public final class EmbeddedCheckpoints {
       LOG.debug("cannot request a checkpoint: {}", e.toString());
       return false;
     }
+  }
+
+  /**
+   * The Flink {@code JobClient} the FlinkRunner's detached result holds (a private field: Beam 2.51
+   * offers no accessor), or null for another runner's result.
+   */
+  public static Object jobClient(PipelineResult result) throws ReflectiveOperationException {
+    return field(result, "jobClient");
   }
 
   private static Object field(Object owner, String name) throws ReflectiveOperationException {

@@ -1,6 +1,6 @@
 package io.driftgate.streaming.ingest;
 
-import java.lang.reflect.Field;
+import io.driftgate.streaming.flink.EmbeddedCheckpoints;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,9 +52,10 @@ final class JobFailure {
   /** The exception that failed a Flink job, through its job client; empty when not available. */
   static Optional<Throwable> cause(PipelineResult result) {
     try {
-      Field field = result.getClass().getDeclaredField("jobClient");
-      field.setAccessible(true);
-      Object client = field.get(result);
+      Object client = EmbeddedCheckpoints.jobClient(result);
+      if (client == null) {
+        return Optional.empty();
+      }
       Class<?> jobClient =
           Class.forName(
               "org.apache.flink.core.execution.JobClient",
