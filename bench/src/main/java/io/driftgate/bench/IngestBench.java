@@ -67,6 +67,15 @@ public final class IngestBench {
   /** One pass of a baseline over the topic, seconds, of the last measurement. */
   private static double lastPassSeconds;
 
+  /** Where the last measurement's CPU went ({@link CpuBreakdown#describe}). */
+  private static String lastBreakdown = "";
+
+  /** The JVM's own share (JIT, GC) of the last measurement's CPU. */
+  private static double lastJvmShare;
+
+  /** That share per side, for the summary. */
+  private static final Map<String, List<Double>> jvmShares = new java.util.LinkedHashMap<>();
+
   /** Rows + dead letters committed after each Beam run's first commit, per second after it. */
   private static final List<Double> steadyIngest = new ArrayList<>();
 
@@ -224,6 +233,11 @@ public final class IngestBench {
           median(monitorCpu),
           median(monitorCpu) / pc,
           median(monitorCpu) / ic);
+      System.out.println(
+          "the JVM's own share of the CPU (JIT compilers, GC; medians): "
+              + jvmShares.entrySet().stream()
+                  .map(e -> String.format("%s %.0f%%", e.getKey(), 100 * median(e.getValue())))
+                  .collect(java.util.stream.Collectors.joining(", ")));
       reportDurations(seconds, runs);
     }
   }
@@ -264,6 +278,8 @@ public final class IngestBench {
       Map<String, List<Double>> seconds) {
     perCpu.add(lastPerCpuSecond);
     seconds.computeIfAbsent(what, k -> new ArrayList<>()).add(lastSeconds);
+    jvmShares.computeIfAbsent(what, k -> new ArrayList<>()).add(lastJvmShare);
+    System.out.println("    " + lastBreakdown);
     System.out.printf(
         "  run %d %-15s %,8.0f records/s  %,8.0f records per CPU-second  %6.1f s%s"
             + "  (load average %.2f)%n",
@@ -305,6 +321,8 @@ public final class IngestBench {
         PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), BEAM_ARGS))
             .as(IngestOptions.class);
     long cpu0 = cpuNanos();
+    CpuBreakdown.Snapshot start = CpuBreakdown.snapshot();
+    CpuBreakdown.Snapshot[] end = new CpuBreakdown.Snapshot[1];
     long wall0 = System.currentTimeMillis();
     // Timed to the stop condition (every offset committed), as the run reports it: the job's
     // cancellation afterwards is teardown, not ingestion. CPU time and the end of the wall time
@@ -323,6 +341,7 @@ public final class IngestBench {
               if (atStop[1] == 0) {
                 atStop[0] = cpuNanos();
                 atStop[1] = System.currentTimeMillis();
+                end[0] = CpuBreakdown.snapshot();
               }
               return true;
             });
@@ -332,6 +351,8 @@ public final class IngestBench {
     lastSeconds = secs;
     lastPassSeconds = 0;
     lastPerCpuSecond = records / ((atStop[0] - cpu0) / 1e9);
+    lastBreakdown = CpuBreakdown.describe(start, end[0]);
+    lastJvmShare = CpuBreakdown.jvmShare(start, end[0]);
     long wallEnd = atStop[1];
     try (Lake read = Lake.open(spec)) {
       if (read.rows() + read.deadLetters() != records) {
@@ -385,6 +406,7 @@ public final class IngestBench {
       throws Exception {
     long t0 = System.nanoTime();
     long cpu0 = cpuNanos();
+    CpuBreakdown.Snapshot start = CpuBreakdown.snapshot();
     long total = 0;
     int pass = 0;
     do {
@@ -392,6 +414,9 @@ public final class IngestBench {
       total += onePass(spec, bootstrap, records, out, iceberg, pass++);
     } while (System.nanoTime() - t0 < minNanos);
     lastPerCpuSecond = total / ((cpuNanos() - cpu0) / 1e9);
+    CpuBreakdown.Snapshot end = CpuBreakdown.snapshot();
+    lastBreakdown = CpuBreakdown.describe(start, end);
+    lastJvmShare = CpuBreakdown.jvmShare(start, end);
     lastSeconds = (System.nanoTime() - t0) / 1e9;
     lastPassSeconds = lastSeconds / pass;
     return total / lastSeconds;

@@ -133,6 +133,7 @@ class LauncherCrashIT extends ConsoleCapture {
   /** Runs {@code driftgate <args>} in its own JVM with a fault point armed. */
   private static Process startChild(List<String> args, String fault, Path log) throws Exception {
     Path argFile = Files.createTempFile("driftgate-cp", ".args");
+    argFile.toFile().deleteOnExit(); // read by the child at its start; gone with the test JVM
     Files.writeString(
         argFile, "-cp\n\"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
     List<String> cmd = new ArrayList<>();

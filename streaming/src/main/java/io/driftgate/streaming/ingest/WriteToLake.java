@@ -419,6 +419,9 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     private transient LakeCommitter committer;
     private transient Admin admin;
 
+    /** Bytes a probe fetch asks for (see {@link #probe()}). */
+    static final int PROBE_FETCH_BYTES = 64 * 1024;
+
     /** Reads the topic where the group's offset would stop (see {@link #firstReadable}). */
     private transient org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> probe;
 
@@ -491,6 +494,12 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
         props.putAll(
             KafkaSourceSpec.clientProperties(config.bootstrapServers(), config.kafkaProperties()));
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // Small fetches: while the lake trails the topic's end, every commit asks where the first
+        // record after the lake's offsets is, and the answer is nearly always "right there". A
+        // reader-sized fetch (a megabyte per question, decoded) cost the broker and this thread
+        // more than the commit itself; a fetch still returns at least one whole batch.
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PROBE_FETCH_BYTES);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, PROBE_FETCH_BYTES);
         probe =
             new org.apache.kafka.clients.consumer.KafkaConsumer<>(
                 props,

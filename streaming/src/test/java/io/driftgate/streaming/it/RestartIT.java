@@ -236,6 +236,7 @@ class RestartIT {
   private static Process startChild(
       Path specFile, String bootstrap, Path lake, Path log, String fault) throws Exception {
     Path argFile = Files.createTempFile("driftgate-cp", ".args");
+    argFile.toFile().deleteOnExit(); // read by the child at its start; gone with the test JVM
     Files.writeString(
         argFile, "-cp\n\"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
     List<String> cmd = new ArrayList<>();
