@@ -168,7 +168,8 @@ public final class DriftComparator {
   /** One side of a numeric comparison; raw values only when both sides hold theirs. */
   private static NumericSample sample(NumericProfile p, boolean exact) {
     return new NumericSample(
-        exact ? p.exactValues() : null,
+        // Sorted: the metrics sort their input, and a sorted array sorts in one pass.
+        exact ? p.sortedExactValues() : null,
         exact ? null : p.empiricalDistribution(),
         ksSideSize(p),
         p.standardDeviation());

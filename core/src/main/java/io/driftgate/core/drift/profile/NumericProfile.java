@@ -58,6 +58,15 @@ public final class NumericProfile implements FeatureProfile {
 
   private int exactSize;
 
+  /**
+   * The exact values sorted, made on first request and kept while {@link #exact} and {@link
+   * #exactSize} are unchanged: a reference profile is compared with every window, and sorting its
+   * values again for each window and metric was most of the drift monitor's time.
+   */
+  private transient double[] sortedExact;
+
+  private transient double[] sortedOf;
+
   /** An empty profile with k = {@value #DEFAULT_K} and exact cap = {@value #DEFAULT_EXACT_CAP}. */
   public NumericProfile() {
     this(DEFAULT_K);
@@ -288,6 +297,27 @@ public final class NumericProfile implements FeatureProfile {
           "numeric profile dropped its exact values (more than " + exactCap + " finite values)");
     }
     return Arrays.copyOf(exact, exactSize);
+  }
+
+  /**
+   * The exact finite values in ascending order (a copy). Sorted once per state of the profile: a
+   * profile that only gets compared, like a drift reference, sorts them once.
+   *
+   * @throws IllegalStateException when the exact values were dropped ({@link #hasExactValues()})
+   */
+  public double[] sortedExactValues() {
+    if (exact == null) {
+      throw new IllegalStateException(
+          "numeric profile dropped its exact values (more than " + exactCap + " finite values)");
+    }
+    double[] cached = sortedExact;
+    if (cached == null || sortedOf != exact || cached.length != exactSize) {
+      cached = Arrays.copyOf(exact, exactSize);
+      Arrays.sort(cached);
+      sortedExact = cached;
+      sortedOf = exact;
+    }
+    return cached.clone();
   }
 
   /** Whether the sketch retains fewer values than it summarises (its CDF is then approximate). */

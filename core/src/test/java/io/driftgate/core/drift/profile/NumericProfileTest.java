@@ -20,6 +20,36 @@ class NumericProfileTest {
   }
 
   @Test
+  void sortedExactValuesFollowEveryChangeOfTheProfile() {
+    Random rnd = new Random(7);
+    NumericProfile p = new NumericProfile(200, 1000);
+    for (int i = 0; i < 500; i++) {
+      p.accumulate(rnd.nextGaussian());
+    }
+    double[] expected = p.exactValues();
+    java.util.Arrays.sort(expected);
+    double[] first = p.sortedExactValues();
+    assertThat(first).containsExactly(expected);
+    // A caller's copy: changing it changes nothing the profile hands out next.
+    first[0] = 99;
+    assertThat(p.sortedExactValues()).containsExactly(expected);
+    // New values after a sort are in the next sorted view.
+    p.accumulate(-1e9);
+    assertThat(p.sortedExactValues()[0]).isEqualTo(-1e9);
+    assertThat(p.sortedExactValues()).hasSize(501).isSorted();
+    // A merge is a new profile with both sides' values.
+    NumericProfile other = new NumericProfile(200, 1000);
+    other.accumulate(1e9);
+    NumericProfile merged = p.merge(other);
+    assertThat(merged.sortedExactValues()).hasSize(502).endsWith(1e9).isSorted();
+    // Past the cap the values are gone, sorted or not.
+    for (int i = 0; i < 1000; i++) {
+      p.accumulate(rnd.nextDouble());
+    }
+    assertThatThrownBy(p::sortedExactValues).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void countsNullsNanAndInfinitiesSeparately() {
     NumericProfile p = of(1, 2, Double.NaN, Double.POSITIVE_INFINITY);
     p.accumulate((Double) null);
