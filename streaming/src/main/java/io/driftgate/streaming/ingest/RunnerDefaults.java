@@ -40,11 +40,7 @@ public final class RunnerDefaults {
     if (flink) {
       add(out, args, "flinkMaster", "[local]");
       add(out, args, "checkpointingInterval", "10000");
-      add(
-          out,
-          args,
-          "parallelism",
-          String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
+      add(out, args, "parallelism", String.valueOf(parallelism(args)));
       // No fasterCopy: the heap state backend's asynchronous snapshots rely on the serializer's
       // copy of mutable state (the monitor's sketch accumulators); without it a checkpoint
       // serialises an accumulator while it is being updated, fails, and the job fails over.
@@ -87,6 +83,20 @@ public final class RunnerDefaults {
     }
     out.addAll(Arrays.asList(args));
     return out.toArray(String[]::new);
+  }
+
+  /**
+   * Source subtasks when the caller names none: on the embedded cluster half the cores (at least
+   * one), elsewhere every core. An embedded job shares its machine with its own helpers (the file
+   * closers that Parquet-encode in the background, the Kafka poll threads, the committer, the JIT
+   * compiling a fresh job, in the demo the broker too), so one subtask per core oversubscribes it:
+   * on 2 cores, 1M records took 17.9–19.8 CPU-s at parallelism 2 and 12.8–13.2 at 1 (the source
+   * threads 8.4–9.8 s against 5.5–6.2 s for the same records), and the run was faster ({@code
+   * bench/README.md}, stop 27). A cluster's task managers run nothing else.
+   */
+  static int parallelism(String[] args) {
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return isLocal(args) ? Math.max(1, cores / 2) : cores;
   }
 
   /**

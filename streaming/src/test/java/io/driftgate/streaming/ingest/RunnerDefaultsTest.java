@@ -22,6 +22,17 @@ class RunnerDefaultsTest {
   }
 
   @Test
+  void theEmbeddedClusterTakesHalfTheCoresAClusterEveryCoreAndACallerWhatItSays() {
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+    assertThat(defaults()).contains("--parallelism=" + Math.max(1, cores / 2));
+    assertThat(defaults("--flinkMaster=jobmanager:8081")).contains("--parallelism=" + cores);
+    assertThat(defaults("--parallelism=3"))
+        .contains("--parallelism=3")
+        .filteredOn(a -> a.startsWith("--parallelism="))
+        .hasSize(1);
+  }
+
+  @Test
   void aCallerCanTurnTheEngineCountersBackOn() {
     List<String> args = defaults("--disableMetrics=false");
     assertThat(args).contains("--disableMetrics=false").doesNotContain("--disableMetrics=true");
