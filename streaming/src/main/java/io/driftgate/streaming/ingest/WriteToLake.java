@@ -63,9 +63,10 @@ import org.slf4j.LoggerFactory;
  *       {@link LakeBatch}: the files' metadata and the Kafka offsets they account for. Offsets the
  *       tables already hold (a replay after a restart) are skipped.
  *   <li>{@code CommitDataFiles}: one committer (a single key; {@code @RequiresStableInput}, so on
- *       Flink it commits what a completed checkpoint holds) appends each batch in one Iceberg
- *       commit per table whose snapshot summary records the offsets, then moves the consumer
- *       group's offset over what the lake now holds.
+ *       Flink it commits what a completed checkpoint holds) appends the batches of a bundle (on
+ *       Flink: every batch a completed checkpoint holds) in one Iceberg commit per table whose
+ *       snapshot summary records the offsets, then moves the consumer group's offset over what the
+ *       lake now holds.
  * </ol>
  *
  * Files written but never committed (a crash in between) are invisible to every reader and removed
@@ -462,19 +463,54 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       }
     }
 
+    /** The bundle's panes, merged: one commit per bundle. */
+    private transient LakeBatch pending;
+
+    private transient Instant pendingTimestamp;
+
+    @StartBundle
+    public void startBundle() {
+      pending = null;
+      pendingTimestamp = null;
+    }
+
+    /**
+     * Takes a pane over into the bundle's commit. On Flink a completed checkpoint hands its stable
+     * panes over as one bundle (one per writer bundle it holds, five or more per checkpoint at the
+     * default sizes); each used to be an Iceberg commit and a consumer-group offset commit of its
+     * own, seconds apart at most. Now the checkpoint is one transaction: fewer snapshots for every
+     * reader to list, and one round of offset requests.
+     */
     @RequiresStableInput
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<LakeBatch>> pane, OutputReceiver<Long> out) {
-      LakeBatch merged = new LakeBatch();
-      for (LakeBatch b : pane.getValue()) {
-        merged.merge(b);
+    public void process(
+        @Element KV<Integer, Iterable<LakeBatch>> pane, @Timestamp Instant timestamp) {
+      if (pending == null) {
+        pending = new LakeBatch();
       }
+      for (LakeBatch b : pane.getValue()) {
+        pending.merge(b);
+      }
+      if (pendingTimestamp == null || timestamp.isAfter(pendingTimestamp)) {
+        pendingTimestamp = timestamp;
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      if (pending == null) {
+        return;
+      }
+      LakeBatch merged = pending;
+      Instant at = pendingTimestamp;
+      pending = null;
+      pendingTimestamp = null;
       long started = System.nanoTime();
       LakeCommitter.Committed committed = committer.commit(merged);
       commitLatency.since(started);
       if (!committed.replay()) {
         commits.inc();
-        out.output(committed.recordsSnapshotId());
+        context.output(committed.recordsSnapshotId(), at, GlobalWindow.INSTANCE);
       }
       commitOffsets(committed.durableOffsets());
     }

@@ -268,6 +268,70 @@ class WriteToLakeTest {
     }
   }
 
+  @Test
+  void theBatchesOfABundleAreOneCommit() throws Exception {
+    // What a completed Flink checkpoint hands the committer: several panes, one bundle.
+    List<io.driftgate.core.lake.LakeBatch> batches = new ArrayList<>();
+    try (Tables tables = Tables.open(sinkConfig())) {
+      LakeRows rows = new LakeRows(tables.records.schema(), ROW);
+      for (int b = 0; b < 3; b++) {
+        LakeFileWriter writer = LakeFileWriter.forAvro(tables.records, b, rows);
+        io.driftgate.core.lake.LakeBatch batch = new io.driftgate.core.lake.LakeBatch();
+        for (long o = b * 10L; o < b * 10L + 10; o++) {
+          GenericRecord r = new GenericData.Record(ROW);
+          r.put("event_time", T0 + o * 60_000L);
+          r.put("v", "o" + o);
+          r.put("_source_partition", 0);
+          r.put("_source_offset", o);
+          writer.write(r);
+          batch.offset("t", 0, o);
+        }
+        batches.add(batch.recordFiles(writer.finish(), 10));
+      }
+    }
+    WriteToLake.CommitFn fn = new WriteToLake.CommitFn(sinkConfig());
+    fn.setup();
+    List<Long> emitted = new ArrayList<>();
+    try {
+      fn.startBundle();
+      for (io.driftgate.core.lake.LakeBatch b : batches) {
+        fn.process(org.apache.beam.sdk.values.KV.of(0, List.of(b)), new org.joda.time.Instant(T0));
+      }
+      fn.finishBundle(
+          fn.new FinishBundleContext() {
+            @Override
+            public org.apache.beam.sdk.options.PipelineOptions getPipelineOptions() {
+              return PipelineOptionsFactory.create();
+            }
+
+            @Override
+            public void output(
+                Long output,
+                org.joda.time.Instant timestamp,
+                org.apache.beam.sdk.transforms.windowing.BoundedWindow window) {
+              emitted.add(output);
+            }
+
+            @Override
+            public <T> void output(
+                org.apache.beam.sdk.values.TupleTag<T> tag,
+                T output,
+                org.joda.time.Instant timestamp,
+                org.apache.beam.sdk.transforms.windowing.BoundedWindow window) {
+              throw new AssertionError("no tagged outputs");
+            }
+          });
+    } finally {
+      fn.teardown();
+    }
+    try (Lake read = Lake.open(LakeCatalog.embedded(lake), "m")) {
+      assertThat(read.snapshots()).hasSize(1);
+      assertThat(read.rows()).isEqualTo(30);
+      assertThat(read.offsets("t", 0).toString()).isEqualTo("[0-30]");
+      assertThat(emitted).hasSize(1);
+    }
+  }
+
   WriteToLake.Config sinkConfig() {
     return new WriteToLake.Config(
         LakeCatalog.embedded(lake),
