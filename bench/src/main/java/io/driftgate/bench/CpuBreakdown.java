@@ -33,7 +33,8 @@ final class CpuBreakdown {
         "Flink sources (read, validate, write)",
         Pattern.compile("^(Legacy Source Thread|Source: )"));
     g.put("main (a baseline's loop)", Pattern.compile("^main$"));
-    g.put("file close (Parquet encode)", Pattern.compile("^driftgate-lake-file-close"));
+    g.put("row writing (Parquet encode)", Pattern.compile("^driftgate-lake-write"));
+    g.put("file close (Parquet flush)", Pattern.compile("^driftgate-lake-file-close"));
     g.put("committer", Pattern.compile("^WriteToLake/"));
     g.put("monitor", Pattern.compile("^(DetectDrift|ProfileWindows|LabelBatches)"));
     g.put(

@@ -14,6 +14,7 @@ class CpuBreakdownTest {
         CpuBreakdown.groupOf(
             "Legacy Source Thread - Source: ReadKafka/KafkaIO/KafkaIO.Read (1/2)#0"));
     assertTrue(CpuBreakdown.groupOf("driftgate-lake-file-close").startsWith("file close"));
+    assertEquals("row writing (Parquet encode)", CpuBreakdown.groupOf("driftgate-lake-write"));
     assertEquals(
         "committer", CpuBreakdown.groupOf("WriteToLake/GroupBatches -> ToGBKResult (1/1)#0"));
     assertEquals("embedded broker", CpuBreakdown.groupOf("data-plane-kafka-request-handler-3"));
@@ -83,7 +84,7 @@ class CpuBreakdownTest {
     }
     spinning.join();
     Map<String, Double> live = CpuBreakdown.between(start, end);
-    double closing = live.get("file close (Parquet encode)");
+    double closing = live.get("file close (Parquet flush)");
     assertTrue(closing > 0.1 && closing < 1.0, live.toString());
     assertTrue(live.values().stream().allMatch(v -> v >= 0), live.toString());
     String line = CpuBreakdown.describe(start, end);

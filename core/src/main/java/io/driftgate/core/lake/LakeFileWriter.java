@@ -68,6 +68,40 @@ public final class LakeFileWriter implements AutoCloseable {
    */
   static final int CLOSE_IDLE_AFTER = Integer.getInteger("driftgate.lake.closeIdleAfter", 8192);
 
+  /**
+   * Whether Avro rows are written on a writing thread rather than the caller's ({@code
+   * -Ddriftgate.lake.asyncWrites=false} turns it off). Parquet's encoding of each value
+   * (dictionaries, pages) was a third of the ingestion's source thread; handed over in chunks, it
+   * runs on another core while the source reads and validates the next records.
+   */
+  static final boolean ASYNC_WRITES =
+      Boolean.parseBoolean(System.getProperty("driftgate.lake.asyncWrites", "true"));
+
+  /** Rows per hand-over to the writing thread. */
+  static final int CHUNK = 512;
+
+  /** Chunks queued per writer at most: then the caller waits (bounded memory, back-pressure). */
+  static final int IN_FLIGHT = 8;
+
+  /** Threads that write rows handed over by writers (daemons, shared by the process). */
+  private static final ExecutorService WRITER =
+      Executors.newFixedThreadPool(
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          r -> {
+            Thread t = new Thread(r, "driftgate-lake-write");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final boolean async;
+  private final java.util.concurrent.Semaphore inFlight =
+      new java.util.concurrent.Semaphore(IN_FLIGHT);
+  private java.util.concurrent.CompletableFuture<Void> tail =
+      java.util.concurrent.CompletableFuture.completedFuture(null);
+  private volatile Throwable failure;
+  private GenericRecord[] chunk;
+  private int chunkSize;
+
   /** Threads that close files the writers are done with (daemons, shared by the process). */
   private static final ExecutorService CLOSER =
       Executors.newFixedThreadPool(
@@ -98,7 +132,12 @@ public final class LakeFileWriter implements AutoCloseable {
   }
 
   private LakeFileWriter(Table table, int taskId, LakeRows avroRows) {
+    this(table, taskId, avroRows, avroRows != null && ASYNC_WRITES);
+  }
+
+  private LakeFileWriter(Table table, int taskId, LakeRows avroRows, boolean async) {
     this.table = table;
+    this.async = async;
     this.closeIdleAfter = CLOSE_IDLE_AFTER;
     this.files =
         OutputFileFactory.builderFor(table, taskId, System.currentTimeMillis())
@@ -133,6 +172,11 @@ public final class LakeFileWriter implements AutoCloseable {
     return new LakeFileWriter(table, taskId, rows);
   }
 
+  /** {@link #forAvro} writing on the caller's thread, or on a writing thread, as asked. */
+  static LakeFileWriter forAvro(Table table, int taskId, LakeRows rows, boolean async) {
+    return new LakeFileWriter(table, taskId, rows, async);
+  }
+
   /** This writer with another {@link #CLOSE_IDLE_AFTER} (0: every file closes in finish). */
   LakeFileWriter closeIdleAfter(int writes) {
     if (writes < 0) {
@@ -153,13 +197,74 @@ public final class LakeFileWriter implements AutoCloseable {
     ((DataWriter<Record>) writerFor()).write(record);
   }
 
-  /** Writes an Avro row (a writer made by {@link #forAvro}). */
-  @SuppressWarnings("unchecked")
+  /**
+   * Writes an Avro row (a writer made by {@link #forAvro}). With {@link #ASYNC_WRITES} the row is
+   * handed to a writing thread in chunks of {@link #CHUNK}: the caller must not change it
+   * afterwards (the ingestion makes a new row per record). A failure of the writing thread is
+   * thrown by a later call or by {@link #finish()}.
+   */
   public void write(GenericRecord row) {
     if (avro == null) {
       throw new IllegalStateException(
           "this writer writes Iceberg records; LakeFileWriter.forAvro makes one for Avro rows");
     }
+    if (!async) {
+      writeNow(row);
+      return;
+    }
+    if (chunk == null) {
+      chunk = new GenericRecord[CHUNK];
+    }
+    chunk[chunkSize++] = row;
+    if (chunkSize == CHUNK) {
+      handOver();
+    }
+  }
+
+  /** Queues the chunk for the writing thread; waits while {@link #IN_FLIGHT} chunks are queued. */
+  private void handOver() {
+    throwIfFailed();
+    GenericRecord[] rows = chunk;
+    int n = chunkSize;
+    chunk = null;
+    chunkSize = 0;
+    inFlight.acquireUninterruptibly();
+    // Each stage runs after the one before it (one writing thread at a time per writer, in
+    // order) and never completes exceptionally, so every stage releases its permit; after a
+    // failure the rest only release.
+    tail =
+        tail.thenRunAsync(
+            () -> {
+              try {
+                if (failure == null) {
+                  for (int i = 0; i < n; i++) {
+                    writeNow(rows[i]);
+                  }
+                }
+              } catch (RuntimeException | Error e) {
+                failure = e;
+              } finally {
+                inFlight.release();
+              }
+            },
+            WRITER);
+  }
+
+  private void throwIfFailed() {
+    Throwable f = failure;
+    if (f instanceof UncheckedIOException u) {
+      throw new UncheckedIOException("writing lake data files of " + table.name(), u.getCause());
+    }
+    if (f instanceof RuntimeException r) {
+      throw new IllegalStateException("writing lake data files of " + table.name() + " failed", r);
+    }
+    if (f instanceof Error e) {
+      throw e;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void writeNow(GenericRecord row) {
     LakeRows.AvroView view = avro.wrap(row);
     if (hourColumn >= 0) {
       Long micros = view.get(hourColumn, Long.class);
@@ -261,6 +366,13 @@ public final class LakeFileWriter implements AutoCloseable {
    * written (empty when nothing was).
    */
   public List<DataFile> finish() {
+    if (async) {
+      if (chunkSize > 0) {
+        handOver();
+      }
+      tail.join(); // never exceptional (see handOver); orders what the writing thread did first
+      throwIfFailed();
+    }
     for (OpenFile f : open.values()) {
       written.add(closeToDataFile(f.writer));
     }

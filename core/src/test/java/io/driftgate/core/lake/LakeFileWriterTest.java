@@ -238,6 +238,102 @@ class LakeFileWriterTest {
     }
   }
 
+  @Test
+  void rowsHandedToTheWritingThreadMakeTheSameFilesAsRowsWrittenInPlace() throws Exception {
+    ModelSpec spec = MediaSpecs.media();
+    RecordCleaner cleaner = new RecordCleaner(spec);
+    // Several chunks and a partial one, over four hours.
+    List<GenericRecord> rows = mediaRows(spec, cleaner, 5 * LakeFileWriter.CHUNK + 17, 700);
+    Catalog catalog = LakeCatalog.embedded(root).open();
+    Table inPlace = LakeTables.ensureRecords(catalog, "in_place", CleanSchema.of(spec));
+    Table handed = LakeTables.ensureRecords(catalog, "handed", CleanSchema.of(spec));
+    List<DataFile> a;
+    try (LakeFileWriter w =
+        LakeFileWriter.forAvro(
+            inPlace, 0, new LakeRows(inPlace.schema(), cleaner.cleanSchema()), false)) {
+      rows.forEach(w::write);
+      a = w.finish();
+    }
+    List<DataFile> b;
+    try (LakeFileWriter w =
+        LakeFileWriter.forAvro(
+            handed, 0, new LakeRows(handed.schema(), cleaner.cleanSchema()), true)) {
+      rows.forEach(w::write);
+      b = w.finish();
+    }
+    assertThat(b).hasSameSizeAs(a).hasSize(4);
+    Comparator<DataFile> byPartition = Comparator.comparing(f -> f.partition().toString());
+    List<DataFile> as = a.stream().sorted(byPartition).toList();
+    List<DataFile> bs = b.stream().sorted(byPartition).toList();
+    for (int i = 0; i < as.size(); i++) {
+      assertThat(bs.get(i).partition().toString()).isEqualTo(as.get(i).partition().toString());
+      assertThat(bs.get(i).recordCount()).isEqualTo(as.get(i).recordCount());
+      assertThat(bs.get(i).lowerBounds()).isEqualTo(as.get(i).lowerBounds());
+      assertThat(bs.get(i).upperBounds()).isEqualTo(as.get(i).upperBounds());
+    }
+    commit(inPlace, a);
+    commit(handed, b);
+    Function<Record, Object> key = r -> r.getField(CleanSchema.SOURCE_OFFSET);
+    List<Record> want = read(inPlace, key);
+    List<Record> got = read(handed, key);
+    assertThat(got).hasSize(rows.size());
+    for (int i = 0; i < want.size(); i++) {
+      for (Types.NestedField c : inPlace.schema().columns()) {
+        assertThat(got.get(i).getField(c.name()))
+            .as("row %d column %s", i, c.name())
+            .isEqualTo(want.get(i).getField(c.name()));
+      }
+    }
+  }
+
+  @Test
+  void aFailureOnTheWritingThreadReachesTheCallerAndNothingHangs() throws Exception {
+    ModelSpec spec = MediaSpecs.media();
+    RecordCleaner cleaner = new RecordCleaner(spec);
+    List<GenericRecord> rows =
+        mediaRows(spec, cleaner, (LakeFileWriter.IN_FLIGHT + 4) * LakeFileWriter.CHUNK, 1000);
+    // A row the table cannot take: text where a double goes (fails inside Parquet's writer).
+    rows.get(3).put("score", "not a number");
+    Table table =
+        LakeTables.ensureRecords(LakeCatalog.embedded(root).open(), "bad", CleanSchema.of(spec));
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(60),
+        () -> {
+          LakeFileWriter w =
+              LakeFileWriter.forAvro(
+                  table, 0, new LakeRows(table.schema(), cleaner.cleanSchema()), true);
+          assertThatThrownBy(
+                  () -> {
+                    rows.forEach(w::write);
+                    w.finish();
+                  })
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("writing lake data files of")
+              .hasRootCauseInstanceOf(ClassCastException.class);
+        });
+  }
+
+  /** {@code n} cleaned media rows, {@code perHour} rows per event hour, offsets 0..n-1. */
+  private static List<GenericRecord> mediaRows(
+      ModelSpec spec, RecordCleaner cleaner, int n, int perHour) {
+    List<GenericRecord> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      GenericData.Record in = new GenericData.Record(spec.readerSchema());
+      in.put("event_id", "m-" + i);
+      in.put("event_time", T + (i / perHour) * 3_600_000L + i);
+      byte[] raw = new byte[64];
+      raw[0] = (byte) i;
+      in.put("picture", ByteBuffer.wrap(raw));
+      in.put("review", i % 7 == 0 ? null : "r" + i);
+      in.put("score", (double) i / 3);
+      in.put("label", i % 3);
+      CleanResult r = cleaner.clean(in, new SourceRef("media", 0, i, T + i));
+      assertThat(r.isAccepted()).as("row %d: %s", i, r).isTrue();
+      rows.add(((CleanResult.Accepted) r).row());
+    }
+    return rows;
+  }
+
   private static void sameTables(
       Table converted,
       Table straight,
