@@ -7,6 +7,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CpuBreakdownTest {
+  /** Keeps a core busy for 0.3 s. */
+  static void spin() {
+    long end = System.nanoTime() + 300_000_000L;
+    double x = 0;
+    while (System.nanoTime() < end) {
+      x += Math.sqrt(x + 1);
+    }
+    if (x < 0) {
+      throw new AssertionError("unreachable: keeps the loop from being optimised away");
+    }
+  }
+
   @Test
   void threadsGoToTheGroupTheirNameSays() {
     assertEquals(
@@ -27,19 +39,7 @@ class CpuBreakdownTest {
   @Test
   void aBusyThreadsCpuIsCountedInItsGroupAndTheRestIsTheJvms() throws Exception {
     CpuBreakdown.Snapshot before = CpuBreakdown.snapshot();
-    Thread busy =
-        new Thread(
-            () -> {
-              long end = System.nanoTime() + 300_000_000L;
-              double x = 0;
-              while (System.nanoTime() < end) {
-                x += Math.sqrt(x + 1);
-              }
-              if (x < 0) {
-                throw new AssertionError();
-              }
-            },
-            "driftgate-lake-file-close");
+    Thread busy = new Thread(CpuBreakdownTest::spin, "driftgate-lake-file-close");
     busy.start();
     busy.join();
     // Read while the thread is gone: its CPU leaves with it and counts as the JVM's.
@@ -53,11 +53,7 @@ class CpuBreakdownTest {
     Thread spinning =
         new Thread(
             () -> {
-              long end = System.nanoTime() + 300_000_000L;
-              double x = 0;
-              while (System.nanoTime() < end) {
-                x += Math.sqrt(x + 1);
-              }
+              spin();
               synchronized (lock) {
                 done[0] = true;
                 lock.notifyAll();

@@ -84,14 +84,7 @@ public final class LakeFileWriter implements AutoCloseable {
   static final int IN_FLIGHT = 8;
 
   /** Threads that write rows handed over by writers (daemons, shared by the process). */
-  private static final ExecutorService WRITER =
-      Executors.newFixedThreadPool(
-          Math.max(1, Runtime.getRuntime().availableProcessors()),
-          r -> {
-            Thread t = new Thread(r, "driftgate-lake-write");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService WRITER = daemonPool("driftgate-lake-write");
 
   private final boolean async;
   private final java.util.concurrent.Semaphore inFlight =
@@ -103,14 +96,18 @@ public final class LakeFileWriter implements AutoCloseable {
   private int chunkSize;
 
   /** Threads that close files the writers are done with (daemons, shared by the process). */
-  private static final ExecutorService CLOSER =
-      Executors.newFixedThreadPool(
-          Math.max(1, Runtime.getRuntime().availableProcessors()),
-          r -> {
-            Thread t = new Thread(r, "driftgate-lake-file-close");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService CLOSER = daemonPool("driftgate-lake-file-close");
+
+  /** A pool of one daemon thread per core, named {@code name}, shared by the process. */
+  private static ExecutorService daemonPool(String name) {
+    return Executors.newFixedThreadPool(
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
 
   /** An open data file and the write count of its last row. */
   private static final class OpenFile {
