@@ -44,14 +44,6 @@ public final class PublishToKafka<K, V> extends PTransform<PCollection<KV<K, V>>
 
   static final int REQUEST_TIMEOUT_MS = 10_000;
 
-  /**
-   * How long a record waits for others to share its request (client default: 0). Dead letters
-   * trickle in one at a time among the valid records; with no wait the producer sent about one
-   * produce request per dead letter, each costing the producer and the broker a round of work
-   * (acks=all). The bundle's end flushes anyway, so nothing waits longer than a bundle did.
-   */
-  static final int LINGER_MS = 20;
-
   private final String bootstrapServers;
   private final String topic;
   private final String role;
@@ -126,7 +118,6 @@ public final class PublishToKafka<K, V> extends PTransform<PCollection<KV<K, V>>
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     p.putAll(kafkaProperties);
     if (!kafkaProperties.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
       // The client refuses a delivery timeout shorter than request timeout + linger.

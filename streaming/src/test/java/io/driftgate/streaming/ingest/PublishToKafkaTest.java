@@ -74,22 +74,6 @@ public class PublishToKafkaTest {
   }
 
   @Test
-  public void recordsWaitBrieflyToShareARequestUnlessTheSpecSaysOtherwise() {
-    // Dead letters trickle in: without a linger each took a produce request of its own.
-    assertThat(sink("t").producerConfig())
-        .containsEntry(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 20);
-    PublishToKafka<String, byte[]> tuned =
-        PublishToKafka.<String, byte[]>builder()
-            .setBootstrapServers(kafka.bootstrapServers())
-            .setTopic("t")
-            .setRole("dead letters", "source.kafka.deadLetterTopic")
-            .setSerializers(StringSerializer.class, ByteArraySerializer.class)
-            .optKafkaProperties(java.util.Map.of("linger.ms", "0"))
-            .build();
-    assertThat(tuned.producerConfig()).containsEntry("linger.ms", "0");
-  }
-
-  @Test
   public void aMissingTopicFailsThePipelineWithinTheBlockTimeNamingTheTopic() {
     pipeline
         .apply(
