@@ -94,6 +94,13 @@ final class CpuBreakdown {
     return new Snapshot(cpu, names, process, compile, gc);
   }
 
+  /**
+   * CPU seconds of the whole process (every thread, the embedded broker's included) between two.
+   */
+  static double cpuSeconds(Snapshot before, Snapshot after) {
+    return (after.processCpu() - before.processCpu()) / 1e9;
+  }
+
   /** Seconds of CPU per group between two snapshots; {@link #JVM} is what threads do not cover. */
   static Map<String, Double> between(Snapshot before, Snapshot after) {
     Map<String, Double> out = new LinkedHashMap<>();
@@ -109,14 +116,14 @@ final class CpuBreakdown {
       threads += s;
       out.merge(groupOf(after.names().get(e.getKey())), s, Double::sum);
     }
-    out.put(JVM, Math.max(0, (after.processCpu() - before.processCpu()) / 1e9 - threads));
+    out.put(JVM, Math.max(0, cpuSeconds(before, after) - threads));
     return out;
   }
 
   /** One line: total, then the groups by share, then the JIT's compile and GC pause time. */
   static String describe(Snapshot before, Snapshot after) {
     Map<String, Double> groups = between(before, after);
-    double total = (after.processCpu() - before.processCpu()) / 1e9;
+    double total = cpuSeconds(before, after);
     List<String> parts =
         groups.entrySet().stream()
             .filter(e -> e.getValue() >= 0.05)
@@ -138,7 +145,7 @@ final class CpuBreakdown {
 
   /** The share of {@link #JVM} in the CPU between two snapshots (0..1). */
   static double jvmShare(Snapshot before, Snapshot after) {
-    double total = (after.processCpu() - before.processCpu()) / 1e9;
+    double total = cpuSeconds(before, after);
     return total <= 0 ? Double.NaN : between(before, after).get(JVM) / total;
   }
 

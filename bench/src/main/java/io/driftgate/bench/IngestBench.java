@@ -81,13 +81,6 @@ public final class IngestBench {
 
   private static final List<Double> steadyMonitor = new ArrayList<>();
 
-  /** CPU time of the whole process (every thread, the embedded broker's included). */
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
   /**
    * The sides to run (environment {@code BENCH_SIDES}, comma-separated among parquet, iceberg,
    * ingest, monitor; all by default): a probe of one side needs no full run. A partial run's ratios
@@ -320,7 +313,6 @@ public final class IngestBench {
     IngestOptions options =
         PipelineOptionsFactory.fromArgs(RunnerDefaults.withDefaults(spec.lake(), BEAM_ARGS))
             .as(IngestOptions.class);
-    long cpu0 = cpuNanos();
     CpuBreakdown.Snapshot start = CpuBreakdown.snapshot();
     CpuBreakdown.Snapshot[] end = new CpuBreakdown.Snapshot[1];
     long wall0 = System.currentTimeMillis();
@@ -333,14 +325,13 @@ public final class IngestBench {
             spec.source().kafka().topic(),
             spec.source().kafka().consumerGroup(),
             () -> ends);
-    long[] atStop = new long[2]; // CPU nanos, wall millis
+    long[] stoppedAt = new long[1]; // wall millis
     StopCondition timed =
         caughtUp.and(
             () -> {
               // Checked only once every offset is committed: the first time is the end.
-              if (atStop[1] == 0) {
-                atStop[0] = cpuNanos();
-                atStop[1] = System.currentTimeMillis();
+              if (stoppedAt[0] == 0) {
+                stoppedAt[0] = System.currentTimeMillis();
                 end[0] = CpuBreakdown.snapshot();
               }
               return true;
@@ -350,10 +341,10 @@ public final class IngestBench {
     double secs = run.wallMillis() / 1e3;
     lastSeconds = secs;
     lastPassSeconds = 0;
-    lastPerCpuSecond = records / ((atStop[0] - cpu0) / 1e9);
+    lastPerCpuSecond = records / CpuBreakdown.cpuSeconds(start, end[0]);
     lastBreakdown = CpuBreakdown.describe(start, end[0]);
     lastJvmShare = CpuBreakdown.jvmShare(start, end[0]);
-    long wallEnd = atStop[1];
+    long wallEnd = stoppedAt[0];
     try (Lake read = Lake.open(spec)) {
       if (read.rows() + read.deadLetters() != records) {
         throw new IllegalStateException(
@@ -405,7 +396,6 @@ public final class IngestBench {
       ModelSpec spec, String bootstrap, long records, Path work, boolean iceberg, long minNanos)
       throws Exception {
     long t0 = System.nanoTime();
-    long cpu0 = cpuNanos();
     CpuBreakdown.Snapshot start = CpuBreakdown.snapshot();
     long total = 0;
     int pass = 0;
@@ -413,8 +403,8 @@ public final class IngestBench {
       Path out = work.resolve((iceberg ? "iceberg-" : "parquet-") + System.nanoTime());
       total += onePass(spec, bootstrap, records, out, iceberg, pass++);
     } while (System.nanoTime() - t0 < minNanos);
-    lastPerCpuSecond = total / ((cpuNanos() - cpu0) / 1e9);
     CpuBreakdown.Snapshot end = CpuBreakdown.snapshot();
+    lastPerCpuSecond = total / CpuBreakdown.cpuSeconds(start, end);
     lastBreakdown = CpuBreakdown.describe(start, end);
     lastJvmShare = CpuBreakdown.jvmShare(start, end);
     lastSeconds = (System.nanoTime() - t0) / 1e9;
