@@ -1,8 +1,10 @@
 package io.driftgate.streaming.ingest;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -11,11 +13,18 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -43,6 +52,18 @@ public final class PublishToKafka<K, V> extends PTransform<PCollection<KV<K, V>>
   static final int DELIVERY_TIMEOUT_MS = 30_000;
 
   static final int REQUEST_TIMEOUT_MS = 10_000;
+
+  /**
+   * How long a record waits for others to share its produce request (client default: 0). Dead
+   * letters trickle in one at a time among the valid records; with no wait the producer sent about
+   * one request per dead letter, each a round of work for the producer and the broker (acks=all).
+   * The bundle's end flushes anyway. Only used when the batches fit the topic ({@link
+   * #withBatching}).
+   */
+  static final int LINGER_MS = 20;
+
+  /** The client's default {@code batch.size}. */
+  static final int DEFAULT_BATCH_BYTES = 16_384;
 
   private final String bootstrapServers;
   private final String topic;
@@ -134,13 +155,69 @@ public final class PublishToKafka<K, V> extends PTransform<PCollection<KV<K, V>>
     return p;
   }
 
+  /** What an admin client of the same cluster needs: the servers and the spec's properties. */
+  Map<String, Object> adminConfig() {
+    Map<String, Object> p = new HashMap<>(kafkaProperties);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "driftgate-publish-" + topic);
+    return p;
+  }
+
+  /**
+   * {@code producer} with records batched for {@code topic}: {@link #LINGER_MS} and a {@code
+   * batch.size} no larger than the topic's {@code max.message.bytes}, read from the cluster. A
+   * batch larger than the topic accepts is refused, and Kafka's producer splits a refused batch
+   * into batches of {@code batch.size} again until the delivery timeout, so a refusing topic would
+   * fail the job 30 s late with a timeout instead of at once with the broker's reason. Unchanged
+   * (no linger, one record per request while they trickle) when the spec sets {@code linger.ms} or
+   * {@code batch.size} itself, or when the topic's limit cannot be read (no DescribeConfigs
+   * permission, missing topic: then the first send reports that).
+   */
+  static Map<String, Object> withBatching(
+      Map<String, Object> producer, Map<String, Object> admin, String topic) {
+    if (producer.containsKey(ProducerConfig.LINGER_MS_CONFIG)
+        || producer.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+      return producer;
+    }
+    Map<String, Object> out = new HashMap<>(producer);
+    try (Admin client = Admin.create(admin)) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config config =
+          client
+              .describeConfigs(
+                  List.of(resource), new DescribeConfigsOptions().timeoutMs(REQUEST_TIMEOUT_MS))
+              .all()
+              .get()
+              .get(resource);
+      ConfigEntry limit = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      int maxMessageBytes = Integer.parseInt(limit.value());
+      out.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.min(DEFAULT_BATCH_BYTES, maxMessageBytes));
+      out.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | RuntimeException e) {
+      LoggerFactory.getLogger(PublishToKafka.class)
+          .info(
+              "records to Kafka topic {} go one per request: its max.message.bytes could not be"
+                  + " read ({})",
+              topic,
+              e instanceof ExecutionException ? e.getCause() : e);
+    }
+    return out;
+  }
+
   @Override
   public PDone expand(PCollection<KV<K, V>> input) {
     input.apply(
         "Write",
         ParDo.of(
             new WriteFn<K, V>(
-                new HashMap<>(producerConfig()), topic, role, specKey, bootstrapServers)));
+                new HashMap<>(producerConfig()),
+                new HashMap<>(adminConfig()),
+                topic,
+                role,
+                specKey,
+                bootstrapServers)));
     return PDone.in(input.getPipeline());
   }
 
@@ -148,6 +225,7 @@ public final class PublishToKafka<K, V> extends PTransform<PCollection<KV<K, V>>
     private static final Logger LOG = LoggerFactory.getLogger(PublishToKafka.class);
 
     private final HashMap<String, Object> config;
+    private final HashMap<String, Object> adminConfig;
     private final String topic;
     private final String role;
     private final String specKey;
@@ -157,8 +235,14 @@ public final class PublishToKafka<K, V> extends PTransform<PCollection<KV<K, V>>
     private transient AtomicLong failed;
 
     WriteFn(
-        HashMap<String, Object> config, String topic, String role, String specKey, String servers) {
+        HashMap<String, Object> config,
+        HashMap<String, Object> adminConfig,
+        String topic,
+        String role,
+        String specKey,
+        String servers) {
       this.config = config;
+      this.adminConfig = adminConfig;
       this.topic = topic;
       this.role = role;
       this.specKey = specKey;
@@ -167,7 +251,7 @@ public final class PublishToKafka<K, V> extends PTransform<PCollection<KV<K, V>>
 
     @Setup
     public void setup() {
-      producer = new KafkaProducer<>(config);
+      producer = new KafkaProducer<>(withBatching(config, adminConfig, topic));
       failure = new AtomicReference<>();
       failed = new AtomicLong();
     }

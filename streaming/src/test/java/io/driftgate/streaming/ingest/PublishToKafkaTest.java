@@ -155,6 +155,41 @@ public class PublishToKafkaTest {
     assertThat(keys).hasSize(200);
   }
 
+  @Test
+  public void recordsShareRequestsInBatchesTheTopicAccepts() throws Exception {
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("small.limit", 1, (short) 1)
+                      .configs(Map.of("max.message.bytes", "4000"))))
+          .all()
+          .get();
+    }
+    kafka.createTopic("default.limit", 1);
+    PublishToKafka<String, byte[]> sink = sink("default.limit");
+
+    // A topic with the broker's limit: the client's batch size and a linger.
+    assertThat(
+            PublishToKafka.withBatching(sink.producerConfig(), sink.adminConfig(), "default.limit"))
+        .containsEntry("batch.size", PublishToKafka.DEFAULT_BATCH_BYTES)
+        .containsEntry("linger.ms", PublishToKafka.LINGER_MS);
+    // A smaller limit: no batch larger than the topic takes (the producer would split a refused
+    // batch into batches of batch.size again until its delivery timeout).
+    assertThat(
+            PublishToKafka.withBatching(sink.producerConfig(), sink.adminConfig(), "small.limit"))
+        .containsEntry("batch.size", 4000)
+        .containsEntry("linger.ms", PublishToKafka.LINGER_MS);
+    // A limit that cannot be read: one record per request, as the client does by default.
+    assertThat(PublishToKafka.withBatching(sink.producerConfig(), sink.adminConfig(), "no.such"))
+        .doesNotContainKeys("batch.size", "linger.ms");
+    // The spec's own settings win.
+    Map<String, Object> tuned = new java.util.HashMap<>(sink.producerConfig());
+    tuned.put("linger.ms", "0");
+    assertThat(PublishToKafka.withBatching(tuned, sink.adminConfig(), "default.limit"))
+        .isEqualTo(tuned);
+  }
+
   static Admin admin() {
     return Admin.create(
         Map.<String, Object>of(
