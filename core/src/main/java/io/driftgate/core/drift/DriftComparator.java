@@ -170,7 +170,8 @@ public final class DriftComparator {
     return new NumericSample(
         // Sorted: the metrics sort their input, and a sorted array sorts in one pass.
         exact ? p.sortedExactValues() : null,
-        exact ? null : p.empiricalDistribution(),
+        // The exact values' distribution is kept by the profile: a reference makes it once.
+        exact ? p.exactDistribution() : p.empiricalDistribution(),
         ksSideSize(p),
         p.standardDeviation());
   }

@@ -144,17 +144,22 @@ public final class JdbcMonitorStore implements MonitorStore {
   }
 
   @Override
-  public void writeReport(DriftReport report) {
-    if (!model.equals(report.getModel())) {
-      throw new IllegalArgumentException(
-          "report "
-              + report.getReportId()
-              + " is of model "
-              + report.getModel()
-              + ", not "
-              + model);
+  public void writeReports(List<DriftReport> reports) {
+    for (DriftReport report : reports) {
+      if (!model.equals(report.getModel())) {
+        throw new IllegalArgumentException(
+            "report "
+                + report.getReportId()
+                + " is of model "
+                + report.getModel()
+                + ", not "
+                + model);
+      }
     }
-    String body = AvroJson.write(report);
+    if (reports.isEmpty()) {
+      return;
+    }
+    List<String> bodies = reports.stream().map(AvroJson::write).toList();
     long now = clock.millis();
     db.transaction(
         c -> {
@@ -166,14 +171,20 @@ public final class JdbcMonitorStore implements MonitorStore {
                       + " SET window_start_ms = excluded.window_start_ms,"
                       + " window_end_ms = excluded.window_end_ms,"
                       + " drifted_share = excluded.drifted_share, body = excluded.body")) {
-            s.setString(1, model);
-            s.setString(2, report.getReportId());
-            s.setLong(3, report.getWindowStart().toEpochMilli());
-            s.setLong(4, report.getWindowEnd().toEpochMilli());
-            s.setDouble(5, report.getDriftedShare());
-            s.setString(6, body);
-            s.setLong(7, now);
-            return s.executeUpdate();
+            for (int i = 0; i < reports.size(); i++) {
+              DriftReport report = reports.get(i);
+              s.setString(1, model);
+              s.setString(2, report.getReportId());
+              s.setLong(3, report.getWindowStart().toEpochMilli());
+              s.setLong(4, report.getWindowEnd().toEpochMilli());
+              s.setDouble(5, report.getDriftedShare());
+              s.setString(6, bodies.get(i));
+              s.setLong(7, now);
+              // One at a time, not addBatch: a window's late revision in the same list must
+              // replace the earlier one in order.
+              s.executeUpdate();
+            }
+            return reports.size();
           }
         });
   }

@@ -43,7 +43,16 @@ public interface MonitorStore {
   void save(MonitorState state);
 
   /** Stores a report; a report with the same id (a replayed window) replaces it. */
-  void writeReport(DriftReport report);
+  default void writeReport(DriftReport report) {
+    writeReports(List.of(report));
+  }
+
+  /**
+   * Stores reports in one write, in order; a report with the same id (a replayed window) replaces
+   * it. The streaming monitor writes a bundle's reports this way: one transaction per window held
+   * the pipeline up while windows closed by the hundred in a replay.
+   */
+  void writeReports(List<DriftReport> reports);
 
   /**
    * Appends a request to the log unless its idempotency key is there (a replay).

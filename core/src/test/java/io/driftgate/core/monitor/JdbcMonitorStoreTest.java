@@ -230,6 +230,31 @@ class JdbcMonitorStoreTest {
 
   @ParameterizedTest
   @EnumSource(StateBackend.class)
+  void aBundlesReportsAreOneWriteAndALaterRevisionInItWins(StateBackend backend) {
+    StateSpec spec = backend.spec(dir);
+    JdbcMonitorStore store = store(spec, MODEL);
+    Instant w1 = T0;
+    Instant w2 = T0.plus(Duration.ofMinutes(10));
+    DriftReport first = report(MODEL + "@" + w1, w1, 0.1);
+    DriftReport second = report(MODEL + "@" + w2, w2, 0.2);
+    DriftReport revised = report(MODEL + "@" + w1, w1, 0.4);
+    store.writeReports(List.of(second, first, revised));
+    assertThat(store(spec, MODEL).reports()).containsExactly(revised, second);
+    store.writeReports(List.of());
+    assertThat(store(spec, MODEL).reports()).hasSize(2);
+
+    // One report of another model: the whole list is refused before anything is written.
+    DriftReport w3 = report(MODEL + "@" + T0.plus(Duration.ofMinutes(20)), T0, 0.3);
+    DriftReport foreign = report("other@" + T0, T0, 0.3);
+    foreign.setModel("other");
+    assertThatThrownBy(() -> store.writeReports(List.of(w3, foreign)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is of model other");
+    assertThat(store(spec, MODEL).reports()).containsExactly(revised, second);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StateBackend.class)
   void openUsesTheSpecsDatabase(StateBackend backend) {
     StateSpec spec = backend.spec(dir);
     MonitorStore store = MonitorStore.open(spec, MODEL);

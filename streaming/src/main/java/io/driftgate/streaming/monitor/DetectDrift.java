@@ -192,9 +192,10 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
 
     /**
      * One lake commit per table and bundle (a commit per window would throttle a catching-up
-     * monitor): the profiles, the reports, then the monitor's state: whoever sees a window closed
-     * in the state finds its report and profile in the tables. Both appends skip ids they already
-     * hold, so a bundle replayed before its state was saved is stored once.
+     * monitor): the profiles, the reports (lake table, then state database), then the monitor's
+     * state: whoever sees a window closed in the state finds its report and profile in the tables
+     * and the database. The appends skip ids they already hold and the database replaces a report
+     * by id, so a bundle replayed before its state was saved is stored once.
      */
     @FinishBundle
     public void finishBundle() {
@@ -204,8 +205,11 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
       }
       if (reportTable != null && !pendingReports.isEmpty()) {
         io.driftgate.core.lake.DriftReportTable.append(reportTable, pendingReports);
-        pendingReports.clear();
       }
+      // One transaction for the bundle's reports: one per window held the pipeline up while a
+      // replay closed windows by the hundred.
+      store.writeReports(pendingReports);
+      pendingReports.clear();
       if (monitor != null) {
         // The detector's state goes with the monitor's, so a restarted job continues both.
         if (performance != null) {
@@ -294,10 +298,7 @@ public final class DetectDrift extends PTransform<PCollection<WindowedProfile>, 
           .report()
           .ifPresent(
               r -> {
-                store.writeReport(r);
-                if (reportTable != null) {
-                  pendingReports.add(r);
-                }
+                pendingReports.add(r);
                 if (r.getDriftedShare() > 0) {
                   drifted.inc();
                 }

@@ -306,10 +306,14 @@ public final class ProfileWindows
   static final class MergePartials extends Combine.CombineFn<Partial, MergePartials.Acc, Partial> {
     static final class Acc {
       DatasetProfile profile = DatasetProfile.empty();
+      boolean adopted;
       LabelledPredictions labelled;
 
       void add(DatasetProfile p, LabelledPredictions l) {
-        profile = profile.merge(p);
+        // A window's first partial is taken as it is (profiles are immutable values once built;
+        // merge copies), the next ones merged: most windows get one partial per bundle.
+        profile = adopted ? profile.merge(p) : p;
+        adopted = true;
         if (l != null) {
           if (labelled == null) {
             labelled = new LabelledPredictions();
@@ -357,6 +361,7 @@ public final class ProfileWindows
           Partial p = PartialCoder.of().decode(in);
           Acc acc = new Acc();
           acc.profile = p.profile();
+          acc.adopted = true;
           acc.labelled = p.labelled();
           return acc;
         }

@@ -119,7 +119,8 @@ public final class KolmogorovSmirnov {
    */
   static TestResult compare(NumericSample reference, NumericSample current) {
     if (NumericSample.bothExact(reference, current)) {
-      return test(reference.exactValues(), current.exactValues());
+      // the raw values' distributions (EmpiricalDistribution.ofValues), as test(a, b) makes them
+      return test(reference.distribution(), current.distribution());
     }
     double d = statistic(reference.distribution(), current.distribution());
     double a = reference.effectiveSize();

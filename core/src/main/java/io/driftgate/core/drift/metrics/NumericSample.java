@@ -5,7 +5,8 @@ package io.driftgate.core.drift.metrics;
  *
  * @param exactValues the raw values when both sides still hold theirs, else null (then {@code
  *     distribution} is a sketch's)
- * @param distribution the empirical distribution of the values
+ * @param distribution the empirical distribution of the values: of the raw values when {@code
+ *     exactValues} is set ({@link EmpiricalDistribution#ofValues} of them), else a sketch's
  * @param effectiveSize the sample size a test may credit to this side (less than the count when a
  *     sketch's rank error would otherwise read as signal)
  * @param standardDeviation the values' standard deviation (a distance's scale)

@@ -161,9 +161,17 @@ public final class CategoricalProfile implements FeatureProfile {
     return sketchMapSize;
   }
 
-  /** A deep copy. */
+  /** A deep copy (the same state as {@code fromBytes(toBytes())}, without the bytes). */
   public CategoricalProfile copy() {
-    return fromBytes(toBytes());
+    CategoricalProfile p = new CategoricalProfile(maxExactDistinct, sketchMapSize);
+    p.count = count;
+    p.nullCount = nullCount;
+    if (sketch == null) {
+      p.exact = new TreeMap<>(exact);
+    } else {
+      p.sketch = ItemsSketch.getInstance(Memory.wrap(sketch.toByteArray(SERDE)), SERDE);
+    }
+    return p;
   }
 
   @Override

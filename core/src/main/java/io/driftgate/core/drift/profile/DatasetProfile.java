@@ -56,20 +56,36 @@ public final class DatasetProfile {
    */
   public DatasetProfile merge(DatasetProfile other) {
     TreeMap<String, FeatureProfile> merged = new TreeMap<>();
-    features.forEach((name, p) -> merged.put(name, copy(p)));
-    other.features.forEach(
-        (name, p) -> {
-          FeatureProfile mine = merged.get(name);
-          if (mine != null && mine.kind() != p.kind()) {
+    // A feature on both sides merges into a new profile; one on a single side is copied (feature
+    // profiles are mutable accumulators: the result must not share them).
+    features.forEach(
+        (name, mine) -> {
+          FeatureProfile theirs = other.features.get(name);
+          if (theirs == null) {
+            merged.put(name, copy(mine));
+          } else if (mine.kind() != theirs.kind()) {
             throw new IllegalArgumentException(
-                "feature " + name + " is " + mine.kind() + " on one side and " + p.kind());
+                "feature " + name + " is " + mine.kind() + " on one side and " + theirs.kind());
+          } else {
+            merged.put(name, mine.merge(theirs));
           }
-          merged.put(name, mine == null ? copy(p) : mine.merge(p));
+        });
+    other.features.forEach(
+        (name, theirs) -> {
+          if (!features.containsKey(name)) {
+            merged.put(name, copy(theirs));
+          }
         });
     return new DatasetProfile(rowCount + other.rowCount, merged);
   }
 
   private static FeatureProfile copy(FeatureProfile p) {
+    if (p instanceof NumericProfile n) {
+      return n.copy();
+    }
+    if (p instanceof CategoricalProfile c) {
+      return c.copy();
+    }
     return FeatureProfile.fromBytes(p.toBytes());
   }
 

@@ -1,11 +1,8 @@
 package io.driftgate.core.drift.profile;
 
 import io.driftgate.core.drift.metrics.EmpiricalDistribution;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.datasketches.kll.KllDoublesSketch;
@@ -66,6 +63,13 @@ public final class NumericProfile implements FeatureProfile {
   private transient double[] sortedExact;
 
   private transient double[] sortedOf;
+
+  /** The exact values' empirical distribution, kept like {@link #sortedExact}. */
+  private transient EmpiricalDistribution exactDistribution;
+
+  private transient double[] distributionOf;
+
+  private transient int distributionSize;
 
   /** An empty profile with k = {@value #DEFAULT_K} and exact cap = {@value #DEFAULT_EXACT_CAP}. */
   public NumericProfile() {
@@ -320,6 +324,27 @@ public final class NumericProfile implements FeatureProfile {
     return cached.clone();
   }
 
+  /**
+   * The empirical distribution of the exact finite values ({@link EmpiricalDistribution#ofValues}
+   * of {@link #exactValues()}), made once per state of the profile: a drift reference is compared
+   * with every window.
+   *
+   * @throws IllegalStateException when the exact values were dropped ({@link #hasExactValues()}) or
+   *     there are none
+   */
+  public EmpiricalDistribution exactDistribution() {
+    EmpiricalDistribution cached = exactDistribution;
+    if (cached == null || distributionOf != exact || distributionSize != exactSize) {
+      requireNonEmpty();
+      // sorted already: ofValues sorts its copy in one pass
+      cached = EmpiricalDistribution.ofValues(sortedExactValues());
+      exactDistribution = cached;
+      distributionOf = exact;
+      distributionSize = exactSize;
+    }
+    return cached;
+  }
+
   /** Whether the sketch retains fewer values than it summarises (its CDF is then approximate). */
   public boolean isEstimationMode() {
     return sketch.isEstimationMode();
@@ -345,9 +370,24 @@ public final class NumericProfile implements FeatureProfile {
     }
   }
 
-  /** A deep copy. */
+  /** A deep copy (the same state as {@code fromBytes(toBytes())}, without the bytes). */
   public NumericProfile copy() {
-    return fromBytes(toBytes());
+    NumericProfile p =
+        new NumericProfile(
+            k, KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())), exactCap);
+    if (exact != null) {
+      p.exact = Arrays.copyOf(exact, Math.max(exactSize, Math.min(exactCap, 16)));
+      p.exactSize = exactSize;
+    }
+    p.count = count;
+    p.nullCount = nullCount;
+    p.nanCount = nanCount;
+    p.infiniteCount = infiniteCount;
+    p.mean = mean;
+    p.m2 = m2;
+    p.min = min;
+    p.max = max;
+    return p;
   }
 
   @Override
@@ -406,31 +446,18 @@ public final class NumericProfile implements FeatureProfile {
 
   @Override
   public byte[] toBytes() {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bos)) {
-      out.writeByte(NUMERIC_TAG);
-      out.writeByte(VERSION);
-      out.writeInt(k);
-      out.writeLong(count);
-      out.writeLong(nullCount);
-      out.writeLong(nanCount);
-      out.writeLong(infiniteCount);
-      out.writeDouble(mean);
-      out.writeDouble(m2);
-      out.writeDouble(min);
-      out.writeDouble(max);
-      byte[] sk = sketch.toByteArray();
-      out.writeInt(sk.length);
-      out.write(sk);
-      out.writeInt(exactCap);
-      out.writeInt(exact == null ? -1 : exactSize);
-      for (int i = 0; exact != null && i < exactSize; i++) {
-        out.writeDouble(exact[i]);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bos.toByteArray();
+    // One buffer, the exact values in bulk (big-endian, as DataOutputStream wrote them): profiles
+    // cross the monitor's shuffle once per window and bundle.
+    byte[] sk = sketch.toByteArray();
+    int values = exact == null ? 0 : exactSize;
+    ByteBuffer out = ByteBuffer.allocate(2 + 4 + 8 * 8 + 4 + sk.length + 4 + 4 + 8 * values);
+    out.put(NUMERIC_TAG).put(VERSION).putInt(k);
+    out.putLong(count).putLong(nullCount).putLong(nanCount).putLong(infiniteCount);
+    out.putDouble(mean).putDouble(m2).putDouble(min).putDouble(max);
+    out.putInt(sk.length).put(sk);
+    out.putInt(exactCap).putInt(exact == null ? -1 : exactSize);
+    out.asDoubleBuffer().put(exact == null ? new double[0] : exact, 0, values);
+    return out.array();
   }
 
   /**
@@ -449,18 +476,24 @@ public final class NumericProfile implements FeatureProfile {
       throw new IllegalArgumentException(
           "expected numeric profile version " + VERSION_1 + " or " + VERSION + ", got " + version);
     }
-    try (DataInputStream in = FeatureProfile.open(bytes, NUMERIC_TAG, version)) {
-      int k = in.readInt();
-      long count = in.readLong();
-      long nullCount = in.readLong();
-      long nanCount = in.readLong();
-      long infiniteCount = in.readLong();
-      double mean = in.readDouble();
-      double m2 = in.readDouble();
-      double min = in.readDouble();
-      double max = in.readDouble();
-      byte[] sk = new byte[in.readInt()];
-      in.readFully(sk);
+    try {
+      ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2);
+      int k = in.getInt();
+      long count = in.getLong();
+      long nullCount = in.getLong();
+      long nanCount = in.getLong();
+      long infiniteCount = in.getLong();
+      double mean = in.getDouble();
+      double m2 = in.getDouble();
+      double min = in.getDouble();
+      double max = in.getDouble();
+      int sketchLength = in.getInt();
+      if (sketchLength < 0 || sketchLength > in.remaining()) {
+        throw new IllegalArgumentException(
+            "corrupt numeric profile bytes: sketch of " + sketchLength + " bytes");
+      }
+      byte[] sk = new byte[sketchLength];
+      in.get(sk);
       KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(sk));
       NumericProfile p;
       if (version == VERSION_1) {
@@ -470,8 +503,8 @@ public final class NumericProfile implements FeatureProfile {
           p.exactSize = (int) sketch.getN();
         }
       } else {
-        int cap = in.readInt();
-        int size = in.readInt();
+        int cap = in.getInt();
+        int size = in.getInt();
         if (cap < 0 || size < -1 || size > cap || (size >= 0 && size != sketch.getN())) {
           throw new IllegalArgumentException(
               "corrupt numeric profile bytes: exact cap " + cap + ", size " + size);
@@ -479,9 +512,7 @@ public final class NumericProfile implements FeatureProfile {
         p = new NumericProfile(k, sketch, cap);
         if (size >= 0) {
           p.exact = new double[Math.max(size, Math.min(cap, 16))];
-          for (int i = 0; i < size; i++) {
-            p.exact[i] = in.readDouble();
-          }
+          in.asDoubleBuffer().get(p.exact, 0, size);
           p.exactSize = size;
         }
       }
@@ -494,8 +525,8 @@ public final class NumericProfile implements FeatureProfile {
       p.min = min;
       p.max = max;
       return p;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("corrupt numeric profile bytes", e);
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("corrupt numeric profile bytes (truncated)", e);
     }
   }
 

@@ -176,4 +176,43 @@ class CategoricalAndDatasetProfileTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected 2 values");
   }
+
+  @Test
+  void copiesAndMergesShareNoAccumulatorWithTheirSources() {
+    CategoricalProfile c = new CategoricalProfile();
+    c.accumulate("a");
+    c.accumulate("b");
+    c.accumulate(null);
+    CategoricalProfile cc = c.copy();
+    assertThat(cc.toBytes()).isEqualTo(c.toBytes());
+    cc.accumulate("a");
+    assertThat(c.valueCounts()).containsEntry("a", 1L);
+    CategoricalProfile sketched = new CategoricalProfile(2, 8);
+    for (String v : new String[] {"x", "y", "z", "x"}) {
+      sketched.accumulate(v);
+    }
+    assertThat(sketched.isExact()).isFalse();
+    assertThat(sketched.copy().toBytes()).isEqualTo(sketched.toBytes());
+
+    NumericProfile onlyLeft = new NumericProfile();
+    onlyLeft.accumulate(1.0);
+    CategoricalProfile both = new CategoricalProfile();
+    both.accumulate("a");
+    CategoricalProfile onlyRight = new CategoricalProfile();
+    onlyRight.accumulate("r");
+    DatasetProfile left = new DatasetProfile(1, java.util.Map.of("n", onlyLeft, "c", both));
+    DatasetProfile right =
+        new DatasetProfile(1, java.util.Map.of("c", both.copy(), "r", onlyRight));
+    DatasetProfile merged = left.merge(right);
+    assertThat(merged.rowCount()).isEqualTo(2);
+    assertThat(merged.features()).containsOnlyKeys("n", "c", "r");
+    assertThat(((CategoricalProfile) merged.feature("c").orElseThrow()).valueCounts())
+        .containsEntry("a", 2L);
+    // what the sources accumulate later is not in the merge
+    onlyLeft.accumulate(2.0);
+    onlyRight.accumulate("later");
+    assertThat(merged.feature("n").orElseThrow().validCount()).isEqualTo(1);
+    assertThat(((CategoricalProfile) merged.feature("r").orElseThrow()).valueCounts())
+        .containsOnlyKeys("r");
+  }
 }

@@ -305,6 +305,91 @@ class NumericProfileTest {
   }
 
   @Test
+  void bytesAreTheFormatDataOutputStreamWrote() throws Exception {
+    // The layout written field by field, as format 2 always was: stored profiles still read.
+    NumericProfile p = gaussians(11, 700, 5000);
+    p.accumulate(Double.NaN);
+    p.accumulate((Double) null);
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bos)) {
+      out.writeByte(FeatureProfile.NUMERIC_TAG);
+      out.writeByte(2);
+      out.writeInt(p.k());
+      out.writeLong(p.count());
+      out.writeLong(p.nullCount());
+      out.writeLong(p.nanCount());
+      out.writeLong(p.infiniteCount());
+      out.writeDouble(p.mean());
+      out.writeDouble(p.standardDeviation() * p.standardDeviation() * p.validCount());
+      out.writeDouble(p.min());
+      out.writeDouble(p.max());
+      byte[] sketch = p.sketchBytes();
+      out.writeInt(sketch.length);
+      out.write(sketch);
+      out.writeInt(p.exactCap());
+      out.writeInt((int) p.validCount());
+      for (double v : p.exactValues()) {
+        out.writeDouble(v);
+      }
+    }
+    byte[] expected = bos.toByteArray();
+    byte[] actual = p.toBytes();
+    assertThat(actual).hasSize(expected.length);
+    // m2 is written as kept, not recomputed: compare everything but its 8 bytes
+    int m2At = 2 + 4 + 4 * 8 + 8;
+    assertThat(java.util.Arrays.copyOfRange(actual, 0, m2At))
+        .isEqualTo(java.util.Arrays.copyOfRange(expected, 0, m2At));
+    assertThat(java.util.Arrays.copyOfRange(actual, m2At + 8, actual.length))
+        .isEqualTo(java.util.Arrays.copyOfRange(expected, m2At + 8, expected.length));
+
+    byte[] truncated = java.util.Arrays.copyOf(actual, actual.length - 3);
+    assertThatThrownBy(() -> NumericProfile.fromBytes(truncated))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corrupt numeric profile bytes");
+  }
+
+  @Test
+  void aCopyHasTheSameStateAndLivesApart() {
+    NumericProfile p = gaussians(12, 900, 1000);
+    p.accumulate(Double.POSITIVE_INFINITY);
+    p.accumulate((Double) null);
+    NumericProfile c = p.copy();
+    assertThat(c.toBytes()).isEqualTo(p.toBytes());
+    assertThat(NumericProfile.fromBytes(p.toBytes()).toBytes()).isEqualTo(c.toBytes());
+    c.accumulate(42.0);
+    assertThat(p.validCount()).isEqualTo(900);
+    assertThat(p.exactValues()).hasSize(900).doesNotContain(42.0);
+    assertThat(c.exactValues()).hasSize(901).contains(42.0);
+    // past the cap the copy drops its exact values, the original keeps them
+    for (int i = 0; i < 200; i++) {
+      c.accumulate(i);
+    }
+    assertThat(c.hasExactValues()).isFalse();
+    assertThat(p.hasExactValues()).isTrue();
+    NumericProfile dropped = gaussians(13, 300, 100);
+    assertThat(dropped.copy().toBytes()).isEqualTo(dropped.toBytes());
+  }
+
+  @Test
+  void theExactDistributionIsTheRawValuesOneAndFollowsTheProfile() {
+    NumericProfile p = gaussians(14, 400, 1000);
+    EmpiricalDistribution first = p.exactDistribution();
+    EmpiricalDistribution raw = EmpiricalDistribution.ofValues(p.exactValues());
+    assertThat(first.points()).containsExactly(raw.points());
+    for (double x : new double[] {-1, 0, 0.5, 2}) {
+      assertThat(first.cdf(x)).isEqualTo(raw.cdf(x));
+    }
+    assertThat(p.exactDistribution()).isSameAs(first);
+    p.accumulate(100.0);
+    EmpiricalDistribution after = p.exactDistribution();
+    assertThat(after).isNotSameAs(first);
+    assertThat(after.sampleSize()).isEqualTo(401);
+    assertThat(after.cdf(99.0)).isEqualTo(400 / 401.0);
+    assertThatThrownBy(() -> new NumericProfile().exactDistribution())
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void readsFormat1Bytes() {
     // small: the sketch is exact, so the exact values are recovered (sorted)
     NumericProfile small = of(3, 1, 4, 1, 5, Double.NaN);
