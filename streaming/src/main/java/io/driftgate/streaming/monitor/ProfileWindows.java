@@ -23,6 +23,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.util.Utf8;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -36,6 +37,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -117,9 +119,12 @@ public final class ProfileWindows
       Duration window,
       Duration allowedLateness,
       boolean scored) {
-    return rows.apply("EventTimeWindows", ProfileWindows.<T>windows(window, allowedLateness))
-        .apply("BundleProfiles", ParDo.of(new BundleProfiles<T>(spec, scored)))
+    // The rows keep their window (global): BundleProfiles finds each row's fixed window itself
+    // and the partials are windowed, one per window and bundle instead of every row (assigning a
+    // window to every row was a twentieth of the source thread).
+    return rows.apply("BundleProfiles", ParDo.of(new BundleProfiles<T>(spec, scored, window)))
         .setCoder(PartialCoder.of())
+        .apply("EventTimeWindows", ProfileWindows.<Partial>windows(window, allowedLateness))
         .apply(
             scored ? "ProfileAndLabels" : "Profile",
             Combine.globally(new MergePartials()).withoutDefaults())
@@ -169,33 +174,41 @@ public final class ProfileWindows
   }
 
   /**
-   * Profiles a bundle's rows per window; at the end of the bundle, one {@link Partial} per window,
-   * stamped with the earliest timestamp of its rows (inside the window). Rows come as {@link
-   * ProfiledRow}, or as {@link ScoredRow} when {@code scored} (then labelled predictions too).
+   * Profiles a bundle's rows per fixed window of their timestamps (the windows {@link #windows}
+   * assigns); at the end of the bundle, one {@link Partial} per window, stamped with the earliest
+   * timestamp of its rows (inside the window, so the windowing after this step puts it in the same
+   * window). Rows come as {@link ProfiledRow}, or as {@link ScoredRow} when {@code scored} (then
+   * labelled predictions too).
    */
   static final class BundleProfiles<T> extends DoFn<T, Partial> {
     private final String rowSchemaJson;
     private final List<ProfiledFeature> features;
     private final boolean scored;
+    private final long windowMillis;
     private transient RowValues values;
-    private transient Map<BoundedWindow, Pending> pending;
+    private transient Map<Long, Pending> pending;
+    // The last row's window: a replay's rows come in runs of one window.
+    private transient Pending last;
 
     private static final class Pending {
+      final long start;
       final ProfileBuilder builder;
       final LabelledPredictions labelled;
       Instant first;
 
-      Pending(ProfileBuilder builder, LabelledPredictions labelled, Instant first) {
+      Pending(long start, ProfileBuilder builder, LabelledPredictions labelled, Instant first) {
+        this.start = start;
         this.builder = builder;
         this.labelled = labelled;
         this.first = first;
       }
     }
 
-    BundleProfiles(ModelSpec spec, boolean scored) {
+    BundleProfiles(ModelSpec spec, boolean scored, Duration window) {
       this.rowSchemaJson = CleanSchema.of(spec).toString();
       this.features = List.copyOf(DatasetFiles.features(spec));
       this.scored = scored;
+      this.windowMillis = window.getMillis();
     }
 
     @Setup
@@ -205,7 +218,7 @@ public final class ProfileWindows
     }
 
     @ProcessElement
-    public void process(@Element T element, @Timestamp Instant at, BoundedWindow window) {
+    public void process(@Element T element, @Timestamp Instant at) {
       ProfiledRow row;
       Prediction prediction = null;
       if (scored) {
@@ -215,13 +228,25 @@ public final class ProfileWindows
       } else {
         row = (ProfiledRow) element;
       }
-      Pending p = pending.get(window);
-      if (p == null) {
-        p =
-            new Pending(
-                new ProfileBuilder(features), scored ? new LabelledPredictions() : null, at);
-        pending.put(window, p);
-      } else if (at.isBefore(p.first)) {
+      long ts = at.getMillis();
+      Pending p = last;
+      if (p == null || ts < p.start || ts - p.start >= windowMillis) {
+        // the window the windowing after this step gives the partial (stamped inside it)
+        long start =
+            FixedWindows.of(Duration.millis(windowMillis)).assignWindow(at).start().getMillis();
+        p = pending.get(start);
+        if (p == null) {
+          p =
+              new Pending(
+                  start,
+                  new ProfileBuilder(features),
+                  scored ? new LabelledPredictions() : null,
+                  at);
+          pending.put(start, p);
+        }
+        last = p;
+      }
+      if (at.isBefore(p.first)) {
         p.first = at;
       }
       p.builder.acceptValues(values.of(row));
@@ -233,9 +258,11 @@ public final class ProfileWindows
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       pending.forEach(
-          (window, p) ->
-              context.output(new Partial(p.builder.build(), p.labelled), p.first, window));
+          (start, p) ->
+              context.output(
+                  new Partial(p.builder.finish(), p.labelled), p.first, GlobalWindow.INSTANCE));
       pending.clear();
+      last = null;
     }
   }
 
@@ -246,10 +273,14 @@ public final class ProfileWindows
    * record reused. Text values become {@code String}s, as they do in the lake.
    */
   static final class RowValues {
+    /** Strings kept per feature; a feature with more distinct values decodes the rest. */
+    static final int CACHED_STRINGS = 1024;
+
     private final List<ProfiledFeature> features;
     private final GenericDatumReader<GenericRecord> reader;
     private final int[] payloadPositions;
     private final Object[] values;
+    private final Map<Utf8, String>[] strings;
     private BinaryDecoder decoder;
     private GenericRecord reused;
     private Schema lastSchema;
@@ -260,6 +291,12 @@ public final class ProfileWindows
       this.reader = new GenericDatumReader<>(rowSchema);
       this.payloadPositions = positions(rowSchema);
       this.values = new Object[features.size()];
+      @SuppressWarnings("unchecked")
+      Map<Utf8, String>[] byFeature = new Map[features.size()];
+      for (int i = 0; i < byFeature.length; i++) {
+        byFeature[i] = new HashMap<>();
+      }
+      this.strings = byFeature;
     }
 
     Object[] of(ProfiledRow row) {
@@ -284,9 +321,27 @@ public final class ProfileWindows
       }
       for (int i = 0; i < at.length; i++) {
         Object v = at[i] < 0 ? null : r.get(at[i]);
-        values[i] = v instanceof CharSequence cs ? cs.toString() : v;
+        values[i] =
+            v instanceof Utf8 u ? string(i, u) : v instanceof CharSequence cs ? cs.toString() : v;
       }
       return values;
+    }
+
+    /**
+     * {@code u} as a String, from the feature's cache of the values seen (up to {@link
+     * #CACHED_STRINGS} of them): a categorical feature repeats a few values, and decoding each
+     * row's bytes into a new String was most of the cost of profiling its value.
+     */
+    private String string(int feature, Utf8 u) {
+      Map<Utf8, String> cache = strings[feature];
+      String s = cache.get(u);
+      if (s == null) {
+        s = u.toString();
+        if (cache.size() < CACHED_STRINGS) {
+          cache.put(new Utf8(u), s); // a copy: a decoder may reuse its Utf8
+        }
+      }
+      return s;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.driftgate.streaming.monitor;
 
 import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
@@ -62,5 +63,48 @@ public class RowValuesTest {
       rows++;
     }
     assertTrue("rows compared: " + rows, rows > 300);
+  }
+
+  @Test
+  public void textValuesComeFromTheCacheOnlyWhileTheyAreEqual() throws Exception {
+    Schema schema = CleanSchema.of(SPEC);
+    List<ProfiledFeature> features = DatasetFiles.features(SPEC);
+    int origin = -1;
+    for (int i = 0; i < features.size(); i++) {
+      if (features.get(i).name().equals("origin")) {
+        origin = i;
+      }
+    }
+    FlightStreamGenerator gen =
+        new FlightStreamGenerator(
+            GeneratorConfig.builder().seed(12).count(20).malformedFraction(0).build());
+    RecordCleaner cleaner = new RecordCleaner(SPEC);
+    org.apache.avro.generic.GenericRecord row = null;
+    for (long offset = 0; row == null && gen.hasNext(); offset++) {
+      GeneratedRecord g = gen.next();
+      if (cleaner.clean(
+              gen.decoder().decode(g.value()),
+              new SourceRef("flights", 0, offset, g.eventTimeMillis()))
+          instanceof CleanResult.Accepted a) {
+        row = a.row();
+      }
+    }
+    ProfileWindows.RowValues values = new ProfileWindows.RowValues(schema, features);
+    // One Utf8 reused for every row, as a decoder reuses its objects.
+    org.apache.avro.util.Utf8 text = new org.apache.avro.util.Utf8("ATL");
+    row.put("origin", text);
+    LakeEntry entry = LakeEntry.ofRow(0, 0, 0, row, schema);
+    assertEquals("ATL", values.of(entry)[origin]);
+    text.set("BOS");
+    assertEquals("BOS", values.of(entry)[origin]);
+    text.set("ATL");
+    assertEquals("ATL", values.of(entry)[origin]);
+    // More distinct values than the cache keeps: the rest are decoded, still right.
+    for (int i = 0; i < ProfileWindows.RowValues.CACHED_STRINGS + 50; i++) {
+      text.set("X" + i);
+      assertEquals("X" + i, values.of(entry)[origin]);
+    }
+    text.set("X3");
+    assertEquals("X3", values.of(entry)[origin]);
   }
 }

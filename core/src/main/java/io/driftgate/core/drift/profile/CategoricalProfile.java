@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -33,7 +34,9 @@ public final class CategoricalProfile implements FeatureProfile {
   private final int sketchMapSize;
   private long count;
   private long nullCount;
-  private TreeMap<String, Long> exact = new TreeMap<>();
+  // Value -> count, a mutable counter per value: a TreeMap of boxed counts cost a comparison walk
+  // and a Long per row on the monitor's hot path. Sorted (sorted()) wherever order shows.
+  private HashMap<String, long[]> exact = new HashMap<>();
   private ItemsSketch<String> sketch; // non-null once past maxExactDistinct
 
   /** An empty profile with the default cap and sketch size. */
@@ -75,9 +78,14 @@ public final class CategoricalProfile implements FeatureProfile {
       if (sketch != null) {
         sketch.update(value, times);
       } else {
-        exact.merge(value, times, Long::sum);
-        if (exact.size() > maxExactDistinct) {
-          spill();
+        long[] n = exact.get(value);
+        if (n != null) {
+          n[0] += times;
+        } else {
+          exact.put(value, new long[] {times});
+          if (exact.size() > maxExactDistinct) {
+            spill();
+          }
         }
       }
     }
@@ -91,8 +99,8 @@ public final class CategoricalProfile implements FeatureProfile {
 
   private void spill() {
     sketch = new ItemsSketch<>(sketchMapSize);
-    exact.forEach(sketch::update);
-    exact = new TreeMap<>();
+    sorted().forEach(sketch::update);
+    exact = new HashMap<>();
   }
 
   @Override
@@ -127,7 +135,7 @@ public final class CategoricalProfile implements FeatureProfile {
    */
   public Map<String, Long> valueCounts() {
     if (sketch == null) {
-      return Collections.unmodifiableMap(new TreeMap<>(exact));
+      return Collections.unmodifiableMap(sorted());
     }
     TreeMap<String, Long> m = new TreeMap<>();
     for (ItemsSketch.Row<String> row : sketch.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
@@ -146,6 +154,13 @@ public final class CategoricalProfile implements FeatureProfile {
     }
     long listed = valueCounts().values().stream().mapToLong(Long::longValue).sum();
     return Math.max(0, validCount() - listed);
+  }
+
+  /** The exact counts by value, sorted (a new map). */
+  private TreeMap<String, Long> sorted() {
+    TreeMap<String, Long> out = new TreeMap<>();
+    exact.forEach((value, n) -> out.put(value, n[0]));
+    return out;
   }
 
   /** Number of distinct values while exact; -1 once sketched. */
@@ -167,7 +182,7 @@ public final class CategoricalProfile implements FeatureProfile {
     p.count = count;
     p.nullCount = nullCount;
     if (sketch == null) {
-      p.exact = new TreeMap<>(exact);
+      exact.forEach((value, n) -> p.exact.put(value, new long[] {n[0]}));
     } else {
       p.sketch = ItemsSketch.getInstance(Memory.wrap(sketch.toByteArray(SERDE)), SERDE);
     }
@@ -195,8 +210,9 @@ public final class CategoricalProfile implements FeatureProfile {
     r.count = count + other.count;
     r.nullCount = nullCount + other.nullCount;
     if (sketch == null && other.sketch == null) {
-      r.exact.putAll(exact);
-      other.exact.forEach((key, v) -> r.exact.merge(key, v, Long::sum));
+      for (CategoricalProfile p : new CategoricalProfile[] {this, other}) {
+        p.exact.forEach((value, n) -> r.exact.computeIfAbsent(value, v -> new long[1])[0] += n[0]);
+      }
       if (r.exact.size() > r.maxExactDistinct) {
         r.spill();
       }
@@ -205,12 +221,12 @@ public final class CategoricalProfile implements FeatureProfile {
     r.sketch = new ItemsSketch<>(r.sketchMapSize);
     for (CategoricalProfile p : new CategoricalProfile[] {this, other}) {
       if (p.sketch == null) {
-        p.exact.forEach(r.sketch::update);
+        p.sorted().forEach(r.sketch::update);
       } else {
         r.sketch.merge(p.sketch);
       }
     }
-    r.exact = new TreeMap<>();
+    r.exact = new HashMap<>();
     return r;
   }
 
@@ -227,7 +243,7 @@ public final class CategoricalProfile implements FeatureProfile {
       out.writeBoolean(sketch != null);
       if (sketch == null) {
         out.writeInt(exact.size());
-        for (Map.Entry<String, Long> e : exact.entrySet()) {
+        for (Map.Entry<String, Long> e : sorted().entrySet()) {
           byte[] key = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
           out.writeInt(key.length);
           out.write(key);
@@ -259,7 +275,8 @@ public final class CategoricalProfile implements FeatureProfile {
         for (int i = 0; i < n; i++) {
           byte[] key = new byte[in.readInt()];
           in.readFully(key);
-          p.exact.put(new String(key, java.nio.charset.StandardCharsets.UTF_8), in.readLong());
+          p.exact.put(
+              new String(key, java.nio.charset.StandardCharsets.UTF_8), new long[] {in.readLong()});
         }
       }
       return p;

@@ -145,6 +145,22 @@ class CategoricalAndDatasetProfileTest {
   }
 
   @Test
+  void aFinishedBuilderHandsOverWhatABuildCopiesAndTakesNoMoreRows() {
+    List<ProfiledFeature> fs =
+        List.of(ProfiledFeature.numeric("x"), ProfiledFeature.categorical("c"));
+    ProfileBuilder b = new ProfileBuilder(fs);
+    b.acceptValues(new Object[] {1.5, "a"});
+    b.acceptValues(new Object[] {null, "b"});
+    byte[] built = b.build().toBytes();
+    DatasetProfile finished = b.finish();
+    assertThat(finished.toBytes()).isEqualTo(built);
+    assertThatThrownBy(() -> b.acceptValues(new Object[] {2.0, "c"}))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> b.accept(Map.of("x", 2.0))).isInstanceOf(IllegalStateException.class);
+    assertThat(finished.rowCount()).isEqualTo(2);
+  }
+
+  @Test
   void builderSnapshotIsIndependentOfLaterRows() {
     ProfileBuilder b = new ProfileBuilder(List.of(ProfiledFeature.numeric("x")));
     b.accept(Map.of("x", 1));
