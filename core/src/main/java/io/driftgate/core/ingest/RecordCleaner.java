@@ -15,10 +15,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 
 /**
  * Validates a decoded record against the model spec and turns it into a lake row ({@link
@@ -66,6 +71,9 @@ public final class RecordCleaner implements Serializable {
 
   /** 9999-12-31T23:59:59.999Z: later event times cannot be written as yyyy-MM-dd. */
   static final long MAX_EVENT_TIME = 253_402_300_799_999L;
+
+  /** Accepted values kept per categorical feature; more distinct values are checked each time. */
+  static final int ACCEPTED_CATEGORIES = 1024;
 
   /** The longest part of a value quoted in a rejection message. */
   static final int SHOWN_CHARS = 64;
@@ -233,6 +241,15 @@ public final class RecordCleaner implements Serializable {
         }
         row.put(at, d);
       } else if (f.isCategorical()) {
+        // A value seen before, as the same bytes, passed the same checks: its normalized text
+        // again (decoding, trimming and normalizing each row's bytes was a twentieth of the
+        // ingest's source thread).
+        Map<Utf8, String> accepted = out.acceptedCategories.get(fi);
+        String known = raw instanceof Utf8 u ? accepted.get(u) : null;
+        if (known != null) {
+          row.put(at, known);
+          continue;
+        }
         String s = raw.toString();
         if (f.maxLength() != null && longerThan(s, f.maxLength())) {
           return reject(
@@ -258,6 +275,9 @@ public final class RecordCleaner implements Serializable {
                   + (norm.equals(s) ? "" : " (normalized \"" + shorten(norm) + "\")")
                   + " is not an allowed category; allowed: "
                   + String.join(", ", f.allowed()));
+        }
+        if (raw instanceof Utf8 u && accepted.size() < ACCEPTED_CATEGORIES) {
+          accepted.put(new Utf8(u), norm); // a copy: a decoder may reuse its Utf8
         }
         row.put(at, norm);
       } else if (f.isImage() || f.isText()) {
@@ -549,7 +569,14 @@ public final class RecordCleaner implements Serializable {
     final int sourceOffset;
     final int sourceTimestamp;
 
+    /** Per feature (spec order): accepted categorical values by their bytes, normalized. */
+    final List<Map<Utf8, String>> acceptedCategories;
+
     Layout(Schema schema, ModelSpec spec) {
+      acceptedCategories = new ArrayList<>();
+      for (int i = 0; i < spec.features().size(); i++) {
+        acceptedCategories.add(new ConcurrentHashMap<>());
+      }
       this.schema = schema;
       id = pos(schema, CleanSchema.ID);
       eventTime = pos(schema, CleanSchema.EVENT_TIME);

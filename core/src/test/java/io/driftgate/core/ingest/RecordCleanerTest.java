@@ -89,6 +89,30 @@ class RecordCleanerTest {
   }
 
   @Test
+  void aRepeatedCategoryGivesTheSameRowAndARejectedOneStaysRejected() {
+    GenericData.Record r = valid();
+    // One Utf8 reused across records, as a decoder may reuse its objects.
+    Utf8 origin = new Utf8("  atl ");
+    r.put("origin", origin);
+    for (int i = 0; i < 3; i++) {
+      assertThat(accepted(cleaner.clean(r, REF)).get("origin")).isEqualTo("ATL");
+    }
+    origin.set("bos");
+    assertThat(accepted(cleaner.clean(r, REF)).get("origin")).isEqualTo("BOS");
+    origin.set("XXX");
+    for (int i = 0; i < 2; i++) {
+      rejected(cleaner.clean(r, REF), ErrorKind.UNKNOWN_CATEGORY, "origin");
+    }
+    origin.set("  atl ");
+    assertThat(accepted(cleaner.clean(r, REF)).get("origin")).isEqualTo("ATL");
+    // A carrier (no allowed list) with more distinct values than the cleaner keeps: all right.
+    for (int i = 0; i < RecordCleaner.ACCEPTED_CATEGORIES + 20; i++) {
+      r.put("carrier", new Utf8(" c" + i));
+      assertThat(accepted(cleaner.clean(r, REF)).get("carrier")).isEqualTo("C" + i);
+    }
+  }
+
+  @Test
   void derivedDateAndHourAreUtc() {
     GenericData.Record r = valid();
     r.put("event_time", 1_704_067_199_999L); // 2023-12-31T23:59:59.999Z

@@ -136,6 +136,44 @@ public final class EmpiricalDistribution {
   }
 
   /**
+   * {@code sum_i |F_a(x_i) - F_b(x_i)| (x_{i+1} - x_i)} over the sorted union {@code x} of both
+   * support points: the same sum, term by term and in the same order, as over {@link #unionCdfs},
+   * without building the union (a drift monitor compares every window with a reference of up to
+   * 131,072 points per feature).
+   */
+  static double cdfGapIntegral(EmpiricalDistribution a, EmpiricalDistribution b) {
+    int i = 0;
+    int j = 0;
+    double ca = 0;
+    double cb = 0;
+    double sum = 0;
+    double prevX = 0;
+    double prevGap = 0;
+    boolean first = true;
+    while (i < a.points.length || j < b.points.length) {
+      double x;
+      if (j >= b.points.length || (i < a.points.length && a.points[i] < b.points[j])) {
+        x = a.points[i];
+      } else {
+        x = b.points[j];
+      }
+      while (i < a.points.length && a.points[i] == x) {
+        ca = a.cdf[i++];
+      }
+      while (j < b.points.length && b.points[j] == x) {
+        cb = b.cdf[j++];
+      }
+      if (!first) {
+        sum += prevGap * (x - prevX);
+      }
+      first = false;
+      prevX = x;
+      prevGap = Math.abs(ca - cb);
+    }
+    return sum;
+  }
+
+  /**
    * The sorted union of both distributions' support points, with each CDF evaluated there: {@code
    * [0]} points, {@code [1]} F_a, {@code [2]} F_b.
    */

@@ -38,13 +38,7 @@ public final class Wasserstein {
 
   /** W1 between two (weighted) empirical distributions, e.g. built from quantile sketches. */
   public static double distance(EmpiricalDistribution a, EmpiricalDistribution b) {
-    double[][] u = EmpiricalDistribution.unionCdfs(a, b);
-    double[] x = u[0];
-    double sum = 0;
-    for (int i = 0; i + 1 < x.length; i++) {
-      sum += Math.abs(u[1][i] - u[2][i]) * (x[i + 1] - x[i]);
-    }
-    return sum;
+    return EmpiricalDistribution.cdfGapIntegral(a, b);
   }
 
   /**

@@ -100,4 +100,29 @@ class WassersteinTest {
     assertThat(Wasserstein.distance(d, EmpiricalDistribution.ofValues(new double[] {0, 0, 0, 4})))
         .isZero();
   }
+
+  @Test
+  void theWalkOverBothSupportsSumsWhatTheMaterialisedUnionSums() {
+    Random rnd = new Random(21);
+    for (int trial = 0; trial < 50; trial++) {
+      double[] a = new double[1 + rnd.nextInt(300)];
+      double[] b = new double[1 + rnd.nextInt(300)];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = Math.round(rnd.nextGaussian() * 20) / 4.0; // ties within and across samples
+      }
+      for (int i = 0; i < b.length; i++) {
+        b[i] = Math.round((rnd.nextGaussian() + 0.3) * 20) / 4.0;
+      }
+      EmpiricalDistribution da = EmpiricalDistribution.ofValues(a);
+      EmpiricalDistribution db = EmpiricalDistribution.ofValues(b);
+      double[][] u = EmpiricalDistribution.unionCdfs(da, db);
+      double expected = 0;
+      for (int i = 0; i + 1 < u[0].length; i++) {
+        expected += Math.abs(u[1][i] - u[2][i]) * (u[0][i + 1] - u[0][i]);
+      }
+      assertThat(Wasserstein.distance(da, db)).isEqualTo(expected);
+    }
+    EmpiricalDistribution one = EmpiricalDistribution.ofValues(new double[] {2.0});
+    assertThat(Wasserstein.distance(one, one)).isZero();
+  }
 }
