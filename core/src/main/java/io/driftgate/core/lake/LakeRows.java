@@ -3,7 +3,9 @@ package io.driftgate.core.lake;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.iceberg.Schema;
@@ -70,8 +72,11 @@ public final class LakeRows {
     return new AvroView();
   }
 
-  /** Column {@code i} of {@code in} in Iceberg's internal representation, or null. */
-  private Object internal(GenericRecord in, int i) {
+  /**
+   * Column {@code i} of {@code in} in Iceberg's internal representation, or null; strings through
+   * {@code strings} (null: none).
+   */
+  private Object internal(GenericRecord in, int i, Utf8Cache strings) {
     int pos = avroPos[i];
     if (pos < 0) {
       return null;
@@ -85,15 +90,58 @@ public final class LakeRows {
       // As Avro's Utf8: Iceberg's Parquet string writer hands Parquet a byte-array Binary for it,
       // but a ByteBuffer-backed one for a String, whose equals/hashCode in the column dictionary
       // cost ~8% of the ingest's source thread (JFR, stop 26).
-      case STRING -> v instanceof Utf8 u ? u : new Utf8(v.toString());
+      case STRING ->
+          v instanceof Utf8 u
+              ? u
+              : strings == null ? new Utf8(v.toString()) : strings.of(i, v.toString());
       case BINARY -> v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
       default -> v;
     };
   }
 
+  /**
+   * Each string column's recent values as Utf8, so a category repeated in every row is encoded once
+   * (a new Utf8 per value was a seventh of the lake writer's thread; validation hands the same
+   * String instance for a repeated category). A column whose values rarely repeat (ids) stops being
+   * looked up once its cache is full and missing. Not thread-safe: one per view.
+   */
+  static final class Utf8Cache {
+    static final int PER_COLUMN = 1024;
+    private final Map<String, Utf8>[] byColumn;
+    private final int[] misses;
+
+    @SuppressWarnings("unchecked")
+    Utf8Cache(int columns) {
+      byColumn = new Map[columns];
+      misses = new int[columns];
+    }
+
+    Utf8 of(int column, String s) {
+      if (misses[column] > 4 * PER_COLUMN) {
+        return new Utf8(s);
+      }
+      Map<String, Utf8> cache = byColumn[column];
+      if (cache == null) {
+        cache = new HashMap<>();
+        byColumn[column] = cache;
+      }
+      Utf8 u = cache.get(s);
+      if (u == null) {
+        u = new Utf8(s);
+        if (cache.size() < PER_COLUMN) {
+          cache.put(s, u);
+        } else {
+          misses[column]++;
+        }
+      }
+      return u;
+    }
+  }
+
   /** One Avro row at a time, seen as an Iceberg {@link StructLike} of the table's columns. */
   public final class AvroView implements StructLike {
     private GenericRecord row;
+    private final Utf8Cache strings = new Utf8Cache(avroPos.length);
 
     private AvroView() {}
 
@@ -109,7 +157,7 @@ public final class LakeRows {
 
     @Override
     public <T> T get(int pos, Class<T> javaClass) {
-      return javaClass.cast(internal(row, pos));
+      return javaClass.cast(internal(row, pos, strings));
     }
 
     @Override

@@ -30,4 +30,40 @@ class LakeRowsTest {
       assertThat(LakeRows.millis(LakeRows.timestamp(ms))).isEqualTo(ms);
     }
   }
+
+  @Test
+  void aViewHandsTheSameUtf8ForARepeatedStringAndTheRightOneForEveryValue() {
+    org.apache.avro.Schema avro =
+        org.apache.avro.SchemaBuilder.record("r")
+            .fields()
+            .requiredString("id")
+            .requiredString("origin")
+            .endRecord();
+    org.apache.iceberg.Schema table =
+        new org.apache.iceberg.Schema(
+            org.apache.iceberg.types.Types.NestedField.required(
+                1, "id", org.apache.iceberg.types.Types.StringType.get()),
+            org.apache.iceberg.types.Types.NestedField.required(
+                2, "origin", org.apache.iceberg.types.Types.StringType.get()));
+    LakeRows.AvroView view = new LakeRows(table, avro).view();
+    org.apache.avro.generic.GenericData.Record row =
+        new org.apache.avro.generic.GenericData.Record(avro);
+    String atl = "ATL";
+    row.put("id", "e-0");
+    row.put("origin", atl);
+    CharSequence first = view.wrap(row).get(1, CharSequence.class);
+    row.put("id", "e-1");
+    row.put("origin", new String("ATL"));
+    assertThat(view.wrap(row).get(1, CharSequence.class)).isSameAs(first);
+    assertThat(first).isInstanceOf(org.apache.avro.util.Utf8.class).hasToString("ATL");
+    // Unique ids past the cache, and new origins after it: every value still right.
+    for (int i = 0; i < 6 * LakeRows.Utf8Cache.PER_COLUMN; i++) {
+      row.put("id", "e-" + i);
+      row.put("origin", "O" + i);
+      assertThat(view.wrap(row).get(0, CharSequence.class)).hasToString("e-" + i);
+      assertThat(view.wrap(row).get(1, CharSequence.class)).hasToString("O" + i);
+    }
+    row.put("origin", atl);
+    assertThat(view.wrap(row).get(1, CharSequence.class)).hasToString("ATL");
+  }
 }
