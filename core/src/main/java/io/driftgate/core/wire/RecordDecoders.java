@@ -99,6 +99,12 @@ public final class RecordDecoders {
     }
   }
 
+  /**
+   * One binary decoder per thread, pointed at each record in turn: a new decoder per record was a
+   * fiftieth of the ingest's source thread. (Decoders are shared between threads.)
+   */
+  private static final ThreadLocal<BinaryDecoder> REUSED = new ThreadLocal<>();
+
   private record Writer(Schema schema, GenericDatumReader<GenericRecord> reader) {}
 
   private record State<K>(Schema reader, Map<K, Writer> writers) {}
@@ -162,7 +168,9 @@ public final class RecordDecoders {
       int off = headerLength();
       BinaryShapeCheck.check(w.schema(), value, off);
       try {
-        BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, off, value.length - off, null);
+        BinaryDecoder in =
+            DecoderFactory.get().binaryDecoder(value, off, value.length - off, REUSED.get());
+        REUSED.set(in);
         return w.reader().read(null, in);
       } catch (IOException | RuntimeException e) {
         // The shape check passed, so this is a value Avro rejects during resolution.

@@ -98,6 +98,19 @@ class RecordCodecTest {
 
   @ParameterizedTest
   @EnumSource(WireFormat.class)
+  void aRecordAfterAFailedOneDecodesWhole(WireFormat f) throws Exception {
+    // The thread's decoder is reused from record to record, also after a failure mid-record.
+    RecordDecoder d = decoder(f);
+    byte[] full = encoder(f, V2).encode(v2Record());
+    byte[] truncated = Arrays.copyOf(full, full.length - 2);
+    for (int i = 0; i < 3; i++) {
+      assertThat(kindOf(d, truncated)).isEqualTo(ErrorKind.TRUNCATED);
+      assertThat(d.decode(full)).isEqualTo(v2Record());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(WireFormat.class)
   void v1RecordDecodesAsV2WithoutCarrier(WireFormat f) throws Exception {
     byte[] bytes = encoder(f, V1).encode(v1Record());
     GenericRecord back = decoder(f).decode(bytes);
