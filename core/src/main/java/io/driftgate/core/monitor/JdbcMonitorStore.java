@@ -143,18 +143,18 @@ public final class JdbcMonitorStore implements MonitorStore {
     version = expected + 1;
   }
 
+  /** A report or request of another model is a caller's mistake: nothing of it is written. */
+  private void requireModel(String what, CharSequence id, CharSequence itsModel) {
+    if (itsModel == null || !model.contentEquals(itsModel)) {
+      throw new IllegalArgumentException(
+          what + " " + id + " is of model " + itsModel + ", not " + model);
+    }
+  }
+
   @Override
   public void writeReports(List<DriftReport> reports) {
     for (DriftReport report : reports) {
-      if (!model.equals(report.getModel())) {
-        throw new IllegalArgumentException(
-            "report "
-                + report.getReportId()
-                + " is of model "
-                + report.getModel()
-                + ", not "
-                + model);
-      }
+      requireModel("report", report.getReportId(), report.getModel());
     }
     if (reports.isEmpty()) {
       return;
@@ -191,15 +191,7 @@ public final class JdbcMonitorStore implements MonitorStore {
 
   @Override
   public boolean writeRequest(RetrainRequest request) {
-    if (!model.equals(request.getModel())) {
-      throw new IllegalArgumentException(
-          "request "
-              + request.getIdempotencyKey()
-              + " is of model "
-              + request.getModel()
-              + ", not "
-              + model);
-    }
+    requireModel("request", request.getIdempotencyKey(), request.getModel());
     String body = AvroJson.write(request);
     long now = clock.millis();
     return db.transaction(

@@ -116,7 +116,7 @@ public final class IngestPipeline {
       }
       return IngestResult.from(config, result, before, millisSince(started));
     }
-    java.util.concurrent.atomic.LongAdder activity = WriterActivity.of(config.consumerGroup());
+    WriterActivity.Group activity = WriterActivity.of(config.consumerGroup());
     // Three quiet polls (0.3 s without an entry) and the job has read what there is: ask the
     // embedded cluster to checkpoint, which commits it, rather than wait for the next periodic
     // checkpoint (up to lake.commitInterval). A pause that only looked quiet costs one early
@@ -130,7 +130,16 @@ public final class IngestPipeline {
         if (state.isTerminal()) {
           throw JobFailure.of(result, "ingestion job ended (" + state + ") before it caught up");
         }
-        if (quietCommit && quiet.quietNow(activity.sum()) && EmbeddedCheckpoints.trigger(result)) {
+        // The writers took every record below the offsets the run waits for: the checkpoint that
+        // commits them now, without waiting for the quiet spell.
+        Map<Integer, Long> targets = quietCommit ? until.offsetTargets() : null;
+        if (targets != null && quiet.takenUpTo(activity.sum(), activity.reached(targets))) {
+          if (EmbeddedCheckpoints.trigger(result)) {
+            LOG.debug("the writers took every record up to {}: checkpoint requested", targets);
+          }
+        } else if (quietCommit
+            && quiet.quietNow(activity.sum())
+            && EmbeddedCheckpoints.trigger(result)) {
           LOG.debug("the writers went quiet: checkpoint requested");
         }
         // A check is one group-offsets request: often enough that a caught-up run ends within a

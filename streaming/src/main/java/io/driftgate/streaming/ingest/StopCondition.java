@@ -17,6 +17,15 @@ public interface StopCondition extends AutoCloseable {
   default void close() {}
 
   /**
+   * The end offsets per partition this condition waits for the group to commit, when it waits for
+   * offsets ({@link #caughtUpWith}) and knows them yet; else null. A run whose writers took the
+   * records below them asks for the checkpoint that commits them at once.
+   */
+  default Map<Integer, Long> offsetTargets() {
+    return null;
+  }
+
+  /**
    * Stops once the consumer group has durably committed every partition up to the target end
    * offsets; {@code targets} may return null while the targets are not known yet (e.g. while a
    * producer is still writing).
@@ -28,6 +37,12 @@ public interface StopCondition extends AutoCloseable {
       @Override
       public boolean reached() {
         return first.reached() && other.reached();
+      }
+
+      @Override
+      public Map<Integer, Long> offsetTargets() {
+        Map<Integer, Long> t = first.offsetTargets();
+        return t != null ? t : other.offsetTargets();
       }
 
       @Override
@@ -91,6 +106,11 @@ public interface StopCondition extends AutoCloseable {
       Supplier<Map<Integer, Long>> targets) {
     return new StopCondition() {
       private KafkaOffsets.Committed offsets;
+
+      @Override
+      public Map<Integer, Long> offsetTargets() {
+        return targets.get();
+      }
 
       @Override
       public synchronized boolean reached() {

@@ -236,7 +236,9 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
     private transient Schema trustedSchema;
     private transient int taskId;
     private transient String[] keys;
-    private transient java.util.concurrent.atomic.LongAdder activity;
+    private transient WriterActivity.Group activity;
+    // The activity's position of each partition this writer saw, by partition (grown as needed).
+    private transient java.util.concurrent.atomic.AtomicLong[] positions;
     // Per bundle.
     private transient LakeFileWriter rowWriter;
     private transient LakeFileWriter deadWriter;
@@ -267,6 +269,20 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
       taskId = Math.abs(UUID.randomUUID().hashCode() % 100_000);
       keys = new String[8];
       activity = WriterActivity.of(config.consumerGroup());
+      positions = new java.util.concurrent.atomic.AtomicLong[16];
+    }
+
+    private java.util.concurrent.atomic.AtomicLong position(int partition) {
+      if (partition >= positions.length) {
+        positions =
+            java.util.Arrays.copyOf(positions, Math.max(partition + 1, 2 * positions.length));
+      }
+      java.util.concurrent.atomic.AtomicLong p = positions[partition];
+      if (p == null) {
+        p = activity.position(partition);
+        positions[partition] = p;
+      }
+      return p;
     }
 
     @StartBundle
@@ -284,7 +300,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
 
     @ProcessElement
     public void process(@Element LakeEntry e, @Timestamp Instant timestamp) throws IOException {
-      activity.increment();
+      WriterActivity.Group.took(activity, position(e.partition()), e.offset());
       String key = keyOf(e.partition());
       OffsetRanges held = rowsHeld.get(key);
       OffsetRanges inBundle = seen.computeIfAbsent(key, k -> new OffsetRanges());

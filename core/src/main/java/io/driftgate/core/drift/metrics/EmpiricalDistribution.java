@@ -142,35 +142,25 @@ public final class EmpiricalDistribution {
    * 131,072 points per feature).
    */
   static double cdfGapIntegral(EmpiricalDistribution a, EmpiricalDistribution b) {
-    int i = 0;
-    int j = 0;
-    double ca = 0;
-    double cb = 0;
-    double sum = 0;
-    double prevX = 0;
-    double prevGap = 0;
-    boolean first = true;
-    while (i < a.points.length || j < b.points.length) {
-      double x;
-      if (j >= b.points.length || (i < a.points.length && a.points[i] < b.points[j])) {
-        x = a.points[i];
-      } else {
-        x = b.points[j];
+    final class Sum implements UnionPoint {
+      double sum;
+      double prevX;
+      double prevGap;
+      boolean first = true;
+
+      @Override
+      public void at(double x, double ca, double cb) {
+        if (!first) {
+          sum += prevGap * (x - prevX);
+        }
+        first = false;
+        prevX = x;
+        prevGap = Math.abs(ca - cb);
       }
-      while (i < a.points.length && a.points[i] == x) {
-        ca = a.cdf[i++];
-      }
-      while (j < b.points.length && b.points[j] == x) {
-        cb = b.cdf[j++];
-      }
-      if (!first) {
-        sum += prevGap * (x - prevX);
-      }
-      first = false;
-      prevX = x;
-      prevGap = Math.abs(ca - cb);
     }
-    return sum;
+    Sum s = new Sum();
+    walkUnion(a, b, s);
+    return s.sum;
   }
 
   /**
@@ -178,12 +168,35 @@ public final class EmpiricalDistribution {
    * [0]} points, {@code [1]} F_a, {@code [2]} F_b.
    */
   static double[][] unionCdfs(EmpiricalDistribution a, EmpiricalDistribution b) {
-    double[] pts = new double[a.points.length + b.points.length];
-    double[] fa = new double[pts.length];
-    double[] fb = new double[pts.length];
+    final class Collect implements UnionPoint {
+      final double[] pts = new double[a.points.length + b.points.length];
+      final double[] fa = new double[pts.length];
+      final double[] fb = new double[pts.length];
+      int m;
+
+      @Override
+      public void at(double x, double ca, double cb) {
+        pts[m] = x;
+        fa[m] = ca;
+        fb[m] = cb;
+        m++;
+      }
+    }
+    Collect c = new Collect();
+    walkUnion(a, b, c);
+    int m = c.m;
+    return new double[][] {Arrays.copyOf(c.pts, m), Arrays.copyOf(c.fa, m), Arrays.copyOf(c.fb, m)};
+  }
+
+  /** One point of the sorted union of two supports, with both CDFs there. */
+  private interface UnionPoint {
+    void at(double x, double ca, double cb);
+  }
+
+  /** Visits the sorted union of both supports in ascending order. */
+  private static void walkUnion(EmpiricalDistribution a, EmpiricalDistribution b, UnionPoint to) {
     int i = 0;
     int j = 0;
-    int m = 0;
     double ca = 0;
     double cb = 0;
     while (i < a.points.length || j < b.points.length) {
@@ -199,11 +212,7 @@ public final class EmpiricalDistribution {
       while (j < b.points.length && b.points[j] == x) {
         cb = b.cdf[j++];
       }
-      pts[m] = x;
-      fa[m] = ca;
-      fb[m] = cb;
-      m++;
+      to.at(x, ca, cb);
     }
-    return new double[][] {Arrays.copyOf(pts, m), Arrays.copyOf(fa, m), Arrays.copyOf(fb, m)};
   }
 }

@@ -379,15 +379,28 @@ public final class NumericProfile implements FeatureProfile {
       p.exact = Arrays.copyOf(exact, Math.max(exactSize, Math.min(exactCap, 16)));
       p.exactSize = exactSize;
     }
-    p.count = count;
-    p.nullCount = nullCount;
-    p.nanCount = nanCount;
-    p.infiniteCount = infiniteCount;
-    p.mean = mean;
-    p.m2 = m2;
-    p.min = min;
-    p.max = max;
-    return p;
+    return p.withMoments(count, nullCount, nanCount, infiniteCount, mean, m2, min, max);
+  }
+
+  /** Sets the counts and moments (a copy's or a read profile's); returns this profile. */
+  private NumericProfile withMoments(
+      long count,
+      long nullCount,
+      long nanCount,
+      long infiniteCount,
+      double mean,
+      double m2,
+      double min,
+      double max) {
+    this.count = count;
+    this.nullCount = nullCount;
+    this.nanCount = nanCount;
+    this.infiniteCount = infiniteCount;
+    this.mean = mean;
+    this.m2 = m2;
+    this.min = min;
+    this.max = max;
+    return this;
   }
 
   @Override
@@ -516,15 +529,7 @@ public final class NumericProfile implements FeatureProfile {
           p.exactSize = size;
         }
       }
-      p.count = count;
-      p.nullCount = nullCount;
-      p.nanCount = nanCount;
-      p.infiniteCount = infiniteCount;
-      p.mean = mean;
-      p.m2 = m2;
-      p.min = min;
-      p.max = max;
-      return p;
+      return p.withMoments(count, nullCount, nanCount, infiniteCount, mean, m2, min, max);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("corrupt numeric profile bytes (truncated)", e);
     }
