@@ -73,8 +73,8 @@ public final class LakeRows {
   }
 
   /**
-   * Column {@code i} of {@code in} in Iceberg's internal representation, or null; strings through
-   * {@code strings} (null: none).
+   * Column {@code i} of {@code in} in Iceberg's internal representation, or null; strings as Utf8
+   * through the view's {@code strings}.
    */
   private Object internal(GenericRecord in, int i, Utf8Cache strings) {
     int pos = avroPos[i];
@@ -90,10 +90,7 @@ public final class LakeRows {
       // As Avro's Utf8: Iceberg's Parquet string writer hands Parquet a byte-array Binary for it,
       // but a ByteBuffer-backed one for a String, whose equals/hashCode in the column dictionary
       // cost ~8% of the ingest's source thread (JFR, stop 26).
-      case STRING ->
-          v instanceof Utf8 u
-              ? u
-              : strings == null ? new Utf8(v.toString()) : strings.of(i, v.toString());
+      case STRING -> v instanceof Utf8 u ? u : strings.of(i, v.toString());
       case BINARY -> v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
       default -> v;
     };

@@ -23,7 +23,6 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.util.Utf8;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -184,7 +183,7 @@ public final class ProfileWindows
     private final String rowSchemaJson;
     private final List<ProfiledFeature> features;
     private final boolean scored;
-    private final long windowMillis;
+    private final FixedWindows windows;
     private transient RowValues values;
     private transient Map<Long, Pending> pending;
     // The last row's window: a replay's rows come in runs of one window.
@@ -208,7 +207,7 @@ public final class ProfileWindows
       this.rowSchemaJson = CleanSchema.of(spec).toString();
       this.features = List.copyOf(DatasetFiles.features(spec));
       this.scored = scored;
-      this.windowMillis = window.getMillis();
+      this.windows = FixedWindows.of(window);
     }
 
     @Setup
@@ -230,10 +229,9 @@ public final class ProfileWindows
       }
       long ts = at.getMillis();
       Pending p = last;
-      if (p == null || ts < p.start || ts - p.start >= windowMillis) {
+      if (p == null || ts < p.start || ts - p.start >= windows.getSize().getMillis()) {
         // the window the windowing after this step gives the partial (stamped inside it)
-        long start =
-            FixedWindows.of(Duration.millis(windowMillis)).assignWindow(at).start().getMillis();
+        long start = windows.assignWindow(at).start().getMillis();
         p = pending.get(start);
         if (p == null) {
           p =
@@ -273,14 +271,10 @@ public final class ProfileWindows
    * record reused. Text values become {@code String}s, as they do in the lake.
    */
   static final class RowValues {
-    /** Strings kept per feature; a feature with more distinct values decodes the rest. */
-    static final int CACHED_STRINGS = 1024;
-
     private final List<ProfiledFeature> features;
     private final GenericDatumReader<GenericRecord> reader;
     private final int[] payloadPositions;
     private final Object[] values;
-    private final Map<Utf8, String>[] strings;
     private BinaryDecoder decoder;
     private GenericRecord reused;
     private Schema lastSchema;
@@ -291,12 +285,6 @@ public final class ProfileWindows
       this.reader = new GenericDatumReader<>(rowSchema);
       this.payloadPositions = positions(rowSchema);
       this.values = new Object[features.size()];
-      @SuppressWarnings("unchecked")
-      Map<Utf8, String>[] byFeature = new Map[features.size()];
-      for (int i = 0; i < byFeature.length; i++) {
-        byFeature[i] = new HashMap<>();
-      }
-      this.strings = byFeature;
     }
 
     Object[] of(ProfiledRow row) {
@@ -321,27 +309,9 @@ public final class ProfileWindows
       }
       for (int i = 0; i < at.length; i++) {
         Object v = at[i] < 0 ? null : r.get(at[i]);
-        values[i] =
-            v instanceof Utf8 u ? string(i, u) : v instanceof CharSequence cs ? cs.toString() : v;
+        values[i] = v instanceof CharSequence cs ? cs.toString() : v;
       }
       return values;
-    }
-
-    /**
-     * {@code u} as a String, from the feature's cache of the values seen (up to {@link
-     * #CACHED_STRINGS} of them): a categorical feature repeats a few values, and decoding each
-     * row's bytes into a new String was most of the cost of profiling its value.
-     */
-    private String string(int feature, Utf8 u) {
-      Map<Utf8, String> cache = strings[feature];
-      String s = cache.get(u);
-      if (s == null) {
-        s = u.toString();
-        if (cache.size() < CACHED_STRINGS) {
-          cache.put(new Utf8(u), s); // a copy: a decoder may reuse its Utf8
-        }
-      }
-      return s;
     }
 
     /**
