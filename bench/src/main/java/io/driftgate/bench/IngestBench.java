@@ -106,6 +106,10 @@ public final class IngestBench {
    */
   static final boolean WARM_UP_TENTH = "tenth".equals(System.getenv("BENCH_WARMUP"));
 
+  /** Untimed runs of each Beam side before the timed ones (environment {@code BENCH_WARMUP_RUNS}). */
+  static final int WARM_UP_RUNS =
+      Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_RUNS", "1"));
+
   private static double last(List<Double> xs) {
     return xs.isEmpty() ? Double.NaN : xs.get(xs.size() - 1);
   }
@@ -156,14 +160,16 @@ public final class IngestBench {
         // tenth left the JIT compiling a quarter to a third of a timed run's CPU (the run's own
         // job, the embedded broker's and Parquet's long tail), which a long-running ingest pays
         // once.
-        for (boolean withMonitor : new boolean[] {false, true}) {
-          if (SIDES.contains(withMonitor ? "monitor" : "ingest")) {
-            forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
-            warmUp(
-                base,
-                produced.endOffsets(),
-                work.resolve(withMonitor ? "lake-warm-up-m" : "lake-warm-up"),
-                withMonitor);
+        for (int round = 0; round < WARM_UP_RUNS; round++) {
+          for (boolean withMonitor : new boolean[] {false, true}) {
+            if (SIDES.contains(withMonitor ? "monitor" : "ingest")) {
+              forgetGroup(kafka.bootstrapServers(), base.source().kafka().consumerGroup());
+              warmUp(
+                  base,
+                  produced.endOffsets(),
+                  work.resolve((withMonitor ? "lake-warm-up-m-" : "lake-warm-up-") + round),
+                  withMonitor);
+            }
           }
         }
         System.out.printf(

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.kll.KllSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.DoublesSortedView;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
@@ -23,6 +24,12 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * that compare two profiles ({@link io.driftgate.core.drift.DriftComparator}) use the exact values
  * when both sides still have them, which makes them identical to the tests on raw values.
  *
+ * <p>While the exact values are kept they are the profile: the sketch is built from them, in
+ * arrival order, only when something asks for it (a quantile, a histogram, a merge past the cap) or
+ * the cap is passed. A window's profile is usually compared on its exact values only, so its rows
+ * skip the sketch's updates and compactions (a fifth of the monitor's cost on the ingest thread),
+ * and its bytes carry the values without a sketch.
+ *
  * <p>NaN and ±infinity are counted separately and excluded from the sketch, the exact values and
  * the moments.
  */
@@ -36,7 +43,15 @@ public final class NumericProfile implements FeatureProfile {
   /** Format 1: no exact values. Format 2: adds the exact-value cap and the exact values. */
   private static final byte VERSION_1 = 1;
 
-  private static final byte VERSION = 2;
+  private static final byte VERSION_2 = 2;
+
+  /** Format 3: the exact values, or the sketch once they are dropped; never both. */
+  private static final byte VERSION = 3;
+
+  /** DataSketches' bounds on the KLL parameter k. */
+  private static final int MIN_K = 8;
+
+  private static final int MAX_K = 65_535;
 
   private final int k;
   private long count;
@@ -47,7 +62,13 @@ public final class NumericProfile implements FeatureProfile {
   private double m2;
   private double min = Double.NaN;
   private double max = Double.NaN;
-  private final KllDoublesSketch sketch;
+
+  /**
+   * The KLL sketch of every finite value; null while {@link #exact} holds them all and nothing
+   * asked for it ({@link #sketch()} builds it then).
+   */
+  private KllDoublesSketch sketch;
+
   private final int exactCap;
 
   /** The finite values in arrival order while there are at most {@code exactCap}; else null. */
@@ -89,13 +110,17 @@ public final class NumericProfile implements FeatureProfile {
    * while there are at most {@code exactCap} of them ({@code 0} disables exact values).
    */
   public NumericProfile(int k, int exactCap) {
-    this(k, KllDoublesSketch.newHeapInstance(k), exactCap);
+    this(k, null, exactCap);
     exact = new double[Math.min(exactCap, 16)];
   }
 
   private NumericProfile(int k, KllDoublesSketch sketch, int exactCap) {
     if (exactCap < 0) {
       throw new IllegalArgumentException("exactCap must be >= 0, got " + exactCap);
+    }
+    if (k < MIN_K || k > MAX_K) {
+      throw new IllegalArgumentException(
+          "KLL parameter k must be " + MIN_K + ".." + MAX_K + ", got " + k);
     }
     this.k = k;
     this.sketch = sketch;
@@ -120,25 +145,45 @@ public final class NumericProfile implements FeatureProfile {
     } else if (Double.isInfinite(value)) {
       infiniteCount++;
     } else {
-      long n = sketch.getN() + 1;
+      long n = validCount() + 1;
       double delta = value - mean;
       mean += delta / n;
       m2 += delta * (value - mean);
       min = n == 1 ? value : Math.min(min, value);
       max = n == 1 ? value : Math.max(max, value);
-      sketch.update(value);
+      if (exact != null && exactSize == exactCap) {
+        // past the cap: the sketch takes over, built from the values so far
+        sketch().update(value);
+        exact = null;
+        exactSize = 0;
+        return this;
+      }
+      if (sketch != null) {
+        sketch.update(value);
+      }
       addExact(value);
     }
     return this;
   }
 
+  /**
+   * The sketch of every finite value; while the exact values hold them it is built from them, in
+   * arrival order, on first use and kept up to date from then on.
+   */
+  private KllDoublesSketch sketch() {
+    KllDoublesSketch s = sketch;
+    if (s == null) {
+      s = KllDoublesSketch.newHeapInstance(k);
+      for (int i = 0; i < exactSize; i++) {
+        s.update(exact[i]);
+      }
+      sketch = s;
+    }
+    return s;
+  }
+
   private void addExact(double value) {
     if (exact == null) {
-      return;
-    }
-    if (exactSize == exactCap) {
-      exact = null;
-      exactSize = 0;
       return;
     }
     if (exactSize == exact.length) {
@@ -189,11 +234,11 @@ public final class NumericProfile implements FeatureProfile {
   /** Number of finite values (those in the sketch). */
   @Override
   public long validCount() {
-    return sketch.getN();
+    return sketch != null ? sketch.getN() : exactSize;
   }
 
   public boolean isEmpty() {
-    return sketch.isEmpty();
+    return validCount() == 0;
   }
 
   /** Smallest finite value, NaN when empty. */
@@ -213,7 +258,7 @@ public final class NumericProfile implements FeatureProfile {
 
   /** Population standard deviation of the finite values, NaN when empty. */
   public double standardDeviation() {
-    return isEmpty() ? Double.NaN : Math.sqrt(Math.max(0, m2 / sketch.getN()));
+    return isEmpty() ? Double.NaN : Math.sqrt(Math.max(0, m2 / validCount()));
   }
 
   /**
@@ -223,7 +268,7 @@ public final class NumericProfile implements FeatureProfile {
    */
   public double quantile(double rank) {
     requireNonEmpty();
-    return sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+    return sketch().getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
   }
 
   /**
@@ -238,7 +283,7 @@ public final class NumericProfile implements FeatureProfile {
     BinEdges.validate(binEdges);
     int bins = binEdges.length - 1;
     long[] counts = new long[bins];
-    long n = sketch.getN();
+    long n = validCount();
     if (n == 0) {
       return counts;
     }
@@ -249,7 +294,7 @@ public final class NumericProfile implements FeatureProfile {
     double[] splits = new double[bins - 1];
     System.arraycopy(binEdges, 1, splits, 0, bins - 1);
     // cdf[i] = fraction of values < splits[i] (EXCLUSIVE), last entry 1.0
-    double[] cdf = sketch.getCDF(splits, QuantileSearchCriteria.EXCLUSIVE);
+    double[] cdf = sketch().getCDF(splits, QuantileSearchCriteria.EXCLUSIVE);
     long prev = 0;
     for (int i = 0; i < bins; i++) {
       long cum = i == bins - 1 ? n : Math.round(cdf[i] * n);
@@ -267,14 +312,15 @@ public final class NumericProfile implements FeatureProfile {
    */
   public EmpiricalDistribution empiricalDistribution() {
     requireNonEmpty();
-    DoublesSortedView view = sketch.getSortedView();
+    KllDoublesSketch s = sketch();
+    DoublesSortedView view = s.getSortedView();
     double[] items = view.getQuantiles();
     long[] cum = view.getCumulativeWeights();
     double[] w = new double[cum.length];
     for (int i = 0; i < cum.length; i++) {
       w[i] = cum[i];
     }
-    return EmpiricalDistribution.ofWeighted(items, w, sketch.getN());
+    return EmpiricalDistribution.ofWeighted(items, w, s.getN());
   }
 
   /** Maximum number of exact values this profile keeps (0: none). */
@@ -345,9 +391,14 @@ public final class NumericProfile implements FeatureProfile {
     return cached;
   }
 
-  /** Whether the sketch retains fewer values than it summarises (its CDF is then approximate). */
+  /**
+   * Whether the sketch retains fewer values than it summarises (its CDF is then approximate). A
+   * sketch updated value by value compacts first when its {@code k + 1}st value arrives, so a
+   * sketch not built yet (made from the exact values in order) is in estimation mode past {@code k}
+   * values.
+   */
   public boolean isEstimationMode() {
-    return sketch.isEstimationMode();
+    return sketch != null ? sketch.isEstimationMode() : exactSize > k;
   }
 
   /**
@@ -356,12 +407,12 @@ public final class NumericProfile implements FeatureProfile {
    * sketch is exact.
    */
   public double normalizedRankError() {
-    return sketch.isEstimationMode() ? sketch.getNormalizedRankError(false) : 0.0;
+    return isEstimationMode() ? KllSketch.getNormalizedRankError(k, false) : 0.0;
   }
 
   /** The KLL sketch, serialised (DataSketches compact format). */
   public byte[] sketchBytes() {
-    return sketch.toByteArray();
+    return sketch().toByteArray();
   }
 
   private void requireNonEmpty() {
@@ -374,7 +425,9 @@ public final class NumericProfile implements FeatureProfile {
   public NumericProfile copy() {
     NumericProfile p =
         new NumericProfile(
-            k, KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())), exactCap);
+            k,
+            sketch == null ? null : KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())),
+            exactCap);
     if (exact != null) {
       p.exact = Arrays.copyOf(exact, Math.max(exactSize, Math.min(exactCap, 16)));
       p.exactSize = exactSize;
@@ -413,29 +466,32 @@ public final class NumericProfile implements FeatureProfile {
 
   /**
    * A new profile summarising both; k and the exact cap are the smaller of the two. The exact
-   * values are kept when both sides have them and together they fit in the cap, and dropped
-   * otherwise.
+   * values are kept when both sides have them and together they fit in the cap (the sketch is then
+   * made from them when needed), and dropped otherwise (the sketches merge).
    */
   public NumericProfile merge(NumericProfile other) {
     Objects.requireNonNull(other, "other");
     int mk = Math.min(k, other.k);
     int mcap = Math.min(exactCap, other.exactCap);
-    KllDoublesSketch s = KllDoublesSketch.newHeapInstance(mk);
-    s.merge(sketch);
-    s.merge(other.sketch);
-    NumericProfile r = new NumericProfile(mk, s, mcap);
+    NumericProfile r;
     if (exact != null && other.exact != null && (long) exactSize + other.exactSize <= mcap) {
+      r = new NumericProfile(mk, null, mcap);
       r.exact = new double[Math.max(exactSize + other.exactSize, Math.min(mcap, 16))];
       System.arraycopy(exact, 0, r.exact, 0, exactSize);
       System.arraycopy(other.exact, 0, r.exact, exactSize, other.exactSize);
       r.exactSize = exactSize + other.exactSize;
+    } else {
+      KllDoublesSketch s = KllDoublesSketch.newHeapInstance(mk);
+      s.merge(sketch());
+      s.merge(other.sketch());
+      r = new NumericProfile(mk, s, mcap);
     }
     r.count = count + other.count;
     r.nullCount = nullCount + other.nullCount;
     r.nanCount = nanCount + other.nanCount;
     r.infiniteCount = infiniteCount + other.infiniteCount;
-    long na = sketch.getN();
-    long nb = other.sketch.getN();
+    long na = validCount();
+    long nb = other.validCount();
     if (na == 0) {
       r.mean = other.mean;
       r.m2 = other.m2;
@@ -457,27 +513,35 @@ public final class NumericProfile implements FeatureProfile {
     return r;
   }
 
+  /**
+   * Format 3, big-endian: tag, version, k, the four counts, mean, m2, min, max, the exact cap, the
+   * number of exact values (-1 once dropped), then the exact values, or the sketch's length and
+   * bytes when they were dropped. The bytes of a profile with exact values depend on its values
+   * alone, not on the sketch's random compactions. One buffer, the values in bulk: profiles cross
+   * the monitor's shuffle once per window and bundle.
+   */
   @Override
   public byte[] toBytes() {
-    // One buffer, the exact values in bulk (big-endian, as DataOutputStream wrote them): profiles
-    // cross the monitor's shuffle once per window and bundle.
-    byte[] sk = sketch.toByteArray();
-    int values = exact == null ? 0 : exactSize;
-    ByteBuffer out = ByteBuffer.allocate(2 + 4 + 8 * 8 + 4 + sk.length + 4 + 4 + 8 * values);
+    byte[] sk = exact == null ? sketch.toByteArray() : null;
+    int tail = sk == null ? 8 * exactSize : 4 + sk.length;
+    ByteBuffer out = ByteBuffer.allocate(2 + 4 + 8 * 8 + 4 + 4 + tail);
     out.put(NUMERIC_TAG).put(VERSION).putInt(k);
     out.putLong(count).putLong(nullCount).putLong(nanCount).putLong(infiniteCount);
     out.putDouble(mean).putDouble(m2).putDouble(min).putDouble(max);
-    out.putInt(sk.length).put(sk);
-    out.putInt(exactCap).putInt(exact == null ? -1 : exactSize);
-    out.asDoubleBuffer().put(exact == null ? new double[0] : exact, 0, values);
+    out.putInt(exactCap).putInt(sk == null ? exactSize : -1);
+    if (sk == null) {
+      out.asDoubleBuffer().put(exact, 0, exactSize);
+    } else {
+      out.putInt(sk.length).put(sk);
+    }
     return out.array();
   }
 
   /**
-   * Reads bytes written by {@link #toBytes()}, in the current format (2) or format 1. Format 1 has
-   * no exact values: they are recovered from the sketch when it is still exact (it then retains
-   * every value, though not their arrival order), else the profile has none; its exact cap is
-   * {@value #DEFAULT_EXACT_CAP}.
+   * Reads bytes written by {@link #toBytes()} in the current format (3), or by earlier versions in
+   * format 2 (the sketch, then the exact cap and values) or format 1 (no exact values: they are
+   * recovered from the sketch when it is still exact (it then retains every value, though not their
+   * arrival order), else the profile has none; its exact cap is {@value #DEFAULT_EXACT_CAP}).
    */
   public static NumericProfile fromBytes(byte[] bytes) {
     if (bytes.length < 2 || bytes[0] != NUMERIC_TAG) {
@@ -485,9 +549,16 @@ public final class NumericProfile implements FeatureProfile {
           "expected numeric profile tag " + NUMERIC_TAG + ", got " + describe(bytes));
     }
     byte version = bytes[1];
-    if (version != VERSION && version != VERSION_1) {
+    if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
       throw new IllegalArgumentException(
-          "expected numeric profile version " + VERSION_1 + " or " + VERSION + ", got " + version);
+          "expected numeric profile version "
+              + VERSION_1
+              + ", "
+              + VERSION_2
+              + " or "
+              + VERSION
+              + ", got "
+              + version);
     }
     try {
       ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2);
@@ -500,6 +571,18 @@ public final class NumericProfile implements FeatureProfile {
       double m2 = in.getDouble();
       double min = in.getDouble();
       double max = in.getDouble();
+      if (version == VERSION) {
+        NumericProfile p = readFormat3(in, k);
+        if (p.exact != null && p.exactSize != count - nullCount - nanCount - infiniteCount) {
+          throw new IllegalArgumentException(
+              "corrupt numeric profile bytes: "
+                  + p.exactSize
+                  + " exact values of "
+                  + (count - nullCount - nanCount - infiniteCount)
+                  + " finite ones");
+        }
+        return p.withMoments(count, nullCount, nanCount, infiniteCount, mean, m2, min, max);
+      }
       int sketchLength = in.getInt();
       if (sketchLength < 0 || sketchLength > in.remaining()) {
         throw new IllegalArgumentException(
@@ -533,6 +616,32 @@ public final class NumericProfile implements FeatureProfile {
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("corrupt numeric profile bytes (truncated)", e);
     }
+  }
+
+  /** Format 3's tail (after the moments): the exact cap and values, or the sketch. */
+  private static NumericProfile readFormat3(ByteBuffer in, int k) {
+    int cap = in.getInt();
+    int size = in.getInt();
+    if (cap < 0 || size < -1 || size > cap) {
+      throw new IllegalArgumentException(
+          "corrupt numeric profile bytes: exact cap " + cap + ", size " + size);
+    }
+    if (size >= 0) {
+      NumericProfile p = new NumericProfile(k, null, cap);
+      p.exact = new double[Math.max(size, Math.min(cap, 16))];
+      in.asDoubleBuffer().get(p.exact, 0, size);
+      in.position(in.position() + 8 * size);
+      p.exactSize = size;
+      return p;
+    }
+    int sketchLength = in.getInt();
+    if (sketchLength < 0 || sketchLength > in.remaining()) {
+      throw new IllegalArgumentException(
+          "corrupt numeric profile bytes: sketch of " + sketchLength + " bytes");
+    }
+    byte[] sk = new byte[sketchLength];
+    in.get(sk);
+    return new NumericProfile(k, KllDoublesSketch.heapify(Memory.wrap(sk)), cap);
   }
 
   /** All values of a sketch that is not in estimation mode, with repeats, sorted. */

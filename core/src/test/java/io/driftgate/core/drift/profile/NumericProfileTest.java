@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.driftgate.core.drift.metrics.EmpiricalDistribution;
 import io.driftgate.core.drift.metrics.KolmogorovSmirnov;
 import java.util.Random;
+import org.apache.datasketches.kll.KllDoublesSketch;
 import org.junit.jupiter.api.Test;
 
 class NumericProfileTest {
@@ -188,9 +189,43 @@ class NumericProfileTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** Format-2 bytes of {@code p}, as versions before format 3 wrote them, field by field. */
+  private static byte[] formatV2(NumericProfile p) {
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bos)) {
+      out.writeByte(FeatureProfile.NUMERIC_TAG);
+      out.writeByte(2);
+      out.writeInt(p.k());
+      out.writeLong(p.count());
+      out.writeLong(p.nullCount());
+      out.writeLong(p.nanCount());
+      out.writeLong(p.infiniteCount());
+      out.writeDouble(kept(p, 0)); // mean and m2 as kept (mean() is NaN when empty)
+      out.writeDouble(kept(p, 1));
+      out.writeDouble(p.min());
+      out.writeDouble(p.max());
+      byte[] sketch = p.sketchBytes();
+      out.writeInt(sketch.length);
+      out.write(sketch);
+      out.writeInt(p.exactCap());
+      out.writeInt(p.hasExactValues() ? (int) p.validCount() : -1);
+      for (double v : p.hasExactValues() ? p.exactValues() : new double[0]) {
+        out.writeDouble(v);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bos.toByteArray();
+  }
+
+  /** The profile's mean (0) or m2 (1) as its current bytes hold them, after tag, k and counts. */
+  private static double kept(NumericProfile p, int which) {
+    return java.nio.ByteBuffer.wrap(p.toBytes()).getDouble(2 + 4 + 4 * 8 + 8 * which);
+  }
+
   /** Format-1 bytes of {@code p}: its format-2 bytes without the trailing exact-value section. */
   private static byte[] formatV1(NumericProfile p) {
-    byte[] v2 = p.toBytes();
+    byte[] v2 = formatV2(p);
     int tail = 8 + (p.hasExactValues() ? 8 * (int) p.validCount() : 0);
     byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - tail);
     v1[1] = 1;
@@ -305,47 +340,118 @@ class NumericProfileTest {
   }
 
   @Test
-  void bytesAreTheFormatDataOutputStreamWrote() throws Exception {
-    // The layout written field by field, as format 2 always was: stored profiles still read.
+  void bytesAreFormat3TheExactValuesOrTheSketch() throws Exception {
     NumericProfile p = gaussians(11, 700, 5000);
     p.accumulate(Double.NaN);
     p.accumulate((Double) null);
-    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bos)) {
-      out.writeByte(FeatureProfile.NUMERIC_TAG);
-      out.writeByte(2);
-      out.writeInt(p.k());
-      out.writeLong(p.count());
-      out.writeLong(p.nullCount());
-      out.writeLong(p.nanCount());
-      out.writeLong(p.infiniteCount());
-      out.writeDouble(p.mean());
-      out.writeDouble(p.standardDeviation() * p.standardDeviation() * p.validCount());
-      out.writeDouble(p.min());
-      out.writeDouble(p.max());
-      byte[] sketch = p.sketchBytes();
-      out.writeInt(sketch.length);
-      out.write(sketch);
-      out.writeInt(p.exactCap());
-      out.writeInt((int) p.validCount());
-      for (double v : p.exactValues()) {
-        out.writeDouble(v);
+    NumericProfile dropped = gaussians(15, 300, 100);
+    for (NumericProfile q : new NumericProfile[] {p, dropped}) {
+      java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bos)) {
+        out.writeByte(FeatureProfile.NUMERIC_TAG);
+        out.writeByte(3);
+        out.writeInt(q.k());
+        out.writeLong(q.count());
+        out.writeLong(q.nullCount());
+        out.writeLong(q.nanCount());
+        out.writeLong(q.infiniteCount());
+        out.writeDouble(q.mean());
+        out.writeDouble(q.standardDeviation() * q.standardDeviation() * q.validCount());
+        out.writeDouble(q.min());
+        out.writeDouble(q.max());
+        out.writeInt(q.exactCap());
+        if (q.hasExactValues()) {
+          out.writeInt((int) q.validCount());
+          for (double v : q.exactValues()) {
+            out.writeDouble(v);
+          }
+        } else {
+          out.writeInt(-1);
+          byte[] sketch = q.sketchBytes();
+          out.writeInt(sketch.length);
+          out.write(sketch);
+        }
+      }
+      byte[] expected = bos.toByteArray();
+      byte[] actual = q.toBytes();
+      assertThat(actual).hasSize(expected.length);
+      // m2 is written as kept, not recomputed: compare everything but its 8 bytes
+      int m2At = 2 + 4 + 4 * 8 + 8;
+      assertThat(java.util.Arrays.copyOfRange(actual, 0, m2At))
+          .isEqualTo(java.util.Arrays.copyOfRange(expected, 0, m2At));
+      assertThat(java.util.Arrays.copyOfRange(actual, m2At + 8, actual.length))
+          .isEqualTo(java.util.Arrays.copyOfRange(expected, m2At + 8, expected.length));
+
+      byte[] truncated = java.util.Arrays.copyOf(actual, actual.length - 3);
+      assertThatThrownBy(() -> NumericProfile.fromBytes(truncated))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("corrupt numeric profile bytes");
+    }
+    // the exact values' count must be the finite values'
+    byte[] wrongCount = p.toBytes();
+    java.nio.ByteBuffer.wrap(wrongCount).putLong(2 + 4 + 8, 2); // two nulls instead of one
+    assertThatThrownBy(() -> NumericProfile.fromBytes(wrongCount))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("700 exact values of 699 finite ones");
+  }
+
+  @Test
+  void readsFormat2Bytes() {
+    NumericProfile exact = gaussians(16, 700, 5000);
+    exact.accumulate(Double.POSITIVE_INFINITY);
+    NumericProfile dropped = gaussians(17, 300, 100);
+    for (NumericProfile p : new NumericProfile[] {exact, dropped, new NumericProfile(64, 10)}) {
+      byte[] v2 = formatV2(p);
+      assertThat(v2[1]).isEqualTo((byte) 2);
+      NumericProfile r = NumericProfile.fromBytes(v2);
+      assertThat(r.toBytes()).isEqualTo(p.toBytes());
+      assertThat(r.hasExactValues()).isEqualTo(p.hasExactValues());
+      assertThat(r.validCount()).isEqualTo(p.validCount());
+      if (!p.isEmpty()) {
+        assertThat(r.sketchBytes()).isEqualTo(p.sketchBytes());
       }
     }
-    byte[] expected = bos.toByteArray();
-    byte[] actual = p.toBytes();
-    assertThat(actual).hasSize(expected.length);
-    // m2 is written as kept, not recomputed: compare everything but its 8 bytes
-    int m2At = 2 + 4 + 4 * 8 + 8;
-    assertThat(java.util.Arrays.copyOfRange(actual, 0, m2At))
-        .isEqualTo(java.util.Arrays.copyOfRange(expected, 0, m2At));
-    assertThat(java.util.Arrays.copyOfRange(actual, m2At + 8, actual.length))
-        .isEqualTo(java.util.Arrays.copyOfRange(expected, m2At + 8, expected.length));
-
-    byte[] truncated = java.util.Arrays.copyOf(actual, actual.length - 3);
-    assertThatThrownBy(() -> NumericProfile.fromBytes(truncated))
+    byte[] inconsistent = formatV2(exact);
+    // the exact-value count (after the sketch and cap) disagrees with the sketch's n
+    int sizeAt = inconsistent.length - 8 * 700 - 4;
+    java.nio.ByteBuffer.wrap(inconsistent).putInt(sizeAt, 699);
+    assertThatThrownBy(() -> NumericProfile.fromBytes(inconsistent))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("corrupt numeric profile bytes");
+  }
+
+  @Test
+  void theSketchIsTheOneTheExactValuesMakeInArrivalOrder() {
+    for (int n : new int[] {0, 1, 199, 200, 201, 1800}) {
+      NumericProfile p = gaussians(18 + n, n, 5000);
+      assertThat(p.hasExactValues()).isTrue();
+      KllDoublesSketch eager = KllDoublesSketch.newHeapInstance(p.k());
+      KllRandom.reseed(7);
+      for (double v : p.exactValues()) {
+        eager.update(v);
+      }
+      // decided without building the sketch ...
+      assertThat(p.isEstimationMode()).as("n = %d", n).isEqualTo(eager.isEstimationMode());
+      assertThat(p.normalizedRankError())
+          .isEqualTo(eager.isEstimationMode() ? eager.getNormalizedRankError(false) : 0.0);
+      // ... and the sketch, once asked for, is the one updated value by value
+      KllRandom.reseed(7);
+      assertThat(p.sketchBytes()).as("n = %d", n).isEqualTo(eager.toByteArray());
+      // kept up to date after it was made
+      KllRandom.reseed(8);
+      p.accumulate(0.5);
+      KllRandom.reseed(8);
+      eager.update(0.5);
+      assertThat(p.sketchBytes()).isEqualTo(eager.toByteArray());
+      assertThat(p.validCount()).isEqualTo(n + 1);
+    }
+    // past the cap the values made so far go into the sketch first
+    NumericProfile capped = gaussians(30, 1000, 1000);
+    capped.accumulate(42.0);
+    assertThat(capped.hasExactValues()).isFalse();
+    assertThat(capped.validCount()).isEqualTo(1001);
+    assertThat(capped.quantile(1.0)).isEqualTo(42.0);
+    assertThat(capped.quantile(0.5)).isCloseTo(0.0, within(0.15));
   }
 
   @Test
