@@ -106,9 +106,15 @@ public final class IngestBench {
    */
   static final boolean WARM_UP_TENTH = "tenth".equals(System.getenv("BENCH_WARMUP"));
 
-  /** Untimed runs of each Beam side before the timed ones (environment {@code BENCH_WARMUP_RUNS}). */
+  /**
+   * Untimed runs of each Beam side over the whole input before the timed ones (environment {@code
+   * BENCH_WARMUP_RUNS}, 3 by default; stop 28 ran 1). After one, the JIT still compiled for 3–9
+   * CPU-s in each 6–10 s timed run with the monitor (the long tail of Flink's, Beam's, Iceberg's
+   * and the broker's code that a job start, a checkpoint or a file close runs), and the run's
+   * throughput followed it; a long-running ingest pays that once.
+   */
   static final int WARM_UP_RUNS =
-      Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_RUNS", "1"));
+      Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_RUNS", "3"));
 
   private static double last(List<Double> xs) {
     return xs.isEmpty() ? Double.NaN : xs.get(xs.size() - 1);
@@ -122,7 +128,8 @@ public final class IngestBench {
     long records = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     Path spec = Path.of(args.length > 2 ? args[2] : "examples/flight-delay/driftgate.yaml");
-    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    // 5 by default: throughput follows the JIT's long tail, which still varies between runs.
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     Path work = Files.createTempDirectory("driftgate-bench");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ModelSpec base = SpecLoader.load(spec).withBootstrapServers(kafka.bootstrapServers());
@@ -173,7 +180,8 @@ public final class IngestBench {
           }
         }
         System.out.printf(
-            "Beam warmed up (an untimed run of each Beam side over all %,d records)%n", records);
+            "Beam warmed up (%d untimed run(s) of each Beam side over all %,d records)%n",
+            WARM_UP_RUNS, records);
       }
 
       List<Double> parquet = new ArrayList<>();
