@@ -241,11 +241,13 @@ public final class RecordCleaner implements Serializable {
         }
         row.put(at, d);
       } else if (f.isCategorical()) {
-        // A value seen before, as the same bytes, passed the same checks: its normalized text
-        // again (decoding, trimming and normalizing each row's bytes was a twentieth of the
-        // ingest's source thread).
-        Map<Utf8, String> accepted = out.acceptedCategories.get(fi);
-        String known = raw instanceof Utf8 u ? accepted.get(u) : null;
+        // A value seen before, as the same text, passed the same checks: the same normalized
+        // String again, one instance per category (trimming and normalizing each row's text was a
+        // twentieth of the ingest's source thread, and every step after this one that hashes the
+        // value, the lake writer's and the monitor's, hashed a new String per row). The decoders
+        // give Strings; Utf8 (another reader) is keyed by its bytes.
+        Map<Object, String> accepted = out.acceptedCategories.get(fi);
+        String known = raw instanceof String || raw instanceof Utf8 ? accepted.get(raw) : null;
         if (known != null) {
           row.put(at, known);
           continue;
@@ -276,8 +278,12 @@ public final class RecordCleaner implements Serializable {
                   + " is not an allowed category; allowed: "
                   + String.join(", ", f.allowed()));
         }
-        if (raw instanceof Utf8 u && accepted.size() < ACCEPTED_CATEGORIES) {
-          accepted.put(new Utf8(u), norm); // a copy: a decoder may reuse its Utf8
+        if (accepted.size() < ACCEPTED_CATEGORIES) {
+          if (raw instanceof Utf8 u) {
+            accepted.put(new Utf8(u), norm); // a copy: a decoder may reuse its Utf8
+          } else if (raw instanceof String text) {
+            accepted.put(text, norm);
+          }
         }
         row.put(at, norm);
       } else if (f.isImage() || f.isText()) {
@@ -569,8 +575,11 @@ public final class RecordCleaner implements Serializable {
     final int sourceOffset;
     final int sourceTimestamp;
 
-    /** Per feature (spec order): accepted categorical values by their bytes, normalized. */
-    final List<Map<Utf8, String>> acceptedCategories;
+    /**
+     * Per feature (spec order): accepted categorical values (String, or Utf8 by its bytes),
+     * normalized.
+     */
+    final List<Map<Object, String>> acceptedCategories;
 
     Layout(Schema schema, ModelSpec spec) {
       acceptedCategories = new ArrayList<>();

@@ -89,6 +89,27 @@ class RecordCleanerTest {
   }
 
   @Test
+  void aRepeatedCategoryAsTheDecodersGiveIt_aNewStringPerRecord_isOneStringInstance() {
+    // The decoders give a new String per record; the rows get one normalized instance per
+    // category, so the steps after validation hash each category once, not once per row.
+    GenericData.Record r = valid();
+    r.put("origin", new String(" atl".toCharArray()));
+    r.put("carrier", new String("DL".toCharArray()));
+    GenericRecord first = accepted(cleaner.clean(r, REF));
+    r.put("origin", new String(" atl".toCharArray()));
+    r.put("carrier", new String("DL".toCharArray()));
+    GenericRecord second = accepted(cleaner.clean(r, REF));
+    assertThat(second.get("origin")).isEqualTo("ATL").isSameAs(first.get("origin"));
+    assertThat(second.get("carrier")).isEqualTo("DL").isSameAs(first.get("carrier"));
+    // a rejected value is checked again each time, and an accepted one is not taken for it
+    r.put("origin", new String("XXX".toCharArray()));
+    rejected(cleaner.clean(r, REF), ErrorKind.UNKNOWN_CATEGORY, "origin");
+    rejected(cleaner.clean(r, REF), ErrorKind.UNKNOWN_CATEGORY, "origin");
+    r.put("origin", "bos");
+    assertThat(accepted(cleaner.clean(r, REF)).get("origin")).isEqualTo("BOS");
+  }
+
+  @Test
   void aRepeatedCategoryGivesTheSameRowAndARejectedOneStaysRejected() {
     GenericData.Record r = valid();
     // One Utf8 reused across records, as a decoder may reuse its objects.
