@@ -583,14 +583,7 @@ public final class NumericProfile implements FeatureProfile {
         }
         return p.withMoments(count, nullCount, nanCount, infiniteCount, mean, m2, min, max);
       }
-      int sketchLength = in.getInt();
-      if (sketchLength < 0 || sketchLength > in.remaining()) {
-        throw new IllegalArgumentException(
-            "corrupt numeric profile bytes: sketch of " + sketchLength + " bytes");
-      }
-      byte[] sk = new byte[sketchLength];
-      in.get(sk);
-      KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(sk));
+      KllDoublesSketch sketch = readSketch(in);
       NumericProfile p;
       if (version == VERSION_1) {
         p = new NumericProfile(k, sketch, DEFAULT_EXACT_CAP);
@@ -634,6 +627,11 @@ public final class NumericProfile implements FeatureProfile {
       p.exactSize = size;
       return p;
     }
+    return new NumericProfile(k, readSketch(in), cap);
+  }
+
+  /** A sketch's length, then its bytes (DataSketches compact format). */
+  private static KllDoublesSketch readSketch(ByteBuffer in) {
     int sketchLength = in.getInt();
     if (sketchLength < 0 || sketchLength > in.remaining()) {
       throw new IllegalArgumentException(
@@ -641,7 +639,7 @@ public final class NumericProfile implements FeatureProfile {
     }
     byte[] sk = new byte[sketchLength];
     in.get(sk);
-    return new NumericProfile(k, KllDoublesSketch.heapify(Memory.wrap(sk)), cap);
+    return KllDoublesSketch.heapify(Memory.wrap(sk));
   }
 
   /** All values of a sketch that is not in estimation mode, with repeats, sorted. */
