@@ -300,7 +300,7 @@ public final class WriteToLake extends PTransform<PCollection<LakeEntry>, PColle
 
     @ProcessElement
     public void process(@Element LakeEntry e, @Timestamp Instant timestamp) throws IOException {
-      WriterActivity.Group.took(activity, position(e.partition()), e.offset());
+      activity.took(position(e.partition()), e.offset());
       String key = keyOf(e.partition());
       OffsetRanges held = rowsHeld.get(key);
       OffsetRanges inBundle = seen.computeIfAbsent(key, k -> new OffsetRanges());

@@ -28,8 +28,8 @@ final class WriterActivity {
     }
 
     /** A writer took the entry at {@code offset} of the partition whose position is given. */
-    static void took(Group group, AtomicLong position, long offset) {
-      group.entries.increment();
+    void took(AtomicLong position, long offset) {
+      entries.increment();
       if (offset >= position.get()) {
         position.accumulateAndGet(offset + 1, Math::max);
       }

@@ -25,8 +25,8 @@ class WriterActivityTest {
   @Test
   void aGroupsWritersShareOneCounterUntilItsJobEnds() {
     WriterActivity.Group g = WriterActivity.of("g-test");
-    WriterActivity.Group.took(g, g.position(0), 0);
-    WriterActivity.Group.took(WriterActivity.of("g-test"), g.position(0), 1);
+    g.took(g.position(0), 0);
+    WriterActivity.of("g-test").took(g.position(0), 1);
     assertThat(WriterActivity.of("g-test").sum()).isEqualTo(2);
     assertThat(WriterActivity.of("another").sum()).isZero();
     WriterActivity.release("g-test");
@@ -41,11 +41,11 @@ class WriterActivityTest {
     java.util.Map<Integer, Long> targets = java.util.Map.of(0, 3L, 1, 2L, 2, 0L);
     assertThat(g.reached(targets)).isFalse();
     for (long offset = 0; offset < 3; offset++) {
-      WriterActivity.Group.took(g, g.position(0), offset);
+      g.took(g.position(0), offset);
     }
     assertThat(g.reached(targets)).as("partition 1 not read yet").isFalse();
-    WriterActivity.Group.took(g, g.position(1), 1); // a replay may skip an offset's entry
-    WriterActivity.Group.took(g, g.position(1), 0); // out of order: the position stays
+    g.took(g.position(1), 1); // a replay may skip an offset's entry
+    g.took(g.position(1), 0); // out of order: the position stays
     assertThat(g.position(1).get()).isEqualTo(2);
     assertThat(g.reached(targets)).as("an empty partition (target 0) needs nothing").isTrue();
     WriterActivity.release("g-targets");

@@ -27,8 +27,8 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * <p>While the exact values are kept they are the profile: the sketch is built from them, in
  * arrival order, only when something asks for it (a quantile, a histogram, a merge past the cap) or
  * the cap is passed. A window's profile is usually compared on its exact values only, so its rows
- * skip the sketch's updates and compactions (a fifth of the monitor's cost on the ingest thread),
- * and its bytes carry the values without a sketch.
+ * skip the sketch's updates and compactions (profiling a row took a third of the time without them,
+ * {@code bench/README.md}, stop 29), and its bytes carry the values without a sketch.
  *
  * <p>NaN and ±infinity are counted separately and excluded from the sketch, the exact values and
  * the moments.
@@ -231,7 +231,7 @@ public final class NumericProfile implements FeatureProfile {
     return infiniteCount;
   }
 
-  /** Number of finite values (those in the sketch). */
+  /** Number of finite values (the sketch's, or the exact values' while no sketch is made). */
   @Override
   public long validCount() {
     return sketch != null ? sketch.getN() : exactSize;
